@@ -1,0 +1,229 @@
+"""How many pods a service needs: the smallest count meeting the utilisation cap and every SLO.
+
+A service is a pool of pods with `slots_per_pod` concurrent slots each (worker threads, or the
+request concurrency the pod is configured for). Two routings:
+- per-pod: a Kubernetes Service spreads requests at random, so a Poisson stream of rate L split
+  over N pods gives each pod an independent Poisson stream of L/N: N separate M/G/k queues.
+- pooled: one shared queue in front of all N x k slots (a load balancer with queueing).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from capacity.queueing import WaitingTime, mgk_waiting_time, response_time_quantile, response_time_survival
+from capacity.service_time import ServiceTime, mixture_moments
+
+# Beyond this many pods we stop searching and call the request infeasible: no EKS cluster of a
+# food distributor runs a hundred thousand replicas of one deployment.
+MAX_PODS = 100_000
+SLO_QUANTILE = 0.95
+# ceil() of a float product such as 3 x 0.1 / 0.05 must not round 6.000000000000001 up to 7.
+_CEIL_TOLERANCE = 1e-9
+
+
+class Routing(StrEnum):
+    PER_POD = "per-pod"
+    POOLED = "pooled"
+
+
+class Method(StrEnum):
+    MODEL = "model"
+    SEED = "seed"
+
+
+class Binding(StrEnum):
+    UTILIZATION = "utilization"
+    LATENCY = "latency"
+    SEED_FORMULA = "seed-formula"
+
+
+class InfeasibleError(ValueError):
+    """No pod count can meet the request; the message says why and what would help."""
+
+
+@dataclass(frozen=True)
+class RouteLoad:
+    """One route's demand on a pool at the planned rate."""
+
+    name: str
+    rps: float
+    service_time: ServiceTime
+    p95_slo_s: float
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    routes: tuple[RouteLoad, ...]
+    slots_per_pod: int
+    target_utilization: float
+    routing: Routing = Routing.PER_POD
+
+    @property
+    def rps(self) -> float:
+        return sum(route.rps for route in self.routes)
+
+    @property
+    def busy_slots(self) -> float:
+        """Little's Law: mean number of requests in service = arrival rate x mean service time."""
+        return sum(route.rps * route.service_time.mean_s for route in self.routes)
+
+
+@dataclass(frozen=True)
+class RoutePrediction:
+    name: str
+    rps: float
+    p95_slo_s: float
+    predicted_p95_s: float
+    service_p95_s: float
+
+
+@dataclass(frozen=True)
+class PoolSizing:
+    pods: int
+    method: Method
+    binding_constraint: Binding
+    pods_for_utilization: int
+    pods_for_latency: int | None
+    busy_slots: float
+    utilization: float
+    probability_of_wait: float
+    mean_wait_s: float
+    routes: tuple[RoutePrediction, ...]
+
+
+def ceil_tolerant(value: float) -> int:
+    return math.ceil(value - _CEIL_TOLERANCE)
+
+
+def pods_for_utilization(spec: PoolSpec) -> int:
+    """Smallest N with busy slots / (N x slots per pod) <= target; at least one pod."""
+    return max(1, ceil_tolerant(spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)))
+
+
+def waiting_time_at(spec: PoolSpec, pods: int) -> WaitingTime:
+    """The waiting time a request sees with `pods` pods under the spec's routing."""
+    mean_s, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
+    if spec.routing is Routing.POOLED:
+        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, mean_s, scv)
+    return mgk_waiting_time(spec.rps / pods, spec.slots_per_pod, mean_s, scv)
+
+
+def _meets_slos(spec: PoolSpec, pods: int) -> bool:
+    try:
+        wait = waiting_time_at(spec, pods)
+    except ValueError:
+        return False
+    tail = 1.0 - SLO_QUANTILE
+    return all(response_time_survival(wait, r.service_time, r.p95_slo_s) <= tail for r in spec.routes)
+
+
+def _smallest_meeting(failing: int, guess: int, meets: Callable[[int], bool]) -> int:
+    """Smallest N > `failing` with meets(N), for a predicate that stays true once true.
+
+    Tries `guess` first, then bisects below it or gallops above it: O(log N) evaluations, so a
+    pool of 100,000 slots costs a few Erlang recursions, not a scan.
+    """
+    if meets(guess):
+        passing = guess
+    else:
+        failing, step = guess, 1
+        while not meets(min(guess + step, MAX_PODS)):
+            if guess + step >= MAX_PODS:
+                raise InfeasibleError(f"more than {MAX_PODS} pods would be needed to meet the SLO")
+            failing = guess + step
+            step *= 2
+        passing = min(guess + step, MAX_PODS)
+    while passing - failing > 1:
+        middle = (failing + passing) // 2
+        if meets(middle):
+            passing = middle
+        else:
+            failing = middle
+    return passing
+
+
+def check_feasible(spec: PoolSpec) -> None:
+    """Raise InfeasibleError if some route's service time alone breaks its SLO at p95."""
+    for route in spec.routes:
+        service_p95 = route.service_time.quantile_s(SLO_QUANTILE)
+        if service_p95 >= route.p95_slo_s:
+            raise InfeasibleError(
+                f"route {route.name}: the service time alone has p95 {service_p95 * 1000:.0f} ms, "
+                f"at or above the {route.p95_slo_s * 1000:.0f} ms SLO; no number of pods can meet it "
+                "(make the route faster or relax the SLO)"
+            )
+
+
+def seed_formula_pods(spec: PoolSpec) -> int:
+    """The original plan's formula: ceil(ceil(rps x p95) / target utilisation).
+
+    It puts a p95 where Little's Law needs a mean and ignores that a pod serves several requests
+    at once; kept so users can compare it with the model.
+    """
+    concurrency = ceil_tolerant(sum(r.rps * r.service_time.quantile_s(SLO_QUANTILE) for r in spec.routes))
+    return max(1, ceil_tolerant(concurrency / spec.target_utilization))
+
+
+def size_pool(spec: PoolSpec, method: Method = Method.MODEL) -> PoolSizing:
+    """Plan the pods of one pool; raises InfeasibleError when no count meets the SLOs."""
+    if not spec.routes or spec.rps <= 0:
+        raise ValueError("a pool needs at least one route with positive traffic")
+    utilization_pods = pods_for_utilization(spec)
+    latency_pods: int | None = None
+    if method is Method.SEED:
+        pods, binding = seed_formula_pods(spec), Binding.SEED_FORMULA
+    else:
+        check_feasible(spec)
+        # At or below busy/slots pods the load reaches the slots: no steady state, SLO missed.
+        unstable = math.floor(spec.busy_slots / spec.slots_per_pod)
+        latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(spec, n))
+        pods = max(utilization_pods, latency_pods)
+        binding = Binding.LATENCY if latency_pods > utilization_pods else Binding.UTILIZATION
+    return describe_pool(spec, pods, method, binding, utilization_pods, latency_pods)
+
+
+def describe_pool(
+    spec: PoolSpec,
+    pods: int,
+    method: Method,
+    binding: Binding,
+    utilization_pods: int,
+    latency_pods: int | None,
+) -> PoolSizing:
+    """Predicted utilisation, waiting and per-route p95 of a pool with `pods` pods."""
+    busy = spec.busy_slots
+    utilization = busy / (pods * spec.slots_per_pod)
+    try:
+        wait = waiting_time_at(spec, pods)
+    except ValueError:
+        wait = WaitingTime(probability_of_wait=1.0, conditional_mean_s=math.inf)
+    routes = tuple(
+        RoutePrediction(
+            name=route.name,
+            rps=route.rps,
+            p95_slo_s=route.p95_slo_s,
+            predicted_p95_s=(
+                response_time_quantile(wait, route.service_time, SLO_QUANTILE)
+                if math.isfinite(wait.conditional_mean_s)
+                else math.inf
+            ),
+            service_p95_s=route.service_time.quantile_s(SLO_QUANTILE),
+        )
+        for route in spec.routes
+    )
+    return PoolSizing(
+        pods=pods,
+        method=method,
+        binding_constraint=binding,
+        pods_for_utilization=utilization_pods,
+        pods_for_latency=latency_pods,
+        busy_slots=busy,
+        utilization=utilization,
+        probability_of_wait=wait.probability_of_wait,
+        mean_wait_s=wait.mean_s,
+        routes=routes,
+    )

@@ -1,0 +1,113 @@
+"""Queueing formulas for a pool of identical slots fed by Poisson arrivals (M/G/k, FCFS).
+
+Sources: Erlang B recursion and Erlang C from it (Kleinrock, Queueing Systems vol. 1, 3.10);
+the Allen-Cunneen correction for non-exponential service (Allen, Probability, Statistics and
+Queueing Theory, 2nd ed., 6.4); the exponential conditional wait of M/M/k (Kleinrock 3.9).
+All times in seconds, rates per second, load in Erlangs (busy slots on average).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from capacity.service_time import ServiceTime
+
+
+def erlang_b(servers: int, offered_erlangs: float) -> float:
+    """Blocking probability of M/M/k/k, by the recursion B(k) = a B(k-1) / (k + a B(k-1)).
+
+    Every step stays in [0, 1], so it is stable for any number of servers (no factorials, no
+    powers); cost is O(servers).
+    """
+    if servers < 0 or offered_erlangs < 0:
+        raise ValueError("servers and offered load must be non-negative")
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered_erlangs * blocking / (k + offered_erlangs * blocking)
+    return blocking
+
+
+def erlang_c(servers: int, offered_erlangs: float) -> float:
+    """P(an arrival waits) in M/M/k: C = k B / (k - a (1 - B)); 1.0 when the pool is overloaded."""
+    if servers < 1:
+        raise ValueError("a pool needs at least one server")
+    if offered_erlangs >= servers:
+        return 1.0
+    blocking = erlang_b(servers, offered_erlangs)
+    return servers * blocking / (servers - offered_erlangs * (1.0 - blocking))
+
+
+@dataclass(frozen=True)
+class WaitingTime:
+    """Queueing delay before a slot frees up: 0 with probability 1 - P(wait), else exponential.
+
+    `conditional_mean_s` is the mean wait of those who wait: E[S] / (k - a) in M/M/k, scaled by
+    (1 + cs^2) / 2 for Poisson arrivals and service with squared CV cs^2 (Allen-Cunneen).
+    """
+
+    probability_of_wait: float
+    conditional_mean_s: float
+
+    @property
+    def mean_s(self) -> float:
+        return self.probability_of_wait * self.conditional_mean_s
+
+    def survival(self, t_s: float) -> float:
+        """P(W > t)."""
+        if self.probability_of_wait == 0.0:
+            return 0.0
+        return self.probability_of_wait * math.exp(-max(t_s, 0.0) / self.conditional_mean_s)
+
+
+def mgk_waiting_time(
+    arrival_rate_per_s: float, servers: int, mean_service_s: float, service_scv: float
+) -> WaitingTime:
+    """Waiting time of M/G/k FCFS; raises ValueError when load >= servers (no steady state)."""
+    offered = arrival_rate_per_s * mean_service_s
+    if offered >= servers:
+        raise ValueError(f"offered load {offered:.4g} Erlangs >= {servers} slots: the queue grows forever")
+    variability = (1.0 + service_scv) / 2.0
+    return WaitingTime(
+        probability_of_wait=erlang_c(servers, offered),
+        conditional_mean_s=variability * mean_service_s / (servers - offered),
+    )
+
+
+def response_time_survival(wait: WaitingTime, service: ServiceTime, t_s: float) -> float:
+    """P(W + S > t) for a request of this service time behind this waiting time.
+
+    P(R > t) = (1 - C) P(S > t) + C E[min(1, exp(-(t - S) / m))], with the expectation split at
+    S = t: the part above is P(S >= t) exactly, the part below is averaged over equal-probability
+    points of S.
+    """
+    tail_of_service = service.survival(t_s)
+    if wait.probability_of_wait == 0.0:
+        return tail_of_service
+    points = service.equal_probability_points_s
+    below = math.fsum(
+        math.exp(-(t_s - s) / wait.conditional_mean_s) for s in points if s < t_s
+    ) / len(points)
+    return (1.0 - wait.probability_of_wait) * tail_of_service + wait.probability_of_wait * (
+        tail_of_service + below
+    )
+
+
+def response_time_quantile(wait: WaitingTime, service: ServiceTime, probability: float = 0.95) -> float:
+    """The `probability` quantile of W + S, by bisection on `response_time_survival`.
+
+    Bracket: R >= S gives the S quantile as a lower bound; P(W + S > tw + ts) <= P(W > tw) +
+    P(S > ts), with each side at half the allowed tail, gives an upper bound.
+    """
+    tail = 1.0 - probability
+    low = service.quantile_s(probability)
+    high = service.quantile_s(1.0 - tail / 2.0)
+    if wait.probability_of_wait > tail / 2.0:
+        high += wait.conditional_mean_s * math.log(2.0 * wait.probability_of_wait / tail)
+    while high - low > 1e-6 * high:
+        middle = (low + high) / 2.0
+        if response_time_survival(wait, service, middle) > tail:
+            low = middle
+        else:
+            high = middle
+    return high

@@ -1,0 +1,1 @@
+"""Season calendars: when each season runs in a given year. Pure: dates are parameters."""

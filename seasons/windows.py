@@ -1,0 +1,61 @@
+"""A season's window in a given year, from month-day rules (and the Oktoberfest rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+OKTOBERFEST_END = "oktoberfest-end"
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """`"MM-DD"` -> (month, day); raises ValueError for anything that is not a day of every year."""
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise ValueError(f"{text!r} is not a month-day in the form MM-DD, e.g. 04-01")
+    month, day = int(parts[0]), int(parts[1])
+    if (month, day) == (2, 29):
+        raise ValueError("02-29 exists only in leap years; use 02-28 or 03-01")
+    try:
+        dt.date(2001, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date: month 01-12, day within the month") from None
+    return month, day
+
+
+def oktoberfest_last_day(year: int) -> dt.date:
+    """The Wiesn ends on the first Sunday of October, or on 3 October if that Sunday is the 1st or 2nd."""
+    first_october = dt.date(year, 10, 1)
+    first_sunday = first_october + dt.timedelta(days=(6 - first_october.weekday()) % 7)
+    return dt.date(year, 10, 3) if first_sunday.day <= 2 else first_sunday
+
+
+@dataclass(frozen=True)
+class Window:
+    """First and last day of a season, both inclusive."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def hours(self) -> int:
+        return self.days * 24
+
+
+def resolve_window(start: str, end: str, year: int) -> Window:
+    """The window of `year` for a start month-day and an end month-day or `oktoberfest-end`."""
+    first_day = dt.date(year, *parse_month_day(start))
+    last_day = oktoberfest_last_day(year) if end == OKTOBERFEST_END else dt.date(year, *parse_month_day(end))
+    if last_day < first_day:
+        raise ValueError(f"the season would end ({last_day}) before it starts ({first_day})")
+    return Window(first_day, last_day)
+
+
+def season_year(start: str, end: str, today: dt.date) -> int:
+    """The year of the season that is running or comes next, seen from `today`."""
+    this_year = resolve_window(start, end, today.year)
+    return today.year if today <= this_year.last_day else today.year + 1

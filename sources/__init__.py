@@ -1,0 +1,1 @@
+"""Adapters that read from the outside world (packaged files, stack files); the pure packages never do."""

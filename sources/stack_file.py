@@ -1,0 +1,75 @@
+"""Reads a `Pulumi.<stack>.yaml` file into validated settings, for the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from capacity.catalog import Catalog
+from stackconfig.model import StackSettings
+from stackconfig.parse import parse_settings, project_values
+from stackconfig.problems import ConfigError, Problem
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+
+
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
+    """A stack name (`weihnachten`) or a path to a stack file; ConfigError if there is no such file."""
+    candidate = Path(stack_or_file)
+    if candidate.suffix in {".yaml", ".yml"} or candidate.is_file():
+        path = candidate
+    else:
+        path = project_dir / f"Pulumi.{stack_or_file}.yaml"
+    if not path.is_file():
+        stacks = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
+        raise ConfigError(
+            [Problem(str(path), "file", f"no such stack file; stacks in {project_dir}: {', '.join(stacks) or 'none'}")]
+        )
+    return path
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The file's `config:` mapping; YAML errors come back with line and column."""
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise ConfigError([Problem(str(path), where, f"invalid YAML: {error.problem or error.context}")]) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
+    if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
+        raise ConfigError(
+            [Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")]
+        )
+    return document["config"]
+
+
+def load_stack_settings(path: Path, catalog: Catalog) -> StackSettings:
+    values, problems = project_values(read_stack_file(path), str(path))
+    try:
+        settings = parse_settings(values, catalog, str(path))
+    except ConfigError as error:
+        raise ConfigError(problems + error.problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return settings

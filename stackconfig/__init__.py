@@ -1,0 +1,1 @@
+"""The stack config model and its validation; pure (callers read the files)."""

@@ -1,0 +1,272 @@
+"""The one model of a season stack's config, shared by `seasonctl` and the Pulumi program.
+
+Keys are camelCase as in Pulumi config (`freshfoodz-seasonal:season` -> `season`), fields are
+snake_case in Python. Catalog membership is checked during validation, so it needs the catalog in
+the validation context: `StackSettings.model_validate(data, context={"catalog": catalog})`.
+Defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from capacity.catalog import Catalog
+from capacity.pool_sizing import Routing
+from capacity.service_time import MAX_P95_TO_MEAN_RATIO
+from seasons.windows import OKTOBERFEST_END, parse_month_day
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
+
+
+def _month_day(text: str) -> str:
+    parse_month_day(text)
+    return text
+
+
+def _window_end(text: str) -> str:
+    return text if text == OKTOBERFEST_END else _month_day(text)
+
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        description="a lowercase name: letters, digits and '-', at most 63 characters (a Kubernetes name)",
+    ),
+]
+Fraction = Annotated[float, Field(gt=0, lt=1, description="a fraction strictly between 0 and 1")]
+
+
+def _catalog(info: ValidationInfo) -> Catalog:
+    context = info.context or {}
+    if "catalog" not in context:
+        raise RuntimeError("StackSettings must be validated with context={'catalog': ...}")
+    catalog: Catalog = context["catalog"]
+    return catalog
+
+
+def _nearby(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _known_instance_type(name: str, info: ValidationInfo) -> str:
+    known = _catalog(info).instance_types
+    if name not in known:
+        raise ValueError(f"unknown EC2 instance type {name!r}{_nearby(name, list(known))} (see capacity/data)")
+    return name
+
+
+def _known_rds_class(name: str, info: ValidationInfo) -> str:
+    known = _catalog(info).rds_classes
+    if name not in known:
+        raise ValueError(f"unknown RDS class {name!r}{_nearby(name, list(known))} (see capacity/data)")
+    return name
+
+
+InstanceTypeName = Annotated[str, AfterValidator(_known_instance_type)]
+RdsClassName = Annotated[str, AfterValidator(_known_rds_class)]
+
+
+class TargetUtilization(_Section):
+    """How busy each tier may be at the planned peak; the rest is headroom for surprises."""
+
+    app_servers: Fraction
+    workers: Fraction
+    database: Fraction
+
+
+class SeasonWindow(_Section):
+    start: Annotated[str, AfterValidator(_month_day), Field(description="first day, MM-DD")]
+    end: Annotated[
+        str,
+        AfterValidator(_window_end),
+        Field(description=f"last day, MM-DD or {OKTOBERFEST_END!r} (the last day of the Wiesn)"),
+    ]
+
+
+class Season(_Section):
+    name: Slug
+    title: str = Field(min_length=1)
+    load_multiplier: float = Field(ge=1, le=50, description="peak load / baseline load, 1 to 50")
+    window: SeasonWindow
+    target_utilization: TargetUtilization
+
+
+class Route(_Section):
+    """One API route at baseline: its traffic, its service time, its latency objective."""
+
+    name: Slug
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(pattern=r"^/\S*$", description="the URL path, starting with '/'")
+    service: Slug = Field(description="the name of the service (under services) that serves it")
+    baseline_rps: float = Field(gt=0, description="requests per second at baseline, > 0")
+    mean_service_time_ms: float = Field(gt=0, description="mean service time in ms, > 0")
+    service_time_cv: float | None = Field(
+        default=None, gt=0, le=10, description="coefficient of variation of the service time, 0 < cv <= 10"
+    )
+    p95_service_time_ms: float | None = Field(
+        default=None, gt=0, description="95th percentile of the service time in ms (instead of serviceTimeCv)"
+    )
+    p95_slo_ms: float = Field(gt=0, description="the p95 response time objective in ms, > 0")
+
+    @model_validator(mode="after")
+    def _one_spread(self) -> Route:
+        if (self.service_time_cv is None) == (self.p95_service_time_ms is None):
+            raise ValueError("give exactly one of serviceTimeCv and p95ServiceTimeMs")
+        if self.p95_service_time_ms is not None:
+            ratio = self.p95_service_time_ms / self.mean_service_time_ms
+            if not 1 < ratio <= MAX_P95_TO_MEAN_RATIO:
+                raise ValueError(
+                    f"p95ServiceTimeMs / meanServiceTimeMs = {ratio:.3g}; a lognormal service time "
+                    f"needs a ratio above 1 and at most {MAX_P95_TO_MEAN_RATIO:.2f}"
+                )
+        return self
+
+
+class Service(_Section):
+    """A request-serving Deployment, scaled by its HPA."""
+
+    name: Slug
+    deployment: Slug
+    namespace: Slug
+    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
+    cpu_request_millicores: int = Field(gt=0, description="CPU request per pod in millicores, > 0")
+    memory_request_mib: int = Field(gt=0, description="memory request per pod in MiB, > 0")
+    db_pool_per_pod: int = Field(ge=0, description="database connections per pod, >= 0")
+    baseline_replicas: int = Field(ge=1, description="replicas outside the season, >= 1")
+    min_replicas: int = Field(default=2, ge=1, description="never plan fewer pods than this, >= 1")
+    max_replicas_cap: int = Field(ge=1, description="upper bound for the HPA's maxReplicas, >= 1")
+    hpa_headroom: float = Field(
+        default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
+    )
+    routing: Routing = Routing.PER_POD
+
+
+class Worker(_Section):
+    """A queue-consuming Deployment."""
+
+    name: Slug
+    deployment: Slug
+    namespace: Slug
+    baseline_jobs_per_second: float = Field(gt=0, description="jobs per second at baseline, > 0")
+    mean_job_time_ms: float = Field(gt=0, description="mean time one job holds a slot, ms, > 0")
+    concurrency_per_pod: int = Field(ge=1, description="jobs one pod works on at once, >= 1")
+    cpu_request_millicores: int = Field(gt=0, description="CPU request per pod in millicores, > 0")
+    memory_request_mib: int = Field(gt=0, description="memory request per pod in MiB, > 0")
+    db_pool_per_pod: int = Field(ge=0, description="database connections per pod, >= 0")
+    baseline_replicas: int = Field(ge=1, description="replicas outside the season, >= 1")
+    max_replicas_cap: int = Field(ge=1, description="upper bound for the worker's replicas, >= 1")
+
+
+class DaemonOverhead(_Section):
+    cpu_millicores: int = Field(ge=0, description="CPU requested by DaemonSets per node, >= 0")
+    memory_mib: int = Field(ge=0, description="memory requested by DaemonSets per node, >= 0")
+    pods: int = Field(ge=0, description="DaemonSet pods per node, >= 0")
+
+
+class Nodes(_Section):
+    """The seasonal EKS managed node group."""
+
+    instance_type: InstanceTypeName
+    availability_zones: int = Field(ge=1, le=6, description="zones the group spans, 1 to 6")
+    daemon_overhead: DaemonOverhead
+    max_nodes: int = Field(ge=1, le=1000, description="the node group's maxSize, 1 to 1000")
+
+
+class Database(_Section):
+    """The platform's primary PostgreSQL on RDS, which the season resizes."""
+
+    instance_class: RdsClassName = Field(description="the class outside the season")
+    multi_az: bool
+    baseline_cpu_utilization: Fraction = Field(description="average CPU busy share at baseline, 0 < x < 1")
+    read_share: float = Field(
+        ge=0, lt=1, description="share of database CPU spent on reads that may go to a replica, 0 <= x < 1"
+    )
+    max_read_replicas: int = Field(default=2, ge=0, le=15, description="0 to 15 (the RDS limit)")
+
+
+class Costs(_Section):
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="an ISO 4217 code, e.g. EUR")
+    currency_per_usd: float = Field(
+        default=1.0, gt=0, description="your exchange rate: units of `currency` per USD, > 0"
+    )
+    region_price_factor: float = Field(
+        gt=0, le=5, description="your region's on-demand price / us-east-1's, e.g. 1.2 for eu-central-1"
+    )
+    rds_to_ec2_price_ratio: float = Field(
+        default=2.0, gt=0, le=10, description="RDS price / EC2 price of the same hardware (estimate)"
+    )
+    price_overrides_usd_per_hour: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="your own prices: instance type or RDS class -> USD per hour"
+    )
+
+    @model_validator(mode="after")
+    def _usd_rate_is_one(self) -> Costs:
+        if self.currency == "USD" and self.currency_per_usd != 1.0:
+            raise ValueError("currency USD needs currencyPerUsd 1.0")
+        return self
+
+    @field_validator("price_overrides_usd_per_hour")
+    @classmethod
+    def _known_priced_names(cls, overrides: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        catalog = _catalog(info)
+        unknown = sorted(set(overrides) - set(catalog.instance_types) - set(catalog.rds_classes))
+        if unknown:
+            raise ValueError(f"no such instance type or RDS class: {', '.join(unknown)}")
+        return overrides
+
+
+class BaselineNodeGroup(_Section):
+    instance_type: InstanceTypeName
+    nodes: int = Field(ge=0, description="nodes outside the season, >= 0")
+
+
+class Platform(_Section):
+    """What the platform owns and the season only refers to."""
+
+    cluster_name: str = Field(min_length=1)
+    primary_db_identifier: Slug
+    node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$", description="an IAM role ARN")
+    subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(min_length=1)
+    prometheus_datasource_uid: str = Field(min_length=1)
+    baseline_node_group: BaselineNodeGroup
+
+
+class StackSettings(_Section):
+    """Everything one season stack declares."""
+
+    phase: Literal["peak", "baseline"]
+    season: Season
+    routes: list[Route] = Field(min_length=1)
+    services: list[Service] = Field(min_length=1)
+    workers: list[Worker] = Field(default_factory=list)
+    nodes: Nodes
+    database: Database
+    costs: Costs
+    platform: Platform
+
+    def routes_of(self, service: str) -> list[Route]:
+        return [route for route in self.routes if route.service == service]
+
+
+# Pulumi config keys of this project are `<namespace>:<key>`; the model holds the bare keys.
+NAMESPACE = "freshfoodz-seasonal"
+TOP_LEVEL_KEYS = tuple(field.alias or name for name, field in StackSettings.model_fields.items())

@@ -1,0 +1,235 @@
+"""A grid of pools sized three ways: the queueing model, the seed formula, and simulation.
+
+Shared by `tests/test_model_vs_simulation.py` (which asserts on it) and
+`bench/model_vs_simulation.py` (which prints it). The simulation's answer is the smallest pod count
+N whose simulated p95 meets every route's SLO and whose busy slots / (N x slots) stay within the
+target utilisation: the same question the model answers, with the formulas replaced by the
+simulator of `tests/des.py`.
+
+Units: times in seconds, rates in requests per second.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from capacity.pool_sizing import Method, PoolSizing, PoolSpec, RouteLoad, Routing, size_pool
+from capacity.service_time import ServiceTime
+from tests.des import DEFAULT_MEASURED, DEFAULT_WARMUP, ArrivalStream, RouteTail, simulate_pool, stream_for
+
+PER_POD, POOLED = Routing.PER_POD, Routing.POOLED
+# A pass/fail read closer than this many standard errors to the 5 % boundary is re-run on a longer
+# stream (the same requests plus more), up to MAX_MEASURED requests.
+BOUNDARY_Z = 3.0
+MAX_MEASURED = 16 * DEFAULT_MEASURED
+# The search above the model's answer gives up here; a model this far off would fail anyway.
+MAX_EXTRA_PODS = 200
+
+
+@dataclass(frozen=True)
+class GridCase:
+    name: str
+    spec: PoolSpec
+
+
+def _case(
+    name: str, routing: Routing, slots: int, utilization: float, *routes: tuple[float, float, float, float]
+) -> GridCase:
+    """A case from routes given as (rps, mean service s, service CV, p95 SLO s)."""
+    loads = tuple(
+        RouteLoad(f"route{i}", rps, ServiceTime(mean_s, cv), slo_s)
+        for i, (rps, mean_s, cv, slo_s) in enumerate(routes, start=1)
+    )
+    spec = PoolSpec(routes=loads, slots_per_pod=slots, target_utilization=utilization, routing=routing)
+    return GridCase(name=name, spec=spec)
+
+
+# Mean service 50 ms unless said otherwise. SLOs: "tight" ones sit a little above the service
+# time's own p95 (50 ms x 1.95 at CV 0.5, x 2.78 at CV 1, x 3.36 at CV 1.5, x 3.60 at CV 2), so
+# queueing must stay rare and latency binds; "loose" ones leave room for waits, so the
+# utilisation cap binds. Rates put the answers at roughly 10-40 pods, where one pod is a few %.
+GRID: tuple[GridCase, ...] = (
+    # per-pod, one route
+    _case("pp k1 cv0.5 tight", PER_POD, 1, 0.6, (200.0, 0.05, 0.5, 0.15)),
+    _case("pp k1 cv1 tight", PER_POD, 1, 0.5, (150.0, 0.05, 1.0, 0.30)),
+    _case("pp k1 cv2 tight", PER_POD, 1, 0.5, (80.0, 0.05, 2.0, 0.40)),
+    _case("pp k1 cv1.5 loose", PER_POD, 1, 0.5, (150.0, 0.05, 1.5, 1.20)),
+    _case("pp k2 cv0.5 tight", PER_POD, 2, 0.7, (500.0, 0.05, 0.5, 0.11)),
+    _case("pp k2 cv2 tight", PER_POD, 2, 0.6, (300.0, 0.05, 2.0, 0.22)),
+    _case("pp k2 cv1 loose", PER_POD, 2, 0.6, (500.0, 0.05, 1.0, 0.60)),
+    _case("pp k4 cv0.5 tight", PER_POD, 4, 0.75, (1200.0, 0.05, 0.5, 0.0985)),
+    _case("pp k4 cv1 tight", PER_POD, 4, 0.7, (1000.0, 0.05, 1.0, 0.145)),
+    _case("pp k4 cv2 tight", PER_POD, 4, 0.6, (800.0, 0.05, 2.0, 0.19)),
+    _case("pp k8 cv1.5 tight", PER_POD, 8, 0.75, (2000.0, 0.05, 1.5, 0.17)),
+    _case("pp k8 cv0.5 loose", PER_POD, 8, 0.7, (2000.0, 0.05, 0.5, 0.30)),
+    _case("pp k16 cv2 tight", PER_POD, 16, 0.75, (4000.0, 0.05, 2.0, 0.181)),
+    _case("pp k16 cv1 loose", PER_POD, 16, 0.65, (4000.0, 0.05, 1.0, 0.50)),
+    _case("pp k32 cv1 loose", PER_POD, 32, 0.7, (9000.0, 0.05, 1.0, 0.50)),
+    _case("pp k64 cv0.5 loose", PER_POD, 64, 0.75, (20000.0, 0.05, 0.5, 0.20)),
+    _case("pp k64 cv2 loose", PER_POD, 64, 0.6, (15000.0, 0.05, 2.0, 0.50)),
+    # per-pod, two routes: a fast read with a tight SLO queued behind a slow, variable write
+    _case("pp k4 mix tight", PER_POD, 4, 0.7, (900.0, 0.02, 0.5, 0.08), (100.0, 0.3, 1.5, 1.5)),
+    _case("pp k16 mix tight", PER_POD, 16, 0.75, (4000.0, 0.02, 0.5, 0.05), (400.0, 0.3, 2.0, 1.5)),
+    _case("pp k64 mix tight", PER_POD, 64, 0.75, (20000.0, 0.02, 0.5, 0.041), (300.0, 2.0, 2.0, 8.0)),
+    _case("pp k8 mix loose", PER_POD, 8, 0.6, (2500.0, 0.02, 1.0, 0.5), (250.0, 0.3, 1.0, 3.0)),
+    # pooled, one route: with one queue for all slots, waits are short and rare unless the pool
+    # has few slots, so latency binds only in small pools or with SLOs close to the service p95
+    _case("pool k1 cv0.5 tight", POOLED, 1, 0.75, (120.0, 0.05, 0.5, 0.10)),
+    _case("pool k1 cv2 tight", POOLED, 1, 0.6, (100.0, 0.05, 2.0, 0.185)),
+    _case("pool k1 cv1 loose", POOLED, 1, 0.7, (200.0, 0.05, 1.0, 0.5)),
+    _case("pool k2 cv1.5 near", POOLED, 2, 0.75, (500.0, 0.05, 1.5, 0.168)),
+    _case("pool k4 cv1 near", POOLED, 4, 0.75, (600.0, 0.05, 1.0, 0.1405)),
+    _case("pool k4 cv2 loose", POOLED, 4, 0.5, (800.0, 0.05, 2.0, 0.5)),
+    _case("pool k8 cv0.5 near", POOLED, 8, 0.6, (1500.0, 0.05, 0.5, 0.0985)),
+    _case("pool k16 cv1 loose", POOLED, 16, 0.6, (4000.0, 0.05, 1.0, 0.3)),
+    _case("pool k32 cv2 near", POOLED, 32, 0.75, (8000.0, 0.05, 2.0, 0.1808)),
+    _case("pool k64 cv1.5 loose", POOLED, 64, 0.7, (20000.0, 0.05, 1.5, 0.5)),
+    # pooled, two routes
+    _case("pool k2 mix tight", POOLED, 2, 0.7, (400.0, 0.02, 0.5, 0.041), (50.0, 0.3, 2.0, 1.5)),
+    _case("pool k16 mix near", POOLED, 16, 0.75, (4000.0, 0.02, 0.5, 0.0395), (400.0, 0.3, 2.0, 1.2)),
+    _case("pool k64 mix loose", POOLED, 64, 0.65, (20000.0, 0.02, 1.0, 0.3), (2000.0, 0.3, 1.0, 2.0)),
+)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case sized three ways, with the simulated tails at the model's and the sim's pod counts."""
+
+    case: GridCase
+    model: PoolSizing
+    seed_pods: int
+    sim_pods: int
+    sim_at_model: tuple[RouteTail, ...]
+    sim_at_sim: tuple[RouteTail, ...]
+    evaluated: tuple[tuple[int, bool], ...]  # (pods, met every SLO) in search order
+
+    @property
+    def model_over_plan(self) -> float:
+        """(model - sim) / sim: 0.05 means the model plans 5 % more pods than needed."""
+        return (self.model.pods - self.sim_pods) / self.sim_pods
+
+    @property
+    def seed_over_plan(self) -> float:
+        return (self.seed_pods - self.sim_pods) / self.sim_pods
+
+    @property
+    def near_boundary(self) -> bool:
+        """True if a deciding read at the sim's N or one pod below stayed within BOUNDARY_Z s.e."""
+        return any(t.z_from_boundary < BOUNDARY_Z for t in self.sim_at_sim)
+
+
+def utilization_pods(spec: PoolSpec) -> int:
+    """Smallest N with busy slots / (N x slots) <= target; busy slots = sum of rps x mean service (s).
+
+    Written out again rather than imported: it is the policy the simulation must share, and a copy
+    keeps a slip in the model's version from passing unnoticed.
+    """
+    busy = sum(route.rps * route.service_time.mean_s for route in spec.routes)
+    return max(1, math.ceil(busy / (spec.slots_per_pod * spec.target_utilization) - 1e-9))
+
+
+def case_seed(case: GridCase) -> int:
+    """A seed fixed by the case's name, so a case's stream does not change when the grid grows."""
+    return zlib.crc32(case.name.encode())
+
+
+def simulate_tails(spec: PoolSpec, pods: int, stream: ArrivalStream) -> tuple[RouteTail, ...]:
+    """Simulated tails at `pods`; reads too close to the SLO to call are redone on longer streams."""
+    measured = DEFAULT_MEASURED
+    tails = simulate_pool(spec, pods, stream, measured=measured, warmup=DEFAULT_WARMUP)
+    while measured < MAX_MEASURED and any(t.z_from_boundary < BOUNDARY_Z for t in tails):
+        measured *= 4
+        tails = simulate_pool(spec, pods, stream, measured=min(measured, MAX_MEASURED))
+    return tails
+
+
+def smallest_passing(
+    lowest: int, start: int, passes: Callable[[int], bool]
+) -> tuple[int, list[tuple[int, bool]]]:
+    """Smallest N >= `lowest` with passes(N), searching outward from `start`.
+
+    Walks down from `start` while it passes, or up from it until it does: the model's answer is
+    usually within a pod or two, so this costs a handful of simulations instead of a scan from 1.
+    """
+    trail = [(start, passes(start))]
+    n = start
+    if trail[-1][1]:
+        while n - 1 >= lowest:
+            trail.append((n - 1, passes(n - 1)))
+            if not trail[-1][1]:
+                break
+            n -= 1
+        return n, trail
+    while not trail[-1][1]:
+        if n - start >= MAX_EXTRA_PODS:
+            raise RuntimeError(f"simulation needs more than {start + MAX_EXTRA_PODS} pods")
+        n += 1
+        trail.append((n, passes(n)))
+    return n, trail
+
+
+def evaluate_case(case: GridCase) -> CaseResult:
+    """Size one case by model, seed formula and simulation (common random numbers across N)."""
+    spec = case.spec
+    model = size_pool(spec, Method.MODEL)
+    seed = size_pool(spec, Method.SEED)
+    stream = stream_for(spec, case_seed(case))
+    tails: dict[int, tuple[RouteTail, ...]] = {}
+
+    def passes(pods: int) -> bool:
+        # Below busy / slots pods the queue grows without bound: no SLO can hold, skip the run.
+        busy = sum(route.rps * route.service_time.mean_s for route in spec.routes)
+        if pods * spec.slots_per_pod <= busy:
+            return False
+        tails[pods] = simulate_tails(spec, pods, stream)
+        return all(t.meets_slo for t in tails[pods])
+
+    start = max(model.pods, utilization_pods(spec))
+    sim_pods, trail = smallest_passing(utilization_pods(spec), start, passes)
+    return CaseResult(
+        case=case,
+        model=model,
+        seed_pods=seed.pods,
+        sim_pods=sim_pods,
+        sim_at_model=tails[model.pods],
+        sim_at_sim=tails[sim_pods],
+        evaluated=tuple(trail),
+    )
+
+
+def run_grid(cases: tuple[GridCase, ...] = GRID, workers: int = 1) -> list[CaseResult]:
+    """Evaluate every case, in `workers` processes; results come back in grid order."""
+    if workers <= 1:
+        return [evaluate_case(case) for case in cases]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(evaluate_case, cases))
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    cases: int
+    model_mean_over_plan: float
+    model_max_over_plan: float
+    seed_mean_over_plan: float
+    seed_max_over_plan: float
+    model_under_plans: int
+    seed_under_plans: int
+
+
+def summarize(results: list[CaseResult]) -> GridSummary:
+    """Mean and max over-plan (fractions) of model and seed formula, and how often each under-plans."""
+    model = [r.model_over_plan for r in results]
+    seed = [r.seed_over_plan for r in results]
+    return GridSummary(
+        cases=len(results),
+        model_mean_over_plan=sum(model) / len(model),
+        model_max_over_plan=max(model),
+        seed_mean_over_plan=sum(seed) / len(seed),
+        seed_max_over_plan=max(seed),
+        model_under_plans=sum(r.model.pods < r.sim_pods for r in results),
+        seed_under_plans=sum(r.seed_pods < r.sim_pods for r in results),
+    )
