@@ -83,7 +83,7 @@ def ec2_price(book: PriceBook, instance: InstanceType) -> Price:
     regional = book.region_price_factor != 1.0
     return Price(
         instance.on_demand_usd_per_hour_us_east_1 * book.region_price_factor,
-        EC2_PRICE_SOURCE + (f" x region factor {book.region_price_factor:g} (estimate)" if regional else ""),
+        EC2_PRICE_SOURCE + (f" x region factor {book.region_price_factor:g}" if regional else ""),
         estimate=regional,
     )
 
@@ -99,7 +99,7 @@ def rds_price(book: PriceBook, rds_class: RdsClass, multi_az: bool) -> Price:
         * book.rds_to_ec2_price_ratio
         * book.region_price_factor
         * az_factor,
-        f"estimate: {book.rds_to_ec2_price_ratio:g} x EC2 price of the same hardware"
+        f"{book.rds_to_ec2_price_ratio:g} x EC2 price of the same hardware"
         f" x region factor {book.region_price_factor:g}{az_note}",
         estimate=True,
     )

@@ -79,9 +79,7 @@ def pack_nodes(
                 f"a {shape.workload} pod ({shape.cpu_m}m CPU, {shape.memory_mib} MiB) does not fit on an "
                 f"empty {instance.name} ({empty.cpu_m}m, {empty.memory_mib} MiB after daemons)"
             )
-    ordered = sorted(
-        shapes, key=lambda s: max(s.cpu_m / empty.cpu_m, s.memory_mib / empty.memory_mib), reverse=True
-    )
+    ordered = sorted(shapes, key=lambda s: max(s.cpu_m / empty.cpu_m, s.memory_mib / empty.memory_mib), reverse=True)
     nodes: list[NodeRoom] = []
     for shape in ordered:
         left = shape.count

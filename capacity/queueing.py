@@ -60,9 +60,7 @@ class WaitingTime:
         return self.probability_of_wait * math.exp(-max(t_s, 0.0) / self.conditional_mean_s)
 
 
-def mgk_waiting_time(
-    arrival_rate_per_s: float, servers: int, mean_service_s: float, service_scv: float
-) -> WaitingTime:
+def mgk_waiting_time(arrival_rate_per_s: float, servers: int, mean_service_s: float, service_scv: float) -> WaitingTime:
     """Waiting time of M/G/k FCFS; raises ValueError when load >= servers (no steady state)."""
     offered = arrival_rate_per_s * mean_service_s
     if offered >= servers:
@@ -85,12 +83,8 @@ def response_time_survival(wait: WaitingTime, service: ServiceTime, t_s: float) 
     if wait.probability_of_wait == 0.0:
         return tail_of_service
     points = service.equal_probability_points_s
-    below = math.fsum(
-        math.exp(-(t_s - s) / wait.conditional_mean_s) for s in points if s < t_s
-    ) / len(points)
-    return (1.0 - wait.probability_of_wait) * tail_of_service + wait.probability_of_wait * (
-        tail_of_service + below
-    )
+    below = math.fsum(math.exp(-(t_s - s) / wait.conditional_mean_s) for s in points if s < t_s) / len(points)
+    return (1.0 - wait.probability_of_wait) * tail_of_service + wait.probability_of_wait * (tail_of_service + below)
 
 
 def response_time_quantile(wait: WaitingTime, service: ServiceTime, probability: float = 0.95) -> float:

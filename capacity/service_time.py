@@ -49,8 +49,7 @@ class ServiceTime:
         ratio = p95_s / mean_s
         if not 1.0 < ratio <= MAX_P95_TO_MEAN_RATIO:
             raise ValueError(
-                f"p95/mean = {ratio:.3g}; a lognormal service time needs 1 < p95/mean <= "
-                f"{MAX_P95_TO_MEAN_RATIO:.3f}"
+                f"p95/mean = {ratio:.3g}; a lognormal service time needs 1 < p95/mean <= {MAX_P95_TO_MEAN_RATIO:.3f}"
             )
         sigma = Z_95 - math.sqrt(Z_95 * Z_95 - 2.0 * math.log(ratio))
         return cls(mean_s=mean_s, cv=math.sqrt(math.expm1(sigma * sigma)))

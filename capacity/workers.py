@@ -25,4 +25,6 @@ def size_workers(
     """
     busy = jobs_per_s * mean_job_time_s
     pods = max(1, ceil_tolerant(busy / (concurrency_per_pod * target_utilization)))
-    return WorkerSizing(pods=pods, jobs_per_s=jobs_per_s, busy_slots=busy, utilization=busy / (pods * concurrency_per_pod))
+    return WorkerSizing(
+        pods=pods, jobs_per_s=jobs_per_s, busy_slots=busy, utilization=busy / (pods * concurrency_per_pod)
+    )

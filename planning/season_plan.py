@@ -9,7 +9,15 @@ from capacity.cost import CostEstimate, PriceBook, cost_line, ec2_price, rds_pri
 from capacity.database import DatabaseDemand, DatabaseSizing, candidate_classes, size_database
 from capacity.hpa import HpaBounds, hpa_bounds
 from capacity.nodes import DaemonOverhead, NodePlan, PodShape, pack_nodes
-from capacity.pool_sizing import InfeasibleError, Method, PoolSizing, PoolSpec, RouteLoad, size_pool
+from capacity.pool_sizing import (
+    InfeasibleError,
+    Method,
+    PoolSizing,
+    PoolSpec,
+    RouteLoad,
+    describe_pool,
+    size_pool,
+)
 from capacity.service_time import ServiceTime
 from capacity.workers import WorkerSizing, size_workers
 from seasons.windows import Window, resolve_window
@@ -37,6 +45,7 @@ class WorkerPlan:
     namespace: str
     sizing: WorkerSizing
     pods: int
+    utilization: float
     baseline_replicas: int
     max_replicas: int
 
@@ -87,21 +96,29 @@ def pool_spec_of(settings: StackSettings, service: Service, load_multiplier: flo
 
 
 def _plan_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
+    try:
+        return _size_service(settings, service, method)
+    except InfeasibleError as error:
+        raise InfeasibleError(f"service {service.name}: {error}") from None
+
+
+def _size_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
+    """Pods from the sizing method, raised to the service's floors, and the HPA around them."""
     spec = pool_spec_of(settings, service, settings.season.load_multiplier)
-    try:
-        sizing = size_pool(spec, method)
-        seed = size_pool(spec, Method.SEED).pods if method is Method.MODEL else sizing.pods
-    except InfeasibleError as error:
-        raise InfeasibleError(f"service {service.name}: {error}") from None
-    floors = {"baselineReplicas": service.baseline_replicas, "minReplicas": service.min_replicas}
-    floor_name, floor = max(floors.items(), key=lambda item: item[1])
+    sizing = size_pool(spec, method)
+    seed = size_pool(spec, Method.SEED).pods if method is Method.MODEL else sizing.pods
+    floor = service.replica_floor
+    floor_name = "baselineReplicas" if floor == service.baseline_replicas else "minReplicas"
     pods = max(sizing.pods, floor)
-    try:
-        hpa = hpa_bounds(
-            pods, service.hpa_headroom, service.max_replicas_cap, settings.season.target_utilization.app_servers
+    binding = sizing.binding_constraint.value if pods == sizing.pods else floor_name
+    if pods > sizing.pods:
+        # Report utilisation and latency at the pods that will run, not at the unfloored count.
+        sizing = describe_pool(
+            spec, pods, method, sizing.binding_constraint, sizing.pods_for_utilization, sizing.pods_for_latency
         )
-    except InfeasibleError as error:
-        raise InfeasibleError(f"service {service.name}: {error}") from None
+    hpa = hpa_bounds(
+        pods, service.hpa_headroom, service.max_replicas_cap, settings.season.target_utilization.app_servers
+    )
     return ServicePlan(
         name=service.name,
         deployment=service.deployment,
@@ -109,7 +126,7 @@ def _plan_service(settings: StackSettings, service: Service, method: Method) -> 
         routing=service.routing.value,
         sizing=sizing,
         pods=pods,
-        binding_constraint=sizing.binding_constraint.value if pods == sizing.pods else floor_name,
+        binding_constraint=binding,
         baseline_replicas=service.baseline_replicas,
         hpa=hpa,
         seed_formula_pods=seed,
@@ -134,6 +151,7 @@ def _plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
         namespace=worker.namespace,
         sizing=sizing,
         pods=pods,
+        utilization=sizing.busy_slots / (pods * worker.concurrency_per_pod),
         baseline_replicas=worker.baseline_replicas,
         max_replicas=worker.max_replicas_cap,
     )
@@ -173,16 +191,9 @@ def _plan_nodes(
     settings: StackSettings, catalog: Catalog, services: tuple[ServicePlan, ...], workers: tuple[WorkerPlan, ...]
 ) -> NodePlan:
     """The seasonal node group carries the pods above baseline; the platform's group keeps the rest."""
-    by_name = {item.name: item for item in [*settings.services, *settings.workers]}
-    shapes = [
-        PodShape(
-            plan.name,
-            by_name[plan.name].cpu_request_millicores,
-            by_name[plan.name].memory_request_mib,
-            plan.pods - plan.baseline_replicas,
-        )
-        for plan in [*services, *workers]
-    ]
+    requests = {w.name: (w.cpu_request_millicores, w.memory_request_mib) for w in settings.workloads}
+    planned: list[ServicePlan | WorkerPlan] = [*services, *workers]
+    shapes = [PodShape(p.name, *requests[p.name], p.pods - p.baseline_replicas) for p in planned]
     overhead = settings.nodes.daemon_overhead
     nodes = pack_nodes(
         shapes,
@@ -231,7 +242,11 @@ def _plan_cost(
     if database.read_replicas:
         peak.append(
             cost_line(
-                book, "RDS read replicas", planned_class.name, database.read_replicas, rds_price(book, planned_class, False)
+                book,
+                "RDS read replicas",
+                planned_class.name,
+                database.read_replicas,
+                rds_price(book, planned_class, False),
             )
         )
     baseline = (
@@ -264,7 +279,9 @@ def _warnings(plan_services: tuple[ServicePlan, ...], database: DatabaseSizing, 
     return warnings
 
 
-def plan_season(settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL) -> SeasonPlan:
+def plan_season(
+    settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL
+) -> SeasonPlan:
     """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible."""
     season = settings.season
     window = resolve_window(season.window.start, season.window.end, year)

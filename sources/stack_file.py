@@ -58,9 +58,7 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
-        raise ConfigError(
-            [Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")]
-        )
+        raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
     return document["config"]
 
 

@@ -8,6 +8,7 @@ Defaults live here and nowhere else.
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -28,9 +29,7 @@ from seasons.windows import OKTOBERFEST_END, parse_month_day
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
-    )
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
 
 
 def _month_day(text: str) -> str:
@@ -61,8 +60,6 @@ def _catalog(info: ValidationInfo) -> Catalog:
 
 
 def _nearby(name: str, known: list[str]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     return f"; did you mean {', '.join(close)}?" if close else ""
 
@@ -141,39 +138,45 @@ class Route(_Section):
         return self
 
 
-class Service(_Section):
-    """A request-serving Deployment, scaled by its HPA."""
+class Workload(_Section):
+    """What services and workers share: a Deployment, its requests, its pool, its replica bounds."""
 
     name: Slug
     deployment: Slug
     namespace: Slug
-    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
     cpu_request_millicores: int = Field(gt=0, description="CPU request per pod in millicores, > 0")
     memory_request_mib: int = Field(gt=0, description="memory request per pod in MiB, > 0")
     db_pool_per_pod: int = Field(ge=0, description="database connections per pod, >= 0")
     baseline_replicas: int = Field(ge=1, description="replicas outside the season, >= 1")
+    max_replicas_cap: int = Field(ge=1, description="upper bound for the replicas at the peak, >= 1")
+
+    @property
+    def replica_floor(self) -> int:
+        """The fewest replicas a season may plan."""
+        return self.baseline_replicas
+
+
+class Service(Workload):
+    """A request-serving Deployment, scaled by its HPA."""
+
+    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
     min_replicas: int = Field(default=2, ge=1, description="never plan fewer pods than this, >= 1")
-    max_replicas_cap: int = Field(ge=1, description="upper bound for the HPA's maxReplicas, >= 1")
     hpa_headroom: float = Field(
         default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
     )
     routing: Routing = Routing.PER_POD
 
+    @property
+    def replica_floor(self) -> int:
+        return max(self.baseline_replicas, self.min_replicas)
 
-class Worker(_Section):
+
+class Worker(Workload):
     """A queue-consuming Deployment."""
 
-    name: Slug
-    deployment: Slug
-    namespace: Slug
     baseline_jobs_per_second: float = Field(gt=0, description="jobs per second at baseline, > 0")
     mean_job_time_ms: float = Field(gt=0, description="mean time one job holds a slot, ms, > 0")
     concurrency_per_pod: int = Field(ge=1, description="jobs one pod works on at once, >= 1")
-    cpu_request_millicores: int = Field(gt=0, description="CPU request per pod in millicores, > 0")
-    memory_request_mib: int = Field(gt=0, description="memory request per pod in MiB, > 0")
-    db_pool_per_pod: int = Field(ge=0, description="database connections per pod, >= 0")
-    baseline_replicas: int = Field(ge=1, description="replicas outside the season, >= 1")
-    max_replicas_cap: int = Field(ge=1, description="upper bound for the worker's replicas, >= 1")
 
 
 class DaemonOverhead(_Section):
@@ -265,6 +268,10 @@ class StackSettings(_Section):
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]
+
+    @property
+    def workloads(self) -> list[Workload]:
+        return [*self.services, *self.workers]
 
 
 # Pulumi config keys of this project are `<namespace>:<key>`; the model holds the bare keys.

@@ -79,23 +79,28 @@ def _walk(location: Location) -> tuple[type[BaseModel] | None, FieldInfo | None]
     return section, field
 
 
+def _description(field: FieldInfo) -> str | None:
+    """The field's own description, or one carried by its annotation (Slug, Fraction)."""
+    descriptions = [field.description] + [getattr(meta, "description", None) for meta in field.metadata]
+    return next((d for d in descriptions if d), None)
+
+
 def _accepted(field: FieldInfo | None) -> str:
+    """`; accepted: ...` for a field, from its description or its type."""
     if field is None:
         return ""
-    if field.description:
-        return f"; accepted: {field.description}"
-    for meta in field.metadata:
-        description = getattr(meta, "description", None)
-        if description:
-            return f"; accepted: {description}"
     annotation = field.annotation
-    if typing.get_origin(annotation) is typing.Literal:
-        return "; accepted: " + ", ".join(repr(a) for a in typing.get_args(annotation))
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "; accepted: a mapping with keys " + ", ".join(_fields_by_key(annotation))
-    if isinstance(annotation, types.GenericAlias) and typing.get_origin(annotation) is list:
-        return "; accepted: a list"
-    return ""
+    if description := _description(field):
+        accepted = description
+    elif typing.get_origin(annotation) is typing.Literal:
+        accepted = ", ".join(repr(a) for a in typing.get_args(annotation))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        accepted = "a mapping with keys " + ", ".join(_fields_by_key(annotation))
+    elif isinstance(annotation, types.GenericAlias) and typing.get_origin(annotation) is list:
+        accepted = "a list"
+    else:
+        return ""
+    return f"; accepted: {accepted}"
 
 
 def _unknown_key(location: Location) -> str:

@@ -195,8 +195,7 @@ def route_tails(
 def stream_for(spec: PoolSpec, seed: int) -> ArrivalStream:
     """An empty stream of the spec's routes; draw requests with `ensure`."""
     routes = tuple(
-        SimRoute(route.name, route.rps, route.service_time.mean_s, route.service_time.cv)
-        for route in spec.routes
+        SimRoute(route.name, route.rps, route.service_time.mean_s, route.service_time.cv) for route in spec.routes
     )
     return ArrivalStream(routes=routes, seed=seed)
 

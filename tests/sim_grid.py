@@ -147,9 +147,7 @@ def simulate_tails(spec: PoolSpec, pods: int, stream: ArrivalStream) -> tuple[Ro
     return tails
 
 
-def smallest_passing(
-    lowest: int, start: int, passes: Callable[[int], bool]
-) -> tuple[int, list[tuple[int, bool]]]:
+def smallest_passing(lowest: int, start: int, passes: Callable[[int], bool]) -> tuple[int, list[tuple[int, bool]]]:
     """Smallest N >= `lowest` with passes(N), searching outward from `start`.
 
     Walks down from `start` while it passes, or up from it until it does: the model's answer is

@@ -1,0 +1,1 @@
+"""`seasonctl`: plan, check and prepare a season from its Pulumi stack config."""

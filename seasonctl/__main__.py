@@ -1,0 +1,3 @@
+from seasonctl.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""The `seasonctl` command line. Thin: parse, call the pure packages, format, set the exit code.
+
+Exit codes: 0 done, 2 invalid input (config, flags), 3 infeasible request.
+`plan`, `size` and `validate` import neither pulumi nor the components (start-up time matters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from capacity.pool_sizing import InfeasibleError, Method, PoolSpec, RouteLoad, Routing, size_pool
+from capacity.service_time import ServiceTime
+from planning.season_plan import plan_season
+from planning.summary import plan_as_dict
+from seasonctl.plan_view import plan_heading, plan_sections
+from seasonctl.size_args import SizeArguments
+from seasonctl.size_view import size_as_dict, size_sections
+from seasonctl.tables import to_markdown, to_rich
+from seasons.windows import season_year
+from sources.catalog_files import load_catalog
+from sources.stack_file import load_stack_settings, resolve_stack_file
+from stackconfig.problems import ConfigError
+
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+
+app = typer.Typer(
+    name="seasonctl",
+    help="Plan and prepare FreshFoodz's seasonal peaks (Spargel, Oktoberfest, Weihnachten) from a stack config.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class PlanFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class SizeFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+StackArgument = Annotated[
+    str, typer.Argument(metavar="STACK|FILE", help="a stack name (reads Pulumi.<stack>.yaml) or a stack file")
+]
+ProjectDirOption = Annotated[
+    Path, typer.Option("--project-dir", help="where the Pulumi.<stack>.yaml files are", file_okay=False)
+]
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(code: int, lines: list[str]) -> NoReturn:
+    console = _stderr()
+    for line in lines:
+        console.print(f"[red]error:[/red] {line}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def _stack_name(path: Path) -> str:
+    name = path.name
+    if name.startswith("Pulumi.") and name.endswith(".yaml"):
+        return name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return path.stem
+
+
+@app.command()
+def plan(
+    stack: StackArgument,
+    output_format: Annotated[PlanFormat, typer.Option("--format", help="table, json or markdown")] = PlanFormat.TABLE,
+    method: Annotated[
+        Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
+    ] = Method.MODEL,
+    year: Annotated[
+        int | None, typer.Option(min=2000, max=2100, help="season year; default: the running or next season")
+    ] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
+    catalog = load_catalog()
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        settings = load_stack_settings(path, catalog)
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    window = settings.season.window
+    season = year if year is not None else season_year(window.start, window.end, dt.date.today())
+    try:
+        result = plan_season(settings, catalog, _stack_name(path), season, method)
+    except InfeasibleError as error:
+        _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
+    if output_format is PlanFormat.JSON:
+        _print_json(plan_as_dict(result))
+    elif output_format is PlanFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(plan_heading(result), plan_sections(result)))
+    else:
+        Console(highlight=False).print(to_rich(plan_heading(result), plan_sections(result)))
+
+
+@app.command()
+def validate(stack: StackArgument, project_dir: ProjectDirOption = Path(".")) -> None:
+    """Check a stack config and print every problem found."""
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        settings = load_stack_settings(path, load_catalog())
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems] + [f"{len(error.problems)} problem(s) found"])
+    Console(highlight=False).print(
+        f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
+        f"{len(settings.services)} services, {len(settings.workers)} workers)"
+    )
+
+
+@app.command()
+def size(
+    rps: Annotated[float, typer.Option(help="arrival rate, requests per second (> 0)")],
+    service_time_ms: Annotated[float, typer.Option(help="mean service time in ms (> 0)")],
+    slots_per_pod: Annotated[int, typer.Option(help="requests one pod serves at once (>= 1)")],
+    p95_slo_ms: Annotated[float, typer.Option(help="p95 response time objective in ms (> 0)")],
+    target_utilization: Annotated[float, typer.Option(help="utilisation cap, 0 < u < 1")],
+    service_cv: Annotated[float, typer.Option(help="service time coefficient of variation (> 0)")] = 1.0,
+    routing: Annotated[
+        Routing, typer.Option(help="per-pod (Kubernetes Service) or pooled (one queue)")
+    ] = Routing.PER_POD,
+    method: Annotated[
+        Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
+    ] = Method.MODEL,
+    output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
+) -> None:
+    """Ad-hoc sizing of one pool of pods for one route."""
+    arguments = SizeArguments(rps, service_time_ms, service_cv, slots_per_pod, p95_slo_ms, target_utilization)
+    problems = arguments.problems()
+    if problems:
+        _fail(EXIT_INVALID, problems)
+    spec = PoolSpec(
+        routes=(RouteLoad("route", rps, ServiceTime(service_time_ms / 1000.0, service_cv), p95_slo_ms / 1000.0),),
+        slots_per_pod=slots_per_pod,
+        target_utilization=target_utilization,
+        routing=routing,
+    )
+    try:
+        sizing = size_pool(spec, method)
+    except InfeasibleError as error:
+        _fail(EXIT_INFEASIBLE, [f"infeasible: {error}"])
+    if output_format is SizeFormat.JSON:
+        _print_json(size_as_dict(spec, sizing))
+    else:
+        Console(highlight=False).print(to_rich(f"{rps:g} rps at {service_time_ms:g} ms", size_sections(spec, sizing)))
+
+
+def main() -> None:
+    app()
