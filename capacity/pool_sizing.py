@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from capacity.queueing import WaitingTime, mgk_waiting_time, response_time_quantile, response_time_survival
+from capacity.queueing import (
+    ErlangBTable,
+    WaitingTime,
+    mgk_waiting_time,
+    response_time_quantile,
+    response_time_survival,
+)
 from capacity.service_time import ServiceTime, mixture_moments
 
 # Beyond this many pods we stop searching and call the request infeasible: no EKS cluster of a
@@ -104,17 +110,20 @@ def pods_for_utilization(spec: PoolSpec) -> int:
     return max(1, ceil_tolerant(spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)))
 
 
-def waiting_time_at(spec: PoolSpec, pods: int) -> WaitingTime:
-    """The waiting time a request sees with `pods` pods under the spec's routing."""
+def waiting_time_at(spec: PoolSpec, pods: int, table: ErlangBTable | None = None) -> WaitingTime:
+    """The waiting time a request sees with `pods` pods under the spec's routing.
+
+    `table`: for pooled routing, the Erlang B table of the pool's load, reused across pod counts.
+    """
     mean_s, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
     if spec.routing is Routing.POOLED:
-        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, mean_s, scv)
+        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, mean_s, scv, table)
     return mgk_waiting_time(spec.rps / pods, spec.slots_per_pod, mean_s, scv)
 
 
-def _meets_slos(spec: PoolSpec, pods: int) -> bool:
+def _meets_slos(spec: PoolSpec, pods: int, table: ErlangBTable | None) -> bool:
     try:
-        wait = waiting_time_at(spec, pods)
+        wait = waiting_time_at(spec, pods, table)
     except ValueError:
         return False
     tail = 1.0 - SLO_QUANTILE
@@ -180,7 +189,8 @@ def size_pool(spec: PoolSpec, method: Method = Method.MODEL) -> PoolSizing:
         check_feasible(spec)
         # At or below busy/slots pods the load reaches the slots: no steady state, SLO missed.
         unstable = math.floor(spec.busy_slots / spec.slots_per_pod)
-        latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(spec, n))
+        table = ErlangBTable(spec.busy_slots) if spec.routing is Routing.POOLED else None
+        latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(spec, n, table))
         pods = max(utilization_pods, latency_pods)
         binding = Binding.LATENCY if latency_pods > utilization_pods else Binding.UTILIZATION
     return describe_pool(spec, pods, method, binding, utilization_pods, latency_pods)

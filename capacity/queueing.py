@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
-from capacity.service_time import ServiceTime
+
+class ServiceDistribution(Protocol):
+    """What the response-time formulas need of a service time (lognormal in production)."""
+
+    def survival(self, t_s: float) -> float: ...
+
+    def quantile_s(self, probability: float) -> float: ...
+
+    def discounted_mass_below(self, t_s: float, scale_s: float) -> float: ...
 
 
 def erlang_b(servers: int, offered_erlangs: float) -> float:
@@ -28,13 +37,34 @@ def erlang_b(servers: int, offered_erlangs: float) -> float:
     return blocking
 
 
-def erlang_c(servers: int, offered_erlangs: float) -> float:
+class ErlangBTable:
+    """Erlang B of one offered load for any number of servers, each recursion step done once.
+
+    Searching a pooled queue for its pod count asks for B at many server counts with the same
+    load; the table makes the whole search O(largest server count) instead of O(k log k).
+    """
+
+    def __init__(self, offered_erlangs: float) -> None:
+        if offered_erlangs < 0:
+            raise ValueError("offered load must be non-negative")
+        self.offered_erlangs = offered_erlangs
+        self._values = [1.0]
+
+    def blocking(self, servers: int) -> float:
+        a = self.offered_erlangs
+        for k in range(len(self._values), servers + 1):
+            previous = self._values[-1]
+            self._values.append(a * previous / (k + a * previous))
+        return self._values[servers]
+
+
+def erlang_c(servers: int, offered_erlangs: float, table: ErlangBTable | None = None) -> float:
     """P(an arrival waits) in M/M/k: C = k B / (k - a (1 - B)); 1.0 when the pool is overloaded."""
     if servers < 1:
         raise ValueError("a pool needs at least one server")
     if offered_erlangs >= servers:
         return 1.0
-    blocking = erlang_b(servers, offered_erlangs)
+    blocking = table.blocking(servers) if table is not None else erlang_b(servers, offered_erlangs)
     return servers * blocking / (servers - offered_erlangs * (1.0 - blocking))
 
 
@@ -60,34 +90,40 @@ class WaitingTime:
         return self.probability_of_wait * math.exp(-max(t_s, 0.0) / self.conditional_mean_s)
 
 
-def mgk_waiting_time(arrival_rate_per_s: float, servers: int, mean_service_s: float, service_scv: float) -> WaitingTime:
-    """Waiting time of M/G/k FCFS; raises ValueError when load >= servers (no steady state)."""
+def mgk_waiting_time(
+    arrival_rate_per_s: float,
+    servers: int,
+    mean_service_s: float,
+    service_scv: float,
+    table: ErlangBTable | None = None,
+) -> WaitingTime:
+    """Waiting time of M/G/k FCFS; raises ValueError when load >= servers (no steady state).
+
+    `table`, if given, must be the Erlang B table of this offered load (rate x mean service).
+    """
     offered = arrival_rate_per_s * mean_service_s
     if offered >= servers:
         raise ValueError(f"offered load {offered:.4g} Erlangs >= {servers} slots: the queue grows forever")
     variability = (1.0 + service_scv) / 2.0
     return WaitingTime(
-        probability_of_wait=erlang_c(servers, offered),
+        probability_of_wait=erlang_c(servers, offered, table),
         conditional_mean_s=variability * mean_service_s / (servers - offered),
     )
 
 
-def response_time_survival(wait: WaitingTime, service: ServiceTime, t_s: float) -> float:
+def response_time_survival(wait: WaitingTime, service: ServiceDistribution, t_s: float) -> float:
     """P(W + S > t) for a request of this service time behind this waiting time.
 
-    P(R > t) = (1 - C) P(S > t) + C E[min(1, exp(-(t - S) / m))], with the expectation split at
-    S = t: the part above is P(S >= t) exactly, the part below is averaged over equal-probability
-    points of S.
+    P(R > t) = (1 - C) P(S > t) + C P(W' + S > t) with W' exponential of mean m, and
+    P(W' + S > t) = P(S >= t) + E[exp(-(t - S) / m); S < t].
     """
     tail_of_service = service.survival(t_s)
     if wait.probability_of_wait == 0.0:
         return tail_of_service
-    points = service.equal_probability_points_s
-    below = math.fsum(math.exp(-(t_s - s) / wait.conditional_mean_s) for s in points if s < t_s) / len(points)
-    return (1.0 - wait.probability_of_wait) * tail_of_service + wait.probability_of_wait * (tail_of_service + below)
+    return tail_of_service + wait.probability_of_wait * service.discounted_mass_below(t_s, wait.conditional_mean_s)
 
 
-def response_time_quantile(wait: WaitingTime, service: ServiceTime, probability: float = 0.95) -> float:
+def response_time_quantile(wait: WaitingTime, service: ServiceDistribution, probability: float = 0.95) -> float:
     """The `probability` quantile of W + S, by bisection on `response_time_survival`.
 
     Bracket: R >= S gives the S quantile as a lower bound; P(W + S > tw + ts) <= P(W > tw) +

@@ -9,8 +9,8 @@ its 95th percentile, and derive the lognormal parameters from those.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from statistics import NormalDist
 
 _STANDARD_NORMAL = NormalDist()
@@ -20,9 +20,13 @@ Z_95 = _STANDARD_NORMAL.inv_cdf(0.95)
 # has the given pair, so `from_mean_and_p95` rejects it instead of inventing a shape.
 MAX_P95_TO_MEAN_RATIO = math.exp(Z_95 * Z_95 / 2.0)
 
-# Number of equal-probability points used to take expectations over the service time; 256
-# keeps the p95 of wait + service within about 0.1 % of a fine quadrature (see the tests).
-_QUANTILE_POINTS = 256
+# Below z = -8.5 a standard normal has mass 1e-17: nothing there changes a p95.
+_Z_FLOOR = -8.5
+# Simpson intervals per piece of `discounted_mass_below`; with the split described there this
+# keeps the p95 of wait + service within 0.05 % of a 20,000-interval quadrature (see the tests).
+_SIMPSON_INTERVALS = 128
+# The piece next to S = t spans this many decay lengths of exp(-(t - S) / m).
+_NEAR_DECAY_LENGTHS = 30.0
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,36 @@ class ServiceTime:
             return 1.0
         return 1.0 - _STANDARD_NORMAL.cdf((math.log(t_s) - self.mu) / self.sigma)
 
-    @cached_property
-    def equal_probability_points_s(self) -> tuple[float, ...]:
-        """Midpoint quantiles: E[g(S)] is approximated by the mean of g over these points."""
-        n = _QUANTILE_POINTS
-        return tuple(self.quantile_s((i + 0.5) / n) for i in range(n))
+    def discounted_mass_below(self, t_s: float, scale_s: float) -> float:
+        """E[exp(-(t - S) / scale); S < t]: the chance a request finishes service before t with
+        an exponential wait of mean `scale_s` still ahead of it (see `queueing.response_time_survival`).
+
+        Integrated over z = (ln S - mu) / sigma with the normal density, by Simpson's rule on two
+        pieces: one next to S = t, where the exponential decays over about scale / (t sigma) in z,
+        and the smooth rest below it. Each piece gets the same number of intervals, so a sharp
+        decay (short waits) is resolved as well as a flat one (long waits).
+        """
+        if t_s <= 0:
+            return 0.0
+        z_t = (math.log(t_s) - self.mu) / self.sigma
+        if z_t <= _Z_FLOOR:
+            return 0.0
+        near_width = min(z_t - _Z_FLOOR, _NEAR_DECAY_LENGTHS * scale_s / (t_s * self.sigma))
+
+        def integrand(z: float) -> float:
+            service_s = math.exp(self.mu + self.sigma * z)
+            return _STANDARD_NORMAL.pdf(z) * math.exp(-(t_s - service_s) / scale_s)
+
+        return _simpson(integrand, z_t - near_width, z_t) + _simpson(integrand, _Z_FLOOR, z_t - near_width)
+
+
+def _simpson(function: Callable[[float], float], low: float, high: float) -> float:
+    if high <= low:
+        return 0.0
+    n = _SIMPSON_INTERVALS
+    step = (high - low) / n
+    inner = math.fsum((4.0 if i % 2 else 2.0) * function(low + i * step) for i in range(1, n))
+    return step / 3.0 * (function(low) + inner + function(high))
 
 
 def mixture_moments(weighted: list[tuple[float, ServiceTime]]) -> tuple[float, float]:

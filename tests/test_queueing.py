@@ -1,0 +1,133 @@
+"""Erlang B/C and M/G/k waiting and response times against published values and exact formulas."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pytest
+
+from capacity.queueing import (
+    WaitingTime,
+    erlang_b,
+    erlang_c,
+    mgk_waiting_time,
+    response_time_quantile,
+    response_time_survival,
+)
+
+
+def erlang_b_closed_form(servers: int, offered: float) -> float:
+    """B = (a^k / k!) / sum_i a^i / i!, in log space so it works for 100,000 servers."""
+    logs = [i * math.log(offered) - math.lgamma(i + 1) for i in range(servers + 1)]
+    top = max(logs)
+    return math.exp(logs[-1] - top) / math.fsum(math.exp(x - top) for x in logs)
+
+
+@pytest.mark.parametrize(
+    ("servers", "offered", "published"),
+    [
+        (14, 10.0, 0.174),  # call-centre textbooks: 10 Erlangs on 14 agents
+        (10000, 9900.0, 0.222777),
+        (1, 0.3, 0.3),  # M/M/1: P(wait) = rho
+        (1, 0.9, 0.9),
+        (2, 1.0, 1.0 / 3.0),  # M/M/2 at a = 1: C = a^2 / (2 + a) ... = 1/3
+    ],
+)
+def test_erlang_c_matches_published_values(servers: int, offered: float, published: float) -> None:
+    places = 3 if published == 0.174 else 6
+    assert erlang_c(servers, offered) == pytest.approx(published, abs=0.5 * 10**-places)
+
+
+@pytest.mark.parametrize(
+    ("servers", "offered"), [(1, 0.5), (14, 10.0), (300, 280.0), (5000, 4900.0), (100_000, 99_500.0)]
+)
+def test_erlang_b_recursion_equals_closed_form_up_to_100k_servers(servers: int, offered: float) -> None:
+    assert erlang_b(servers, offered) == pytest.approx(erlang_b_closed_form(servers, offered), rel=1e-9)
+
+
+def test_erlang_c_stays_a_probability_at_100k_slots() -> None:
+    for offered in (50_000.0, 99_000.0, 99_990.0):
+        assert 0.0 <= erlang_c(100_000, offered) <= 1.0
+    assert erlang_c(100_000, 100_000.0) == 1.0  # saturated: every arrival waits
+
+
+def test_overloaded_pool_has_no_steady_state() -> None:
+    with pytest.raises(ValueError, match="grows forever"):
+        mgk_waiting_time(arrival_rate_per_s=20.0, servers=2, mean_service_s=0.1, service_scv=1.0)
+
+
+@pytest.mark.parametrize(("servers", "rate", "mean_s"), [(1, 5.0, 0.1), (4, 30.0, 0.1), (64, 500.0, 0.1)])
+def test_littles_law_in_the_queue(servers: int, rate: float, mean_s: float) -> None:
+    """Lq = lambda Wq, with the textbook M/M/c Lq = C a / (c - a)."""
+    wait = mgk_waiting_time(rate, servers, mean_s, service_scv=1.0)
+    offered = rate * mean_s
+    assert rate * wait.mean_s == pytest.approx(erlang_c(servers, offered) * offered / (servers - offered), rel=1e-12)
+
+
+@pytest.mark.parametrize("scv", [0.25, 1.0, 4.0])
+def test_single_slot_mean_wait_is_pollaczek_khinchine(scv: float) -> None:
+    """M/G/1 exactly: Wq = rho / (1 - rho) x (1 + cs^2) / 2 x E[S]."""
+    rate, mean_s = 6.0, 0.1
+    rho = rate * mean_s
+    wait = mgk_waiting_time(rate, 1, mean_s, scv)
+    assert wait.mean_s == pytest.approx(rho / (1 - rho) * (1 + scv) / 2 * mean_s, rel=1e-12)
+
+
+def test_mm1_mean_response_time() -> None:
+    """M/M/1: E[T] = 1 / (mu - lambda)."""
+    rate, mean_s = 8.0, 0.1
+    wait = mgk_waiting_time(rate, 1, mean_s, 1.0)
+    assert wait.mean_s + mean_s == pytest.approx(1.0 / (1.0 / mean_s - rate), rel=1e-12)
+
+
+@dataclass(frozen=True)
+class ExponentialService:
+    """Exponential service time, so the M/M/c sojourn time has a closed form to compare with."""
+
+    mean_s: float
+
+    def survival(self, t_s: float) -> float:
+        return math.exp(-max(t_s, 0.0) / self.mean_s)
+
+    def quantile_s(self, probability: float) -> float:
+        return -self.mean_s * math.log1p(-probability)
+
+    def discounted_mass_below(self, t_s: float, scale_s: float) -> float:
+        """Integral of mu e^{-mu s} e^{-(t - s)/m} over [0, t]."""
+        mu, k = 1.0 / self.mean_s, 1.0 / scale_s
+        return mu * (math.exp(-mu * t_s) - math.exp(-k * t_s)) / (k - mu)
+
+
+def mmc_sojourn_survival(servers: int, rate: float, mean_s: float, t_s: float) -> float:
+    """Exact P(T > t) of M/M/c FCFS: (1 - C) e^{-mu t} + C (theta e^{-mu t} - mu e^{-theta t}) / (theta - mu)."""
+    mu = 1.0 / mean_s
+    theta = servers * mu - rate
+    c = erlang_c(servers, rate * mean_s)
+    hypo = (theta * math.exp(-mu * t_s) - mu * math.exp(-theta * t_s)) / (theta - mu)
+    return (1 - c) * math.exp(-mu * t_s) + c * hypo
+
+
+def exact_quantile(survival, probability: float) -> float:  # type: ignore[no-untyped-def]
+    low, high = 0.0, 1000.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if survival(middle) > 1 - probability else (low, middle)
+    return high
+
+
+@pytest.mark.parametrize(
+    ("servers", "rate", "mean_s"), [(1, 7.0, 0.1), (2, 15.0, 0.1), (8, 65.0, 0.1), (32, 300.0, 0.1)]
+)
+def test_mmc_response_time_p95_matches_closed_form(servers: int, rate: float, mean_s: float) -> None:
+    wait = mgk_waiting_time(rate, servers, mean_s, service_scv=1.0)
+    service = ExponentialService(mean_s)
+    exact = exact_quantile(lambda t: mmc_sojourn_survival(servers, rate, mean_s, t), 0.95)
+    assert response_time_quantile(wait, service, 0.95) == pytest.approx(exact, rel=2e-3)
+    assert response_time_survival(wait, service, exact) == pytest.approx(0.05, abs=1e-3)
+
+
+def test_no_waiting_means_response_is_service() -> None:
+    service = ExponentialService(0.2)
+    no_wait = WaitingTime(probability_of_wait=0.0, conditional_mean_s=1.0)
+    assert response_time_quantile(no_wait, service, 0.95) == pytest.approx(service.quantile_s(0.95), rel=1e-5)
