@@ -1,0 +1,55 @@
+"""Season windows, with the Oktoberfest end checked against past Wiesn dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from seasons.windows import oktoberfest_last_day, parse_month_day, resolve_window, season_year
+
+
+@pytest.mark.parametrize(
+    ("year", "last_day"),
+    [
+        (2016, dt.date(2016, 10, 3)),  # first Sunday 2 Oct -> 3 Oct
+        (2017, dt.date(2017, 10, 3)),  # first Sunday 1 Oct -> 3 Oct
+        (2018, dt.date(2018, 10, 7)),
+        (2019, dt.date(2019, 10, 6)),
+        (2022, dt.date(2022, 10, 3)),  # first Sunday 2 Oct
+        (2023, dt.date(2023, 10, 3)),  # first Sunday 1 Oct
+        (2024, dt.date(2024, 10, 6)),
+        (2025, dt.date(2025, 10, 5)),
+        (2026, dt.date(2026, 10, 4)),
+    ],
+)
+def test_oktoberfest_last_day(year: int, last_day: dt.date) -> None:
+    assert oktoberfest_last_day(year) == last_day
+
+
+def test_windows_of_the_three_seasons_in_2026() -> None:
+    spargel = resolve_window("04-01", "06-24", 2026)
+    assert (spargel.first_day, spargel.last_day, spargel.days) == (dt.date(2026, 4, 1), dt.date(2026, 6, 24), 85)
+    oktoberfest = resolve_window("09-01", "oktoberfest-end", 2026)
+    assert (oktoberfest.last_day, oktoberfest.days, oktoberfest.hours) == (dt.date(2026, 10, 4), 34, 34 * 24)
+    assert resolve_window("11-01", "12-31", 2026).days == 61
+
+
+@pytest.mark.parametrize("text", ["13-01", "00-10", "04-31", "02-29", "4-1", "04/01", "april", ""])
+def test_bad_month_days_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"MM-DD|not a real date|leap years"):
+        parse_month_day(text)
+
+
+def test_a_window_ending_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValueError, match="end"):
+        resolve_window("12-01", "01-31", 2026)
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [(dt.date(2026, 11, 28), 2026), (dt.date(2026, 12, 31), 2026), (dt.date(2027, 1, 1), 2027)],
+)
+def test_season_year_is_the_running_or_next_season(today: dt.date, year: int) -> None:
+    assert season_year("11-01", "12-31", today) == year
+    assert season_year("04-01", "06-24", dt.date(2026, 11, 28)) == 2027
