@@ -1,0 +1,138 @@
+"""The whole season plan: floors, caps, warnings and how the tiers feed each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from capacity.pool_sizing import InfeasibleError, Method
+from planning.season_plan import plan_season
+from sources.catalog_files import load_catalog
+from stackconfig.model import StackSettings
+from stackconfig.parse import parse_settings, project_values
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog()
+
+
+def stack_values(stack: str) -> dict[str, Any]:
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    values, problems = project_values(config, stack)
+    assert not problems
+    return values
+
+
+def settings_with(stack: str = "weihnachten", **changes: Any) -> StackSettings:
+    values = stack_values(stack)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split("__")
+        target: Any = values
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[leaf] = value
+    return parse_settings(values, CATALOG, "test")
+
+
+@pytest.mark.parametrize("stack", ["spargel", "oktoberfest", "weihnachten"])
+def test_shipped_stacks_plan_within_every_constraint(stack: str) -> None:
+    settings = settings_with(stack)
+    plan = plan_season(settings, CATALOG, stack, 2026)
+    target = settings.season.target_utilization
+    for service in plan.services:
+        assert service.pods >= service.baseline_replicas
+        assert service.sizing.utilization <= target.app_servers + 1e-9
+        assert all(r.predicted_p95_s <= r.p95_slo_s for r in service.sizing.routes)
+        assert service.hpa.min_replicas == service.pods <= service.hpa.max_replicas
+    for worker in plan.workers:
+        assert worker.utilization <= target.workers + 1e-9
+    assert plan.database.connection_utilization * plan.database.usable_max_connections == pytest.approx(
+        plan.database.connections
+    )
+    assert plan.database.primary_cpu_utilization <= target.database + 1e-9
+    assert plan.nodes.nodes <= plan.max_nodes
+    assert plan.cost.peak_per_hour >= plan.cost.baseline_per_hour
+
+
+def test_bigger_season_never_plans_less() -> None:
+    plans = {s: plan_season(settings_with(s), CATALOG, s, 2026) for s in ("spargel", "oktoberfest", "weihnachten")}
+    for smaller, larger in (("spargel", "oktoberfest"), ("oktoberfest", "weihnachten")):
+        assert [s.pods for s in plans[smaller].services] <= [s.pods for s in plans[larger].services]
+        assert plans[smaller].nodes.nodes <= plans[larger].nodes.nodes
+
+
+def test_pods_never_drop_below_baseline_replicas() -> None:
+    settings = settings_with(services__0__baselineReplicas=12, services__0__maxReplicasCap=60)
+    api = plan_season(settings, CATALOG, "t", 2026).services[0]
+    assert (api.pods, api.binding_constraint) == (12, "baselineReplicas")
+    assert api.sizing.pods == 12  # utilisation and p95 are reported at the pods that will run
+    assert api.sizing.utilization < settings.season.target_utilization.app_servers
+
+
+def test_connections_follow_the_pods() -> None:
+    settings = settings_with()
+    plan = plan_season(settings, CATALOG, "t", 2026)
+    pools = {w.name: w.db_pool_per_pod for w in settings.workloads}
+    expected = sum(pools[p.name] * p.pods for p in [*plan.services, *plan.workers])
+    assert plan.database.connections == expected
+    at_max = sum(pools[s.name] * s.hpa.max_replicas for s in plan.services) + sum(
+        pools[w.name] * w.max_replicas for w in plan.workers
+    )
+    assert plan.connections_at_hpa_max == at_max
+
+
+def test_warns_when_hpa_max_could_exhaust_connections() -> None:
+    settings = settings_with(services__0__dbPoolPerPod=300, services__0__hpaHeadroom=3)
+    plan = plan_season(settings, CATALOG, "t", 2026)
+    assert plan.connections_at_hpa_max > plan.database.usable_max_connections >= plan.database.connections
+    assert any("at HPA maxReplicas the pools open" in warning for warning in plan.warnings)
+    assert not plan_season(settings_with(), CATALOG, "t", 2026).warnings
+
+
+def test_seasonal_nodes_carry_only_the_pods_above_baseline() -> None:
+    settings = settings_with()
+    plan = plan_season(settings, CATALOG, "t", 2026)
+    assert plan.nodes.pods == sum(p.pods - p.baseline_replicas for p in [*plan.services, *plan.workers])
+    assert plan.nodes.headroom_nodes == settings.nodes.availability_zones
+
+
+def test_too_few_nodes_allowed_is_infeasible() -> None:
+    with pytest.raises(InfeasibleError, match=r"nodes\.maxNodes is 3"):
+        plan_season(settings_with(nodes__maxNodes=3), CATALOG, "t", 2026)
+
+
+def test_replica_cap_below_the_plan_is_infeasible_and_names_the_service() -> None:
+    with pytest.raises(InfeasibleError, match=r"service api: .*maxReplicasCap is 4"):
+        plan_season(settings_with(services__0__maxReplicasCap=4), CATALOG, "t", 2026)
+
+
+def test_slo_no_pod_count_meets_is_infeasible_and_names_route() -> None:
+    with pytest.raises(InfeasibleError, match="sample-request"):
+        plan_season(settings_with(routes__3__p95SloMs=700), CATALOG, "t", 2026)
+
+
+def test_seed_method_replaces_only_the_app_pods() -> None:
+    # The seed formula's pod counts exceed the shipped caps, which is part of what it gets wrong.
+    settings = settings_with(services__0__maxReplicasCap=500, services__1__maxReplicasCap=500, nodes__maxNodes=200)
+    seed = plan_season(settings, CATALOG, "t", 2026, Method.SEED)
+    model = plan_season(settings, CATALOG, "t", 2026)
+    assert [s.pods for s in seed.services] == [s.seed_formula_pods for s in model.services]
+    assert [w.pods for w in seed.workers] == [w.pods for w in model.workers]
+
+
+def test_seed_method_beyond_the_caps_is_infeasible() -> None:
+    with pytest.raises(InfeasibleError, match="maxReplicasCap is 60"):
+        plan_season(settings_with(), CATALOG, "t", 2026, Method.SEED)
+
+
+def test_cost_covers_the_window() -> None:
+    plan = plan_season(settings_with(), CATALOG, "t", 2026)
+    assert plan.cost.hours == 61 * 24
+    assert plan.cost.extra_over_window == pytest.approx(
+        (plan.cost.peak_per_hour - plan.cost.baseline_per_hour) * 61 * 24
+    )
+    peak_items = [line.item for line in plan.cost.peak]
+    assert "seasonal node group" in peak_items
+    assert ("RDS read replicas" in peak_items) == (plan.database.read_replicas > 0)
