@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from capacity.pool_sizing import InfeasibleError, Method, PoolSpec, RouteLoad, Routing, size_pool
 from capacity.service_time import ServiceTime
@@ -67,7 +68,8 @@ def _stderr() -> Console:
 def _fail(code: int, lines: list[str]) -> NoReturn:
     console = _stderr()
     for line in lines:
-        console.print(f"[red]error:[/red] {line}", markup=True, highlight=False)
+        # Values from the user's file may contain brackets: never read them as rich markup.
+        console.print(Text("error: ", style="red") + Text(line))
     raise typer.Exit(code)
 
 

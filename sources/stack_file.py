@@ -52,14 +52,25 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ConfigError([Problem(str(path), where, f"invalid YAML: {error.problem or error.context}")]) from None
+        raise ConfigError([_yaml_problem(path, error)]) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
         raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
     return document["config"]
+
+
+def _position(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """Where the parser gave up, and where the construct it was reading began (an open bracket)."""
+    mark = error.problem_mark or error.context_mark
+    message = f"invalid YAML: {error.problem or error.context}"
+    if error.context and error.context_mark and error.problem_mark and error.context_mark.line != mark.line:
+        message += f" ({error.context} at {_position(error.context_mark)})"
+    return Problem(str(path), _position(mark) if mark else "unknown position", message)
 
 
 def load_stack_settings(path: Path, catalog: Catalog) -> StackSettings:

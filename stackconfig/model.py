@@ -25,7 +25,7 @@ from pydantic.alias_generators import to_camel
 from capacity.catalog import Catalog
 from capacity.pool_sizing import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
-from seasons.windows import OKTOBERFEST_END, parse_month_day
+from seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
 
 class _Section(BaseModel):
@@ -91,12 +91,25 @@ class TargetUtilization(_Section):
 
 
 class SeasonWindow(_Section):
+    """First and last day, both inclusive, within one calendar year."""
+
     start: Annotated[str, AfterValidator(_month_day), Field(description="first day, MM-DD")]
     end: Annotated[
         str,
         AfterValidator(_window_end),
         Field(description=f"last day, MM-DD or {OKTOBERFEST_END!r} (the last day of the Wiesn)"),
     ]
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> SeasonWindow:
+        # Any year will do: only the Wiesn end moves, and it always lies in October.
+        try:
+            resolve_window(self.start, self.end, 2001)
+        except ValueError:
+            raise ValueError(
+                f"end {self.end} comes before start {self.start}; a window lies within one calendar year"
+            ) from None
+        return self
 
 
 class Season(_Section):
@@ -248,7 +261,9 @@ class Platform(_Section):
     cluster_name: str = Field(min_length=1)
     primary_db_identifier: Slug
     node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$", description="an IAM role ARN")
-    subnet_ids: list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]] = Field(min_length=1)
+    subnet_ids: list[
+        Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$", description="a subnet id, e.g. subnet-0a1b2c3d")]
+    ] = Field(min_length=1, description="the subnets of the seasonal node group, one per zone or more")
     prometheus_datasource_uid: str = Field(min_length=1)
     baseline_node_group: BaselineNodeGroup
 

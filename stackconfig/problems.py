@@ -61,22 +61,28 @@ def _fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
-def _walk(location: Location) -> tuple[type[BaseModel] | None, FieldInfo | None]:
-    """The section holding the last key of `location`, and that key's field (if it is one)."""
+def _section_at(location: Location) -> type[BaseModel] | None:
+    """The section whose keys are valid at `location` (list indices step into the items)."""
     section: type[BaseModel] | None = StackSettings
-    field: FieldInfo | None = None
     for part in location:
-        if isinstance(part, int) or section is None:
+        if isinstance(part, int):
             continue
-        field = _fields_by_key(section).get(part)
+        field = _fields_by_key(section).get(part) if section else None
         if field is None:
-            return section, None
+            return None
         inner = _sections(field.annotation)
-        section_of_field = section
         section = inner[0] if inner else None
-        if part == location[-1]:
-            return section_of_field, field
-    return section, field
+    return section
+
+
+def _field_at(location: Location) -> FieldInfo | None:
+    """The field of the last key in `location` (for `subnetIds[1]`, the field `subnetIds`)."""
+    key_positions = [index for index, part in enumerate(location) if isinstance(part, str)]
+    if not key_positions:
+        return None
+    last = key_positions[-1]
+    section = _section_at(location[:last])
+    return _fields_by_key(section).get(str(location[last])) if section else None
 
 
 def _description(field: FieldInfo) -> str | None:
@@ -85,12 +91,24 @@ def _description(field: FieldInfo) -> str | None:
     return next((d for d in descriptions if d), None)
 
 
-def _accepted(field: FieldInfo | None) -> str:
-    """`; accepted: ...` for a field, from its description or its type."""
+def _item_description(field: FieldInfo) -> str | None:
+    """For a list of annotated values, the description the items carry."""
+    for item in typing.get_args(field.annotation):
+        for meta in typing.get_args(item)[1:]:
+            if description := getattr(meta, "description", None):
+                return str(description)
+    return None
+
+
+def _accepted(location: Location) -> str:
+    """`; accepted: ...` for the value at `location`, from its description or its type."""
+    field = _field_at(location)
     if field is None:
         return ""
     annotation = field.annotation
-    if description := _description(field):
+    if location and isinstance(location[-1], int) and (item := _item_description(field)):
+        accepted = item
+    elif description := _description(field):
         accepted = description
     elif typing.get_origin(annotation) is typing.Literal:
         accepted = ", ".join(repr(a) for a in typing.get_args(annotation))
@@ -104,11 +122,12 @@ def _accepted(field: FieldInfo | None) -> str:
 
 
 def _unknown_key(location: Location) -> str:
-    section, _ = _walk(location[:-1]) if len(location) > 1 else (StackSettings, None)
+    section = _section_at(location[:-1])
     keys = list(_fields_by_key(section)) if section else []
+    wrong = str(location[-1])
     if section is StackSettings:
         keys = [f"{NAMESPACE}:{key}" for key in keys]
-    wrong = str(location[-1]) if section is not StackSettings else f"{NAMESPACE}:{location[-1]}"
+        wrong = f"{NAMESPACE}:{wrong}"
     close = difflib.get_close_matches(wrong, keys, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown key; {hint}accepted keys: {', '.join(keys)}"
@@ -127,14 +146,12 @@ def problems_from_validation(error: ValidationError, file: str) -> list[Problem]
         if kind == "extra_forbidden":
             problems.append(Problem(file, key_path(location), _unknown_key(location)))
         elif kind == "missing":
-            _, field = _walk(location)
-            problems.append(Problem(file, key_path(location), "missing required key" + _accepted(field)))
+            problems.append(Problem(file, key_path(location), "missing required key" + _accepted(location)))
         elif kind == "value_error":
             # A whole section's check (input is the mapping) names its keys in the message.
             value = _NOT_GIVEN if isinstance(item["input"], dict) else item["input"]
             problems.append(Problem(file, key_path(location), _value_error_text(item["msg"]), value))
         else:
-            _, field = _walk(location)
-            message = item["msg"][0].lower() + item["msg"][1:] + _accepted(field)
+            message = item["msg"][0].lower() + item["msg"][1:] + _accepted(location)
             problems.append(Problem(file, key_path(location), message, item["input"]))
     return problems
