@@ -77,7 +77,7 @@ def _routes(plan: SeasonPlan) -> Section:
     ]
     return Section(
         "Routes at the peak (p95, ms)",
-        ["route", "service", "peak rps", "service", "response", "SLO", ""],
+        ["route", "service", "peak rps", "service time", "response", "SLO", ""],
         rows,
         ["response = queueing wait + service time, predicted at the planned pods"],
     )

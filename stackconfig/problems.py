@@ -47,17 +47,17 @@ def key_path(location: Location) -> str:
     return text
 
 
-def _sections(annotation: Any) -> list[type[BaseModel]]:
+def sections_in(annotation: Any) -> list[type[BaseModel]]:
     """Model classes inside an annotation such as `list[Route]` or `Costs | None`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []
     for argument in typing.get_args(annotation):
-        found += _sections(argument)
+        found += sections_in(argument)
     return found
 
 
-def _fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
+def fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
@@ -67,10 +67,10 @@ def _section_at(location: Location) -> type[BaseModel] | None:
     for part in location:
         if isinstance(part, int):
             continue
-        field = _fields_by_key(section).get(part) if section else None
+        field = fields_by_key(section).get(part) if section else None
         if field is None:
             return None
-        inner = _sections(field.annotation)
+        inner = sections_in(field.annotation)
         section = inner[0] if inner else None
     return section
 
@@ -82,7 +82,7 @@ def _field_at(location: Location) -> FieldInfo | None:
         return None
     last = key_positions[-1]
     section = _section_at(location[:last])
-    return _fields_by_key(section).get(str(location[last])) if section else None
+    return fields_by_key(section).get(str(location[last])) if section else None
 
 
 def _description(field: FieldInfo) -> str | None:
@@ -113,7 +113,7 @@ def _accepted(location: Location) -> str:
     elif typing.get_origin(annotation) is typing.Literal:
         accepted = ", ".join(repr(a) for a in typing.get_args(annotation))
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        accepted = "a mapping with keys " + ", ".join(_fields_by_key(annotation))
+        accepted = "a mapping with keys " + ", ".join(fields_by_key(annotation))
     elif isinstance(annotation, types.GenericAlias) and typing.get_origin(annotation) is list:
         accepted = "a list"
     else:
@@ -123,7 +123,7 @@ def _accepted(location: Location) -> str:
 
 def _unknown_key(location: Location) -> str:
     section = _section_at(location[:-1])
-    keys = list(_fields_by_key(section)) if section else []
+    keys = list(fields_by_key(section)) if section else []
     wrong = str(location[-1])
     if section is StackSettings:
         keys = [f"{NAMESPACE}:{key}" for key in keys]
