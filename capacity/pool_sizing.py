@@ -115,10 +115,10 @@ def waiting_time_at(spec: PoolSpec, pods: int, table: ErlangBTable | None = None
 
     `table`: for pooled routing, the Erlang B table of the pool's load, reused across pod counts.
     """
-    mean_s, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
+    moments = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
     if spec.routing is Routing.POOLED:
-        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, mean_s, scv, table)
-    return mgk_waiting_time(spec.rps / pods, spec.slots_per_pod, mean_s, scv)
+        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, moments, table)
+    return mgk_waiting_time(spec.rps / pods, spec.slots_per_pod, moments)
 
 
 def _meets_slos(spec: PoolSpec, pods: int, table: ErlangBTable | None) -> bool:
