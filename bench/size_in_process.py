@@ -11,7 +11,8 @@ import statistics
 import sys
 import time
 
-from capacity.pool_sizing import PoolSpec, RouteLoad, Routing, size_pool
+from capacity.pool_sizing import size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 
 TARGET_S = 0.050

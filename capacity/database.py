@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from capacity.catalog import RdsClass
-from capacity.pool_sizing import InfeasibleError
+from capacity.errors import InfeasibleError
 
 # RDS derives max_connections from DBInstanceClassMemory, which is below the nominal memory; the
 # observed defaults run 3-12 % under LEAST(memory/9531392, 5000). See data/SOURCES.md.

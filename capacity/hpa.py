@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from capacity.pool_sizing import InfeasibleError
+from capacity.errors import InfeasibleError
 
 
 @dataclass(frozen=True)

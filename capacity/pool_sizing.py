@@ -1,11 +1,4 @@
-"""How many pods a service needs: the smallest count meeting the utilisation cap and every SLO.
-
-A service is a pool of pods with `slots_per_pod` concurrent slots each (worker threads, or the
-request concurrency the pod is configured for). Two routings:
-- per-pod: a Kubernetes Service spreads requests at random, so a Poisson stream of rate L split
-  over N pods gives each pod an independent Poisson stream of L/N: N separate M/G/k queues.
-- pooled: one shared queue in front of all N x k slots (a load balancer with queueing).
-"""
+"""How many pods a service needs: the smallest count meeting the utilisation cap and every SLO."""
 
 from __future__ import annotations
 
@@ -14,26 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from capacity.queueing import (
-    ErlangBTable,
-    WaitingTime,
-    mgk_waiting_time,
-    response_time_quantile,
-    response_time_survival,
-)
-from capacity.service_time import ServiceTime, mixture_moments
+from capacity.errors import InfeasibleError
+from capacity.pool_queue import PoolQueue
+from capacity.pool_spec import PoolSpec
+from capacity.rounding import ceil_tolerant
 
 # Beyond this many pods we stop searching and call the request infeasible: no EKS cluster of a
 # food distributor runs a hundred thousand replicas of one deployment.
 MAX_PODS = 100_000
 SLO_QUANTILE = 0.95
-# ceil() of a float product such as 3 x 0.1 / 0.05 must not round 6.000000000000001 up to 7.
-_CEIL_TOLERANCE = 1e-9
-
-
-class Routing(StrEnum):
-    PER_POD = "per-pod"
-    POOLED = "pooled"
 
 
 class Method(StrEnum):
@@ -45,37 +27,6 @@ class Binding(StrEnum):
     UTILIZATION = "utilization"
     LATENCY = "latency"
     SEED_FORMULA = "seed-formula"
-
-
-class InfeasibleError(ValueError):
-    """No pod count can meet the request; the message says why and what would help."""
-
-
-@dataclass(frozen=True)
-class RouteLoad:
-    """One route's demand on a pool at the planned rate."""
-
-    name: str
-    rps: float
-    service_time: ServiceTime
-    p95_slo_s: float
-
-
-@dataclass(frozen=True)
-class PoolSpec:
-    routes: tuple[RouteLoad, ...]
-    slots_per_pod: int
-    target_utilization: float
-    routing: Routing = Routing.PER_POD
-
-    @property
-    def rps(self) -> float:
-        return sum(route.rps for route in self.routes)
-
-    @property
-    def busy_slots(self) -> float:
-        """Little's Law: mean number of requests in service = arrival rate x mean service time."""
-        return sum(route.rps * route.service_time.mean_s for route in self.routes)
 
 
 @dataclass(frozen=True)
@@ -101,33 +52,18 @@ class PoolSizing:
     routes: tuple[RoutePrediction, ...]
 
 
-def ceil_tolerant(value: float) -> int:
-    return math.ceil(value - _CEIL_TOLERANCE)
-
-
 def pods_for_utilization(spec: PoolSpec) -> int:
     """Smallest N with busy slots / (N x slots per pod) <= target; at least one pod."""
     return max(1, ceil_tolerant(spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)))
 
 
-def waiting_time_at(spec: PoolSpec, pods: int, table: ErlangBTable | None = None) -> WaitingTime:
-    """The waiting time a request sees with `pods` pods under the spec's routing.
-
-    `table`: for pooled routing, the Erlang B table of the pool's load, reused across pod counts.
-    """
-    moments = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
-    if spec.routing is Routing.POOLED:
-        return mgk_waiting_time(spec.rps, pods * spec.slots_per_pod, moments, table)
-    return mgk_waiting_time(spec.rps / pods, spec.slots_per_pod, moments)
-
-
-def _meets_slos(spec: PoolSpec, pods: int, table: ErlangBTable | None) -> bool:
+def _meets_slos(queue: PoolQueue, pods: int) -> bool:
     try:
-        wait = waiting_time_at(spec, pods, table)
+        state = queue.at(pods)
     except ValueError:
         return False
     tail = 1.0 - SLO_QUANTILE
-    return all(response_time_survival(wait, r.service_time, r.p95_slo_s) <= tail for r in spec.routes)
+    return all(state.response_survival(i, r.p95_slo_s) <= tail for i, r in enumerate(queue.spec.routes))
 
 
 def _smallest_meeting(failing: int, guess: int, meets: Callable[[int], bool]) -> int:
@@ -189,8 +125,8 @@ def size_pool(spec: PoolSpec, method: Method = Method.MODEL) -> PoolSizing:
         check_feasible(spec)
         # At or below busy/slots pods the load reaches the slots: no steady state, SLO missed.
         unstable = math.floor(spec.busy_slots / spec.slots_per_pod)
-        table = ErlangBTable(spec.busy_slots) if spec.routing is Routing.POOLED else None
-        latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(spec, n, table))
+        queue = PoolQueue(spec)
+        latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(queue, n))
         pods = max(utilization_pods, latency_pods)
         binding = Binding.LATENCY if latency_pods > utilization_pods else Binding.UTILIZATION
     return describe_pool(spec, pods, method, binding, utilization_pods, latency_pods)
@@ -206,24 +142,19 @@ def describe_pool(
 ) -> PoolSizing:
     """Predicted utilisation, waiting and per-route p95 of a pool with `pods` pods."""
     busy = spec.busy_slots
-    utilization = busy / (pods * spec.slots_per_pod)
     try:
-        wait = waiting_time_at(spec, pods)
+        state = PoolQueue(spec).at(pods)
     except ValueError:
-        wait = WaitingTime(probability_of_wait=1.0, conditional_mean_s=math.inf)
+        state = None
     routes = tuple(
         RoutePrediction(
             name=route.name,
             rps=route.rps,
             p95_slo_s=route.p95_slo_s,
-            predicted_p95_s=(
-                response_time_quantile(wait, route.service_time, SLO_QUANTILE)
-                if math.isfinite(wait.conditional_mean_s)
-                else math.inf
-            ),
+            predicted_p95_s=state.response_quantile(index, SLO_QUANTILE) if state else math.inf,
             service_p95_s=route.service_time.quantile_s(SLO_QUANTILE),
         )
-        for route in spec.routes
+        for index, route in enumerate(spec.routes)
     )
     return PoolSizing(
         pods=pods,
@@ -232,8 +163,8 @@ def describe_pool(
         pods_for_utilization=utilization_pods,
         pods_for_latency=latency_pods,
         busy_slots=busy,
-        utilization=utilization,
-        probability_of_wait=wait.probability_of_wait,
-        mean_wait_s=wait.mean_s,
+        utilization=busy / (pods * spec.slots_per_pod),
+        probability_of_wait=state.probability_of_wait if state else 1.0,
+        mean_wait_s=state.mean_wait_s if state else math.inf,
         routes=routes,
     )

@@ -23,7 +23,7 @@ MAX_P95_TO_MEAN_RATIO = math.exp(Z_95 * Z_95 / 2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 # Below z = -8.5 a standard normal has mass 1e-17: nothing there changes a p95.
 _Z_FLOOR = -8.5
-# Simpson intervals per piece of `discounted_mass_below`; with the split described there this
+# Simpson intervals per piece of `discounted_mass`; with the split described there this
 # keeps the p95 of wait + service within 0.05 % of a 20,000-interval quadrature (see the tests).
 _SIMPSON_INTERVALS = 128
 # The piece next to S = t spans this many decay lengths of exp(-(t - S) / m).
@@ -67,10 +67,6 @@ class ServiceTime:
     def mu(self) -> float:
         return math.log(self.mean_s) - self.sigma * self.sigma / 2.0
 
-    @property
-    def second_moment_s2(self) -> float:
-        return self.mean_s * self.mean_s * (1.0 + self.cv * self.cv)
-
     def quantile_s(self, probability: float) -> float:
         return math.exp(self.mu + self.sigma * _STANDARD_NORMAL.inv_cdf(probability))
 
@@ -80,32 +76,28 @@ class ServiceTime:
             return 1.0
         return 1.0 - _STANDARD_NORMAL.cdf((math.log(t_s) - self.mu) / self.sigma)
 
-    def discounted_mass(self, t_s: float, scale_s: float, low_s: float = 0.0, high_s: float | None = None) -> float:
-        """E[exp(-(t - S) / scale); low <= S < high], with high <= t (default: t).
+    def discounted_mass(self, t_s: float, scale_s: float) -> float:
+        """E[exp(-(t - S) / scale); S < t]: the chance a request finishes service before t with
+        an exponential wait of mean `scale_s` still ahead of it (see `queueing.response_time_survival`).
 
-        The chance a request finishes service between `low_s` and `high_s` and still meets t
-        after an exponential wait of mean `scale_s` (see `queueing.response_time_survival`).
         Integrated over z = (ln S - mu) / sigma with the normal density, by Simpson's rule on two
-        pieces: one next to S = high, where the exponential decays over about scale / (high sigma)
-        in z, and the smooth rest below it. Each piece gets the same number of intervals, so a
-        sharp decay (short waits) is resolved as well as a flat one (long waits).
+        pieces: one next to S = t, where the exponential decays over about scale / (t sigma) in z,
+        and the smooth rest below it. Each piece gets the same number of intervals, so a sharp
+        decay (short waits) is resolved as well as a flat one (long waits).
         """
-        high_s = t_s if high_s is None else min(high_s, t_s)
-        if high_s <= max(low_s, 0.0):
+        if t_s <= 0:
             return 0.0
-        z_high = (math.log(high_s) - self.mu) / self.sigma
-        z_low = max(_Z_FLOOR, (math.log(low_s) - self.mu) / self.sigma) if low_s > 0 else _Z_FLOOR
-        if z_high <= z_low:
+        z_t = (math.log(t_s) - self.mu) / self.sigma
+        if z_t <= _Z_FLOOR:
             return 0.0
-        near_width = min(z_high - z_low, _NEAR_DECAY_LENGTHS * scale_s / (high_s * self.sigma))
-
+        near_width = min(z_t - _Z_FLOOR, _NEAR_DECAY_LENGTHS * scale_s / (t_s * self.sigma))
         mu, sigma = self.mu, self.sigma
 
         def integrand(z: float) -> float:
             # normal density x discount, as one exponential
             return math.exp(-0.5 * z * z - (t_s - math.exp(mu + sigma * z)) / scale_s)
 
-        pieces = _simpson(integrand, z_high - near_width, z_high) + _simpson(integrand, z_low, z_high - near_width)
+        pieces = _simpson(integrand, z_t - near_width, z_t) + _simpson(integrand, _Z_FLOOR, z_t - near_width)
         return pieces * _INV_SQRT_2PI
 
 
@@ -118,46 +110,13 @@ def _simpson(function: Callable[[float], float], low: float, high: float) -> flo
     return step / 3.0 * (function(low) + inner + function(high))
 
 
-@dataclass(frozen=True)
-class Moments:
-    """The first three raw moments of a service time: E[S] (s), E[S^2] (s^2), E[S^3] (s^3)."""
+def mixture_moments(weighted: list[tuple[float, ServiceTime]]) -> tuple[float, float]:
+    """Mean (s) and squared CV of the service time seen by a pool serving several routes.
 
-    mean_s: float
-    second_s2: float
-    third_s3: float
-
-    @property
-    def scv(self) -> float:
-        """Squared coefficient of variation, Var[S] / E[S]^2."""
-        return self.second_s2 / (self.mean_s * self.mean_s) - 1.0
-
-    @property
-    def residual_mean_s(self) -> float:
-        """Mean remaining service seen at a random moment: E[S^2] / (2 E[S])."""
-        return self.second_s2 / (2.0 * self.mean_s)
-
-    @property
-    def residual_second_s2(self) -> float:
-        """Second moment of the remaining service: E[S^3] / (3 E[S])."""
-        return self.third_s3 / (3.0 * self.mean_s)
-
-
-def lognormal_moments(service: ServiceTime) -> Moments:
-    """E[S^n] = mean^n (1 + cv^2)^(n (n - 1) / 2) for a lognormal."""
-    spread = 1.0 + service.cv * service.cv
-    return Moments(service.mean_s, service.mean_s**2 * spread, service.mean_s**3 * spread**3)
-
-
-def mixture_moments(weighted: list[tuple[float, ServiceTime]]) -> Moments:
-    """Moments of the service time seen by a pool serving several routes.
-
-    `weighted` pairs each route's arrival rate with its service time; the mixture's raw moments
-    are the rate-weighted raw moments of its parts.
+    `weighted` pairs each route's arrival rate with its service time; the mixture's moments are
+    the rate-weighted moments of its parts.
     """
     total_rate = sum(rate for rate, _ in weighted)
-    parts = [(rate / total_rate, lognormal_moments(st)) for rate, st in weighted]
-    return Moments(
-        mean_s=sum(w * m.mean_s for w, m in parts),
-        second_s2=sum(w * m.second_s2 for w, m in parts),
-        third_s3=sum(w * m.third_s3 for w, m in parts),
-    )
+    mean_s = sum(rate * st.mean_s for rate, st in weighted) / total_rate
+    second = sum(rate * st.mean_s**2 * (1.0 + st.cv**2) for rate, st in weighted) / total_rate
+    return mean_s, second / (mean_s * mean_s) - 1.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from capacity.pool_sizing import ceil_tolerant
+from capacity.rounding import ceil_tolerant
 
 
 @dataclass(frozen=True)

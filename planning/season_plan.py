@@ -7,17 +7,11 @@ from dataclasses import dataclass
 from capacity.catalog import Catalog
 from capacity.cost import CostEstimate, PriceBook, cost_line, ec2_price, rds_price
 from capacity.database import DatabaseDemand, DatabaseSizing, candidate_classes, size_database
+from capacity.errors import InfeasibleError
 from capacity.hpa import HpaBounds, hpa_bounds
 from capacity.nodes import DaemonOverhead, NodePlan, PodShape, pack_nodes
-from capacity.pool_sizing import (
-    InfeasibleError,
-    Method,
-    PoolSizing,
-    PoolSpec,
-    RouteLoad,
-    describe_pool,
-    size_pool,
-)
+from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
 from capacity.workers import WorkerSizing, size_workers
 from seasons.windows import Window, resolve_window

@@ -17,7 +17,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from capacity.pool_sizing import InfeasibleError, Method, PoolSpec, RouteLoad, Routing, size_pool
+from capacity.errors import InfeasibleError
+from capacity.pool_sizing import Method, size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from planning.season_plan import plan_season
 from planning.summary import plan_as_dict

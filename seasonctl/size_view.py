@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from capacity.pool_sizing import PoolSizing, PoolSpec
+from capacity.pool_sizing import PoolSizing
+from capacity.pool_spec import PoolSpec
 from planning.summary import pool_as_dict
 from seasonctl.tables import Section
 

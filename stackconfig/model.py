@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from capacity.catalog import Catalog
-from capacity.pool_sizing import Routing
+from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
 from seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 

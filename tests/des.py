@@ -23,7 +23,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from capacity.pool_sizing import PoolSpec, Routing
+from capacity.pool_spec import PoolSpec, Routing
 
 SLO_QUANTILE = 0.95
 # Requests simulated before measuring, so the empty-and-idle start does not flatter the pool.

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from capacity.pool_sizing import Method, PoolSizing, PoolSpec, RouteLoad, Routing, size_pool
+from capacity.pool_sizing import Method, PoolSizing, size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from tests.des import DEFAULT_MEASURED, DEFAULT_WARMUP, ArrivalStream, RouteTail, simulate_pool, stream_for
 
@@ -68,6 +69,12 @@ GRID: tuple[GridCase, ...] = (
     _case("pp k1 cv2 medium", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 0.80)),
     _case("pp k1 cv2 loose", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 1.50)),
     _case("pp k1 cv1.5 loose", PER_POD, 1, 0.5, (150.0, 0.05, 1.5, 1.20)),
+    # one slot, CV 2, the SLO swept: where a two-moment wait was optimistic (heavy-tailed waits)
+    _case("pp k1 cv2 slo700", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 0.70)),
+    _case("pp k1 cv2 slo740", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 0.74)),
+    _case("pp k1 cv2 slo760", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 0.76)),
+    _case("pp k1 cv2 slo1000", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 1.00)),
+    _case("pp k1 cv2 slo1200", PER_POD, 1, 0.75, (150.0, 0.05, 2.0, 1.20)),
     _case("pp k2 cv0.5 tight", PER_POD, 2, 0.7, (500.0, 0.05, 0.5, 0.11)),
     _case("pp k2 cv2 tight", PER_POD, 2, 0.6, (300.0, 0.05, 2.0, 0.22)),
     _case("pp k2 cv2 medium", PER_POD, 2, 0.75, (300.0, 0.05, 2.0, 0.60)),

@@ -9,16 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from capacity.pool_sizing import (
-    Binding,
-    InfeasibleError,
-    Method,
-    PoolSpec,
-    RouteLoad,
-    Routing,
-    describe_pool,
-    size_pool,
-)
+from capacity.errors import InfeasibleError
+from capacity.pool_sizing import Binding, Method, describe_pool, size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 
 

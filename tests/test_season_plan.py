@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from capacity.pool_sizing import InfeasibleError, Method
+from capacity.errors import InfeasibleError
+from capacity.pool_sizing import Method
 from planning.season_plan import plan_season
 from sources.catalog_files import load_catalog
 from stackconfig.model import StackSettings

@@ -9,9 +9,9 @@ import pytest
 from capacity.catalog import RdsClass
 from capacity.cost import PriceBook, cost_line, ec2_price, rds_price
 from capacity.database import DatabaseDemand, candidate_classes, size_database, usable_max_connections
+from capacity.errors import InfeasibleError
 from capacity.hpa import hpa_bounds
 from capacity.nodes import DaemonOverhead, PodShape, pack_nodes, room_per_node
-from capacity.pool_sizing import InfeasibleError
 from capacity.workers import size_workers
 from sources.catalog_files import load_catalog
 
