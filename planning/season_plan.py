@@ -9,7 +9,7 @@ from capacity.cost import CostEstimate, PriceBook, cost_line, ec2_price, rds_pri
 from capacity.database import DatabaseDemand, DatabaseSizing, candidate_classes, size_database
 from capacity.errors import InfeasibleError
 from capacity.hpa import HpaBounds, hpa_bounds
-from capacity.nodes import DaemonOverhead, NodePlan, PodShape, pack_nodes
+from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
@@ -65,11 +65,11 @@ class SeasonPlan:
 
 
 def service_time_of(route: Route) -> ServiceTime:
+    """The route's lognormal; the config model guarantees exactly one of CV and p95."""
     mean_s = route.mean_service_time_ms / 1000.0
-    if route.p95_service_time_ms is not None:
-        return ServiceTime.from_mean_and_p95(mean_s, route.p95_service_time_ms / 1000.0)
-    assert route.service_time_cv is not None  # the model requires exactly one of the two
-    return ServiceTime(mean_s, route.service_time_cv)
+    if route.service_time_cv is not None:
+        return ServiceTime(mean_s, route.service_time_cv)
+    return ServiceTime.from_mean_and_p95(mean_s, float(route.p95_service_time_ms or 0.0) / 1000.0)
 
 
 def pool_spec_of(settings: StackSettings, service: Service, load_multiplier: float) -> PoolSpec:
@@ -188,11 +188,10 @@ def _plan_nodes(
     requests = {w.name: (w.cpu_request_millicores, w.memory_request_mib) for w in settings.workloads}
     planned: list[ServicePlan | WorkerPlan] = [*services, *workers]
     shapes = [PodShape(p.name, *requests[p.name], p.pods - p.baseline_replicas) for p in planned]
-    overhead = settings.nodes.daemon_overhead
     nodes = pack_nodes(
         shapes,
         catalog.instance_types[settings.nodes.instance_type],
-        DaemonOverhead(overhead.cpu_millicores, overhead.memory_mib, overhead.pods),
+        settings.nodes.daemon_overhead.as_request(),
         headroom_nodes=settings.nodes.availability_zones,
     )
     if nodes.nodes > settings.nodes.max_nodes:

@@ -1,71 +1,106 @@
-"""Checks across sections (references, names, fit), run once every section is valid on its own."""
+"""Checks across sections (references, names, fit).
+
+Each check runs as soon as the sections it reads are valid on their own, so a file with a bad
+value in one section still hears about a broken reference in another.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from capacity.catalog import Catalog
-from capacity.nodes import DaemonOverhead, PodShape, room_per_node
-from stackconfig.model import StackSettings, Workload
+from capacity.nodes import PodShape, room_per_node
+from stackconfig.model import Nodes, Platform, Route, Service, Worker, Workload
 from stackconfig.problems import Problem, key_path
 
 Finding = tuple[tuple[str | int, ...], str]
 
 
-def cross_section_problems(settings: StackSettings, catalog: Catalog, file: str) -> list[Problem]:
+@dataclass(frozen=True)
+class ValidSections:
+    """What passed validation on its own: list items with their index, whole mapping sections
+    (None where invalid). Names come from every entry, valid or not, so that a route is not
+    blamed for naming a service whose other keys are wrong, nor a service for a broken route."""
+
+    routes: Sequence[tuple[int, Route]]
+    services: Sequence[tuple[int, Service]]
+    workers: Sequence[tuple[int, Worker]]
+    nodes: Nodes | None
+    platform: Platform | None
+    service_names: frozenset[str]
+    served_names: frozenset[str]
+
+
+def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str) -> list[Problem]:
     findings = [
-        *_duplicate_names(settings),
-        *_route_references(settings),
-        *_replica_caps(settings),
-        *_pods_fit_nodes(settings, catalog),
-        *_subnets_per_zone(settings),
+        *_duplicate_names(sections),
+        *_route_references(sections),
+        *_replica_caps(sections),
+        *_pods_fit_nodes(sections, catalog),
+        *_subnets_per_zone(sections),
     ]
     return [Problem(file, key_path(location), message) for location, message in findings]
 
 
-def _duplicate_names(settings: StackSettings) -> Iterator[Finding]:
-    sections = (("routes", settings.routes), ("services", settings.services), ("workers", settings.workers))
-    for section, items in sections:
-        for name, count in Counter(item.name for item in items).items():
+def _workload_sections(sections: ValidSections) -> list[tuple[str, Sequence[tuple[int, Workload]]]]:
+    return [("services", sections.services), ("workers", sections.workers)]
+
+
+def _duplicate_names(sections: ValidSections) -> Iterator[Finding]:
+    named: list[tuple[str, Sequence[tuple[int, Route | Workload]]]] = [
+        ("routes", sections.routes),
+        *_workload_sections(sections),
+    ]
+    for section, items in named:
+        for name, count in Counter(item.name for _, item in items).items():
             if count > 1:
                 yield (section,), f"the name {name!r} is used {count} times; names must be unique"
-    deployments = Counter((w.namespace, w.deployment) for w in settings.workloads)
-    for (namespace, deployment), count in deployments.items():
-        if count > 1:
-            yield ("services",), f"deployment {namespace}/{deployment} is listed {count} times"
+    seen: dict[tuple[str, str], str] = {}
+    for section, workloads in _workload_sections(sections):
+        for index, workload in workloads:
+            deployment = (workload.namespace, workload.deployment)
+            if deployment in seen:
+                yield (
+                    (section, index, "deployment"),
+                    (
+                        f"deployment {'/'.join(deployment)} is already scaled by {seen[deployment]}; "
+                        "each Deployment belongs to one service or worker"
+                    ),
+                )
+            seen.setdefault(deployment, f"{section} {workload.name!r}")
 
 
-def _route_references(settings: StackSettings) -> Iterator[Finding]:
-    service_names = [service.name for service in settings.services]
-    for index, route in enumerate(settings.routes):
-        if route.service not in service_names:
+def _route_references(sections: ValidSections) -> Iterator[Finding]:
+    known = sorted(sections.service_names)
+    for index, route in sections.routes:
+        if route.service not in sections.service_names:
             yield (
                 ("routes", index, "service"),
-                (f"no service named {route.service!r}; accepted: one of {', '.join(service_names)}"),
+                f"no service named {route.service!r}; accepted: one of {', '.join(known) or '(no services)'}",
             )
-    for index, service in enumerate(settings.services):
-        if not settings.routes_of(service.name):
+    for index, service in sections.services:
+        if service.name not in sections.served_names:
             yield ("services", index), f"service {service.name!r} serves no route; add a route or remove it"
 
 
-def _replica_caps(settings: StackSettings) -> Iterator[Finding]:
-    for section, items in (("services", settings.services), ("workers", settings.workers)):
-        for index, item in enumerate(items):
+def _replica_caps(sections: ValidSections) -> Iterator[Finding]:
+    for section, workloads in _workload_sections(sections):
+        for index, item in workloads:
             if item.max_replicas_cap < item.replica_floor:
                 yield (
                     (section, index, "maxReplicasCap"),
-                    (
-                        f"{item.max_replicas_cap} is below the {item.replica_floor} replicas the workload must keep; "
-                        f"accepted: at least {item.replica_floor}"
-                    ),
+                    f"{item.max_replicas_cap} is below the {item.replica_floor} replicas the workload must keep; "
+                    f"accepted: at least {item.replica_floor}",
                 )
 
 
-def _pods_fit_nodes(settings: StackSettings, catalog: Catalog) -> Iterator[Finding]:
-    instance = catalog.instance_types[settings.nodes.instance_type]
-    overhead = settings.nodes.daemon_overhead
-    room = room_per_node(instance, DaemonOverhead(overhead.cpu_millicores, overhead.memory_mib, overhead.pods))
+def _pods_fit_nodes(sections: ValidSections, catalog: Catalog) -> Iterator[Finding]:
+    if sections.nodes is None:
+        return
+    instance = catalog.instance_types[sections.nodes.instance_type]
+    room = room_per_node(instance, sections.nodes.daemon_overhead.as_request())
     if min(room.cpu_m, room.memory_mib, room.pods) <= 0:
         yield (
             ("nodes", "daemonOverhead"),
@@ -75,12 +110,8 @@ def _pods_fit_nodes(settings: StackSettings, catalog: Catalog) -> Iterator[Findi
             ),
         )
         return
-    sections: tuple[tuple[str, Sequence[Workload]], ...] = (
-        ("services", settings.services),
-        ("workers", settings.workers),
-    )
-    for section, items in sections:
-        for index, item in enumerate(items):
+    for section, workloads in _workload_sections(sections):
+        for index, item in workloads:
             shape = PodShape(item.name, item.cpu_request_millicores, item.memory_request_mib, 1)
             if room.fits(shape) < 1:
                 yield (
@@ -93,12 +124,12 @@ def _pods_fit_nodes(settings: StackSettings, catalog: Catalog) -> Iterator[Findi
                 )
 
 
-def _subnets_per_zone(settings: StackSettings) -> Iterator[Finding]:
-    if len(settings.platform.subnet_ids) < settings.nodes.availability_zones:
+def _subnets_per_zone(sections: ValidSections) -> Iterator[Finding]:
+    if sections.platform is None or sections.nodes is None:
+        return
+    subnets, zones = len(sections.platform.subnet_ids), sections.nodes.availability_zones
+    if subnets < zones:
         yield (
             ("platform", "subnetIds"),
-            (
-                f"{len(settings.platform.subnet_ids)} subnets for {settings.nodes.availability_zones} "
-                "availability zones; give at least one subnet per zone"
-            ),
+            f"{subnets} subnets for {zones} availability zones; give at least one subnet per zone",
         )

@@ -23,13 +23,15 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from capacity.catalog import Catalog
+from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
 from seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
+    # strict: `true` is not 1 and "8" is not 8 in a production stack; no inf or nan either.
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _month_day(text: str) -> str:
@@ -49,6 +51,13 @@ Slug = Annotated[
     ),
 ]
 Fraction = Annotated[float, Field(gt=0, lt=1, description="a fraction strictly between 0 and 1")]
+Text = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$", description="1 to 200 printable characters"),
+]
+# Upper bounds keep every product in the plan finite and say what is plausible.
+MAX_RPS = 1_000_000.0
+MAX_MS = 3_600_000.0
 
 
 def _catalog(info: ValidationInfo) -> Catalog:
@@ -114,7 +123,7 @@ class SeasonWindow(_Section):
 
 class Season(_Section):
     name: Slug
-    title: str = Field(min_length=1)
+    title: Text
     load_multiplier: float = Field(ge=1, le=50, description="peak load / baseline load, 1 to 50")
     window: SeasonWindow
     target_utilization: TargetUtilization
@@ -125,17 +134,17 @@ class Route(_Section):
 
     name: Slug
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-    path: str = Field(pattern=r"^/\S*$", description="the URL path, starting with '/'")
+    path: str = Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/'")
     service: Slug = Field(description="the name of the service (under services) that serves it")
-    baseline_rps: float = Field(gt=0, description="requests per second at baseline, > 0")
-    mean_service_time_ms: float = Field(gt=0, description="mean service time in ms, > 0")
+    baseline_rps: float = Field(gt=0, le=MAX_RPS, description="requests per second at baseline, 0 < x <= 1e6")
+    mean_service_time_ms: float = Field(gt=0, le=MAX_MS, description="mean service time in ms, 0 < x <= 3.6e6")
     service_time_cv: float | None = Field(
         default=None, gt=0, le=10, description="coefficient of variation of the service time, 0 < cv <= 10"
     )
     p95_service_time_ms: float | None = Field(
-        default=None, gt=0, description="95th percentile of the service time in ms (instead of serviceTimeCv)"
+        default=None, gt=0, le=MAX_MS, description="95th percentile of the service time in ms (or serviceTimeCv)"
     )
-    p95_slo_ms: float = Field(gt=0, description="the p95 response time objective in ms, > 0")
+    p95_slo_ms: float = Field(gt=0, le=MAX_MS, description="the p95 response time objective in ms, 0 < x <= 3.6e6")
 
     @model_validator(mode="after")
     def _one_spread(self) -> Route:
@@ -157,11 +166,11 @@ class Workload(_Section):
     name: Slug
     deployment: Slug
     namespace: Slug
-    cpu_request_millicores: int = Field(gt=0, description="CPU request per pod in millicores, > 0")
-    memory_request_mib: int = Field(gt=0, description="memory request per pod in MiB, > 0")
-    db_pool_per_pod: int = Field(ge=0, description="database connections per pod, >= 0")
-    baseline_replicas: int = Field(ge=1, description="replicas outside the season, >= 1")
-    max_replicas_cap: int = Field(ge=1, description="upper bound for the replicas at the peak, >= 1")
+    cpu_request_millicores: int = Field(gt=0, le=1_000_000, description="CPU request per pod in millicores, > 0")
+    memory_request_mib: int = Field(gt=0, le=10_000_000, description="memory request per pod in MiB, > 0")
+    db_pool_per_pod: int = Field(ge=0, le=10_000, description="database connections per pod, 0 to 10000")
+    baseline_replicas: int = Field(ge=1, le=100_000, description="replicas outside the season, >= 1")
+    max_replicas_cap: int = Field(ge=1, le=100_000, description="upper bound for the replicas at the peak, >= 1")
 
     @property
     def replica_floor(self) -> int:
@@ -173,11 +182,11 @@ class Service(Workload):
     """A request-serving Deployment, scaled by its HPA."""
 
     slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
-    min_replicas: int = Field(default=2, ge=1, description="never plan fewer pods than this, >= 1")
+    min_replicas: int = Field(default=2, ge=1, le=100_000, description="never plan fewer pods than this, >= 1")
     hpa_headroom: float = Field(
         default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
     )
-    routing: Routing = Routing.PER_POD
+    routing: Annotated[Routing, Field(strict=False, description="'per-pod' or 'pooled'")] = Routing.PER_POD
 
     @property
     def replica_floor(self) -> int:
@@ -187,15 +196,18 @@ class Service(Workload):
 class Worker(Workload):
     """A queue-consuming Deployment."""
 
-    baseline_jobs_per_second: float = Field(gt=0, description="jobs per second at baseline, > 0")
-    mean_job_time_ms: float = Field(gt=0, description="mean time one job holds a slot, ms, > 0")
-    concurrency_per_pod: int = Field(ge=1, description="jobs one pod works on at once, >= 1")
+    baseline_jobs_per_second: float = Field(gt=0, le=MAX_RPS, description="jobs per second at baseline, 0 < x <= 1e6")
+    mean_job_time_ms: float = Field(gt=0, le=MAX_MS, description="mean time one job holds a slot, ms, 0 < x <= 3.6e6")
+    concurrency_per_pod: int = Field(ge=1, le=10_000, description="jobs one pod works on at once, 1 to 10000")
 
 
 class DaemonOverhead(_Section):
-    cpu_millicores: int = Field(ge=0, description="CPU requested by DaemonSets per node, >= 0")
-    memory_mib: int = Field(ge=0, description="memory requested by DaemonSets per node, >= 0")
-    pods: int = Field(ge=0, description="DaemonSet pods per node, >= 0")
+    cpu_millicores: int = Field(ge=0, le=1_000_000, description="CPU requested by DaemonSets per node, >= 0")
+    memory_mib: int = Field(ge=0, le=10_000_000, description="memory requested by DaemonSets per node, >= 0")
+    pods: int = Field(ge=0, le=1000, description="DaemonSet pods per node, >= 0")
+
+    def as_request(self) -> DaemonOverheadRequest:
+        return DaemonOverheadRequest(self.cpu_millicores, self.memory_mib, self.pods)
 
 
 class Nodes(_Section):
@@ -222,7 +234,7 @@ class Database(_Section):
 class Costs(_Section):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="an ISO 4217 code, e.g. EUR")
     currency_per_usd: float = Field(
-        default=1.0, gt=0, description="your exchange rate: units of `currency` per USD, > 0"
+        default=1.0, gt=0, le=1_000_000, description="your exchange rate: units of `currency` per USD, > 0"
     )
     region_price_factor: float = Field(
         gt=0, le=5, description="your region's on-demand price / us-east-1's, e.g. 1.2 for eu-central-1"
@@ -230,8 +242,10 @@ class Costs(_Section):
     rds_to_ec2_price_ratio: float = Field(
         default=2.0, gt=0, le=10, description="RDS price / EC2 price of the same hardware (estimate)"
     )
-    price_overrides_usd_per_hour: dict[str, Annotated[float, Field(gt=0)]] = Field(
-        default_factory=dict, description="your own prices: instance type or RDS class -> USD per hour"
+    price_overrides_usd_per_hour: dict[str, Annotated[float, Field(gt=0, le=10_000)]] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="your own prices: instance type or RDS class -> USD per hour (0 < x <= 10000)",
     )
 
     @model_validator(mode="after")
@@ -252,19 +266,19 @@ class Costs(_Section):
 
 class BaselineNodeGroup(_Section):
     instance_type: InstanceTypeName
-    nodes: int = Field(ge=0, description="nodes outside the season, >= 0")
+    nodes: int = Field(ge=0, le=10_000, description="nodes outside the season, >= 0")
 
 
 class Platform(_Section):
     """What the platform owns and the season only refers to."""
 
-    cluster_name: str = Field(min_length=1)
+    cluster_name: Text
     primary_db_identifier: Slug
     node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$", description="an IAM role ARN")
     subnet_ids: list[
         Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$", description="a subnet id, e.g. subnet-0a1b2c3d")]
-    ] = Field(min_length=1, description="the subnets of the seasonal node group, one per zone or more")
-    prometheus_datasource_uid: str = Field(min_length=1)
+    ] = Field(min_length=1, max_length=16, description="the subnets of the seasonal node group, one per zone or more")
+    prometheus_datasource_uid: Text
     baseline_node_group: BaselineNodeGroup
 
 
@@ -273,9 +287,9 @@ class StackSettings(_Section):
 
     phase: Literal["peak", "baseline"]
     season: Season
-    routes: list[Route] = Field(min_length=1)
-    services: list[Service] = Field(min_length=1)
-    workers: list[Worker] = Field(default_factory=list)
+    routes: list[Route] = Field(min_length=1, max_length=200, description="1 to 200 routes")
+    services: list[Service] = Field(min_length=1, max_length=50, description="1 to 50 services")
+    workers: list[Worker] = Field(default_factory=list, max_length=50, description="0 to 50 workers")
     nodes: Nodes
     database: Database
     costs: Costs
@@ -291,4 +305,3 @@ class StackSettings(_Section):
 
 # Pulumi config keys of this project are `<namespace>:<key>`; the model holds the bare keys.
 NAMESPACE = "freshfoodz-seasonal"
-TOP_LEVEL_KEYS = tuple(field.alias or name for name, field in StackSettings.model_fields.items())
