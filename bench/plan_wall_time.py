@@ -34,7 +34,7 @@ def main() -> None:
     time_plan("weihnachten", "table")  # warm the file cache and the bytecode
     figures = {}
     for stack in STACKS:
-        for output_format in ("table", "json"):
+        for output_format in ("table", "json", "markdown"):
             runs = [time_plan(stack, output_format) for _ in range(arguments.runs)]
             figures[f"{stack}/{output_format}"] = {
                 "median_s": round(statistics.median(runs), 3),

@@ -23,6 +23,10 @@ CASES = {
     "pooled, 1 slot, SLO 300 ms": PoolSpec(
         (RouteLoad("r", 100_000, ServiceTime(0.1, 1.0), 0.3),), 1, 0.6, Routing.POOLED
     ),
+    # Service p95 278.1 ms, SLO 278.5 ms, cap 99.9 %: latency binds, the search gallops past the cap.
+    "pooled, 1 slot, SLO 278.5 ms, U 0.999": PoolSpec(
+        (RouteLoad("r", 100_000, ServiceTime(0.1, 1.0), 0.2785),), 1, 0.999, Routing.POOLED
+    ),
     "per-pod, 8 slots, SLO 300 ms": PoolSpec(
         (RouteLoad("r", 100_000, ServiceTime(0.1, 1.0), 0.3),), 8, 0.6, Routing.PER_POD
     ),
@@ -46,6 +50,7 @@ def main() -> None:
         times = [t for t, _ in runs]
         figures[name] = {
             "pods": runs[0][1],
+            "binding": size_pool(spec).binding_constraint.value,
             "median_ms": round(statistics.median(times) * 1000, 1),
             "max_ms": round(max(times) * 1000, 1),
         }
@@ -55,7 +60,7 @@ def main() -> None:
     else:
         for name, figure in figures.items():
             timing = f"median {figure['median_ms']:6.1f} ms  max {figure['max_ms']:6.1f} ms"
-            print(f"{name:30} {figure['pods']:6} pods  {timing}")
+            print(f"{name:36} {figure['pods']:6} pods ({figure['binding']:11})  {timing}")
         verdict = "met" if pooled_worst < TARGET_S else "MISSED"
         print(f"pooled worst {pooled_worst * 1000:.1f} ms; target {TARGET_S * 1000:.0f} ms: {verdict}")
     sys.exit(0 if pooled_worst < TARGET_S else 1)

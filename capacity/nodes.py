@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capacity.catalog import InstanceType
+from capacity.errors import InfeasibleError
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def pack_nodes(
     empty = room_per_node(instance, overhead)
     for shape in shapes:
         if shape.count and empty.fits(shape) < 1:
-            raise ValueError(
+            raise InfeasibleError(
                 f"a {shape.workload} pod ({shape.cpu_m}m CPU, {shape.memory_mib} MiB) does not fit on an "
                 f"empty {instance.name} ({empty.cpu_m}m, {empty.memory_mib} MiB after daemons)"
             )

@@ -54,7 +54,12 @@ class PoolSizing:
 
 def pods_for_utilization(spec: PoolSpec) -> int:
     """Smallest N with busy slots / (N x slots per pod) <= target; at least one pod."""
-    return max(1, ceil_tolerant(spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)))
+    pods = spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)
+    if not pods <= MAX_PODS:  # also catches inf and nan from extreme inputs
+        raise InfeasibleError(
+            f"the utilisation cap alone needs {pods:.3g} pods, more than the {MAX_PODS} one pool may have"
+        )
+    return max(1, ceil_tolerant(pods))
 
 
 def _meets_slos(queue: PoolQueue, pods: int) -> bool:
@@ -129,6 +134,8 @@ def size_pool(spec: PoolSpec, method: Method = Method.MODEL) -> PoolSizing:
         latency_pods = _smallest_meeting(unstable, utilization_pods, lambda n: _meets_slos(queue, n))
         pods = max(utilization_pods, latency_pods)
         binding = Binding.LATENCY if latency_pods > utilization_pods else Binding.UTILIZATION
+    if pods > MAX_PODS:  # the seed formula's count can exceed what the model's search allows
+        raise InfeasibleError(f"the plan needs {pods:.3g} pods, more than the {MAX_PODS} one pool may have")
     return describe_pool(spec, pods, method, binding, utilization_pods, latency_pods)
 
 

@@ -255,8 +255,13 @@ def _plan_cost(
     )
 
 
-def _warnings(plan_services: tuple[ServicePlan, ...], database: DatabaseSizing, at_max: int) -> list[str]:
+def _warnings(phase: str, plan_services: tuple[ServicePlan, ...], database: DatabaseSizing, at_max: int) -> list[str]:
     warnings = []
+    if phase == "baseline":
+        warnings.append(
+            "phase baseline: the stack re-applies the baseline values and removes the seasonal extras; "
+            "this plan is what phase peak would declare"
+        )
     for service in plan_services:
         if service.hpa.capped:
             warnings.append(
@@ -298,5 +303,5 @@ def plan_season(
         nodes=nodes,
         max_nodes=settings.nodes.max_nodes,
         cost=_plan_cost(settings, catalog, window, database, nodes),
-        warnings=tuple(_warnings(services, database, at_max)),
+        warnings=tuple(_warnings(settings.phase, services, database, at_max)),
     )

@@ -21,6 +21,10 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, "found a key that is not a plain value", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
@@ -35,10 +39,12 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     """A stack name (`weihnachten`) or a path to a stack file; ConfigError if there is no such file."""
     candidate = Path(stack_or_file)
-    if candidate.suffix in {".yaml", ".yml"} or candidate.is_file():
+    if candidate.suffix in {".yaml", ".yml"} or candidate.exists() or "/" in stack_or_file:
         path = candidate
     else:
         path = project_dir / f"Pulumi.{stack_or_file}.yaml"
+    if path.is_dir():
+        raise ConfigError([Problem(str(path), "file", "is a directory; give a stack file or a stack name")])
     if not path.is_file():
         stacks = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
         raise ConfigError(

@@ -159,6 +159,36 @@ CASES = [
     Case("mapping-for-list", put(("routes",), {"a": 1}), f"{NS}:routes", got={"a": 1}, says=("valid list",)),
     Case("fraction-for-integer", put(("services", 0, "slotsPerPod"), 2.5), f"{NS}:services[0].slotsPerPod", got=2.5),
     Case("word-for-boolean", put(("database", "multiAz"), "maybe"), f"{NS}:database.multiAz", got="maybe"),
+    # values YAML parses into something a lax parser would convert
+    Case("boolean-for-integer", put(("services", 0, "slotsPerPod"), True), f"{NS}:services[0].slotsPerPod", got=True),
+    Case("boolean-for-number", put(("routes", 0, "baselineRps"), True), f"{NS}:routes[0].baselineRps", got=True),
+    Case("numeric-string", put(("services", 0, "slotsPerPod"), "8"), f"{NS}:services[0].slotsPerPod", got="8"),
+    Case("integer-for-boolean", put(("database", "multiAz"), 1), f"{NS}:database.multiAz", got=1),
+    Case("infinity", put(("routes", 0, "baselineRps"), float("inf")), f"{NS}:routes[0].baselineRps", says=("finite",)),
+    Case(
+        "not-a-number", put(("season", "loadMultiplier"), float("nan")), f"{NS}:season.loadMultiplier", says=("finite",)
+    ),
+    Case(
+        "huge-number",
+        put(("routes", 0, "meanServiceTimeMs"), 1e308),
+        f"{NS}:routes[0].meanServiceTimeMs",
+        got=1e308,
+        says=("less than or equal to 3600000",),
+    ),
+    Case("infinite-exchange-rate", put(("costs", "currencyPerUsd"), float("inf")), f"{NS}:costs.currencyPerUsd"),
+    Case(
+        "terminal-escape-in-title",
+        put(("season", "title"), "x\x1b]0;pwned\x07"),
+        f"{NS}:season.title",
+        says=("printable",),
+    ),
+    Case("snake-case-key", rename(("routes", 0, "baselineRps"), "baseline_rps"), f"{NS}:routes[0].baseline_rps"),
+    Case(
+        "deployment-twice",
+        put(("workers", 0, "deployment"), "freshfoodz-api"),
+        f"{NS}:workers[0].deployment",
+        says=("already scaled by services 'api'",),
+    ),
     # zero and negative values
     Case("baseline-rps-zero", put(("routes", 0, "baselineRps"), 0), f"{NS}:routes[0].baselineRps", got=0),
     Case("slots-per-pod-negative", put(("services", 1, "slotsPerPod"), -1), f"{NS}:services[1].slotsPerPod", got=-1),
@@ -373,6 +403,9 @@ TEXT_CASES = [
         f"line {line_of(DUPLICATE_TOP_TEXT, 'phase: baseline')}, column 3",
         f"found the key '{NS}:phase' twice",
     ),
+    TextCase(
+        "complex-key", "config:\n  ? [a, b]\n  : 1\n", "line 2, column 5", "found a key that is not a plain value"
+    ),
     TextCase("empty-file", "", "config", "a stack file is a mapping with a `config:` mapping inside"),
     TextCase("file-is-a-list", "- peak\n- baseline\n", "config", "a stack file is a mapping"),
     TextCase("no-config-mapping", "config: peak\n", "config", "a stack file is a mapping"),
@@ -455,6 +488,27 @@ def test_cross_section_problems_are_all_reported(tmp_path: Path) -> None:
     keys = [line.split(": ")[2] for line in error_lines(result)[:-1]]
     assert sorted(keys) == sorted([f"{NS}:routes[2].service", f"{NS}:services[0]", f"{NS}:platform.subnetIds"])
     assert error_lines(result)[-1] == "error: 3 problem(s) found"
+
+
+def test_a_bad_value_does_not_hide_a_broken_reference(tmp_path: Path) -> None:
+    path = broken_stack(
+        tmp_path,
+        all_of(put(("services", 0, "slotsPerPod"), 0), put(("routes", 0, "service"), "apii")),
+    )
+
+    result = run("validate", str(path))
+
+    assert result.exit_code == 2
+    keys = [line.split(": ")[2] for line in error_lines(result)[:-1]]
+    assert keys == [f"{NS}:services[0].slotsPerPod", f"{NS}:routes[0].service"]
+
+
+def test_a_directory_is_not_a_stack_file(tmp_path: Path) -> None:
+    result = run("plan", str(tmp_path))
+
+    assert_no_crash(result)
+    assert result.exit_code == 2
+    assert error_lines(result)[0] == f"error: {tmp_path}: file: is a directory; give a stack file or a stack name"
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -6,11 +6,11 @@ import math
 from statistics import NormalDist
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from capacity.errors import InfeasibleError
-from capacity.pool_sizing import Binding, Method, describe_pool, size_pool
+from capacity.pool_sizing import MAX_PODS, Binding, Method, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 
@@ -99,7 +99,7 @@ cases = st.fixed_dictionaries(
         "cv": st.floats(0.3, 2.5),
         "slots": st.integers(1, 64),
         "target": st.floats(0.3, 0.9),
-        "slo_factor": st.floats(1.2, 20),
+        "slo_factor": st.floats(1.02, 20),
         "routing": st.sampled_from(list(Routing)),
     }
 )
@@ -115,29 +115,38 @@ def spec_of(case: dict, **changes: float) -> PoolSpec:  # type: ignore[type-arg]
     )
 
 
+def pods(spec: PoolSpec) -> int:
+    """Planned pods, with an infeasible request counted as more than any pool may have."""
+    try:
+        return size_pool(spec).pods
+    except InfeasibleError:
+        return MAX_PODS + 1
+
+
 @hypothesis_settings
 @given(case=cases, more=st.floats(1.01, 5))
 def test_more_load_never_fewer_pods(case: dict, more: float) -> None:  # type: ignore[type-arg]
-    assert size_pool(spec_of(case, rps=case["rps"] * more)).pods >= size_pool(spec_of(case)).pods
+    assert pods(spec_of(case, rps=case["rps"] * more)) >= pods(spec_of(case))
 
 
 @hypothesis_settings
 @given(case=cases, tighter=st.floats(0.3, 0.99))
 def test_tighter_slo_never_fewer_pods(case: dict, tighter: float) -> None:  # type: ignore[type-arg]
-    tight = max(1.05, case["slo_factor"] * tighter)
-    assert size_pool(spec_of(case, slo_factor=tight)).pods >= size_pool(spec_of(case)).pods
+    tight = max(1.01, case["slo_factor"] * tighter)
+    assert pods(spec_of(case, slo_factor=tight)) >= pods(spec_of(case))
 
 
 @hypothesis_settings
 @given(case=cases, lower=st.floats(0.3, 0.99))
 def test_lower_target_never_fewer_pods(case: dict, lower: float) -> None:  # type: ignore[type-arg]
-    assert size_pool(spec_of(case, target=case["target"] * lower)).pods >= size_pool(spec_of(case)).pods
+    assert pods(spec_of(case, target=case["target"] * lower)) >= pods(spec_of(case))
 
 
 @hypothesis_settings
 @given(case=cases)
 def test_planned_pods_meet_every_constraint(case: dict) -> None:  # type: ignore[type-arg]
     spec = spec_of(case)
+    assume(pods(spec) <= MAX_PODS)
     sizing = size_pool(spec)
     assert sizing.utilization <= spec.target_utilization + 1e-9
     assert sizing.routes[0].predicted_p95_s <= spec.routes[0].p95_slo_s * (1 + 1e-6)
@@ -147,6 +156,4 @@ def test_planned_pods_meet_every_constraint(case: dict) -> None:  # type: ignore
 @hypothesis_settings
 @given(case=cases)
 def test_a_shared_queue_never_needs_more_pods_than_random_spreading(case: dict) -> None:  # type: ignore[type-arg]
-    pooled = size_pool(spec_of(case, routing=Routing.POOLED))
-    spread = size_pool(spec_of(case, routing=Routing.PER_POD))
-    assert pooled.pods <= spread.pods
+    assert pods(spec_of(case, routing=Routing.POOLED)) <= pods(spec_of(case, routing=Routing.PER_POD))

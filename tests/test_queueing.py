@@ -58,14 +58,6 @@ def test_overloaded_pool_has_no_steady_state() -> None:
         mgk_waiting_time(arrival_rate_per_s=20.0, servers=2, mean_service_s=0.1, service_scv=1.0)
 
 
-@pytest.mark.parametrize(("servers", "rate", "mean_s"), [(1, 5.0, 0.1), (4, 30.0, 0.1), (64, 500.0, 0.1)])
-def test_littles_law_in_the_queue(servers: int, rate: float, mean_s: float) -> None:
-    """Lq = lambda Wq, with the textbook M/M/c Lq = C a / (c - a)."""
-    wait = mgk_waiting_time(rate, servers, mean_s, 1.0)
-    offered = rate * mean_s
-    assert rate * wait.mean_s == pytest.approx(erlang_c(servers, offered) * offered / (servers - offered), rel=1e-12)
-
-
 @pytest.mark.parametrize("scv", [0.25, 1.0, 4.0])
 def test_single_slot_mean_wait_is_pollaczek_khinchine(scv: float) -> None:
     """M/G/1 exactly: Wq = rho / (1 - rho) x (1 + cs^2) / 2 x E[S]."""
