@@ -1,6 +1,6 @@
 """Wall time of `seasonctl plan STACK`, interpreter start-up included (target: under 1 s).
 
-Run from the project root: `.venv/bin/python bench/plan_wall_time.py [--runs 10]`.
+Run from the project root: `.venv/bin/python bench/plan_wall_time.py [--runs 5]`.
 Each run is a fresh process, as an operator would start it.
 """
 
@@ -28,7 +28,7 @@ def time_plan(stack: str, output_format: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     arguments = parser.parse_args()
     time_plan("weihnachten", "table")  # warm the file cache and the bytecode
