@@ -86,6 +86,13 @@ def _route_references(sections: ValidSections) -> Iterator[Finding]:
 
 
 def _replica_caps(sections: ValidSections) -> Iterator[Finding]:
+    for index, service in sections.services:
+        if service.baseline_max_replicas < service.baseline_replicas:
+            yield (
+                ("services", index, "baselineMaxReplicas"),
+                f"{service.baseline_max_replicas} is below baselineReplicas {service.baseline_replicas}; "
+                f"accepted: at least {service.baseline_replicas}",
+            )
     for section, workloads in _workload_sections(sections):
         for index, item in workloads:
             if item.max_replicas_cap < item.replica_floor:

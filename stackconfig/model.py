@@ -187,6 +187,12 @@ class Service(Workload):
         default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
     )
     routing: Annotated[Routing, Field(strict=False, description="'per-pod' or 'pooled'")] = Routing.PER_POD
+    baseline_max_replicas: int = Field(
+        ge=1, le=100_000, description="the HPA's maxReplicas outside the season, restored at rollback"
+    )
+    baseline_cpu_target_percent: int = Field(
+        default=70, ge=1, le=100, description="the HPA's CPU target outside the season, 1 to 100"
+    )
 
     @property
     def replica_floor(self) -> int:

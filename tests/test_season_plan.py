@@ -65,7 +65,9 @@ def test_bigger_season_never_plans_less() -> None:
 
 
 def test_pods_never_drop_below_baseline_replicas() -> None:
-    settings = settings_with(services__0__baselineReplicas=12, services__0__maxReplicasCap=60)
+    settings = settings_with(
+        services__0__baselineReplicas=12, services__0__baselineMaxReplicas=20, services__0__maxReplicasCap=60
+    )
     api = plan_season(settings, CATALOG, "t", 2026).services[0]
     assert (api.pods, api.binding_constraint) == (12, "baselineReplicas")
     assert api.sizing.pods == 12  # utilisation and p95 are reported at the pods that will run

@@ -1,0 +1,79 @@
+"""The autoscaling/v2 HorizontalPodAutoscaler of a service, at the peak or back at baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Scale up fast: a peak arrives in minutes (a marketing mail, the Wiesn opening), so double the
+# pods or add 4, whichever is more, every 15 s, with no stabilisation.
+SCALE_UP_PERCENT = 100
+SCALE_UP_PODS = 4
+SCALE_UP_PERIOD_S = 15
+# Scale down slowly: traffic dips between waves; remove at most 10 % a minute, and only after
+# 10 minutes of lower recommendations, so the next wave still finds the pods.
+SCALE_DOWN_PERCENT = 10
+SCALE_DOWN_PERIOD_S = 60
+SCALE_DOWN_STABILIZATION_S = 600
+
+
+@dataclass(frozen=True)
+class HpaValues:
+    """What one HPA is set to: the planned bounds at the peak, the platform's own at baseline."""
+
+    deployment: str
+    namespace: str
+    min_replicas: int
+    max_replicas: int
+    cpu_target_percent: int
+
+
+def hpa_behavior() -> dict[str, Any]:
+    return {
+        "scaleUp": {
+            "stabilizationWindowSeconds": 0,
+            "selectPolicy": "Max",
+            "policies": [
+                {"type": "Percent", "value": SCALE_UP_PERCENT, "periodSeconds": SCALE_UP_PERIOD_S},
+                {"type": "Pods", "value": SCALE_UP_PODS, "periodSeconds": SCALE_UP_PERIOD_S},
+            ],
+        },
+        "scaleDown": {
+            "stabilizationWindowSeconds": SCALE_DOWN_STABILIZATION_S,
+            "selectPolicy": "Min",
+            "policies": [{"type": "Percent", "value": SCALE_DOWN_PERCENT, "periodSeconds": SCALE_DOWN_PERIOD_S}],
+        },
+    }
+
+
+def hpa_manifest(values: HpaValues, season: str) -> dict[str, Any]:
+    """The whole HPA object, so that the patch also validates as a complete autoscaling/v2 HPA.
+
+    The HPA keeps the Deployment's name: the season patches the platform's HPA, it does not add one.
+    """
+    if not 1 <= values.min_replicas <= values.max_replicas:
+        raise ValueError(f"HPA {values.deployment}: need 1 <= minReplicas <= maxReplicas")
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {
+            "name": values.deployment,
+            "namespace": values.namespace,
+            "labels": {"app.kubernetes.io/managed-by": "freshfoodz-seasonal", "freshfoodz.de/season": season},
+        },
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": values.deployment},
+            "minReplicas": values.min_replicas,
+            "maxReplicas": values.max_replicas,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": values.cpu_target_percent},
+                    },
+                }
+            ],
+            "behavior": hpa_behavior(),
+        },
+    }

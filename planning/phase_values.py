@@ -1,0 +1,25 @@
+"""What each phase sets: the planned season values at the peak, the platform's own at baseline.
+
+Rollback is `phase: baseline`: it re-applies these baseline values explicitly, because deleting a
+server-side-apply patch leaves the patched fields as they were (pulumi-kubernetes #2029).
+"""
+
+from __future__ import annotations
+
+from manifests.hpa import HpaValues
+from planning.season_plan import SeasonPlan
+from stackconfig.model import StackSettings
+
+
+def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
+    """One HpaValues per service, in the order of the stack file."""
+    planned = {service.name: service for service in plan.services}
+    values = []
+    for service in settings.services:
+        if settings.phase == "peak":
+            hpa = planned[service.name].hpa
+            bounds = (hpa.min_replicas, hpa.max_replicas, hpa.cpu_target_percent)
+        else:
+            bounds = (service.baseline_replicas, service.baseline_max_replicas, service.baseline_cpu_target_percent)
+        values.append(HpaValues(service.deployment, service.namespace, *bounds))
+    return values

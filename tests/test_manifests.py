@@ -1,0 +1,85 @@
+"""Kubernetes objects of both phases, checked by kubernetes-validate (official schemas, strict)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from manifests.hpa import HpaValues, hpa_manifest
+from planning.phase_values import hpa_values
+from planning.season_plan import plan_season
+from sources.catalog_files import load_catalog
+from stackconfig.model import StackSettings
+from stackconfig.parse import parse_settings, project_values
+
+ROOT = Path(__file__).resolve().parent.parent
+KUBERNETES_VERSION = "1.33.0"
+STACKS = ("spargel", "oktoberfest", "weihnachten")
+
+
+def settings_of(stack: str, phase: str) -> StackSettings:
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+    values, _ = project_values(config, stack)
+    values["phase"] = phase
+    return parse_settings(values, load_catalog(), stack)
+
+
+def validate(manifest: dict[str, Any]) -> None:
+    kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+@pytest.mark.parametrize("phase", ["peak", "baseline"])
+@pytest.mark.parametrize("stack", STACKS)
+def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str) -> None:
+    settings = settings_of(stack, phase)
+    plan = plan_season(settings, load_catalog(), stack, 2026)
+    manifests = [hpa_manifest(values, settings.season.name) for values in hpa_values(settings, plan)]
+    assert len(manifests) == len(settings.services)
+    for manifest in manifests:
+        validate(manifest)
+        spec = manifest["spec"]
+        assert 1 <= spec["minReplicas"] <= spec["maxReplicas"]
+        assert isinstance(spec["minReplicas"], int) and isinstance(spec["maxReplicas"], int)
+
+
+def test_peak_sets_the_plan_and_baseline_restores_the_platform_values() -> None:
+    peak_settings = settings_of("weihnachten", "peak")
+    plan = plan_season(peak_settings, load_catalog(), "weihnachten", 2026)
+    peak = hpa_values(peak_settings, plan)
+    assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in peak] == [
+        (s.hpa.min_replicas, s.hpa.max_replicas, s.hpa.cpu_target_percent) for s in plan.services
+    ]
+    baseline_settings = settings_of("weihnachten", "baseline")
+    baseline = hpa_values(baseline_settings, plan_season(baseline_settings, load_catalog(), "weihnachten", 2026))
+    assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in baseline] == [
+        (s.baseline_replicas, s.baseline_max_replicas, s.baseline_cpu_target_percent)
+        for s in baseline_settings.services
+    ]
+    assert [v.deployment for v in peak] == [v.deployment for v in baseline]
+
+
+def test_scale_up_is_fast_and_scale_down_is_slow() -> None:
+    behavior = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")["spec"]["behavior"]
+    assert behavior["scaleUp"]["stabilizationWindowSeconds"] == 0
+    assert behavior["scaleDown"]["stabilizationWindowSeconds"] >= 300
+    assert max(p["value"] for p in behavior["scaleDown"]["policies"]) < 100
+
+
+def test_the_validator_rejects_a_broken_hpa() -> None:
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")
+    manifest["spec"]["maxReplicas"] = "four"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate(manifest)
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")
+    manifest["spec"]["maxReplica"] = 4  # strict: unknown fields are errors
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate(manifest)
+
+
+def test_min_above_max_is_refused() -> None:
+    with pytest.raises(ValueError, match="minReplicas"):
+        hpa_manifest(HpaValues("api", "shop", 5, 4, 50), "spargel")
