@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from capacity.catalog import Catalog
 from capacity.nodes import PodShape, room_per_node
-from stackconfig.model import Nodes, Platform, Route, Service, Worker, Workload
+from stackconfig.model import Nodes, PeakControls, Platform, Route, Service, Worker, Workload
 from stackconfig.problems import Problem, key_path
 
 Finding = tuple[tuple[str | int, ...], str]
@@ -29,6 +29,7 @@ class ValidSections:
     workers: Sequence[tuple[int, Worker]]
     nodes: Nodes | None
     platform: Platform | None
+    peak_controls: PeakControls | None
     service_names: frozenset[str]
     served_names: frozenset[str]
 
@@ -40,6 +41,7 @@ def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str)
         *_replica_caps(sections),
         *_pods_fit_nodes(sections, catalog),
         *_subnets_per_zone(sections),
+        *_priority_services(sections),
     ]
     return [Problem(file, key_path(location), message) for location, message in findings]
 
@@ -140,3 +142,15 @@ def _subnets_per_zone(sections: ValidSections) -> Iterator[Finding]:
             ("platform", "subnetIds"),
             f"{subnets} subnets for {zones} availability zones; give at least one subnet per zone",
         )
+
+
+def _priority_services(sections: ValidSections) -> Iterator[Finding]:
+    if sections.peak_controls is None:
+        return
+    known = sorted(sections.service_names)
+    for index, name in enumerate(sections.peak_controls.priority_services):
+        if name not in sections.service_names:
+            yield (
+                ("peakControls", "priorityServices", index),
+                f"no service named {name!r}; accepted: one of {', '.join(known) or '(no services)'}",
+            )

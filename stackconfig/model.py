@@ -288,6 +288,22 @@ class Platform(_Section):
     baseline_node_group: BaselineNodeGroup
 
 
+class PeakControls(_Section):
+    """Oktoberfest's lessons, for every season: who goes first, how much each route may take,
+    what to switch off."""
+
+    priority_services: list[Slug] = Field(
+        default_factory=list, max_length=50, description="services whose pods get the season's PriorityClass"
+    )
+    priority_class_value: int = Field(
+        default=100_000, ge=1, le=1_000_000_000, description="the PriorityClass value, 1 to 1e9 (user range)"
+    )
+    non_critical_features: list[Slug] = Field(
+        default_factory=list, max_length=100, description="feature flags the app switches off at the peak"
+    )
+    namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
+
+
 class StackSettings(_Section):
     """Everything one season stack declares."""
 
@@ -300,6 +316,7 @@ class StackSettings(_Section):
     database: Database
     costs: Costs
     platform: Platform
+    peak_controls: PeakControls
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]

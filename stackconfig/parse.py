@@ -64,12 +64,14 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
     """Every list item and mapping section that is valid on its own, for the cross-section checks."""
     nodes_ok, nodes = _validates(_adapter("nodes"), values.get("nodes"), catalog)
     platform_ok, platform = _validates(_adapter("platform"), values.get("platform"), catalog)
+    controls_ok, controls = _validates(_adapter("peak_controls"), values.get("peakControls"), catalog)
     return ValidSections(
         routes=_valid_items("routes", Route, values, catalog),
         services=_valid_items("services", Service, values, catalog),
         workers=_valid_items("workers", Worker, values, catalog),
         nodes=nodes if nodes_ok else None,
         platform=platform if platform_ok else None,
+        peak_controls=controls if controls_ok else None,
         service_names=_raw_names(values, "services", "name"),
         served_names=_raw_names(values, "routes", "service"),
     )
@@ -92,6 +94,7 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
         workers=list(enumerate(settings.workers)),
         nodes=settings.nodes,
         platform=settings.platform,
+        peak_controls=settings.peak_controls,
         service_names=frozenset(service.name for service in settings.services),
         served_names=frozenset(route.service for route in settings.routes),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 import yaml
 
 from manifests.hpa import HpaValues, hpa_manifest
+from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
+from planning.peak_controls import route_limits
 from planning.phase_values import hpa_values
 from planning.season_plan import plan_season
 from sources.catalog_files import load_catalog
@@ -83,3 +87,35 @@ def test_the_validator_rejects_a_broken_hpa() -> None:
 def test_min_above_max_is_refused() -> None:
     with pytest.raises(ValueError, match="minReplicas"):
         hpa_manifest(HpaValues("api", "shop", 5, 4, 50), "spargel")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stack: str) -> None:
+    settings = settings_of(stack, "peak")
+    plan = plan_season(settings, load_catalog(), stack, 2026)
+    limits = route_limits(settings, plan)
+    controls = settings.peak_controls
+    priority = priority_class_manifest(
+        f"freshfoodz-{stack}-priority", controls.priority_class_value, stack, controls.priority_services
+    )
+    config_map = peak_controls_config_map(
+        f"freshfoodz-{stack}-peak-controls", controls.namespace, stack, limits, controls.non_critical_features
+    )
+    validate(priority)
+    validate(config_map)
+    planned_rps = {route.name: route.rps for service in plan.services for route in service.sizing.routes}
+    assert [limit.route for limit in limits] == list(planned_rps)
+    for limit in limits:
+        assert limit.limit_rps >= math.floor(planned_rps[limit.route])
+    assert json.loads(config_map["data"]["rate-limits.json"])[0]["limitRps"] == limits[0].limit_rps
+    assert config_map["data"]["degraded-features"].splitlines() == controls.non_critical_features
+
+
+def test_rate_limits_split_the_capacity_at_hpa_max() -> None:
+    """api at 5x: 11 pods x 8 slots x 0.5 = 44 slots for 26.2 busy at 200 rps: 335.9 rps in all."""
+    settings = settings_of("weihnachten", "peak")
+    plan = plan_season(settings, load_catalog(), "weihnachten", 2026)
+    api = {limit.route: limit.limit_rps for limit in route_limits(settings, plan)}
+    capacity = 11 * 8 * 0.5 * 200 / 26.2
+    assert api["catalog-browse"] == math.floor(capacity * 100 / 200)
+    assert api["sample-request"] == math.floor(capacity * 30 / 200)
