@@ -17,6 +17,7 @@ class InstanceType:
 
     name: str
     family: str
+    arch: str
     vcpu: int
     memory_mib: int
     allocatable_cpu_m: int
@@ -53,6 +54,7 @@ def parse_instance_types(csv_text: str) -> dict[str, InstanceType]:
         row["instance_type"]: InstanceType(
             name=row["instance_type"],
             family=row["family"],
+            arch=row["arch"],
             vcpu=int(row["vcpu"]),
             memory_mib=int(row["memory_mib"]),
             allocatable_cpu_m=int(row["allocatable_cpu_m"]),

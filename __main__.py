@@ -1,0 +1,30 @@
+"""The season stack: settings -> plan -> components -> outputs. `pulumi up --stack weihnachten`."""
+
+import datetime as dt
+
+import pulumi
+
+from capacity.errors import InfeasibleError
+from components.season import declare_season
+from planning.season_plan import plan_season
+from seasons.windows import season_year
+from sources.catalog_files import load_catalog
+from sources.pulumi_config import load_settings
+from stackconfig.problems import ConfigError
+
+
+def main() -> None:
+    catalog = load_catalog()
+    now = dt.datetime.now(dt.UTC)  # the program's one clock reading; everything below takes it
+    try:
+        settings = load_settings(catalog)
+        window = settings.season.window
+        plan = plan_season(settings, catalog, pulumi.get_stack(), season_year(window.start, window.end, now.date()))
+    except ConfigError as error:
+        raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None
+    except InfeasibleError as error:
+        raise pulumi.RunError(f"infeasible: {error}") from None
+    declare_season(settings, plan, catalog, now)
+
+
+main()

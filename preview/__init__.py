@@ -1,0 +1,1 @@
+"""Runs the Pulumi program offline under Pulumi's mocks and captures what it would declare."""

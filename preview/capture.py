@@ -1,0 +1,110 @@
+"""A mock monitor that records every resource registration, options included.
+
+No Pulumi CLI, plugin or network is involved: the program runs in this process against
+`pulumi.runtime.set_mocks`, whose monitor sees each RegisterResource request. Pulumi's own
+`Mocks.new_resource` only gets type, name and inputs; the request also carries the parent and the
+options that matter for an overlay stack (protect, retainOnDelete, import id, ignoreChanges).
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime.settings import get_root_resource, set_root_resource
+from pulumi.runtime.stack import wait_for_rpcs
+from pulumi.runtime.sync_await import _sync_await
+
+
+@dataclass(frozen=True)
+class CapturedResource:
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    protect: bool
+    retain_on_delete: bool
+    import_id: str
+    ignore_changes: tuple[str, ...]
+
+
+@dataclass
+class Capture:
+    resources: list[CapturedResource] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    """Echo the inputs as state; give a node group the Auto Scaling group EKS would create."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = dict(args.inputs)
+        if args.typ == "aws:eks/nodeGroup:NodeGroup":
+            state["resources"] = [{"autoscalingGroups": [{"name": f"eks-{args.name}-asg"}]}]
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+class _CapturingMonitor(mocks.MockMonitor):
+    def __init__(self, capture: Capture) -> None:
+        super().__init__(_Mocks())
+        self._capture = capture
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.type != "pulumi:pulumi:Stack":
+            self._capture.resources.append(
+                CapturedResource(
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=request.custom,
+                    inputs=rpc.deserialize_properties(request.object),
+                    protect=request.protect,
+                    retain_on_delete=request.retainOnDelete,
+                    import_id=request.importId,
+                    ignore_changes=tuple(request.ignoreChanges),
+                )
+            )
+        return super().RegisterResource(request)
+
+
+def _config_strings(values: dict[str, Any]) -> dict[str, str]:
+    """Pulumi passes config to programs as strings; structured values as JSON."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
+
+
+def run_program(
+    program: Path, project: str, stack: str, config: dict[str, Any], into: Capture | None = None
+) -> Capture:
+    """Run `program` (a Pulumi `__main__.py`) for `stack` with this config; return what it registered.
+
+    Raises whatever the program raises (pulumi.RunError for an invalid config); what it had
+    registered by then is in `into`, if given.
+    """
+    capture = into if into is not None else Capture()
+    set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack resource per run
+    pulumi.runtime.set_all_config(_config_strings(config))
+    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=True, monitor=_CapturingMonitor(capture))
+    try:
+        runpy.run_path(str(program), run_name="__main__")
+    finally:
+        _sync_await(wait_for_rpcs())
+    # Registrations arrive in whatever order the program's async work finishes: sort for a stable
+    # result. Under mocks the stack resource is finished before the program runs, so its exports
+    # stay on it.
+    capture.resources.sort(key=lambda r: (r.name, r.type))
+    capture.outputs.update(get_root_resource().outputs)  # type: ignore[union-attr]
+    return capture
+
+
+def stack_config(stack_file_config: dict[str, Any]) -> dict[str, Any]:
+    """The config a stack file gives the program: every namespaced key, this project's and providers'."""
+    return {key: value for key, value in stack_file_config.items() if ":" in str(key)}

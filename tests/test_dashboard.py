@@ -1,0 +1,376 @@
+"""The war-room dashboard: Grafana 11's own JSON Schema accepts it, and every reference line is the plan's."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from dashboards import MetricNames, war_room_dashboard, war_room_uid
+from planning.season_plan import SeasonPlan, plan_season
+from sources.catalog_files import load_catalog
+from stackconfig.model import StackSettings
+from stackconfig.parse import parse_settings, project_values
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas" / "grafana"
+STACKS = ["spargel", "oktoberfest", "weihnachten"]
+YEAR = 2026
+DATASOURCE = "prom-war-room"
+GRAFANA_11_SCHEMA_VERSION = 41
+
+
+@cache
+def settings_of(stack: str) -> StackSettings:
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    values, problems = project_values(config, stack)
+    assert not problems
+    return parse_settings(values, load_catalog(), "test")
+
+
+@cache
+def plan_of(stack: str) -> SeasonPlan:
+    return plan_season(settings_of(stack), load_catalog(), stack, YEAR)
+
+
+def route_paths_of(stack: str) -> dict[str, tuple[str, str]]:
+    return {route.name: (route.method, route.path) for route in settings_of(stack).routes}
+
+
+def build(stack: str, **kwargs: Any) -> dict[str, Any]:
+    return war_room_dashboard(plan_of(stack), route_paths_of(stack), DATASOURCE, **kwargs)
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    return loaded
+
+
+def errors(name: str, instance: Any) -> list[str]:
+    validator = jsonschema.Draft7Validator(schema(name))
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
+
+
+def panels(board: dict[str, Any], kind: str | None = None) -> list[dict[str, Any]]:
+    return [p for p in board["panels"] if p["type"] != "row" and (kind is None or p["type"] == kind)]
+
+
+def by_title_prefix(board: dict[str, Any], prefix: str) -> dict[str, Any]:
+    found = [p for p in panels(board) if p["title"].startswith(prefix)]
+    assert len(found) == 1, f"{len(found)} panels titled {prefix!r}..."
+    return found[0]
+
+
+def step_values(panel: dict[str, Any], color: str) -> list[float]:
+    steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    return [s["value"] for s in steps if s["color"] == color]
+
+
+def dumps(board: dict[str, Any]) -> str:
+    return json.dumps(board, sort_keys=True, indent=2)
+
+
+# --- the real validator: JSON Schemas generated from @grafana/schema 11.6.16 ---------------------------
+
+
+@pytest.mark.parametrize("name", ["dashboard", "timeseries.options", "timeseries.fieldconfig", "stat.options"])
+def test_committed_schemas_are_valid_draft7_schemas(name: str) -> None:
+    jsonschema.Draft7Validator.check_schema(schema(name))
+    assert schema(name)["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_dashboard_validates_against_the_grafana_11_schema(stack: str) -> None:
+    board = build(stack)
+    assert errors("dashboard", board) == []
+    assert board["schemaVersion"] == GRAFANA_11_SCHEMA_VERSION  # Grafana 11.6; 10.1 emitted 38
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_panel_plugin_options_validate_against_their_schemas(stack: str) -> None:
+    """panel.options and fieldConfig.defaults.custom are open records in the dashboard schema."""
+    board = build(stack)
+    for panel in panels(board, "timeseries"):
+        assert errors("timeseries.options", panel["options"]) == [], panel["title"]
+        assert errors("timeseries.fieldconfig", panel["fieldConfig"]["defaults"]["custom"]) == [], panel["title"]
+    for panel in panels(board, "stat"):
+        assert errors("stat.options", panel["options"]) == [], panel["title"]
+    assert {p["type"] for p in panels(board)} == {"timeseries", "stat"}
+
+
+def _check_jsonschema() -> str | None:
+    beside = Path(sys.executable).parent / "check-jsonschema"
+    return str(beside) if beside.exists() else shutil.which("check-jsonschema")
+
+
+@pytest.mark.skipif(_check_jsonschema() is None, reason="check-jsonschema is not installed")
+def test_check_jsonschema_cli_accepts_every_stack_and_rejects_a_broken_copy(tmp_path: Path) -> None:
+    files = []
+    for stack in STACKS:
+        path = tmp_path / f"{stack}.json"
+        path.write_text(dumps(build(stack)))
+        files.append(str(path))
+    command = [str(_check_jsonschema()), "--schemafile", str(SCHEMAS / "dashboard.schema.json")]
+    ok = subprocess.run([*command, *files], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = build("weihnachten")
+    broken["panels"][1]["gridPos"] = "0,0,12,5"
+    path = tmp_path / "broken.json"
+    path.write_text(dumps(broken))
+    bad = subprocess.run([*command, str(path)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "gridPos" in bad.stdout + bad.stderr
+
+
+def _set(board: dict[str, Any], path: list[str | int], value: Any) -> None:
+    target: Any = board
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def _delete(board: dict[str, Any], path: list[str | int]) -> None:
+    target: Any = board
+    for key in path[:-1]:
+        target = target[key]
+    del target[path[-1]]
+
+
+# Panel 1 is the first stat panel, panel 4 the first latency timeseries (panel 0 is a row).
+BREAKAGES: list[tuple[str, str, list[str | int], Any]] = [
+    ("gridPos is a string", "set", ["panels", 1, "gridPos"], "0,0,12,5"),
+    ("gridPos.h is a string", "set", ["panels", 1, "gridPos", "h"], "5"),
+    ("gridPos without w", "delete", ["panels", 4, "gridPos", "w"], None),
+    ("panel without type", "delete", ["panels", 4, "type"], None),
+    ("panel title is a number", "set", ["panels", 4, "title"], 42),
+    ("unknown panel property", "set", ["panels", 4, "thresholdLine"], 0.8),
+    (
+        "threshold step without color",
+        "delete",
+        ["panels", 4, "fieldConfig", "defaults", "thresholds", "steps", 1, "color"],
+        None,
+    ),
+    (
+        "threshold mode not an enum value",
+        "set",
+        ["panels", 4, "fieldConfig", "defaults", "thresholds", "mode"],
+        "relative",
+    ),
+    ("targets is an object", "set", ["panels", 4, "targets"], {"expr": "up"}),
+    ("datasource uid is a number", "set", ["panels", 4, "datasource", "uid"], 7),
+    ("row without its panels list", "delete", ["panels", 0, "panels"], None),
+    ("dashboard without schemaVersion", "delete", ["schemaVersion"], None),
+    ("schemaVersion is a string", "set", ["schemaVersion"], "41"),
+    ("dashboard title is a list", "set", ["title"], ["war room"]),
+    ("unknown top-level property", "set", ["rows"], []),
+    ("graphTooltip out of range", "set", ["graphTooltip"], 3),
+]
+
+
+@pytest.mark.parametrize(("what", "how", "path", "value"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
+def test_a_broken_copy_fails_the_schema(what: str, how: str, path: list[str | int], value: Any) -> None:
+    board = build("weihnachten")
+    assert errors("dashboard", board) == []
+    broken = copy.deepcopy(board)
+    if how == "set":
+        _set(broken, path, value)
+    else:
+        _delete(broken, path)
+    assert errors("dashboard", broken), f"the schema accepted: {what}"
+
+
+def test_broken_panel_options_fail_the_plugin_schemas() -> None:
+    board = build("weihnachten")
+    series = copy.deepcopy(panels(board, "timeseries")[0])
+    series["options"]["legend"]["displayMode"] = "sideways"
+    assert errors("timeseries.options", series["options"])
+    series["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"] = {"mode": "dotted"}
+    assert errors("timeseries.fieldconfig", series["fieldConfig"]["defaults"]["custom"])
+    single = copy.deepcopy(panels(board, "stat")[0])
+    del single["options"]["reduceOptions"]
+    assert errors("stat.options", single["options"])
+
+
+# --- what the war room compares against is the plan ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_slo_lines_are_the_plans_p95_slos(stack: str) -> None:
+    plan, board = plan_of(stack), build(stack)
+    planned = {r.name: r for s in plan.services for r in s.sizing.routes}
+    assert planned
+    for name, route in planned.items():
+        panel = by_title_prefix(board, f"{name}: p95")
+        assert step_values(panel, "red") == [route.p95_slo_s]
+        assert panel["fieldConfig"]["defaults"]["unit"] == "s"
+        assert panel["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"]["mode"] == "dashed"
+        method, path = route_paths_of(stack)[name]
+        assert all(f'method="{method}",uri="{path}"' in t["expr"] for t in panel["targets"])
+        assert "histogram_quantile(0.95" in panel["targets"][0]["expr"]
+        assert "http_server_requests_seconds_bucket" in panel["targets"][0]["expr"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_hpa_lines_are_the_plans_max_replicas(stack: str) -> None:
+    plan, board = plan_of(stack), build(stack)
+    for service in plan.services:
+        panel = by_title_prefix(board, f"{service.name}: replicas")
+        assert step_values(panel, "red") == [service.hpa.max_replicas]
+        (target,) = panel["targets"]
+        assert target["expr"] == (
+            "sum(kube_horizontalpodautoscaler_status_current_replicas"
+            f'{{namespace="{service.namespace}",horizontalpodautoscaler="{service.deployment}"}})'
+        )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_traffic_and_database_lines_are_the_plans(stack: str) -> None:
+    plan, board = plan_of(stack), build(stack)
+    peak = sum(r.rps for s in plan.services for r in s.sizing.routes)
+    traffic = by_title_prefix(board, "Traffic vs planned peak")
+    assert step_values(traffic, "red") == [pytest.approx(peak)]
+    assert traffic["targets"][0]["expr"] == "sum(rate(http_server_requests_seconds_count[5m]))"
+    database = by_title_prefix(board, "DB connections")
+    assert step_values(database, "red") == [plan.database.usable_max_connections]
+    assert database["targets"][0]["expr"] == "sum(pg_stat_database_numbackends)"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_business_kpis_use_the_alert_thresholds(stack: str) -> None:
+    board = build(stack)
+    success = by_title_prefix(board, "Sample success rate")
+    assert step_values(success, "green") == [0.8]
+    assert 'method="POST",uri="/api/samples/request",status=~"2.."' in success["targets"][0]["expr"]
+    error_rate = by_title_prefix(board, "HTTP error rate")
+    assert step_values(error_rate, "red") == [0.02]
+    assert 'status=~"5.."' in error_rate["targets"][0]["expr"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_panel_and_target_uses_the_datasource(stack: str) -> None:
+    board = build(stack)
+    targets = [t for p in panels(board) for t in p["targets"]]
+    assert targets
+    assert all(t["datasource"] == {"type": "prometheus", "uid": DATASOURCE} for t in targets)
+    assert all(p["datasource"]["uid"] == DATASOURCE for p in panels(board))
+    assert len({t["refId"] for p in panels(board) for t in p["targets"]}) >= 1
+    assert all(len({t["refId"] for t in p["targets"]}) == len(p["targets"]) for p in panels(board))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_layout_ids_and_titles(stack: str) -> None:
+    board = build(stack)
+    ids = [p["id"] for p in board["panels"]]
+    assert ids == list(range(1, len(ids) + 1))
+    assert all(p["title"] for p in board["panels"])  # the schema leaves titles optional; we do not
+    cells: set[tuple[int, int]] = set()
+    for panel in board["panels"]:
+        pos = panel["gridPos"]
+        assert pos["x"] >= 0 and pos["x"] + pos["w"] <= 24
+        cells_of = {(x, y) for x in range(pos["x"], pos["x"] + pos["w"]) for y in range(pos["y"], pos["y"] + pos["h"])}
+        assert not cells & cells_of, f"{panel['title']} overlaps another panel"
+        cells |= cells_of
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_uid_title_and_json_are_stable(stack: str) -> None:
+    plan = plan_of(stack)
+    first, second = build(stack), build(stack)
+    assert first["uid"] == war_room_uid(plan.season) == f"freshfoodz-{plan.season}-war-room"
+    assert len(first["uid"]) <= 40
+    assert plan.title in first["title"]
+    assert dumps(first) == dumps(second)
+
+
+def test_json_is_identical_in_a_fresh_interpreter_with_another_hash_seed() -> None:
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import tests.test_dashboard as t; "
+        "print(t.dumps(t.build('weihnachten')))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, check=True, env=env, cwd=ROOT
+    )
+    assert other.stdout.rstrip("\n") == dumps(build("weihnachten"))
+
+
+def test_long_season_names_still_give_a_short_unique_uid() -> None:
+    a, b = war_room_uid("x" * 60), war_room_uid("x" * 59 + "y")
+    assert len(a) <= 40 and len(b) <= 40 and a != b
+    assert a.startswith("freshfoodz-") and a.endswith("-war-room")
+
+
+def test_metric_and_label_names_are_parameters() -> None:
+    metrics = MetricNames(
+        request_bucket="req_seconds_bucket",
+        request_count="req_seconds_count",
+        request_sum="req_seconds_sum",
+        uri_label="route",
+        method_label="verb",
+        status_label="code",
+        request_selector='job="api"',
+        hpa_current_replicas="hpa_replicas",
+        hpa_label="hpa",
+        namespace_label="ns",
+        db_connections="pg_backends",
+        db_selector='datname="freshfoodz"',
+        rate_window="2m",
+    )
+    board = build("weihnachten", metrics=metrics, hpa_names={"api": "api-hpa"})
+    assert errors("dashboard", board) == []
+    exprs = " ".join(t["expr"] for p in panels(board) for t in p["targets"])
+    for default in ("http_server_requests", "kube_horizontalpodautoscaler", "pg_stat_database", "uri=", "[5m]"):
+        assert default not in exprs
+    assert 'job="api",verb="POST",route="/api/samples/request",code=~"2.."' in exprs
+    assert 'hpa_replicas{ns="freshfoodz",hpa="api-hpa"}' in exprs
+    assert 'pg_backends{datname="freshfoodz"}' in exprs
+
+
+def test_label_values_are_escaped_for_promql() -> None:
+    paths = route_paths_of("weihnachten") | {"catalog-browse": ("GET", '/api/"odd"\\path')}
+    board = war_room_dashboard(plan_of("weihnachten"), paths, DATASOURCE)
+    panel = by_title_prefix(board, "catalog-browse: p95")
+    assert 'uri="/api/\\"odd\\"\\\\path"' in panel["targets"][0]["expr"]
+
+
+def test_missing_route_paths_and_sample_route_are_errors() -> None:
+    paths = route_paths_of("weihnachten")
+    del paths["order-submit"]
+    with pytest.raises(ValueError, match="order-submit"):
+        war_room_dashboard(plan_of("weihnachten"), paths, DATASOURCE)
+    with pytest.raises(ValueError, match="no-such-route"):
+        build("weihnachten", sample_route="no-such-route")
+
+
+def test_the_package_is_pure() -> None:
+    """No pulumi, network, process or file-writing imports in dashboards/ (the design's rule)."""
+    forbidden = {
+        "pulumi",
+        "socket",
+        "urllib",
+        "http",
+        "subprocess",
+        "requests",
+        "os",
+        "pathlib",
+        "sources",
+        "seasonctl",
+    }
+    for source in (ROOT / "dashboards").glob("*.py"):
+        tree = ast.parse(source.read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not {name.split(".")[0] for name in imported} & forbidden, source.name
+        assert "open(" not in source.read_text(), source.name

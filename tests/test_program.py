@@ -1,0 +1,170 @@
+"""The Pulumi program under Pulumi's mocks: what each stack and phase declares, and how."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pulumi
+import pytest
+import yaml
+
+from preview.capture import Capture, CapturedResource, run_program, stack_config
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = ROOT / "__main__.py"
+PROJECT = "freshfoodz-seasonal"
+STACKS = ("spargel", "oktoberfest", "weihnachten")
+
+PEAK_COMPONENTS = {
+    "freshfoodz:scaling:AppScaling": 1,
+    "freshfoodz:database:SeasonDatabase": 1,
+    "freshfoodz:nodes:SeasonalNodeGroup": 1,
+    "freshfoodz:peak:PeakControls": 1,
+}
+BASELINE_COMPONENTS = {"freshfoodz:scaling:AppScaling": 1, "freshfoodz:database:SeasonDatabase": 1}
+
+
+def config_of(stack: str, **changes: Any) -> dict[str, Any]:
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+    config.update({f"{PROJECT}:{key}": value for key, value in changes.items()})
+    return stack_config(config)
+
+
+def run(stack: str, **changes: Any) -> Capture:
+    return run_program(PROGRAM, PROJECT, stack, config_of(stack, **changes))
+
+
+def of_type(capture: Capture, suffix: str) -> list[CapturedResource]:
+    return [r for r in capture.resources if r.type.endswith(suffix)]
+
+
+def counts(capture: Capture, prefix: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for resource in capture.resources:
+        if resource.type.startswith(prefix):
+            found[resource.type] = found.get(resource.type, 0) + 1
+    return found
+
+
+def as_ints(value: Any) -> Any:
+    """Mock pitfall: numbers come back as floats; Kubernetes wants integers where they are whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_ints(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_peak_declares_every_component_with_its_children(stack: str) -> None:
+    capture = run(stack)
+    assert counts(capture, "freshfoodz:") == PEAK_COMPONENTS
+    components = {r.name: r for r in capture.resources if not r.custom}
+    for resource in capture.resources:
+        if resource.custom:
+            parent_type = resource.parent.split("::")[2].split("$")[-1]
+            assert parent_type.startswith("freshfoodz:"), (resource.name, resource.parent)
+            assert resource.parent.split("::")[-1] in components
+    settings_services = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][f"{PROJECT}:services"]
+    assert len(of_type(capture, "HorizontalPodAutoscalerPatch")) == len(settings_services)
+    assert len(of_type(capture, "eks/nodeGroup:NodeGroup")) == 1
+    assert len(of_type(capture, "scheduling.k8s.io/v1:PriorityClass")) == 1
+    assert len(of_type(capture, "core/v1:ConfigMap")) == 1
+    plan = capture.outputs["plan"]
+    replicas = [r for r in of_type(capture, "rds/instance:Instance") if r.inputs.get("replicateSourceDb")]
+    assert len(replicas) == plan["readReplicas"]
+    assert capture.outputs["phase"] == "peak"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_baseline_restores_and_drops_the_season(stack: str) -> None:
+    capture = run(stack, phase="baseline")
+    assert counts(capture, "freshfoodz:") == BASELINE_COMPONENTS
+    stack_file = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    database = stack_file[f"{PROJECT}:database"]
+    (primary,) = of_type(capture, "rds/instance:Instance")
+    assert primary.inputs["instanceClass"] == database["instanceClass"]
+    services = {s["deployment"]: s for s in stack_file[f"{PROJECT}:services"]}
+    for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
+        service = services[patch.inputs["metadata"]["name"]]
+        assert as_ints(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
+        assert as_ints(patch.inputs["spec"]["maxReplicas"]) == service["baselineMaxReplicas"]
+    assert not of_type(capture, "NodeGroup") and not of_type(capture, "PriorityClass")
+
+
+@pytest.mark.parametrize("phase", ["peak", "baseline"])
+def test_the_primary_database_is_adopted_never_owned(phase: str) -> None:
+    capture = run("weihnachten", phase=phase)
+    (primary,) = [r for r in of_type(capture, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]
+    assert primary.import_id == "freshfoodz-primary"
+    assert primary.protect and primary.retain_on_delete
+    assert primary.inputs["deletionProtection"] is True
+    assert primary.inputs["applyImmediately"] is True
+    assert "engineVersion" in primary.ignore_changes and "allocatedStorage" in primary.ignore_changes
+
+
+def test_nothing_platform_owned_is_declared_as_the_seasons() -> None:
+    capture = run("weihnachten")
+    types = {r.type for r in capture.resources}
+    assert not {t for t in types if t.endswith((":Deployment", ":HorizontalPodAutoscaler", "eks/cluster:Cluster"))}
+    for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
+        assert patch.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
+
+
+def test_node_group_bounds_and_scale_back() -> None:
+    capture = run("weihnachten")
+    (group,) = of_type(capture, "eks/nodeGroup:NodeGroup")
+    scaling = as_ints(group.inputs["scalingConfig"])
+    assert scaling["minSize"] == scaling["desiredSize"] == capture.outputs["plan"]["nodes"]
+    assert scaling["maxSize"] >= scaling["minSize"]
+    assert group.ignore_changes == ("scalingConfig.desiredSize",)
+    (schedule,) = of_type(capture, "autoscaling/schedule:Schedule")
+    start = dt.datetime.strptime(schedule.inputs["startTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    assert start > dt.datetime.now(dt.UTC)
+    assert start.astimezone(dt.timezone(dt.timedelta(hours=1))).hour == 6  # 06:00 in Berlin's winter
+    assert as_ints(schedule.inputs["desiredCapacity"]) == 0
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_kubernetes_objects_validate_as_declared(stack: str) -> None:
+    capture = run(stack)
+    for resource in capture.resources:
+        if not resource.type.startswith("kubernetes:"):
+            continue
+        manifest = as_ints(resource.inputs)
+        kubernetes_validate.validate(manifest, "1.33.0", strict=True)
+        if manifest["kind"] == "HorizontalPodAutoscaler":
+            assert 1 <= manifest["spec"]["minReplicas"] <= manifest["spec"]["maxReplicas"]
+
+
+def test_two_runs_declare_the_same() -> None:
+    def snapshot() -> str:
+        capture = run("oktoberfest")
+        return json.dumps([dataclasses.asdict(r) for r in capture.resources], sort_keys=True, default=str)
+
+    assert snapshot() == snapshot()
+
+
+def test_an_invalid_config_registers_nothing() -> None:
+    config = config_of("weihnachten")
+    config[f"{PROJECT}:season"] = {**config[f"{PROJECT}:season"], "loadMultiplier": "x"}
+    capture = Capture()
+    with pytest.raises(pulumi.RunError, match=r"season\.loadMultiplier"):
+        run_program(PROGRAM, PROJECT, "weihnachten", config, into=capture)
+    assert capture.resources == []
+
+
+def test_an_infeasible_plan_registers_nothing() -> None:
+    config = config_of("weihnachten")
+    config[f"{PROJECT}:nodes"] = {**config[f"{PROJECT}:nodes"], "maxNodes": 2}
+    capture = Capture()
+    with pytest.raises(pulumi.RunError, match="infeasible"):
+        run_program(PROGRAM, PROJECT, "weihnachten", config, into=capture)
+    assert capture.resources == []
