@@ -29,7 +29,8 @@ from seasonctl.size_view import size_as_dict, size_sections
 from seasonctl.tables import to_markdown, to_rich
 from seasons.windows import season_year
 from sources.catalog_files import load_catalog
-from sources.stack_file import load_stack_settings, resolve_stack_file
+from sources.stack_file import load_stack_settings, read_stack_file, resolve_stack_file
+from stackconfig.model import NAMESPACE
 from stackconfig.problems import ConfigError
 
 EXIT_INVALID = 2
@@ -117,6 +118,57 @@ def plan(
         sys.stdout.write(to_markdown(plan_heading(result), plan_sections(result)))
     else:
         Console(highlight=False).print(to_rich(plan_heading(result), plan_sections(result)))
+
+
+class Phase(StrEnum):
+    PEAK = "peak"
+    BASELINE = "baseline"
+
+
+@app.command()
+def preview(
+    stack: StackArgument,
+    phase: Annotated[Phase | None, typer.Option(help="override the stack's phase")] = None,
+    output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
+    out: Annotated[Path | None, typer.Option(help="write resources.json and k8s/*.yaml into this folder")] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """What `pulumi up` would declare, computed offline by running the program under Pulumi's mocks."""
+    catalog = load_catalog()
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        settings = load_stack_settings(path, catalog)  # every problem before any resource is registered
+        config = read_stack_file(path)
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    program = project_dir / "__main__.py"
+    if not program.is_file():
+        _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
+    window = settings.season.window
+    try:
+        plan_season(settings, catalog, _stack_name(path), season_year(window.start, window.end, dt.date.today()))
+    except InfeasibleError as error:
+        _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
+    if phase is not None:
+        config[f"{NAMESPACE}:phase"] = phase.value
+    # Imported here: pulumi is slow to import and only preview needs it.
+    from preview.capture import run_program, stack_config  # noqa: PLC0415
+    from preview.output import OutputRefused, write_tree  # noqa: PLC0415
+    from preview.render import kubernetes_manifests, preview_tree, resources_json  # noqa: PLC0415
+
+    capture = run_program(program, NAMESPACE, _stack_name(path), stack_config(config))
+    if out is not None:
+        files = {"resources.json": resources_json(capture)}
+        files |= {f"k8s/{name}": text for name, text in kubernetes_manifests(capture).items()}
+        try:
+            write_tree(out, files)
+        except (OutputRefused, OSError) as error:
+            _fail(EXIT_INVALID, [f"--out: {error}"])
+    if output_format is SizeFormat.JSON:
+        sys.stdout.write(resources_json(capture))
+    else:
+        title = f"{_stack_name(path)} ({config[f'{NAMESPACE}:phase']}): {len(capture.resources)} resources"
+        Console(highlight=False).print(preview_tree(capture, title))
 
 
 @app.command()

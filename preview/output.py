@@ -1,0 +1,43 @@
+"""Writes a preview's files all at once: into a temporary folder beside the target, then renamed."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+MARKER = ".seasonctl-preview"
+
+
+class OutputRefused(ValueError):
+    """The target folder holds files this tool did not write."""
+
+
+def write_tree(out_dir: Path, files: dict[str, str]) -> None:
+    """`files` maps relative paths to text. A failure leaves `out_dir` as it was.
+
+    An existing `out_dir` is replaced only if an earlier preview wrote it (it has the marker
+    file): a mistyped `--out .` must not delete a project.
+    """
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise OutputRefused(f"{out_dir} exists and was not written by seasonctl preview; choose an empty folder")
+    files = {**files, MARKER: "written by seasonctl preview; the whole folder is replaced on the next run\n"}
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if out_dir.exists():
+            previous = out_dir.with_name(f".{out_dir.name}-previous")
+            shutil.rmtree(previous, ignore_errors=True)
+            out_dir.rename(previous)
+            staging.rename(out_dir)
+            shutil.rmtree(previous)
+        else:
+            staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,100 @@
+"""`seasonctl preview`: the program run offline, shown and written out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from seasonctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def preview(*args: str) -> object:
+    return CliRunner().invoke(app, ["preview", *args, "--project-dir", str(ROOT)])
+
+
+def stack_file(name: str) -> str:
+    return str(ROOT / f"Pulumi.{name}.yaml")
+
+
+def test_table_shows_components_and_options() -> None:
+    result = preview(stack_file("weihnachten"))
+    assert result.exit_code == 0, result.output
+    assert "freshfoodz:database:SeasonDatabase" in result.output
+    assert "import=freshfoodz-primary" in result.output
+    assert "protect" in result.output
+
+
+def test_json_lists_every_resource_and_the_outputs() -> None:
+    result = preview(stack_file("oktoberfest"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    types = [r["type"] for r in document["resources"]]
+    assert types.count("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch") == 2
+    assert document["outputs"]["phase"] == "peak"
+    assert isinstance(document["outputs"]["plan"]["nodes"], int)
+
+
+def test_phase_override_drops_the_seasonal_extras() -> None:
+    result = preview(stack_file("weihnachten"), "--phase", "baseline", "--format", "json")
+    assert result.exit_code == 0, result.output
+    types = {r["type"] for r in json.loads(result.output)["resources"]}
+    assert "aws:eks/nodeGroup:NodeGroup" not in types
+    assert json.loads(result.output)["outputs"]["phase"] == "baseline"
+
+
+def test_out_writes_valid_manifests_with_integers(tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    result = preview(stack_file("spargel"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "resources.json").read_text())
+    assert document["resources"]
+    manifests = sorted((out / "k8s").glob("*.yaml"))
+    assert len(manifests) == 4  # two HPAs, the PriorityClass, the ConfigMap
+    for path in manifests:
+        manifest = yaml.safe_load(path.read_text())
+        kubernetes_validate.validate(manifest, "1.33.0", strict=True)
+        if manifest["kind"] == "HorizontalPodAutoscaler":
+            assert type(manifest["spec"]["minReplicas"]) is int
+    # a second run replaces its own earlier output
+    assert preview(stack_file("spargel"), "--out", str(out), "--phase", "baseline").exit_code == 0
+    assert len(list((out / "k8s").glob("*.yaml"))) == 2
+
+
+def test_out_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = preview(stack_file("spargel"), "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_invalid_config_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    config = yaml.safe_load(Path(stack_file("weihnachten")).read_text())
+    config["config"]["freshfoodz-seasonal:season"]["loadMultiplier"] = "x"
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text(yaml.safe_dump(config))
+    result = preview(str(broken), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "season.loadMultiplier" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_infeasible_plan_exits_3(tmp_path: Path) -> None:
+    config = yaml.safe_load(Path(stack_file("weihnachten")).read_text())
+    config["config"]["freshfoodz-seasonal:nodes"]["maxNodes"] = 2
+    broken = tmp_path / "Pulumi.small.yaml"
+    broken.write_text(yaml.safe_dump(config))
+    result = preview(str(broken))
+    assert result.exit_code == 3
+    assert "maxNodes" in result.output
+
+
+@pytest.mark.parametrize("bad", [["--phase", "winter"], ["--format", "xml"]])
+def test_bad_flags_exit_2(bad: list[str]) -> None:
+    assert preview(stack_file("spargel"), *bad).exit_code == 2
