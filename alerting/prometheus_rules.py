@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
 from alerting.rules import AlertRule
-
-_DURATION = re.compile(r"^(0|[1-9][0-9]*)(ms|s|m|h|d|w|y)$")
+from monitoring.promql import DURATION
 
 
 def prometheus_rule(rule: AlertRule) -> dict[str, Any]:
@@ -28,7 +26,7 @@ def prometheus_rule_file(rules: Sequence[AlertRule], group_name: str, interval: 
     """`{groups: [{name, [interval], rules: [...]}]}` with the rules in the order given."""
     if not group_name.strip():
         raise ValueError("the rule group needs a name")
-    if interval is not None and not _DURATION.fullmatch(interval):
+    if interval is not None and not DURATION.fullmatch(interval):
         raise ValueError(f"interval {interval!r} is not a duration like '1m'")
     group: dict[str, Any] = {"name": group_name}
     if interval is not None:

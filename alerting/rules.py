@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from alerting import promql
-from alerting.metrics import MetricNames
 from capacity.pool_sizing import SLO_QUANTILE
+from monitoring import promql
+from monitoring.metrics import MetricNames
+from monitoring.thresholds import DB_CONNECTION_SHARE, ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
 from planning.season_plan import SeasonPlan
 from stackconfig.model import StackSettings
 
@@ -24,13 +25,8 @@ SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 
 GROUP_PREFIX = "freshfoodz-seasonal"
 DEFAULT_SAMPLE_ROUTE = "sample-request"
-ERROR_RATE_THRESHOLD = 0.02
-SAMPLE_SUCCESS_THRESHOLD = 0.80
-DB_CONNECTION_SHARE = 0.90
 
-_DURATION = re.compile(r"^(0|[1-9][0-9]*)(ms|s|m|h|d|w|y)$")
 _ALERT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 # The matchers below are regexes on the status code, constants of our own: no user data in them.
 _STATUS_5XX = "5.."
@@ -57,7 +53,7 @@ class AlertRule:
     def __post_init__(self) -> None:
         if not _ALERT_NAME.fullmatch(self.name):
             raise ValueError(f"alert name {self.name!r} must match {_ALERT_NAME.pattern}")
-        if not _DURATION.fullmatch(self.for_duration):
+        if not promql.DURATION.fullmatch(self.for_duration):
             raise ValueError(f"alert {self.name}: for_duration {self.for_duration!r} is not a duration like '5m'")
         if self.severity not in SEVERITIES:
             raise ValueError(f"alert {self.name}: severity {self.severity!r} is not one of {SEVERITIES}")
@@ -66,7 +62,7 @@ class AlertRule:
         if "season" not in self.labels:
             raise ValueError(f"alert {self.name}: label season is missing")
         for name in [*self.labels, *self.annotations]:
-            if not _LABEL_NAME.fullmatch(name) or name.startswith("__"):
+            if not promql.LABEL_NAME.fullmatch(name) or name.startswith("__"):
                 raise ValueError(f"alert {self.name}: {name!r} is not a valid label or annotation name")
         if "summary" in self.annotations:
             raise ValueError(f"alert {self.name}: give the summary as the summary field, not as an annotation")
@@ -111,8 +107,8 @@ class _Builder:
     plan: SeasonPlan
     metrics: MetricNames
     window: str
-    http_matchers: tuple[tuple[str, str, str], ...]
-    db_matchers: tuple[tuple[str, str, str], ...]
+    http_matchers: tuple[promql.Matcher, ...]
+    db_matchers: tuple[promql.Matcher, ...]
 
     def rule(
         self,
@@ -136,16 +132,12 @@ class _Builder:
             annotations={"description": description, "threshold": promql.number(threshold)},
         )
 
-    def http_rate(self, metric: str, *matchers: tuple[str, str, str]) -> str:
+    def http_rate(self, metric: str, *matchers: promql.Matcher) -> str:
         return f"sum(rate({promql.selector(metric, (*self.http_matchers, *matchers))}[{self.window}]))"
 
-    def route_matchers(self, method: str, uri: str) -> tuple[tuple[str, str, str], ...]:
+    def route_matchers(self, method: str, uri: str) -> tuple[promql.Matcher, ...]:
         m = self.metrics
         return ((m.uri_label, "=", uri), (m.method_label, "=", method))
-
-
-def _exact(matchers: Mapping[str, str] | None) -> tuple[tuple[str, str, str], ...]:
-    return tuple((label, "=", value) for label, value in sorted((matchers or {}).items()))
 
 
 def season_alert_rules(
@@ -170,8 +162,7 @@ def season_alert_rules(
     postgres_exporter `server`) added to every HTTP / database selector.
     """
     metrics = metrics or MetricNames()
-    if not _DURATION.fullmatch(rate_window):
-        raise ValueError(f"rate_window {rate_window!r} is not a duration like '5m'")
+    promql.check_rate_window(rate_window)
     for name, share in (
         ("error_rate_threshold", error_rate_threshold),
         ("sample_success_threshold", sample_success_threshold),
@@ -186,7 +177,7 @@ def season_alert_rules(
     if sample_route not in route_paths:
         raise ValueError(f"the sample route {sample_route!r} is not among the routes {sorted(route_paths)}")
 
-    b = _Builder(plan, metrics, rate_window, _exact(http_matchers), _exact(db_matchers))
+    b = _Builder(plan, metrics, rate_window, promql.exact_matchers(http_matchers), promql.exact_matchers(db_matchers))
     rules: list[AlertRule] = []
 
     for service, route in planned_routes:

@@ -28,39 +28,17 @@ from grafana_foundation_sdk.models import common
 from grafana_foundation_sdk.models.dashboard import DashboardCursorSync, DataSourceRef, Threshold, ThresholdsMode
 from grafana_foundation_sdk.models.prometheus import QueryEditorMode
 
+from monitoring import promql
+from monitoring.metrics import MetricNames
+from monitoring.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
 from planning.season_plan import SeasonPlan, ServicePlan
 
 GRID_WIDTH = 24
 MAX_UID_LENGTH = 40
-SAMPLE_SUCCESS_ALERT = 0.80
-ERROR_RATE_ALERT = 0.02
 
 GREEN = "green"
 ORANGE = "orange"
 RED = "red"
-
-
-@dataclass(frozen=True)
-class MetricNames:
-    """Metric and label names; the defaults are Quarkus/Micrometer, kube-state-metrics, postgres_exporter.
-
-    `request_selector` and `db_selector` are extra PromQL label matchers (e.g. `job="freshfoodz-api"`)
-    added to every request or database query; empty means none.
-    """
-
-    request_bucket: str = "http_server_requests_seconds_bucket"
-    request_count: str = "http_server_requests_seconds_count"
-    request_sum: str = "http_server_requests_seconds_sum"
-    uri_label: str = "uri"
-    method_label: str = "method"
-    status_label: str = "status"
-    request_selector: str = ""
-    hpa_current_replicas: str = "kube_horizontalpodautoscaler_status_current_replicas"
-    hpa_label: str = "horizontalpodautoscaler"
-    namespace_label: str = "namespace"
-    db_connections: str = "pg_stat_database_numbackends"
-    db_selector: str = ""
-    rate_window: str = "5m"
 
 
 def war_room_uid(season: str) -> str:
@@ -72,65 +50,66 @@ def war_room_uid(season: str) -> str:
     return f"freshfoodz-{season[: MAX_UID_LENGTH - len('freshfoodz--war-room') - 9]}-{digest}-war-room"
 
 
-def _string(value: str) -> str:
-    """A PromQL double-quoted string literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _selector(*matchers: str) -> str:
-    present = [m for m in matchers if m]
-    return "{" + ",".join(present) + "}" if present else ""
+# The matchers below are regexes on the status code, constants of our own: no user data in them.
+_STATUS_5XX = "5.."
+_STATUS_2XX = "2.."
 
 
 class _Queries:
-    def __init__(self, metrics: MetricNames) -> None:
+    def __init__(
+        self,
+        metrics: MetricNames,
+        http_matchers: tuple[promql.Matcher, ...],
+        db_matchers: tuple[promql.Matcher, ...],
+        rate_window: str,
+    ) -> None:
         self.m = metrics
+        self.http_matchers = http_matchers
+        self.db_matchers = db_matchers
+        self.rate_window = rate_window
 
-    def _route(self, method: str, path: str, *extra: str) -> str:
+    def _route(self, method: str, path: str, *extra: promql.Matcher) -> tuple[promql.Matcher, ...]:
         m = self.m
-        return _selector(
-            m.request_selector, f"{m.method_label}={_string(method)}", f"{m.uri_label}={_string(path)}", *extra
-        )
+        return (*self.http_matchers, (m.method_label, "=", method), (m.uri_label, "=", path), *extra)
 
-    def _rate(self, metric: str, selector: str) -> str:
-        return f"rate({metric}{selector}[{self.m.rate_window}])"
+    def _rate(self, metric: str, matchers: tuple[promql.Matcher, ...]) -> str:
+        return f"rate({promql.selector(metric, matchers)}[{self.rate_window}])"
 
     def route_p95(self, method: str, path: str) -> str:
-        rate = self._rate(self.m.request_bucket, self._route(method, path))
+        rate = self._rate(self.m.http_bucket, self._route(method, path))
         return f"histogram_quantile(0.95, sum by (le) ({rate}))"
 
     def route_mean(self, method: str, path: str) -> str:
-        selector = self._route(method, path)
-        return f"sum({self._rate(self.m.request_sum, selector)}) / sum({self._rate(self.m.request_count, selector)})"
+        matchers = self._route(method, path)
+        return f"sum({self._rate(self.m.http_sum, matchers)}) / sum({self._rate(self.m.http_count, matchers)})"
 
     def route_success_rate(self, method: str, path: str) -> str:
-        ok = self._route(method, path, f'{self.m.status_label}=~"2.."')
-        count = self.m.request_count
+        ok = self._route(method, path, (self.m.status_label, "=~", _STATUS_2XX))
+        count = self.m.http_count
         return f"sum({self._rate(count, ok)}) / sum({self._rate(count, self._route(method, path))})"
 
     def error_rate(self) -> str:
         m = self.m
-        errors = _selector(m.request_selector, f'{m.status_label}=~"5.."')
-        return (
-            f"sum({self._rate(m.request_count, errors)}) / "
-            f"sum({self._rate(m.request_count, _selector(m.request_selector))})"
-        )
+        errors = (*self.http_matchers, (m.status_label, "=~", _STATUS_5XX))
+        return f"sum({self._rate(m.http_count, errors)}) / {self.total_rps()}"
 
     def total_rps(self) -> str:
-        return f"sum({self._rate(self.m.request_count, _selector(self.m.request_selector))})"
+        return f"sum({self._rate(self.m.http_count, self.http_matchers)})"
 
     def rps_by_route(self) -> str:
         m = self.m
-        rate = self._rate(m.request_count, _selector(m.request_selector))
-        return f"sum by ({m.method_label}, {m.uri_label}) ({rate})"
+        return f"sum by ({m.method_label}, {m.uri_label}) ({self._rate(m.http_count, self.http_matchers)})"
+
+    def rps_legend(self) -> str:
+        return f"{{{{{self.m.method_label}}}}} {{{{{self.m.uri_label}}}}}"
 
     def replicas(self, namespace: str, hpa: str) -> str:
         m = self.m
-        selector = _selector(f"{m.namespace_label}={_string(namespace)}", f"{m.hpa_label}={_string(hpa)}")
-        return f"sum({m.hpa_current_replicas}{selector})"
+        which = ((m.hpa_namespace_label, "=", namespace), (m.hpa_name_label, "=", hpa))
+        return f"sum({promql.selector(m.hpa_current_replicas, which)})"
 
     def db_connections(self) -> str:
-        return f"sum({self.m.db_connections}{_selector(self.m.db_selector)})"
+        return f"sum({promql.selector(self.m.db_connections, self.db_matchers)})"
 
 
 @dataclass(frozen=True)
@@ -181,9 +160,9 @@ def _format_ms(seconds: float) -> str:
 
 
 class _Builder:
-    def __init__(self, datasource_uid: str, metrics: MetricNames) -> None:
+    def __init__(self, datasource_uid: str, queries: _Queries) -> None:
         self.datasource = DataSourceRef(type_val="prometheus", uid=datasource_uid)
-        self.queries = _Queries(metrics)
+        self.queries = queries
         self.next_id = 1
 
     def _id(self) -> int:
@@ -259,15 +238,15 @@ def _kpi_panels(b: _Builder, sample: _PlannedRoute) -> list[stat.Panel]:
         b.stat(
             "Sample success rate",
             f"Share of {sample.method} {sample.path} answered with 2xx; the alert fires below "
-            f"{SAMPLE_SUCCESS_ALERT:.0%}.",
+            f"{SAMPLE_SUCCESS_THRESHOLD:.0%}.",
             b.queries.route_success_rate(sample.method, sample.path),
-            _steps(RED, (SAMPLE_SUCCESS_ALERT, GREEN)),
+            _steps(RED, (SAMPLE_SUCCESS_THRESHOLD, GREEN)),
         ),
         b.stat(
             "HTTP error rate",
-            f"Share of all requests answered with 5xx; the alert fires above {ERROR_RATE_ALERT:.0%}.",
+            f"Share of all requests answered with 5xx; the alert fires above {ERROR_RATE_THRESHOLD:.0%}.",
             b.queries.error_rate(),
-            _steps(GREEN, (ERROR_RATE_ALERT, RED)),
+            _steps(GREEN, (ERROR_RATE_THRESHOLD, RED)),
         ),
     ]
 
@@ -305,7 +284,7 @@ def _traffic_panel(b: _Builder, peak_rps: float) -> timeseries.Panel:
             GRID_WIDTH,
         )
         .with_target(b.target("A", b.queries.total_rps(), "total"))
-        .with_target(b.target("B", b.queries.rps_by_route(), "{{method}} {{uri}}"))
+        .with_target(b.target("B", b.queries.rps_by_route(), b.queries.rps_legend()))
     )
 
 
@@ -351,20 +330,31 @@ def war_room_dashboard(
     *,
     sample_route: str = "sample-request",
     hpa_names: Mapping[str, str] | None = None,
+    http_matchers: Mapping[str, str] | None = None,
+    db_matchers: Mapping[str, str] | None = None,
+    rate_window: str = "5m",
 ) -> dict[str, Any]:
     """The war-room dashboard of `plan` as Grafana's JSON model (schemaVersion 41, Grafana 11).
 
     `route_paths` maps each planned route's name to its (HTTP method, URI template) as Micrometer
     labels it; `sample_route` names the route whose success rate is the business KPI. `hpa_names`
     maps a service name to its HPA's name; by default the HPA is named like the deployment.
+    `http_matchers` / `db_matchers` are extra exact label matchers (e.g. `{"job": "freshfoodz-api"}`)
+    added to every HTTP / database query; `rate_window` is the range of every `rate()`.
     """
     metrics = metrics or MetricNames()
     hpa_names = hpa_names or {}
+    queries = _Queries(
+        metrics,
+        promql.exact_matchers(http_matchers),
+        promql.exact_matchers(db_matchers),
+        promql.check_rate_window(rate_window),
+    )
     routes = _planned_routes(plan, route_paths)
     samples = [route for route in routes if route.name == sample_route]
     if not samples:
         raise ValueError(f"the sample route {sample_route!r} is not among the planned routes")
-    b = _Builder(datasource_uid, metrics)
+    b = _Builder(datasource_uid, queries)
     peak_rps = sum(route.rps for route in routes)
 
     board = (

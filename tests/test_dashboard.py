@@ -17,7 +17,8 @@ import jsonschema
 import pytest
 import yaml
 
-from dashboards import MetricNames, war_room_dashboard, war_room_uid
+from dashboards import war_room_dashboard, war_room_uid
+from monitoring.metrics import MetricNames
 from planning.season_plan import SeasonPlan, plan_season
 from sources.catalog_files import load_catalog
 from stackconfig.model import StackSettings
@@ -312,30 +313,36 @@ def test_long_season_names_still_give_a_short_unique_uid() -> None:
     assert a.startswith("freshfoodz-") and a.endswith("-war-room")
 
 
-def test_metric_and_label_names_are_parameters() -> None:
-    metrics = MetricNames(
-        request_bucket="req_seconds_bucket",
-        request_count="req_seconds_count",
-        request_sum="req_seconds_sum",
-        uri_label="route",
-        method_label="verb",
-        status_label="code",
-        request_selector='job="api"',
-        hpa_current_replicas="hpa_replicas",
-        hpa_label="hpa",
-        namespace_label="ns",
-        db_connections="pg_backends",
-        db_selector='datname="freshfoodz"',
+def test_metric_and_label_names_matchers_and_window_are_parameters() -> None:
+    names = {"http_histogram": "req_seconds", "uri_label": "route", "method_label": "verb", "status_label": "code"}
+    names |= {"hpa_current_replicas": "hpa_replicas", "hpa_namespace_label": "ns", "hpa_name_label": "hpa"}
+    metrics = MetricNames(**names, db_connections="pg_backends")
+    board = build(
+        "weihnachten",
+        metrics=metrics,
+        hpa_names={"api": "api-hpa"},
+        http_matchers={"job": "api"},
+        db_matchers={"datname": "freshfoodz"},
         rate_window="2m",
     )
-    board = build("weihnachten", metrics=metrics, hpa_names={"api": "api-hpa"})
     assert errors("dashboard", board) == []
     exprs = " ".join(t["expr"] for p in panels(board) for t in p["targets"])
     for default in ("http_server_requests", "kube_horizontalpodautoscaler", "pg_stat_database", "uri=", "[5m]"):
         assert default not in exprs
-    assert 'job="api",verb="POST",route="/api/samples/request",code=~"2.."' in exprs
+    assert 'req_seconds_bucket{job="api",verb="POST",route="/api/samples/request"}[2m]' in exprs
+    assert 'req_seconds_count{job="api",verb="POST",route="/api/samples/request",code=~"2.."}[2m]' in exprs
+    assert 'req_seconds_count{job="api",code=~"5.."}[2m]' in exprs
     assert 'hpa_replicas{ns="freshfoodz",hpa="api-hpa"}' in exprs
     assert 'pg_backends{datname="freshfoodz"}' in exprs
+    traffic = by_title_prefix(board, "Traffic vs planned peak")
+    assert traffic["targets"][1]["legendFormat"] == "{{verb}} {{route}}"
+
+
+def test_bad_rate_windows_and_matcher_labels_are_errors() -> None:
+    with pytest.raises(ValueError, match="duration"):
+        build("weihnachten", rate_window="5 minutes")
+    with pytest.raises(ValueError, match="label name"):
+        build("weihnachten", http_matchers={"bad-label": "x"})
 
 
 def test_label_values_are_escaped_for_promql() -> None:

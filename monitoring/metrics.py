@@ -1,12 +1,11 @@
-"""The metric and label names the alert queries use; the defaults are what the exporters ship."""
+"""The metric and label names the alert rules and the war-room dashboard query; the defaults are what the
+exporters ship."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 
-_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+from monitoring.promql import LABEL_NAME, METRIC_NAME
 
 
 @dataclass(frozen=True)
@@ -16,6 +15,9 @@ class MetricNames:
     HTTP: the Quarkus Micrometer timer `http.server.requests` with `percentiles-histogram` enabled,
     exported as `<base>_bucket`, `<base>_count` and `<base>_sum`. HPAs: kube-state-metrics. Database
     connections: postgres_exporter's per-database backends, summed over the instance.
+
+    Only names live here; per-query choices (extra label matchers, the rate window) are parameters of
+    the functions that build the queries.
     """
 
     http_histogram: str = "http_server_requests_seconds"
@@ -31,9 +33,9 @@ class MetricNames:
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
-            pattern = _LABEL_NAME if field.name.endswith("_label") else _METRIC_NAME
+            pattern = LABEL_NAME if field.name.endswith("_label") else METRIC_NAME
             if not isinstance(value, str) or not pattern.fullmatch(value):
-                kind = "label" if pattern is _LABEL_NAME else "metric"
+                kind = "label" if pattern is LABEL_NAME else "metric"
                 raise ValueError(f"MetricNames.{field.name}: {value!r} is not a valid Prometheus {kind} name")
         if self.http_histogram.endswith(("_bucket", "_count", "_sum")):
             raise ValueError(f"MetricNames.http_histogram: give the histogram's base name, not {self.http_histogram!r}")

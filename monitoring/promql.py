@@ -1,12 +1,17 @@
-"""Small PromQL building blocks: string literals, exact-match selectors and numbers."""
+"""Small PromQL building blocks: names, durations, string literals, exact-match selectors and numbers."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+DURATION = re.compile(r"^(0|[1-9][0-9]*)(ms|s|m|h|d|w|y)$")
+
+Matcher = tuple[str, str, str]
+
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _OPERATORS = ("=", "!=", "=~", "!~")
 
@@ -27,21 +32,28 @@ def string_literal(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def regex_literal(value: str) -> str:
-    """A PromQL string for `=~` that matches `value` literally (RE2 metacharacters escaped)."""
-    return string_literal(re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", value))
-
-
-def selector(metric: str, matchers: Iterable[tuple[str, str, str]] = ()) -> str:
+def selector(metric: str, matchers: Iterable[Matcher] = ()) -> str:
     """`metric{label op "value", ...}`; values given to `=`/`!=` are literal, to `=~`/`!~` a regex."""
     parts = []
     for label, op, value in matchers:
-        if not _LABEL_NAME.fullmatch(label):
+        if not LABEL_NAME.fullmatch(label):
             raise ValueError(f"{label!r} is not a valid Prometheus label name")
         if op not in _OPERATORS:
             raise ValueError(f"{op!r} is not a PromQL matcher operator")
         parts.append(f"{label}{op}{string_literal(value)}")
     return f"{metric}{{{','.join(parts)}}}" if parts else metric
+
+
+def exact_matchers(matchers: Mapping[str, str] | None) -> tuple[Matcher, ...]:
+    """`{label: value}` as `=` matchers, sorted by label so the queries are stable; None means none."""
+    return tuple((label, "=", value) for label, value in sorted((matchers or {}).items()))
+
+
+def check_rate_window(rate_window: str) -> str:
+    """`rate_window` itself if it is a PromQL duration like `5m`; a ValueError otherwise."""
+    if not DURATION.fullmatch(rate_window):
+        raise ValueError(f"rate_window {rate_window!r} is not a duration like '5m'")
+    return rate_window
 
 
 def number(value: float) -> str:
