@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 import yaml
@@ -68,11 +67,10 @@ def preview_tree(capture: Capture, title: str) -> Tree:
     return tree
 
 
-def resources_json(capture: Capture) -> str:
+def resources_document(capture: Capture) -> dict[str, Any]:
     """Everything captured, in a stable order, numbers as the program meant them."""
     resources = [whole_numbers(dataclasses.asdict(resource)) for resource in capture.resources]
-    document = {"resources": resources, "outputs": whole_numbers(capture.outputs)}
-    return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
+    return {"resources": resources, "outputs": whole_numbers(capture.outputs)}
 
 
 def kubernetes_manifests(capture: Capture) -> dict[str, str]:

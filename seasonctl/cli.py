@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
@@ -125,50 +126,75 @@ class Phase(StrEnum):
     BASELINE = "baseline"
 
 
-@app.command()
-def preview(
-    stack: StackArgument,
-    phase: Annotated[Phase | None, typer.Option(help="override the stack's phase")] = None,
-    output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
-    out: Annotated[Path | None, typer.Option(help="write resources.json and k8s/*.yaml into this folder")] = None,
-    project_dir: ProjectDirOption = Path("."),
-) -> None:
-    """What `pulumi up` would declare, computed offline by running the program under Pulumi's mocks."""
-    catalog = load_catalog()
+def _previewable(stack: str, project_dir: Path, catalog: Catalog) -> tuple[str, dict[str, Any]]:
+    """(stack name, stack config) of a valid and feasible stack; exits 2 or 3 otherwise."""
     try:
         path = resolve_stack_file(stack, project_dir)
-        settings = load_stack_settings(path, catalog)  # every problem before any resource is registered
+        settings = load_stack_settings(path, catalog)
         config = read_stack_file(path)
     except ConfigError as error:
         _fail(EXIT_INVALID, [str(p) for p in error.problems])
-    program = project_dir / "__main__.py"
-    if not program.is_file():
-        _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
     window = settings.season.window
     try:
         plan_season(settings, catalog, _stack_name(path), season_year(window.start, window.end, dt.date.today()))
     except InfeasibleError as error:
         _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
-    if phase is not None:
-        config[f"{NAMESPACE}:phase"] = phase.value
+    return _stack_name(path), config
+
+
+@app.command()
+def preview(
+    stacks: Annotated[
+        list[str], typer.Argument(metavar="STACK|FILE...", help="one or more stack names or stack files")
+    ],
+    phase: Annotated[Phase | None, typer.Option(help="override the stacks' phase")] = None,
+    output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
+    out: Annotated[
+        Path | None, typer.Option(help="write resources.json and k8s/*.yaml here (one folder per stack if several)")
+    ] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """What `pulumi up` would declare, computed offline by running the program under Pulumi's mocks."""
+    catalog = load_catalog()
+    program = project_dir / "__main__.py"
+    if not program.is_file():
+        _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
+    # Every stack is checked before any program runs: nothing is registered for a bad one.
+    checked = [_previewable(stack, project_dir, catalog) for stack in stacks]
     # Imported here: pulumi is slow to import and only preview needs it.
     from preview.capture import run_program, stack_config  # noqa: PLC0415
     from preview.output import OutputRefused, write_tree  # noqa: PLC0415
-    from preview.render import kubernetes_manifests, preview_tree, resources_json  # noqa: PLC0415
+    from preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
 
-    capture = run_program(program, NAMESPACE, _stack_name(path), stack_config(config))
+    captures = {}
+    for name, config in checked:
+        if phase is not None:
+            config[f"{NAMESPACE}:phase"] = phase.value
+        captures[name] = run_program(program, NAMESPACE, name, stack_config(config))
+    documents = {name: resources_document(capture) for name, capture in captures.items()}
     if out is not None:
-        files = {"resources.json": resources_json(capture)}
-        files |= {f"k8s/{name}": text for name, text in kubernetes_manifests(capture).items()}
+        files = {}
+        for name, capture in captures.items():
+            folder = f"{name}/" if len(captures) > 1 else ""
+            files[f"{folder}resources.json"] = _json_text(documents[name])
+            files |= {f"{folder}k8s/{file}": text for file, text in kubernetes_manifests(capture).items()}
         try:
             write_tree(out, files)
         except (OutputRefused, OSError) as error:
             _fail(EXIT_INVALID, [f"--out: {error}"])
     if output_format is SizeFormat.JSON:
-        sys.stdout.write(resources_json(capture))
-    else:
-        title = f"{_stack_name(path)} ({config[f'{NAMESPACE}:phase']}): {len(capture.resources)} resources"
-        Console(highlight=False).print(preview_tree(capture, title))
+        only = next(iter(documents.values()))
+        sys.stdout.write(_json_text(only if len(documents) == 1 else {"stacks": documents}))
+        return
+    console = Console(highlight=False)
+    for name, capture in captures.items():
+        console.print(
+            preview_tree(capture, f"{name} ({documents[name]['outputs']['phase']}): {len(capture.resources)} resources")
+        )
+
+
+def _json_text(document: Any) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
 
 
 @app.command()

@@ -98,3 +98,25 @@ def test_infeasible_plan_exits_3(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", [["--phase", "winter"], ["--format", "xml"]])
 def test_bad_flags_exit_2(bad: list[str]) -> None:
     assert preview(stack_file("spargel"), *bad).exit_code == 2
+
+
+def test_several_stacks_in_one_run(tmp_path: Path) -> None:
+    out = tmp_path / "all"
+    result = preview(stack_file("spargel"), stack_file("oktoberfest"), "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    documents = json.loads(result.output)["stacks"]
+    assert set(documents) == {"spargel", "oktoberfest"}
+    assert documents["spargel"]["outputs"]["plan"]["pods"] != documents["oktoberfest"]["outputs"]["plan"]["pods"]
+    for stack in ("spargel", "oktoberfest"):
+        assert json.loads((out / stack / "resources.json").read_text()) == documents[stack]
+        assert len(list((out / stack / "k8s").glob("*.yaml"))) == 4
+
+
+def test_one_bad_stack_stops_all_before_anything_runs(tmp_path: Path) -> None:
+    config = yaml.safe_load(Path(stack_file("weihnachten")).read_text())
+    config["config"]["freshfoodz-seasonal:phase"] = "winter"
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text(yaml.safe_dump(config))
+    result = preview(stack_file("spargel"), str(broken), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()
