@@ -22,7 +22,7 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
-from planning.season_plan import plan_season
+from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from seasonctl.plan_view import plan_heading, plan_sections
 from seasonctl.size_args import SizeArguments
@@ -31,7 +31,7 @@ from seasonctl.tables import to_markdown, to_rich
 from seasons.windows import season_year
 from sources.catalog_files import load_catalog
 from sources.stack_file import load_stack_settings, read_stack_file, resolve_stack_file
-from stackconfig.model import NAMESPACE
+from stackconfig.model import NAMESPACE, StackSettings
 from stackconfig.problems import ConfigError
 
 EXIT_INVALID = 2
@@ -126,8 +126,10 @@ class Phase(StrEnum):
     BASELINE = "baseline"
 
 
-def _previewable(stack: str, project_dir: Path, catalog: Catalog) -> tuple[str, dict[str, Any]]:
-    """(stack name, stack config) of a valid and feasible stack; exits 2 or 3 otherwise."""
+def _previewable(
+    stack: str, project_dir: Path, catalog: Catalog
+) -> tuple[str, dict[str, Any], StackSettings, SeasonPlan]:
+    """(stack name, stack config, settings, plan) of a valid and feasible stack; exits 2 or 3 otherwise."""
     try:
         path = resolve_stack_file(stack, project_dir)
         settings = load_stack_settings(path, catalog)
@@ -135,11 +137,12 @@ def _previewable(stack: str, project_dir: Path, catalog: Catalog) -> tuple[str, 
     except ConfigError as error:
         _fail(EXIT_INVALID, [str(p) for p in error.problems])
     window = settings.season.window
+    year = season_year(window.start, window.end, dt.date.today())
     try:
-        plan_season(settings, catalog, _stack_name(path), season_year(window.start, window.end, dt.date.today()))
+        plan = plan_season(settings, catalog, _stack_name(path), year)
     except InfeasibleError as error:
         _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
-    return _stack_name(path), config
+    return _stack_name(path), config, settings, plan
 
 
 @app.command()
@@ -166,11 +169,12 @@ def preview(
     from preview.output import OutputRefused, write_tree  # noqa: PLC0415
     from preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
 
-    captures = {}
-    for name, config in checked:
+    captures, planned = {}, {}
+    for name, config, settings, plan in checked:
         if phase is not None:
             config[f"{NAMESPACE}:phase"] = phase.value
         captures[name] = run_program(program, NAMESPACE, name, stack_config(config))
+        planned[name] = (settings, plan)
     documents = {name: resources_document(capture) for name, capture in captures.items()}
     if out is not None:
         files = {}
@@ -178,6 +182,8 @@ def preview(
             folder = f"{name}/" if len(captures) > 1 else ""
             files[f"{folder}resources.json"] = _json_text(documents[name])
             files |= {f"{folder}k8s/{file}": text for file, text in kubernetes_manifests(capture).items()}
+            if documents[name]["outputs"]["phase"] == "peak":
+                files |= {f"{folder}{file}": text for file, text in monitoring_files(*planned[name]).items()}
         try:
             write_tree(out, files)
         except (OutputRefused, OSError) as error:
@@ -191,6 +197,21 @@ def preview(
         console.print(
             preview_tree(capture, f"{name} ({documents[name]['outputs']['phase']}): {len(capture.resources)} resources")
         )
+
+
+def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
+    """The season's alert rules as a Prometheus rule file, and its war-room dashboard."""
+    from alerting.prometheus_rules import dump_rule_file  # noqa: PLC0415 - only preview --out needs these
+    from alerting.rules import route_paths_of, rule_group_name, season_alert_rules  # noqa: PLC0415
+    from dashboards.war_room import war_room_dashboard  # noqa: PLC0415
+
+    route_paths = route_paths_of(settings)
+    rules = season_alert_rules(plan, route_paths)
+    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid)
+    return {
+        "alerts.rules.yml": dump_rule_file(rules, rule_group_name(plan.season)),
+        "dashboard.json": _json_text(dashboard),
+    }
 
 
 def _json_text(document: Any) -> str:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -120,3 +124,28 @@ def test_one_bad_stack_stops_all_before_anything_runs(tmp_path: Path) -> None:
     result = preview(stack_file("spargel"), str(broken), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_out_writes_the_alert_rules_and_the_dashboard_at_the_peak(tmp_path: Path) -> None:
+    out = tmp_path / "peak"
+    assert preview(stack_file("weihnachten"), "--out", str(out)).exit_code == 0
+    rules = yaml.safe_load((out / "alerts.rules.yml").read_text())
+    (group,) = rules["groups"]
+    assert group["name"] == "freshfoodz-seasonal-weihnachten"
+    assert any(rule["alert"] == "SampleSuccessRateLow" for rule in group["rules"])
+    schema = json.loads((ROOT / "schemas" / "grafana" / "dashboard.schema.json").read_text())
+    jsonschema.validate(json.loads((out / "dashboard.json").read_text()), schema)
+    promtool = shutil.which("promtool")
+    if promtool is None and os.environ.get("CI"):
+        pytest.fail("promtool is required in CI (Debian package prometheus)")
+    if promtool is not None:
+        command = [promtool, "check", "rules", str(out / "alerts.rules.yml")]
+        checked = subprocess.run(command, capture_output=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_baseline_has_no_season_alerts_or_dashboard(tmp_path: Path) -> None:
+    out = tmp_path / "baseline"
+    assert preview(stack_file("weihnachten"), "--phase", "baseline", "--out", str(out)).exit_code == 0
+    assert not (out / "alerts.rules.yml").exists()
+    assert not (out / "dashboard.json").exists()
