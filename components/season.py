@@ -11,11 +11,15 @@ import datetime as dt
 
 import pulumi
 
+from alerting.grafana_rules import grafana_rule
+from alerting.rules import route_paths_of, rule_group_name, season_alert_rules
 from capacity.catalog import Catalog
 from components.app_scaling import AppScaling, AppScalingArgs
 from components.database import SeasonDatabase, SeasonDatabaseArgs
+from components.monitoring import SeasonMonitoring, SeasonMonitoringArgs
 from components.node_group import SeasonalNodeGroup, SeasonalNodeGroupArgs
 from components.peak_controls import PeakControls, PeakControlsArgs
+from dashboards.war_room import war_room_dashboard
 from manifests.hpa import hpa_manifest
 from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
 from planning.peak_controls import route_limits
@@ -23,7 +27,7 @@ from planning.phase_values import hpa_values
 from planning.scale_back import aws_timestamp, scale_back_at
 from planning.season_plan import SeasonPlan
 from planning.summary import plan_as_dict
-from stackconfig.model import StackSettings
+from stackconfig.model import NAMESPACE, StackSettings
 
 AMI_TYPES = {"arm64": "AL2023_ARM_64_STANDARD", "amd64": "AL2023_x86_64_STANDARD"}
 
@@ -79,6 +83,22 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, 
                 ),
             ),
         )
+        rules = season_alert_rules(plan, route_paths_of(settings))
+        group_name = rule_group_name(season)
+        SeasonMonitoring(
+            f"{prefix}-monitoring",
+            SeasonMonitoringArgs(
+                group_name=group_name,
+                folder_title=f"FreshFoodz {settings.season.title}",
+                rules=tuple(grafana_rule(rule) for rule in rules),
+                prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
+                dashboard=war_room_dashboard(
+                    plan, route_paths_of(settings), settings.platform.prometheus_datasource_uid
+                ),
+                webhook_url=pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl"),
+            ),
+        )
+        pulumi.export("alertRuleGroup", group_name)
     summary = plan_as_dict(plan)
     pulumi.export("phase", settings.phase)
     pulumi.export(

@@ -40,6 +40,22 @@ class Capture:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
+# Pulumi's wire form of a secret value (the constants of its RPC protocol, pulumi/runtime/rpc.py).
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a protocol constant
+
+
+def _readable_secrets(value: Any) -> Any:
+    """Secret values as `{"secret": value}`, so a reader sees what the program marked secret."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return {"secret": _readable_secrets(value.get("value"))}
+        return {key: _readable_secrets(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_readable_secrets(item) for item in value]
+    return value
+
+
 class _Mocks(pulumi.runtime.Mocks):
     """Echo the inputs as state; give a node group the Auto Scaling group EKS would create."""
 
@@ -66,7 +82,7 @@ class _CapturingMonitor(mocks.MockMonitor):
                     name=request.name,
                     parent=request.parent,
                     custom=request.custom,
-                    inputs=rpc.deserialize_properties(request.object),
+                    inputs=_readable_secrets(rpc.deserialize_properties(request.object, keep_unknowns=True)),
                     protect=request.protect,
                     retain_on_delete=request.retainOnDelete,
                     import_id=request.importId,
@@ -76,9 +92,18 @@ class _CapturingMonitor(mocks.MockMonitor):
         return super().RegisterResource(request)
 
 
+# A preview never decrypts: a secret reaches the program as this placeholder, marked secret.
+SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 - a placeholder, not a credential
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
 def _config_strings(values: dict[str, Any]) -> dict[str, str]:
     """Pulumi passes config to programs as strings; structured values as JSON."""
-    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
+    plain = {key: SECRET_PLACEHOLDER if _is_secure(value) else value for key, value in values.items()}
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in plain.items()}
 
 
 def run_program(
@@ -91,7 +116,8 @@ def run_program(
     """
     capture = into if into is not None else Capture()
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack resource per run
-    pulumi.runtime.set_all_config(_config_strings(config))
+    secret_keys = [key for key, value in config.items() if _is_secure(value)]
+    pulumi.runtime.set_all_config(_config_strings(config), secret_keys)
     pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=True, monitor=_CapturingMonitor(capture))
     try:
         runpy.run_path(str(program), run_name="__main__")

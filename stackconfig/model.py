@@ -304,6 +304,12 @@ class PeakControls(_Section):
     namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
 
 
+class SecureValue(_Section):
+    """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
+
+    secure: str = Field(min_length=1)
+
+
 class StackSettings(_Section):
     """Everything one season stack declares."""
 
@@ -317,6 +323,10 @@ class StackSettings(_Section):
     costs: Costs
     platform: Platform
     peak_controls: PeakControls
+    war_room_webhook_url: SecureValue | Text | None = Field(
+        default=None,
+        description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",
+    )
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pulumi
 import pytest
@@ -21,6 +22,7 @@ PROJECT = "freshfoodz-seasonal"
 STACKS = ("spargel", "oktoberfest", "weihnachten")
 
 PEAK_COMPONENTS = {
+    "freshfoodz:monitoring:SeasonMonitoring": 1,
     "freshfoodz:scaling:AppScaling": 1,
     "freshfoodz:database:SeasonDatabase": 1,
     "freshfoodz:nodes:SeasonalNodeGroup": 1,
@@ -168,3 +170,37 @@ def test_an_infeasible_plan_registers_nothing() -> None:
     with pytest.raises(pulumi.RunError, match="infeasible"):
         run_program(PROGRAM, PROJECT, "weihnachten", config, into=capture)
     assert capture.resources == []
+
+
+def test_monitoring_declares_folder_rules_and_dashboard_of_the_season() -> None:
+    capture = run("weihnachten")
+    (folder,) = of_type(capture, "oss/folder:Folder")
+    (group,) = of_type(capture, "alerting/ruleGroup:RuleGroup")
+    (dashboard,) = of_type(capture, "oss/dashboard:Dashboard")
+    assert group.inputs["name"] == folder.inputs["uid"] == capture.outputs["alertRuleGroup"]
+    assert group.inputs["name"] == "freshfoodz-seasonal-weihnachten"
+    names = {rule["name"] for rule in group.inputs["rules"]}
+    assert {"SampleSuccessRateLow", "HttpErrorRateHigh", "DbConnectionsNearLimit"} <= names
+    for rule in group.inputs["rules"]:
+        query, condition = (json.loads(data["model"]) for data in rule["datas"])
+        assert query["expr"].startswith("count(") and query["expr"].endswith(") or vector(0)")
+        assert rule["condition"] == condition["refId"] == "C"
+        assert rule["datas"][0]["datasourceUid"] == "prometheus"
+    schema = json.loads((ROOT / "schemas" / "grafana" / "dashboard.schema.json").read_text())
+    jsonschema.validate(json.loads(dashboard.inputs["configJson"]), schema)
+    assert not of_type(capture, "alerting/contactPoint:ContactPoint")  # no webhook configured
+
+
+def test_the_war_room_webhook_is_a_secret_contact_point() -> None:
+    capture = run("weihnachten", warRoomWebhookUrl={"secure": "v1:ciphertext"})
+    (contact,) = of_type(capture, "alerting/contactPoint:ContactPoint")
+    # marked secret, and a preview never decrypts: the program saw only a placeholder
+    assert contact.inputs["webhooks"] == {"secret": [{"url": "[secret]"}]}
+    (group,) = of_type(capture, "alerting/ruleGroup:RuleGroup")
+    assert all(rule["notificationSettings"]["contactPoint"] == contact.inputs["name"] for rule in group.inputs["rules"])
+
+
+def test_baseline_removes_the_season_monitoring() -> None:
+    capture = run("weihnachten", phase="baseline")
+    assert not of_type(capture, "alerting/ruleGroup:RuleGroup")
+    assert "alertRuleGroup" not in capture.outputs

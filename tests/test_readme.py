@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from typer.main import get_command
 
 from seasonctl.cli import app
-from stackconfig.model import StackSettings
+from stackconfig.model import SecureValue, StackSettings
 from stackconfig.problems import fields_by_key, sections_in
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -19,7 +19,8 @@ def leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
     """Every key a stack can set, as README writes it: `season.window.start`, `routes[].baselineRps`."""
     paths = set()
     for key, field in fields_by_key(model).items():
-        inner = sections_in(field.annotation)
+        # Pulumi's {secure: ...} wrapper of a secret is how the file stores a value, not a section.
+        inner = [section for section in sections_in(field.annotation) if section is not SecureValue]
         path = f"{prefix}{key}"
         if not inner:
             paths.add(path)
