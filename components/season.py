@@ -22,6 +22,7 @@ from components.peak_controls import PeakControls, PeakControlsArgs
 from dashboards.war_room import war_room_dashboard
 from manifests.hpa import hpa_manifest
 from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
+from planning.monitoring_options import monitoring_options
 from planning.peak_controls import route_limits
 from planning.phase_values import hpa_values
 from planning.scale_back import aws_timestamp, scale_back_at
@@ -83,7 +84,8 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, 
                 ),
             ),
         )
-        rules = season_alert_rules(plan, route_paths_of(settings))
+        options = monitoring_options(settings)
+        rules = season_alert_rules(plan, route_paths_of(settings), **options)
         group_name = rule_group_name(season)
         SeasonMonitoring(
             f"{prefix}-monitoring",
@@ -93,7 +95,7 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, 
                 rules=tuple(grafana_rule(rule) for rule in rules),
                 prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
                 dashboard=war_room_dashboard(
-                    plan, route_paths_of(settings), settings.platform.prometheus_datasource_uid
+                    plan, route_paths_of(settings), settings.platform.prometheus_datasource_uid, **options
                 ),
                 webhook_url=pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl"),
             ),

@@ -204,10 +204,11 @@ def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str
     from alerting.prometheus_rules import dump_rule_file  # noqa: PLC0415 - only preview --out needs these
     from alerting.rules import route_paths_of, rule_group_name, season_alert_rules  # noqa: PLC0415
     from dashboards.war_room import war_room_dashboard  # noqa: PLC0415
+    from planning.monitoring_options import monitoring_options  # noqa: PLC0415
 
-    route_paths = route_paths_of(settings)
-    rules = season_alert_rules(plan, route_paths)
-    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid)
+    route_paths, options = route_paths_of(settings), monitoring_options(settings)
+    rules = season_alert_rules(plan, route_paths, **options)
+    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
     return {
         "alerts.rules.yml": dump_rule_file(rules, rule_group_name(plan.season)),
         "dashboard.json": _json_text(dashboard),

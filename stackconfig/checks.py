@@ -30,6 +30,8 @@ class ValidSections:
     nodes: Nodes | None
     platform: Platform | None
     peak_controls: PeakControls | None
+    sample_route: str | None
+    route_names: frozenset[str]
     service_names: frozenset[str]
     served_names: frozenset[str]
 
@@ -42,6 +44,7 @@ def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str)
         *_pods_fit_nodes(sections, catalog),
         *_subnets_per_zone(sections),
         *_priority_services(sections),
+        *_sample_route(sections),
     ]
     return [Problem(file, key_path(location), message) for location, message in findings]
 
@@ -154,3 +157,9 @@ def _priority_services(sections: ValidSections) -> Iterator[Finding]:
                 ("peakControls", "priorityServices", index),
                 f"no service named {name!r}; accepted: one of {', '.join(known) or '(no services)'}",
             )
+
+
+def _sample_route(sections: ValidSections) -> Iterator[Finding]:
+    if sections.sample_route is not None and sections.sample_route not in sections.route_names:
+        known = ", ".join(sorted(sections.route_names)) or "(no routes)"
+        yield ("metrics", "sampleRoute"), f"no route named {sections.sample_route!r}; accepted: one of {known}"

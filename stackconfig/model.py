@@ -304,6 +304,33 @@ class PeakControls(_Section):
     namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
 
 
+MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", description="a Prometheus metric name")]
+LabelName = Annotated[str, Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$", description="a Prometheus label name")]
+
+
+class Metrics(_Section):
+    """Where the alerts and the dashboard find their numbers; unset names keep the exporters'
+    defaults (monitoring.metrics.MetricNames: Quarkus/Micrometer, kube-state-metrics, postgres_exporter)."""
+
+    http_histogram: MetricName | None = None
+    uri_label: LabelName | None = None
+    method_label: LabelName | None = None
+    status_label: LabelName | None = None
+    hpa_current_replicas: MetricName | None = None
+    hpa_max_replicas: MetricName | None = None
+    hpa_namespace_label: LabelName | None = None
+    hpa_name_label: LabelName | None = None
+    db_connections: MetricName | None = None
+    http_matchers: dict[LabelName, Text] = Field(
+        default_factory=dict, max_length=20, description="extra exact label matchers on HTTP queries, e.g. job"
+    )
+    db_matchers: dict[LabelName, Text] = Field(
+        default_factory=dict, max_length=20, description="extra exact label matchers on database queries"
+    )
+    rate_window: str = Field(default="5m", pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m")
+    sample_route: Slug = Field(default="sample-request", description="the route whose success rate is a business KPI")
+
+
 class SecureValue(_Section):
     """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
 
@@ -323,6 +350,7 @@ class StackSettings(_Section):
     costs: Costs
     platform: Platform
     peak_controls: PeakControls
+    metrics: Metrics = Field(default_factory=Metrics)
     war_room_webhook_url: SecureValue | Text | None = Field(
         default=None,
         description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",

@@ -65,6 +65,7 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
     nodes_ok, nodes = _validates(_adapter("nodes"), values.get("nodes"), catalog)
     platform_ok, platform = _validates(_adapter("platform"), values.get("platform"), catalog)
     controls_ok, controls = _validates(_adapter("peak_controls"), values.get("peakControls"), catalog)
+    metrics_ok, metrics = _validates(_adapter("metrics"), values.get("metrics", {}), catalog)
     return ValidSections(
         routes=_valid_items("routes", Route, values, catalog),
         services=_valid_items("services", Service, values, catalog),
@@ -72,6 +73,8 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
         nodes=nodes if nodes_ok else None,
         platform=platform if platform_ok else None,
         peak_controls=controls if controls_ok else None,
+        sample_route=metrics.sample_route if metrics_ok else None,
+        route_names=_raw_names(values, "routes", "name"),
         service_names=_raw_names(values, "services", "name"),
         served_names=_raw_names(values, "routes", "service"),
     )
@@ -95,6 +98,8 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
         nodes=settings.nodes,
         platform=settings.platform,
         peak_controls=settings.peak_controls,
+        sample_route=settings.metrics.sample_route,
+        route_names=frozenset(route.name for route in settings.routes),
         service_names=frozenset(service.name for service in settings.services),
         served_names=frozenset(route.service for route in settings.routes),
     )

@@ -189,6 +189,18 @@ CASES = [
         f"{NS}:workers[0].deployment",
         says=("already scaled by services 'api'",),
     ),
+    Case(
+        "sample-route-unknown",
+        put(("metrics",), {"sampleRoute": "samples"}),
+        f"{NS}:metrics.sampleRoute",
+        says=("no route named 'samples'",),
+    ),
+    Case(
+        "metric-name-invalid",
+        put(("metrics",), {"httpHistogram": "http-requests"}),
+        f"{NS}:metrics.httpHistogram",
+        got="http-requests",
+    ),
     # zero and negative values
     Case("baseline-rps-zero", put(("routes", 0, "baselineRps"), 0), f"{NS}:routes[0].baselineRps", got=0),
     Case("slots-per-pod-negative", put(("services", 1, "slotsPerPod"), -1), f"{NS}:services[1].slotsPerPod", got=-1),

@@ -204,3 +204,12 @@ def test_baseline_removes_the_season_monitoring() -> None:
     capture = run("weihnachten", phase="baseline")
     assert not of_type(capture, "alerting/ruleGroup:RuleGroup")
     assert "alertRuleGroup" not in capture.outputs
+
+
+def test_metric_names_and_matchers_come_from_the_stack() -> None:
+    capture = run("spargel", metrics={"httpHistogram": "api_requests_seconds", "httpMatchers": {"job": "shop"}})
+    (group,) = of_type(capture, "alerting/ruleGroup:RuleGroup")
+    queries = [json.loads(rule["datas"][0]["model"])["expr"] for rule in group.inputs["rules"]]
+    http = [q for q in queries if "api_requests_seconds" in q]
+    assert http and all('job="shop"' in q for q in http)
+    assert not any("http_server_requests_seconds" in q for q in queries)
