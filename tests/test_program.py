@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from preview.capture import Capture, CapturedResource, run_program, stack_config
+from preview.render import whole_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
@@ -53,17 +54,6 @@ def counts(capture: Capture, prefix: str) -> dict[str, int]:
     return found
 
 
-def as_ints(value: Any) -> Any:
-    """Mock pitfall: numbers come back as floats; Kubernetes wants integers where they are whole."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: as_ints(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_ints(v) for v in value]
-    return value
-
-
 @pytest.mark.parametrize("stack", STACKS)
 def test_peak_declares_every_component_with_its_children(stack: str) -> None:
     capture = run(stack)
@@ -96,8 +86,8 @@ def test_baseline_restores_and_drops_the_season(stack: str) -> None:
     services = {s["deployment"]: s for s in stack_file[f"{PROJECT}:services"]}
     for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
         service = services[patch.inputs["metadata"]["name"]]
-        assert as_ints(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
-        assert as_ints(patch.inputs["spec"]["maxReplicas"]) == service["baselineMaxReplicas"]
+        assert whole_numbers(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
+        assert whole_numbers(patch.inputs["spec"]["maxReplicas"]) == service["baselineMaxReplicas"]
     assert not of_type(capture, "NodeGroup") and not of_type(capture, "PriorityClass")
 
 
@@ -123,7 +113,7 @@ def test_nothing_platform_owned_is_declared_as_the_seasons() -> None:
 def test_node_group_bounds_and_scale_back() -> None:
     capture = run("weihnachten")
     (group,) = of_type(capture, "eks/nodeGroup:NodeGroup")
-    scaling = as_ints(group.inputs["scalingConfig"])
+    scaling = whole_numbers(group.inputs["scalingConfig"])
     assert scaling["minSize"] == scaling["desiredSize"] == capture.outputs["plan"]["nodes"]
     assert scaling["maxSize"] >= scaling["minSize"]
     assert group.ignore_changes == ("scalingConfig.desiredSize",)
@@ -131,7 +121,7 @@ def test_node_group_bounds_and_scale_back() -> None:
     start = dt.datetime.strptime(schedule.inputs["startTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     assert start > dt.datetime.now(dt.UTC)
     assert start.astimezone(dt.timezone(dt.timedelta(hours=1))).hour == 6  # 06:00 in Berlin's winter
-    assert as_ints(schedule.inputs["desiredCapacity"]) == 0
+    assert whole_numbers(schedule.inputs["desiredCapacity"]) == 0
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -140,7 +130,7 @@ def test_kubernetes_objects_validate_as_declared(stack: str) -> None:
     for resource in capture.resources:
         if not resource.type.startswith("kubernetes:"):
             continue
-        manifest = as_ints(resource.inputs)
+        manifest = whole_numbers(resource.inputs)
         kubernetes_validate.validate(manifest, "1.33.0", strict=True)
         if manifest["kind"] == "HorizontalPodAutoscaler":
             assert 1 <= manifest["spec"]["minReplicas"] <= manifest["spec"]["maxReplicas"]
