@@ -23,11 +23,21 @@ def parse_month_day(text: str) -> tuple[int, int]:
     return month, day
 
 
+def _first_sunday_of_october(year: int) -> dt.date:
+    first_october = dt.date(year, 10, 1)
+    return first_october + dt.timedelta(days=(6 - first_october.weekday()) % 7)
+
+
 def oktoberfest_last_day(year: int) -> dt.date:
     """The Wiesn ends on the first Sunday of October, or on 3 October if that Sunday is the 1st or 2nd."""
-    first_october = dt.date(year, 10, 1)
-    first_sunday = first_october + dt.timedelta(days=(6 - first_october.weekday()) % 7)
+    first_sunday = _first_sunday_of_october(year)
     return dt.date(year, 10, 3) if first_sunday.day <= 2 else first_sunday
+
+
+def wiesn_days(year: int) -> tuple[dt.date, dt.date]:
+    """The Oktoberfest itself: from the Saturday 15 days before the first Sunday of October to its
+    last day (2026: 19 September to 4 October)."""
+    return _first_sunday_of_october(year) - dt.timedelta(days=15), oktoberfest_last_day(year)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from seasons.windows import oktoberfest_last_day, parse_month_day, resolve_window, season_year
+from seasons.windows import oktoberfest_last_day, parse_month_day, resolve_window, season_year, wiesn_days
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,24 @@ def test_a_window_ending_before_it_starts_is_refused() -> None:
 def test_season_year_is_the_running_or_next_season(today: dt.date, year: int) -> None:
     assert season_year("11-01", "12-31", today) == year
     assert season_year("04-01", "06-24", dt.date(2026, 11, 28)) == 2027
+
+
+@pytest.mark.parametrize(
+    ("year", "opening", "last_day"),
+    [
+        (2016, dt.date(2016, 9, 17), dt.date(2016, 10, 3)),
+        (2017, dt.date(2017, 9, 16), dt.date(2017, 10, 3)),
+        (2018, dt.date(2018, 9, 22), dt.date(2018, 10, 7)),
+        (2019, dt.date(2019, 9, 21), dt.date(2019, 10, 6)),
+        (2022, dt.date(2022, 9, 17), dt.date(2022, 10, 3)),
+        (2023, dt.date(2023, 9, 16), dt.date(2023, 10, 3)),
+        (2024, dt.date(2024, 9, 21), dt.date(2024, 10, 6)),
+        (2025, dt.date(2025, 9, 20), dt.date(2025, 10, 5)),
+        (2026, dt.date(2026, 9, 19), dt.date(2026, 10, 4)),
+        (2027, dt.date(2027, 9, 18), dt.date(2027, 10, 3)),
+        (2028, dt.date(2028, 9, 16), dt.date(2028, 10, 3)),
+    ],
+)
+def test_wiesn_days(year: int, opening: dt.date, last_day: dt.date) -> None:
+    assert wiesn_days(year) == (opening, last_day)
+    assert opening.weekday() == 5  # a Saturday
