@@ -24,12 +24,15 @@ from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
+from playbooks.schedule import dated_playbook
 from seasonctl.plan_view import plan_heading, plan_sections
+from seasonctl.playbook_view import PlaybookView
 from seasonctl.size_args import SizeArguments
 from seasonctl.size_view import size_as_dict, size_sections
 from seasonctl.tables import to_markdown, to_rich
-from seasons.windows import season_year
+from seasons.windows import resolve_window, season_year
 from sources.catalog_files import load_catalog
+from sources.playbook_files import load_done_ids, load_playbooks
 from sources.stack_file import load_stack_settings, read_stack_file, resolve_stack_file
 from stackconfig.model import NAMESPACE, StackSettings
 from stackconfig.problems import ConfigError
@@ -217,6 +220,55 @@ def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str
 
 def _json_text(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
+
+
+def _parse_date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(EXIT_INVALID, [f"--date: {text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2026-10-15"])
+    if not 2000 <= day.year <= 2100:
+        _fail(EXIT_INVALID, [f"--date: {text!r}; accepted: a date in the years 2000 to 2100"])
+    return day
+
+
+@app.command()
+def playbook(
+    stack: StackArgument,
+    date: Annotated[str | None, typer.Option(help="the day to judge the steps on, YYYY-MM-DD; default today")] = None,
+    done_file: Annotated[
+        Path | None, typer.Option(help="a YAML list of the ids of steps already done", dir_okay=False)
+    ] = None,
+    output_format: Annotated[PlanFormat, typer.Option("--format", help="table, json or markdown")] = PlanFormat.TABLE,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The season's T-milestone playbook: every step with its date and its state, most urgent first."""
+    today = _parse_date(date)
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        settings = load_stack_settings(path, load_catalog())
+        done = load_done_ids(done_file) if done_file is not None else frozenset()
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    steps = load_playbooks().steps_of(settings.season.name)
+    unknown = sorted(done - {step.id for step in steps})
+    if unknown:
+        _fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
+    window_rule = settings.season.window
+    year = season_year(window_rule.start, window_rule.end, today)
+    window = resolve_window(window_rule.start, window_rule.end, year)
+    values = {"stack": _stack_name(path), "multiplier": f"{settings.season.load_multiplier:g}"}
+    view = PlaybookView(
+        _stack_name(path), settings.season, window, today, dated_playbook(steps, window, today, done, values)
+    )
+    if output_format is PlanFormat.JSON:
+        _print_json(view.as_dict())
+    elif output_format is PlanFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(view.heading(), view.sections()))
+    else:
+        Console(highlight=False).print(to_rich(view.heading(), view.sections()))
 
 
 @app.command()

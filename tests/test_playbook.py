@@ -1,0 +1,133 @@
+"""Playbooks: dated T-milestone steps per season and their state on a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from playbooks.schedule import State, dated_playbook, due_date, state_on
+from seasonctl.cli import app
+from seasons.windows import resolve_window
+from sources.playbook_files import load_playbooks
+
+ROOT = Path(__file__).resolve().parent.parent
+OKTOBERFEST_2026 = resolve_window("09-01", "oktoberfest-end", 2026)
+
+
+def playbook(*args: str) -> object:
+    return CliRunner().invoke(app, ["playbook", *args, "--project-dir", str(ROOT)])
+
+
+def test_the_shipped_playbooks_cover_every_milestone_of_the_plan() -> None:
+    books = load_playbooks()
+    for season in ("spargel", "oktoberfest", "weihnachten"):
+        milestones = {step.when for step in books.steps_of(season)}
+        assert {"T-30", "T-14", "T-7", "T-0", "T+1", "T+7"} <= milestones
+    assert any("pulumi up --stack {stack}" in (s.command or "") for s in books.shared)
+    assert {s.id for s in books.seasons["oktoberfest"]} & {s.id for s in books.steps_of("spargel")} == set()
+
+
+@pytest.mark.parametrize(
+    ("when", "due"),
+    [
+        ("T-30", dt.date(2026, 8, 2)),
+        ("T-14", dt.date(2026, 8, 18)),
+        ("T-7", dt.date(2026, 8, 25)),
+        ("T-0", dt.date(2026, 9, 1)),
+        ("T+1", dt.date(2026, 10, 5)),  # the day after the Wiesn ends
+        ("T+7", dt.date(2026, 10, 11)),
+    ],
+)
+def test_due_dates_count_from_the_window(when: str, due: dt.date) -> None:
+    step = next(s for s in load_playbooks().steps_of("oktoberfest") if s.when == when)
+    assert due_date(step, OKTOBERFEST_2026) == due
+
+
+@pytest.mark.parametrize(
+    ("today", "done", "state"),
+    [
+        (dt.date(2026, 8, 1), False, State.UPCOMING),
+        (dt.date(2026, 8, 2), False, State.DUE_TODAY),
+        (dt.date(2026, 8, 3), False, State.OVERDUE),
+        (dt.date(2026, 8, 3), True, State.DONE),
+        (dt.date(2026, 7, 1), True, State.DONE),
+    ],
+)
+def test_states(today: dt.date, done: bool, state: State) -> None:
+    assert state_on(dt.date(2026, 8, 2), today, done) is state
+
+
+def test_most_urgent_first() -> None:
+    steps = load_playbooks().steps_of("oktoberfest")
+    dated = dated_playbook(
+        steps,
+        OKTOBERFEST_2026,
+        dt.date(2026, 8, 18),
+        frozenset({"t30-capacity-plan"}),
+        {"stack": "o", "multiplier": "4"},
+    )
+    states = [s.state for s in dated]
+    assert states == sorted(states, key=[State.OVERDUE, State.DUE_TODAY, State.UPCOMING, State.DONE].index)
+    assert dated[-1].id == "t30-capacity-plan"
+    assert all(s.due == dt.date(2026, 8, 18) for s in dated if s.state is State.DUE_TODAY)
+    assert [s.due for s in dated if s.state is State.UPCOMING] == sorted(
+        s.due for s in dated if s.state is State.UPCOMING
+    )
+
+
+def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
+    done = tmp_path / "done.yaml"
+    done.write_text("- t30-capacity-plan\n- t30-load-test\n")
+    result = playbook("oktoberfest", "--date", "2026-08-18", "--done-file", str(done), "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["window"] == {"first_day": "2026-09-01", "last_day": "2026-10-04"}
+    by_id = {step["id"]: step for step in document["steps"]}
+    assert by_id["t30-capacity-plan"]["state"] == "done"
+    assert by_id["t30-team-briefing"]["state"] == "overdue"
+    assert by_id["t14-infrastructure"]["state"] == "due today"
+    assert by_id["t14-infrastructure"]["command"] == "seasonctl preview oktoberfest && pulumi up --stack oktoberfest"
+    assert by_id["t30-load-test"]["title"] == "Load test at 4x baseline"
+    assert "t14-event-catering-priority" in by_id
+    assert "t14-maximum-capacity" not in by_id  # Christmas only
+
+
+def test_cli_picks_the_running_or_next_season() -> None:
+    result = playbook("spargel", "--date", "2026-11-28", "--format", "json")
+    assert json.loads(result.output)["window"]["first_day"] == "2027-04-01"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2026-13-01"], "--date: '2026-13-01' is not a date"),
+        (["--date", "1999-12-31"], "years 2000 to 2100"),
+        (["--format", "xml"], ""),
+    ],
+)
+def test_bad_input_exits_2(args: list[str], message: str) -> None:
+    result = playbook("weihnachten", *args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert message in result.output
+
+
+def test_unknown_done_ids_are_refused(tmp_path: Path) -> None:
+    done = tmp_path / "done.yaml"
+    done.write_text("- t30-capacity-plann\n")
+    result = playbook("weihnachten", "--done-file", str(done))
+    assert result.exit_code == 2
+    assert "no such step: t30-capacity-plann" in result.output
+    done.write_text("just: a mapping\n")
+    assert playbook("weihnachten", "--done-file", str(done)).exit_code == 2
+
+
+def test_markdown_for_a_pull_request() -> None:
+    result = playbook("weihnachten", "--date", "2026-10-18", "--format", "markdown")
+    assert result.exit_code == 0
+    assert "| state | due | when | id | step | owner | command |" in result.output
+    assert "| due today | 2026-10-18 | T-14 | t14-infrastructure |" in result.output
