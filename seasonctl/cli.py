@@ -24,7 +24,10 @@ from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
+from playbooks.calendar import OverlapError, SeasonRule, year_calendar
+from playbooks.ics import calendar_ics
 from playbooks.schedule import dated_playbook
+from seasonctl.calendar_view import calendar_as_dict, calendar_sections
 from seasonctl.plan_view import plan_heading, plan_sections
 from seasonctl.playbook_view import PlaybookView
 from seasonctl.size_args import SizeArguments
@@ -269,6 +272,56 @@ def playbook(
         sys.stdout.write(to_markdown(view.heading(), view.sections()))
     else:
         Console(highlight=False).print(to_rich(view.heading(), view.sections()))
+
+
+class CalendarFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    ICS = "ics"
+
+
+def _all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSettings]]:
+    stacks = []
+    problems = []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        try:
+            stacks.append((_stack_name(path), load_stack_settings(path, catalog)))
+        except ConfigError as error:
+            problems += [str(p) for p in error.problems]
+    if problems:
+        _fail(EXIT_INVALID, problems)
+    if not stacks:
+        _fail(EXIT_INVALID, [f"{project_dir}: no Pulumi.<stack>.yaml files here; pass --project-dir"])
+    return stacks
+
+
+@app.command()
+def calendar(
+    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="the year; default this year")] = None,
+    output_format: Annotated[
+        CalendarFormat, typer.Option("--format", help="table, json or ics")
+    ] = CalendarFormat.TABLE,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """Every stack's season window and playbook milestones in a year; ics for the release calendar."""
+    now = dt.datetime.now(dt.UTC)
+    stacks = _all_stacks(project_dir, load_catalog())
+    rules = [
+        SeasonRule(
+            name, s.season.name, s.season.title, s.season.load_multiplier, s.season.window.start, s.season.window.end
+        )
+        for name, s in stacks
+    ]
+    try:
+        entries = year_calendar(rules, year or now.year, load_playbooks())
+    except OverlapError as error:
+        _fail(EXIT_INVALID, [str(error)])
+    if output_format is CalendarFormat.ICS:
+        sys.stdout.write(calendar_ics(entries, now).decode("utf-8"))
+    elif output_format is CalendarFormat.JSON:
+        _print_json(calendar_as_dict(entries))
+    else:
+        Console(highlight=False).print(to_rich(f"Seasons in {year or now.year}", calendar_sections(entries)))
 
 
 @app.command()

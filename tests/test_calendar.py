@@ -1,0 +1,98 @@
+"""The year's calendar: windows of all stacks, milestones, overlaps, and the ICS export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from playbooks.calendar import OverlapError, SeasonRule, year_calendar
+from playbooks.ics import calendar_ics
+from seasonctl.cli import app
+from sources.playbook_files import load_playbooks
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = [
+    SeasonRule("spargel", "spargel", "Spargel", 3.0, "04-01", "06-24"),
+    SeasonRule("weihnachten", "weihnachten", "Weihnachten", 5.0, "11-01", "12-31"),
+    SeasonRule("oktoberfest", "oktoberfest", "Oktoberfest", 4.0, "09-01", "oktoberfest-end"),
+]
+STAMP = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+
+
+def test_windows_in_date_order_with_the_wiesn() -> None:
+    entries = year_calendar(RULES, 2026, load_playbooks())
+    assert [e.stack for e in entries] == ["spargel", "oktoberfest", "weihnachten"]
+    oktoberfest = entries[1]
+    assert (oktoberfest.window.first_day, oktoberfest.window.last_day) == (dt.date(2026, 9, 1), dt.date(2026, 10, 4))
+    assert oktoberfest.wiesn is not None
+    assert (oktoberfest.wiesn.first_day, oktoberfest.wiesn.last_day) == (dt.date(2026, 9, 19), dt.date(2026, 10, 4))
+    assert entries[0].wiesn is None
+    dates = [due for _, _, due in entries[2].milestones]
+    assert dates == sorted(dates)
+    assert dt.date(2026, 10, 2) in dates  # T-30 of 1 November
+
+
+def test_leap_years_shift_nothing_but_february() -> None:
+    rules = [SeasonRule("winter", "winter", "Winter", 2.0, "02-01", "02-28")]
+    assert year_calendar(rules, 2028, load_playbooks())[0].window.days == 28
+
+
+def test_overlapping_windows_are_an_error() -> None:
+    rules = [*RULES, SeasonRule("summer", "summer", "Summer", 2.0, "06-20", "07-31")]
+    with pytest.raises(OverlapError, match=r"spargel \(2026-04-01 to 2026-06-24\) and summer"):
+        year_calendar(rules, 2026, load_playbooks())
+
+
+def test_ics_parses_back_with_stable_uids_and_whole_days() -> None:
+    entries = year_calendar(RULES, 2026, load_playbooks())
+    first = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP))
+    second = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP + dt.timedelta(days=3)))
+    events = list(first.walk("VEVENT"))
+    assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    season = next(e for e in events if str(e["uid"]) == "oktoberfest-2026-season@freshfoodz-seasonal")
+    assert season.decoded("dtstart") == dt.date(2026, 9, 1)
+    assert season.decoded("dtend") == dt.date(2026, 10, 5)  # exclusive end
+    wiesn = next(e for e in events if str(e["uid"]) == "oktoberfest-2026-wiesn@freshfoodz-seasonal")
+    assert wiesn.decoded("dtstart") == dt.date(2026, 9, 19)
+    assert [tz["tzid"] for tz in first.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert first["version"] == "2.0" and "prodid" in first
+
+
+def calendar_cli(*args: str, project: Path = ROOT) -> object:
+    return CliRunner().invoke(app, ["calendar", *args, "--project-dir", str(project)])
+
+
+def test_cli_json_and_ics() -> None:
+    result = calendar_cli("--year", "2027", "--format", "json")
+    assert result.exit_code == 0, result.output
+    seasons = json.loads(result.output)["seasons"]
+    assert [s["stack"] for s in seasons] == ["spargel", "oktoberfest", "weihnachten"]
+    assert seasons[1]["last_day"] == "2027-10-03"
+    ics = calendar_cli("--year", "2027", "--format", "ics")
+    assert ics.exit_code == 0
+    assert icalendar.Calendar.from_ical(ics.output).walk("VEVENT")
+
+
+def test_cli_reports_overlaps_with_exit_2(tmp_path: Path) -> None:
+    for path in ROOT.glob("Pulumi.*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    stack = tmp_path / "Pulumi.oktoberfest.yaml"
+    document = yaml.safe_load(stack.read_text())
+    document["config"]["freshfoodz-seasonal:season"]["window"]["start"] = "06-01"
+    stack.write_text(yaml.safe_dump(document))
+    result = calendar_cli("--year", "2026", project=tmp_path)
+    assert result.exit_code == 2
+    assert "overlap in 2026" in result.output
+
+
+@pytest.mark.parametrize("year", ["1999", "2101", "next"])
+def test_cli_refuses_years_out_of_range(year: str) -> None:
+    assert calendar_cli("--year", year).exit_code == 2
