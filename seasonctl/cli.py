@@ -24,7 +24,7 @@ from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
-from playbooks.calendar import OverlapError, SeasonRule, year_calendar
+from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
 from playbooks.ics import calendar_ics
 from playbooks.schedule import dated_playbook
 from seasonctl.calendar_view import calendar_as_dict, calendar_sections
@@ -301,11 +301,15 @@ def calendar(
     output_format: Annotated[
         CalendarFormat, typer.Option("--format", help="table, json or ics")
     ] = CalendarFormat.TABLE,
+    chart: Annotated[Path | None, typer.Option(help="also draw the year into this .png or .svg file")] = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """Every stack's season window and playbook milestones in a year; ics for the release calendar."""
     now = dt.datetime.now(dt.UTC)
-    stacks = _all_stacks(project_dir, load_catalog())
+    if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
+        _fail(EXIT_INVALID, [f"--chart: {chart}; accepted: a file name ending in .png or .svg"])
+    catalog = load_catalog()
+    stacks = _all_stacks(project_dir, catalog)
     rules = [
         SeasonRule(
             name, s.season.name, s.season.title, s.season.load_multiplier, s.season.window.start, s.season.window.end
@@ -316,12 +320,33 @@ def calendar(
         entries = year_calendar(rules, year or now.year, load_playbooks())
     except OverlapError as error:
         _fail(EXIT_INVALID, [str(error)])
+    if chart is not None:
+        _draw_chart(stacks, entries, year or now.year, chart, catalog)
     if output_format is CalendarFormat.ICS:
         sys.stdout.write(calendar_ics(entries, now).decode("utf-8"))
     elif output_format is CalendarFormat.JSON:
         _print_json(calendar_as_dict(entries))
     else:
         Console(highlight=False).print(to_rich(f"Seasons in {year or now.year}", calendar_sections(entries)))
+
+
+def _draw_chart(
+    stacks: list[tuple[str, StackSettings]], entries: list[SeasonEntry], year: int, path: Path, catalog: Catalog
+) -> None:
+    # Imported here: matplotlib is slow to import and only the chart needs it.
+    from seasonctl.year_chart import PlannedCapacity, draw_year  # noqa: PLC0415
+
+    capacity = {}
+    for name, settings in stacks:
+        try:
+            plan = plan_season(settings, catalog, name, year)
+        except InfeasibleError as error:
+            _fail(EXIT_INFEASIBLE, [f"{name}: infeasible: {error}"])
+        capacity[name] = PlannedCapacity(sum(s.pods for s in plan.services), plan.nodes.nodes)
+    try:
+        draw_year(entries, capacity, year, path)
+    except OSError as error:
+        _fail(EXIT_INVALID, [f"--chart: cannot write {path}: {error}"])
 
 
 @app.command()

@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import icalendar
+import matplotlib.image
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -96,3 +98,26 @@ def test_cli_reports_overlaps_with_exit_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("year", ["1999", "2101", "next"])
 def test_cli_refuses_years_out_of_range(year: str) -> None:
     assert calendar_cli("--year", year).exit_code == 2
+
+
+def test_chart_png_is_a_real_image_of_sensible_size(tmp_path: Path) -> None:
+    path = tmp_path / "year.png"
+    result = calendar_cli("--year", "2026", "--chart", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    height, width, _ = matplotlib.image.imread(path).shape
+    assert 800 <= width <= 4000 and 200 <= height <= 2000
+
+
+def test_chart_svg_is_xml_with_the_seasons(tmp_path: Path) -> None:
+    path = tmp_path / "year.svg"
+    assert calendar_cli("--year", "2026", "--chart", str(path)).exit_code == 0
+    root = ElementTree.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 10
+
+
+def test_chart_needs_png_or_svg(tmp_path: Path) -> None:
+    result = calendar_cli("--chart", str(tmp_path / "year.gif"))
+    assert result.exit_code == 2
+    assert ".png or .svg" in result.output
