@@ -9,7 +9,7 @@ from components.season import declare_season
 from planning.season_plan import plan_season
 from seasons.windows import season_year
 from sources.catalog_files import load_catalog
-from sources.pulumi_config import load_settings
+from sources.pulumi_config import load_settings, load_webhook_url
 from stackconfig.problems import ConfigError
 
 
@@ -24,7 +24,7 @@ def main() -> None:
         raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None
     except InfeasibleError as error:
         raise pulumi.RunError(f"infeasible: {error}") from None
-    declare_season(settings, plan, catalog, now)
+    declare_season(settings, plan, catalog, now, load_webhook_url())
 
 
 main()

@@ -9,7 +9,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 # Another field manager (the platform's deployment tool) owns these fields outside the season;
-# forcing is how the season takes them over for its window, and phase baseline hands them back.
+# forcing is how the season takes them over. The season keeps them afterwards: phase baseline
+# re-applies the platform's values explicitly rather than giving the fields back.
 PATCH_FORCE = {"pulumi.com/patchForce": "true"}
 
 

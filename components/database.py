@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-# Everything the platform configures on its primary stays the platform's: the season declares the
-# class and the two safety settings, and ignores the rest so adoption changes nothing else.
-PLATFORM_OWNED = [
-    "allocatedStorage",
-    "maxAllocatedStorage",
-    "engine",
-    "engineVersion",
-    "username",
-    "password",
-    "parameterGroupName",
-    "optionGroupName",
-    "dbSubnetGroupName",
-    "vpcSecurityGroupIds",
-    "multiAz",
-    "storageType",
-    "storageEncrypted",
-    "kmsKeyId",
-    "backupRetentionPeriod",
-    "backupWindow",
-    "maintenanceWindow",
-    "tags",
-]
+# What the season sets on the platform's primary; every other input stays the platform's.
+SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def platform_owned_inputs() -> list[str]:
+    """Every input of aws.rds.Instance except the season's, as ignoreChanges paths.
+
+    Derived from the provider SDK so that a new provider input is ignored too: adoption must not
+    write provider defaults over the platform's settings (monitoring, Performance Insights, ...).
+    """
+    parameters = inspect.signature(aws.rds.InstanceArgs.__init__).parameters
+    return sorted(_camel(name) for name in parameters if name not in {"self", "__self__", *SEASON_OWNED})
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class SeasonDatabase(pulumi.ComponentResource):
                 import_=args.identifier,
                 protect=True,
                 retain_on_delete=True,
-                ignore_changes=PLATFORM_OWNED,
+                ignore_changes=platform_owned_inputs(),
             ),
         )
         replicas = [

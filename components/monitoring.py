@@ -33,13 +33,15 @@ class SeasonMonitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.group_name, opts=child)
         contact_point_name = f"{args.group_name}-war-room"
+        contact_points = []
         if args.webhook_url is not None:
-            grafana.alerting.ContactPoint(
+            contact_point = grafana.alerting.ContactPoint(
                 f"{name}-war-room",
                 name=contact_point_name,
                 webhooks=[grafana.alerting.ContactPointWebhookArgs(url=args.webhook_url)],
                 opts=child,
             )
+            contact_points.append(contact_point)
         else:
             pulumi.log.warn(f"{name}: no warRoomWebhookUrl set; the alerts notify Grafana's default policy", self)
         notify = (
@@ -53,7 +55,8 @@ class SeasonMonitoring(pulumi.ComponentResource):
             folder_uid=folder.uid,
             interval_seconds=EVALUATION_INTERVAL_S,
             rules=[_rule_args(rule, args.prometheus_datasource_uid, notify) for rule in args.rules],
-            opts=child,
+            # The rules name the contact point by its name only: create it first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=contact_points),
         )
         dashboard = grafana.oss.Dashboard(
             f"{name}-dashboard",

@@ -8,13 +8,15 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.app_scaling import PATCH_FORCE
+
 
 @dataclass(frozen=True)
 class PeakControlsArgs:
     priority_class: dict[str, Any]
-    """A scheduling.k8s.io/v1 PriorityClass (manifests.peak_controls)."""
-    config_map: dict[str, Any]
-    """A v1 ConfigMap with the rate limits and degraded features (manifests.peak_controls)."""
+    """A scheduling.k8s.io/v1 PriorityClass (manifests.peak_controls), applied in every phase."""
+    config_map: dict[str, Any] | None
+    """A v1 ConfigMap with the rate limits and degraded features; at the peak only."""
 
 
 class PeakControls(pulumi.ComponentResource):
@@ -22,9 +24,10 @@ class PeakControls(pulumi.ComponentResource):
         super().__init__("freshfoodz:peak:PeakControls", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         priority = args.priority_class
-        k8s.scheduling.v1.PriorityClass(
+        # A patch (server-side apply) creates the class if it is missing and never deletes it.
+        k8s.scheduling.v1.PriorityClassPatch(
             f"{name}-priority",
-            metadata=priority["metadata"],
+            metadata={**priority["metadata"], "annotations": PATCH_FORCE},
             value=priority["value"],
             global_default=priority["globalDefault"],
             preemption_policy=priority["preemptionPolicy"],
@@ -32,7 +35,13 @@ class PeakControls(pulumi.ComponentResource):
             opts=child,
         )
         config_map = args.config_map
-        k8s.core.v1.ConfigMap(f"{name}-limits", metadata=config_map["metadata"], data=config_map["data"], opts=child)
+        if config_map is not None:
+            k8s.core.v1.ConfigMap(
+                f"{name}-limits", metadata=config_map["metadata"], data=config_map["data"], opts=child
+            )
         self.register_outputs(
-            {"priorityClassName": priority["metadata"]["name"], "configMapName": config_map["metadata"]["name"]}
+            {
+                "priorityClassName": priority["metadata"]["name"],
+                "configMapName": config_map["metadata"]["name"] if config_map else None,
+            }
         )

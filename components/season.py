@@ -3,16 +3,21 @@
 Phase peak declares everything the plan asks for. Phase baseline re-applies the platform's own
 values to what the season patched or adopted (HPAs, the RDS class) and declares none of the
 season's own additions, so Pulumi deletes them: that is the rollback.
+
+Everything is computed before the first resource is declared, so a problem in any part (a metric
+name, an alert) leaves nothing half-registered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pulumi
 
-from alerting.grafana_rules import grafana_rule
-from alerting.rules import route_paths_of, rule_group_name, season_alert_rules
+from alerting.grafana_rules import GrafanaRule, grafana_rule
+from alerting.prometheus_rules import dump_rule_file
+from alerting.rules import AlertRule, route_paths_of, rule_group_name, season_alert_rules
 from capacity.catalog import Catalog
 from components.app_scaling import AppScaling, AppScalingArgs
 from components.database import SeasonDatabase, SeasonDatabaseArgs
@@ -24,38 +29,58 @@ from manifests.hpa import hpa_manifest
 from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
 from planning.monitoring_options import monitoring_options
 from planning.peak_controls import route_limits
-from planning.phase_values import hpa_values
+from planning.phase_values import database_values, hpa_values
 from planning.scale_back import aws_timestamp, scale_back_at
 from planning.season_plan import SeasonPlan
 from planning.summary import plan_as_dict
-from stackconfig.model import NAMESPACE, StackSettings
+from stackconfig.model import StackSettings
 
 AMI_TYPES = {"arm64": "AL2023_ARM_64_STANDARD", "amd64": "AL2023_x86_64_STANDARD"}
 
 
-def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, now: dt.datetime) -> None:
+def monitoring_content(settings: StackSettings, plan: SeasonPlan) -> tuple[list[AlertRule], dict[str, Any]]:
+    """The season's alert rules and war-room dashboard (also what `seasonctl preview --out` writes)."""
+    options = monitoring_options(settings)
+    route_paths = route_paths_of(settings)
+    rules = season_alert_rules(plan, route_paths, **options)
+    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
+    return rules, dashboard
+
+
+def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
+    """`alerts.rules.yml` (Prometheus rule file) and `dashboard.json`, as the program declares them."""
+    import json  # noqa: PLC0415 - only previews write files
+
+    rules, dashboard = monitoring_content(settings, plan)
+    return {
+        "alerts.rules.yml": dump_rule_file(rules, rule_group_name(plan.season)),
+        "dashboard.json": json.dumps(dashboard, indent=2, sort_keys=True) + "\n",
+    }
+
+
+def declare_season(
+    settings: StackSettings,
+    plan: SeasonPlan,
+    catalog: Catalog,
+    now: dt.datetime,
+    webhook_url: pulumi.Output[str] | None,
+) -> None:
     season = settings.season.name
     peak = settings.phase == "peak"
     prefix = f"freshfoodz-{season}"
+    controls = settings.peak_controls
 
-    AppScaling(
-        f"{prefix}-scaling",
-        AppScalingArgs(tuple(hpa_manifest(values, season) for values in hpa_values(settings, plan))),
-    )
-    SeasonDatabase(
-        f"{prefix}-database",
-        SeasonDatabaseArgs(
-            identifier=settings.platform.primary_db_identifier,
-            instance_class=plan.database.instance_class if peak else settings.database.instance_class,
-            read_replicas=plan.database.read_replicas if peak else 0,
-            season=season,
-        ),
-    )
+    # Compute everything first.
+    hpas = tuple(hpa_manifest(values) for values in hpa_values(settings, plan))
+    db_class, replicas = database_values(settings, plan)
+    priority_class = priority_class_manifest(controls.priority_class_value, controls.priority_services)
+    peak_args = None
     if peak:
         instance = catalog.instance_types[plan.nodes.instance_type]
         scale_back = scale_back_at(plan.window.last_day, now)
-        SeasonalNodeGroup(
-            f"{prefix}-nodes",
+        rules, dashboard = monitoring_content(settings, plan)
+        grafana_rules: tuple[GrafanaRule, ...] = tuple(grafana_rule(rule) for rule in rules)
+        peak_args = (
             SeasonalNodeGroupArgs(
                 cluster_name=settings.platform.cluster_name,
                 node_role_arn=settings.platform.node_role_arn,
@@ -67,40 +92,43 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, 
                 labels={"freshfoodz.de/season": season},
                 scale_back_at=aws_timestamp(scale_back) if scale_back else None,
             ),
-        )
-        controls = settings.peak_controls
-        PeakControls(
-            f"{prefix}-peak-controls",
-            PeakControlsArgs(
-                priority_class=priority_class_manifest(
-                    f"{prefix}-priority", controls.priority_class_value, season, controls.priority_services
-                ),
-                config_map=peak_controls_config_map(
-                    f"{prefix}-peak-controls",
-                    controls.namespace,
-                    season,
-                    route_limits(settings, plan),
-                    controls.non_critical_features,
-                ),
+            peak_controls_config_map(
+                f"{prefix}-peak-controls",
+                controls.namespace,
+                season,
+                route_limits(settings, plan),
+                controls.non_critical_features,
             ),
-        )
-        options = monitoring_options(settings)
-        rules = season_alert_rules(plan, route_paths_of(settings), **options)
-        group_name = rule_group_name(season)
-        SeasonMonitoring(
-            f"{prefix}-monitoring",
             SeasonMonitoringArgs(
-                group_name=group_name,
+                group_name=rule_group_name(season),
                 folder_title=f"FreshFoodz {settings.season.title}",
-                rules=tuple(grafana_rule(rule) for rule in rules),
+                rules=grafana_rules,
                 prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
-                dashboard=war_room_dashboard(
-                    plan, route_paths_of(settings), settings.platform.prometheus_datasource_uid, **options
-                ),
-                webhook_url=pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl"),
+                dashboard=dashboard,
+                webhook_url=webhook_url,
             ),
         )
-        pulumi.export("alertRuleGroup", group_name)
+
+    # Then declare.
+    AppScaling(f"{prefix}-scaling", AppScalingArgs(hpas))
+    SeasonDatabase(
+        f"{prefix}-database",
+        SeasonDatabaseArgs(
+            identifier=settings.platform.primary_db_identifier,
+            instance_class=db_class,
+            read_replicas=replicas,
+            season=season,
+        ),
+    )
+    # The priority lane outlives the season: pods that reference it must still be admitted after
+    # rollback, so it is a server-side-apply patch (created if missing, never deleted).
+    PeakControls(f"{prefix}-peak-controls", PeakControlsArgs(priority_class, peak_args[1] if peak_args else None))
+    if peak_args is not None:
+        node_args, _, monitoring_args = peak_args
+        SeasonalNodeGroup(f"{prefix}-nodes", node_args)
+        SeasonMonitoring(f"{prefix}-monitoring", monitoring_args)
+        pulumi.export("alertRuleGroup", monitoring_args.group_name)
+
     summary = plan_as_dict(plan)
     pulumi.export("phase", settings.phase)
     pulumi.export(
@@ -113,5 +141,15 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, catalog: Catalog, 
             "readReplicas": summary["database"]["read_replicas"],
             "costPerSeason": summary["cost"]["peak_over_window"],
             "currency": summary["cost"]["currency"],
+        },
+    )
+    # What this phase actually declares (at baseline: the platform's values, no seasonal extras).
+    pulumi.export(
+        "declared",
+        {
+            "hpa": {h["metadata"]["name"]: [h["spec"]["minReplicas"], h["spec"]["maxReplicas"]] for h in hpas},
+            "dbClass": db_class,
+            "readReplicas": replicas,
+            "seasonalNodes": plan.nodes.nodes if peak else 0,
         },
     )

@@ -46,21 +46,19 @@ def hpa_behavior() -> dict[str, Any]:
     }
 
 
-def hpa_manifest(values: HpaValues, season: str) -> dict[str, Any]:
+def hpa_manifest(values: HpaValues) -> dict[str, Any]:
     """The whole HPA object, so that the patch also validates as a complete autoscaling/v2 HPA.
 
     The HPA keeps the Deployment's name: the season patches the platform's HPA, it does not add one.
+    `metrics` is an atomic list in server-side apply: the season's CPU target replaces the list.
     """
     if not 1 <= values.min_replicas <= values.max_replicas:
         raise ValueError(f"HPA {values.deployment}: need 1 <= minReplicas <= maxReplicas")
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        "metadata": {
-            "name": values.deployment,
-            "namespace": values.namespace,
-            "labels": {"app.kubernetes.io/managed-by": "freshfoodz-seasonal", "freshfoodz.de/season": season},
-        },
+        # No labels: the object is the platform's, the season only sets its scaling fields.
+        "metadata": {"name": values.deployment, "namespace": values.namespace},
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": values.deployment},
             "minReplicas": values.min_replicas,

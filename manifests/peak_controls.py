@@ -18,16 +18,21 @@ class RouteLimit:
     limit_rps: int
 
 
-def priority_class_manifest(name: str, value: int, season: str, services: list[str]) -> dict[str, Any]:
-    """Pods of these services schedule first and may preempt lower-priority pods when nodes are full."""
+# One name for every season: the platform's priority workloads reference it in priorityClassName,
+# so it must exist before, during and after any season.
+PRIORITY_CLASS_NAME = "freshfoodz-priority-lane"
+
+
+def priority_class_manifest(value: int, services: list[str]) -> dict[str, Any]:
+    """Pods that reference it schedule first and may preempt lower-priority pods when nodes are full."""
     return {
         "apiVersion": "scheduling.k8s.io/v1",
         "kind": "PriorityClass",
-        "metadata": {"name": name, "labels": {**MANAGED_BY, "freshfoodz.de/season": season}},
+        "metadata": {"name": PRIORITY_CLASS_NAME, "labels": MANAGED_BY},
         "value": value,
         "globalDefault": False,
         "preemptionPolicy": "PreemptLowerPriority",
-        "description": f"{season}: priority lane for {', '.join(services) or 'no services'}",
+        "description": f"FreshFoodz priority lane, for {', '.join(services) or 'no services'}",
     }
 
 

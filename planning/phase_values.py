@@ -23,3 +23,10 @@ def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
             bounds = (service.baseline_replicas, service.baseline_max_replicas, service.baseline_cpu_target_percent)
         values.append(HpaValues(service.deployment, service.namespace, *bounds))
     return values
+
+
+def database_values(settings: StackSettings, plan: SeasonPlan) -> tuple[str, int]:
+    """(RDS class, read replicas): the plan's at the peak, the platform's class and none at baseline."""
+    if settings.phase == "peak":
+        return plan.database.instance_class, plan.database.read_replicas
+    return settings.database.instance_class, 0

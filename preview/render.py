@@ -82,5 +82,5 @@ def kubernetes_manifests(capture: Capture) -> dict[str, str]:
         manifest = whole_numbers(resource.inputs)
         metadata = manifest.get("metadata", {})
         name = "-".join(p for p in (manifest["kind"].lower(), metadata.get("namespace"), metadata["name"]) if p)
-        files[f"{name}.yaml"] = yaml.safe_dump(manifest, sort_keys=False)
+        files[f"{name}.yaml"] = yaml.safe_dump(manifest, sort_keys=True)  # map order from the wire varies
     return files

@@ -159,7 +159,11 @@ def preview(
     phase: Annotated[Phase | None, typer.Option(help="override the stacks' phase")] = None,
     output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
     out: Annotated[
-        Path | None, typer.Option(help="write resources.json and k8s/*.yaml here (one folder per stack if several)")
+        Path | None,
+        typer.Option(
+            help="write resources.json, k8s/*.yaml and, at the peak, alerts.rules.yml and dashboard.json here "
+            "(one folder per stack if several)"
+        ),
     ] = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
@@ -170,7 +174,11 @@ def preview(
         _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
     # Every stack is checked before any program runs: nothing is registered for a bad one.
     checked = [_previewable(stack, project_dir, catalog) for stack in stacks]
+    names = [name for name, *_ in checked]
+    if len(set(names)) < len(names):
+        _fail(EXIT_INVALID, [f"the same stack name is given twice: {', '.join(sorted(names))}"])
     # Imported here: pulumi is slow to import and only preview needs it.
+    from components.season import monitoring_files  # noqa: PLC0415
     from preview.capture import run_program, stack_config  # noqa: PLC0415
     from preview.output import OutputRefused, write_tree  # noqa: PLC0415
     from preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
@@ -203,22 +211,6 @@ def preview(
         console.print(
             preview_tree(capture, f"{name} ({documents[name]['outputs']['phase']}): {len(capture.resources)} resources")
         )
-
-
-def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
-    """The season's alert rules as a Prometheus rule file, and its war-room dashboard."""
-    from alerting.prometheus_rules import dump_rule_file  # noqa: PLC0415 - only preview --out needs these
-    from alerting.rules import route_paths_of, rule_group_name, season_alert_rules  # noqa: PLC0415
-    from dashboards.war_room import war_room_dashboard  # noqa: PLC0415
-    from planning.monitoring_options import monitoring_options  # noqa: PLC0415
-
-    route_paths, options = route_paths_of(settings), monitoring_options(settings)
-    rules = season_alert_rules(plan, route_paths, **options)
-    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
-    return {
-        "alerts.rules.yml": dump_rule_file(rules, rule_group_name(plan.season)),
-        "dashboard.json": _json_text(dashboard),
-    }
 
 
 def _json_text(document: Any) -> str:

@@ -30,3 +30,8 @@ def load_settings(catalog: Catalog) -> StackSettings:
         if raw is not None:
             values[key] = _structured(raw)
     return parse_settings(values, catalog, f"Pulumi.{pulumi.get_stack()}.yaml")
+
+
+def load_webhook_url() -> pulumi.Output[str] | None:
+    """The war room's webhook as a Pulumi secret (never in plain text in state or outputs)."""
+    return pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl")

@@ -122,7 +122,10 @@ class SeasonWindow(_Section):
 
 
 class Season(_Section):
-    name: Slug
+    # 20 characters: Grafana folder uids (`freshfoodz-seasonal-<name>`) may have 40.
+    name: Annotated[str, Field(max_length=20)] = Field(
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", description="a lowercase name of at most 20 characters"
+    )
     title: Text
     load_multiplier: float = Field(ge=1, le=50, description="peak load / baseline load, 1 to 50")
     window: SeasonWindow
@@ -329,6 +332,15 @@ class Metrics(_Section):
     )
     rate_window: str = Field(default="5m", pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m")
     sample_route: Slug = Field(default="sample-request", description="the route whose success rate is a business KPI")
+
+    @model_validator(mode="after")
+    def _names_make_sense(self) -> Metrics:
+        histogram = self.http_histogram
+        if histogram is not None and histogram.endswith(("_bucket", "_count", "_sum")):
+            raise ValueError(
+                f"httpHistogram: give the histogram's base name, without _bucket/_count/_sum ({histogram!r})"
+            )
+        return self
 
 
 class SecureValue(_Section):

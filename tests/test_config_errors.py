@@ -196,6 +196,18 @@ CASES = [
         says=("no route named 'samples'",),
     ),
     Case(
+        "histogram-with-suffix",
+        put(("metrics",), {"httpHistogram": "http_server_requests_seconds_bucket"}),
+        f"{NS}:metrics",
+        says=("base name",),
+    ),
+    Case(
+        "season-name-too-long",
+        put(("season", "name"), "weihnachten-und-silvester"),
+        f"{NS}:season.name",
+        got="weihnachten-und-silvester",
+    ),
+    Case(
         "metric-name-invalid",
         put(("metrics",), {"httpHistogram": "http-requests"}),
         f"{NS}:metrics.httpHistogram",

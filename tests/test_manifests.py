@@ -41,7 +41,7 @@ def validate(manifest: dict[str, Any]) -> None:
 def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str) -> None:
     settings = settings_of(stack, phase)
     plan = plan_season(settings, load_catalog(), stack, 2026)
-    manifests = [hpa_manifest(values, settings.season.name) for values in hpa_values(settings, plan)]
+    manifests = [hpa_manifest(values) for values in hpa_values(settings, plan)]
     assert len(manifests) == len(settings.services)
     for manifest in manifests:
         validate(manifest)
@@ -67,18 +67,18 @@ def test_peak_sets_the_plan_and_baseline_restores_the_platform_values() -> None:
 
 
 def test_scale_up_is_fast_and_scale_down_is_slow() -> None:
-    behavior = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")["spec"]["behavior"]
+    behavior = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))["spec"]["behavior"]
     assert behavior["scaleUp"]["stabilizationWindowSeconds"] == 0
     assert behavior["scaleDown"]["stabilizationWindowSeconds"] >= 300
     assert max(p["value"] for p in behavior["scaleDown"]["policies"]) < 100
 
 
 def test_the_validator_rejects_a_broken_hpa() -> None:
-    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))
     manifest["spec"]["maxReplicas"] = "four"
     with pytest.raises(kubernetes_validate.ValidationError):
         validate(manifest)
-    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50), "spargel")
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))
     manifest["spec"]["maxReplica"] = 4  # strict: unknown fields are errors
     with pytest.raises(kubernetes_validate.ValidationError):
         validate(manifest)
@@ -86,7 +86,7 @@ def test_the_validator_rejects_a_broken_hpa() -> None:
 
 def test_min_above_max_is_refused() -> None:
     with pytest.raises(ValueError, match="minReplicas"):
-        hpa_manifest(HpaValues("api", "shop", 5, 4, 50), "spargel")
+        hpa_manifest(HpaValues("api", "shop", 5, 4, 50))
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -95,9 +95,7 @@ def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stac
     plan = plan_season(settings, load_catalog(), stack, 2026)
     limits = route_limits(settings, plan)
     controls = settings.peak_controls
-    priority = priority_class_manifest(
-        f"freshfoodz-{stack}-priority", controls.priority_class_value, stack, controls.priority_services
-    )
+    priority = priority_class_manifest(controls.priority_class_value, controls.priority_services)
     config_map = peak_controls_config_map(
         f"freshfoodz-{stack}-peak-controls", controls.namespace, stack, limits, controls.non_critical_features
     )

@@ -67,8 +67,11 @@ def test_out_writes_valid_manifests_with_integers(tmp_path: Path) -> None:
         if manifest["kind"] == "HorizontalPodAutoscaler":
             assert type(manifest["spec"]["minReplicas"]) is int
     # a second run replaces its own earlier output
+    first = {path.name: path.read_text() for path in (out / "k8s").glob("*.yaml")}
+    assert preview(stack_file("spargel"), "--out", str(out)).exit_code == 0
+    assert {path.name: path.read_text() for path in (out / "k8s").glob("*.yaml")} == first  # byte-identical
     assert preview(stack_file("spargel"), "--out", str(out), "--phase", "baseline").exit_code == 0
-    assert len(list((out / "k8s").glob("*.yaml"))) == 2
+    assert len(list((out / "k8s").glob("*.yaml"))) == 3  # the HPAs and the priority lane, which stays
 
 
 def test_out_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
@@ -149,3 +152,9 @@ def test_baseline_has_no_season_alerts_or_dashboard(tmp_path: Path) -> None:
     assert preview(stack_file("weihnachten"), "--phase", "baseline", "--out", str(out)).exit_code == 0
     assert not (out / "alerts.rules.yml").exists()
     assert not (out / "dashboard.json").exists()
+
+
+def test_the_same_stack_twice_is_refused() -> None:
+    result = preview("weihnachten", stack_file("weihnachten"))
+    assert result.exit_code == 2
+    assert "the same stack name is given twice" in result.output

@@ -29,7 +29,11 @@ PEAK_COMPONENTS = {
     "freshfoodz:nodes:SeasonalNodeGroup": 1,
     "freshfoodz:peak:PeakControls": 1,
 }
-BASELINE_COMPONENTS = {"freshfoodz:scaling:AppScaling": 1, "freshfoodz:database:SeasonDatabase": 1}
+BASELINE_COMPONENTS = {
+    "freshfoodz:scaling:AppScaling": 1,
+    "freshfoodz:database:SeasonDatabase": 1,
+    "freshfoodz:peak:PeakControls": 1,
+}
 
 
 def config_of(stack: str, **changes: Any) -> dict[str, Any]:
@@ -67,7 +71,7 @@ def test_peak_declares_every_component_with_its_children(stack: str) -> None:
     settings_services = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][f"{PROJECT}:services"]
     assert len(of_type(capture, "HorizontalPodAutoscalerPatch")) == len(settings_services)
     assert len(of_type(capture, "eks/nodeGroup:NodeGroup")) == 1
-    assert len(of_type(capture, "scheduling.k8s.io/v1:PriorityClass")) == 1
+    assert len(of_type(capture, "scheduling.k8s.io/v1:PriorityClassPatch")) == 1
     assert len(of_type(capture, "core/v1:ConfigMap")) == 1
     plan = capture.outputs["plan"]
     replicas = [r for r in of_type(capture, "rds/instance:Instance") if r.inputs.get("replicateSourceDb")]
@@ -88,7 +92,11 @@ def test_baseline_restores_and_drops_the_season(stack: str) -> None:
         service = services[patch.inputs["metadata"]["name"]]
         assert whole_numbers(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
         assert whole_numbers(patch.inputs["spec"]["maxReplicas"]) == service["baselineMaxReplicas"]
-    assert not of_type(capture, "NodeGroup") and not of_type(capture, "PriorityClass")
+    assert not of_type(capture, "NodeGroup") and not of_type(capture, "core/v1:ConfigMap")
+    # the priority lane stays: pods that reference it must still be admitted after rollback
+    assert len(of_type(capture, "PriorityClassPatch")) == 1
+    declared = capture.outputs["declared"]
+    assert (declared["readReplicas"], declared["seasonalNodes"]) == (0, 0)
 
 
 @pytest.mark.parametrize("phase", ["peak", "baseline"])
@@ -203,3 +211,29 @@ def test_metric_names_and_matchers_come_from_the_stack() -> None:
     http = [q for q in queries if "api_requests_seconds" in q]
     assert http and all('job="shop"' in q for q in http)
     assert not any("http_server_requests_seconds" in q for q in queries)
+
+
+def test_peak_sets_the_planned_class_and_baseline_the_platforms() -> None:
+    # A busier database than the shipped stacks have: the plan needs a larger class.
+    busy = {**config_of("weihnachten")[f"{PROJECT}:database"], "baselineCpuUtilization": 0.6, "readShare": 0.2}
+    peak = run("weihnachten", database=busy)
+    baseline = run("weihnachten", database=busy, phase="baseline")
+    (peak_primary,) = [r for r in of_type(peak, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]
+    (base_primary,) = of_type(baseline, "rds/instance:Instance")
+    assert peak_primary.inputs["instanceClass"] == peak.outputs["plan"]["dbClass"] != "db.r7g.xlarge"
+    assert base_primary.inputs["instanceClass"] == "db.r7g.xlarge"
+    assert peak_primary.name == base_primary.name  # the same resource, so rollback updates it in place
+
+
+def test_the_adopted_primary_ignores_every_input_the_season_does_not_set() -> None:
+    capture = run("weihnachten")
+    (primary,) = [r for r in of_type(capture, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]
+    ignored = set(primary.ignore_changes)
+    assert {"performanceInsightsEnabled", "monitoringInterval", "copyTagsToSnapshot", "engineVersion"} <= ignored
+    assert not {"instanceClass", "identifier", "applyImmediately", "deletionProtection"} & ignored
+
+
+def test_patched_resources_keep_their_names_across_phases() -> None:
+    peak, baseline = run("spargel"), run("spargel", phase="baseline")
+    kept = {r.name for r in baseline.resources}
+    assert kept <= {r.name for r in peak.resources}

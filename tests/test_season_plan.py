@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,20 @@ def test_cost_covers_the_window() -> None:
     peak_items = [line.item for line in plan.cost.peak]
     assert "seasonal node group" in peak_items
     assert ("RDS read replicas" in peak_items) == (plan.database.read_replicas > 0)
+
+
+def test_scale_back_is_six_in_the_morning_in_berlin_summer_and_winter() -> None:
+    from planning.scale_back import scale_back_at
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    summer = scale_back_at(dt.date(2026, 6, 24), now)
+    winter = scale_back_at(dt.date(2026, 12, 31), now)
+    assert summer == dt.datetime(2026, 6, 26, 4, 0, tzinfo=dt.UTC)  # 06:00 CEST
+    assert winter == dt.datetime(2027, 1, 2, 5, 0, tzinfo=dt.UTC)  # 06:00 CET
+
+
+def test_a_scale_back_in_the_past_is_not_scheduled() -> None:
+    from planning.scale_back import scale_back_at
+
+    assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 4, 0, tzinfo=dt.UTC)) is None
+    assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 3, 59, tzinfo=dt.UTC)) is not None
