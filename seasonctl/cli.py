@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+import yaml
 from rich.console import Console
 from rich.text import Text
 
@@ -22,6 +23,8 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
+from loadtest.k6_operator import in_cluster_manifests
+from loadtest.k6_script import k6_script
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
@@ -339,6 +342,57 @@ def _draw_chart(
         draw_year(entries, capacity, year, path)
     except OSError as error:
         _fail(EXIT_INVALID, [f"--chart: cannot write {path}: {error}"])
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Into a temporary file beside `path`, then renamed: a reader never sees half a script."""
+    staging = path.with_name(f".{path.name}.partial")
+    try:
+        staging.write_text(text, encoding="utf-8")
+        staging.replace(path)
+    except OSError as error:
+        staging.unlink(missing_ok=True)
+        _fail(EXIT_INVALID, [f"--out: cannot write {path}: {error}"])
+
+
+@app.command()
+def loadtest(
+    stack: StackArgument,
+    out: Annotated[Path | None, typer.Option(help="write the script (or the manifests) here instead of stdout")] = None,
+    in_cluster: Annotated[
+        bool, typer.Option("--in-cluster", help="a ConfigMap and a k6-operator TestRun instead of a script")
+    ] = False,
+    api_base_url: Annotated[
+        str | None, typer.Option(help="the API's URL as the in-cluster runners reach it (with --in-cluster)")
+    ] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The season's k6 peak test: baseline to the season's multiplier, with the business thresholds."""
+    catalog = load_catalog()
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        settings = load_stack_settings(path, catalog)
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    if in_cluster and not api_base_url:
+        _fail(EXIT_INVALID, ["--in-cluster needs --api-base-url, e.g. http://freshfoodz-api.freshfoodz.svc:8080"])
+    window = settings.season.window
+    try:
+        plan = plan_season(settings, catalog, _stack_name(path), season_year(window.start, window.end, dt.date.today()))
+    except InfeasibleError as error:
+        _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
+    try:
+        if in_cluster:
+            manifests = in_cluster_manifests(settings, plan, api_base_url or "")
+            text = yaml.safe_dump_all(manifests, sort_keys=False)
+        else:
+            text = k6_script(settings, plan)
+    except ValueError as error:
+        _fail(EXIT_INVALID, [f"{path}: {error}"])
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(out, text)
 
 
 @app.command()

@@ -1,0 +1,51 @@
+"""`seasonctl loadtest`: the script or the in-cluster manifests, written whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from seasonctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def loadtest(*args: str) -> object:
+    return CliRunner().invoke(app, ["loadtest", *args, "--project-dir", str(ROOT)])
+
+
+def test_script_to_stdout_and_to_a_file_are_the_same(tmp_path: Path) -> None:
+    printed = loadtest("oktoberfest")
+    assert printed.exit_code == 0, printed.output
+    assert "ramping-arrival-rate" in printed.output
+    out = tmp_path / "peak.js"
+    assert loadtest("oktoberfest", "--out", str(out)).exit_code == 0
+    assert out.read_text() == printed.output
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_in_cluster_gives_a_config_map_and_a_test_run() -> None:
+    result = loadtest("weihnachten", "--in-cluster", "--api-base-url", "http://freshfoodz-api.freshfoodz.svc:8080")
+    assert result.exit_code == 0, result.output
+    config_map, test_run = yaml.safe_load_all(result.output)
+    assert (config_map["kind"], test_run["kind"]) == ("ConfigMap", "TestRun")
+    assert test_run["spec"]["script"]["configMap"]["name"] == config_map["metadata"]["name"]
+    assert test_run["spec"]["parallelism"] >= 1
+
+
+def test_in_cluster_needs_the_api_url() -> None:
+    result = loadtest("weihnachten", "--in-cluster")
+    assert result.exit_code == 2
+    assert "--api-base-url" in result.output
+
+
+def test_unknown_stack_exits_2() -> None:
+    assert loadtest("sommer").exit_code == 2
+
+
+def test_unwritable_out_exits_2(tmp_path: Path) -> None:
+    result = loadtest("spargel", "--out", str(tmp_path / "missing" / "peak.js"))
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
