@@ -17,6 +17,8 @@ class PeakControlsArgs:
     """A scheduling.k8s.io/v1 PriorityClass (manifests.peak_controls), applied in every phase."""
     config_map: dict[str, Any] | None
     """A v1 ConfigMap with the rate limits and degraded features; at the peak only."""
+    load_test: tuple[dict[str, Any], ...] = ()
+    """The k6 script's ConfigMap and the k6-operator TestRun (loadtest.k6_operator), if the stack asks."""
 
 
 class PeakControls(pulumi.ComponentResource):
@@ -39,6 +41,20 @@ class PeakControls(pulumi.ComponentResource):
             k8s.core.v1.ConfigMap(
                 f"{name}-limits", metadata=config_map["metadata"], data=config_map["data"], opts=child
             )
+        for manifest in args.load_test:
+            metadata = manifest["metadata"]
+            if manifest["kind"] == "ConfigMap":
+                k8s.core.v1.ConfigMap(f"{name}-load-test-script", metadata=metadata, data=manifest["data"], opts=child)
+            else:
+                # A custom resource of the k6-operator's CRD, which the platform installs.
+                k8s.apiextensions.CustomResource(
+                    f"{name}-load-test",
+                    api_version=manifest["apiVersion"],
+                    kind=manifest["kind"],
+                    metadata=metadata,
+                    spec=manifest["spec"],
+                    opts=child,
+                )
         self.register_outputs(
             {
                 "priorityClassName": priority["metadata"]["name"],

@@ -25,6 +25,7 @@ from components.monitoring import SeasonMonitoring, SeasonMonitoringArgs
 from components.node_group import SeasonalNodeGroup, SeasonalNodeGroupArgs
 from components.peak_controls import PeakControls, PeakControlsArgs
 from dashboards.war_room import war_room_dashboard
+from loadtest.k6_operator import in_cluster_manifests
 from manifests.hpa import hpa_manifest
 from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
 from planning.monitoring_options import monitoring_options
@@ -109,6 +110,12 @@ def declare_season(
             ),
         )
 
+    load_test = (
+        tuple(in_cluster_manifests(settings, plan, settings.load_test.api_base_url or ""))
+        if peak and settings.load_test.in_cluster
+        else ()
+    )
+
     # Then declare.
     AppScaling(f"{prefix}-scaling", AppScalingArgs(hpas))
     SeasonDatabase(
@@ -122,7 +129,10 @@ def declare_season(
     )
     # The priority lane outlives the season: pods that reference it must still be admitted after
     # rollback, so it is a server-side-apply patch (created if missing, never deleted).
-    PeakControls(f"{prefix}-peak-controls", PeakControlsArgs(priority_class, peak_args[1] if peak_args else None))
+    PeakControls(
+        f"{prefix}-peak-controls",
+        PeakControlsArgs(priority_class, peak_args[1] if peak_args else None, load_test),
+    )
     if peak_args is not None:
         node_args, _, monitoring_args = peak_args
         SeasonalNodeGroup(f"{prefix}-nodes", node_args)

@@ -343,6 +343,23 @@ class Metrics(_Section):
         return self
 
 
+class LoadTest(_Section):
+    """The peak test run inside the cluster by the k6-operator, declared with the season."""
+
+    in_cluster: bool = Field(default=False, description="declare the k6-operator TestRun at the peak")
+    api_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(:\d+)?(/\S*)?$",
+        description="the API as the runners reach it, e.g. http://freshfoodz-api.freshfoodz.svc:8080",
+    )
+
+    @model_validator(mode="after")
+    def _url_when_in_cluster(self) -> LoadTest:
+        if self.in_cluster and self.api_base_url is None:
+            raise ValueError("inCluster: true needs apiBaseUrl")
+        return self
+
+
 class SecureValue(_Section):
     """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
 
@@ -363,6 +380,7 @@ class StackSettings(_Section):
     platform: Platform
     peak_controls: PeakControls
     metrics: Metrics = Field(default_factory=Metrics)
+    load_test: LoadTest = Field(default_factory=LoadTest)
     war_room_webhook_url: SecureValue | Text | None = Field(
         default=None,
         description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",

@@ -196,6 +196,12 @@ CASES = [
         says=("no route named 'samples'",),
     ),
     Case(
+        "in-cluster-without-url",
+        put(("loadTest",), {"inCluster": True}),
+        f"{NS}:loadTest",
+        says=("needs apiBaseUrl",),
+    ),
+    Case(
         "histogram-with-suffix",
         put(("metrics",), {"httpHistogram": "http_server_requests_seconds_bucket"}),
         f"{NS}:metrics",

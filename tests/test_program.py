@@ -237,3 +237,15 @@ def test_patched_resources_keep_their_names_across_phases() -> None:
     peak, baseline = run("spargel"), run("spargel", phase="baseline")
     kept = {r.name for r in baseline.resources}
     assert kept <= {r.name for r in peak.resources}
+
+
+def test_the_in_cluster_peak_test_is_declared_when_the_stack_asks() -> None:
+    url = "http://freshfoodz-api.freshfoodz.svc:8080"
+    capture = run("oktoberfest", loadTest={"inCluster": True, "apiBaseUrl": url})
+    (test_run,) = of_type(capture, "kubernetes:k6.io/v1alpha1:TestRun")
+    scripts = [r for r in of_type(capture, "core/v1:ConfigMap") if r.name.endswith("load-test-script")]
+    assert len(scripts) == 1
+    assert test_run.inputs["spec"]["script"]["configMap"]["name"] == scripts[0].inputs["metadata"]["name"]
+    assert "ramping-arrival-rate" in scripts[0].inputs["data"]["peak-test.js"]
+    assert not of_type(run("oktoberfest"), "TestRun")
+    assert not of_type(run("oktoberfest", phase="baseline", loadTest={"inCluster": True, "apiBaseUrl": url}), "TestRun")
