@@ -97,6 +97,15 @@ def _stack_name(path: Path) -> str:
     return path.stem
 
 
+def _load_stack(stack: str, project_dir: Path, catalog: Catalog) -> tuple[Path, StackSettings]:
+    """The stack file and its validated settings; exit 2 with every problem otherwise."""
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        return path, load_stack_settings(path, catalog)
+    except ConfigError as error:
+        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+
+
 @app.command()
 def plan(
     stack: StackArgument,
@@ -111,11 +120,7 @@ def plan(
 ) -> None:
     """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
     catalog = load_catalog()
-    try:
-        path = resolve_stack_file(stack, project_dir)
-        settings = load_stack_settings(path, catalog)
-    except ConfigError as error:
-        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    path, settings = _load_stack(stack, project_dir, catalog)
     window = settings.season.window
     season = year if year is not None else season_year(window.start, window.end, dt.date.today())
     try:
@@ -139,12 +144,8 @@ def _previewable(
     stack: str, project_dir: Path, catalog: Catalog
 ) -> tuple[str, dict[str, Any], StackSettings, SeasonPlan]:
     """(stack name, stack config, settings, plan) of a valid and feasible stack; exits 2 or 3 otherwise."""
-    try:
-        path = resolve_stack_file(stack, project_dir)
-        settings = load_stack_settings(path, catalog)
-        config = read_stack_file(path)
-    except ConfigError as error:
-        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    path, settings = _load_stack(stack, project_dir, catalog)
+    config = read_stack_file(path)  # read and checked just above: the file is a valid stack file
     window = settings.season.window
     year = season_year(window.start, window.end, dt.date.today())
     try:
@@ -244,9 +245,8 @@ def playbook(
 ) -> None:
     """The season's T-milestone playbook: every step with its date and its state, most urgent first."""
     today = _parse_date(date)
+    path, settings = _load_stack(stack, project_dir, load_catalog())
     try:
-        path = resolve_stack_file(stack, project_dir)
-        settings = load_stack_settings(path, load_catalog())
         done = load_done_ids(done_file) if done_file is not None else frozenset()
     except ConfigError as error:
         _fail(EXIT_INVALID, [str(p) for p in error.problems])
@@ -369,11 +369,7 @@ def loadtest(
 ) -> None:
     """The season's k6 peak test: baseline to the season's multiplier, with the business thresholds."""
     catalog = load_catalog()
-    try:
-        path = resolve_stack_file(stack, project_dir)
-        settings = load_stack_settings(path, catalog)
-    except ConfigError as error:
-        _fail(EXIT_INVALID, [str(p) for p in error.problems])
+    path, settings = _load_stack(stack, project_dir, catalog)
     if in_cluster and not api_base_url:
         _fail(EXIT_INVALID, ["--in-cluster needs --api-base-url, e.g. http://freshfoodz-api.freshfoodz.svc:8080"])
     window = settings.season.window
