@@ -28,7 +28,6 @@ from loadtest.k6_script import k6_script
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
-from playbooks.ics import calendar_ics
 from playbooks.schedule import dated_playbook
 from seasonctl.calendar_view import calendar_as_dict, calendar_sections
 from seasonctl.plan_view import plan_heading, plan_sections
@@ -318,6 +317,8 @@ def calendar(
     if chart is not None:
         _draw_chart(stacks, entries, year or now.year, chart, catalog)
     if output_format is CalendarFormat.ICS:
+        from playbooks.ics import calendar_ics  # noqa: PLC0415 - icalendar is slow to import, only ics needs it
+
         sys.stdout.write(calendar_ics(entries, now).decode("utf-8"))
     elif output_format is CalendarFormat.JSON:
         _print_json(calendar_as_dict(entries))
