@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from playbooks.model import Step
-from seasons.windows import Window
+from seasons.windows import Window, season_year
 
 
 class State(StrEnum):
@@ -30,6 +30,13 @@ class DatedStep:
     command: str | None
     due: dt.date
     state: State
+
+
+def playbook_year(start: str, end: str, steps: list[Step], today: dt.date) -> int:
+    """The year whose playbook is current on `today`: a season stays current until its last
+    after-season step (T+1 rollback, T+7 review) has passed, then the next one takes over."""
+    tail_days = max((step.offset_days for step in steps if step.anchor == "last_day"), default=0)
+    return season_year(start, end, today - dt.timedelta(days=tail_days))
 
 
 def due_date(step: Step, window: Window) -> dt.date:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,7 @@ from loadtest.k6_script import k6_script
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
-from playbooks.schedule import dated_playbook
+from playbooks.schedule import dated_playbook, playbook_year
 from seasonctl.calendar_view import calendar_as_dict, calendar_sections
 from seasonctl.plan_view import plan_heading, plan_sections
 from seasonctl.playbook_view import PlaybookView
@@ -224,6 +225,8 @@ def _parse_date(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         day = dt.date.fromisoformat(text)
     except ValueError:
         _fail(EXIT_INVALID, [f"--date: {text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2026-10-15"])
@@ -254,7 +257,7 @@ def playbook(
     if unknown:
         _fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
     window_rule = settings.season.window
-    year = season_year(window_rule.start, window_rule.end, today)
+    year = playbook_year(window_rule.start, window_rule.end, steps, today)
     window = resolve_window(window_rule.start, window_rule.end, year)
     values = {"stack": _stack_name(path), "multiplier": f"{settings.season.load_multiplier:g}"}
     view = PlaybookView(

@@ -54,7 +54,10 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
             axes.plot(marks, [row - 0.38] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
         axes.set_yticks(range(len(entries)), [e.stack for e in reversed(entries)])
         axes.set_ylim(-0.8, len(entries) - 0.2)
-        axes.set_xlim(mdates.date2num(dt.date(year, 1, 1)), mdates.date2num(dt.date(year + 1, 1, 1)))
+        # Wide enough for the after-season milestones of a season that ends on 31 December.
+        last_mark = max((due for e in entries for _, _, due in e.milestones), default=dt.date(year, 12, 31))
+        right = max(dt.date(year + 1, 1, 1), last_mark + dt.timedelta(days=4))
+        axes.set_xlim(mdates.date2num(dt.date(year, 1, 1)), mdates.date2num(right))
         axes.xaxis.set_major_locator(mdates.MonthLocator())
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
         axes.grid(axis="x", alpha=0.3)

@@ -131,3 +131,28 @@ def test_markdown_for_a_pull_request() -> None:
     assert result.exit_code == 0
     assert "| state | due | when | id | step | owner | command |" in result.output
     assert "| due today | 2026-10-18 | T-14 | t14-infrastructure |" in result.output
+
+
+@pytest.mark.parametrize(
+    ("stack", "date", "step"),
+    [
+        ("oktoberfest", "2026-10-05", "t1-rollback"),  # the day after the 2026 Wiesn
+        ("oktoberfest", "2026-10-11", "t7-season-review"),
+        ("weihnachten", "2027-01-01", "t1-rollback"),
+        ("weihnachten", "2027-01-07", "t7-season-review"),
+    ],
+)
+def test_after_season_steps_fall_due_in_the_season_they_close(stack: str, date: str, step: str) -> None:
+    result = playbook(stack, "--date", date, "--format", "json")
+    by_id = {s["id"]: s for s in json.loads(result.output)["steps"]}
+    assert by_id[step]["state"] == "due today"
+    assert by_id[step]["due"] == date
+
+
+def test_the_next_season_takes_over_after_the_review() -> None:
+    result = playbook("weihnachten", "--date", "2027-01-08", "--format", "json")
+    assert json.loads(result.output)["window"]["first_day"] == "2027-11-01"
+
+
+def test_compact_dates_are_refused() -> None:
+    assert playbook("weihnachten", "--date", "20260101").exit_code == 2
