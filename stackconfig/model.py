@@ -26,6 +26,8 @@ from capacity.catalog import Catalog
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
+from monitoring.metrics import MetricNames
+from monitoring.promql import LABEL_NAME, METRIC_NAME
 from seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
 
@@ -307,8 +309,21 @@ class PeakControls(_Section):
     namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
 
 
-MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", description="a Prometheus metric name")]
-LabelName = Annotated[str, Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$", description="a Prometheus label name")]
+MetricName = Annotated[str, Field(pattern=METRIC_NAME.pattern, description="a Prometheus metric name")]
+LabelName = Annotated[str, Field(pattern=LABEL_NAME.pattern, description="a Prometheus label name")]
+
+
+METRIC_NAME_FIELDS = (
+    "http_histogram",
+    "uri_label",
+    "method_label",
+    "status_label",
+    "hpa_current_replicas",
+    "hpa_max_replicas",
+    "hpa_namespace_label",
+    "hpa_name_label",
+    "db_connections",
+)
 
 
 class Metrics(_Section):
@@ -335,12 +350,13 @@ class Metrics(_Section):
 
     @model_validator(mode="after")
     def _names_make_sense(self) -> Metrics:
-        histogram = self.http_histogram
-        if histogram is not None and histogram.endswith(("_bucket", "_count", "_sum")):
-            raise ValueError(
-                f"httpHistogram: give the histogram's base name, without _bucket/_count/_sum ({histogram!r})"
-            )
+        # MetricNames holds the rules for names (e.g. a histogram's base name, without _bucket).
+        MetricNames(**self.metric_names())
         return self
+
+    def metric_names(self) -> dict[str, str]:
+        """The names the stack sets; MetricNames keeps its defaults for the rest."""
+        return {name: value for name in METRIC_NAME_FIELDS if (value := getattr(self, name)) is not None}
 
 
 class LoadTest(_Section):
