@@ -64,3 +64,14 @@ def number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000}
+
+
+def duration_seconds(duration: str) -> float:
+    """A PromQL duration like `14d` in seconds (a year is 365 days, as Prometheus counts it)."""
+    match = DURATION.fullmatch(duration)
+    if match is None:
+        raise ValueError(f"{duration!r} is not a duration like '5m' or '14d'")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]

@@ -1,6 +1,7 @@
 """The `seasonctl` command line. Thin: parse, call the pure packages, format, set the exit code.
 
-Exit codes: 0 done, 2 invalid input (config, flags), 3 infeasible request.
+Exit codes: 0 done, 2 invalid input (config, flags), 3 infeasible request, 4 Prometheus could not be
+read, 5 the data gives no baseline.
 `plan`, `size` and `validate` import neither pulumi nor the components (start-up time matters).
 """
 
@@ -8,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import yaml
 from rich.console import Console
 from rich.text import Text
 
+from baseline.measure import PrometheusAnswerError
+from baseline.queries import BaselineWindow
 from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
@@ -26,6 +30,8 @@ from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from loadtest.k6_operator import in_cluster_manifests
 from loadtest.k6_script import k6_script
+from monitoring.metrics import MetricNames
+from monitoring.promql import duration_seconds
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
@@ -40,11 +46,22 @@ from seasons.windows import resolve_window, season_year
 from sources.catalog_files import load_catalog
 from sources.playbook_files import load_done_ids, load_playbooks
 from sources.stack_file import load_stack_settings, read_stack_file, resolve_stack_file
+from sources.text_files import write_text_atomically
 from stackconfig.model import NAMESPACE, StackSettings
 from stackconfig.problems import ConfigError
 
+if TYPE_CHECKING:
+    from baseline.measure import RouteBaseline
+    from baseline.stack_update import Change
+    from sources.prometheus_http import PrometheusClient
+
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
+EXIT_PROMETHEUS = 4
+EXIT_NO_BASELINE = 5
+# A baseline window from one day (a daily cycle) to 400 days (a year and a season).
+MIN_BASELINE_WINDOW_S = 86_400
+MAX_BASELINE_WINDOW_S = 400 * 86_400
 
 app = typer.Typer(
     name="seasonctl",
@@ -348,17 +365,6 @@ def _draw_chart(
         _fail(EXIT_INVALID, [f"--chart: cannot write {path}: {error}"])
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Into a temporary file beside `path`, then renamed: a reader never sees half a script."""
-    staging = path.with_name(f".{path.name}.partial")
-    try:
-        staging.write_text(text, encoding="utf-8")
-        staging.replace(path)
-    except OSError as error:
-        staging.unlink(missing_ok=True)
-        _fail(EXIT_INVALID, [f"--out: cannot write {path}: {error}"])
-
-
 @app.command()
 def loadtest(
     stack: StackArgument,
@@ -392,7 +398,10 @@ def loadtest(
     if out is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(out, text)
+        try:
+            write_text_atomically(out, text)
+        except OSError as error:
+            _fail(EXIT_INVALID, [f"--out: cannot write {out}: {error}"])
 
 
 @app.command()
@@ -444,6 +453,137 @@ def size(
         _print_json(size_as_dict(spec, sizing))
     else:
         Console(highlight=False).print(to_rich(f"{rps:g} rps at {service_time_ms:g} ms", size_sections(spec, sizing)))
+
+
+def _parse_end(text: str | None, step_s: float) -> float:
+    """The evaluation time in Unix seconds: `text` (ISO 8601; no offset means UTC), or now rounded down to a step."""
+    if text is None:
+        return float(int(dt.datetime.now(dt.UTC).timestamp() // step_s) * step_s)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        _fail(
+            EXIT_INVALID, [f"--end: {text!r} is not a time; accepted: ISO 8601, e.g. 2026-10-31 or 2026-10-31T06:00Z"]
+        )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if moment > dt.datetime.now(dt.UTC):
+        _fail(EXIT_INVALID, [f"--end: {text!r} is in the future; accepted: a time up to now"])
+    return moment.timestamp()
+
+
+def _baseline_window(window: str, rate_window: str) -> BaselineWindow:
+    try:
+        seconds = duration_seconds(window)
+    except ValueError:
+        _fail(EXIT_INVALID, [f"--window: {window!r} is not a duration; accepted: e.g. 14d, 2w, 336h"])
+    if not MIN_BASELINE_WINDOW_S <= seconds <= MAX_BASELINE_WINDOW_S:
+        _fail(EXIT_INVALID, [f"--window: {window!r}; accepted: 1d to 400d"])
+    return BaselineWindow(window=window, rate_window=rate_window)
+
+
+def _prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure: bool) -> PrometheusClient:
+    """The client, with credentials from the environment; exit 2 on a bad URL or bad credentials."""
+    from sources.prometheus_http import (  # noqa: PLC0415
+        PrometheusClient,
+        PrometheusUnavailable,
+        credentials_from_environment,
+    )
+
+    if ca_file is not None and not ca_file.is_file():
+        _fail(EXIT_INVALID, [f"--ca-file: {ca_file} is not a file"])
+    try:
+        credentials = credentials_from_environment(os.environ)
+        client = PrometheusClient(url, credentials, timeout_s, str(ca_file) if ca_file else None, not insecure)
+    except (ValueError, PrometheusUnavailable) as error:
+        _fail(EXIT_INVALID, [f"--prometheus-url: {error}"])
+    if insecure:
+        _stderr().print(Text("warning: ", style="yellow") + Text("TLS certificates are not checked"))
+    return client
+
+
+def _write_baseline(path: Path, original: str, routes: list[RouteBaseline], catalog: Catalog) -> list[Change]:
+    """Replaces the stack file with the measured routes, if the result is a valid stack; exits otherwise."""
+    from baseline.stack_update import StackUpdateError  # noqa: PLC0415
+    from seasonctl.baseline_command import updated_stack  # noqa: PLC0415
+
+    try:
+        text, changes = updated_stack(path, original, routes, catalog)
+    except ConfigError as error:
+        _fail(
+            EXIT_NO_BASELINE,
+            [*(f"the measured values do not fit: {p}" for p in error.problems), f"{path}: nothing written"],
+        )
+    except StackUpdateError as error:
+        _fail(EXIT_INVALID, [f"{path}: {error}; nothing written"])
+    try:
+        write_text_atomically(path, text, expected=original.encode("utf-8"))
+    except OSError as error:
+        _fail(EXIT_INVALID, [f"{path}: cannot write: {error}; the file is unchanged"])
+    return changes
+
+
+@app.command()
+def baseline(
+    prometheus_url: Annotated[
+        str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
+    ],
+    window: Annotated[str, typer.Option(help="how far back to look, a PromQL duration: 14d, 2w, 336h")] = "14d",
+    end: Annotated[str | None, typer.Option(help="the window's end, ISO 8601 (no offset: UTC); default now")] = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(metavar="STACK|FILE", help="measure this stack's routes with its metrics names and matchers"),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="update the stack file's routes (baselineRps, service times)")
+    ] = False,
+    output_format: Annotated[SizeFormat, typer.Option("--format", help="table or json")] = SizeFormat.TABLE,
+    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
+    ] = None,
+    insecure_skip_tls_verify: Annotated[
+        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
+    ] = False,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """Measure each route's baseline from Prometheus: peak rate, mean and p95 service time, CV, errors.
+
+    Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
+    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline;
+    in both cases nothing is written.
+    """
+    # Imported here: only this command needs the HTTP client and the YAML round trip.
+    from seasonctl.baseline_command import Scope, measure_baseline  # noqa: PLC0415
+    from seasonctl.baseline_view import baseline_as_dict, baseline_heading, baseline_sections  # noqa: PLC0415
+    from sources.prometheus_http import PrometheusUnavailable  # noqa: PLC0415
+
+    if write and stack is None:
+        _fail(EXIT_INVALID, ["--write needs --stack: the stack file whose routes are updated"])
+    catalog = load_catalog()
+    path, original = None, ""
+    scope = Scope(MetricNames(), (), ())
+    rate_window = "5m"
+    if stack is not None:
+        path, settings = _load_stack(stack, project_dir, catalog)
+        original = path.read_bytes().decode("utf-8")
+        scope, rate_window = Scope.of_stack(settings), settings.metrics.rate_window
+    baseline_window = _baseline_window(window, rate_window)
+    end_s = _parse_end(end, duration_seconds(baseline_window.step))
+    client = _prometheus_client(prometheus_url, timeout, ca_file, insecure_skip_tls_verify)
+    try:
+        measured = measure_baseline(client, scope, baseline_window, end_s)
+    except (PrometheusUnavailable, PrometheusAnswerError) as error:
+        _fail(EXIT_PROMETHEUS, [str(error)])
+    if stack is not None and measured.problems:
+        _fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *([f"{path}: nothing written"] if write else [])])
+    changes = _write_baseline(path, original, measured.routes, catalog) if write and path is not None else None
+    if output_format is SizeFormat.JSON:
+        _print_json(baseline_as_dict(measured, changes))
+    else:
+        Console(highlight=False).print(to_rich(baseline_heading(measured), baseline_sections(measured, changes)))
+    if not measured.routes:
+        _fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
 
 
 def main() -> None:

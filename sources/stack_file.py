@@ -56,10 +56,19 @@ def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
 def read_stack_file(path: Path) -> dict[str, Any]:
     """The file's `config:` mapping; YAML errors come back with line and column."""
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
+    return stack_config_from_text(text, path)
+
+
+def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
+    """The `config:` mapping of a stack file's text; `path` names it in problems."""
+    try:
+        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise ConfigError([_yaml_problem(path, error)]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
         raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
@@ -80,7 +89,12 @@ def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
 
 
 def load_stack_settings(path: Path, catalog: Catalog) -> StackSettings:
-    values, problems = project_values(read_stack_file(path), str(path))
+    return settings_from_config(read_stack_file(path), path, catalog)
+
+
+def settings_from_config(config: dict[str, Any], path: Path, catalog: Catalog) -> StackSettings:
+    """Validated settings of a stack file's `config:` mapping; ConfigError with every problem otherwise."""
+    values, problems = project_values(config, str(path))
     try:
         settings = parse_settings(values, catalog, str(path))
     except ConfigError as error:

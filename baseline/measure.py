@@ -1,0 +1,215 @@
+"""From Prometheus's answers to one baseline per route, or every reason there is none.
+
+Pure: it takes the decoded JSON of the instant queries of `baseline.queries` and returns
+`RouteBaseline`s. A route whose data is missing, not a number, too short or too coarse is a
+`BaselineProblem`; every route is checked, so one run shows all problems.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from baseline.queries import Measure, RouteKey
+from capacity.service_time_fit import fit_service_time
+from monitoring.metrics import MetricNames
+
+# A history with fewer of the window's steps than this share is too short for the window asked.
+MIN_COVERAGE = 0.98
+
+
+class PrometheusAnswerError(ValueError):
+    """An answer that is not an instant vector as the HTTP API documents it."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    labels: Mapping[str, str]
+    value: float
+
+
+@dataclass(frozen=True)
+class NamedRoute:
+    """A route as the stack names it, or as the data names it (`GET /api/products`)."""
+
+    name: str
+    key: RouteKey
+
+
+@dataclass(frozen=True)
+class RouteBaseline:
+    route: NamedRoute
+    peak_rps: float
+    mean_s: float
+    p95_s: float
+    cv: float
+    error_rate: float
+    requests: float
+    covered_days: float
+
+
+@dataclass(frozen=True)
+class BaselineProblem:
+    route: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.route}: {self.message}"
+
+
+def instant_vector(answer: Any) -> list[Sample]:
+    """The samples of a `/api/v1/query` answer; values may be NaN or +-Inf, as Prometheus sends them."""
+    try:
+        data = answer["data"]
+        if answer["status"] != "success" or data["resultType"] != "vector":
+            raise PrometheusAnswerError(f"expected a successful instant vector, got {answer!r:.200}")
+        samples = []
+        for item in data["result"]:
+            labels, (_, text) = item["metric"], item["value"]
+            if not isinstance(labels, dict) or not isinstance(text, str):
+                raise PrometheusAnswerError(f"unexpected sample {item!r:.200}")
+            samples.append(Sample({str(k): str(v) for k, v in labels.items()}, float(text)))
+        return samples
+    except (KeyError, TypeError, ValueError) as error:
+        if isinstance(error, PrometheusAnswerError):
+            raise
+        raise PrometheusAnswerError(f"not a Prometheus instant-query answer ({error}): {answer!r:.200}") from None
+
+
+def _by_route(samples: Sequence[Sample], names: MetricNames) -> dict[RouteKey, list[Sample]]:
+    grouped: dict[RouteKey, list[Sample]] = {}
+    for sample in samples:
+        key = RouteKey(sample.labels.get(names.method_label, ""), sample.labels.get(names.uri_label, ""))
+        grouped.setdefault(key, []).append(sample)
+    return grouped
+
+
+def routes_in_data(requests: Sequence[Sample], names: MetricNames) -> list[NamedRoute]:
+    """Every (method, uri) the data has, named `METHOD uri`, busiest first."""
+    totals = {key: sum(s.value for s in samples) for key, samples in _by_route(requests, names).items()}
+    ordered = sorted(totals, key=lambda key: (-totals[key] if math.isfinite(totals[key]) else 0.0, key.uri, key.method))
+    return [NamedRoute(f"{key.method} {key.uri}", key) for key in ordered]
+
+
+def _describe(value: float) -> str:
+    return "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+
+
+@dataclass(frozen=True)
+class _RouteAnswers:
+    """One route's share of every answer."""
+
+    single: Mapping[Measure, float | None]
+    buckets: Sequence[tuple[float, float]]
+
+
+def _route_answers(answers: Mapping[Measure, Sequence[Sample]], names: MetricNames) -> dict[RouteKey, _RouteAnswers]:
+    grouped = {measure: _by_route(samples, names) for measure, samples in answers.items()}
+    keys = set().union(*(grouped[m].keys() for m in (Measure.REQUESTS, Measure.COVERAGE, Measure.PEAK_RATE)))
+    result = {}
+    for key in keys:
+        single: dict[Measure, float | None] = {
+            measure: (samples[0].value if (samples := grouped[measure].get(key)) else None)
+            for measure in Measure
+            if measure is not Measure.BUCKETS
+        }
+        buckets = [(float(s.labels.get("le", "nan")), s.value) for s in grouped[Measure.BUCKETS].get(key, [])]
+        result[key] = _RouteAnswers(single, buckets)
+    return result
+
+
+class _Unusable(ValueError):
+    """A route's data cannot give a baseline; the message says why."""
+
+
+def _finite(values: Mapping[Measure, float | None], measure: Measure, route: NamedRoute) -> float:
+    value = values[measure]
+    if value is None:
+        raise _Unusable(f"Prometheus returned no {measure.value} for {route.key.method} {route.key.uri}")
+    if not math.isfinite(value):
+        raise _Unusable(f"the {measure.value} is {_describe(value)}; the counters may have been reset or corrupted")
+    return value
+
+
+def _p95(answers: _RouteAnswers, names: MetricNames) -> float:
+    p95 = answers.single[Measure.P95]
+    if p95 is None or not answers.buckets:
+        raise _Unusable(f"no {names.http_bucket} series: enable the histogram (percentiles-histogram) for this route")
+    if not math.isfinite(p95):
+        largest = max((le for le, _ in answers.buckets if math.isfinite(le)), default=math.nan)
+        raise _Unusable(
+            f"the p95 is {_describe(p95)}: more than 5 % of the requests are slower than the largest finite "
+            f"bucket ({largest:g} s), so the histogram cannot say how slow; add larger buckets"
+        )
+    return p95
+
+
+def _route_baseline(
+    route: NamedRoute, answers: _RouteAnswers, window_s: float, step_s: float, names: MetricNames
+) -> RouteBaseline:
+    """The route's baseline; _Unusable with the first reason there is none."""
+    values = answers.single
+    peak_rps = _finite(values, Measure.PEAK_RATE, route)
+    covered_s = _finite(values, Measure.COVERAGE, route) * step_s
+    requests = _finite(values, Measure.REQUESTS, route)
+    seconds = _finite(values, Measure.SECONDS, route)
+    if requests <= 0 or peak_rps <= 0:
+        raise _Unusable("no requests in the window: the series exist, but the route was not called")
+    if covered_s < MIN_COVERAGE * window_s:
+        raise _Unusable(
+            f"data covers {covered_s / 86_400:.1f} of the {window_s / 86_400:.1f} days the window asks; "
+            f"give a shorter --window or an --end with more history before it"
+        )
+    p95 = _p95(answers, names)
+    errors = values[Measure.ERRORS] or 0.0  # no 5xx series at all: no errors
+    if not math.isfinite(errors):
+        raise _Unusable(f"the error count is {_describe(errors)}")
+    buckets = list(answers.buckets)
+    if not any(math.isinf(le) for le, _ in buckets):
+        buckets.append((math.inf, requests))
+    try:
+        fitted = fit_service_time(seconds / requests, buckets)
+    except ValueError as error:  # HistogramTooCoarse, or a mean that is not positive
+        raise _Unusable(str(error)) from None
+    return RouteBaseline(
+        route=route,
+        peak_rps=peak_rps,
+        mean_s=fitted.mean_s,
+        p95_s=p95,
+        cv=fitted.cv,
+        error_rate=min(max(errors / requests, 0.0), 1.0),
+        requests=requests,
+        covered_days=covered_s / 86_400,
+    )
+
+
+def measure_routes(
+    routes: Sequence[NamedRoute],
+    answers: Mapping[Measure, Sequence[Sample]],
+    names: MetricNames,
+    window_s: float,
+    step_s: float,
+) -> tuple[list[RouteBaseline], list[BaselineProblem]]:
+    """A baseline for every route that has one, in the order given, and a problem for every route that has none."""
+    by_key = _route_answers(answers, names)
+    results: list[RouteBaseline] = []
+    problems: list[BaselineProblem] = []
+    for route in routes:
+        route_answers = by_key.get(route.key)
+        if route_answers is None:
+            problems.append(
+                BaselineProblem(
+                    route.name,
+                    f"no data: no {names.http_count} series with {names.method_label}={route.key.method!r} and "
+                    f"{names.uri_label}={route.key.uri!r} in the window (check the path, the method and the metrics "
+                    "section's names and matchers)",
+                )
+            )
+            continue
+        try:
+            results.append(_route_baseline(route, route_answers, window_s, step_s, names))
+        except _Unusable as error:
+            problems.append(BaselineProblem(route.name, str(error)))
+    return results, problems

@@ -1,0 +1,94 @@
+"""`seasonctl baseline`: ask Prometheus, measure every route, and optionally update the stack file.
+
+The steps are kept apart so a failure in any of them leaves the stack file as it was: all queries
+run and every route is measured before the new file text is made; the new text must validate as a
+stack before it replaces the file, in one rename.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from baseline.measure import (
+    BaselineProblem,
+    NamedRoute,
+    RouteBaseline,
+    Sample,
+    instant_vector,
+    measure_routes,
+    routes_in_data,
+)
+from baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
+from baseline.stack_update import Change, update_stack_text
+from capacity.catalog import Catalog
+from monitoring.metrics import MetricNames
+from monitoring.promql import Matcher, duration_seconds, exact_matchers
+from sources.prometheus_http import PrometheusClient
+from sources.stack_file import settings_from_config, stack_config_from_text
+from stackconfig.model import StackSettings
+
+
+@dataclass(frozen=True)
+class QueryRun:
+    measure: Measure
+    promql: str
+    seconds: float
+    series: int
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What one run found: per route, the measured values or the problem, and the queries it ran."""
+
+    url: str
+    window: BaselineWindow
+    end_s: float
+    routes: list[RouteBaseline]
+    problems: list[BaselineProblem]
+    queries: list[QueryRun]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which routes and series to measure: the stack's, or everything the data holds."""
+
+    names: MetricNames
+    matchers: tuple[Matcher, ...]
+    routes: tuple[NamedRoute, ...]
+
+    @classmethod
+    def of_stack(cls, settings: StackSettings) -> Scope:
+        metrics = settings.metrics
+        return cls(
+            names=MetricNames(**metrics.metric_names()),
+            matchers=exact_matchers(metrics.http_matchers),
+            routes=tuple(NamedRoute(r.name, RouteKey(r.method, r.path)) for r in settings.routes),
+        )
+
+
+def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWindow, end_s: float) -> Baseline:
+    """Runs every query (PrometheusUnavailable, PrometheusAnswerError), then measures every route."""
+    queries = baseline_queries(scope.names, window, scope.matchers, [route.key for route in scope.routes])
+    answers: dict[Measure, list[Sample]] = {}
+    runs = []
+    for measure, promql in queries.items():
+        started = time.perf_counter()
+        answers[measure] = instant_vector(client.query(promql, end_s))
+        runs.append(QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure])))
+    routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
+    measured, problems = measure_routes(
+        routes, answers, scope.names, duration_seconds(window.window), duration_seconds(window.step)
+    )
+    return Baseline(client.base_url, window, end_s, measured, problems, runs)
+
+
+def updated_stack(
+    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog
+) -> tuple[str, list[Change]]:
+    """The stack file's new text, checked to be a valid stack (ConfigError otherwise), and what changed."""
+    text, changes = update_stack_text(original, measured)
+    settings_from_config(stack_config_from_text(text, path), path, catalog)
+    return text, changes

@@ -1,0 +1,39 @@
+"""Writes a text file all at once: a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class FileChanged(OSError):
+    """The file changed on disk between reading it and writing the new version."""
+
+
+def write_text_atomically(path: Path, text: str, expected: bytes | None = None) -> None:
+    """Writes `text` into a temporary file beside `path`, flushes it to disk, then renames it over `path`.
+
+    The file keeps its permissions. With `expected`, the file must still hold exactly those bytes,
+    so an edit made while the new text was being computed is not silently lost. On any failure
+    `path` is untouched and the temporary file is removed.
+    """
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    handle, staging_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    staging = Path(staging_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            staging.chmod(mode)
+        if expected is not None and path.read_bytes() != expected:
+            raise FileChanged(f"{path} changed on disk while it was being updated; run again")
+        staging.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+        raise
