@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import numpy as np
+import numpy.typing as npt
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 # The first send is scheduled this far after start-up, so creating the session does not make it late.
@@ -104,12 +105,12 @@ def require_loopback_url(url: str) -> None:
         raise ValueError(f"the load generator only targets http://127.0.0.1 or http://localhost, not {url!r}")
 
 
-def quantile(values: Sequence[float], probability: float) -> float:
+def quantile(values: Sequence[float] | npt.NDArray[np.float64], probability: float) -> float:
     """The smallest value with at least `probability` of `values` at or below it (nan if none).
 
     Same definition as the simulator's (`tests/des.py`): p95 <= SLO exactly when at most 5 % exceed it.
     """
-    if not values:
+    if len(values) == 0:
         return math.nan
     return float(np.quantile(np.asarray(values), probability, method="inverted_cdf"))
 
