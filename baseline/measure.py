@@ -138,11 +138,17 @@ def _p95(answers: _RouteAnswers, names: MetricNames) -> float:
     if p95 is None or not answers.buckets:
         raise _Unusable(f"no {names.http_bucket} series: enable the histogram (percentiles-histogram) for this route")
     if not math.isfinite(p95):
-        largest = max((le for le, _ in answers.buckets if math.isfinite(le)), default=math.nan)
-        raise _Unusable(
-            f"the p95 is {_describe(p95)}: more than 5 % of the requests are slower than the largest finite "
-            f"bucket ({largest:g} s), so the histogram cannot say how slow; add larger buckets"
-        )
+        raise _Unusable(f"the p95 is {_describe(p95)}: the buckets hold no usable counts")
+    finite = [(le, count) for le, count in answers.buckets if math.isfinite(le)]
+    total = max((count for le, count in answers.buckets if math.isinf(le)), default=math.nan)
+    if finite and total > 0:
+        largest, below = max(finite)
+        # histogram_quantile caps a quantile in the +Inf bucket at the largest finite bound: not a measurement.
+        if (total - below) / total > 0.05:
+            raise _Unusable(
+                f"more than 5 % of the requests are slower than the largest finite bucket ({largest:g} s), so the "
+                f"p95 is unknown (Prometheus reports {p95:g} s); add larger buckets"
+            )
     return p95
 
 

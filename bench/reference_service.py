@@ -78,10 +78,6 @@ class FifoSlots:
         self._free = slots
         self._waiters: deque[asyncio.Future[None]] = deque()
 
-    @property
-    def waiting(self) -> int:
-        return sum(not waiter.done() for waiter in self._waiters)
-
     async def acquire(self) -> None:
         if self._free > 0 and not self._waiters:
             self._free -= 1

@@ -7,8 +7,6 @@ threshold has been crossed for its `for` duration, and staying silent on normal 
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +32,10 @@ from planning.season_plan import SeasonPlan, plan_season
 from sources.catalog_files import load_catalog
 from stackconfig.model import StackSettings
 from stackconfig.parse import parse_settings, project_values
+from tests.tools import PROMETHEUS_INSTALL, required_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("spargel", "oktoberfest", "weihnachten")
-INSTALL_HINT = "apt-get update && apt-get install -y prometheus"
 
 
 # --- the plans of the shipped stacks ---------------------------------------------------------------
@@ -67,16 +65,7 @@ def by_name(rules: Sequence[AlertRule]) -> dict[str, AlertRule]:
 
 @pytest.fixture(scope="session")
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        message = (
-            "PROMTOOL NOT FOUND ON PATH: the Prometheus rule checks did NOT run. "
-            f"Install the Debian package: `{INSTALL_HINT}`"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI is set, so this is a failure, not a skip)")
-        pytest.skip(message)
-    return path
+    return required_tool("promtool", "the Prometheus rule checks", PROMETHEUS_INSTALL)
 
 
 def run_promtool(promtool: str, *args: str | Path) -> str:

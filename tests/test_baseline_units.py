@@ -160,7 +160,7 @@ def test_no_5xx_series_means_no_errors() -> None:
         ({"seconds": math.inf}, "seconds is \\+Inf"),
         ({"requests": 0.0, "seconds": 0.0}, "no requests in the window"),
         ({"coverage": WINDOW_S / STEP_S * MIN_COVERAGE - 2}, "data covers 13.7 of the 14.0 days"),
-        ({"p95": math.inf}, "p95 is \\+Inf: more than 5 % .* largest finite bucket \\(10 s\\)"),
+        ({"p95": math.inf}, "p95 is \\+Inf: the buckets hold no usable counts"),
         ({"p95": math.nan}, "p95 is NaN"),
         ({"errors": math.nan}, "error count is NaN"),
     ],
@@ -180,6 +180,14 @@ def test_a_route_missing_from_the_data_is_named_with_its_labels() -> None:
     assert "no data: no http_server_requests_seconds_count series with method='POST' and uri='/api/orders'" in str(
         problem
     )
+
+
+def test_a_p95_beyond_the_largest_finite_bucket_is_not_a_measurement() -> None:
+    # Mean 20 s: most requests are slower than the 10 s bucket, and Prometheus answers 10 s.
+    answers = route_answers(mean_s=20.0, cv=0.5, p95=10.0)
+    _, (problem,) = measure(answers)
+    assert "more than 5 % of the requests are slower than the largest finite bucket (10 s)" in problem.message
+    assert "Prometheus reports 10 s" in problem.message
 
 
 def test_one_bucket_cannot_show_a_spread() -> None:

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import warnings
 from collections import Counter
 from dataclasses import replace
 from functools import cache
@@ -42,6 +41,7 @@ from loadtest.k6_script import (
 from planning.season_plan import SeasonPlan, plan_season
 from stackconfig.model import StackSettings
 from tests.test_season_plan import CATALOG, settings_with
+from tests.tools import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 K6_DIR = ROOT / "tests" / "k6"
@@ -168,11 +168,7 @@ def test_refuses_a_stack_without_event_catering() -> None:
 
 
 def _missing(reason: str) -> NoReturn:
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs the k6 harness: {reason}")
-    message = f"SKIPPING the k6 script checks (tsc --checkJs, node run): {reason}"
-    warnings.warn(message, stacklevel=2)
-    pytest.skip(message)
+    missing("the k6 script checks (tsc --checkJs, node run)", reason)
 
 
 @pytest.fixture(scope="session")

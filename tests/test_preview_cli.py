@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from seasonctl.cli import app
+from tests.tools import PROMETHEUS_INSTALL, required_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,13 +137,10 @@ def test_out_writes_the_alert_rules_and_the_dashboard_at_the_peak(tmp_path: Path
     assert any(rule["alert"] == "SampleSuccessRateLow" for rule in group["rules"])
     schema = json.loads((ROOT / "schemas" / "grafana" / "dashboard.schema.json").read_text())
     jsonschema.validate(json.loads((out / "dashboard.json").read_text()), schema)
-    promtool = shutil.which("promtool")
-    if promtool is None and os.environ.get("CI"):
-        pytest.fail("promtool is required in CI (Debian package prometheus)")
-    if promtool is not None:
-        command = [promtool, "check", "rules", str(out / "alerts.rules.yml")]
-        checked = subprocess.run(command, capture_output=True, check=False)
-        assert checked.returncode == 0, checked.stdout + checked.stderr
+    promtool = required_tool("promtool", "promtool check rules on the preview's alert file", PROMETHEUS_INSTALL)
+    command = [promtool, "check", "rules", str(out / "alerts.rules.yml")]
+    checked = subprocess.run(command, capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_baseline_has_no_season_alerts_or_dashboard(tmp_path: Path) -> None:

@@ -1,0 +1,396 @@
+"""`seasonctl baseline` against a real Prometheus holding 14 days of known traffic, and its faults.
+
+The server (Debian package `prometheus`) is started on 127.0.0.1 on history backfilled with
+`promtool`; the truth is the synthetic traffic of `tests/prometheus_data.py`. Faults the real
+server cannot produce on demand (timeouts, HTTP errors, TLS, credentials, NaN answers) come from
+small local HTTP servers. Every fault must leave the stack file byte-identical.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import itertools
+import json
+import math
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+import yaml
+from click.testing import Result
+from typer.testing import CliRunner
+
+from capacity.service_time import ServiceTime
+from seasonctl.cli import app
+from tests.prometheus_data import BUCKETS_S, DAY_S, SyntheticRoute, SyntheticTraffic
+from tests.prometheus_server import backfill, free_port, running_prometheus
+
+ROOT = Path(__file__).resolve().parent.parent
+WINDOW_S = 14 * DAY_S
+# The weihnachten stack's routes, with true values that differ from the file's.
+TRUE_ROUTES = {
+    "catalog-browse": SyntheticRoute("GET", "/api/products", 24.0, 0.6, ServiceTime(0.072, 1.1), 0.005),
+    "customer-lookup": SyntheticRoute("GET", "/api/customers/{id}", 7.0, 0.5, ServiceTime(0.035, 0.7)),
+    "order-submit": SyntheticRoute("POST", "/api/orders", 9.0, 0.7, ServiceTime(0.21, 0.9), 0.01, peak_hour=9.0),
+    "sample-request": SyntheticRoute("POST", "/api/samples/request", 5.0, 0.4, ServiceTime(0.33, 1.0)),
+    "event-availability": SyntheticRoute("GET", "/api/events/availability", 7.0, 0.5, ServiceTime(0.31, 0.8)),
+    "event-booking": SyntheticRoute("POST", "/api/events/bookings", 2.5, 0.3, ServiceTime(0.45, 0.7)),
+}
+# More than 5 % of its requests are slower than the largest finite bucket (10 s): Prometheus caps its p95.
+SLOW_ROUTE = SyntheticRoute("GET", "/api/reports/export", 0.2, 0.2, ServiceTime(20.0, 0.5))
+IDLE_ROUTE = ("GET", "/api/idle")
+
+
+@dataclass(frozen=True)
+class Backfilled:
+    url: str
+    end: str  # the window's end as --end takes it
+
+    @property
+    def end_s(self) -> float:
+        return time.mktime(time.strptime(self.end, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+
+
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]:
+    workdir = tmp_path_factory.mktemp("prometheus")
+    # The history ends before now (a backfill may not reach into the head block) on a 5-minute mark.
+    end_s = (time.time() // 300) * 300 - 900
+    traffic = SyntheticTraffic(
+        routes=[*TRUE_ROUTES.values(), SLOW_ROUTE],
+        start_s=end_s - WINDOW_S - 7200,
+        end_s=end_s,
+        scrape_interval_s=120.0,
+        idle_routes=[IDLE_ROUTE],
+    )
+    tsdb = backfill(traffic, workdir)
+    with running_prometheus(tsdb, workdir) as url:
+        yield Backfilled(url, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end_s)))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def stack_copy(tmp_path: Path, edit: Callable[[str], str] = lambda text: text) -> Path:
+    path = tmp_path / "Pulumi.weihnachten.yaml"
+    path.write_text(edit((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def baseline(server: Backfilled, *args: str) -> Result:
+    return run("baseline", "--prometheus-url", server.url, "--end", server.end, *args)
+
+
+# --- the numbers -----------------------------------------------------------------------------------
+
+
+def bucket_around(value_s: float) -> tuple[float, float]:
+    bounds = (0.0, *BUCKETS_S, math.inf)
+    return next((low, high) for low, high in itertools.pairwise(bounds) if low < value_s <= high)
+
+
+def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_path: Path) -> None:
+    result = baseline(prometheus, "--stack", str(stack_copy(tmp_path)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [r["name"] for r in report["routes"]] == list(TRUE_ROUTES)
+    for measured in report["routes"]:
+        truth = TRUE_ROUTES[measured["name"]]
+        assert measured["peakRps"] == pytest.approx(truth.peak_rate(prometheus.end_s, WINDOW_S), rel=0.02)
+        assert measured["meanServiceTimeMs"] == pytest.approx(truth.service_time.mean_s * 1000, rel=0.02)
+        # histogram_quantile interpolates linearly inside the bucket that holds the p95.
+        true_p95 = truth.service_time.quantile_s(0.95)
+        low, high = bucket_around(true_p95)
+        assert abs(measured["p95ServiceTimeMs"] / 1000 - true_p95) <= high - low, (measured["name"], true_p95)
+        assert measured["serviceTimeCv"] == pytest.approx(truth.service_time.cv, rel=0.03)
+        assert measured["errorRate"] == pytest.approx(truth.error_share, abs=1e-4)
+        assert measured["coveredDays"] == pytest.approx(14.0, abs=0.02)
+    assert [q["measure"] for q in report["queries"]] == [
+        "peak_rate",
+        "coverage",
+        "requests",
+        "seconds",
+        "buckets",
+        "errors",
+        "p95",
+    ]
+    assert report["written"] is None
+
+
+def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled, tmp_path: Path) -> None:
+    path = stack_copy(tmp_path)
+    before = path.read_text(encoding="utf-8")
+    result = baseline(prometheus, "--stack", str(path), "--write")
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
+    keys = {new.split(":")[0].strip() for _, new in changed}
+    # Only these keys change (a value measured equal to the file's stays as it was); no line comes or goes.
+    assert keys == {"baselineRps", "meanServiceTimeMs", "serviceTimeCv"}
+    routes = {r["name"]: r for r in yaml.safe_load(after)["config"]["freshfoodz-seasonal:routes"]}
+    for name, truth in TRUE_ROUTES.items():
+        peak = truth.peak_rate(prometheus.end_s, WINDOW_S)
+        # Rounded up, never down: the plan never gets less than was measured.
+        assert peak * 0.98 <= routes[name]["baselineRps"] <= peak * 1.02 + 0.01
+        assert routes[name]["meanServiceTimeMs"] == pytest.approx(truth.service_time.mean_s * 1000, abs=0.11)
+        assert routes[name]["serviceTimeCv"] == pytest.approx(truth.service_time.cv, rel=0.03)
+    assert "Written to the stack file" in result.output
+    assert run("validate", str(path)).exit_code == 0
+    assert run("plan", str(path), "--format", "json").exit_code == 0
+
+
+def test_the_table_says_which_statistic_and_which_queries(prometheus: Backfilled, tmp_path: Path) -> None:
+    result = run(
+        "baseline", "--prometheus-url", prometheus.url, "--end", prometheus.end, "--stack", str(stack_copy(tmp_path))
+    )
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "p99 of 5m rates" in flat
+    assert "quantile_over_time(0.99," in flat and "histogram_quantile(0.95," in flat
+    assert "Queries (7," in flat
+
+
+def test_without_a_stack_every_route_in_the_data_is_reported(prometheus: Backfilled) -> None:
+    result = baseline(prometheus, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    found = {(r["method"], r["uri"]) for r in report["routes"]}
+    assert found == {(r.method, r.uri) for r in TRUE_ROUTES.values()}  # the idle and the slow route have none
+    problems = {p["route"]: p["message"] for p in report["problems"]}
+    assert "no requests in the window" in problems["GET /api/idle"]
+    assert "slower than the largest finite bucket" in problems["GET /api/reports/export"]
+
+
+# --- faults the real server shows ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/api/nothing-here", "no data: no http_server_requests_seconds_count series with method='POST'"),
+        ("/api/idle", "no requests in the window"),
+        ("/api/reports/export", "more than 5 % of the requests are slower than the largest finite bucket (10 s)"),
+    ],
+)
+def test_a_route_without_a_usable_baseline_writes_nothing(
+    prometheus: Backfilled, tmp_path: Path, path: str, message: str
+) -> None:
+    method = "GET" if path != "/api/nothing-here" else "POST"
+    stack = stack_copy(
+        tmp_path,
+        lambda text: text.replace(
+            "      method: POST\n      path: /api/events/bookings", f"      method: {method}\n      path: {path}"
+        ),
+    )
+    before = stack.read_bytes()
+    result = baseline(prometheus, "--stack", str(stack), "--write")
+    assert result.exit_code == 5, result.output
+    flat = " ".join(result.output.split())
+    assert f"event-booking: {message}" in flat
+    assert "nothing written" in flat
+    assert stack.read_bytes() == before
+
+
+def test_fewer_days_than_the_window_asks(prometheus: Backfilled, tmp_path: Path) -> None:
+    stack = stack_copy(tmp_path)
+    before = stack.read_bytes()
+    result = baseline(prometheus, "--stack", str(stack), "--write", "--window", "21d")
+    assert result.exit_code == 5, result.output
+    assert "data covers 14.1 of the 21.0 days the window asks" in " ".join(result.output.split())
+    assert stack.read_bytes() == before
+
+
+def test_an_unreachable_prometheus(tmp_path: Path) -> None:
+    stack = stack_copy(tmp_path)
+    before = stack.read_bytes()
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run("baseline", "--prometheus-url", url, "--stack", str(stack), "--write")
+    assert result.exit_code == 4, result.output
+    assert "connection refused; is Prometheus running there?" in result.output
+    assert stack.read_bytes() == before
+
+
+# --- faults from a stand-in server -------------------------------------------------------------------
+
+Responder = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+
+
+def empty_vector(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+    body = {"status": "success", "data": {"resultType": "vector", "result": []}}
+    return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Failed TLS handshakes are the point of some tests: no tracebacks on stderr for them."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def stand_in(respond: Responder, tls: trustme.CA | None = None) -> Iterator[str]:
+    """An HTTP(S) server on 127.0.0.1 answering every request with `respond`; yields its base URL."""
+    seen: list[dict[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(dict(self.headers))
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status, headers, body = respond(self)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = QuietServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.issue_cert("127.0.0.1").configure_cert(context)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def status(code: int, body: bytes, content_type: str = "application/json") -> Responder:
+    return lambda _: (code, {"Content-Type": content_type}, body)
+
+
+def sleeping(seconds: float) -> Responder:
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(seconds)
+        return empty_vector(handler)
+
+    return respond
+
+
+def nan_for_every_query(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+    sample = {"metric": {"method": "GET", "uri": "/api/products", "le": "+Inf"}, "value": [1, "NaN"]}
+    body = {"status": "success", "data": {"resultType": "vector", "result": [sample]}}
+    return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+@pytest.mark.parametrize(
+    ("respond", "args", "code", "message"),
+    [
+        (sleeping(3.0), ["--timeout", "1"], 4, "no answer within 1 s (--timeout)"),
+        (status(500, b"internal trouble", "text/plain"), [], 4, "HTTP 500: internal trouble"),
+        (status(503, b'{"status":"error","errorType":"timeout","error":"query timed out"}'), [], 4, "timed out"),
+        (status(401, b"Unauthorized", "text/plain"), [], 4, "HTTP 401, access denied (check PROMETHEUS_BEARER_TOKEN"),
+        (status(404, b"404 page not found", "text/plain"), [], 4, "HTTP 404, no query API here"),
+        (status(400, b'{"status":"error","errorType":"bad_data","error":"parse error"}'), [], 4, "bad_data: parse"),
+        (status(200, b"<html>login</html>", "text/html"), [], 4, "the answer is not JSON; is this Prometheus?"),
+        (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), [], 4, "instant vector"),
+        (
+            lambda _: (302, {"Location": "http://127.0.0.1:1/elsewhere"}, b""),
+            [],
+            4,
+            "redirects (HTTP 302) to http://127.0.0.1:1/elsewhere; give that URL instead",
+        ),
+        (nan_for_every_query, [], 5, "catalog-browse: the peak_rate is NaN"),
+        (empty_vector, [], 5, "catalog-browse: no data"),
+    ],
+)
+def test_faults_exit_with_their_message_and_write_nothing(
+    tmp_path: Path, respond: Responder, args: list[str], code: int, message: str
+) -> None:
+    stack = stack_copy(tmp_path)
+    before = stack.read_bytes()
+    with stand_in(respond) as url:
+        result = run("baseline", "--prometheus-url", url, "--stack", str(stack), "--write", *args)
+    assert result.exit_code == code, result.output
+    assert message in " ".join(result.output.split())
+    assert stack.read_bytes() == before
+
+
+def test_a_bearer_token_is_sent_and_never_shown(tmp_path: Path) -> None:
+    token = "s3cr3t-token-value"
+
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        if handler.headers.get("Authorization") != f"Bearer {token}":
+            return status(401, b"no")(handler)
+        return empty_vector(handler)
+
+    stack = stack_copy(tmp_path)
+    with stand_in(respond) as url:
+        right = run("baseline", "--prometheus-url", url, "--stack", str(stack), env={"PROMETHEUS_BEARER_TOKEN": token})
+        wrong = run("baseline", "--prometheus-url", url, "--stack", str(stack), env={"PROMETHEUS_BEARER_TOKEN": "x"})
+    assert right.exit_code == 5 and "no data" in right.output  # past authentication, into the (empty) data
+    assert wrong.exit_code == 4 and "access denied" in wrong.output
+    assert token not in right.output + wrong.output
+
+
+def test_basic_auth_from_the_environment(tmp_path: Path) -> None:
+    expected = "Basic " + base64.b64encode(b"ops:pa55word").decode()
+
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        return (
+            empty_vector(handler) if handler.headers.get("Authorization") == expected else status(401, b"no")(handler)
+        )
+
+    env = {"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "pa55word"}
+    with stand_in(respond) as url:
+        result = run("baseline", "--prometheus-url", url, "--stack", str(stack_copy(tmp_path)), env=env)
+    assert result.exit_code == 5 and "no data" in result.output
+    assert "pa55word" not in result.output
+
+
+def test_tls_is_verified_unless_told_otherwise(tmp_path: Path) -> None:
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    stack = str(stack_copy(tmp_path))
+    with stand_in(empty_vector, tls=authority) as url:
+        untrusted = run("baseline", "--prometheus-url", url, "--stack", stack)
+        trusted = run("baseline", "--prometheus-url", url, "--stack", stack, "--ca-file", str(ca_file))
+        unchecked = run("baseline", "--prometheus-url", url, "--stack", stack, "--insecure-skip-tls-verify")
+    assert untrusted.exit_code == 4 and "the TLS certificate is not trusted" in untrusted.output
+    assert trusted.exit_code == 5 and "no data" in trusted.output
+    assert unchecked.exit_code == 5 and "TLS certificates are not checked" in unchecked.output
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--write"], {}, "--write needs --stack"),
+        (["--window", "fortnight"], {}, "--window: 'fortnight' is not a duration"),
+        (["--window", "1h"], {}, "accepted: 1d to 400d"),
+        (["--end", "yesterday"], {}, "--end: 'yesterday' is not a time"),
+        (["--end", "2999-01-01"], {}, "is in the future"),
+        (["--prometheus-url", "ftp://prometheus"], {}, "is not an http:// or https:// URL"),
+        (["--prometheus-url", "http://ops:pw@prometheus:9090"], {}, "the URL holds credentials"),
+        ([], {"PROMETHEUS_BEARER_TOKEN": "t", "PROMETHEUS_USERNAME": "u"}, "set either PROMETHEUS_BEARER_TOKEN"),
+        ([], {"PROMETHEUS_USERNAME": "u"}, "basic auth needs both"),
+        (["--ca-file", "/nonexistent/ca.pem"], {}, "--ca-file: /nonexistent/ca.pem is not a file"),
+    ],
+)
+def test_bad_flags_exit_2_before_any_query(args: list[str], env: dict[str, str], message: str) -> None:
+    url = ["--prometheus-url", f"http://127.0.0.1:{free_port()}"] if "--prometheus-url" not in args else []
+    result = run("baseline", *url, *args, env=env)
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
