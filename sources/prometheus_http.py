@@ -97,7 +97,7 @@ class PrometheusClient:
     def query(self, promql: str, at_s: float) -> Any:
         """The decoded JSON answer of an instant query evaluated at `at_s` (Unix seconds)."""
         url = f"{self.base_url}/api/v1/query"
-        body = urllib.parse.urlencode({"query": promql, "time": f"{at_s:.3f}", "timeout": f"{self.timeout_s:g}s"})
+        body = urllib.parse.urlencode({"query": promql, "time": f"{at_s:.3f}", "timeout": f"{self.timeout_s:g}"})
         request = urllib.request.Request(url, data=body.encode(), method="POST")  # noqa: S310 - scheme checked
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
         request.add_header("Accept", "application/json")

@@ -28,8 +28,14 @@ from capacity.service_time import ServiceTime
 from capacity.service_time_fit import HistogramTooCoarse, fit_service_time
 from monitoring.metrics import MetricNames
 from monitoring.promql import duration_seconds
+from seasonctl.baseline_command import updated_stack
+from sources.catalog_files import load_catalog
+from sources.prometheus_http import credentials_from_environment
+from sources.text_files import FileChanged, write_text_atomically
+from stackconfig.problems import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, math.inf)
 NAMES = MetricNames()
 WINDOW_S, STEP_S = 14 * 86_400.0, 300.0
@@ -287,3 +293,44 @@ def test_a_route_given_by_its_p95_gets_the_measured_p95() -> None:
 def test_an_update_for_a_route_the_file_lacks_is_refused() -> None:
     with pytest.raises(StackUpdateError, match="no route named 'ghost'"):
         update_stack_text(stack_text("weihnachten"), [measured("ghost", 1.0, 0.1, 1.0)])
+
+
+def test_measured_values_outside_the_model_are_refused_before_writing() -> None:
+    original = stack_text("weihnachten").replace("      serviceTimeCv: 1.2\n", "      p95ServiceTimeMs: 180\n", 1)
+    # p95 / mean = 5: no lognormal has that shape, so the stack would not validate.
+    with pytest.raises(ConfigError) as raised:
+        updated_stack(
+            Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], CATALOG
+        )
+    assert any("p95ServiceTimeMs / meanServiceTimeMs = 5" in str(p) for p in raised.value.problems)
+
+
+# --- the file write and the credentials ---------------------------------------------------------------
+
+
+def test_an_atomic_write_keeps_the_mode_and_leaves_no_staging_file(tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o640)
+    write_text_atomically(path, "new\n", expected=b"old\n")
+    assert path.read_text(encoding="utf-8") == "new\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["stack.yaml"]
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text("edited by someone else\n", encoding="utf-8")
+    with pytest.raises(FileChanged):
+        write_text_atomically(path, "new\n", expected=b"what we read\n")
+    assert path.read_text(encoding="utf-8") == "edited by someone else\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["stack.yaml"]
+
+
+def test_credentials_never_show_in_their_repr() -> None:
+    bearer = credentials_from_environment({"PROMETHEUS_BEARER_TOKEN": "tok-123"})
+    basic = credentials_from_environment({"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "pw-456"})
+    assert bearer is not None and basic is not None
+    assert bearer.header == "Bearer tok-123" and basic.header.startswith("Basic ")
+    assert "tok-123" not in repr(bearer) and "pw-456" not in repr(basic) and "b3Bz" not in repr(basic)
+    assert credentials_from_environment({}) is None
