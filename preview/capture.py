@@ -8,6 +8,8 @@ options that matter for an overlay stack (protect, retainOnDelete, import id, ig
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import runpy
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ import pulumi
 from pulumi.runtime import mocks, rpc
 from pulumi.runtime.settings import get_root_resource, set_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,22 @@ def run_program(
     capture.resources.sort(key=lambda r: (r.name, r.type))
     capture.outputs.update(get_root_resource().outputs)  # type: ignore[union-attr]
     return capture
+
+
+def release_runtime() -> None:
+    """Closes the event loops Pulumi's runtime left behind, and starts the main thread on a fresh one.
+
+    The runtime runs resource calls on executor threads and gives each an event loop it never
+    closes. Those loops end up in reference cycles with their sockets; collected at interpreter
+    shutdown in the wrong order, a loop's finaliser prints a traceback. Closed here, while every
+    socket still works, nothing is left to finalise. Call it after the last `run_program` of a command.
+    """
+    loop = _ensure_event_loop()
+    loop.run_until_complete(loop.shutdown_default_executor())
+    for leftover in gc.get_objects():
+        if isinstance(leftover, asyncio.AbstractEventLoop) and not leftover.is_running():
+            leftover.close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def stack_config(stack_file_config: dict[str, Any]) -> dict[str, Any]:

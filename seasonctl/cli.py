@@ -200,7 +200,7 @@ def preview(
         _fail(EXIT_INVALID, [f"the same stack name is given twice: {', '.join(sorted(names))}"])
     # Imported here: pulumi is slow to import and only preview needs it.
     from components.season import monitoring_files  # noqa: PLC0415
-    from preview.capture import run_program, stack_config  # noqa: PLC0415
+    from preview.capture import release_runtime, run_program, stack_config  # noqa: PLC0415
     from preview.output import OutputRefused, write_tree  # noqa: PLC0415
     from preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
 
@@ -210,6 +210,7 @@ def preview(
             config[f"{NAMESPACE}:phase"] = phase.value
         captures[name] = run_program(program, NAMESPACE, name, stack_config(config))
         planned[name] = (settings, plan)
+    release_runtime()
     documents = {name: resources_document(capture) for name, capture in captures.items()}
     if out is not None:
         files = {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pulumi
 import pytest
 import yaml
 
-from preview.capture import Capture, CapturedResource, run_program, stack_config
+from preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
 from preview.render import whole_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,3 +251,13 @@ def test_the_in_cluster_peak_test_is_declared_when_the_stack_asks() -> None:
     assert "ramping-arrival-rate" in scripts[0].inputs["data"]["peak-test.js"]
     assert not of_type(run("oktoberfest"), "TestRun")
     assert not of_type(run("oktoberfest", phase="baseline", loadTest={"inCluster": True, "apiBaseUrl": url}), "TestRun")
+
+
+def test_no_event_loop_is_left_open_for_interpreter_shutdown() -> None:
+    # Pulumi's runtime leaves one event loop per executor thread; finalised at shutdown, such a loop
+    # can print a traceback. release_runtime closes them, and a later run still works.
+    run("spargel")
+    release_runtime()
+    open_loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()]
+    assert len(open_loops) == 1 and open_loops[0] is asyncio.get_event_loop()
+    assert run("weihnachten").resources
