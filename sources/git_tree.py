@@ -1,0 +1,72 @@
+"""The project as it was at a git commit, exported into a folder: the work tree is never touched.
+
+`git archive` writes the commit's files as a tar stream, which is unpacked into a temporary
+folder; nothing is checked out, stashed or switched.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+GIT_TIMEOUT_S = 120
+
+
+class GitError(RuntimeError):
+    """git is missing, the folder is not a repository, or the ref names no commit."""
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    try:
+        # An argument list, no shell; git comes from PATH like every git tool's.
+        done = subprocess.run(  # noqa: S603
+            ["git", *args],  # noqa: S607
+            cwd=cwd,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {' '.join(args)} took longer than {GIT_TIMEOUT_S} s") from None
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class ProjectAtCommit:
+    ref: str
+    commit: str
+    # The project folder's path inside the repository ('' at the top).
+    prefix: str
+
+
+def resolve(ref: str, project_dir: Path) -> ProjectAtCommit:
+    """The commit `ref` names, for the repository holding `project_dir`; GitError otherwise."""
+    if not project_dir.is_dir():
+        raise GitError(f"{project_dir} is not a folder")
+    try:
+        _git(["rev-parse", "--git-dir"], project_dir)
+    except GitError:
+        raise GitError(f"{project_dir.resolve()} is not inside a git repository") from None
+    if ref.startswith("-"):
+        raise GitError(f"{ref!r} is not a git ref")
+    try:
+        commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], project_dir)
+    except GitError:
+        raise GitError(f"{ref!r} names no commit in this repository (try a branch, a tag or a commit hash)") from None
+    prefix = _git(["rev-parse", "--show-prefix"], project_dir).decode().strip()
+    return ProjectAtCommit(ref, commit.decode().strip(), prefix)
+
+
+def export(project: ProjectAtCommit, project_dir: Path, destination: Path) -> Path:
+    """Unpacks the commit's files into `destination`; returns the project folder inside it."""
+    archive = _git(["archive", "--format=tar", project.commit], project_dir)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination / project.prefix
