@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 import zlib
@@ -104,6 +105,8 @@ class RouteRun:
     p95_high_s: float
     server_p95_s: float  # wait + service as the server measured it: the client's p95 less transport
     mean_overhead_s: float  # client latency the server did not see: slip, HTTP, event loops
+    mean_sleep_overshoot_s: float  # slot held beyond the drawn service time: timers, a busy or preempted loop
+    max_sleep_overshoot_s: float
 
     @property
     def meets(self) -> bool:
@@ -125,6 +128,7 @@ class PodRun:
     pods: int
     routes: tuple[RouteRun, ...]
     max_lateness_s: float  # the generator's largest slip behind its schedule
+    load_average: float  # the machine's 1-minute load average at the end; above 2 the cores were contended
 
     @property
     def meets(self) -> bool:
@@ -243,9 +247,11 @@ def run_pods(scenario: Scenario, pods: int, timing: Timing) -> PodRun:
                 p95_high_s=high,
                 server_p95_s=measured.server_p95_s,
                 mean_overhead_s=measured.mean_overhead_s,
+                mean_sleep_overshoot_s=measured.mean_sleep_overshoot_s,
+                max_sleep_overshoot_s=measured.max_sleep_overshoot_s,
             )
         )
-    return PodRun(pods=pods, routes=tuple(runs), max_lateness_s=report.max_lateness_s)
+    return PodRun(pods=pods, routes=tuple(runs), max_lateness_s=report.max_lateness_s, load_average=os.getloadavg()[0])
 
 
 def run_scenario(scenario: Scenario, timing: Timing) -> ScenarioResult:
@@ -273,7 +279,7 @@ def calibrate() -> Calibration:
     )
     answered = [outcome for outcome in report.measured if outcome.error is None]
     extra = _mean_and_p95([o.latency_s - o.requested_service_s for o in answered])
-    overshoot = _mean_and_p95([o.server_service_s - o.requested_service_s for o in answered])
+    overshoot = _mean_and_p95([o.sleep_overshoot_s for o in answered])
     transport = _mean_and_p95([o.overhead_s for o in answered])
     return Calibration(
         rps=CALIBRATION_RPS,
@@ -334,22 +340,27 @@ def print_table(results: Sequence[ScenarioResult]) -> None:
 
 def print_diagnostics(results: Sequence[ScenarioResult]) -> None:
     print()
-    print("per run: the client's p95 less the server's p95 is transport; slip is the generator's largest lateness")
+    print(
+        "per run, ms: client p95 less server p95 is transport; overhead = client latency the server did not see; "
+        "overshoot = slot held beyond the drawn service time; slip = the generator's largest lateness; "
+        "load = 1-minute load average"
+    )
     header = (
-        f"{'scenario':12} {'pods':>4} {'route':6} {'count':>6} {'errors':>6} {'client p95':>10} "
-        f"{'server p95':>10} {'overhead mean':>13} {'max slip ms':>11}"
+        f"{'scenario':12} {'pods':>4} {'route':6} {'count':>6} {'errors':>6} {'client p95':>10} {'server p95':>10} "
+        f"{'overhead':>8} {'overshoot mean/max':>18} {'max slip':>8} {'load':>5}"
     )
     print(header)
     print("-" * len(header))
     for result in results:
-        for run in (result.below_model, result.at_model):
+        for run in (result.at_model, result.below_model):
             if run is None:
                 continue
             for route in run.routes:
+                overshoot = f"{_ms(route.mean_sleep_overshoot_s)}/{_ms(route.max_sleep_overshoot_s)}"
                 print(
                     f"{result.scenario.name:12} {run.pods:>4} {route.route:6} {route.count:>6} {route.errors:>6} "
-                    f"{_ms(route.p95_s):>10} {_ms(route.server_p95_s):>10} {_ms(route.mean_overhead_s):>13} "
-                    f"{_ms(run.max_lateness_s):>11}"
+                    f"{_ms(route.p95_s):>10} {_ms(route.server_p95_s):>10} {_ms(route.mean_overhead_s):>8} "
+                    f"{overshoot:>18} {_ms(run.max_lateness_s):>8} {run.load_average:>5.2f}"
                 )
 
 

@@ -76,6 +76,12 @@ class Outcome:
         """Latency the server did not account for: generator slip, HTTP and both event loops."""
         return self.latency_s - self.server_wait_s - self.server_service_s
 
+    @property
+    def sleep_overshoot_s(self) -> float:
+        """How much longer the server held the slot than the service time it drew: timer granularity
+        and any moment its event loop was busy or off the CPU."""
+        return self.server_service_s - self.requested_service_s
+
 
 @dataclass(frozen=True)
 class RouteReport:
@@ -89,6 +95,7 @@ class RouteReport:
     server_p95_s: float  # p95 of wait + service as the server measured it
     mean_overhead_s: float
     mean_sleep_overshoot_s: float  # realised minus drawn service time
+    max_sleep_overshoot_s: float
 
 
 @dataclass(frozen=True)
@@ -184,9 +191,14 @@ def summarize(outcomes: Sequence[Outcome], warmup_s: float, routes: Sequence[str
     )
 
 
+def _mean(values: Sequence[float]) -> float:
+    return float(np.mean(values)) if values else math.nan
+
+
 def _route_report(route: str, outcomes: Sequence[Outcome]) -> RouteReport:
     answered = [outcome for outcome in outcomes if outcome.error is None]
     latencies = [outcome.latency_s for outcome in answered]
+    overshoots = [outcome.sleep_overshoot_s for outcome in answered]
     return RouteReport(
         route=route,
         count=len(answered),
@@ -194,12 +206,11 @@ def _route_report(route: str, outcomes: Sequence[Outcome]) -> RouteReport:
         p50_s=quantile(latencies, 0.50),
         p95_s=quantile(latencies, 0.95),
         p99_s=quantile(latencies, 0.99),
-        mean_s=float(np.mean(latencies)) if latencies else math.nan,
+        mean_s=_mean(latencies),
         server_p95_s=quantile([o.server_wait_s + o.server_service_s for o in answered], 0.95),
-        mean_overhead_s=float(np.mean([o.overhead_s for o in answered])) if answered else math.nan,
-        mean_sleep_overshoot_s=(
-            float(np.mean([o.server_service_s - o.requested_service_s for o in answered])) if answered else math.nan
-        ),
+        mean_overhead_s=_mean([outcome.overhead_s for outcome in answered]),
+        mean_sleep_overshoot_s=_mean(overshoots),
+        max_sleep_overshoot_s=max(overshoots, default=math.nan),
     )
 
 

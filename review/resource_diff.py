@@ -83,7 +83,8 @@ def _is_key(resource_type: str, path: str) -> bool:
     patterns = KEY_FIELDS.get(resource_type, ())
     # `[name]` segments match `[*]` in the patterns.
     generic = _generic_path(path)
-    return any(fnmatch.fnmatchcase(generic, pattern) for pattern in patterns)
+    # In fnmatch `[*]` is a character class; `[[]*[]]` matches a literal `[...]` segment.
+    return any(fnmatch.fnmatchcase(generic, pattern.replace("[*]", "[[]*[]]")) for pattern in patterns)
 
 
 def _generic_path(path: str) -> str:

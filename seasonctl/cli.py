@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -53,6 +54,8 @@ from stackconfig.problems import ConfigError
 if TYPE_CHECKING:
     from baseline.measure import RouteBaseline
     from baseline.stack_update import Change
+    from preview.capture import Capture
+    from review.snapshot import Snapshot
     from sources.prometheus_http import PrometheusClient
 
 EXIT_INVALID = 2
@@ -172,6 +175,35 @@ def _previewable(
     return _stack_name(path), config, settings, plan
 
 
+@dataclass(frozen=True)
+class _ProgramRun:
+    name: str
+    settings: StackSettings
+    plan: SeasonPlan
+    capture: Capture
+
+
+def _run_programs(requests: list[tuple[str, Phase | None]], project_dir: Path, catalog: Catalog) -> list[_ProgramRun]:
+    """Runs the Pulumi program under mocks for each (stack, phase override); exits 2 or 3 on a bad stack.
+
+    Every stack is checked before any program runs: nothing is registered for a bad one.
+    """
+    program = project_dir / "__main__.py"
+    if not program.is_file():
+        _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
+    checked = [(_previewable(stack, project_dir, catalog), phase) for stack, phase in requests]
+    # Imported here: pulumi is slow to import and only the commands that run the program need it.
+    from preview.capture import release_runtime, run_program, stack_config  # noqa: PLC0415
+
+    runs = []
+    for (name, config, settings, plan), phase in checked:
+        if phase is not None:
+            config[f"{NAMESPACE}:phase"] = phase.value
+        runs.append(_ProgramRun(name, settings, plan, run_program(program, NAMESPACE, name, stack_config(config))))
+    release_runtime()
+    return runs
+
+
 @app.command()
 def preview(
     stacks: Annotated[
@@ -190,27 +222,17 @@ def preview(
 ) -> None:
     """What `pulumi up` would declare, computed offline by running the program under Pulumi's mocks."""
     catalog = load_catalog()
-    program = project_dir / "__main__.py"
-    if not program.is_file():
-        _fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
-    # Every stack is checked before any program runs: nothing is registered for a bad one.
-    checked = [_previewable(stack, project_dir, catalog) for stack in stacks]
-    names = [name for name, *_ in checked]
+    runs = _run_programs([(stack, phase) for stack in stacks], project_dir, catalog)
+    names = [run.name for run in runs]
     if len(set(names)) < len(names):
         _fail(EXIT_INVALID, [f"the same stack name is given twice: {', '.join(sorted(names))}"])
     # Imported here: pulumi is slow to import and only preview needs it.
     from components.season import monitoring_files  # noqa: PLC0415
-    from preview.capture import release_runtime, run_program, stack_config  # noqa: PLC0415
     from preview.output import OutputRefused, write_tree  # noqa: PLC0415
     from preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
 
-    captures, planned = {}, {}
-    for name, config, settings, plan in checked:
-        if phase is not None:
-            config[f"{NAMESPACE}:phase"] = phase.value
-        captures[name] = run_program(program, NAMESPACE, name, stack_config(config))
-        planned[name] = (settings, plan)
-    release_runtime()
+    captures = {run.name: run.capture for run in runs}
+    planned = {run.name: (run.settings, run.plan) for run in runs}
     documents = {name: resources_document(capture) for name, capture in captures.items()}
     if out is not None:
         files = {}
@@ -233,6 +255,89 @@ def preview(
         console.print(
             preview_tree(capture, f"{name} ({documents[name]['outputs']['phase']}): {len(capture.resources)} resources")
         )
+
+
+class DiffFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+    TABLE = "table"
+
+
+def _snapshot_at(ref: str, stack: str, project_dir: Path, phase: Phase | None) -> Snapshot:
+    """The stack as the code and the stack file at `ref` declare it; exit 2 if that cannot be had."""
+    import tempfile  # noqa: PLC0415
+
+    from sources.git_tree import GitError, export, resolve  # noqa: PLC0415
+    from sources.program_snapshot import SnapshotError, snapshot_of_folder  # noqa: PLC0415
+
+    try:
+        project = resolve(ref, project_dir)
+        with tempfile.TemporaryDirectory(prefix="seasonctl-diff-") as folder:
+            label = f"{ref} ({project.commit[:10]})"
+            return snapshot_of_folder(export(project, project_dir, Path(folder)), stack, label, phase)
+    except (GitError, SnapshotError) as error:
+        _fail(EXIT_INVALID, [f"--base {ref}: {error}"])
+
+
+@app.command()
+def diff(
+    stack: StackArgument,
+    base: Annotated[
+        str | None, typer.Option(help="compare with the stack and code at this git ref; the default is HEAD")
+    ] = None,
+    against: Annotated[
+        str | None, typer.Option(metavar="STACK|FILE", help="compare with another stack (this code, this tree)")
+    ] = None,
+    phase: Annotated[Phase | None, typer.Option(help="override STACK's phase")] = None,
+    against_phase: Annotated[
+        Phase | None, typer.Option(help="override the phase of the other side (with --against, or STACK itself)")
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="markdown (a PR comment), json or table")
+    ] = DiffFormat.MARKDOWN,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """What a change does to a stack: resources and fields, capacity, cost per hour and per season.
+
+    Offline: no cloud credentials. With --base, the other side is the stack file and the code as they
+    were at that git ref, read with `git archive`; the work tree is not touched.
+    """
+    from review.stack_diff import compare  # noqa: PLC0415
+    from seasonctl.diff_view import diff_as_dict, diff_markdown, diff_sections  # noqa: PLC0415
+
+    if base is not None and (against is not None or against_phase is not None):
+        _fail(EXIT_INVALID, ["--base compares with a git ref; --against and --against-phase with this tree: pick one"])
+    catalog = load_catalog()
+    path = _load_stack(stack, project_dir, catalog)[0]
+    name = _stack_name(path)
+    after_label = "this tree" + (f", phase {phase.value}" if phase else "")
+    if base is None and against is None and against_phase is None:
+        base = "HEAD"
+    if base is not None:
+        runs = _run_programs([(stack, phase)], project_dir, catalog)
+        before = _snapshot_at(base, name, project_dir, phase)
+        other_name = name
+    else:
+        other = against or stack
+        runs = _run_programs([(other, against_phase), (stack, phase)], project_dir, catalog)
+        other_name = runs[0].name
+        before = _snapshot_of(runs[0], f"{other_name}" + (f", phase {against_phase.value}" if against_phase else ""))
+        runs = runs[1:]
+    after = _snapshot_of(runs[0], after_label)
+    result = compare(name, before, after, before_stack=other_name)
+    if output_format is DiffFormat.JSON:
+        _print_json(diff_as_dict(result))
+    elif output_format is DiffFormat.MARKDOWN:
+        sys.stdout.write(diff_markdown(result))
+    else:
+        Console(highlight=False).print(to_rich(result.headline, diff_sections(result)))
+
+
+def _snapshot_of(run: _ProgramRun, label: str) -> Snapshot:
+    from preview.render import resources_document  # noqa: PLC0415
+    from review.snapshot import Snapshot  # noqa: PLC0415
+
+    return Snapshot.of_documents(label, resources_document(run.capture), plan_as_dict(run.plan))
 
 
 def _json_text(document: Any) -> str:
