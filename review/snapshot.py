@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ class Snapshot:
 
     @classmethod
     def of_documents(cls, label: str, preview: Mapping[str, Any], plan: Mapping[str, Any] | None) -> Snapshot:
+        # Through JSON, so both sides compare alike: a document made in this process holds tuples
+        # where one read back from another process holds lists.
+        preview, plan = json.loads(json.dumps(preview)), json.loads(json.dumps(plan))
         resources = preview.get("resources")
         outputs = preview.get("outputs")
         if not isinstance(resources, list) or not isinstance(outputs, dict):

@@ -15,6 +15,8 @@ from review.stack_diff import StackDiff
 from seasonctl.tables import Section
 
 _MAX_CELL = 120
+# Characters kept before the first difference of two long texts.
+_CONTEXT = 30
 # Marks the comment so the CI workflow finds and updates its own comment on the next push.
 COMMENT_MARKER = "<!-- seasonctl-diff:{stack} -->"
 
@@ -22,6 +24,16 @@ COMMENT_MARKER = "<!-- seasonctl-diff:{stack} -->"
 def _value(value: Any) -> str:
     text = "-" if value is None else (value if isinstance(value, str) else json.dumps(value, sort_keys=True))
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+
+
+def _values(old: Any, new: Any) -> tuple[str, str]:
+    """Both values as cells; two long texts start shortly before where they first differ."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _MAX_CELL:
+        common = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+        start = max(common - _CONTEXT, 0)
+        if start > 0:
+            return _value("..." + old[start:]), _value("..." + new[start:])
+    return _value(old), _value(new)
 
 
 def _money(value: float | None) -> str:
@@ -70,7 +82,7 @@ def _key_summary(change: ResourceChange) -> str:
     fields = change.key_fields
     if change.kind is not Kind.CHANGED:
         return ", ".join(f"{f.path}={_value(f.new if change.kind is Kind.ADDED else f.old)}" for f in fields)
-    return ", ".join(f"{f.path} {_value(f.old)} -> {_value(f.new)}" for f in fields)
+    return ", ".join(f"{f.path} {' -> '.join(_values(f.old, f.new))}" for f in fields)
 
 
 def resource_rows(diff: StackDiff) -> list[list[str]]:
@@ -95,7 +107,7 @@ def diff_sections(diff: StackDiff) -> list[Section]:
     ]
     fields = _field_rows(diff)
     if fields:
-        rows = [[f"{c.name}", f.path, _value(f.old), _value(f.new)] for c, f in fields]
+        rows = [[f"{c.name}", f.path, *_values(f.old, f.new)] for c, f in fields]
         sections.append(Section("Changed fields", ["resource", "field", "before", "after"], rows))
     return sections
 
@@ -124,7 +136,7 @@ def diff_markdown(diff: StackDiff) -> str:
     lines += [f"**Resources:** {_counts(diff)}", "", *_table(["resource", "change", "key fields"], resource_rows(diff))]
     fields = _field_rows(diff)
     if fields:
-        rows = [[f"`{c.name}`", f"`{f.path}`", _value(f.old), _value(f.new)] for c, f in fields]
+        rows = [[f"`{c.name}`", f"`{f.path}`", *_values(f.old, f.new)] for c, f in fields]
         lines += [
             "",
             f"<details><summary>All {len(fields)} changed fields</summary>",
