@@ -1,0 +1,290 @@
+"""`seasonctl diff`: resources, fields, capacity and cost between a git ref or another stack and this tree."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from review.headline import Footprint, changes, cost_delta, headline
+from review.resource_diff import Kind, diff_resources
+from seasonctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILES = (
+    "Pulumi.yaml",
+    "Pulumi.spargel.yaml",
+    "Pulumi.oktoberfest.yaml",
+    "Pulumi.weihnachten.yaml",
+    "__main__.py",
+)
+PACKAGES = (
+    "alerting", "baseline", "capacity", "components", "dashboards", "loadtest", "manifests", "monitoring",
+    "planning", "playbooks", "preview", "review", "seasonctl", "seasons", "sources", "stackconfig",
+)  # fmt: skip
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+# --- the pure diff ------------------------------------------------------------------------------------
+
+
+def resource(kind: str, name: str, **inputs: Any) -> dict[str, Any]:
+    return {"type": kind, "name": name, "inputs": inputs, "protect": False, "ignore_changes": []}
+
+
+def test_resources_are_matched_by_type_and_name_whatever_their_order() -> None:
+    old = [resource(HPA, "a", spec={"minReplicas": 2}), resource("t:x", "gone"), resource("t:x", "same", v=1)]
+    new = [resource("t:x", "same", v=1), resource("t:x", "new"), resource(HPA, "a", spec={"minReplicas": 4})]
+    shuffled = random.Random(7).sample(new, len(new))
+    for candidate in (new, shuffled):
+        result = diff_resources(old, candidate)
+        assert [(c.kind, c.name) for c in result] == [(Kind.CHANGED, "a"), (Kind.REMOVED, "gone"), (Kind.ADDED, "new")]
+    (changed,) = [c for c in diff_resources(old, new) if c.kind is Kind.CHANGED]
+    assert [(f.path, f.old, f.new, f.key) for f in changed.fields] == [("spec.minReplicas", 2, 4, True)]
+
+
+def test_named_list_items_are_compared_by_name_not_position() -> None:
+    rule = "grafana:alerting/ruleGroup:RuleGroup"
+    rules = [{"name": "A", "annotations": {"threshold": "1"}}, {"name": "B", "annotations": {"threshold": "2"}}]
+    inserted = [{"name": "A0", "annotations": {"threshold": "0"}}, *rules]
+    (change,) = diff_resources([resource(rule, "g", rules=rules)], [resource(rule, "g", rules=inserted)])
+    assert [f.path for f in change.fields] == ["rules[A0].annotations.threshold", "rules[A0].name"]
+    assert change.fields[0].key and not change.fields[1].key
+
+
+def test_a_resource_declared_twice_is_an_error() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        diff_resources([], [resource("t:x", "a"), resource("t:x", "a")])
+
+
+def footprint(**overrides: Any) -> Footprint:
+    values: dict[str, Any] = {
+        "phase": "peak",
+        "min_pods": 12,
+        "max_pods": 19,
+        "seasonal_nodes": 5,
+        "db_class": "db.r6g.xlarge",
+        "read_replicas": 2,
+        "currency": "EUR",
+        "cost_per_hour": 3.0,
+        "cost_over_season": 4392.0,
+    }
+    return Footprint(**(values | overrides))
+
+
+def test_the_headline_names_every_number_that_changes() -> None:
+    old = footprint()
+    new = footprint(min_pods=24, seasonal_nodes=8, db_class="db.r6g.2xlarge", cost_over_season=6232.0)
+    assert headline("weihnachten", old, new, 5) == (
+        "weihnachten: +12 pods, +3 nodes, DB db.r6g.xlarge -> db.r6g.2xlarge, +1,840 EUR over the season"
+    )
+    assert headline("weihnachten", old, old, 0) == "weihnachten: no change"
+    assert headline("weihnachten", old, old, 2) == "weihnachten: 2 resource(s) change, no capacity or cost change"
+    assert changes(old, footprint(read_replicas=0, cost_over_season=2000.0))[-1] == "-2,392 EUR over the season"
+
+
+def test_costs_in_different_currencies_are_not_subtracted() -> None:
+    assert cost_delta(footprint(), footprint(currency="USD")) is None
+    assert cost_delta(footprint(), footprint(cost_per_hour=None)) is None
+    assert cost_delta(footprint(), footprint(cost_per_hour=4.5, cost_over_season=6588.0)) == (1.5, 2196.0)
+
+
+# --- against a phase of the same stack -----------------------------------------------------------------
+
+
+def test_the_peak_against_its_own_baseline_phase() -> None:
+    result = run("diff", "weihnachten", "--against", "weihnachten", "--phase", "baseline", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    plan = json.loads(run("plan", "weihnachten", "--format", "json").stdout)
+    assert report["before"]["phase"] == "peak" and report["after"]["phase"] == "baseline"
+    assert report["costDelta"]["overSeason"] == pytest.approx(-plan["cost"]["extra_over_window"], abs=0.02)
+    kinds = {(r["type"].split(":")[-1], r["change"]) for r in report["resources"]}
+    assert {
+        ("NodeGroup", "removed"),
+        ("Schedule", "removed"),
+        ("RuleGroup", "removed"),
+        ("Dashboard", "removed"),
+    } <= kinds
+    assert ("HorizontalPodAutoscalerPatch", "changed") in kinds
+    assert not any(r["change"] == "removed" and r["name"].endswith("database-primary") for r in report["resources"])
+    assert report["after"]["seasonalNodes"] == 0 and report["after"]["readReplicas"] == 0
+
+
+def test_two_stacks_are_compared_under_one_name() -> None:
+    result = run("diff", "weihnachten", "--against", "spargel", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # Same program, other season: resources match up by name and show as changed, not removed and added;
+    # only the second read replica, which spargel does not plan, is new.
+    changes = {r["name"]: r["change"] for r in report["resources"]}
+    assert changes["freshfoodz-weihnachten-nodes-group"] == "changed"
+    assert [name for name, change in changes.items() if change != "changed"] == [
+        "freshfoodz-weihnachten-database-replica-2"
+    ]
+    assert report["after"]["readReplicas"] - report["before"]["readReplicas"] == 1
+    assert report["headline"].startswith("weihnachten: ")
+
+
+# --- against a git ref -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The project in a repository of its own, committed once."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, project / name)
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, project / package, ignore=shutil.ignore_patterns("__pycache__"))
+    commit(project, "the project")
+    return project
+
+
+def git(project: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+
+
+def commit(project: Path, message: str) -> None:
+    if not (project / ".git").exists():
+        git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=ops", "-c", "user.email=ops@example.org", "commit", "-q", "-m", message)
+
+
+def edit(project: Path, stack: str, change: Callable[[str], str]) -> None:
+    path = project / f"Pulumi.{stack}.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text, "the edit changed nothing"
+    path.write_text(changed, encoding="utf-8")
+
+
+def diff_report(project: Path, *args: str) -> dict[str, Any]:
+    result = run("diff", "weihnachten", "--project-dir", str(project), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def fields_of(report: dict[str, Any], kind: str) -> dict[str, tuple[Any, Any]]:
+    return {
+        f"{r['name'].removeprefix('freshfoodz-weihnachten-')}:{f['path']}": (f["before"], f["after"])
+        for r in report["resources"]
+        if r["type"].endswith(kind)
+        for f in r["fields"]
+    }
+
+
+def test_a_higher_multiplier(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("loadMultiplier: 5.0", "loadMultiplier: 6.0"))
+    report = diff_report(repo)
+    assert report["before"]["label"].startswith("HEAD (") and report["after"]["label"] == "this tree"
+    assert report["after"]["minPods"] > report["before"]["minPods"]
+    hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
+    assert hpa["scaling-freshfoodz-api:spec.minReplicas"][1] > hpa["scaling-freshfoodz-api:spec.minReplicas"][0]
+    rules = fields_of(report, "RuleGroup")
+    assert rules["monitoring-rules:rules[TrafficAbovePlannedPeak].annotations.threshold"] == ("250", "300")
+    assert report["headline"].startswith("weihnachten: +")
+
+
+def test_a_lower_utilisation_target(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("appServers: 0.50", "appServers: 0.35"))
+    report = diff_report(repo)
+    assert report["after"]["minPods"] > report["before"]["minPods"]
+    hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
+    assert hpa["scaling-freshfoodz-api:spec.metrics[0].resource.target.averageUtilization"] == (50, 35)
+
+
+def test_another_instance_type(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("instanceType: m7g.xlarge", "instanceType: m7g.2xlarge"))
+    report = diff_report(repo)
+    group = fields_of(report, "NodeGroup")
+    assert group["nodes-group:instanceTypes"] == (["m7g.xlarge"], ["m7g.2xlarge"])
+    assert report["after"]["seasonalNodes"] < report["before"]["seasonalNodes"]
+    delta = report["costDelta"]
+    assert delta["overSeason"] == pytest.approx(report["after"]["costOverSeason"] - report["before"]["costOverSeason"])
+    assert delta["overSeason"] != 0
+
+
+def test_a_phase_flip_in_the_stack_file(repo: Path) -> None:
+    edit(
+        repo,
+        "weihnachten",
+        lambda t: t.replace("freshfoodz-seasonal:phase: peak", "freshfoodz-seasonal:phase: baseline"),
+    )
+    report = diff_report(repo)
+    assert (report["before"]["phase"], report["after"]["phase"]) == ("peak", "baseline")
+    assert report["costDelta"]["overSeason"] < 0
+    assert "phase peak -> baseline" in report["headline"]
+
+
+def test_the_diff_is_deterministic_and_empty_without_changes(repo: Path) -> None:
+    first, second = diff_report(repo), diff_report(repo)
+    assert first == second
+    assert first["resources"] == [] and first["headline"] == "weihnachten: no change"
+
+
+def test_markdown_for_a_pull_request(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("loadMultiplier: 5.0", "loadMultiplier: 6.0"))
+    result = run("diff", "weihnachten", "--project-dir", str(repo))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "<!-- seasonctl-diff:weihnachten -->"
+    assert lines[1].startswith("### weihnachten: +") and "pods" in lines[1]
+    assert "<details><summary>All " in result.stdout and "</details>" in result.stdout
+    assert "| cost over the season (EUR) |" in result.stdout
+
+
+def test_a_stack_that_did_not_exist_at_the_ref(repo: Path) -> None:
+    shutil.copy2(repo / "Pulumi.weihnachten.yaml", repo / "Pulumi.silvester.yaml")
+    edit(repo, "silvester", lambda t: t.replace("name: weihnachten", "name: silvester"))
+    result = run("diff", "silvester", "--project-dir", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["before"]["exists"] is False
+    assert {r["change"] for r in report["resources"]} == {"added"}
+
+
+def test_a_ref_that_does_not_exist(repo: Path) -> None:
+    result = run("diff", "weihnachten", "--project-dir", str(repo), "--base", "no-such-branch")
+    assert result.exit_code == 2
+    assert "--base no-such-branch: 'no-such-branch' names no commit in this repository" in result.output
+
+
+def test_a_stack_file_invalid_at_the_ref(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("loadMultiplier: 5.0", "loadMultiplier: lots"))
+    commit(repo, "a broken stack")
+    edit(repo, "weihnachten", lambda t: t.replace("loadMultiplier: lots", "loadMultiplier: 5.0"))
+    result = run("diff", "weihnachten", "--project-dir", str(repo))
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert "--base HEAD: HEAD (" in flat and "failed (exit 2)" in flat and "loadMultiplier" in flat
+
+
+def test_a_folder_outside_git(tmp_path: Path) -> None:
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, tmp_path / name)
+    result = run("diff", "weihnachten", "--project-dir", str(tmp_path))
+    assert result.exit_code == 2 and "is not inside a git repository" in result.output
+
+
+def test_base_and_against_exclude_each_other() -> None:
+    result = run("diff", "weihnachten", "--base", "HEAD", "--against", "spargel")
+    assert result.exit_code == 2 and "pick one" in result.output
