@@ -1,0 +1,155 @@
+"""The GitHub workflow the project's users run on pull requests: valid, and doing what it says.
+
+Validity comes from check-jsonschema's vendored GitHub workflow schema; on top, the step that
+picks the stacks to diff is run for real in a scratch repository with a stand-in `seasonctl`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from seasonctl.diff_view import COMMENT_MARKER
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+REVIEW = ROOT / ".github" / "workflows" / "season-review.yml"
+
+
+def check_jsonschema(*paths: Path) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).parent / "check-jsonschema"
+    return subprocess.run(
+        [str(executable), "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def workflow() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(REVIEW.read_text(encoding="utf-8"))
+    return document
+
+
+def step(job: str, name: str) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = workflow()["jobs"][job]["steps"]
+    return next(s for s in steps if s.get("name") == name)
+
+
+def test_every_workflow_is_valid_for_github() -> None:
+    assert WORKFLOWS, "no workflow files"
+    result = check_jsonschema(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    document = workflow()
+    del document["jobs"]["checks"]["runs-on"]
+    document["jobs"]["checks"]["timeout-minutes"] = "an hour"
+    broken.write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = check_jsonschema(broken)
+    assert result.returncode != 0 and "broken.yml" in result.stdout + result.stderr
+
+
+def test_the_checks_job_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.endswith("scripts/check"))
+    assert step("checks", "lint, types, layers, tests")["run"] == command
+
+
+def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
+    preview = workflow()["jobs"]["pulumi-preview"]
+    assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+    action = next(s for s in preview["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@"))
+    assert action["with"]["command"] == "preview" and action["with"]["policyPacks"] == "policy"
+    assert action["if"] == "env.PULUMI_ACCESS_TOKEN != ''"
+    assert set(preview["strategy"]["matrix"]["stack"]) == {
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in ROOT.glob("Pulumi.*.yaml")
+    }
+    assert (ROOT / "policy" / "PulumiPolicy.yaml").is_file()
+
+
+def test_the_comment_script_finds_the_marker_seasonctl_writes() -> None:
+    script = step("offline-diff", "post or update one comment per stack")["with"]["script"]
+    assert "split('\\n', 1)[0]" in script and "startsWith(marker)" in script
+    assert COMMENT_MARKER.format(stack="weihnachten") == "<!-- seasonctl-diff:weihnachten -->"
+
+
+# --- the stack selection, run for real ----------------------------------------------------------------
+
+STAND_IN = """#!/bin/sh
+echo "$@" >> "$SEASONCTL_CALLS"
+echo "<!-- seasonctl-diff:$2 -->"
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for stack in ("spargel", "oktoberfest", "weihnachten"):
+        (repo / f"Pulumi.{stack}.yaml").write_text(f"config: {{}}  # {stack}\n", encoding="utf-8")
+    (repo / "planning.py").write_text("x = 1\n", encoding="utf-8")
+    seasonctl = repo / ".venv" / "bin" / "seasonctl"
+    seasonctl.parent.mkdir(parents=True)
+    seasonctl.write_text(STAND_IN, encoding="utf-8")
+    seasonctl.chmod(0o755)
+    (repo / ".gitignore").write_text(".venv/\nseason-diffs/\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo)
+    return repo
+
+
+def commit(repo: Path) -> None:
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=ops", "-c", "user.email=ops@example.org", "commit", "-q", "-m", "change")
+
+
+def run_selection(repo: Path, base: str) -> list[str]:
+    script = step("offline-diff", "diff the stacks this pull request affects")["run"]
+    calls = repo / "calls.txt"
+    environment = {**os.environ, "BASE_SHA": base, "SEASONCTL_CALLS": str(calls)}
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=repo, env=environment, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    for line in lines:
+        assert re.fullmatch(rf"diff \w+ --base {base} --format markdown", line), line
+    assert sorted(p.stem for p in (repo / "season-diffs").glob("*.md")) == sorted(line.split()[1] for line in lines)
+    return sorted(line.split()[1] for line in lines)
+
+
+def test_a_changed_stack_file_diffs_that_stack_only(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "Pulumi.spargel.yaml").write_text("config: {}  # spargel, edited\n", encoding="utf-8")
+    commit(repo)
+    assert run_selection(repo, base) == ["spargel"]
+
+
+def test_changed_code_diffs_every_stack(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "planning.py").write_text("x = 2\n", encoding="utf-8")
+    (repo / "Pulumi.spargel.yaml").write_text("config: {}  # spargel, edited\n", encoding="utf-8")
+    commit(repo)
+    assert run_selection(repo, base) == ["oktoberfest", "spargel", "weihnachten"]
+
+
+def test_a_deleted_stack_is_not_diffed(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "Pulumi.oktoberfest.yaml").unlink()
+    commit(repo)
+    assert run_selection(repo, base) == []
