@@ -8,15 +8,14 @@ measured). Values are rounded up, so a rounded baseline never plans less than th
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from baseline.measure import RouteBaseline
+from stackconfig.edit import StackEditError, config_of, dump, round_trip_yaml
 from stackconfig.model import NAMESPACE
 
 ROUTES_KEY = f"{NAMESPACE}:routes"
@@ -40,15 +39,6 @@ def _round_up(value: float, decimals: int) -> float:
     return math.ceil(value * scale - 1e-6) / scale
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    # The layout of the shipped stack files: two-space maps, list dashes indented by two.
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    return yaml
-
-
 def measured_values(measured: RouteBaseline, spread_key: str) -> dict[str, float]:
     """The keys written for one route, rounded up: rps to 0.01, ms to 0.1, CV to 0.01."""
     values = {
@@ -63,8 +53,10 @@ def measured_values(measured: RouteBaseline, spread_key: str) -> dict[str, float
 
 
 def _routes(document: object) -> CommentedSeq:
-    config = document.get("config") if isinstance(document, CommentedMap) else None
-    routes = config.get(ROUTES_KEY) if isinstance(config, CommentedMap) else None
+    try:
+        routes = config_of(document).get(ROUTES_KEY)
+    except StackEditError as error:
+        raise StackUpdateError(str(error)) from None
     if not isinstance(routes, CommentedSeq):
         raise StackUpdateError(f"config.{ROUTES_KEY} is not a list of routes")
     return routes
@@ -72,7 +64,7 @@ def _routes(document: object) -> CommentedSeq:
 
 def update_stack_text(text: str, measured: Sequence[RouteBaseline]) -> tuple[str, list[Change]]:
     """`text` with each measured route's values replaced, and the changes; routes are matched by name."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     document = yaml.load(text)
     entries = {entry.get("name"): entry for entry in _routes(document) if isinstance(entry, CommentedMap)}
     changes = []
@@ -84,6 +76,4 @@ def update_stack_text(text: str, measured: Sequence[RouteBaseline]) -> tuple[str
         for key, value in measured_values(route, spread_key).items():
             changes.append(Change(route.route.name, key, entry.get(key), value))
             entry[key] = value
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue(), changes
+    return dump(yaml, document), changes

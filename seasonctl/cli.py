@@ -1,7 +1,8 @@
 """The `seasonctl` command line. Thin: parse, call the pure packages, format, set the exit code.
 
 Exit codes: 0 done, 2 invalid input (config, flags), 3 infeasible request, 4 Prometheus could not be
-read, 5 the data gives no baseline.
+read, 5 the data gives no baseline, 6 the Pulumi CLI is missing or a step of a rollback failed, 1 aborted
+at the confirmation prompt.
 `plan`, `size` and `validate` import neither pulumi nor the components (start-up time matters).
 """
 
@@ -62,6 +63,8 @@ EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_PROMETHEUS = 4
 EXIT_NO_BASELINE = 5
+EXIT_PULUMI = 6
+EXIT_ABORTED = 1
 # A baseline window from one day (a daily cycle) to 400 days (a year and a season).
 MIN_BASELINE_WINDOW_S = 86_400
 MAX_BASELINE_WINDOW_S = 400 * 86_400
@@ -331,6 +334,60 @@ def diff(
         sys.stdout.write(diff_markdown(result))
     else:
         Console(highlight=False).print(to_rich(result.headline, diff_sections(result)))
+
+
+@app.command()
+def rollback(
+    stack: StackArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    keep_seasonal: Annotated[
+        bool,
+        typer.Option(
+            "--keep-seasonal", help="re-apply the baseline values but keep the season's own resources for now"
+        ),
+    ] = False,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """After the season: baseline values back, then the season's own resources removed; nothing lost.
+
+    Shows what the baseline phase changes (the offline diff), asks, sets `phase: baseline` in the
+    stack file and runs `pulumi up` twice through the Pulumi CLI: first only the resources the
+    platform owns, then the whole stack. The adopted primary database is never deleted.
+    """
+    from preview.urns import urn_of  # noqa: PLC0415
+    from review.stack_diff import compare  # noqa: PLC0415
+    from seasonctl.diff_view import diff_sections  # noqa: PLC0415
+    from seasonctl.rollback_command import RollbackStopped, check_stack_exists, rollback_steps, run_steps  # noqa: PLC0415
+    from sources.pulumi_cli import PulumiCli, PulumiFailed  # noqa: PLC0415
+
+    catalog = load_catalog()
+    path = _load_stack(stack, project_dir, catalog)[0]
+    current, baseline_run = _run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog)
+    name = current.name
+    result = compare(name, _snapshot_of(current, "now"), _snapshot_of(baseline_run, "after rollback"))
+    console = Console(highlight=False)
+    console.print(to_rich(result.headline, diff_sections(result)))
+    kept = [r for r in baseline_run.capture.resources if r.custom and r.import_id]
+    if not kept or not all(r.protect and r.retain_on_delete for r in kept):
+        _fail(EXIT_INVALID, [f"{path}: the adopted database is not protected and retained in phase baseline; refusing"])
+    urns = [urn_of(r, name, NAMESPACE) for r in baseline_run.capture.resources if r.custom]
+    try:
+        cli = PulumiCli.find(project_dir)
+        check_stack_exists(cli, name)
+    except PulumiFailed as error:
+        _fail(EXIT_PULUMI, [str(error), "nothing changed"])
+    steps = rollback_steps(cli, path, name, urns, keep_seasonal)
+    if not yes and not typer.confirm(f"Roll back {name}: {len(steps)} steps. Go on?", default=False):
+        _fail(EXIT_ABORTED, ["aborted; nothing changed"])
+    try:
+        run_steps(steps, lambda line: console.print(Text(line)), name)
+    except RollbackStopped as error:
+        _fail(EXIT_PULUMI, str(error).splitlines())
+    console.print(Text(f"{name} is back at its baseline values. Commit {path.name} (phase: baseline)."))
+    if keep_seasonal:
+        console.print(
+            Text(f"The season's own resources are still there; `seasonctl rollback {name} --yes` removes them.")
+        )
 
 
 def _snapshot_of(run: _ProgramRun, label: str) -> Snapshot:

@@ -1,0 +1,171 @@
+"""`seasonctl rollback` against a stand-in `pulumi` on PATH (the real CLI cannot be installed here).
+
+The stand-in (tests/stand_in_pulumi.py) records every call with the stack file's phase at that
+moment and can fail any call, so the order, the arguments, the config and the resume messages
+are checked for the happy path and for a failure at each step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from seasonctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+STAND_IN = Path(__file__).resolve().parent / "stand_in_pulumi.py"
+PRIMARY_URN = (
+    "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
+    "::freshfoodz-weihnachten-database-primary"
+)
+HPA_URN = (
+    "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:scaling:AppScaling"
+    "$kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch::freshfoodz-weihnachten-scaling-freshfoodz-api"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def pulumi_bin(tmp_path: Path) -> Path:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    executable = folder / "pulumi"
+    executable.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
+    executable.chmod(0o755)
+    return folder
+
+
+def rollback(
+    project: Path, pulumi_bin: Path | None, *args: str, fail_at: int | None = None, stacks: str = "weihnachten",
+    answer: str | None = None,
+) -> tuple[Result, list[dict[str, Any]]]:  # fmt: skip
+    log = project.parent / "pulumi-calls.jsonl"
+    log.unlink(missing_ok=True)
+    path = f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}" if pulumi_bin else str(project.parent / "empty")
+    env = {
+        "PATH": path,
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": stacks,
+        "STAND_IN_PULUMI_FAIL_AT": str(fail_at or ""),
+    }
+    command = ["rollback", "weihnachten", "--project-dir", str(project), *args]
+    result = CliRunner().invoke(app, command, env=env, input=answer)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return result, calls
+
+
+def commands(calls: list[dict[str, Any]]) -> list[str]:
+    return [" ".join(c["argv"][:2]) + (" --target" if "--target" in c["argv"] else "") for c in calls]
+
+
+def phase_in(project: Path) -> str:
+    line = next(x for x in (project / "Pulumi.weihnachten.yaml").read_text().splitlines() if ":phase:" in x)
+    return line.split(":")[-1].strip()
+
+
+def test_the_happy_path(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes")
+    assert result.exit_code == 0, result.output
+    assert commands(calls) == ["stack ls", "up --stack --target", "up --stack"]
+    # Both updates see phase: baseline in the stack file; the first touches only what the platform owns.
+    assert [c["phase"] for c in calls[1:]] == ["baseline", "baseline"]
+    targeted = calls[1]["argv"]
+    targets = [targeted[i + 1] for i, arg in enumerate(targeted) if arg == "--target"]
+    assert PRIMARY_URN in targets and HPA_URN in targets and len(targets) == 4
+    assert all(c["argv"][-2:] == ["--cwd", str(project)] or "--cwd" in c["argv"] for c in calls)
+    assert all({"--yes", "--non-interactive"} <= set(c["argv"]) for c in calls[1:])
+    assert phase_in(project) == "baseline"
+    assert "# Christmas season" in (project / "Pulumi.weihnachten.yaml").read_text()  # comments kept
+    flat = " ".join(result.output.split())
+    assert "weihnachten: phase peak -> baseline" in flat and "is back at its baseline values" in flat
+
+
+def test_nothing_destructive_ever_reaches_the_database(project: Path, pulumi_bin: Path) -> None:
+    _, calls = rollback(project, pulumi_bin, "--yes")
+    for call in calls:
+        argv = call["argv"]
+        assert argv[0] in {"stack", "up"}, argv
+        assert not {"destroy", "--target-replace", "--replace", "state", "delete"} & set(argv)
+
+
+def test_keep_seasonal_stops_after_the_baseline_values(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", "--keep-seasonal")
+    assert result.exit_code == 0, result.output
+    assert commands(calls) == ["stack ls", "up --stack --target"]
+    assert "`seasonctl rollback weihnachten --yes` removes them" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("fail_at", "done", "failed", "left"),
+    [
+        (
+            2,
+            "done: set phase: baseline",
+            "failed: re-apply the platform's baseline values",
+            "left: remove the season-only",
+        ),
+        (3, "done: re-apply the platform's baseline values", "failed: remove the season-only", None),
+    ],
+)
+def test_a_failed_step_says_what_is_done_and_left(
+    project: Path, pulumi_bin: Path, fail_at: int, done: str, failed: str, left: str | None
+) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", fail_at=fail_at)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    # Call 1 lists the stacks; call n >= 2 is step n (step 1 edits the file, no CLI call).
+    assert f"step {fail_at} failed" in flat and "stand-in failure" in flat
+    assert done in flat and failed in flat and (left is None or left in flat)
+    assert "resume with `seasonctl rollback weihnachten --yes`" in flat
+    assert len(calls) == fail_at
+    # Resuming runs the remaining steps; the phase is already set, so the file is not rewritten.
+    before = (project / "Pulumi.weihnachten.yaml").stat().st_mtime_ns
+    resumed, again = rollback(project, pulumi_bin, "--yes")
+    assert resumed.exit_code == 0, resumed.output
+    assert commands(again) == ["stack ls", "up --stack --target", "up --stack"]
+    assert (project / "Pulumi.weihnachten.yaml").stat().st_mtime_ns == before
+
+
+def test_a_missing_cli_changes_nothing(project: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = rollback(project, None, "--yes")
+    assert result.exit_code == 6
+    assert "the Pulumi CLI is not on PATH" in result.output and "nothing changed" in result.output
+    assert calls == [] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_a_stack_the_backend_does_not_have(project: Path, pulumi_bin: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = rollback(project, pulumi_bin, "--yes", stacks="spargel,oktoberfest")
+    assert result.exit_code == 6
+    flat = " ".join(result.output.split())
+    assert "the stack 'weihnachten' does not exist in the backend" in flat and "freshfoodz/spargel" in flat
+    assert commands(calls) == ["stack ls"] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_the_prompt(project: Path, pulumi_bin: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    declined, calls = rollback(project, pulumi_bin, answer="n\n")
+    assert declined.exit_code == 1 and "aborted; nothing changed" in declined.output
+    assert commands(calls) == ["stack ls"] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+    accepted, calls = rollback(project, pulumi_bin, answer="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert commands(calls) == ["stack ls", "up --stack --target", "up --stack"]
