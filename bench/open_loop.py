@@ -67,6 +67,7 @@ class Outcome:
     lateness_s: float  # send time minus scheduled time: the generator's own slip
     latency_s: float  # answer complete minus scheduled time
     error: str | None = None
+    pod: int = -1  # the pod that served it, if the server says
     server_wait_s: float = math.nan
     server_service_s: float = math.nan
     requested_service_s: float = math.nan
@@ -102,8 +103,17 @@ class RouteReport:
 class LoadReport:
     routes: tuple[RouteReport, ...]
     max_lateness_s: float  # over the measured requests
-    sent: int
-    measured: tuple[Outcome, ...]  # requests scheduled after the warm-up, in schedule order
+    warmup_s: float
+    outcomes: tuple[Outcome, ...]  # every request sent, warm-up included, in schedule order
+
+    @property
+    def sent(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def measured(self) -> tuple[Outcome, ...]:
+        """The requests scheduled after the warm-up."""
+        return tuple(outcome for outcome in self.outcomes if outcome.scheduled_s >= self.warmup_s)
 
 
 def require_loopback_url(url: str) -> None:
@@ -158,6 +168,7 @@ async def _send(session: aiohttp.ClientSession, base_url: str, arrival: Arrival,
         lateness_s=lateness_s,
         latency_s=latency_s,
         error=error,
+        pod=body.get("pod", -1),
         server_wait_s=body.get("wait_s", math.nan),
         server_service_s=body.get("service_s", math.nan),
         requested_service_s=body.get("requested_service_s", math.nan),
@@ -182,12 +193,12 @@ async def drive(base_url: str, schedule: Sequence[Arrival], request_timeout_s: f
 
 
 def summarize(outcomes: Sequence[Outcome], warmup_s: float, routes: Sequence[str]) -> LoadReport:
-    measured = tuple(outcome for outcome in outcomes if outcome.scheduled_s >= warmup_s)
+    measured = [outcome for outcome in outcomes if outcome.scheduled_s >= warmup_s]
     return LoadReport(
         routes=tuple(_route_report(route, [o for o in measured if o.route == route]) for route in routes),
         max_lateness_s=max((outcome.lateness_s for outcome in measured), default=0.0),
-        sent=len(outcomes),
-        measured=measured,
+        warmup_s=warmup_s,
+        outcomes=tuple(outcomes),
     )
 
 

@@ -29,7 +29,7 @@ class AppScaling(pulumi.ComponentResource):
             patches.append(
                 k8s.autoscaling.v2.HorizontalPodAutoscalerPatch(
                     f"{name}-{metadata['name']}",
-                    metadata={**metadata, "annotations": PATCH_FORCE},
+                    metadata={**metadata, "annotations": {**metadata.get("annotations", {}), **PATCH_FORCE}},
                     spec=manifest["spec"],
                     opts=pulumi.ResourceOptions(parent=self),
                 )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from planning.season_tags import SEASON_TAG
+
 # What the season sets on the platform's primary; every other input stays the platform's.
 SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")
 
@@ -62,7 +64,7 @@ class SeasonDatabase(pulumi.ComponentResource):
                 apply_immediately=True,
                 publicly_accessible=False,
                 skip_final_snapshot=True,  # a replica holds no data of its own
-                tags={"freshfoodz.de/season": args.season},
+                tags={SEASON_TAG: args.season},
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for index in range(1, args.read_replicas + 1)

@@ -19,6 +19,8 @@ class SeasonalNodeGroupArgs:
     """min = desired = the planned nodes: the plan's capacity is there before the first request."""
     max_nodes: int
     labels: dict[str, str]
+    tags: dict[str, str]
+    """The season's window, cost estimate and budget, for the policy pack (planning.season_tags)."""
     scale_back_at: str | None
     """UTC `YYYY-MM-DDThh:mm:ssZ` at which the group drops to zero; None when that has passed."""
 
@@ -35,6 +37,7 @@ class SeasonalNodeGroup(pulumi.ComponentResource):
             ami_type=args.ami_type,
             capacity_type="ON_DEMAND",
             labels=args.labels,
+            tags=args.tags,
             scaling_config={"desired_size": args.nodes, "min_size": args.nodes, "max_size": args.max_nodes},
             # cluster-autoscaler moves desiredSize; the season owns only the bounds.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["scalingConfig.desiredSize"]),

@@ -33,6 +33,7 @@ from planning.peak_controls import route_limits
 from planning.phase_values import database_values, hpa_values
 from planning.scale_back import aws_timestamp, scale_back_at
 from planning.season_plan import SeasonPlan
+from planning.season_tags import node_group_tags
 from planning.summary import plan_as_dict
 from stackconfig.model import StackSettings
 
@@ -91,6 +92,7 @@ def declare_season(
                 nodes=plan.nodes.nodes,
                 max_nodes=plan.max_nodes,
                 labels={"freshfoodz.de/season": season},
+                tags=node_group_tags(settings, plan),
                 scale_back_at=aws_timestamp(scale_back) if scale_back else None,
             ),
             peak_controls_config_map(

@@ -15,6 +15,9 @@ SCALE_UP_PERIOD_S = 15
 SCALE_DOWN_PERCENT = 10
 SCALE_DOWN_PERIOD_S = 60
 SCALE_DOWN_STABILIZATION_S = 600
+# The stack's maxReplicasCap, on the HPA itself: the policy pack (policy/) sees resources, not the
+# stack config, and checks maxReplicas against it.
+MAX_REPLICAS_CAP_ANNOTATION = "freshfoodz.de/max-replicas-cap"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class HpaValues:
     min_replicas: int
     max_replicas: int
     cpu_target_percent: int
+    max_replicas_cap: int
+    """The service's maxReplicasCap, which maxReplicas must not exceed."""
 
 
 def hpa_behavior() -> dict[str, Any]:
@@ -57,8 +62,13 @@ def hpa_manifest(values: HpaValues) -> dict[str, Any]:
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        # No labels: the object is the platform's, the season only sets its scaling fields.
-        "metadata": {"name": values.deployment, "namespace": values.namespace},
+        # No labels: the object is the platform's, the season only sets its scaling fields and the
+        # annotation the policy pack checks them against.
+        "metadata": {
+            "name": values.deployment,
+            "namespace": values.namespace,
+            "annotations": {MAX_REPLICAS_CAP_ANNOTATION: str(values.max_replicas_cap)},
+        },
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": values.deployment},
             "minReplicas": values.min_replicas,

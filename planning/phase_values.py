@@ -12,7 +12,7 @@ from stackconfig.model import StackSettings
 
 
 def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
-    """One HpaValues per service, in the order of the stack file."""
+    """One HpaValues per service, in the order of the stack file; both phases carry the service's cap."""
     planned = {service.name: service for service in plan.services}
     values = []
     for service in settings.services:
@@ -21,7 +21,7 @@ def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
             bounds = (hpa.min_replicas, hpa.max_replicas, hpa.cpu_target_percent)
         else:
             bounds = (service.baseline_replicas, service.baseline_max_replicas, service.baseline_cpu_target_percent)
-        values.append(HpaValues(service.deployment, service.namespace, *bounds))
+        values.append(HpaValues(service.deployment, service.namespace, *bounds, service.max_replicas_cap))
     return values
 
 

@@ -255,7 +255,14 @@ def _plan_cost(
     )
 
 
-def _warnings(phase: str, plan_services: tuple[ServicePlan, ...], database: DatabaseSizing, at_max: int) -> list[str]:
+def _warnings(
+    settings: StackSettings,
+    plan_services: tuple[ServicePlan, ...],
+    database: DatabaseSizing,
+    at_max: int,
+    cost: CostEstimate,
+) -> list[str]:
+    phase = settings.phase
     warnings = []
     if phase == "baseline":
         warnings.append(
@@ -274,6 +281,12 @@ def _warnings(phase: str, plan_services: tuple[ServicePlan, ...], database: Data
             f"{database.usable_max_connections} that {database.instance_class} accepts; lower the pools "
             "or the caps, or put a connection pooler in front"
         )
+    budget = settings.costs.season_budget
+    if budget is not None and cost.peak_over_window > budget:
+        warnings.append(
+            f"cost: the season's estimate of {cost.peak_over_window:,.2f} {cost.currency} is above "
+            f"costs.seasonBudget {budget:,.2f}; the policy pack refuses `pulumi up` with it"
+        )
     return warnings
 
 
@@ -287,6 +300,7 @@ def plan_season(
     workers = tuple(_plan_worker(settings, worker) for worker in settings.workers)
     database, at_max = _plan_database(settings, catalog, services, workers)
     nodes = _plan_nodes(settings, catalog, services, workers)
+    cost = _plan_cost(settings, catalog, window, database, nodes)
     return SeasonPlan(
         stack=stack,
         season=season.name,
@@ -302,6 +316,6 @@ def plan_season(
         connections_at_hpa_max=at_max,
         nodes=nodes,
         max_nodes=settings.nodes.max_nodes,
-        cost=_plan_cost(settings, catalog, window, database, nodes),
-        warnings=tuple(_warnings(settings.phase, services, database, at_max)),
+        cost=cost,
+        warnings=tuple(_warnings(settings, services, database, at_max, cost)),
     )

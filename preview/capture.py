@@ -108,6 +108,17 @@ def _config_strings(values: dict[str, Any]) -> dict[str, str]:
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in plain.items()}
 
 
+def _use_open_event_loop() -> None:
+    """Pulumi's runtime asks asyncio for the current loop; after `asyncio.run` or `release_runtime`
+    there may be none, or a closed one."""
+    try:
+        if not asyncio.get_event_loop().is_closed():
+            return
+    except RuntimeError:
+        pass
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def run_program(
     program: Path, project: str, stack: str, config: dict[str, Any], into: Capture | None = None
 ) -> Capture:
@@ -117,6 +128,7 @@ def run_program(
     registered by then is in `into`, if given.
     """
     capture = into if into is not None else Capture()
+    _use_open_event_loop()
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack resource per run
     secret_keys = [key for key, value in config.items() if _is_secure(value)]
     pulumi.runtime.set_all_config(_config_strings(config), secret_keys)

@@ -253,6 +253,12 @@ class Costs(_Section):
     rds_to_ec2_price_ratio: float = Field(
         default=2.0, gt=0, le=10, description="RDS price / EC2 price of the same hardware (estimate)"
     )
+    season_budget: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e12,
+        description="the season's budget in `currency`, which its estimated cost must not exceed, 0 < x <= 1e12",
+    )
     price_overrides_usd_per_hour: dict[str, Annotated[float, Field(gt=0, le=10_000)]] = Field(
         default_factory=dict,
         max_length=500,

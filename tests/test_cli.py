@@ -237,29 +237,34 @@ def test_plan_seed_method_on_shipped_stacks_exceeds_the_caps(stack: str) -> None
 
 INFEASIBLE_PLANS = [
     pytest.param(
-        ("routes", 0, "p95SloMs"),
-        100,
+        {("routes", 0, "p95SloMs"): 100},
         # catalog-browse: mean 60 ms, cv 1.2
         ("route catalog-browse", f"p95 {lognormal_p95_ms(60, 1.2):.0f} ms", "100 ms SLO"),
         id="slo-below-p95",
     ),
-    pytest.param(("services", 0, "maxReplicasCap"), 3, ("service api", "maxReplicasCap is 3"), id="service-cap"),
     pytest.param(
-        ("workers", 0, "maxReplicasCap"), 2, ("worker order-fulfilment", "maxReplicasCap is 2"), id="worker-cap"
+        # The baseline bounds must stay within the cap for the config to be valid.
+        {("services", 0, "maxReplicasCap"): 3, ("services", 0, "baselineMaxReplicas"): 3},
+        ("service api", "maxReplicasCap is 3"),
+        id="service-cap",
     ),
-    pytest.param(("nodes", "maxNodes"), 1, ("nodes.maxNodes is 1",), id="max-nodes"),
+    pytest.param(
+        {("workers", 0, "maxReplicasCap"): 2}, ("worker order-fulfilment", "maxReplicasCap is 2"), id="worker-cap"
+    ),
+    pytest.param({("nodes", "maxNodes"): 1}, ("nodes.maxNodes is 1",), id="max-nodes"),
 ]
 
 
-@pytest.mark.parametrize(("key", "value", "says"), INFEASIBLE_PLANS)
+@pytest.mark.parametrize(("changes", "says"), INFEASIBLE_PLANS)
 def test_plan_infeasible_config_exits_3(
-    tmp_path: Path, key: tuple[str | int, ...], value: int, says: tuple[str, ...]
+    tmp_path: Path, changes: dict[tuple[str | int, ...], int], says: tuple[str, ...]
 ) -> None:
     document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
-    node = document["config"][f"{NS}:{key[0]}"]
-    for part in key[1:-1]:
-        node = node[part]
-    node[key[-1]] = value
+    for key, value in changes.items():
+        node = document["config"][f"{NS}:{key[0]}"]
+        for part in key[1:-1]:
+            node = node[part]
+        node[key[-1]] = value
     path = tmp_path / "Pulumi.tight.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
 

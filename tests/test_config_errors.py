@@ -365,6 +365,12 @@ CASES = [
         f"{NS}:services[0]",
         says=("64000m CPU", "does not fit on a m7g.xlarge node"),
     ),
+    Case(
+        "baseline-max-above-cap",
+        put(("services", 0, "baselineMaxReplicas"), 61),
+        f"{NS}:services[0].baselineMaxReplicas",
+        says=("61 is above maxReplicasCap 60", "at most 60"),
+    ),
 ]
 
 

@@ -67,18 +67,18 @@ def test_peak_sets_the_plan_and_baseline_restores_the_platform_values() -> None:
 
 
 def test_scale_up_is_fast_and_scale_down_is_slow() -> None:
-    behavior = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))["spec"]["behavior"]
+    behavior = hpa_manifest(HpaValues("api", "shop", 2, 4, 50, 10))["spec"]["behavior"]
     assert behavior["scaleUp"]["stabilizationWindowSeconds"] == 0
     assert behavior["scaleDown"]["stabilizationWindowSeconds"] >= 300
     assert max(p["value"] for p in behavior["scaleDown"]["policies"]) < 100
 
 
 def test_the_validator_rejects_a_broken_hpa() -> None:
-    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50, 10))
     manifest["spec"]["maxReplicas"] = "four"
     with pytest.raises(kubernetes_validate.ValidationError):
         validate(manifest)
-    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50))
+    manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50, 10))
     manifest["spec"]["maxReplica"] = 4  # strict: unknown fields are errors
     with pytest.raises(kubernetes_validate.ValidationError):
         validate(manifest)
@@ -86,7 +86,7 @@ def test_the_validator_rejects_a_broken_hpa() -> None:
 
 def test_min_above_max_is_refused() -> None:
     with pytest.raises(ValueError, match="minReplicas"):
-        hpa_manifest(HpaValues("api", "shop", 5, 4, 50))
+        hpa_manifest(HpaValues("api", "shop", 5, 4, 50, 10))
 
 
 @pytest.mark.parametrize("stack", STACKS)

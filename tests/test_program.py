@@ -117,7 +117,10 @@ def test_nothing_platform_owned_is_declared_as_the_seasons() -> None:
     types = {r.type for r in capture.resources}
     assert not {t for t in types if t.endswith((":Deployment", ":HorizontalPodAutoscaler", "eks/cluster:Cluster"))}
     for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
-        assert patch.inputs["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
+        # patchForce takes the platform's fields over; the cap is what the policy pack checks maxReplicas against
+        annotations = patch.inputs["metadata"]["annotations"]
+        assert set(annotations) == {"pulumi.com/patchForce", "freshfoodz.de/max-replicas-cap"}
+        assert annotations["pulumi.com/patchForce"] == "true"
 
 
 def test_node_group_bounds_and_scale_back() -> None:
@@ -261,3 +264,8 @@ def test_no_event_loop_is_left_open_for_interpreter_shutdown() -> None:
     open_loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()]
     assert len(open_loops) == 1 and open_loops[0] is asyncio.get_event_loop()
     assert run("weihnachten").resources
+
+
+def test_a_program_runs_after_asyncio_run_left_no_current_loop() -> None:
+    asyncio.run(asyncio.sleep(0))  # as any asyncio code in the same process does on its way out
+    assert run("spargel").resources

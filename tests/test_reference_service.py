@@ -1,5 +1,6 @@
-"""The real-server bench's tools: the reference service queues FCFS per pod, and the open-loop
-generator sends Poisson traffic and measures latency from each request's scheduled time.
+"""The real-server bench's tools: the reference service queues FCFS per pod, the open-loop generator
+sends Poisson traffic and measures latency from each request's scheduled time, and the bench replays
+a run through the ideal queue and puts a confidence interval on its p95.
 
 Talks only to 127.0.0.1; every run is bounded by a timeout. About 10 s.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import random
 import statistics
 import time
 from collections import Counter
@@ -18,7 +20,18 @@ from typing import Any, TypeVar
 import aiohttp
 import pytest
 
-from bench.open_loop import START_LEAD_S, Arrival, LoadPlan, LoadReport, drive, poisson_schedule, run_load
+from bench.model_vs_real_server import p95_interval, replay_p95s
+from bench.open_loop import (
+    START_LEAD_S,
+    Arrival,
+    LoadPlan,
+    LoadReport,
+    Outcome,
+    drive,
+    poisson_schedule,
+    run_load,
+    summarize,
+)
 from bench.reference_service import FifoSlots, ServiceConfig, parse_config, run_server, serve_in_subprocess
 from capacity.service_time import ServiceTime
 
@@ -195,6 +208,42 @@ def test_latency_counts_from_the_scheduled_time_when_the_generator_falls_behind(
         assert outcome.latency_s > outcome.lateness_s + outcome.server_service_s
     assert report.routes[0].p99_s > 0.2
     assert report.sent == len(poisson_schedule(100.0, {"api": 1.0}, 1.5, None, seed=2))
+
+
+# --- the bench's reading of a run ---------------------------------------------------------------
+
+
+def _served(route: str, pod: int, at_s: float, service_s: float, latency_s: float = 0.0) -> Outcome:
+    return Outcome(
+        route=route, scheduled_s=at_s, lateness_s=0.0, latency_s=latency_s, pod=pod, requested_service_s=service_s
+    )
+
+
+def test_the_replay_queues_each_pods_requests_fcfs_and_counts_only_those_after_the_warm_up():
+    outcomes = [
+        _served("a", pod=0, at_s=0.00, service_s=0.1),  # warm-up, but it still holds pod 0's slot
+        _served("a", pod=0, at_s=0.01, service_s=0.1),  # warm-up
+        _served("b", pod=1, at_s=0.02, service_s=0.05),  # another pod: does not wait behind pod 0
+        _served("a", pod=0, at_s=0.02, service_s=0.1),  # waits for the two before it: 0.18 s, then 0.1 s
+    ]
+    report = summarize(outcomes, warmup_s=0.015, routes=["a", "b"])
+
+    replayed = replay_p95s(report, slots=1)
+    assert replayed["a"] == pytest.approx(0.28)
+    assert replayed["b"] == pytest.approx(0.05)
+    assert replay_p95s(report, slots=3)["a"] == pytest.approx(0.1)
+
+
+def test_the_p95_interval_covers_the_true_p95_of_independent_latencies():
+    rng = random.Random(9)
+    mean_s = 0.05
+    outcomes = [_served("a", 0, i / 100, 0.0, latency_s=rng.expovariate(1 / mean_s)) for i in range(10_000)]
+    low, high = p95_interval(outcomes, seed=1)
+
+    true_p95 = mean_s * math.log(20.0)
+    assert low < true_p95 < high
+    # 10,000 exponential samples pin the p95 to about +-4 % at 95 % confidence.
+    assert 0.04 < (high - low) / true_p95 < 0.15
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,8 @@ def test_too_few_nodes_allowed_is_infeasible() -> None:
 
 def test_replica_cap_below_the_plan_is_infeasible_and_names_the_service() -> None:
     with pytest.raises(InfeasibleError, match=r"service api: .*maxReplicasCap is 4"):
-        plan_season(settings_with(services__0__maxReplicasCap=4), CATALOG, "t", 2026)
+        settings = settings_with(services__0__maxReplicasCap=4, services__0__baselineMaxReplicas=4)
+        plan_season(settings, CATALOG, "t", 2026)
 
 
 def test_slo_no_pod_count_meets_is_infeasible_and_names_route() -> None:
@@ -157,3 +158,11 @@ def test_a_scale_back_in_the_past_is_not_scheduled() -> None:
 
     assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 4, 0, tzinfo=dt.UTC)) is None
     assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 3, 59, tzinfo=dt.UTC)) is not None
+
+
+def test_an_estimate_above_the_budget_is_warned_about() -> None:
+    over = plan_season(settings_with(costs__seasonBudget=1000), CATALOG, "t", 2026)
+    (warning,) = [w for w in over.warnings if w.startswith("cost:")]
+    assert f"estimate of {over.cost.peak_over_window:,.2f} EUR is above costs.seasonBudget 1,000.00" in warning
+    within = plan_season(settings_with(costs__seasonBudget=1_000_000), CATALOG, "t", 2026)
+    assert not [w for w in within.warnings if w.startswith("cost:")]
