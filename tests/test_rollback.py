@@ -169,3 +169,12 @@ def test_the_prompt(project: Path, pulumi_bin: Path) -> None:
     accepted, calls = rollback(project, pulumi_bin, answer="y\n")
     assert accepted.exit_code == 0, accepted.output
     assert commands(calls) == ["stack ls", "up --stack --target", "up --stack"]
+
+
+def test_a_cli_that_cannot_list_stacks_changes_nothing(project: Path, pulumi_bin: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = rollback(project, pulumi_bin, "--yes", fail_at=1)  # e.g. not logged in
+    assert result.exit_code == 6
+    flat = " ".join(result.output.split())
+    assert "`pulumi stack ls --json` failed (exit 255)" in flat and "nothing changed" in flat
+    assert commands(calls) == ["stack ls"] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
