@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -183,6 +184,25 @@ def diff_report(project: Path, *args: str) -> dict[str, Any]:
     return report
 
 
+def planned_cost(stack_file: Path) -> float:
+    """The season's cost over the window, as `seasonctl plan` computes it for this file."""
+    result = run("plan", str(stack_file), "--format", "json")
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["cost"]
+    phase = yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"]["freshfoodz-seasonal:phase"]
+    return float(cost["peak_over_window" if phase == "peak" else "baseline_over_window"])
+
+
+def assert_cost_delta(report: dict[str, Any], project: Path) -> None:
+    """The diff's cost delta is the plans' difference: the edited file's against the committed one's."""
+    expected = planned_cost(project / "Pulumi.weihnachten.yaml") - planned_cost(ROOT / "Pulumi.weihnachten.yaml")
+    assert report["costDelta"]["overSeason"] == pytest.approx(expected, abs=0.02)
+
+
+def changed_resources(report: dict[str, Any]) -> set[str]:
+    return {r["name"].removeprefix("freshfoodz-weihnachten-") for r in report["resources"] if r["change"] == "changed"}
+
+
 def fields_of(report: dict[str, Any], kind: str) -> dict[str, tuple[Any, Any]]:
     return {
         f"{r['name'].removeprefix('freshfoodz-weihnachten-')}:{f['path']}": (f["before"], f["after"])
@@ -202,6 +222,9 @@ def test_a_higher_multiplier(repo: Path) -> None:
     rules = fields_of(report, "RuleGroup")
     assert rules["monitoring-rules:rules[TrafficAbovePlannedPeak].annotations.threshold"] == ("250", "300")
     assert report["headline"].startswith("weihnachten: +")
+    assert {"scaling-freshfoodz-api", "scaling-event-catering-api", "monitoring-rules"} <= changed_resources(report)
+    assert not [r for r in report["resources"] if r["change"] != "changed"]
+    assert_cost_delta(report, repo)
 
 
 def test_a_lower_utilisation_target(repo: Path) -> None:
@@ -210,6 +233,8 @@ def test_a_lower_utilisation_target(repo: Path) -> None:
     assert report["after"]["minPods"] > report["before"]["minPods"]
     hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
     assert hpa["scaling-freshfoodz-api:spec.metrics[0].resource.target.averageUtilization"] == (50, 35)
+    assert {"scaling-freshfoodz-api", "scaling-event-catering-api"} <= changed_resources(report)
+    assert_cost_delta(report, repo)
 
 
 def test_another_instance_type(repo: Path) -> None:
@@ -218,9 +243,9 @@ def test_another_instance_type(repo: Path) -> None:
     group = fields_of(report, "NodeGroup")
     assert group["nodes-group:instanceTypes"] == (["m7g.xlarge"], ["m7g.2xlarge"])
     assert report["after"]["seasonalNodes"] < report["before"]["seasonalNodes"]
-    delta = report["costDelta"]
-    assert delta["overSeason"] == pytest.approx(report["after"]["costOverSeason"] - report["before"]["costOverSeason"])
-    assert delta["overSeason"] != 0
+    assert "nodes-group" in changed_resources(report)
+    assert report["costDelta"]["overSeason"] != 0
+    assert_cost_delta(report, repo)
 
 
 def test_a_phase_flip_in_the_stack_file(repo: Path) -> None:
@@ -233,6 +258,12 @@ def test_a_phase_flip_in_the_stack_file(repo: Path) -> None:
     assert (report["before"]["phase"], report["after"]["phase"]) == ("peak", "baseline")
     assert report["costDelta"]["overSeason"] < 0
     assert "phase peak -> baseline" in report["headline"]
+    removed = {
+        r["name"].removeprefix("freshfoodz-weihnachten-") for r in report["resources"] if r["change"] == "removed"
+    }
+    assert {"nodes-group", "nodes-scale-back", "database-replica-1", "monitoring-rules"} <= removed
+    assert "database-primary" not in removed
+    assert_cost_delta(report, repo)
 
 
 def test_the_diff_is_deterministic_and_empty_without_changes(repo: Path) -> None:
