@@ -31,6 +31,7 @@ from manifests.peak_controls import peak_controls_config_map, priority_class_man
 from planning.monitoring_options import monitoring_options
 from planning.peak_controls import route_limits
 from planning.phase_values import database_values, hpa_values
+from planning.resource_names import resource_prefix
 from planning.scale_back import aws_timestamp, scale_back_at
 from planning.season_plan import SeasonPlan
 from planning.season_tags import node_group_tags
@@ -69,7 +70,7 @@ def declare_season(
 ) -> None:
     season = settings.season.name
     peak = settings.phase == "peak"
-    prefix = f"freshfoodz-{season}"
+    prefix = resource_prefix(season)
     controls = settings.peak_controls
 
     # Compute everything first.

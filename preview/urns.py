@@ -1,19 +1,43 @@
-"""The URN the Pulumi engine gives a captured resource, e.g. for `pulumi up --target`.
+"""The URNs the Pulumi engine gives captured resources, e.g. for `pulumi up --target`.
 
-`urn:pulumi:<stack>::<project>::<type chain>::<name>`, where the type chain lists the types of the
+`urn:pulumi:<stack>::<project>::<type chain>::<name>`: the type chain lists the types of the
 resource's ancestors and its own, joined by `$`, leaving out the root stack's type. The mock
-monitor's parent URNs keep the stack's type in the chain; it is dropped here as the engine does.
+monitor's parent URNs keep only the parent's own type (and the stack's), so the chain is rebuilt
+by walking the captured parents.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from preview.capture import CapturedResource
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
-def urn_of(resource: CapturedResource, stack: str, project: str) -> str:
+def _parent_key(resource: CapturedResource) -> tuple[str, str] | None:
+    """(type, name) of the parent the mock URN names; None for the stack itself."""
     parts = resource.parent.split("::") if resource.parent else []
-    parent_chain = parts[2] if len(parts) >= 4 else STACK_TYPE
-    chain = [kind for kind in parent_chain.split("$") if kind != STACK_TYPE]
-    return f"urn:pulumi:{stack}::{project}::{'$'.join([*chain, resource.type])}::{resource.name}"
+    if len(parts) < 4:
+        return None
+    parent_type = parts[2].split("$")[-1]
+    return None if parent_type == STACK_TYPE else (parent_type, parts[-1])
+
+
+def engine_urns(resources: Sequence[CapturedResource], stack: str, project: str) -> dict[int, str]:
+    """The engine's URN of each resource, by its index in `resources`."""
+    by_key = {(r.type, r.name): r for r in resources}
+
+    def chain(resource: CapturedResource) -> list[str]:
+        key = _parent_key(resource)
+        if key is None:
+            return [resource.type]
+        parent = by_key.get(key)
+        if parent is None:
+            raise ValueError(f"{resource.type} {resource.name}: its parent {key[0]} {key[1]} was not captured")
+        return [*chain(parent), resource.type]
+
+    return {
+        index: f"urn:pulumi:{stack}::{project}::{'$'.join(chain(resource))}::{resource.name}"
+        for index, resource in enumerate(resources)
+    }

@@ -32,6 +32,10 @@ KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
     "kubernetes:core/v1:ConfigMap": ("data.*",),
 }
 _OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes")
+# Whatever the type: a new parent is a new URN (Pulumi replaces the resource), and the others decide
+# whether a resource can be deleted or is adopted.
+_ALWAYS_KEY = ("options.parent", "options.protect", "options.retain_on_delete", "options.import_id")
+_STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 class Kind(StrEnum):
@@ -80,6 +84,8 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _is_key(resource_type: str, path: str) -> bool:
+    if path in _ALWAYS_KEY:
+        return True
     patterns = KEY_FIELDS.get(resource_type, ())
     # `[name]` segments match `[*]` in the patterns.
     generic = _generic_path(path)
@@ -101,9 +107,25 @@ def _generic_path(path: str) -> str:
     return "".join(out)
 
 
+def parent_of(resource: Mapping[str, Any]) -> str | None:
+    """The parent as `<type chain>::<name>`, without the stack and project (which differ between two
+    stacks); "stack" for the stack itself. The mock monitor keeps the stack's type in chains: dropped."""
+    parent = resource.get("parent")
+    if not parent:
+        return None
+    parts = str(parent).split("::")
+    if len(parts) < 4:
+        return str(parent)
+    chain = "$".join(kind for kind in parts[2].split("$") if kind != _STACK_TYPE)
+    return f"{chain}::{parts[-1]}" if chain else "stack"
+
+
 def _fields(resource: Mapping[str, Any]) -> dict[str, Any]:
+    if not resource:
+        return {}
     flat = dict(flatten(resource.get("inputs", {})))
     flat |= {f"options.{option}": resource.get(option) for option in _OPTIONS if option in resource}
+    flat["options.parent"] = parent_of(resource)
     return flat
 
 

@@ -24,16 +24,29 @@ class StackDiff:
         return headline(self.stack, self.old, self.new, len(self.resources))
 
 
-def _renamed(resources: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
-    """Resource names carry the stack's name; another stack's resources are compared under this one's."""
-    return [{**r, "name": str(r["name"]).replace(old, new)} for r in resources]
+def _renamed(resources: list[dict[str, Any]], old_prefix: str, new_prefix: str) -> list[dict[str, Any]]:
+    """Names (the resource's and its parent's) that start with `<old_prefix>-` under `<new_prefix>-`."""
+    head = f"{old_prefix}-"
+
+    def rename(name: str) -> str:
+        return f"{new_prefix}-{name.removeprefix(head)}" if name.startswith(head) else name
+
+    renamed = []
+    for resource in resources:
+        parent = str(resource.get("parent") or "")
+        if "::" in parent:
+            rest, _, parent_name = parent.rpartition("::")
+            parent = f"{rest}::{rename(parent_name)}"
+        renamed.append({**resource, "name": rename(str(resource["name"])), "parent": parent})
+    return renamed
 
 
-def compare(stack: str, before: Snapshot, after: Snapshot, before_stack: str | None = None) -> StackDiff:
-    """`after` against `before`; `before_stack` names the other stack when two stacks are compared."""
+def compare(stack: str, before: Snapshot, after: Snapshot, prefixes: tuple[str, str] | None = None) -> StackDiff:
+    """`after` against `before`. Comparing two seasons, `prefixes` (before's, after's resource-name prefix)
+    lets their resources be matched: the same part of the program under another season's name."""
     old_resources = before.resources
-    if before_stack is not None and before_stack != stack:
-        old_resources = _renamed(old_resources, before_stack, stack)
+    if prefixes is not None and prefixes[0] != prefixes[1]:
+        old_resources = _renamed(old_resources, *prefixes)
     return StackDiff(
         stack=stack,
         before=before,

@@ -34,6 +34,7 @@ from loadtest.k6_operator import in_cluster_manifests
 from loadtest.k6_script import k6_script
 from monitoring.metrics import MetricNames
 from monitoring.promql import duration_seconds
+from planning.resource_names import resource_prefix
 from planning.season_plan import SeasonPlan, plan_season
 from planning.summary import plan_as_dict
 from playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
@@ -266,7 +267,7 @@ class DiffFormat(StrEnum):
     TABLE = "table"
 
 
-def _snapshot_at(ref: str, stack: str, project_dir: Path, phase: Phase | None) -> Snapshot:
+def _snapshot_at(ref: str, stack: str, project_dir: Path) -> Snapshot:
     """The stack as the code and the stack file at `ref` declare it; exit 2 if that cannot be had."""
     import tempfile  # noqa: PLC0415
 
@@ -277,7 +278,7 @@ def _snapshot_at(ref: str, stack: str, project_dir: Path, phase: Phase | None) -
         project = resolve(ref, project_dir)
         with tempfile.TemporaryDirectory(prefix="seasonctl-diff-") as folder:
             label = f"{ref} ({project.commit[:10]})"
-            return snapshot_of_folder(export(project, project_dir, Path(folder)), stack, label, phase)
+            return snapshot_of_folder(export(project, project_dir, Path(folder)), stack, label)
     except (GitError, SnapshotError) as error:
         _fail(EXIT_INVALID, [f"--base {ref}: {error}"])
 
@@ -316,18 +317,21 @@ def diff(
     after_label = "this tree" + (f", phase {phase.value}" if phase else "")
     if base is None and against is None and against_phase is None:
         base = "HEAD"
+    prefixes = None
     if base is not None:
+        # --phase overrides this side only: the base side is the stack as committed.
         runs = _run_programs([(stack, phase)], project_dir, catalog)
-        before = _snapshot_at(base, name, project_dir, phase)
-        other_name = name
+        before = _snapshot_at(base, name, project_dir)
     else:
         other = against or stack
         runs = _run_programs([(other, against_phase), (stack, phase)], project_dir, catalog)
-        other_name = runs[0].name
-        before = _snapshot_of(runs[0], f"{other_name}" + (f", phase {against_phase.value}" if against_phase else ""))
+        other_label = runs[0].name + (f", phase {against_phase.value}" if against_phase else "")
+        before = _snapshot_of(runs[0], other_label)
+        seasons = (runs[0].settings.season.name, runs[1].settings.season.name)
+        prefixes = (resource_prefix(seasons[0]), resource_prefix(seasons[1]))
         runs = runs[1:]
     after = _snapshot_of(runs[0], after_label)
-    result = compare(name, before, after, before_stack=other_name)
+    result = compare(name, before, after, prefixes)
     if output_format is DiffFormat.JSON:
         _print_json(diff_as_dict(result))
     elif output_format is DiffFormat.MARKDOWN:
@@ -354,33 +358,48 @@ def rollback(
     stack file and runs `pulumi up` twice through the Pulumi CLI: first only the resources the
     platform owns, then the whole stack. The adopted primary database is never deleted.
     """
-    from preview.urns import urn_of  # noqa: PLC0415
+    from preview.urns import engine_urns  # noqa: PLC0415
     from review.stack_diff import compare  # noqa: PLC0415
     from seasonctl.diff_view import diff_sections  # noqa: PLC0415
-    from seasonctl.rollback_command import RollbackStopped, check_stack_exists, rollback_steps, run_steps  # noqa: PLC0415
+    from seasonctl.rollback_command import (  # noqa: PLC0415
+        BaselineTargets,
+        RollbackStopped,
+        backend_stack_name,
+        rollback_steps,
+        run_steps,
+    )
     from sources.pulumi_cli import PulumiCli, PulumiFailed  # noqa: PLC0415
 
     catalog = load_catalog()
     path = _load_stack(stack, project_dir, catalog)[0]
+    name = _stack_name(path)
+    # Pulumi reads the stack's config from this file: edit any other, and the update would not see it.
+    if path.resolve() != (project_dir / f"Pulumi.{name}.yaml").resolve():
+        expected = project_dir / f"Pulumi.{name}.yaml"
+        _fail(EXIT_INVALID, [f"{path}: rollback edits the stack file Pulumi reads, {expected}; give that one"])
     current, baseline_run = _run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog)
-    name = current.name
     result = compare(name, _snapshot_of(current, "now"), _snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
     console.print(to_rich(result.headline, diff_sections(result)))
-    kept = [r for r in baseline_run.capture.resources if r.custom and r.import_id]
+    declared = baseline_run.capture.resources
+    kept = [r for r in declared if r.custom and r.import_id]
     if not kept or not all(r.protect and r.retain_on_delete for r in kept):
         _fail(EXIT_INVALID, [f"{path}: the adopted database is not protected and retained in phase baseline; refusing"])
-    urns = [urn_of(r, name, NAMESPACE) for r in baseline_run.capture.resources if r.custom]
+    urns = engine_urns(declared, name, NAMESPACE)
+    targets = BaselineTargets(
+        kubernetes=[urns[i] for i, r in enumerate(declared) if r.custom and r.type.startswith("kubernetes:")],
+        database=[urns[i] for i, r in enumerate(declared) if r.custom and not r.type.startswith("kubernetes:")],
+    )
     try:
         cli = PulumiCli.find(project_dir)
-        check_stack_exists(cli, name)
+        qualified = backend_stack_name(cli, name)
     except PulumiFailed as error:
         _fail(EXIT_PULUMI, [str(error), "nothing changed"])
-    steps = rollback_steps(cli, path, name, urns, keep_seasonal)
+    steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, lambda line: console.print(Text(line)))
     if not yes and not typer.confirm(f"Roll back {name}: {len(steps)} steps. Go on?", default=False):
         _fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:
-        run_steps(steps, lambda line: console.print(Text(line)), name)
+        run_steps(steps, lambda line: console.print(Text(line)), name, qualified)
     except RollbackStopped as error:
         _fail(EXIT_PULUMI, str(error).splitlines())
     console.print(Text(f"{name} is back at its baseline values. Commit {path.name} (phase: baseline)."))

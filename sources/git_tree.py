@@ -6,11 +6,10 @@ folder; nothing is checked out, stashed or switched.
 
 from __future__ import annotations
 
-import io
 import subprocess
 import tarfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 GIT_TIMEOUT_S = 120
 
@@ -64,9 +63,36 @@ def resolve(ref: str, project_dir: Path) -> ProjectAtCommit:
     return ProjectAtCommit(ref, commit.decode().strip(), prefix)
 
 
+def _regular_files(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Folders and files that stay inside the destination; links and devices are left out (the program
+    needs none, and a link could point anywhere)."""
+    members = []
+    for member in tar.getmembers():
+        parts = PurePosixPath(member.name).parts
+        if member.name.startswith("/") or ".." in parts:
+            raise GitError(f"the archive holds a path outside its folder: {member.name!r}")
+        if member.isfile() or member.isdir():
+            member.mode &= 0o755  # no setuid, setgid or world-writable bits from the archive
+            members.append(member)
+    return members
+
+
 def export(project: ProjectAtCommit, project_dir: Path, destination: Path) -> Path:
-    """Unpacks the commit's files into `destination`; returns the project folder inside it."""
-    archive = _git(["archive", "--format=tar", project.commit], project_dir)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
+    """Unpacks the commit's project folder into `destination`; returns the project folder inside it.
+
+    Only the project's folder is archived, written to a file rather than held in memory.
+    """
+    archive = destination / ".commit.tar"
+    paths = ["--", project.prefix] if project.prefix else []
+    _git(["archive", "--format=tar", "-o", str(archive), project.commit, *paths], project_dir)
+    try:
+        with tarfile.open(archive) as tar:
+            members = _regular_files(tar)
+            # Checked above; saying so keeps Python 3.12+ from warning about the default filter.
+            trusted = {"filter": "fully_trusted"} if hasattr(tarfile, "fully_trusted_filter") else {}
+            tar.extractall(destination, members=members, **trusted)  # noqa: S202
+    except (tarfile.TarError, OSError) as error:
+        raise GitError(f"cannot unpack {project.ref}: {error}") from None
+    finally:
+        archive.unlink(missing_ok=True)
     return destination / project.prefix

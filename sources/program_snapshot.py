@@ -45,12 +45,14 @@ def _json_of(command: list[str], folder: Path, label: str) -> Any:
         raise SnapshotError(f"{label}: `seasonctl {command[0]}` did not print JSON; is its code too old?") from None
 
 
-def snapshot_of_folder(folder: Path, stack: str, label: str, phase: str | None = None) -> Snapshot:
+def snapshot_of_folder(folder: Path, stack: str, label: str) -> Snapshot:
     """The snapshot the folder's code makes of `stack`; an empty one if the folder has no such stack file."""
     if not (folder / f"Pulumi.{stack}.yaml").is_file():
         return Snapshot(label)
-    phase_args = ["--phase", phase] if phase else []
-    preview = _json_of(["preview", stack, "--format", "json", "--project-dir", ".", *phase_args], folder, label)
+    if not (folder / "seasonctl" / "__main__.py").is_file():
+        # Without it, `python -m seasonctl` would run the installed code, not the folder's.
+        raise SnapshotError(f"{label}: the code there has no seasonctl package to declare the stack with")
+    preview = _json_of(["preview", stack, "--format", "json", "--project-dir", "."], folder, label)
     plan = _json_of(["plan", stack, "--format", "json", "--project-dir", "."], folder, label)
     try:
         return Snapshot.of_documents(label, preview, plan)

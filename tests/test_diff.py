@@ -319,3 +319,36 @@ def test_a_folder_outside_git(tmp_path: Path) -> None:
 def test_base_and_against_exclude_each_other() -> None:
     result = run("diff", "weihnachten", "--base", "HEAD", "--against", "spargel")
     assert result.exit_code == 2 and "pick one" in result.output
+
+
+def test_a_new_parent_is_a_key_change() -> None:
+    old = {**resource("t:x", "a"), "parent": "urn:pulumi:s::p::pulumi:pulumi:Stack$my:c:One::one"}
+    new = {**resource("t:x", "a"), "parent": "urn:pulumi:s::p::pulumi:pulumi:Stack$my:c:Two::two"}
+    (change,) = diff_resources([old], [new])
+    (field,) = change.fields
+    assert (field.path, field.old, field.new, field.key) == ("options.parent", "my:c:One::one", "my:c:Two::two", True)
+
+
+def test_links_in_the_repository_do_not_stop_a_diff(repo: Path) -> None:
+    (repo / "absolute-link").symlink_to("/etc/hostname")
+    (repo / "relative-link").symlink_to("Pulumi.yaml")
+    commit(repo, "links")
+    assert diff_report(repo)["headline"] == "weihnachten: no change"
+
+
+def test_phase_overrides_this_side_only(repo: Path) -> None:
+    report = diff_report(repo, "--phase", "baseline")
+    assert (report["before"]["phase"], report["after"]["phase"]) == ("peak", "baseline")
+    assert report["after"]["label"] == "this tree, phase baseline"
+
+
+def test_stacks_are_matched_by_their_seasons_names(repo: Path) -> None:
+    # A stack named unlike its season: its resources carry the season's name, not the stack's.
+    text = (repo / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    (repo / "Pulumi.xmas.yaml").write_text(text.replace("name: weihnachten", "name: christmas"), encoding="utf-8")
+    edit(repo, "xmas", lambda t: t.replace("loadMultiplier: 5.0", "loadMultiplier: 6.0"))
+    result = run("diff", "xmas", "--against", "weihnachten", "--project-dir", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {r["change"] for r in report["resources"]} == {"changed"}
+    assert "freshfoodz-christmas-scaling-freshfoodz-api" in {r["name"] for r in report["resources"]}

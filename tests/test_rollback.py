@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from preview.capture import CapturedResource
+from preview.urns import engine_urns
 from seasonctl.cli import app
+from sources.pulumi_cli import PulumiCli, PulumiFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 STAND_IN = Path(__file__).resolve().parent / "stand_in_pulumi.py"
@@ -72,6 +76,9 @@ def rollback(
     return result, calls
 
 
+FULL = ["stack ls", "up --stack --target", "up --stack --target", "up --stack"]
+
+
 def commands(calls: list[dict[str, Any]]) -> list[str]:
     return [" ".join(c["argv"][:2]) + (" --target" if "--target" in c["argv"] else "") for c in calls]
 
@@ -81,17 +88,28 @@ def phase_in(project: Path) -> str:
     return line.split(":")[-1].strip()
 
 
+def targets_of(call: dict[str, Any]) -> list[str]:
+    argv = call["argv"]
+    return [argv[i + 1] for i, arg in enumerate(argv) if arg == "--target"]
+
+
 def test_the_happy_path(project: Path, pulumi_bin: Path) -> None:
     result, calls = rollback(project, pulumi_bin, "--yes")
     assert result.exit_code == 0, result.output
-    assert commands(calls) == ["stack ls", "up --stack --target", "up --stack"]
-    # Both updates see phase: baseline in the stack file; the first touches only what the platform owns.
-    assert [c["phase"] for c in calls[1:]] == ["baseline", "baseline"]
-    targeted = calls[1]["argv"]
-    targets = [targeted[i + 1] for i, arg in enumerate(targeted) if arg == "--target"]
-    assert PRIMARY_URN in targets and HPA_URN in targets and len(targets) == 4
-    assert all(c["argv"][-2:] == ["--cwd", str(project)] or "--cwd" in c["argv"] for c in calls)
+    assert commands(calls) == FULL
+    # Every update sees phase: baseline in the stack file. First the platform's Kubernetes objects,
+    # then the database, then everything (which removes the season's own resources).
+    assert [c["phase"] for c in calls[1:]] == ["baseline"] * 3
+    assert HPA_URN in targets_of(calls[1]) and len(targets_of(calls[1])) == 3
+    assert targets_of(calls[2]) == [PRIMARY_URN]
+    assert targets_of(calls[3]) == []
+    for call in calls:
+        argv = call["argv"]
+        assert argv[argv.index("--cwd") + 1] == str(project)
+    # The stack as the backend names it.
+    assert all(c["argv"][c["argv"].index("--stack") + 1] == "freshfoodz/weihnachten" for c in calls[1:])
     assert all({"--yes", "--non-interactive"} <= set(c["argv"]) for c in calls[1:])
+    assert "Resources: done" in result.output  # the CLI's own output, passed through
     assert phase_in(project) == "baseline"
     assert "# Christmas season" in (project / "Pulumi.weihnachten.yaml").read_text()  # comments kept
     flat = " ".join(result.output.split())
@@ -109,7 +127,7 @@ def test_nothing_destructive_ever_reaches_the_database(project: Path, pulumi_bin
 def test_keep_seasonal_stops_after_the_baseline_values(project: Path, pulumi_bin: Path) -> None:
     result, calls = rollback(project, pulumi_bin, "--yes", "--keep-seasonal")
     assert result.exit_code == 0, result.output
-    assert commands(calls) == ["stack ls", "up --stack --target"]
+    assert commands(calls) == FULL[:3]
     assert "`seasonctl rollback weihnachten --yes` removes them" in " ".join(result.output.split())
 
 
@@ -119,10 +137,11 @@ def test_keep_seasonal_stops_after_the_baseline_values(project: Path, pulumi_bin
         (
             2,
             "done: set phase: baseline",
-            "failed: re-apply the platform's baseline values",
-            "left: remove the season-only",
+            "failed: re-apply the platform's baseline HPAs",
+            "left: re-apply the database",
         ),
-        (3, "done: re-apply the platform's baseline values", "failed: remove the season-only", None),
+        (3, "done: re-apply the platform's baseline HPAs", "failed: re-apply the database", "left: remove the season"),
+        (4, "done: re-apply the database's baseline class", "failed: remove the season-only", None),
     ],
 )
 def test_a_failed_step_says_what_is_done_and_left(
@@ -134,13 +153,16 @@ def test_a_failed_step_says_what_is_done_and_left(
     # Call 1 lists the stacks; call n >= 2 is step n (step 1 edits the file, no CLI call).
     assert f"step {fail_at} failed" in flat and "stand-in failure" in flat
     assert done in flat and failed in flat and (left is None or left in flat)
-    assert "resume with `seasonctl rollback weihnachten --yes`" in flat
+    assert (
+        "resume with `seasonctl rollback weihnachten --yes`" in flat
+        and "pulumi cancel --stack freshfoodz/weihnachten" in flat
+    )
     assert len(calls) == fail_at
     # Resuming runs the remaining steps; the phase is already set, so the file is not rewritten.
     before = (project / "Pulumi.weihnachten.yaml").stat().st_mtime_ns
     resumed, again = rollback(project, pulumi_bin, "--yes")
     assert resumed.exit_code == 0, resumed.output
-    assert commands(again) == ["stack ls", "up --stack --target", "up --stack"]
+    assert commands(again) == FULL
     assert (project / "Pulumi.weihnachten.yaml").stat().st_mtime_ns == before
 
 
@@ -168,7 +190,7 @@ def test_the_prompt(project: Path, pulumi_bin: Path) -> None:
     assert commands(calls) == ["stack ls"] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
     accepted, calls = rollback(project, pulumi_bin, answer="y\n")
     assert accepted.exit_code == 0, accepted.output
-    assert commands(calls) == ["stack ls", "up --stack --target", "up --stack"]
+    assert commands(calls) == FULL
 
 
 def test_a_cli_that_cannot_list_stacks_changes_nothing(project: Path, pulumi_bin: Path) -> None:
@@ -178,3 +200,59 @@ def test_a_cli_that_cannot_list_stacks_changes_nothing(project: Path, pulumi_bin
     flat = " ".join(result.output.split())
     assert "`pulumi stack ls --json` failed (exit 255)" in flat and "nothing changed" in flat
     assert commands(calls) == ["stack ls"] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_a_stack_file_pulumi_would_not_read_is_refused(project: Path, pulumi_bin: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy2(project / "Pulumi.weihnachten.yaml", elsewhere / "Pulumi.weihnachten.yaml")
+    log = tmp_path / "calls.jsonl"
+    env = {"PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}", "STAND_IN_PULUMI_LOG": str(log)}
+    command = ["rollback", str(elsewhere / "Pulumi.weihnachten.yaml"), "--project-dir", str(project), "--yes"]
+    result = CliRunner().invoke(app, command, env=env)
+    assert result.exit_code == 2
+    assert "rollback edits the stack file Pulumi reads" in " ".join(result.output.split())
+    assert not log.exists() and phase_in(elsewhere) == "peak"
+
+
+def test_an_ambiguous_stack_name_changes_nothing(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", stacks="weihnachten,weihnachten")
+    assert result.exit_code == 6
+    assert "several stacks are named 'weihnachten'" in " ".join(result.output.split())
+    assert commands(calls) == ["stack ls"] and phase_in(project) == "peak"
+
+
+def test_an_update_out_of_time_is_cancelled_gracefully(
+    tmp_path: Path, pulumi_bin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("PATH", f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STAND_IN_PULUMI_LOG", str(log))
+    monkeypatch.setenv("STAND_IN_PULUMI_HANG", "1")
+    shown: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(PulumiFailed, match="did not finish within 1 s; Pulumi was asked to cancel it"):
+        PulumiCli.find(tmp_path).stream("up", "--stack", "weihnachten", "--yes", show=shown.append, timeout_s=1)
+    assert time.monotonic() - started < 30
+    assert shown == ["Updating (weihnachten)"]  # passed through while it ran
+    assert [json.loads(line)["argv"][0] for line in log.read_text().splitlines()] == ["up", "cancelled"]
+
+
+def captured(kind: str, name: str, parent: str, custom: bool = True) -> CapturedResource:
+    return CapturedResource(kind, name, parent, custom, {}, False, False, "", ())
+
+
+def test_engine_urns_keep_every_ancestor_type_and_drop_the_stack() -> None:
+    # The mock monitor's parent URNs name only the parent's own type (after the stack's).
+    stack_urn = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"
+    outer = captured("my:a:Outer", "outer", stack_urn, custom=False)
+    inner = captured("my:b:Inner", "inner", "urn:pulumi:s::p::pulumi:pulumi:Stack$my:a:Outer::outer", custom=False)
+    leaf = captured("aws:x/y:Z", "leaf", "urn:pulumi:s::p::my:b:Inner::inner")
+    urns = engine_urns([leaf, outer, inner], "s", "p")
+    assert urns == {
+        0: "urn:pulumi:s::p::my:a:Outer$my:b:Inner$aws:x/y:Z::leaf",
+        1: "urn:pulumi:s::p::my:a:Outer::outer",
+        2: "urn:pulumi:s::p::my:a:Outer$my:b:Inner::inner",
+    }
+    with pytest.raises(ValueError, match="was not captured"):
+        engine_urns([leaf], "s", "p")
