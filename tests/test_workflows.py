@@ -70,7 +70,10 @@ def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
     assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
     action = next(s for s in preview["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@"))
     assert action["with"]["command"] == "preview" and action["with"]["policyPacks"] == "policy"
-    assert action["if"] == "env.PULUMI_ACCESS_TOKEN != ''"
+    assert action["if"] == "env.READY == 'true'"
+    assert preview["env"]["READY"] == "${{ secrets.PULUMI_ACCESS_TOKEN != '' && vars.PULUMI_ORG != '' }}"
+    assert all(s.get("if") for s in preview["steps"]), "every step of the preview job depends on the credentials"
+    assert preview["environment"] == "season-preview"
     assert set(preview["strategy"]["matrix"]["stack"]) == {
         p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in ROOT.glob("Pulumi.*.yaml")
     }
@@ -78,8 +81,12 @@ def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
 
 
 def test_the_comment_script_finds_the_marker_seasonctl_writes() -> None:
-    script = step("offline-diff", "post or update one comment per stack")["with"]["script"]
+    posting = step("offline-diff", "post or update one comment per stack")
+    script = posting["with"]["script"]
     assert "split('\\n', 1)[0]" in script and "startsWith(marker)" in script
+    # Only its own comments are updated, and a fork's read-only token is not asked to write.
+    assert "comment.user.login === 'github-actions[bot]'" in script
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in posting["if"]
     assert COMMENT_MARKER.format(stack="weihnachten") == "<!-- seasonctl-diff:weihnachten -->"
 
 
@@ -121,7 +128,8 @@ def commit(repo: Path) -> None:
 def run_selection(repo: Path, base: str) -> list[str]:
     script = step("offline-diff", "diff the stacks this pull request affects")["run"]
     calls = repo / "calls.txt"
-    environment = {**os.environ, "BASE_SHA": base, "SEASONCTL_CALLS": str(calls)}
+    summary = repo / "summary.md"
+    environment = {**os.environ, "BASE_SHA": base, "SEASONCTL_CALLS": str(calls), "GITHUB_STEP_SUMMARY": str(summary)}
     done = subprocess.run(
         ["bash", "-c", script], cwd=repo, env=environment, capture_output=True, text=True, check=False
     )
@@ -130,6 +138,9 @@ def run_selection(repo: Path, base: str) -> list[str]:
     for line in lines:
         assert re.fullmatch(rf"diff \w+ --base {base} --format markdown", line), line
     assert sorted(p.stem for p in (repo / "season-diffs").glob("*.md")) == sorted(line.split()[1] for line in lines)
+    # Every diff is in the job summary too, where a fork's pull request can still read it.
+    shown = summary.read_text(encoding="utf-8").splitlines() if summary.exists() else []
+    assert sorted(shown) == sorted(f"<!-- seasonctl-diff:{line.split()[1]} -->" for line in lines)
     return sorted(line.split()[1] for line in lines)
 
 
@@ -153,3 +164,10 @@ def test_a_deleted_stack_is_not_diffed(repo: Path) -> None:
     (repo / "Pulumi.oktoberfest.yaml").unlink()
     commit(repo)
     assert run_selection(repo, base) == []
+
+
+def test_checkouts_do_not_keep_the_token() -> None:
+    for job in workflow()["jobs"].values():
+        for item in job["steps"]:
+            if str(item.get("uses", "")).startswith("actions/checkout@"):
+                assert item["with"]["persist-credentials"] is False
