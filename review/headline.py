@@ -28,6 +28,7 @@ class Footprint:
     currency: str | None
     cost_per_hour: float | None
     cost_over_season: float | None
+    season_hours: float | None
 
 
 def _number(value: Any) -> int:
@@ -63,6 +64,7 @@ def footprint(
         currency=cost.get("currency"),
         cost_per_hour=cost.get(f"{key}_per_hour"),
         cost_over_season=cost.get(f"{key}_over_window"),
+        season_hours=cost.get("hours"),
     )
 
 

@@ -70,6 +70,12 @@ def footprint_rows(diff: StackDiff) -> list[list[str]]:
             "-" if per_hour is None else f"{per_hour[0]:+,.2f}",
         ],
         [
+            "season window (hours)",
+            "-" if old.season_hours is None else f"{old.season_hours:,.0f}",
+            "-" if new.season_hours is None else f"{new.season_hours:,.0f}",
+            _delta(old.season_hours, new.season_hours),
+        ],
+        [
             f"cost over the season ({currency})",
             _money(old.cost_over_season),
             _money(new.cost_over_season),
@@ -159,6 +165,7 @@ def _footprint_dict(footprint: Footprint) -> dict[str, Any]:
         "currency": footprint.currency,
         "costPerHour": footprint.cost_per_hour,
         "costOverSeason": footprint.cost_over_season,
+        "seasonHours": footprint.season_hours,
     }
 
 

@@ -84,6 +84,7 @@ def footprint(**overrides: Any) -> Footprint:
         "currency": "EUR",
         "cost_per_hour": 3.0,
         "cost_over_season": 4392.0,
+        "season_hours": 1464.0,
     }
     return Footprint(**(values | overrides))
 
