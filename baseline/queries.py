@@ -1,16 +1,23 @@
 """The PromQL that measures a baseline: a fixed set of queries, whatever the number of routes.
 
-Every query groups by the route's labels (uri, method), so one query answers for all routes and
-`seasonctl baseline` runs exactly `len(Measure)` queries. All are instant queries evaluated at the
-window's end; `[window]` ranges and `[window:step]` subqueries look back over the window.
+Every query but the job's history groups by the route's labels (uri, method), so one query answers
+for all routes and `seasonctl baseline` runs exactly `len(Measure)` queries. All are instant queries
+evaluated at the window's end; `[window]` ranges and `[window:step]` subqueries look back over the window.
 
 What each number means:
 - peak rate: the 99th percentile, over the window, of the route's request rate averaged over
   `rate_window` and read every `step`. The daily mean would hide the busy hour a season multiplies.
-- coverage: how many of those steps had data; fewer than the window holds means a shorter history.
+- history: how many of the window's steps have a request rate for the whole job (the stack's own
+  matchers, no route): fewer than the window holds means Prometheus's history is shorter than the
+  window. Measured per job, not per route: Micrometer creates a route's series on its first request
+  after a pod starts, so a route without night traffic has gaps while the history is complete.
+- coverage: how many of those steps had data for the route, shown as information (days with data).
 - requests, seconds: `increase()` of `_count` and `_sum` over the window: mean = seconds / requests.
 - buckets: `increase()` of every `le` bucket over the window, for the spread of the service time.
-- errors: `increase()` of `_count` with a 5xx status over the window.
+- errors: `increase()` of `_count` with a 5xx status over the window. `increase()` starts at a
+  series' first sample, so the request that created a series is not counted: a 5xx series made by
+  its first error (Micrometer's series appear on first use) loses that error, and sporadic errors
+  are under-counted.
 - p95: `histogram_quantile(0.95, ...)` of the window's buckets, Prometheus's own interpolation.
 """
 
@@ -32,6 +39,7 @@ _REGEX_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")
 
 class Measure(StrEnum):
     PEAK_RATE = "peak_rate"
+    HISTORY = "history"
     COVERAGE = "coverage"
     REQUESTS = "requests"
     SECONDS = "seconds"
@@ -82,9 +90,11 @@ def baseline_queries(
     count = selector(names.http_count, matchers)
     errors = selector(names.http_count, (*matchers, (names.status_label, "=~", SERVER_ERROR_STATUS)))
     rates = f"(sum by ({by_route}) (rate({count}[{window.rate_window}])))[{window.window}:{window.step}]"
+    job_rate = f"(sum(rate({selector(names.http_count, extra_matchers)}[{window.rate_window}])))"
     buckets = f"sum by ({by_route}, le) (increase({selector(names.http_bucket, matchers)}[{window.window}]))"
     return {
         Measure.PEAK_RATE: f"quantile_over_time({PEAK_QUANTILE}, {rates})",
+        Measure.HISTORY: f"count_over_time({job_rate}[{window.window}:{window.step}])",
         Measure.COVERAGE: f"count_over_time({rates})",
         Measure.REQUESTS: f"sum by ({by_route}) (increase({count}[{window.window}]))",
         Measure.SECONDS: f"sum by ({by_route}) (increase({selector(names.http_sum, matchers)}[{window.window}]))",

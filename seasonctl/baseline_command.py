@@ -17,6 +17,8 @@ from baseline.measure import (
     NamedRoute,
     RouteBaseline,
     Sample,
+    answer_warnings,
+    history_days,
     instant_vector,
     measure_routes,
     routes_in_data,
@@ -37,6 +39,7 @@ class QueryRun:
     promql: str
     seconds: float
     series: int
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ class Baseline:
     routes: list[RouteBaseline]
     problems: list[BaselineProblem]
     queries: list[QueryRun]
+    history_days: float = 0.0
+
+    @property
+    def warnings(self) -> list[tuple[QueryRun, str]]:
+        """Prometheus's warnings with the query that got them: the answer may be partial."""
+        return [(run, warning) for run in self.queries for warning in run.warnings]
 
 
 @dataclass(frozen=True)
@@ -76,13 +85,15 @@ def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWin
     runs = []
     for measure, promql in queries.items():
         started = time.perf_counter()
-        answers[measure] = instant_vector(client.query(promql, end_s))
-        runs.append(QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure])))
+        answer = client.query(promql, end_s)
+        answers[measure] = instant_vector(answer)
+        runs.append(
+            QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer))
+        )
     routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
-    measured, problems = measure_routes(
-        routes, answers, scope.names, duration_seconds(window.window), duration_seconds(window.step)
-    )
-    return Baseline(client.base_url, window, end_s, measured, problems, runs)
+    measured, problems = measure_routes(routes, answers, scope.names, window)
+    history = history_days(answers, duration_seconds(window.step))
+    return Baseline(client.base_url, window, end_s, measured, problems, runs, history)
 
 
 def updated_stack(

@@ -37,7 +37,7 @@ def _peak_label(baseline: Baseline) -> str:
 def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> list[Section]:
     measured = Section(
         "Routes",
-        ["route", "request", f"rps ({_peak_label(baseline)})", "mean ms", "p95 ms", "CV (fit)", "errors", "days"],
+        ["route", "request", f"rps ({_peak_label(baseline)})", "mean ms", "p95 ms", "CV", "errors", "days with data"],
         [
             [
                 _route_label(r.route),
@@ -53,11 +53,25 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
         ],
         notes=[
             f"rps: the {_peak_label(baseline)} read every {baseline.window.step} over the window; "
-            "mean: _sum / _count; p95: histogram_quantile; CV: the lognormal with that mean fitted to the buckets; "
+            "mean: _sum / _count; p95: histogram_quantile; CV: the lognormal with that mean fitted to the buckets "
+            "(from the buckets' moments where the fit does not describe them, see the notes); "
             "errors: 5xx share of requests",
+            f"history: the job's request rate covers {baseline.history_days:.1f} days of the window; "
+            "days with data: the route's own series",
         ],
     )
     sections = [measured]
+    notes = [[r.route.name, note] for r in baseline.routes for note in r.notes]
+    if notes:
+        sections.append(Section("Notes", ["route", "note"], notes))
+    if baseline.warnings:
+        sections.append(
+            Section(
+                "Prometheus warnings (the answers may be partial)",
+                ["query", "warning"],
+                [[run.measure.value, warning] for run, warning in baseline.warnings],
+            )
+        )
     if baseline.problems:
         sections.append(
             Section(
@@ -103,10 +117,13 @@ def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> di
                 "errorRate": r.error_rate,
                 "requests": r.requests,
                 "coveredDays": r.covered_days,
+                "notes": list(r.notes),
             }
             for r in baseline.routes
         ],
+        "historyDays": baseline.history_days,
         "problems": [{"route": p.route, "message": p.message} for p in baseline.problems],
+        "warnings": [{"measure": run.measure.value, "warning": warning} for run, warning in baseline.warnings],
         "queries": [
             {"measure": q.measure.value, "promql": q.promql, "seconds": q.seconds, "series": q.series}
             for q in baseline.queries

@@ -665,10 +665,11 @@ def _baseline_window(window: str, rate_window: str) -> BaselineWindow:
 
 
 def _prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure: bool) -> PrometheusClient:
-    """The client, with credentials from the environment; exit 2 on a bad URL or bad credentials."""
+    """The client, with credentials from the environment; exit 2 on a bad URL, CA file or credentials."""
     from sources.prometheus_http import (  # noqa: PLC0415
+        CaFileError,
+        CredentialsError,
         PrometheusClient,
-        PrometheusUnavailable,
         credentials_from_environment,
     )
 
@@ -677,10 +678,17 @@ def _prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecur
     try:
         credentials = credentials_from_environment(os.environ)
         client = PrometheusClient(url, credentials, timeout_s, str(ca_file) if ca_file else None, not insecure)
-    except (ValueError, PrometheusUnavailable) as error:
+    except CredentialsError as error:
+        _fail(EXIT_INVALID, [str(error)])
+    except CaFileError as error:
+        _fail(EXIT_INVALID, [f"--ca-file: {error}"])
+    except ValueError as error:
         _fail(EXIT_INVALID, [f"--prometheus-url: {error}"])
-    if insecure:
-        _stderr().print(Text("warning: ", style="yellow") + Text("TLS certificates are not checked"))
+    warnings = ["TLS certificates are not checked"] if insecure else []
+    if client.sends_credentials_in_clear:
+        warnings.append("the credentials go over plain http://, readable on the way; use https:// if you can")
+    for warning in warnings:
+        _stderr().print(Text("warning: ", style="yellow") + Text(warning))
     return client
 
 
@@ -757,13 +765,17 @@ def baseline(
         measured = measure_baseline(client, scope, baseline_window, end_s)
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         _fail(EXIT_PROMETHEUS, [str(error)])
-    if stack is not None and measured.problems:
-        _fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *([f"{path}: nothing written"] if write else [])])
-    changes = _write_baseline(path, original, measured.routes, catalog) if write and path is not None else None
+    # With a stack, one route without a baseline means no write: show what was measured, then say why.
+    refused = stack is not None and bool(measured.problems)
+    changes = None
+    if write and path is not None and not refused:
+        changes = _write_baseline(path, original, measured.routes, catalog)
     if output_format is SizeFormat.JSON:
         _print_json(baseline_as_dict(measured, changes))
     else:
         Console(highlight=False).print(to_rich(baseline_heading(measured), baseline_sections(measured, changes)))
+    if refused:
+        _fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *([f"{path}: nothing written"] if write else [])])
     if not measured.routes:
         _fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
 

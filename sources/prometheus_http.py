@@ -1,14 +1,15 @@
 """Instant queries against Prometheus's HTTP API (`POST /api/v1/query`), with the standard library.
 
 Credentials come from the environment and go only into the Authorization header: they are never
-part of a message, and a URL with credentials in it is refused. TLS certificates are verified
-unless the caller asks otherwise; redirects are refused rather than followed, so credentials
-never travel to a host nobody named.
+part of a message, and a URL with credentials in it is refused without being repeated. TLS
+certificates are verified unless the caller asks otherwise; redirects are refused rather than
+followed, so credentials never travel to a host nobody named.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import socket
 import ssl
@@ -30,6 +31,14 @@ class PrometheusUnavailable(RuntimeError):
     """Prometheus could not be asked or did not answer usefully; the message says why and what to try."""
 
 
+class CredentialsError(ValueError):
+    """The credentials in the environment cannot be sent; the message names the variable, never its value."""
+
+
+class CaFileError(ValueError):
+    """The CA file given for Prometheus's certificate cannot be used."""
+
+
 @dataclass(frozen=True, repr=False)
 class Credentials:
     """The Authorization header's value; repr never shows it."""
@@ -41,33 +50,80 @@ class Credentials:
         return f"Credentials(kind={self.kind!r})"
 
 
+def _is_control(char: str) -> bool:
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
+
+
+def _credential(environment: Mapping[str, str], variable: str, *, in_header: bool) -> str:
+    """The variable's value without surrounding whitespace; CredentialsError if it cannot be sent.
+
+    A secret mounted from a file (a Kubernetes secret, `$(cat token)`) often ends in a newline,
+    which is not part of it. Control characters left inside cannot be part of a header; a value
+    that goes into the header as it is (the bearer token) must also be Latin-1, which is what HTTP
+    header values are. The value is never part of the message: it is a secret.
+    """
+    value = environment.get(variable, "").strip()
+    if any(_is_control(char) for char in value):
+        raise CredentialsError(f"{variable} holds a control character (the value is not shown); set it without one")
+    if in_header and any(ord(char) > 0xFF for char in value):
+        raise CredentialsError(
+            f"{variable} holds a character an HTTP header cannot carry (beyond Latin-1; the value is not shown)"
+        )
+    return value
+
+
 def credentials_from_environment(environment: Mapping[str, str]) -> Credentials | None:
-    """A bearer token, or basic auth from a user name and a password; None without either."""
-    token = environment.get(TOKEN_VARIABLE, "")
-    username, password = environment.get(USERNAME_VARIABLE, ""), environment.get(PASSWORD_VARIABLE, "")
+    """A bearer token, or basic auth from a user name and a password; None without either.
+
+    Basic auth sends the pair base64-encoded as UTF-8 (RFC 7617), so any character but a control
+    character is fine there; a colon in the user name would split the pair in the wrong place.
+    """
+    token = _credential(environment, TOKEN_VARIABLE, in_header=True)
+    username = _credential(environment, USERNAME_VARIABLE, in_header=False)
+    password = _credential(environment, PASSWORD_VARIABLE, in_header=False)
     if token and (username or password):
-        raise PrometheusUnavailable(f"set either {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}, not both")
+        raise CredentialsError(f"set either {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}, not both")
     if token:
         return Credentials(f"Bearer {token}", "bearer token")
     if username or password:
         if not (username and password):
-            raise PrometheusUnavailable(f"basic auth needs both {USERNAME_VARIABLE} and {PASSWORD_VARIABLE}")
+            raise CredentialsError(f"basic auth needs both {USERNAME_VARIABLE} and {PASSWORD_VARIABLE}")
+        if ":" in username:
+            raise CredentialsError(f"{USERNAME_VARIABLE} holds a colon, which basic auth cannot carry")
         pair = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         return Credentials(f"Basic {pair}", "basic auth")
     return None
 
 
 def check_base_url(url: str) -> str:
-    """`url` without a trailing slash if it is an http(s) URL without credentials; ValueError otherwise."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http:// or https:// URL, e.g. http://prometheus:9090")
-    if parts.username is not None or parts.password is not None:
+    """`url` without a trailing slash if it is an http(s) URL without credentials; ValueError otherwise.
+
+    Credentials are looked for first and a URL that may hold them is never repeated in a message:
+    `ftp://ops:secret@host` is refused for its credentials, not echoed for its scheme.
+    """
+    # An '@' anywhere may be the end of a user:password, however the rest of the text parses.
+    shown = "the URL (not shown: it holds '@')" if "@" in url else repr(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as error:  # an unbalanced [ in the host, for example
+        raise ValueError(f"{shown} is not a URL ({error})") from None
+    if "@" in parts.netloc:
         raise ValueError(
-            f"the URL holds credentials; put them in {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}"
+            "the URL holds credentials (user:password@, not shown); "
+            f"put them in {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}"
         )
+    if any(char.isspace() or _is_control(char) for char in url):
+        raise ValueError(f"{shown} holds white space or a control character")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{shown} is not an http:// or https:// URL, e.g. http://prometheus:9090")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(f"{shown}: the port must be a number from 1 to 65535")
     if parts.query or parts.fragment:
-        raise ValueError(f"{url!r}: give the base URL without ?query or #fragment")
+        raise ValueError(f"{shown}: give the base URL without ?query or #fragment")
     return url.rstrip("/")
 
 
@@ -88,11 +144,20 @@ class PrometheusClient:
         self.base_url = check_base_url(base_url)
         self._credentials = credentials
         self.timeout_s = timeout_s
-        context = ssl.create_default_context(cafile=ca_file)
+        try:
+            context = ssl.create_default_context(cafile=ca_file)
+        except (ssl.SSLError, OSError) as error:
+            reason = getattr(error, "reason", None) or error.strerror or error
+            raise CaFileError(f"{ca_file} is not a CA bundle in PEM format that can be read ({reason})") from None
         if not verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _RefuseRedirects())
+
+    @property
+    def sends_credentials_in_clear(self) -> bool:
+        """Whether credentials go over an unencrypted connection (http://), where anyone on the way can read them."""
+        return self._credentials is not None and urllib.parse.urlsplit(self.base_url).scheme == "http"
 
     def query(self, promql: str, at_s: float) -> Any:
         """The decoded JSON answer of an instant query evaluated at `at_s` (Unix seconds)."""
@@ -106,6 +171,10 @@ class PrometheusClient:
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
                 raw = response.read(_MAX_ANSWER_BYTES + 1)
+                missing = getattr(response, "length", None)
+                if missing and len(raw) <= _MAX_ANSWER_BYTES:
+                    # read(amount) returns what came when the peer closed early; only the declared length tells.
+                    raise http.client.IncompleteRead(raw, missing)
         except urllib.error.HTTPError as error:
             raise PrometheusUnavailable(_http_error_message(url, error)) from None
         except urllib.error.URLError as error:
@@ -114,6 +183,14 @@ class PrometheusClient:
             raise PrometheusUnavailable(f"{url}: no answer within {self.timeout_s:g} s (--timeout)") from None
         except OSError as error:
             raise PrometheusUnavailable(f"{url}: the connection failed: {error}") from None
+        except http.client.HTTPException as error:
+            raise PrometheusUnavailable(_protocol_message(url, error)) from None
+        except ValueError:
+            # http.client refuses a header it cannot send with a ValueError that quotes the header,
+            # credentials included: the message must not repeat it.
+            raise PrometheusUnavailable(
+                f"{url}: the request could not be sent (a header or the URL holds characters HTTP cannot carry)"
+            ) from None
         if len(raw) > _MAX_ANSWER_BYTES:
             raise PrometheusUnavailable(f"{url}: the answer is larger than {_MAX_ANSWER_BYTES >> 20} MiB")
         return _decode(url, raw)
@@ -129,11 +206,23 @@ def _decode(url: str, raw: bytes) -> Any:
         ) from None
 
 
+def _protocol_message(url: str, error: http.client.HTTPException) -> str:
+    """Why an answer was not HTTP: another service on that port (SSH, a database), or a cut-off answer."""
+    if isinstance(error, http.client.IncompleteRead):
+        return (
+            f"{url}: the answer ended early, after {len(error.partial)} bytes: the connection was closed mid-answer "
+            "(by the server or a proxy); try again"
+        )
+    if isinstance(error, http.client.BadStatusLine):
+        return f"{url}: the server does not speak HTTP (it began {str(error.line)[:80]!r}); is this Prometheus's port?"
+    return f"{url}: not a valid HTTP answer ({type(error).__name__}); is this Prometheus's port?"
+
+
 def _http_error_message(url: str, error: urllib.error.HTTPError) -> str:
     code = error.code
     try:
         raw = error.read(64 * 1024)
-    except OSError:
+    except (OSError, http.client.HTTPException):
         raw = b""
     try:
         answer = json.loads(raw)

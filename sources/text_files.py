@@ -18,8 +18,10 @@ def write_text_atomically(path: Path, text: str, expected: bytes | None = None) 
 
     The file keeps its permissions. With `expected`, the file must still hold exactly those bytes,
     so an edit made while the new text was being computed is not silently lost. On any failure
-    `path` is untouched and the temporary file is removed.
+    `path` is untouched and the temporary file is removed. A symbolic link stays one: the file it
+    points to is replaced (a rename over the link would put a regular file in the link's place).
     """
+    path = path.resolve()
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
     handle, staging_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     staging = Path(staging_name)

@@ -5,7 +5,9 @@ that rate (no sampling noise), so the truth a baseline must recover is known in 
 - the request rate at any time, hence the 99th percentile of 5-minute rates over the window;
 - the mean service time (the lognormal's mean: `_sum` grows by mean x requests);
 - the service-time distribution (each `le` bucket holds requests x CDF(le)), hence p95 and CV;
+  a lognormal, or a mixture of two (a slow minority) that no single lognormal describes;
 - the error rate (a share of the requests is recorded under status 500).
+A route may start late: its series appear only then, as Micrometer's do on a route's first request.
 
 The series look like Quarkus/Micrometer's `http_server_requests_seconds` histogram, with the
 labels `method`, `uri`, `status` and `outcome`. Units: seconds, requests per second.
@@ -38,6 +40,31 @@ class SyntheticRoute:
     service_time: ServiceTime
     error_share: float = 0.0
     peak_hour: float = 11.0
+    # A slow minority: this share of the requests takes `slow_time` instead of `service_time`.
+    slow_share: float = 0.0
+    slow_time: ServiceTime | None = None
+    # The series exist from this time on (Unix seconds); None: from the traffic's start.
+    first_s: float | None = None
+
+    @property
+    def mean_s(self) -> float:
+        if self.slow_time is None:
+            return self.service_time.mean_s
+        return (1 - self.slow_share) * self.service_time.mean_s + self.slow_share * self.slow_time.mean_s
+
+    @property
+    def cv(self) -> float:
+        """The true coefficient of variation, from the mixture's first two moments."""
+        if self.slow_time is None:
+            return self.service_time.cv
+
+        def second_moment(service: ServiceTime) -> float:
+            return service.mean_s**2 * (1 + service.cv**2)
+
+        second = (1 - self.slow_share) * second_moment(self.service_time) + self.slow_share * second_moment(
+            self.slow_time
+        )
+        return math.sqrt(second - self.mean_s**2) / self.mean_s
 
     def _phase(self, t_s: np.ndarray) -> np.ndarray:
         # sin peaks at a quarter period: shift so the peak falls on peak_hour (UTC).
@@ -54,7 +81,10 @@ class SyntheticRoute:
 
     def share_below(self, bound_s: float) -> float:
         """P(service time <= bound): what a cumulative `le` bucket holds."""
-        return 1.0 - self.service_time.survival(bound_s)
+        below = 1.0 - self.service_time.survival(bound_s)
+        if self.slow_time is None:
+            return below
+        return (1 - self.slow_share) * below + self.slow_share * (1.0 - self.slow_time.survival(bound_s))
 
     def peak_rate(self, end_s: float, window_s: float, step_s: float = 300.0, quantile: float = 0.99) -> float:
         """The quantile of the mean rates over (t - step, t] at the step-aligned times of (end - window, end]."""
@@ -93,12 +123,14 @@ def openmetrics_lines(traffic: SyntheticTraffic) -> Iterator[str]:
     yield f"# TYPE {HISTOGRAM} histogram\n"
     yield f"# HELP {HISTOGRAM} HTTP server request processing time\n"
     for route in traffic.routes:
-        total = route.requests_since(traffic.start_s, times)
+        start_s = traffic.start_s if route.first_s is None else route.first_s
+        route_times = times[times >= start_s]
+        total = route.requests_since(start_s, route_times)
         for status, share in (("200", 1.0 - route.error_share), ("500", route.error_share)):
             if share == 0.0:
                 continue
             labels = _labels(route.method, route.uri, status)
-            yield from _histogram_lines(labels, times, total * share, route)
+            yield from _histogram_lines(labels, route_times, total * share, route)
     zero = np.zeros_like(times)
     for method, uri in traffic.idle_routes:
         labels = _labels(method, uri, "200")
@@ -115,7 +147,7 @@ def _histogram_lines(labels: str, times: np.ndarray, count: np.ndarray, route: S
         yield from _series(f"{HISTOGRAM}_bucket", f'{labels},le="{_le(bound)}"', times, count * share)
     yield from _series(f"{HISTOGRAM}_bucket", f'{labels},le="+Inf"', times, count)
     yield from _series(f"{HISTOGRAM}_count", labels, times, count)
-    yield from _series(f"{HISTOGRAM}_sum", labels, times, count * route.service_time.mean_s)
+    yield from _series(f"{HISTOGRAM}_sum", labels, times, count * route.mean_s)
 
 
 def _le(bound: float) -> str:

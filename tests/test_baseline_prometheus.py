@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import math
+import socket
 import ssl
 import threading
 import time
@@ -47,6 +48,12 @@ TRUE_ROUTES = {
 # More than 5 % of its requests are slower than the largest finite bucket (10 s): Prometheus caps its p95.
 SLOW_ROUTE = SyntheticRoute("GET", "/api/reports/export", 0.2, 0.2, ServiceTime(20.0, 0.5))
 IDLE_ROUTE = ("GET", "/api/idle")
+# 97 % of requests around 40 ms, 3 % around 800 ms: a lognormal fitted to the buckets under-states the CV.
+MIXED_ROUTE = SyntheticRoute(
+    "GET", "/api/recommendations", 3.0, 0.4, ServiceTime(0.04, 0.5), slow_share=0.03, slow_time=ServiceTime(0.8, 0.3)
+)
+# Its series appear a week into the window (a route deployed then): a gap in the route, not in the history.
+LATE_ROUTE_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,11 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
     workdir = tmp_path_factory.mktemp("prometheus")
     # The history ends before now (a backfill may not reach into the head block) on a 5-minute mark.
     end_s = (time.time() // 300) * 300 - 900
+    late_route = SyntheticRoute(
+        "GET", "/api/wishlist", 2.0, 0.5, ServiceTime(0.05, 0.8), first_s=end_s - LATE_ROUTE_DAYS * DAY_S
+    )
     traffic = SyntheticTraffic(
-        routes=[*TRUE_ROUTES.values(), SLOW_ROUTE],
+        routes=[*TRUE_ROUTES.values(), SLOW_ROUTE, MIXED_ROUTE, late_route],
         start_s=end_s - WINDOW_S - 7200,
         end_s=end_s,
         scrape_interval_s=120.0,
@@ -117,8 +127,12 @@ def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_pa
         assert measured["serviceTimeCv"] == pytest.approx(truth.service_time.cv, rel=0.03)
         assert measured["errorRate"] == pytest.approx(truth.error_share, abs=1e-4)
         assert measured["coveredDays"] == pytest.approx(14.0, abs=0.02)
+        assert measured["notes"] == []  # lognormal buckets: the fitted CV stands
+    assert report["historyDays"] == pytest.approx(14.0, abs=0.02)
+    assert report["warnings"] == []
     assert [q["measure"] for q in report["queries"]] == [
         "peak_rate",
+        "history",
         "coverage",
         "requests",
         "seconds",
@@ -159,7 +173,7 @@ def test_the_table_says_which_statistic_and_which_queries(prometheus: Backfilled
     flat = " ".join(result.output.split())
     assert "p99 of 5m rates" in flat
     assert "quantile_over_time(0.99," in flat and "histogram_quantile(0.95," in flat
-    assert "Queries (7," in flat
+    assert "Queries (8," in flat
 
 
 def test_without_a_stack_every_route_in_the_data_is_reported(prometheus: Backfilled) -> None:
@@ -167,10 +181,53 @@ def test_without_a_stack_every_route_in_the_data_is_reported(prometheus: Backfil
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     found = {(r["method"], r["uri"]) for r in report["routes"]}
-    assert found == {(r.method, r.uri) for r in TRUE_ROUTES.values()}  # the idle and the slow route have none
+    # The idle and the slow route have none.
+    expected = {(r.method, r.uri) for r in (*TRUE_ROUTES.values(), MIXED_ROUTE)} | {("GET", "/api/wishlist")}
+    assert found == expected
     problems = {p["route"]: p["message"] for p in report["problems"]}
     assert "no requests in the window" in problems["GET /api/idle"]
     assert "slower than the largest finite bucket" in problems["GET /api/reports/export"]
+
+
+def test_a_histogram_no_lognormal_describes_gets_its_moment_cv_and_a_note(prometheus: Backfilled) -> None:
+    result = baseline(prometheus, "--format", "json")
+    routes = {r["uri"]: r for r in json.loads(result.stdout)["routes"]}
+    mixed = routes[MIXED_ROUTE.uri]
+    assert mixed["meanServiceTimeMs"] == pytest.approx(MIXED_ROUTE.mean_s * 1000, rel=0.02)
+    assert MIXED_ROUTE.cv > 2.0 and mixed["serviceTimeCv"] >= 0.9 * MIXED_ROUTE.cv
+    (note,) = mixed["notes"]
+    assert "the histogram does not fit a lognormal" in note
+    table = " ".join(baseline(prometheus).output.split())
+    assert "Notes" in table and "GET /api/recommendations" in table and "does not fit a lognormal" in table
+
+
+def test_a_route_younger_than_the_window_is_measured_on_a_complete_history(prometheus: Backfilled) -> None:
+    result = baseline(prometheus, "--format", "json")
+    report = json.loads(result.stdout)
+    late = next(r for r in report["routes"] if r["uri"] == "/api/wishlist")
+    assert late["coveredDays"] == pytest.approx(LATE_ROUTE_DAYS, abs=0.05)
+    assert late["serviceTimeCv"] == pytest.approx(0.8, rel=0.03)
+    assert report["historyDays"] == pytest.approx(14.0, abs=0.02)
+
+
+def test_a_rate_window_shorter_than_two_scrapes_is_named(prometheus: Backfilled, tmp_path: Path) -> None:
+    # The data is scraped every 120 s: a 1m rate window never holds two samples, so rate() has nothing.
+    stack = stack_copy(
+        tmp_path,
+        lambda text: text.replace(
+            "  freshfoodz-seasonal:phase: peak\n",
+            "  freshfoodz-seasonal:phase: peak\n  freshfoodz-seasonal:metrics:\n    rateWindow: 1m\n",
+        ),
+    )
+    result = baseline(prometheus, "--stack", str(stack), "--format", "json")
+    assert result.exit_code == 5, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == len(TRUE_ROUTES)
+    assert all(
+        "covers 0.0 of the 14.0 days" in p["message"]
+        and "the rate window (metrics.rateWindow, 1m) may be shorter than twice the scrape interval" in p["message"]
+        for p in problems
+    ), problems
 
 
 # --- faults the real server shows ------------------------------------------------------------------
@@ -203,12 +260,32 @@ def test_a_route_without_a_usable_baseline_writes_nothing(
     assert stack.read_bytes() == before
 
 
+def test_with_one_unusable_route_the_rest_is_shown_before_the_refusal(prometheus: Backfilled, tmp_path: Path) -> None:
+    stack = stack_copy(tmp_path, lambda text: text.replace("path: /api/events/bookings", "path: /api/idle"))
+    before = stack.read_bytes()
+    result = baseline(prometheus, "--stack", str(stack), "--write", "--format", "json")
+    assert result.exit_code == 5, result.output
+    report = json.loads(result.stdout)
+    assert [r["name"] for r in report["routes"]] == [name for name in TRUE_ROUTES if name != "event-booking"]
+    assert [p["route"] for p in report["problems"]] == ["event-booking"]
+    assert len(report["queries"]) == 8 and report["written"] is None
+    assert stack.read_bytes() == before
+    table = run(
+        "baseline", "--prometheus-url", prometheus.url, "--end", prometheus.end, "--stack", str(stack), "--write"
+    )
+    flat = " ".join(table.output.split())
+    assert table.exit_code == 5 and "Routes without a baseline" in flat and "Queries (8," in flat
+    assert "nothing written" in flat and stack.read_bytes() == before
+
+
 def test_fewer_days_than_the_window_asks(prometheus: Backfilled, tmp_path: Path) -> None:
     stack = stack_copy(tmp_path)
     before = stack.read_bytes()
     result = baseline(prometheus, "--stack", str(stack), "--write", "--window", "21d")
     assert result.exit_code == 5, result.output
-    assert "data covers 14.1 of the 21.0 days the window asks" in " ".join(result.output.split())
+    assert "data (http_server_requests_seconds_count, all routes) covers 14.1 of the 21.0 days the window asks" in (
+        " ".join(result.output.split())
+    )
     assert stack.read_bytes() == before
 
 
@@ -312,7 +389,7 @@ def nan_for_every_query(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str],
             4,
             "redirects (HTTP 302) to http://127.0.0.1:1/elsewhere; give that URL instead",
         ),
-        (nan_for_every_query, [], 5, "catalog-browse: the peak_rate is NaN"),
+        (nan_for_every_query, [], 5, "catalog-browse: the history is NaN"),
         (empty_vector, [], 5, "catalog-browse: no data"),
     ],
 )
@@ -343,6 +420,137 @@ def test_a_bearer_token_is_sent_and_never_shown(tmp_path: Path) -> None:
     assert right.exit_code == 5 and "no data" in right.output  # past authentication, into the (empty) data
     assert wrong.exit_code == 4 and "access denied" in wrong.output
     assert token not in right.output + wrong.output
+
+
+def test_a_token_with_a_trailing_newline_is_sent_without_it(tmp_path: Path) -> None:
+    token = "s3cr3t-token-value"
+
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        return empty_vector(handler) if handler.headers.get("Authorization") == f"Bearer {token}" else (401, {}, b"")
+
+    with stand_in(respond) as url:
+        # As a Kubernetes secret mounted into the environment often has it.
+        result = run(
+            "baseline",
+            "--prometheus-url",
+            url,
+            "--stack",
+            str(stack_copy(tmp_path)),
+            env={"PROMETHEUS_BEARER_TOKEN": f"{token}\n"},
+        )
+    assert result.exit_code == 5 and "no data" in result.output, result.output
+    assert token not in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"PROMETHEUS_BEARER_TOKEN": "s3cr3t\nvalue"}, "PROMETHEUS_BEARER_TOKEN"),
+        ({"PROMETHEUS_BEARER_TOKEN": "s3cr3t\u2013value"}, "PROMETHEUS_BEARER_TOKEN"),
+        ({"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "s3cr3t\x1bvalue"}, "PROMETHEUS_PASSWORD"),
+    ],
+)
+def test_credentials_that_cannot_be_sent_exit_2_without_their_value(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    with stand_in(empty_vector) as url:
+        result = run("baseline", "--prometheus-url", url, "--stack", str(stack_copy(tmp_path)), env=env)
+    assert result.exit_code == 2, result.output
+    assert variable in result.output and "s3cr3t" not in result.output
+
+
+def test_credentials_over_plain_http_are_warned_about(tmp_path: Path) -> None:
+    stack = str(stack_copy(tmp_path))
+    with stand_in(empty_vector) as url:
+        with_token = run("baseline", "--prometheus-url", url, "--stack", stack, env={"PROMETHEUS_BEARER_TOKEN": "t"})
+        without = run("baseline", "--prometheus-url", url, "--stack", stack)
+    warning = "warning: the credentials go over plain http://"
+    assert with_token.exit_code == 5 and warning in " ".join(with_token.output.split())
+    assert without.exit_code == 5 and warning not in " ".join(without.output.split())
+
+
+def test_prometheus_warnings_are_shown(tmp_path: Path) -> None:
+    def partial(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        body = {
+            "status": "success",
+            "data": {"resultType": "vector", "result": []},
+            "warnings": ["store-gateway eu-1 unavailable: the answer is partial"],
+        }
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    stack = str(stack_copy(tmp_path))
+    with stand_in(partial) as url:
+        as_json = run("baseline", "--prometheus-url", url, "--stack", stack, "--format", "json")
+        as_table = run("baseline", "--prometheus-url", url, "--stack", stack)
+    warnings = json.loads(as_json.stdout)["warnings"]
+    assert len(warnings) == 8
+    assert warnings[0] == {"measure": "peak_rate", "warning": "store-gateway eu-1 unavailable: the answer is partial"}
+    flat = " ".join(as_table.output.split())
+    assert "Prometheus warnings" in flat and "store-gateway eu-1 unavailable" in flat
+
+
+@contextlib.contextmanager
+def raw_server(payload: bytes) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that sends `payload` to its first client and closes; it stops by itself."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10.0)
+
+    def serve() -> None:
+        with listener:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # nobody came within the timeout
+                return
+            with connection, contextlib.suppress(OSError):
+                connection.settimeout(5.0)
+                connection.sendall(payload)
+                connection.shutdown(socket.SHUT_WR)
+                # Read until the client hangs up, so the close is a clean end, never a reset.
+                while connection.recv(65536):
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        thread.join(timeout=15)
+        assert not thread.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"SSH-2.0-OpenSSH_9.2p1\r\n", "the server does not speak HTTP (it began 'SSH-2.0-OpenSSH_9.2p1\\r\\n')"),
+        (b'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{"status":', "the answer ended early"),
+        (b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n{"status":', "the answer ended early"),
+    ],
+    ids=["ssh", "cut-off", "cut-off-chunked"],
+)
+def test_a_peer_that_does_not_answer_in_http_exits_4(tmp_path: Path, payload: bytes, message: str) -> None:
+    stack = stack_copy(tmp_path)
+    before = stack.read_bytes()
+    with raw_server(payload) as url:
+        result = run("baseline", "--prometheus-url", url, "--stack", str(stack), "--write", "--timeout", "5")
+    assert result.exit_code == 4, result.output
+    assert message in " ".join(result.output.split())
+    assert stack.read_bytes() == before
+
+
+def test_a_ca_file_that_is_not_pem_exits_2(tmp_path: Path) -> None:
+    ca_file = tmp_path / "ca.der"
+    ca_file.write_bytes(trustme.CA().cert_pem.bytes().replace(b"-----BEGIN", b"-----START"))
+    result = run(
+        "baseline",
+        "--prometheus-url",
+        "https://127.0.0.1:9",
+        "--stack",
+        str(stack_copy(tmp_path)),
+        "--ca-file",
+        str(ca_file),
+    )
+    assert result.exit_code == 2, result.output
+    assert f"--ca-file: {ca_file} is not a CA bundle in PEM format" in " ".join(result.output.split())
 
 
 def test_basic_auth_from_the_environment(tmp_path: Path) -> None:
@@ -384,6 +592,9 @@ def test_tls_is_verified_unless_told_otherwise(tmp_path: Path) -> None:
         (["--end", "2999-01-01"], {}, "is in the future"),
         (["--prometheus-url", "ftp://prometheus"], {}, "is not an http:// or https:// URL"),
         (["--prometheus-url", "http://ops:pw@prometheus:9090"], {}, "the URL holds credentials"),
+        (["--prometheus-url", "ftp://ops:hunter2@prometheus"], {}, "the URL holds credentials"),
+        (["--prometheus-url", "https://ops:hunter2@"], {}, "the URL holds credentials"),
+        (["--prometheus-url", "http://prometheus:65536"], {}, "the port must be a number from 1 to 65535"),
         ([], {"PROMETHEUS_BEARER_TOKEN": "t", "PROMETHEUS_USERNAME": "u"}, "set either PROMETHEUS_BEARER_TOKEN"),
         ([], {"PROMETHEUS_USERNAME": "u"}, "basic auth needs both"),
         (["--ca-file", "/nonexistent/ca.pem"], {}, "--ca-file: /nonexistent/ca.pem is not a file"),
@@ -394,3 +605,4 @@ def test_bad_flags_exit_2_before_any_query(args: list[str], env: dict[str, str],
     result = run("baseline", *url, *args, env=env)
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
+    assert "hunter2" not in result.output

@@ -6,6 +6,7 @@ import difflib
 import itertools
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,19 +19,34 @@ from baseline.measure import (
     PrometheusAnswerError,
     RouteBaseline,
     Sample,
+    answer_warnings,
     instant_vector,
     measure_routes,
     routes_in_data,
 )
 from baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
-from baseline.stack_update import StackUpdateError, update_stack_text
+from baseline.stack_update import StackUpdateError, measured_values, update_stack_text
 from capacity.service_time import ServiceTime
-from capacity.service_time_fit import HistogramTooCoarse, fit_service_time
+from capacity.service_time_fit import (
+    MAX_CV,
+    HistogramTooCoarse,
+    SpreadBeyondLimit,
+    estimate_service_time,
+    fit_service_time,
+)
 from monitoring.metrics import MetricNames
 from monitoring.promql import duration_seconds
-from seasonctl.baseline_command import updated_stack
+from seasonctl.baseline_command import Baseline, QueryRun, updated_stack
+from seasonctl.baseline_view import baseline_as_dict, baseline_sections
 from sources.catalog_files import load_catalog
-from sources.prometheus_http import credentials_from_environment
+from sources.prometheus_http import (
+    Credentials,
+    CredentialsError,
+    PrometheusClient,
+    PrometheusUnavailable,
+    check_base_url,
+    credentials_from_environment,
+)
 from sources.text_files import FileChanged, write_text_atomically
 from stackconfig.problems import ConfigError
 
@@ -38,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, math.inf)
 NAMES = MetricNames()
+WINDOW = BaselineWindow("14d")
 WINDOW_S, STEP_S = 14 * 86_400.0, 300.0
 PRODUCTS = NamedRoute("catalog-browse", RouteKey("GET", "/api/products"))
 
@@ -72,10 +89,20 @@ def test_queries_name_the_statistic_and_match_paths_literally() -> None:
 def test_custom_names_reach_every_query() -> None:
     names = MetricNames(http_histogram="api_latency_seconds", uri_label="path", method_label="verb")
     queries = baseline_queries(names, BaselineWindow("7d", rate_window="2m"), (), [RouteKey("GET", "/x")])
-    for promql in queries.values():
+    for measure, promql in queries.items():
         assert "http_server_requests" not in promql and "uri" not in promql
-        assert "api_latency_seconds_" in promql and "by (path, verb" in promql
+        assert "api_latency_seconds_" in promql
+        assert ("by (path, verb" in promql) is (measure is not Measure.HISTORY)
     assert "[2m]" in queries[Measure.PEAK_RATE] and "[7d]" in queries[Measure.REQUESTS]
+
+
+def test_the_history_is_the_jobs_whatever_the_routes() -> None:
+    routes = [RouteKey("GET", "/api/products")]
+    queries = baseline_queries(NAMES, BaselineWindow("14d"), (("job", "=", "api"),), routes)
+    # No route grouping and no route matchers: a route's own gaps are not a short history.
+    assert queries[Measure.HISTORY] == (
+        'count_over_time((sum(rate(http_server_requests_seconds_count{job="api"}[5m])))[14d:5m])'
+    )
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("14d", 1_209_600), ("2w", 1_209_600), ("336h", 1_209_600), ("5m", 300)])
@@ -130,18 +157,20 @@ def route_answers(
     values = {
         Measure.PEAK_RATE: 20.0,
         Measure.COVERAGE: WINDOW_S / STEP_S + 1,
+        Measure.HISTORY: WINDOW_S / STEP_S + 1,
         Measure.REQUESTS: requests,
         Measure.SECONDS: requests * mean_s,
         Measure.ERRORS: requests * 0.01,
         Measure.P95: service.quantile_s(0.95),
     } | {Measure(name): value for name, value in overrides.items()}
     answers = {measure: [Sample(labels, value)] for measure, value in values.items()}
+    answers[Measure.HISTORY] = [Sample({}, values[Measure.HISTORY])]
     answers[Measure.BUCKETS] = [Sample(labels | {"le": repr(le)}, n) for le, n in exact_buckets(service, requests)]
     return answers
 
 
 def measure(answers: dict[Measure, list[Sample]], routes: list[NamedRoute] | None = None) -> tuple[list, list]:
-    return measure_routes(routes or [PRODUCTS], answers, NAMES, WINDOW_S, STEP_S)
+    return measure_routes(routes or [PRODUCTS], answers, NAMES, WINDOW)
 
 
 def test_a_complete_route_gives_its_baseline() -> None:
@@ -150,6 +179,7 @@ def test_a_complete_route_gives_its_baseline() -> None:
     assert result.peak_rps == 20.0 and result.mean_s == pytest.approx(0.06)
     assert result.cv == pytest.approx(1.2, rel=0.01)
     assert result.error_rate == pytest.approx(0.01) and result.covered_days == pytest.approx(14.0, abs=0.01)
+    assert result.notes == ()
 
 
 def test_no_5xx_series_means_no_errors() -> None:
@@ -165,7 +195,7 @@ def test_no_5xx_series_means_no_errors() -> None:
         ({"peak_rate": math.nan}, "peak_rate is NaN"),
         ({"seconds": math.inf}, "seconds is \\+Inf"),
         ({"requests": 0.0, "seconds": 0.0}, "no requests in the window"),
-        ({"coverage": WINDOW_S / STEP_S * MIN_COVERAGE - 2}, "data covers 13.7 of the 14.0 days"),
+        ({"history": WINDOW_S / STEP_S * MIN_COVERAGE - 2}, "the job's data .* covers 13.7 of the 14.0 days"),
         ({"p95": math.inf}, "p95 is \\+Inf: the buckets hold no usable counts"),
         ({"p95": math.nan}, "p95 is NaN"),
         ({"errors": math.nan}, "error count is NaN"),
@@ -176,6 +206,46 @@ def test_unusable_data_is_named_per_route(overrides: dict[str, float], message: 
     assert results == []
     assert problem.route == "catalog-browse"
     assert re.search(message, problem.message), problem.message
+
+
+def test_a_route_with_gaps_in_a_complete_history_is_measured() -> None:
+    # Micrometer creates a route's series on its first request after a pod starts: no night traffic, no series.
+    (result,), problems = measure(route_answers(coverage=WINDOW_S / STEP_S / 2))
+    assert problems == []
+    assert result.covered_days == pytest.approx(7.0, abs=0.01)
+
+
+@pytest.mark.parametrize(("history", "days"), [(None, "0.0"), (100.0, "0.3")])
+def test_an_empty_or_tiny_history_points_at_the_rate_window(history: float | None, days: str) -> None:
+    answers = route_answers()
+    answers[Measure.HISTORY] = [] if history is None else [Sample({}, history)]
+    _, (problem,) = measure(answers)
+    assert f"covers {days} of the 14.0 days the window asks" in problem.message
+    assert "the rate window (metrics.rateWindow, 5m) may be shorter than twice the scrape interval" in problem.message
+
+
+def test_a_history_just_short_of_the_window_does_not_blame_the_rate_window() -> None:
+    _, (problem,) = measure(route_answers(history=WINDOW_S / STEP_S * 0.9))
+    assert "covers 12.6 of the 14.0 days" in problem.message and "rate window" not in problem.message
+
+
+def test_a_histogram_counting_other_requests_than_the_counter_is_noted() -> None:
+    answers = route_answers()
+    answers[Measure.BUCKETS] = [Sample(s.labels, s.value * 0.9) for s in answers[Measure.BUCKETS]]
+    (result,), _ = measure(answers)
+    (note,) = result.notes
+    assert "the histogram counts 900000 requests, http_server_requests_seconds_count 1000000 (10.0% apart)" in note
+    assert "cover different series" in note
+    answers[Measure.BUCKETS] = [Sample(s.labels, s.value / 0.9 * 0.995) for s in answers[Measure.BUCKETS]]
+    (result,), _ = measure(answers)
+    assert result.notes == ()
+
+
+def test_prometheus_warnings_are_read_from_the_answer() -> None:
+    partial = answer(({"uri": "/a"}, "1")) | {"warnings": ["store gateway unavailable: partial response"]}
+    assert answer_warnings(partial) == ("store gateway unavailable: partial response",)
+    assert answer_warnings(answer(({"uri": "/a"}, "1"))) == ()
+    assert len(instant_vector(partial)) == 1
 
 
 def test_a_route_missing_from_the_data_is_named_with_its_labels() -> None:
@@ -232,6 +302,89 @@ def test_the_fit_is_not_fooled_by_noisy_cumulative_counts() -> None:
     # increase() extrapolates each bucket on its own: a cumulative count may dip a little.
     noisy = [(le, n * (1.0 + (0.002 if i % 2 else -0.002))) for i, (le, n) in enumerate(buckets)]
     assert fit_service_time(0.25, noisy).cv == pytest.approx(0.8, rel=0.03)
+
+
+@settings(max_examples=80, deadline=None)
+@given(mean_s=st.floats(0.005, 2.0), cv=st.floats(0.05, 9.0))
+def test_an_exactly_lognormal_histogram_keeps_its_fitted_cv(mean_s: float, cv: float) -> None:
+    buckets = exact_buckets(ServiceTime(mean_s, cv), 1e6)
+    try:
+        fitted = fit_service_time(mean_s, buckets)
+    except (HistogramTooCoarse, SpreadBeyondLimit):
+        assume(False)
+        raise
+    estimate = estimate_service_time(mean_s, buckets)
+    assert estimate.lognormal_fits, estimate
+    assert estimate.service_time == fitted and estimate.cdf_gap < 1e-6
+
+
+def histogram(cdf: Callable[[float], float], requests: float = 1e6) -> list[tuple[float, float]]:
+    return [(le, requests * cdf(le)) for le in BUCKETS]
+
+
+def mixture(body: ServiceTime, slow: ServiceTime, slow_share: float) -> tuple[float, list[tuple[float, float]], float]:
+    """The mean, the buckets and the true (moment) CV of a body with a slow minority."""
+    mean = (1 - slow_share) * body.mean_s + slow_share * slow.mean_s
+    second = sum(w * s.mean_s**2 * (1 + s.cv**2) for w, s in ((1 - slow_share, body), (slow_share, slow)))
+    buckets = histogram(lambda le: (1 - slow_share) * (1 - body.survival(le)) + slow_share * (1 - slow.survival(le)))
+    return mean, buckets, math.sqrt(second - mean * mean) / mean
+
+
+def pareto(scale_s: float, alpha: float) -> tuple[float, list[tuple[float, float]], float]:
+    """The mean, the buckets and the true CV of a Pareto service time (a power-law tail)."""
+    mean = alpha * scale_s / (alpha - 1)
+    buckets = histogram(lambda le: 0.0 if le <= scale_s else 1 - (scale_s / le) ** alpha)
+    return mean, buckets, 1 / math.sqrt(alpha * (alpha - 2))
+
+
+def answers_of(mean_s: float, buckets: list[tuple[float, float]], requests: float = 1e6) -> dict[Measure, list[Sample]]:
+    answers = route_answers(requests=requests, mean_s=mean_s)
+    labels = {"method": PRODUCTS.key.method, "uri": PRODUCTS.key.uri}
+    answers[Measure.BUCKETS] = [Sample(labels | {"le": repr(le)}, n) for le, n in buckets]
+    return answers
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        # 97 % of requests around 40 ms, 3 % around 800 ms: the likelihood follows the 97 %.
+        mixture(ServiceTime(0.04, 0.5), ServiceTime(0.8, 0.3), 0.03),
+        mixture(ServiceTime(0.02, 0.3), ServiceTime(3.0, 0.2), 0.002),
+        pareto(0.02, 2.5),
+        pareto(0.02, 3.0),
+    ],
+    ids=["slow-minority", "rare-very-slow", "pareto-2.5", "pareto-3"],
+)
+def test_a_histogram_no_lognormal_describes_is_planned_with_its_moment_cv(
+    shape: tuple[float, list[tuple[float, float]], float],
+) -> None:
+    mean_s, buckets, true_cv = shape
+    fitted = fit_service_time(mean_s, buckets)
+    assert fitted.cv < 0.85 * true_cv  # the shortfall this guards against
+    (result,), problems = measure(answers_of(mean_s, buckets))
+    assert problems == []
+    written = measured_values(result, "serviceTimeCv")["serviceTimeCv"]
+    assert result.cv >= 0.9 * true_cv and written >= 0.9 * true_cv
+    (note,) = result.notes
+    assert "the histogram does not fit a lognormal" in note
+    assert f"{fitted.cv:.2f} fitted" in note and f"CV {result.cv:.2f} used, the larger" in note
+
+
+def test_a_spread_beyond_cv_10_is_a_route_problem() -> None:
+    # The fit's range ends exactly at the config's limit (sigma = sqrt(ln(1 + 10^2))), and reaching it is refused.
+    assert fit_service_time(0.05, exact_buckets(ServiceTime(0.05, 9.95), 1e6)).cv == pytest.approx(9.95, rel=1e-3)
+    buckets = exact_buckets(ServiceTime(0.05, 10.5), 1e6)
+    with pytest.raises(SpreadBeyondLimit, match="the spread is beyond CV 10"):
+        fit_service_time(0.05, buckets)
+    results, (problem,) = measure(answers_of(0.05, buckets))
+    assert results == [] and "the spread is beyond CV 10" in problem.message
+
+
+def test_a_moment_cv_beyond_10_is_a_route_problem_too() -> None:
+    mean_s, buckets, true_cv = mixture(ServiceTime(0.01, 0.3), ServiceTime(9.0, 0.05), 0.003)
+    assert true_cv > MAX_CV
+    with pytest.raises(SpreadBeyondLimit, match="the buckets' moments give CV"):
+        estimate_service_time(mean_s, buckets)
 
 
 def test_the_fit_refuses_a_histogram_without_spread() -> None:
@@ -327,6 +480,20 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["stack.yaml"]
 
 
+def test_a_symlinked_file_is_written_through_its_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "Pulumi.weihnachten.yaml"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "Pulumi.weihnachten.yaml"
+    link.symlink_to(Path("shared") / target.name)
+    write_text_atomically(link, "new\n", expected=b"old\n")
+    assert link.is_symlink() and link.readlink() == Path("shared") / target.name
+    assert target.read_text(encoding="utf-8") == "new\n" and target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in shared.iterdir()) == [target.name]
+
+
 def test_credentials_never_show_in_their_repr() -> None:
     bearer = credentials_from_environment({"PROMETHEUS_BEARER_TOKEN": "tok-123"})
     basic = credentials_from_environment({"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "pw-456"})
@@ -334,3 +501,80 @@ def test_credentials_never_show_in_their_repr() -> None:
     assert bearer.header == "Bearer tok-123" and basic.header.startswith("Basic ")
     assert "tok-123" not in repr(bearer) and "pw-456" not in repr(basic) and "b3Bz" not in repr(basic)
     assert credentials_from_environment({}) is None
+
+
+@pytest.mark.parametrize(
+    ("environment", "header"),
+    [
+        # A secret mounted from a file, or set with $(cat ...), ends in a newline that is not part of it.
+        ({"PROMETHEUS_BEARER_TOKEN": "tok-123\n"}, "Bearer tok-123"),
+        ({"PROMETHEUS_BEARER_TOKEN": " tok-123\r\n"}, "Bearer tok-123"),
+        ({"PROMETHEUS_USERNAME": "ops\n", "PROMETHEUS_PASSWORD": "pw-456\n"}, "Basic b3BzOnB3LTQ1Ng=="),
+        # Basic auth carries UTF-8 (RFC 7617): a non-Latin-1 password is fine there.
+        ({"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "pässwörd€"}, "Basic b3BzOnDDpHNzd8O2cmTigqw="),
+    ],
+)
+def test_credentials_lose_surrounding_white_space(environment: dict[str, str], header: str) -> None:
+    credentials = credentials_from_environment(environment)
+    assert credentials is not None and credentials.header == header
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable"),
+    [
+        ({"PROMETHEUS_BEARER_TOKEN": "SEKRIT-1\nX-Injected: 1"}, "PROMETHEUS_BEARER_TOKEN"),
+        ({"PROMETHEUS_BEARER_TOKEN": "SEKRIT-1\x00"}, "PROMETHEUS_BEARER_TOKEN"),
+        ({"PROMETHEUS_BEARER_TOKEN": "SEKRIT-1\u20ac"}, "PROMETHEUS_BEARER_TOKEN"),
+        ({"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": "SEKRIT-1\rmore"}, "PROMETHEUS_PASSWORD"),
+        ({"PROMETHEUS_USERNAME": "SEKRIT-1\x7f", "PROMETHEUS_PASSWORD": "pw"}, "PROMETHEUS_USERNAME"),
+        ({"PROMETHEUS_USERNAME": "SEKRIT:1", "PROMETHEUS_PASSWORD": "pw"}, "PROMETHEUS_USERNAME"),
+    ],
+)
+def test_credentials_that_cannot_be_sent_are_refused_without_their_value(
+    environment: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(CredentialsError) as raised:
+        credentials_from_environment(environment)
+    assert variable in str(raised.value) and "SEKRIT" not in str(raised.value)
+
+
+def test_a_header_http_cannot_send_fails_without_showing_it() -> None:
+    # Made directly, past the environment's checks: the request itself must not leak it either.
+    client = PrometheusClient("http://127.0.0.1:9", Credentials("Bearer SEKRIT-1\n", "bearer token"))
+    with pytest.raises(PrometheusUnavailable) as raised:
+        client.query("up", 0.0)
+    assert "could not be sent" in str(raised.value) and "SEKRIT" not in str(raised.value)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://ops:hunter2@prometheus", "the URL holds credentials"),
+        ("https://ops:hunter2@", "the URL holds credentials"),
+        ("http://ops:hunter2@prometheus:9090", "the URL holds credentials"),
+        ("ops:hunter2@prometheus:9090", "is not an http:// or https:// URL"),
+        ("http://[ops:hunter2@prometheus", "is not a URL"),
+        ("http://prometheus:99999", "the port must be a number from 1 to 65535"),
+        ("http://prometheus:0", "the port must be a number from 1 to 65535"),
+        ("http://prometheus:90a", "the port must be a number from 1 to 65535"),
+        ("http://prometheus:9090\n", "white space or a control character"),
+    ],
+)
+def test_bad_urls_are_refused_without_showing_credentials(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as raised:
+        check_base_url(url)
+    assert "hunter2" not in str(raised.value)
+
+
+def test_notes_and_warnings_show_in_the_table_and_the_json() -> None:
+    route = RouteBaseline(PRODUCTS, 20.0, 0.06, 0.2, 2.2, 0.0, 1e6, 14.0, notes=("the histogram does not fit",))
+    run = QueryRun(Measure.BUCKETS, "sum(...)", 0.1, 12, ("partial response",))
+    baseline = Baseline("http://p:9090", WINDOW, 1.8e9, [route], [], [run], history_days=14.0)
+    sections = {section.title: section for section in baseline_sections(baseline, None)}
+    assert sections["Notes"].rows == [["catalog-browse", "the histogram does not fit"]]
+    assert sections["Prometheus warnings (the answers may be partial)"].rows == [["buckets", "partial response"]]
+    document = baseline_as_dict(baseline, None)
+    assert document["routes"][0]["notes"] == ["the histogram does not fit"]
+    assert document["warnings"] == [{"measure": "buckets", "warning": "partial response"}]
+    assert document["historyDays"] == 14.0
