@@ -23,8 +23,6 @@ import yaml
 from rich.console import Console
 from rich.text import Text
 
-from baseline.measure import PrometheusAnswerError
-from baseline.queries import BaselineWindow
 from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
@@ -32,7 +30,6 @@ from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from loadtest.k6_operator import in_cluster_manifests
 from loadtest.k6_script import k6_script
-from monitoring.metrics import MetricNames
 from monitoring.promql import duration_seconds
 from planning.resource_names import resource_prefix
 from planning.season_plan import SeasonPlan, plan_season
@@ -55,6 +52,7 @@ from stackconfig.problems import ConfigError
 
 if TYPE_CHECKING:
     from baseline.measure import RouteBaseline
+    from baseline.queries import BaselineWindow
     from baseline.stack_update import Change
     from preview.capture import Capture
     from review.snapshot import Snapshot
@@ -655,6 +653,8 @@ def _parse_end(text: str | None, step_s: float) -> float:
 
 
 def _baseline_window(window: str, rate_window: str) -> BaselineWindow:
+    from baseline.queries import BaselineWindow  # noqa: PLC0415
+
     try:
         seconds = duration_seconds(window)
     except ValueError:
@@ -743,7 +743,9 @@ def baseline(
     PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline;
     in both cases nothing is written.
     """
-    # Imported here: only this command needs the HTTP client and the YAML round trip.
+    # Imported here: only this command needs the HTTP client, the fit and the YAML round trip.
+    from baseline.measure import PrometheusAnswerError  # noqa: PLC0415
+    from monitoring.metrics import MetricNames  # noqa: PLC0415
     from seasonctl.baseline_command import Scope, measure_baseline  # noqa: PLC0415
     from seasonctl.baseline_view import baseline_as_dict, baseline_heading, baseline_sections  # noqa: PLC0415
     from sources.prometheus_http import PrometheusUnavailable  # noqa: PLC0415
