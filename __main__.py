@@ -7,7 +7,7 @@ import pulumi
 from capacity.errors import InfeasibleError
 from components.season import declare_season
 from planning.season_plan import plan_season
-from seasons.windows import season_year
+from seasons.windows import deployed_season_year
 from sources.catalog_files import load_catalog
 from sources.pulumi_config import load_settings, load_webhook_url
 from stackconfig.problems import ConfigError
@@ -19,7 +19,9 @@ def main() -> None:
     try:
         settings = load_settings(catalog)
         window = settings.season.window
-        plan = plan_season(settings, catalog, pulumi.get_stack(), season_year(window.start, window.end, now.date()))
+        plan = plan_season(
+            settings, catalog, pulumi.get_stack(), deployed_season_year(window.start, window.end, now.date())
+        )
     except ConfigError as error:
         raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None
     except InfeasibleError as error:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from planning.season_tags import SEASONAL_NODE_GROUP_COMPONENT
+
 
 @dataclass(frozen=True)
 class SeasonalNodeGroupArgs:
@@ -27,7 +29,7 @@ class SeasonalNodeGroupArgs:
 
 class SeasonalNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonalNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("freshfoodz:nodes:SeasonalNodeGroup", name, {}, opts)
+        super().__init__(SEASONAL_NODE_GROUP_COMPONENT, name, {}, opts)
         group = aws.eks.NodeGroup(
             f"{name}-group",
             cluster_name=args.cluster_name,

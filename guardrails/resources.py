@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -15,12 +16,12 @@ from typing import Any, TypedDict
 RDS_INSTANCE = "aws:rds/instance:Instance"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 SCHEDULE = "aws:autoscaling/schedule:Schedule"
-HPA_TYPES = frozenset(
-    {
-        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-        "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch",
-    }
-)
+# Every API version, and the server-side-apply patch: an HPA from a YAML file counts as much.
+_HPA_TYPE = re.compile(r"^kubernetes:autoscaling/[^:]+:HorizontalPodAutoscaler(Patch)?$")
+
+
+def is_hpa(resource_type: str) -> bool:
+    return bool(_HPA_TYPE.match(resource_type))
 
 
 class ResourceOptions(TypedDict):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from guardrails.resources import HPA_TYPES, mapping, whole_number
+from guardrails.resources import is_hpa, mapping, whole_number
 from manifests.hpa import MAX_REPLICAS_CAP_ANNOTATION
 
 
@@ -16,7 +16,7 @@ def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str
     A policy cannot read the stack's services[].maxReplicasCap, so manifests.hpa puts it on the HPA
     as an annotation; an HPA without it cannot be checked, which is a violation too.
     """
-    if resource_type not in HPA_TYPES:
+    if not is_hpa(resource_type):
         return []
     metadata = mapping(props.get("metadata"))
     spec = mapping(props.get("spec"))

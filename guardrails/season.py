@@ -29,6 +29,7 @@ from planning.season_tags import (
     SEASON_END_TAG,
     SEASON_START_TAG,
     SEASON_TAG,
+    SEASONAL_NODE_GROUP_COMPONENT,
 )
 
 # The seasonal capacity may go up from T-30, the playbook's first milestone, and should be gone a
@@ -56,6 +57,22 @@ def _start_time(props: Mapping[str, Any]) -> dt.datetime | None:
     return start if start.tzinfo is not None else None
 
 
+def _seasonal_groups(resources: Sequence[StackResource]) -> list[StackResource]:
+    """The node groups the season declares: in its component, or tagged with a season. The platform's
+    own groups are neither and are left alone."""
+    return [
+        r
+        for r in resources
+        if r.type == NODE_GROUP and (SEASON_TAG in tags_of(r.props) or _in_seasonal_component(r.parent))
+    ]
+
+
+def _in_seasonal_component(parent_urn: str | None) -> bool:
+    parts = (parent_urn or "").split("::")
+    # urn:pulumi:<stack>::<project>::<type chain>::<name>; the chain ends with the parent's own type.
+    return len(parts) >= 4 and parts[2].split("$")[-1] == SEASONAL_NODE_GROUP_COMPONENT
+
+
 def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViolation]:
     """Each node group has, beside it in its component, a schedule to 0 that starts after the season's last day.
 
@@ -63,7 +80,7 @@ def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViola
     fails the update, because seasonal nodes without a scale-back would run, and cost, until removed.
     """
     violations = []
-    for group in (r for r in resources if r.type == NODE_GROUP):
+    for group in _seasonal_groups(resources):
         label = _node_group(group)
         last_day, problem = tag_date(tags_of(group.props), SEASON_END_TAG)
         if last_day is None:
@@ -103,7 +120,7 @@ def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViola
 def budget_violations(resources: Sequence[StackResource]) -> list[StackViolation]:
     """The season's estimated cost stays within the stack's costs.seasonBudget, if one is set."""
     violations = []
-    for group in (r for r in resources if r.type == NODE_GROUP):
+    for group in _seasonal_groups(resources):
         tags = tags_of(group.props)
         if BUDGET_TAG not in tags:
             continue  # no budget set: nothing to stay under
@@ -134,9 +151,9 @@ def budget_violations(resources: Sequence[StackResource]) -> list[StackViolation
 
 def peak_timing_violations(resource_type: str, props: Mapping[str, Any], today: dt.date) -> list[str]:
     """Seasonal nodes exist from T-LEAD_DAYS until LATE_DAYS after the season; outside that they only cost."""
-    if resource_type != NODE_GROUP:
-        return []
-    tags = tags_of(props)
+    tags = tags_of(props) if resource_type == NODE_GROUP else {}
+    if SEASON_TAG not in tags:
+        return []  # not the season's node group (the platform's own have no season tag)
     season = tags.get(SEASON_TAG, "(no season tag)")
     first_day, start_problem = tag_date(tags, SEASON_START_TAG)
     last_day, end_problem = tag_date(tags, SEASON_END_TAG)

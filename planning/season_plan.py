@@ -285,7 +285,7 @@ def _warnings(
     if budget is not None and cost.peak_over_window > budget:
         warnings.append(
             f"cost: the season's estimate of {cost.peak_over_window:,.2f} {cost.currency} is above "
-            f"costs.seasonBudget {budget:,.2f}; the policy pack refuses `pulumi up` with it"
+            f"costs.seasonBudget {budget:,.2f}; the policy pack (`pulumi up --policy-pack policy`) refuses it"
         )
     return warnings
 

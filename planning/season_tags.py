@@ -9,6 +9,8 @@ from __future__ import annotations
 from planning.season_plan import SeasonPlan
 from stackconfig.model import StackSettings
 
+# The component the seasonal node group is declared in: the policies tell it from the platform's groups.
+SEASONAL_NODE_GROUP_COMPONENT = "freshfoodz:nodes:SeasonalNodeGroup"
 SEASON_TAG = "freshfoodz.de/season"
 SEASON_START_TAG = "freshfoodz.de/season-start"
 SEASON_END_TAG = "freshfoodz.de/season-end"

@@ -42,7 +42,7 @@ from seasonctl.playbook_view import PlaybookView
 from seasonctl.size_args import SizeArguments
 from seasonctl.size_view import size_as_dict, size_sections
 from seasonctl.tables import to_markdown, to_rich
-from seasons.windows import resolve_window, season_year
+from seasons.windows import deployed_season_year, resolve_window
 from sources.catalog_files import load_catalog
 from sources.playbook_files import load_done_ids, load_playbooks
 from sources.stack_file import load_stack_settings, read_stack_file, resolve_stack_file
@@ -136,7 +136,12 @@ def plan(
         Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
     ] = Method.MODEL,
     year: Annotated[
-        int | None, typer.Option(min=2000, max=2100, help="season year; default: the running or next season")
+        int | None,
+        typer.Option(
+            min=2000,
+            max=2100,
+            help="season year; default: the running one (or one ended in the last 7 days), else the next",
+        ),
     ] = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
@@ -144,7 +149,7 @@ def plan(
     catalog = load_catalog()
     path, settings = _load_stack(stack, project_dir, catalog)
     window = settings.season.window
-    season = year if year is not None else season_year(window.start, window.end, dt.date.today())
+    season = year if year is not None else deployed_season_year(window.start, window.end, dt.date.today())
     try:
         result = plan_season(settings, catalog, _stack_name(path), season, method)
     except InfeasibleError as error:
@@ -169,7 +174,7 @@ def _previewable(
     path, settings = _load_stack(stack, project_dir, catalog)
     config = read_stack_file(path)  # read and checked just above: the file is a valid stack file
     window = settings.season.window
-    year = season_year(window.start, window.end, dt.date.today())
+    year = deployed_season_year(window.start, window.end, dt.date.today())
     try:
         plan = plan_season(settings, catalog, _stack_name(path), year)
     except InfeasibleError as error:
@@ -564,7 +569,9 @@ def loadtest(
         _fail(EXIT_INVALID, ["--in-cluster needs --api-base-url, e.g. http://freshfoodz-api.freshfoodz.svc:8080"])
     window = settings.season.window
     try:
-        plan = plan_season(settings, catalog, _stack_name(path), season_year(window.start, window.end, dt.date.today()))
+        plan = plan_season(
+            settings, catalog, _stack_name(path), deployed_season_year(window.start, window.end, dt.date.today())
+        )
     except InfeasibleError as error:
         _fail(EXIT_INFEASIBLE, [f"{path}: infeasible: {error}"])
     try:

@@ -60,9 +60,13 @@ def rollback_steps(
         if text.encode("utf-8") != original:
             write_text_atomically(stack_file, text, expected=original)
 
+    # The project's policy pack guards these updates as it guards the season's (`policy/`).
+    pack = cli.project_dir / "policy"
+    policy = ["--policy-pack", str(pack)] if (pack / "PulumiPolicy.yaml").is_file() else []
+
     def update(urns: Sequence[str]) -> Callable[[], None]:
         arguments = [argument for urn in urns for argument in ("--target", urn)]
-        return lambda: cli.stream("up", "--stack", stack, "--yes", *arguments, show=show)
+        return lambda: cli.stream("up", "--stack", stack, "--yes", *policy, *arguments, show=show)
 
     steps = [
         Step(

@@ -69,3 +69,15 @@ def season_year(start: str, end: str, today: dt.date) -> int:
     """The year of the season that is running or comes next, seen from `today`."""
     this_year = resolve_window(start, end, today.year)
     return today.year if today <= this_year.last_day else today.year + 1
+
+
+# How long a season stays the one a peak stack is for after its last day: until the playbook's
+# T+7 review. A late `pulumi up` in that week keeps this season (its scale-back lies in the past, so
+# the policy pack refuses it) instead of quietly moving the capacity to next year's season.
+SEASON_GRACE_DAYS = 7
+
+
+def deployed_season_year(start: str, end: str, today: dt.date) -> int:
+    """The year of the season a stack declares on `today`: the running one, one that ended less than
+    SEASON_GRACE_DAYS ago, or else the next."""
+    return season_year(start, end, today - dt.timedelta(days=SEASON_GRACE_DAYS))

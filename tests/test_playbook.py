@@ -90,7 +90,10 @@ def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
     assert by_id["t30-capacity-plan"]["state"] == "done"
     assert by_id["t30-team-briefing"]["state"] == "overdue"
     assert by_id["t14-infrastructure"]["state"] == "due today"
-    assert by_id["t14-infrastructure"]["command"] == "seasonctl preview oktoberfest && pulumi up --stack oktoberfest"
+    assert by_id["t14-infrastructure"]["command"] == (
+        "seasonctl preview oktoberfest && pulumi up --stack oktoberfest --policy-pack policy"
+    )
+    assert by_id["t1-rollback"]["command"] == "seasonctl rollback oktoberfest"
     assert by_id["t30-load-test"]["title"] == "Load test at 4x baseline"
     assert "t14-event-catering-priority" in by_id
     assert "t14-maximum-capacity" not in by_id  # Christmas only

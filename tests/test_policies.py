@@ -236,6 +236,12 @@ def test_an_hpa_bound_unknown_in_preview_is_not_judged() -> None:
         check_resource("hpa-within-cap", HPA_PATCH, props)
 
 
+@pytest.mark.parametrize("version", ["v1", "v2beta2", "v2"])
+def test_every_hpa_api_version_is_checked(version: str) -> None:
+    found = hpa_cap_violations(f"kubernetes:autoscaling/{version}:HorizontalPodAutoscaler", hpa(3, 80))
+    assert len(found) == 1 and "80" in found[0]
+
+
 def test_the_hpa_rule_ignores_other_resources() -> None:
     assert hpa_cap_violations(RDS, hpa(7, 61)) == []
     assert hpa_cap_violations("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", hpa(7, 61))
@@ -281,6 +287,25 @@ def test_a_node_group_without_its_season_end_fails() -> None:
     del tags["freshfoodz.de/season-end"]
     ((message, _),) = check_stack("node-group-scale-back", node_stack(tags, scale_back()))
     assert "has no freshfoodz.de/season-end tag" in message
+
+
+def test_the_platforms_own_node_groups_are_left_alone() -> None:
+    platform = StackResource(NODE_GROUP, "urn:platform-group", "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", {})
+    assert scale_back_violations([platform]) == []
+    assert peak_timing_violations(NODE_GROUP, {"tags": {"team": "platform"}}, dt.date(2026, 6, 1)) == []
+    # Inside the season's component a group without tags is still the season's, and fails.
+    parent = "urn:pulumi:s::p::freshfoodz:nodes:SeasonalNodeGroup::freshfoodz-weihnachten-nodes"
+    (violation,) = scale_back_violations([StackResource(NODE_GROUP, "urn:group", parent, {})])
+    assert "has no freshfoodz.de/season-end tag" in violation.message
+
+
+def test_the_last_day_is_berlins() -> None:
+    # 23:30 UTC on 31 December is 00:30 on 1 January in Berlin: after the season's last day.
+    late = StackResource(SCHEDULE, "urn:schedule", "urn:nodes", scale_back("2026-12-31T23:30:00Z"))
+    group = StackResource(NODE_GROUP, "urn:group", "urn:nodes", {"tags": season_tags()})
+    assert scale_back_violations([group, late]) == []
+    early = StackResource(SCHEDULE, "urn:schedule", "urn:nodes", scale_back("2026-12-31T22:30:00Z"))
+    assert len(scale_back_violations([group, early])) == 1
 
 
 # 5. The season's cost within the budget

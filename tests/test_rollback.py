@@ -42,6 +42,7 @@ def project(tmp_path: Path) -> Path:
     folder.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
         shutil.copy2(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "policy", folder / "policy", ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
@@ -109,6 +110,8 @@ def test_the_happy_path(project: Path, pulumi_bin: Path) -> None:
     # The stack as the backend names it.
     assert all(c["argv"][c["argv"].index("--stack") + 1] == "freshfoodz/weihnachten" for c in calls[1:])
     assert all({"--yes", "--non-interactive"} <= set(c["argv"]) for c in calls[1:])
+    # Every update runs the project's policy pack.
+    assert all(c["argv"][c["argv"].index("--policy-pack") + 1] == str(project / "policy") for c in calls[1:])
     assert "Resources: done" in result.output  # the CLI's own output, passed through
     assert phase_in(project) == "baseline"
     assert "# Christmas season" in (project / "Pulumi.weihnachten.yaml").read_text()  # comments kept

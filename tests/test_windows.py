@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from seasons.windows import oktoberfest_last_day, parse_month_day, resolve_window, season_year, wiesn_days
+from seasons.windows import (
+    deployed_season_year,
+    oktoberfest_last_day,
+    parse_month_day,
+    resolve_window,
+    season_year,
+    wiesn_days,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +81,16 @@ def test_season_year_is_the_running_or_next_season(today: dt.date, year: int) ->
 def test_wiesn_days(year: int, opening: dt.date, last_day: dt.date) -> None:
     assert wiesn_days(year) == (opening, last_day)
     assert opening.weekday() == 5  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (dt.date(2026, 11, 28), 2026),  # running
+        (dt.date(2027, 1, 7), 2026),  # a week after the last day: still this season (rollback due)
+        (dt.date(2027, 1, 8), 2027),  # then the next one
+        (dt.date(2026, 6, 1), 2026),  # before it: the coming one
+    ],
+)
+def test_a_stack_stays_on_its_season_for_a_week_after_it(today: dt.date, year: int) -> None:
+    assert deployed_season_year("11-01", "12-31", today) == year
