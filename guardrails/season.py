@@ -21,6 +21,7 @@ from guardrails.resources import (
     tags_of,
     whole_number,
 )
+from planning.resource_names import parse_urn
 from planning.scale_back import BERLIN
 from planning.season_tags import (
     BUDGET_TAG,
@@ -68,9 +69,8 @@ def _seasonal_groups(resources: Sequence[StackResource]) -> list[StackResource]:
 
 
 def _in_seasonal_component(parent_urn: str | None) -> bool:
-    parts = (parent_urn or "").split("::")
-    # urn:pulumi:<stack>::<project>::<type chain>::<name>; the chain ends with the parent's own type.
-    return len(parts) >= 4 and parts[2].split("$")[-1] == SEASONAL_NODE_GROUP_COMPONENT
+    parent = parse_urn(parent_urn or "")
+    return parent is not None and parent.type == SEASONAL_NODE_GROUP_COMPONENT
 
 
 def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViolation]:

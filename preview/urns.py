@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from planning.resource_names import STACK_TYPE, parse_urn
 from preview.capture import CapturedResource
-
-STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 def _parent_key(resource: CapturedResource) -> tuple[str, str] | None:
     """(type, name) of the parent the mock URN names; None for the stack itself."""
-    parts = resource.parent.split("::") if resource.parent else []
-    if len(parts) < 4:
-        return None
-    parent_type = parts[2].split("$")[-1]
-    return None if parent_type == STACK_TYPE else (parent_type, parts[-1])
+    parent = parse_urn(resource.parent)
+    return None if parent is None or parent.type == STACK_TYPE else (parent.type, parent.name)
 
 
 def engine_urns(resources: Sequence[CapturedResource], stack: str, project: str) -> dict[int, str]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from planning.resource_names import STACK_TYPE, parse_urn
+
 # The fields a reviewer must see first, per resource type (glob patterns over dotted paths).
 KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
     "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch": (
@@ -35,7 +37,6 @@ _OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes")
 # Whatever the type: a new parent is a new URN (Pulumi replaces the resource), and the others decide
 # whether a resource can be deleted or is adopted.
 _ALWAYS_KEY = ("options.parent", "options.protect", "options.retain_on_delete", "options.import_id")
-_STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 class Kind(StrEnum):
@@ -113,11 +114,11 @@ def parent_of(resource: Mapping[str, Any]) -> str | None:
     parent = resource.get("parent")
     if not parent:
         return None
-    parts = str(parent).split("::")
-    if len(parts) < 4:
+    urn = parse_urn(str(parent))
+    if urn is None:
         return str(parent)
-    chain = "$".join(kind for kind in parts[2].split("$") if kind != _STACK_TYPE)
-    return f"{chain}::{parts[-1]}" if chain else "stack"
+    chain = "$".join(kind for kind in urn.types if kind != STACK_TYPE)
+    return f"{chain}::{urn.name}" if chain else "stack"
 
 
 def _fields(resource: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,10 +27,9 @@ import pytest
 import trustme
 import yaml
 from click.testing import Result
-from typer.testing import CliRunner
 
 from capacity.service_time import ServiceTime
-from seasonctl.cli import app
+from tests.cli_runner import invoke
 from tests.prometheus_data import BUCKETS_S, DAY_S, SyntheticRoute, SyntheticTraffic
 from tests.prometheus_server import backfill, free_port, running_prometheus
 
@@ -87,10 +86,7 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
+    return invoke(*args, env=env)
 
 
 def stack_copy(tmp_path: Path, edit: Callable[[str], str] = lambda text: text) -> Path:

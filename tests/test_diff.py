@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import Result
-from typer.testing import CliRunner
 
 from review.headline import Footprint, changes, cost_delta, headline
 from review.resource_diff import Kind, diff_resources
-from seasonctl.cli import app
+from tests.cli_runner import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = (
@@ -35,10 +34,7 @@ HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
+    return invoke(*args)
 
 
 # --- the pure diff ------------------------------------------------------------------------------------
