@@ -6,11 +6,11 @@ import pulumi
 
 from capacity.errors import InfeasibleError
 from components.season import declare_season
-from planning.season_plan import plan_season
-from seasons.windows import deployed_season_year
-from sources.catalog_files import load_catalog
-from sources.pulumi_config import load_settings, load_webhook_url
-from stackconfig.problems import ConfigError
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.pulumi_config import load_settings, load_webhook_url
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.plan.season_plan import plan_season
+from freshfoodz_seasonal.seasons.windows import deployed_season_year
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from planning.season_tags import SEASON_TAG
+from freshfoodz_seasonal.declaration.season_tags import SEASON_TAG
 
 # What the season sets on the platform's primary; every other input stays the platform's.
 SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")

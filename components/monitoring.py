@@ -9,7 +9,13 @@ from typing import Any
 import pulumi
 import pulumiverse_grafana as grafana
 
-from alerting.grafana_rules import CONDITION_REF, EXPRESSION_DATASOURCE, QUERY_LOOKBACK_S, QUERY_REF, GrafanaRule
+from freshfoodz_seasonal.content.alerting.grafana_rules import (
+    CONDITION_REF,
+    EXPRESSION_DATASOURCE,
+    QUERY_LOOKBACK_S,
+    QUERY_REF,
+    GrafanaRule,
+)
 
 EVALUATION_INTERVAL_S = 60
 

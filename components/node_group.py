@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from planning.season_tags import SEASONAL_NODE_GROUP_COMPONENT
+from freshfoodz_seasonal.declaration.season_tags import SEASONAL_NODE_GROUP_COMPONENT
 
 
 @dataclass(frozen=True)

@@ -15,28 +15,28 @@ from typing import Any
 
 import pulumi
 
-from alerting.grafana_rules import GrafanaRule, grafana_rule
-from alerting.prometheus_rules import dump_rule_file
-from alerting.rules import AlertRule, route_paths_of, rule_group_name, season_alert_rules
 from capacity.catalog import Catalog
 from components.app_scaling import AppScaling, AppScalingArgs
 from components.database import SeasonDatabase, SeasonDatabaseArgs
 from components.monitoring import SeasonMonitoring, SeasonMonitoringArgs
 from components.node_group import SeasonalNodeGroup, SeasonalNodeGroupArgs
 from components.peak_controls import PeakControls, PeakControlsArgs
-from dashboards.war_room import war_room_dashboard
-from loadtest.k6_operator import in_cluster_manifests
-from manifests.hpa import hpa_manifest
-from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
-from planning.monitoring_options import monitoring_options
-from planning.peak_controls import route_limits
-from planning.phase_values import database_values, hpa_values
-from planning.resource_names import resource_prefix
-from planning.scale_back import aws_timestamp, scale_back_at
-from planning.season_plan import SeasonPlan
-from planning.season_tags import node_group_tags
-from planning.summary import plan_as_dict
-from stackconfig.model import StackSettings
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.content.alerting.grafana_rules import GrafanaRule, grafana_rule
+from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
+from freshfoodz_seasonal.content.alerting.rules import AlertRule, route_paths_of, rule_group_name, season_alert_rules
+from freshfoodz_seasonal.content.dashboards.war_room import war_room_dashboard
+from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
+from freshfoodz_seasonal.content.manifests.hpa import hpa_manifest
+from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
+from freshfoodz_seasonal.declaration.monitoring_options import monitoring_options
+from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_values
+from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
+from freshfoodz_seasonal.declaration.season_tags import node_group_tags
+from freshfoodz_seasonal.naming import resource_prefix
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.summary import plan_as_dict
 
 AMI_TYPES = {"arm64": "AL2023_ARM_64_STANDARD", "amd64": "AL2023_x86_64_STANDARD"}
 

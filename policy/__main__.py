@@ -21,11 +21,15 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from guardrails.database import apply_immediately_violations, catalog_class_violations, primary_protection_violations
-from guardrails.resources import ResourceOptions, StackResource, StackViolation
-from guardrails.scaling import hpa_cap_violations
-from guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
-from sources.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.guardrails.database import (
+    apply_immediately_violations,
+    catalog_class_violations,
+    primary_protection_violations,
+)
+from freshfoodz_seasonal.guardrails.resources import ResourceOptions, StackResource, StackViolation
+from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
+from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
 
 RDS_CLASSES = frozenset(load_catalog().rds_classes)
 

@@ -17,8 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from alerting.prometheus_rules import dump_rule_file, prometheus_rule_file
-from alerting.rules import (
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file, prometheus_rule_file
+from freshfoodz_seasonal.content.alerting.rules import (
     AlertRule,
     business_rule_names,
     planned_peak_rps,
@@ -26,12 +29,9 @@ from alerting.rules import (
     rule_group_name,
     season_alert_rules,
 )
-from monitoring import promql
-from monitoring.metrics import MetricNames
-from planning.season_plan import SeasonPlan, plan_season
-from sources.catalog_files import load_catalog
-from stackconfig.model import StackSettings
-from stackconfig.parse import parse_settings, project_values
+from freshfoodz_seasonal.metrics import promql
+from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from tests.tools import PROMETHEUS_INSTALL, required_tool
 
 ROOT = Path(__file__).resolve().parent.parent

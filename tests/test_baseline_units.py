@@ -13,7 +13,25 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from baseline.measure import (
+from capacity.service_time import ServiceTime
+from capacity.service_time_fit import (
+    MAX_CV,
+    HistogramTooCoarse,
+    SpreadBeyondLimit,
+    estimate_service_time,
+    fit_service_time,
+)
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.prometheus_http import (
+    Credentials,
+    CredentialsError,
+    PrometheusClient,
+    PrometheusUnavailable,
+    check_base_url,
+    credentials_from_environment,
+)
+from freshfoodz_seasonal.adapters.text_files import FileChanged, write_text_atomically
+from freshfoodz_seasonal.baseline.measure import (
     MIN_COVERAGE,
     NamedRoute,
     PrometheusAnswerError,
@@ -24,31 +42,13 @@ from baseline.measure import (
     measure_routes,
     routes_in_data,
 )
-from baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
-from baseline.stack_update import StackUpdateError, measured_values, update_stack_text
-from capacity.service_time import ServiceTime
-from capacity.service_time_fit import (
-    MAX_CV,
-    HistogramTooCoarse,
-    SpreadBeyondLimit,
-    estimate_service_time,
-    fit_service_time,
-)
-from monitoring.metrics import MetricNames
-from monitoring.promql import duration_seconds
-from seasonctl.baseline_command import Baseline, QueryRun, updated_stack
-from seasonctl.baseline_view import baseline_as_dict, baseline_sections
-from sources.catalog_files import load_catalog
-from sources.prometheus_http import (
-    Credentials,
-    CredentialsError,
-    PrometheusClient,
-    PrometheusUnavailable,
-    check_base_url,
-    credentials_from_environment,
-)
-from sources.text_files import FileChanged, write_text_atomically
-from stackconfig.problems import ConfigError
+from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
+from freshfoodz_seasonal.baseline.stack_update import StackUpdateError, measured_values, update_stack_text
+from freshfoodz_seasonal.cli.baseline_command import Baseline, QueryRun, updated_stack
+from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_sections
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.promql import duration_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog()

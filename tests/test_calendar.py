@@ -14,10 +14,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from playbooks.calendar import OverlapError, SeasonRule, year_calendar
-from playbooks.ics import calendar_ics
-from seasonctl.cli import app
-from sources.playbook_files import load_playbooks
+from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
+from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonRule, year_calendar
+from freshfoodz_seasonal.playbooks.ics import calendar_ics
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = [

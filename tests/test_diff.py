@@ -14,8 +14,8 @@ import pytest
 import yaml
 from click.testing import Result
 
-from review.headline import Footprint, changes, cost_delta, headline
-from review.resource_diff import Kind, diff_resources
+from freshfoodz_seasonal.review.headline import Footprint, changes, cost_delta, headline
+from freshfoodz_seasonal.review.resource_diff import Kind, diff_resources
 from tests.cli_runner import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,11 +25,9 @@ PROJECT_FILES = (
     "Pulumi.oktoberfest.yaml",
     "Pulumi.weihnachten.yaml",
     "__main__.py",
+    "pyproject.toml",
 )
-PACKAGES = (
-    "alerting", "baseline", "capacity", "components", "dashboards", "loadtest", "manifests", "monitoring",
-    "planning", "playbooks", "preview", "review", "seasonctl", "seasons", "sources", "stackconfig",
-)  # fmt: skip
+PACKAGES = ("capacity", "components", "freshfoodz_seasonal")
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
 
 

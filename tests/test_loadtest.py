@@ -22,14 +22,15 @@ from typing import Any, NoReturn
 import kubernetes_validate
 import pytest
 
-from loadtest.k6_operator import (
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.content.loadtest.k6_operator import (
     RPS_PER_RUNNER,
     SCRIPT_FILE,
     in_cluster_manifests,
     k6_test_run_name,
     parallelism,
 )
-from loadtest.k6_script import (
+from freshfoodz_seasonal.content.loadtest.k6_script import (
     DEFAULT_SHAPE,
     MAX_VUS_SAFETY,
     PRE_ALLOCATED_SAFETY,
@@ -38,8 +39,7 @@ from loadtest.k6_script import (
     peak_test,
     render,
 )
-from planning.season_plan import SeasonPlan, plan_season
-from stackconfig.model import StackSettings
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from tests.test_season_plan import CATALOG, settings_with
 from tests.tools import missing
 

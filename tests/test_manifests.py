@@ -11,14 +11,14 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from manifests.hpa import HpaValues, hpa_manifest
-from manifests.peak_controls import peak_controls_config_map, priority_class_manifest
-from planning.peak_controls import route_limits
-from planning.phase_values import hpa_values
-from planning.season_plan import plan_season
-from sources.catalog_files import load_catalog
-from stackconfig.model import StackSettings
-from stackconfig.parse import parse_settings, project_values
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.content.manifests.hpa import HpaValues, hpa_manifest
+from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
+from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.declaration.phase_values import hpa_values
+from freshfoodz_seasonal.plan.season_plan import plan_season
 
 ROOT = Path(__file__).resolve().parent.parent
 KUBERNETES_VERSION = "1.33.0"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from playbooks.schedule import State, dated_playbook, due_date, state_on
-from seasonctl.cli import app
-from seasons.windows import resolve_window
-from sources.playbook_files import load_playbooks
+from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
+from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.playbooks.schedule import State, dated_playbook, due_date, state_on
+from freshfoodz_seasonal.seasons.windows import resolve_window
 
 ROOT = Path(__file__).resolve().parent.parent
 OKTOBERFEST_2026 = resolve_window("09-01", "oktoberfest-end", 2026)

@@ -34,15 +34,15 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UnknownValueError, unknown_checking_proxy
 
-from guardrails.database import apply_immediately_violations, catalog_class_violations
-from guardrails.resources import StackResource
-from guardrails.scaling import hpa_cap_violations
-from guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
-from manifests.hpa import MAX_REPLICAS_CAP_ANNOTATION
-from preview.capture import Capture, CapturedResource, run_program, stack_config
-from sources.catalog_files import load_catalog
-from stackconfig.parse import parse_settings, project_values
-from stackconfig.problems import ConfigError
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.content.manifests.hpa import MAX_REPLICAS_CAP_ANNOTATION
+from freshfoodz_seasonal.guardrails.database import apply_immediately_violations, catalog_class_violations
+from freshfoodz_seasonal.guardrails.resources import StackResource
+from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
+from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
+from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "freshfoodz-seasonal"

@@ -16,8 +16,8 @@ import pulumi
 import pytest
 import yaml
 
-from preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
-from preview.render import whole_numbers
+from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
+from freshfoodz_seasonal.preview.render import whole_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"

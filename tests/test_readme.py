@@ -8,9 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel
 from typer.main import get_command
 
-from seasonctl.cli import app
-from stackconfig.model import SecureValue, StackSettings
-from stackconfig.problems import fields_by_key, sections_in
+from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.config.model import SecureValue, StackSettings
+from freshfoodz_seasonal.config.problems import fields_by_key, sections_in
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

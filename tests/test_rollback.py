@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from preview.capture import CapturedResource
-from preview.urns import engine_urns
-from sources.pulumi_cli import PulumiCli, PulumiFailed
+from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
+from freshfoodz_seasonal.preview.capture import CapturedResource
+from freshfoodz_seasonal.preview.urns import engine_urns
 from tests.cli_runner import invoke
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ import yaml
 
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
-from planning.season_plan import plan_season
-from sources.catalog_files import load_catalog
-from stackconfig.model import StackSettings
-from stackconfig.parse import parse_settings, project_values
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.plan.season_plan import plan_season
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog()
@@ -144,7 +144,7 @@ def test_cost_covers_the_window() -> None:
 
 
 def test_scale_back_is_six_in_the_morning_in_berlin_summer_and_winter() -> None:
-    from planning.scale_back import scale_back_at
+    from freshfoodz_seasonal.declaration.scale_back import scale_back_at
 
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     summer = scale_back_at(dt.date(2026, 6, 24), now)
@@ -154,7 +154,7 @@ def test_scale_back_is_six_in_the_morning_in_berlin_summer_and_winter() -> None:
 
 
 def test_a_scale_back_in_the_past_is_not_scheduled() -> None:
-    from planning.scale_back import scale_back_at
+    from freshfoodz_seasonal.declaration.scale_back import scale_back_at
 
     assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 4, 0, tzinfo=dt.UTC)) is None
     assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 3, 59, tzinfo=dt.UTC)) is not None

@@ -13,7 +13,7 @@ from capacity.errors import InfeasibleError
 from capacity.hpa import hpa_bounds
 from capacity.nodes import DaemonOverhead, PodShape, pack_nodes, room_per_node
 from capacity.workers import size_workers
-from sources.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 
 CATALOG = load_catalog()
 

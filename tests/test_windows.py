@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from seasons.windows import (
+from freshfoodz_seasonal.seasons.windows import (
     deployed_season_year,
     oktoberfest_last_day,
     parse_month_day,

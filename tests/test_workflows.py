@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from seasonctl.diff_view import COMMENT_MARKER
+from freshfoodz_seasonal.cli.diff_view import COMMENT_MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

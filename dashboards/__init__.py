@@ -1,5 +1,0 @@
-"""Grafana dashboard content computed from a season plan (pure: no pulumi, no file or network I/O)."""
-
-from dashboards.war_room import war_room_dashboard, war_room_uid
-
-__all__ = ["war_room_dashboard", "war_room_uid"]

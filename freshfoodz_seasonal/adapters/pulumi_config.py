@@ -1,0 +1,37 @@
+"""Reads a stack's settings from `pulumi.Config`, for the Pulumi program (the CLI reads the file)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.config.model import NAMESPACE, StackSettings
+from freshfoodz_seasonal.config.parse import parse_settings
+
+
+def _structured(raw: str) -> Any:
+    """Pulumi hands structured config to programs as JSON text and plain strings as they are."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def load_settings(catalog: Catalog) -> StackSettings:
+    """The same model and checks as `seasonctl validate`; ConfigError before any resource exists."""
+    config = pulumi.Config(NAMESPACE)
+    keys = [field.alias or name for name, field in StackSettings.model_fields.items()]
+    values: dict[str, Any] = {}
+    for key in keys:
+        raw = config.get(key)
+        if raw is not None:
+            values[key] = _structured(raw)
+    return parse_settings(values, catalog, f"Pulumi.{pulumi.get_stack()}.yaml")
+
+
+def load_webhook_url() -> pulumi.Output[str] | None:
+    """The war room's webhook as a Pulumi secret (never in plain text in state or outputs)."""
+    return pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl")

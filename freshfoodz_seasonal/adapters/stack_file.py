@@ -1,0 +1,104 @@
+"""Reads a `Pulumi.<stack>.yaml` file into validated settings, for the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.config.problems import ConfigError, Problem
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+
+
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, "found a key that is not a plain value", key_node.start_mark
+            )
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
+    """A stack name (`weihnachten`) or a path to a stack file; ConfigError if there is no such file."""
+    candidate = Path(stack_or_file)
+    if candidate.suffix in {".yaml", ".yml"} or candidate.exists() or "/" in stack_or_file:
+        path = candidate
+    else:
+        path = project_dir / f"Pulumi.{stack_or_file}.yaml"
+    if path.is_dir():
+        raise ConfigError([Problem(str(path), "file", "is a directory; give a stack file or a stack name")])
+    if not path.is_file():
+        stacks = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
+        raise ConfigError(
+            [Problem(str(path), "file", f"no such stack file; stacks in {project_dir}: {', '.join(stacks) or 'none'}")]
+        )
+    return path
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The file's `config:` mapping; YAML errors come back with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
+    return stack_config_from_text(text, path)
+
+
+def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
+    """The `config:` mapping of a stack file's text; `path` names it in problems."""
+    try:
+        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        raise ConfigError([_yaml_problem(path, error)]) from None
+    except yaml.YAMLError as error:
+        raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
+    if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
+        raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
+    return document["config"]
+
+
+def _position(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """Where the parser gave up, and where the construct it was reading began (an open bracket)."""
+    mark = error.problem_mark or error.context_mark
+    message = f"invalid YAML: {error.problem or error.context}"
+    if error.context and error.context_mark and error.problem_mark and error.context_mark.line != mark.line:
+        message += f" ({error.context} at {_position(error.context_mark)})"
+    return Problem(str(path), _position(mark) if mark else "unknown position", message)
+
+
+def load_stack_settings(path: Path, catalog: Catalog) -> StackSettings:
+    return settings_from_config(read_stack_file(path), path, catalog)
+
+
+def settings_from_config(config: dict[str, Any], path: Path, catalog: Catalog) -> StackSettings:
+    """Validated settings of a stack file's `config:` mapping; ConfigError with every problem otherwise."""
+    values, problems = project_values(config, str(path))
+    try:
+        settings = parse_settings(values, catalog, str(path))
+    except ConfigError as error:
+        raise ConfigError(problems + error.problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return settings

@@ -1,0 +1,3 @@
+from freshfoodz_seasonal.cli.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""How `seasonctl baseline` shows what it measured, the queries it ran, and what it wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from freshfoodz_seasonal.baseline.measure import NamedRoute
+from freshfoodz_seasonal.baseline.queries import PEAK_QUANTILE
+from freshfoodz_seasonal.baseline.stack_update import Change
+from freshfoodz_seasonal.cli.baseline_command import Baseline
+from freshfoodz_seasonal.cli.tables import Section
+
+
+def _when(end_s: float) -> str:
+    return dt.datetime.fromtimestamp(end_s, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def baseline_heading(baseline: Baseline) -> str:
+    return f"Baseline from {baseline.url}: {baseline.window.window} up to {_when(baseline.end_s)}"
+
+
+def _request(route: NamedRoute) -> str:
+    return f"{route.key.method} {route.key.uri}"
+
+
+def _route_label(route: NamedRoute) -> str:
+    """The stack's name for the route; empty for a route found in the data, which has none."""
+    return "" if route.name == _request(route) else route.name
+
+
+def _peak_label(baseline: Baseline) -> str:
+    return f"p{PEAK_QUANTILE * 100:g} of {baseline.window.rate_window} rates"
+
+
+def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> list[Section]:
+    measured = Section(
+        "Routes",
+        ["route", "request", f"rps ({_peak_label(baseline)})", "mean ms", "p95 ms", "CV", "errors", "days with data"],
+        [
+            [
+                _route_label(r.route),
+                _request(r.route),
+                f"{r.peak_rps:.2f}",
+                f"{r.mean_s * 1000:.1f}",
+                f"{r.p95_s * 1000:.1f}",
+                f"{r.cv:.2f}",
+                f"{r.error_rate:.2%}",
+                f"{r.covered_days:.1f}",
+            ]
+            for r in baseline.routes
+        ],
+        notes=[
+            f"rps: the {_peak_label(baseline)} read every {baseline.window.step} over the window; "
+            "mean: _sum / _count; p95: histogram_quantile; CV: the lognormal with that mean fitted to the buckets "
+            "(from the buckets' moments where the fit does not describe them, see the notes); "
+            "errors: 5xx share of requests",
+            f"history: the job's request rate covers {baseline.history_days:.1f} days of the window; "
+            "days with data: the route's own series",
+        ],
+    )
+    sections = [measured]
+    notes = [[r.route.name, note] for r in baseline.routes for note in r.notes]
+    if notes:
+        sections.append(Section("Notes", ["route", "note"], notes))
+    if baseline.warnings:
+        sections.append(
+            Section(
+                "Prometheus warnings (the answers may be partial)",
+                ["query", "warning"],
+                [[run.measure.value, warning] for run, warning in baseline.warnings],
+            )
+        )
+    if baseline.problems:
+        sections.append(
+            Section(
+                "Routes without a baseline", ["route", "problem"], [[p.route, p.message] for p in baseline.problems]
+            )
+        )
+    sections.append(
+        Section(
+            f"Queries ({len(baseline.queries)}, evaluated at {_when(baseline.end_s)})",
+            ["measure", "seconds", "series"],
+            [[q.measure.value, f"{q.seconds:.3f}", str(q.series)] for q in baseline.queries],
+            notes=[f"{q.measure.value}: {q.promql}" for q in baseline.queries],
+        )
+    )
+    if changes is not None:
+        sections.append(
+            Section(
+                "Written to the stack file",
+                ["route", "key", "old", "new"],
+                [[c.route, c.key, "-" if c.old is None else str(c.old), f"{c.new:g}"] for c in changes],
+            )
+        )
+    return sections
+
+
+def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> dict[str, Any]:
+    return {
+        "prometheusUrl": baseline.url,
+        "window": baseline.window.window,
+        "rateWindow": baseline.window.rate_window,
+        "step": baseline.window.step,
+        "end": dt.datetime.fromtimestamp(baseline.end_s, dt.UTC).isoformat(),
+        "peakStatistic": f"quantile_over_time({PEAK_QUANTILE}) of {baseline.window.rate_window} rates",
+        "routes": [
+            {
+                "name": r.route.name,
+                "method": r.route.key.method,
+                "uri": r.route.key.uri,
+                "peakRps": r.peak_rps,
+                "meanServiceTimeMs": r.mean_s * 1000,
+                "p95ServiceTimeMs": r.p95_s * 1000,
+                "serviceTimeCv": r.cv,
+                "errorRate": r.error_rate,
+                "requests": r.requests,
+                "coveredDays": r.covered_days,
+                "notes": list(r.notes),
+            }
+            for r in baseline.routes
+        ],
+        "historyDays": baseline.history_days,
+        "problems": [{"route": p.route, "message": p.message} for p in baseline.problems],
+        "warnings": [{"measure": run.measure.value, "warning": warning} for run, warning in baseline.warnings],
+        "queries": [
+            {"measure": q.measure.value, "promql": q.promql, "seconds": q.seconds, "series": q.series}
+            for q in baseline.queries
+        ],
+        "written": None
+        if changes is None
+        else [{"route": c.route, "key": c.key, "old": c.old, "new": c.new} for c in changes],
+    }

@@ -1,0 +1,191 @@
+"""How `seasonctl diff` shows a change: a five-second summary line, the numbers, then the details.
+
+Markdown is made for a pull-request comment: the headline first, the capacity and cost table,
+the resources with their key fields, and every field change folded in a <details> block.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.review.headline import Footprint, cost_delta
+from freshfoodz_seasonal.review.resource_diff import FieldChange, Kind, ResourceChange
+from freshfoodz_seasonal.review.stack_diff import StackDiff
+
+_MAX_CELL = 120
+# Characters kept before the first difference of two long texts.
+_CONTEXT = 30
+# Marks the comment so the CI workflow finds and updates its own comment on the next push.
+COMMENT_MARKER = "<!-- seasonctl-diff:{stack} -->"
+
+
+def _value(value: Any) -> str:
+    text = "-" if value is None else (value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+
+
+def _values(old: Any, new: Any) -> tuple[str, str]:
+    """Both values as cells; two long texts start shortly before where they first differ."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _MAX_CELL:
+        common = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+        start = max(common - _CONTEXT, 0)
+        if start > 0:
+            return _value("..." + old[start:]), _value("..." + new[start:])
+    return _value(old), _value(new)
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _delta(old: float | None, new: float | None, decimals: int = 0) -> str:
+    if old is None or new is None:
+        return "-"
+    difference = new - old
+    return "0" if round(difference, decimals) == 0 else f"{difference:+,.{decimals}f}"
+
+
+def footprint_rows(diff: StackDiff) -> list[list[str]]:
+    old, new = diff.old, diff.new
+    currency = new.currency or old.currency or ""
+    per_hour = cost_delta(old, new)
+    return [
+        ["phase", old.phase, new.phase, "" if old.phase == new.phase else "changed"],
+        ["pods (HPA min, all services)", str(old.min_pods), str(new.min_pods), _delta(old.min_pods, new.min_pods)],
+        ["pods (HPA max)", str(old.max_pods), str(new.max_pods), _delta(old.max_pods, new.max_pods)],
+        [
+            "seasonal nodes",
+            str(old.seasonal_nodes),
+            str(new.seasonal_nodes),
+            _delta(old.seasonal_nodes, new.seasonal_nodes),
+        ],
+        ["database class", old.db_class or "-", new.db_class or "-", "" if old.db_class == new.db_class else "changed"],
+        ["read replicas", str(old.read_replicas), str(new.read_replicas), _delta(old.read_replicas, new.read_replicas)],
+        [
+            f"cost per hour ({currency})",
+            _money(old.cost_per_hour),
+            _money(new.cost_per_hour),
+            "-" if per_hour is None else f"{per_hour[0]:+,.2f}",
+        ],
+        [
+            "season window (hours)",
+            "-" if old.season_hours is None else f"{old.season_hours:,.0f}",
+            "-" if new.season_hours is None else f"{new.season_hours:,.0f}",
+            _delta(old.season_hours, new.season_hours),
+        ],
+        [
+            f"cost over the season ({currency})",
+            _money(old.cost_over_season),
+            _money(new.cost_over_season),
+            "-" if per_hour is None else f"{per_hour[1]:+,.2f}",
+        ],
+    ]
+
+
+def _key_summary(change: ResourceChange) -> str:
+    fields = change.key_fields
+    if change.kind is not Kind.CHANGED:
+        return ", ".join(f"{f.path}={_value(f.new if change.kind is Kind.ADDED else f.old)}" for f in fields)
+    return ", ".join(f"{f.path} {' -> '.join(_values(f.old, f.new))}" for f in fields)
+
+
+def resource_rows(diff: StackDiff) -> list[list[str]]:
+    return [
+        [f"{c.type} {c.name}", c.kind.value, _key_summary(c) or f"{len(c.fields)} field(s)"] for c in diff.resources
+    ]
+
+
+def _field_rows(diff: StackDiff) -> list[tuple[ResourceChange, FieldChange]]:
+    return [(c, f) for c in diff.resources if c.kind is Kind.CHANGED for f in c.fields]
+
+
+def _counts(diff: StackDiff) -> str:
+    kinds = [c.kind for c in diff.resources]
+    return ", ".join(f"{kinds.count(kind)} {kind.value}" for kind in Kind)
+
+
+def diff_sections(diff: StackDiff) -> list[Section]:
+    sections = [
+        Section("Capacity and cost", ["", diff.before.label, diff.after.label, "change"], footprint_rows(diff)),
+        Section(f"Resources: {_counts(diff)}", ["resource", "change", "key fields"], resource_rows(diff)),
+    ]
+    fields = _field_rows(diff)
+    if fields:
+        rows = [[f"{c.name}", f.path, *_values(f.old, f.new)] for c, f in fields]
+        sections.append(Section("Changed fields", ["resource", "field", "before", "after"], rows))
+    return sections
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
+    return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+
+
+def diff_markdown(diff: StackDiff) -> str:
+    lines = [
+        COMMENT_MARKER.format(stack=diff.stack),
+        f"### {diff.headline}",
+        "",
+        f"`{diff.before.label}` -> `{diff.after.label}`",
+        "",
+        *_table(["", "before", "after", "change"], footprint_rows(diff)),
+        "",
+    ]
+    if not diff.resources:
+        return "\n".join([*lines, "No resource changes."]) + "\n"
+    lines += [f"**Resources:** {_counts(diff)}", "", *_table(["resource", "change", "key fields"], resource_rows(diff))]
+    fields = _field_rows(diff)
+    if fields:
+        rows = [[f"`{c.name}`", f"`{f.path}`", *_values(f.old, f.new)] for c, f in fields]
+        lines += [
+            "",
+            f"<details><summary>All {len(fields)} changed fields</summary>",
+            "",
+            *_table(["resource", "field", "before", "after"], rows),
+            "",
+            "</details>",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _footprint_dict(footprint: Footprint) -> dict[str, Any]:
+    return {
+        "phase": footprint.phase,
+        "minPods": footprint.min_pods,
+        "maxPods": footprint.max_pods,
+        "seasonalNodes": footprint.seasonal_nodes,
+        "dbClass": footprint.db_class,
+        "readReplicas": footprint.read_replicas,
+        "currency": footprint.currency,
+        "costPerHour": footprint.cost_per_hour,
+        "costOverSeason": footprint.cost_over_season,
+        "seasonHours": footprint.season_hours,
+    }
+
+
+def diff_as_dict(diff: StackDiff) -> dict[str, Any]:
+    delta = cost_delta(diff.old, diff.new)
+    return {
+        "stack": diff.stack,
+        "headline": diff.headline,
+        "before": {"label": diff.before.label, "exists": diff.before.exists, **_footprint_dict(diff.old)},
+        "after": {"label": diff.after.label, "exists": diff.after.exists, **_footprint_dict(diff.new)},
+        "costDelta": None
+        if delta is None
+        else {"perHour": delta[0], "overSeason": delta[1], "currency": diff.new.currency},
+        "resources": [
+            {
+                "change": c.kind.value,
+                "type": c.type,
+                "name": c.name,
+                "fields": [{"path": f.path, "before": f.old, "after": f.new, "key": f.key} for f in c.fields],
+            }
+            for c in diff.resources
+        ],
+    }

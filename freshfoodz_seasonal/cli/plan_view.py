@@ -1,0 +1,172 @@
+"""What `seasonctl plan` shows: the plan as tables, one per tier."""
+
+from __future__ import annotations
+
+from capacity.database import MAX_CONNECTIONS_FACTOR
+from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.0f} %"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def plan_heading(plan: SeasonPlan) -> str:
+    window = plan.window
+    return (
+        f"{plan.title}: stack {plan.stack}, phase {plan.phase}, {plan.load_multiplier:g}x baseline, "
+        f"{window.first_day} to {window.last_day} ({window.days} days), method {plan.method.value}"
+    )
+
+
+def plan_sections(plan: SeasonPlan) -> list[Section]:
+    return [
+        _services(plan),
+        _routes(plan),
+        *([_workers(plan)] if plan.workers else []),
+        _database(plan),
+        _nodes(plan),
+        _cost(plan),
+        *([Section("Warnings", ["warning"], [[w] for w in plan.warnings])] if plan.warnings else []),
+    ]
+
+
+def _services(plan: SeasonPlan) -> Section:
+    rows = [
+        [
+            s.name,
+            s.routing,
+            f"{sum(r.rps for r in s.sizing.routes):.1f}",
+            f"{s.sizing.busy_slots:.1f}",
+            f"{s.baseline_replicas} -> {s.pods}",
+            s.binding_constraint,
+            _pct(s.sizing.utilization),
+            f"{s.hpa.min_replicas}-{s.hpa.max_replicas}, {s.hpa.cpu_target_percent} %",
+            str(s.seed_formula_pods),
+        ]
+        for s in plan.services
+    ]
+    return Section(
+        "App pods",
+        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "HPA, CPU", "seed"],
+        rows,
+        [
+            "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
+            "seed: the original plan's ceil(rps x p95) / utilisation, for comparison only",
+        ],
+    )
+
+
+def _routes(plan: SeasonPlan) -> Section:
+    rows = [
+        [
+            r.name,
+            s.name,
+            f"{r.rps:.1f}",
+            _ms(r.service_p95_s),
+            _ms(r.predicted_p95_s),
+            _ms(r.p95_slo_s),
+            "ok" if r.predicted_p95_s <= r.p95_slo_s else "MISSED",
+        ]
+        for s in plan.services
+        for r in s.sizing.routes
+    ]
+    return Section(
+        "Routes at the peak (p95, ms)",
+        ["route", "service", "peak rps", "service time", "response", "SLO", ""],
+        rows,
+        ["response = queueing wait + service time, predicted at the planned pods"],
+    )
+
+
+def _workers(plan: SeasonPlan) -> Section:
+    rows = [
+        [
+            w.name,
+            f"{w.sizing.jobs_per_s:.1f}",
+            f"{w.sizing.busy_slots:.1f}",
+            f"{w.baseline_replicas} -> {w.pods}",
+            _pct(w.utilization),
+            str(w.max_replicas),
+        ]
+        for w in plan.workers
+    ]
+    return Section("Workers", ["worker", "jobs/s", "busy slots", "pods", "utilisation", "max"], rows)
+
+
+def _database(plan: SeasonPlan) -> Section:
+    db = plan.database
+    rows = [
+        ["class", f"{plan.baseline_db_class} -> {db.instance_class}"],
+        ["binding", db.binding_constraint],
+        ["read replicas", str(db.read_replicas)],
+        [
+            "connections (planned pods)",
+            f"{db.connections} of {db.usable_max_connections} ({_pct(db.connection_utilization)})",
+        ],
+        ["connections (HPA max)", f"{plan.connections_at_hpa_max} of {db.usable_max_connections}"],
+        ["busy vCPU", f"{db.busy_vcpu:.2f} of {db.vcpu} per instance"],
+        ["primary CPU", _pct(db.primary_cpu_utilization)],
+        ["replica CPU", "-" if db.replica_cpu_utilization is None else _pct(db.replica_cpu_utilization)],
+    ]
+    return Section(
+        "Database",
+        ["", "planned"],
+        rows,
+        [
+            f"usable connections = {MAX_CONNECTIONS_FACTOR:g} x RDS's default max_connections; "
+            "database CPU assumed to grow with load"
+        ],
+    )
+
+
+def _nodes(plan: SeasonPlan) -> Section:
+    n = plan.nodes
+    rows = [
+        ["instance type", n.instance_type],
+        ["nodes", f"{n.nodes} ({n.nodes_for_pods} for pods + {n.headroom_nodes} headroom, max {plan.max_nodes})"],
+        ["pods above baseline", str(n.pods)],
+        ["requested", f"{n.cpu_requested_m} m CPU, {n.memory_requested_mib} MiB"],
+        ["allocation", f"{_pct(n.cpu_allocation)} CPU, {_pct(n.memory_allocation)} memory"],
+    ]
+    return Section("Seasonal node group", ["", "planned"], rows, ["headroom: one spare node per availability zone"])
+
+
+def _cost(plan: SeasonPlan) -> Section:
+    """Lines with a numbered price basis; the bases, long sentences, go below the table."""
+    cost = plan.cost
+    cur = cost.currency
+    bases: list[str] = []
+    rows = []
+    for phase, lines in (("baseline", cost.baseline), ("peak", cost.peak)):
+        for line in lines:
+            if line.source not in bases:
+                bases.append(line.source)
+            rows.append(
+                [
+                    f"{phase}: {line.item}",
+                    f"{line.quantity} x {line.resource}",
+                    f"{line.per_hour:.2f}",
+                    f"[{bases.index(line.source) + 1}]" + (" estimate" if line.estimate else ""),
+                ]
+            )
+    rows += [
+        [
+            "baseline total",
+            f"{cost.baseline_over_window:,.0f} over {cost.hours} h",
+            f"{cost.baseline_per_hour:.2f}",
+            "",
+        ],
+        ["peak total", f"{cost.peak_over_window:,.0f} over {cost.hours} h", f"{cost.peak_per_hour:.2f}", ""],
+        ["season extra", f"{cost.extra_over_window:,.0f}", f"{cost.peak_per_hour - cost.baseline_per_hour:.2f}", ""],
+    ]
+    notes = [f"[{number}] {basis}" for number, basis in enumerate(bases, start=1)]
+    if cost.has_estimates:
+        notes.append("estimates are not quoted prices; set your own under costs.priceOverridesUsdPerHour")
+    return Section(
+        f"Cost in {cur} over the season window", ["item", "resources", f"{cur}/h", "price basis"], rows, notes
+    )

@@ -1,0 +1,136 @@
+"""`seasonctl rollback`: the season's steps back to baseline, in an order that loses nothing.
+
+1. The stack file gets `phase: baseline` (comments kept, one atomic rename).
+2. `pulumi up --target` the platform's Kubernetes objects the baseline phase declares (HPAs,
+   PriorityClass): their baseline values are applied explicitly, because deleting a patch would
+   not restore them. The HPAs go first, so the pods shrink before the database does.
+3. `pulumi up --target` the adopted primary database: its baseline class.
+4. Unless --keep-seasonal: a full `pulumi up`, which removes what only the season declared
+   (node group, read replicas, alerts, dashboard, peak controls). The primary stays: it is
+   declared in both phases, protected and retained on delete.
+
+Every step is safe to repeat, so a rollback that stops half-way is resumed by running it again
+(after `pulumi cancel`, if an update was stopped so abruptly that the stack is still locked).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
+from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.config.edit import with_setting
+
+
+@dataclass(frozen=True)
+class BaselineTargets:
+    """The URNs step 2 and step 3 update: what the baseline phase declares, split by kind."""
+
+    kubernetes: Sequence[str]
+    database: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    shown: str  # the command as a person would type it
+    run: Callable[[], None]
+
+
+class RollbackStopped(RuntimeError):
+    """A step failed; the message says what was done, what failed and what is left."""
+
+
+def rollback_steps(
+    cli: PulumiCli,
+    stack_file: Path,
+    stack: str,
+    targets: BaselineTargets,
+    keep_seasonal: bool,
+    show: Callable[[str], None],
+) -> list[Step]:
+    """The steps in order; `stack` is the name the backend knows the stack by."""
+
+    def set_phase() -> None:
+        original = stack_file.read_bytes()
+        text = with_setting(original.decode("utf-8"), "phase", "baseline")
+        if text.encode("utf-8") != original:
+            write_text_atomically(stack_file, text, expected=original)
+
+    # The project's policy pack guards these updates as it guards the season's (`policy/`).
+    pack = cli.project_dir / "policy"
+    policy = ["--policy-pack", str(pack)] if (pack / "PulumiPolicy.yaml").is_file() else []
+
+    def update(urns: Sequence[str]) -> Callable[[], None]:
+        arguments = [argument for urn in urns for argument in ("--target", urn)]
+        return lambda: cli.stream("up", "--stack", stack, "--yes", *policy, *arguments, show=show)
+
+    steps = [
+        Step(
+            f"set phase: baseline in {stack_file.name}", f"pulumi config set phase baseline --stack {stack}", set_phase
+        ),
+        Step(
+            "re-apply the platform's baseline HPAs and PriorityClass",
+            f"pulumi up --stack {stack} --yes --target <{len(targets.kubernetes)} resources>",
+            update(targets.kubernetes),
+        ),
+        Step(
+            "re-apply the database's baseline class",
+            f"pulumi up --stack {stack} --yes --target <{len(targets.database)} resources>",
+            update(targets.database),
+        ),
+    ]
+    if not keep_seasonal:
+        steps.append(
+            Step(
+                "remove the season-only resources (node group, read replicas, alerts, dashboard, peak controls)",
+                f"pulumi up --stack {stack} --yes",
+                update([]),
+            )
+        )
+    return steps
+
+
+def backend_stack_name(cli: PulumiCli, stack: str) -> str:
+    """The stack's name as the backend lists it (e.g. `org/weihnachten`); PulumiFailed if it has none or
+    several that match."""
+    listed = cli.run("stack", "ls", "--json")
+    try:
+        names = [str(entry["name"]) for entry in json.loads(listed)]
+    except (ValueError, TypeError, KeyError):
+        raise PulumiFailed(f"`pulumi stack ls --json` printed something unexpected: {listed[:300]!r}") from None
+    matching = [name for name in names if name == stack or name.endswith(f"/{stack}")]
+    if not matching:
+        raise PulumiFailed(
+            f"the stack {stack!r} does not exist in the backend the CLI is logged in to "
+            f"(it has: {', '.join(names) or 'no stacks'}); check `pulumi whoami` and `pulumi stack ls`"
+        )
+    if len(matching) > 1:
+        raise PulumiFailed(
+            f"several stacks are named {stack!r}: {', '.join(matching)}; select one with `pulumi stack select`"
+        )
+    return matching[0]
+
+
+def run_steps(steps: Sequence[Step], say: Callable[[str], None], stack: str, backend_stack: str) -> None:
+    """Runs the steps in order, saying each; RollbackStopped names what was done and what is left.
+
+    `stack` is this project's name for the stack, `backend_stack` the backend's (e.g. `org/stack`).
+    """
+    for index, step in enumerate(steps):
+        say(f"[{index + 1}/{len(steps)}] {step.title}: {step.shown}")
+        try:
+            step.run()
+        except (PulumiFailed, OSError, KeyboardInterrupt) as error:
+            done = [f"  done: {s.title}" for s in steps[:index]] or ["  done: nothing"]
+            left = [f"  left: {s.title}" for s in steps[index + 1 :]]
+            resume = [
+                f"resume with `seasonctl rollback {stack} --yes`: every step is safe to repeat;",
+                f"if Pulumi says the stack is locked by an update, first run `pulumi cancel --stack {backend_stack}`",
+            ]
+            heading = [f"step {index + 1} failed: {step.title}", str(error) or "interrupted"]
+            report = [*heading, *done, f"  failed: {step.title}", *left, *resume]
+            raise RollbackStopped("\n".join(report)) from None

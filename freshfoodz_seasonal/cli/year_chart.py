@@ -1,0 +1,76 @@
+"""A picture of the year: season windows with their load, planned pods and nodes, milestones.
+
+Writes a PNG or SVG with matplotlib's non-interactive backend (no display needed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; must be chosen before pyplot is imported
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
+
+SUFFIXES = {".png", ".svg"}
+# One colour per season, from the plan's own story: asparagus green, Wiesn blue, Christmas red.
+_COLOURS = {"spargel": "#6a994e", "oktoberfest": "#1d70b8", "weihnachten": "#b23a48"}
+_FALLBACK = "#7f7f7f"
+
+
+@dataclass(frozen=True)
+class PlannedCapacity:
+    pods: int
+    nodes: int
+
+
+def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, path: Path) -> None:
+    """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks."""
+    figure, axes = plt.subplots(figsize=(12, 1.2 + 0.9 * len(entries)), dpi=120)
+    try:
+        for row, entry in enumerate(reversed(entries)):
+            colour = _COLOURS.get(entry.season, _FALLBACK)
+            start = mdates.date2num(entry.window.first_day)
+            width = mdates.date2num(entry.window.last_day + dt.timedelta(days=1)) - start
+            axes.barh(row, width, left=start, height=0.5, color=colour, alpha=0.85)
+            if entry.wiesn is not None:
+                wiesn_start = mdates.date2num(entry.wiesn.first_day)
+                wiesn_width = mdates.date2num(entry.wiesn.last_day + dt.timedelta(days=1)) - wiesn_start
+                axes.barh(row, wiesn_width, left=wiesn_start, height=0.5, color="none", edgecolor="black", hatch="//")
+            plan = capacity.get(entry.stack)
+            label = f"{entry.title}: {entry.load_multiplier:g}x"
+            if plan is not None:
+                label += f", {plan.pods} pods, {plan.nodes} seasonal nodes"
+            axes.text(start, row + 0.38, label, fontsize=9, va="bottom")
+            marks = [mdates.date2num(due) for _, _, due in entry.milestones]
+            axes.plot(marks, [row - 0.38] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
+        axes.set_yticks(range(len(entries)), [e.stack for e in reversed(entries)])
+        axes.set_ylim(-0.8, len(entries) - 0.2)
+        # Wide enough for the after-season milestones of a season that ends on 31 December.
+        last_mark = max((due for e in entries for _, _, due in e.milestones), default=dt.date(year, 12, 31))
+        right = max(dt.date(year + 1, 1, 1), last_mark + dt.timedelta(days=4))
+        axes.set_xlim(mdates.date2num(dt.date(year, 1, 1)), mdates.date2num(right))
+        axes.xaxis.set_major_locator(mdates.MonthLocator())
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+        axes.grid(axis="x", alpha=0.3)
+        axes.legend(
+            handles=[
+                Patch(facecolor="none", edgecolor="black", hatch="//", label="the Wiesn"),
+                Line2D([], [], marker="v", linestyle="", color="grey", markeredgecolor="black", label="milestone"),
+            ],
+            loc="upper left",
+            fontsize=8,
+        )
+        axes.set_title(f"FreshFoodz seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
+        figure.tight_layout()
+        figure.savefig(path)
+    finally:
+        plt.close(figure)

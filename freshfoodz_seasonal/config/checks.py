@@ -1,0 +1,173 @@
+"""Checks across sections (references, names, fit).
+
+Each check runs as soon as the sections it reads are valid on their own, so a file with a bad
+value in one section still hears about a broken reference in another.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from capacity.catalog import Catalog
+from capacity.nodes import PodShape, room_per_node
+from freshfoodz_seasonal.config.model import Nodes, PeakControls, Platform, Route, Service, Worker, Workload
+from freshfoodz_seasonal.config.problems import Problem, key_path
+
+Finding = tuple[tuple[str | int, ...], str]
+
+
+@dataclass(frozen=True)
+class ValidSections:
+    """What passed validation on its own: list items with their index, whole mapping sections
+    (None where invalid). Names come from every entry, valid or not, so that a route is not
+    blamed for naming a service whose other keys are wrong, nor a service for a broken route."""
+
+    routes: Sequence[tuple[int, Route]]
+    services: Sequence[tuple[int, Service]]
+    workers: Sequence[tuple[int, Worker]]
+    nodes: Nodes | None
+    platform: Platform | None
+    peak_controls: PeakControls | None
+    sample_route: str | None
+    route_names: frozenset[str]
+    service_names: frozenset[str]
+    served_names: frozenset[str]
+
+
+def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str) -> list[Problem]:
+    findings = [
+        *_duplicate_names(sections),
+        *_route_references(sections),
+        *_replica_caps(sections),
+        *_pods_fit_nodes(sections, catalog),
+        *_subnets_per_zone(sections),
+        *_priority_services(sections),
+        *_sample_route(sections),
+    ]
+    return [Problem(file, key_path(location), message) for location, message in findings]
+
+
+def _workload_sections(sections: ValidSections) -> list[tuple[str, Sequence[tuple[int, Workload]]]]:
+    return [("services", sections.services), ("workers", sections.workers)]
+
+
+def _duplicate_names(sections: ValidSections) -> Iterator[Finding]:
+    named: list[tuple[str, Sequence[tuple[int, Route | Workload]]]] = [
+        ("routes", sections.routes),
+        *_workload_sections(sections),
+    ]
+    for section, items in named:
+        for name, count in Counter(item.name for _, item in items).items():
+            if count > 1:
+                yield (section,), f"the name {name!r} is used {count} times; names must be unique"
+    seen: dict[tuple[str, str], str] = {}
+    for section, workloads in _workload_sections(sections):
+        for index, workload in workloads:
+            deployment = (workload.namespace, workload.deployment)
+            if deployment in seen:
+                yield (
+                    (section, index, "deployment"),
+                    (
+                        f"deployment {'/'.join(deployment)} is already scaled by {seen[deployment]}; "
+                        "each Deployment belongs to one service or worker"
+                    ),
+                )
+            seen.setdefault(deployment, f"{section} {workload.name!r}")
+
+
+def _route_references(sections: ValidSections) -> Iterator[Finding]:
+    known = sorted(sections.service_names)
+    for index, route in sections.routes:
+        if route.service not in sections.service_names:
+            yield (
+                ("routes", index, "service"),
+                f"no service named {route.service!r}; accepted: one of {', '.join(known) or '(no services)'}",
+            )
+    for index, service in sections.services:
+        if service.name not in sections.served_names:
+            yield ("services", index), f"service {service.name!r} serves no route; add a route or remove it"
+
+
+def _replica_caps(sections: ValidSections) -> Iterator[Finding]:
+    for index, service in sections.services:
+        if service.baseline_max_replicas < service.baseline_replicas:
+            yield (
+                ("services", index, "baselineMaxReplicas"),
+                f"{service.baseline_max_replicas} is below baselineReplicas {service.baseline_replicas}; "
+                f"accepted: at least {service.baseline_replicas}",
+            )
+        # The policy pack holds the HPA to maxReplicasCap in both phases: a baseline above the cap
+        # would block the rollback at the end of the season, so it is refused now.
+        if service.baseline_max_replicas > service.max_replicas_cap:
+            yield (
+                ("services", index, "baselineMaxReplicas"),
+                f"{service.baseline_max_replicas} is above maxReplicasCap {service.max_replicas_cap}, which bounds "
+                f"the HPA in both phases; accepted: at most {service.max_replicas_cap}",
+            )
+    for section, workloads in _workload_sections(sections):
+        for index, item in workloads:
+            if item.max_replicas_cap < item.replica_floor:
+                yield (
+                    (section, index, "maxReplicasCap"),
+                    f"{item.max_replicas_cap} is below the {item.replica_floor} replicas the workload must keep; "
+                    f"accepted: at least {item.replica_floor}",
+                )
+
+
+def _pods_fit_nodes(sections: ValidSections, catalog: Catalog) -> Iterator[Finding]:
+    if sections.nodes is None:
+        return
+    instance = catalog.instance_types[sections.nodes.instance_type]
+    room = room_per_node(instance, sections.nodes.daemon_overhead.as_request())
+    if min(room.cpu_m, room.memory_mib, room.pods) <= 0:
+        yield (
+            ("nodes", "daemonOverhead"),
+            (
+                f"the daemons take all of a {instance.name} ({instance.allocatable_cpu_m}m CPU, "
+                f"{instance.allocatable_memory_mib} MiB, {instance.allocatable_pods} pods allocatable)"
+            ),
+        )
+        return
+    for section, workloads in _workload_sections(sections):
+        for index, item in workloads:
+            shape = PodShape(item.name, item.cpu_request_millicores, item.memory_request_mib, 1)
+            if room.fits(shape) < 1:
+                yield (
+                    (section, index),
+                    (
+                        f"a pod requesting {shape.cpu_m}m CPU and {shape.memory_mib} MiB does not fit on a "
+                        f"{instance.name} node ({room.cpu_m}m CPU, {room.memory_mib} MiB free after daemons); "
+                        "pick a larger nodes.instanceType or smaller requests"
+                    ),
+                )
+
+
+def _subnets_per_zone(sections: ValidSections) -> Iterator[Finding]:
+    if sections.platform is None or sections.nodes is None:
+        return
+    subnets, zones = len(sections.platform.subnet_ids), sections.nodes.availability_zones
+    if subnets < zones:
+        yield (
+            ("platform", "subnetIds"),
+            f"{subnets} subnets for {zones} availability zones; give at least one subnet per zone",
+        )
+
+
+def _priority_services(sections: ValidSections) -> Iterator[Finding]:
+    if sections.peak_controls is None:
+        return
+    known = sorted(sections.service_names)
+    for index, name in enumerate(sections.peak_controls.priority_services):
+        if name not in sections.service_names:
+            yield (
+                ("peakControls", "priorityServices", index),
+                f"no service named {name!r}; accepted: one of {', '.join(known) or '(no services)'}",
+            )
+
+
+def _sample_route(sections: ValidSections) -> Iterator[Finding]:
+    if sections.sample_route is not None and sections.sample_route not in sections.route_names:
+        known = ", ".join(sorted(sections.route_names)) or "(no routes)"
+        yield ("metrics", "sampleRoute"), f"no route named {sections.sample_route!r}; accepted: one of {known}"

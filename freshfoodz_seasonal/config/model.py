@@ -1,0 +1,420 @@
+"""The one model of a season stack's config, shared by `seasonctl` and the Pulumi program.
+
+Keys are camelCase as in Pulumi config (`freshfoodz-seasonal:season` -> `season`), fields are
+snake_case in Python. Catalog membership is checked during validation, so it needs the catalog in
+the validation context: `StackSettings.model_validate(data, context={"catalog": catalog})`.
+Defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from capacity.catalog import Catalog
+from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
+from capacity.pool_spec import Routing
+from capacity.service_time import MAX_P95_TO_MEAN_RATIO
+from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
+from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
+
+
+class _Section(BaseModel):
+    # strict: `true` is not 1 and "8" is not 8 in a production stack; no inf or nan either.
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, frozen=True, strict=True, allow_inf_nan=False)
+
+
+def _month_day(text: str) -> str:
+    parse_month_day(text)
+    return text
+
+
+def _window_end(text: str) -> str:
+    return text if text == OKTOBERFEST_END else _month_day(text)
+
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        description="a lowercase name: letters, digits and '-', at most 63 characters (a Kubernetes name)",
+    ),
+]
+Fraction = Annotated[float, Field(gt=0, lt=1, description="a fraction strictly between 0 and 1")]
+Text = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$", description="1 to 200 printable characters"),
+]
+# Upper bounds keep every product in the plan finite and say what is plausible.
+MAX_RPS = 1_000_000.0
+MAX_MS = 3_600_000.0
+
+
+def _catalog(info: ValidationInfo) -> Catalog:
+    context = info.context or {}
+    if "catalog" not in context:
+        raise RuntimeError("StackSettings must be validated with context={'catalog': ...}")
+    catalog: Catalog = context["catalog"]
+    return catalog
+
+
+def _nearby(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _known_instance_type(name: str, info: ValidationInfo) -> str:
+    known = _catalog(info).instance_types
+    if name not in known:
+        raise ValueError(f"unknown EC2 instance type {name!r}{_nearby(name, list(known))} (see capacity/data)")
+    return name
+
+
+def _known_rds_class(name: str, info: ValidationInfo) -> str:
+    known = _catalog(info).rds_classes
+    if name not in known:
+        raise ValueError(f"unknown RDS class {name!r}{_nearby(name, list(known))} (see capacity/data)")
+    return name
+
+
+InstanceTypeName = Annotated[str, AfterValidator(_known_instance_type)]
+RdsClassName = Annotated[str, AfterValidator(_known_rds_class)]
+
+
+class TargetUtilization(_Section):
+    """How busy each tier may be at the planned peak; the rest is headroom for surprises."""
+
+    app_servers: Fraction
+    workers: Fraction
+    database: Fraction
+
+
+class SeasonWindow(_Section):
+    """First and last day, both inclusive, within one calendar year."""
+
+    start: Annotated[str, AfterValidator(_month_day), Field(description="first day, MM-DD")]
+    end: Annotated[
+        str,
+        AfterValidator(_window_end),
+        Field(description=f"last day, MM-DD or {OKTOBERFEST_END!r} (the last day of the Wiesn)"),
+    ]
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> SeasonWindow:
+        # Any year will do: only the Wiesn end moves, and it always lies in October.
+        try:
+            resolve_window(self.start, self.end, 2001)
+        except ValueError:
+            raise ValueError(
+                f"end {self.end} comes before start {self.start}; a window lies within one calendar year"
+            ) from None
+        return self
+
+
+class Season(_Section):
+    # 20 characters: Grafana folder uids (`freshfoodz-seasonal-<name>`) may have 40.
+    name: Annotated[str, Field(max_length=20)] = Field(
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", description="a lowercase name of at most 20 characters"
+    )
+    title: Text
+    load_multiplier: float = Field(ge=1, le=50, description="peak load / baseline load, 1 to 50")
+    window: SeasonWindow
+    target_utilization: TargetUtilization
+
+
+class Route(_Section):
+    """One API route at baseline: its traffic, its service time, its latency objective."""
+
+    name: Slug
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/'")
+    service: Slug = Field(description="the name of the service (under services) that serves it")
+    baseline_rps: float = Field(gt=0, le=MAX_RPS, description="requests per second at baseline, 0 < x <= 1e6")
+    mean_service_time_ms: float = Field(gt=0, le=MAX_MS, description="mean service time in ms, 0 < x <= 3.6e6")
+    service_time_cv: float | None = Field(
+        default=None, gt=0, le=10, description="coefficient of variation of the service time, 0 < cv <= 10"
+    )
+    p95_service_time_ms: float | None = Field(
+        default=None, gt=0, le=MAX_MS, description="95th percentile of the service time in ms (or serviceTimeCv)"
+    )
+    p95_slo_ms: float = Field(gt=0, le=MAX_MS, description="the p95 response time objective in ms, 0 < x <= 3.6e6")
+
+    @model_validator(mode="after")
+    def _one_spread(self) -> Route:
+        if (self.service_time_cv is None) == (self.p95_service_time_ms is None):
+            raise ValueError("give exactly one of serviceTimeCv and p95ServiceTimeMs")
+        if self.p95_service_time_ms is not None:
+            ratio = self.p95_service_time_ms / self.mean_service_time_ms
+            if not 1 < ratio <= MAX_P95_TO_MEAN_RATIO:
+                raise ValueError(
+                    f"p95ServiceTimeMs / meanServiceTimeMs = {ratio:.3g}; a lognormal service time "
+                    f"needs a ratio above 1 and at most {MAX_P95_TO_MEAN_RATIO:.2f}"
+                )
+        return self
+
+
+class Workload(_Section):
+    """What services and workers share: a Deployment, its requests, its pool, its replica bounds."""
+
+    name: Slug
+    deployment: Slug
+    namespace: Slug
+    cpu_request_millicores: int = Field(gt=0, le=1_000_000, description="CPU request per pod in millicores, > 0")
+    memory_request_mib: int = Field(gt=0, le=10_000_000, description="memory request per pod in MiB, > 0")
+    db_pool_per_pod: int = Field(ge=0, le=10_000, description="database connections per pod, 0 to 10000")
+    baseline_replicas: int = Field(ge=1, le=100_000, description="replicas outside the season, >= 1")
+    max_replicas_cap: int = Field(ge=1, le=100_000, description="upper bound for the replicas at the peak, >= 1")
+
+    @property
+    def replica_floor(self) -> int:
+        """The fewest replicas a season may plan."""
+        return self.baseline_replicas
+
+
+class Service(Workload):
+    """A request-serving Deployment, scaled by its HPA."""
+
+    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
+    min_replicas: int = Field(default=2, ge=1, le=100_000, description="never plan fewer pods than this, >= 1")
+    hpa_headroom: float = Field(
+        default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
+    )
+    routing: Annotated[Routing, Field(strict=False, description="'per-pod' or 'pooled'")] = Routing.PER_POD
+    baseline_max_replicas: int = Field(
+        ge=1, le=100_000, description="the HPA's maxReplicas outside the season, restored at rollback"
+    )
+    baseline_cpu_target_percent: int = Field(
+        default=70, ge=1, le=100, description="the HPA's CPU target outside the season, 1 to 100"
+    )
+
+    @property
+    def replica_floor(self) -> int:
+        return max(self.baseline_replicas, self.min_replicas)
+
+
+class Worker(Workload):
+    """A queue-consuming Deployment."""
+
+    baseline_jobs_per_second: float = Field(gt=0, le=MAX_RPS, description="jobs per second at baseline, 0 < x <= 1e6")
+    mean_job_time_ms: float = Field(gt=0, le=MAX_MS, description="mean time one job holds a slot, ms, 0 < x <= 3.6e6")
+    concurrency_per_pod: int = Field(ge=1, le=10_000, description="jobs one pod works on at once, 1 to 10000")
+
+
+class DaemonOverhead(_Section):
+    cpu_millicores: int = Field(ge=0, le=1_000_000, description="CPU requested by DaemonSets per node, >= 0")
+    memory_mib: int = Field(ge=0, le=10_000_000, description="memory requested by DaemonSets per node, >= 0")
+    pods: int = Field(ge=0, le=1000, description="DaemonSet pods per node, >= 0")
+
+    def as_request(self) -> DaemonOverheadRequest:
+        return DaemonOverheadRequest(self.cpu_millicores, self.memory_mib, self.pods)
+
+
+class Nodes(_Section):
+    """The seasonal EKS managed node group."""
+
+    instance_type: InstanceTypeName
+    availability_zones: int = Field(ge=1, le=6, description="zones the group spans, 1 to 6")
+    daemon_overhead: DaemonOverhead
+    max_nodes: int = Field(ge=1, le=1000, description="the node group's maxSize, 1 to 1000")
+
+
+class Database(_Section):
+    """The platform's primary PostgreSQL on RDS, which the season resizes."""
+
+    instance_class: RdsClassName = Field(description="the class outside the season")
+    multi_az: bool
+    baseline_cpu_utilization: Fraction = Field(description="average CPU busy share at baseline, 0 < x < 1")
+    read_share: float = Field(
+        ge=0, lt=1, description="share of database CPU spent on reads that may go to a replica, 0 <= x < 1"
+    )
+    max_read_replicas: int = Field(default=2, ge=0, le=15, description="0 to 15 (the RDS limit)")
+
+
+class Costs(_Section):
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="an ISO 4217 code, e.g. EUR")
+    currency_per_usd: float = Field(
+        default=1.0, gt=0, le=1_000_000, description="your exchange rate: units of `currency` per USD, > 0"
+    )
+    region_price_factor: float = Field(
+        gt=0, le=5, description="your region's on-demand price / us-east-1's, e.g. 1.2 for eu-central-1"
+    )
+    rds_to_ec2_price_ratio: float = Field(
+        default=2.0, gt=0, le=10, description="RDS price / EC2 price of the same hardware (estimate)"
+    )
+    season_budget: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e12,
+        description="the season's budget in `currency`, which its estimated cost must not exceed, 0 < x <= 1e12",
+    )
+    price_overrides_usd_per_hour: dict[str, Annotated[float, Field(gt=0, le=10_000)]] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="your own prices: instance type or RDS class -> USD per hour (0 < x <= 10000)",
+    )
+
+    @model_validator(mode="after")
+    def _usd_rate_is_one(self) -> Costs:
+        if self.currency == "USD" and self.currency_per_usd != 1.0:
+            raise ValueError("currency USD needs currencyPerUsd 1.0")
+        return self
+
+    @field_validator("price_overrides_usd_per_hour")
+    @classmethod
+    def _known_priced_names(cls, overrides: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        catalog = _catalog(info)
+        unknown = sorted(set(overrides) - set(catalog.instance_types) - set(catalog.rds_classes))
+        if unknown:
+            raise ValueError(f"no such instance type or RDS class: {', '.join(unknown)}")
+        return overrides
+
+
+class BaselineNodeGroup(_Section):
+    instance_type: InstanceTypeName
+    nodes: int = Field(ge=0, le=10_000, description="nodes outside the season, >= 0")
+
+
+class Platform(_Section):
+    """What the platform owns and the season only refers to."""
+
+    cluster_name: Text
+    primary_db_identifier: Slug
+    node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$", description="an IAM role ARN")
+    subnet_ids: list[
+        Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$", description="a subnet id, e.g. subnet-0a1b2c3d")]
+    ] = Field(min_length=1, max_length=16, description="the subnets of the seasonal node group, one per zone or more")
+    prometheus_datasource_uid: Text
+    baseline_node_group: BaselineNodeGroup
+
+
+class PeakControls(_Section):
+    """Oktoberfest's lessons, for every season: who goes first, how much each route may take,
+    what to switch off."""
+
+    priority_services: list[Slug] = Field(
+        default_factory=list, max_length=50, description="services whose pods get the season's PriorityClass"
+    )
+    priority_class_value: int = Field(
+        default=100_000, ge=1, le=1_000_000_000, description="the PriorityClass value, 1 to 1e9 (user range)"
+    )
+    non_critical_features: list[Slug] = Field(
+        default_factory=list, max_length=100, description="feature flags the app switches off at the peak"
+    )
+    namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
+
+
+MetricName = Annotated[str, Field(pattern=METRIC_NAME.pattern, description="a Prometheus metric name")]
+LabelName = Annotated[str, Field(pattern=LABEL_NAME.pattern, description="a Prometheus label name")]
+
+
+METRIC_NAME_FIELDS = (
+    "http_histogram",
+    "uri_label",
+    "method_label",
+    "status_label",
+    "hpa_current_replicas",
+    "hpa_max_replicas",
+    "hpa_namespace_label",
+    "hpa_name_label",
+    "db_connections",
+)
+
+
+class Metrics(_Section):
+    """Where the alerts and the dashboard find their numbers; unset names keep the exporters'
+    defaults (monitoring.metrics.MetricNames: Quarkus/Micrometer, kube-state-metrics, postgres_exporter)."""
+
+    http_histogram: MetricName | None = None
+    uri_label: LabelName | None = None
+    method_label: LabelName | None = None
+    status_label: LabelName | None = None
+    hpa_current_replicas: MetricName | None = None
+    hpa_max_replicas: MetricName | None = None
+    hpa_namespace_label: LabelName | None = None
+    hpa_name_label: LabelName | None = None
+    db_connections: MetricName | None = None
+    http_matchers: dict[LabelName, Text] = Field(
+        default_factory=dict, max_length=20, description="extra exact label matchers on HTTP queries, e.g. job"
+    )
+    db_matchers: dict[LabelName, Text] = Field(
+        default_factory=dict, max_length=20, description="extra exact label matchers on database queries"
+    )
+    rate_window: str = Field(default="5m", pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m")
+    sample_route: Slug = Field(default="sample-request", description="the route whose success rate is a business KPI")
+
+    @model_validator(mode="after")
+    def _names_make_sense(self) -> Metrics:
+        # MetricNames holds the rules for names (e.g. a histogram's base name, without _bucket).
+        MetricNames(**self.metric_names())
+        return self
+
+    def metric_names(self) -> dict[str, str]:
+        """The names the stack sets; MetricNames keeps its defaults for the rest."""
+        return {name: value for name in METRIC_NAME_FIELDS if (value := getattr(self, name)) is not None}
+
+
+class LoadTest(_Section):
+    """The peak test run inside the cluster by the k6-operator, declared with the season."""
+
+    in_cluster: bool = Field(default=False, description="declare the k6-operator TestRun at the peak")
+    api_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(:\d+)?(/\S*)?$",
+        description="the API as the runners reach it, e.g. http://freshfoodz-api.freshfoodz.svc:8080",
+    )
+
+    @model_validator(mode="after")
+    def _url_when_in_cluster(self) -> LoadTest:
+        if self.in_cluster and self.api_base_url is None:
+            raise ValueError("inCluster: true needs apiBaseUrl")
+        return self
+
+
+class SecureValue(_Section):
+    """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
+
+    secure: str = Field(min_length=1)
+
+
+class StackSettings(_Section):
+    """Everything one season stack declares."""
+
+    phase: Literal["peak", "baseline"]
+    season: Season
+    routes: list[Route] = Field(min_length=1, max_length=200, description="1 to 200 routes")
+    services: list[Service] = Field(min_length=1, max_length=50, description="1 to 50 services")
+    workers: list[Worker] = Field(default_factory=list, max_length=50, description="0 to 50 workers")
+    nodes: Nodes
+    database: Database
+    costs: Costs
+    platform: Platform
+    peak_controls: PeakControls
+    metrics: Metrics = Field(default_factory=Metrics)
+    load_test: LoadTest = Field(default_factory=LoadTest)
+    war_room_webhook_url: SecureValue | Text | None = Field(
+        default=None,
+        description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",
+    )
+
+    def routes_of(self, service: str) -> list[Route]:
+        return [route for route in self.routes if route.service == service]
+
+    @property
+    def workloads(self) -> list[Workload]:
+        return [*self.services, *self.workers]
+
+
+# Pulumi config keys of this project are `<namespace>:<key>`; the model holds the bare keys.
+NAMESPACE = "freshfoodz-seasonal"

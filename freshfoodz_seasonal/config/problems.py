@@ -1,0 +1,157 @@
+"""Config problems as users should read them: file, key path, bad value, what is accepted."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from freshfoodz_seasonal.config.model import NAMESPACE, StackSettings
+
+_NOT_GIVEN = object()
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    message: str
+    value: Any = _NOT_GIVEN
+
+    def __str__(self) -> str:
+        got = "" if self.value is _NOT_GIVEN else f" (got {self.value!r})"
+        return f"{self.file}: {self.key}: {self.message}{got}"
+
+
+class ConfigError(Exception):
+    """A stack config that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def key_path(location: Location) -> str:
+    """(`season`, `window`, `end`) -> `freshfoodz-seasonal:season.window.end`; indices as `[2]`."""
+    if not location:
+        return "config"
+    text = f"{NAMESPACE}:{location[0]}"
+    for part in location[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def sections_in(annotation: Any) -> list[type[BaseModel]]:
+    """Model classes inside an annotation such as `list[Route]` or `Costs | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for argument in typing.get_args(annotation):
+        found += sections_in(argument)
+    return found
+
+
+def fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    return {field.alias or name: field for name, field in model.model_fields.items()}
+
+
+def _section_at(location: Location) -> type[BaseModel] | None:
+    """The section whose keys are valid at `location` (list indices step into the items)."""
+    section: type[BaseModel] | None = StackSettings
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field = fields_by_key(section).get(part) if section else None
+        if field is None:
+            return None
+        inner = sections_in(field.annotation)
+        section = inner[0] if inner else None
+    return section
+
+
+def _field_at(location: Location) -> FieldInfo | None:
+    """The field of the last key in `location` (for `subnetIds[1]`, the field `subnetIds`)."""
+    key_positions = [index for index, part in enumerate(location) if isinstance(part, str)]
+    if not key_positions:
+        return None
+    last = key_positions[-1]
+    section = _section_at(location[:last])
+    return fields_by_key(section).get(str(location[last])) if section else None
+
+
+def _description(field: FieldInfo) -> str | None:
+    """The field's own description, or one carried by its annotation (Slug, Fraction)."""
+    descriptions = [field.description] + [getattr(meta, "description", None) for meta in field.metadata]
+    return next((d for d in descriptions if d), None)
+
+
+def _item_description(field: FieldInfo) -> str | None:
+    """For a list of annotated values, the description the items carry."""
+    for item in typing.get_args(field.annotation):
+        for meta in typing.get_args(item)[1:]:
+            if description := getattr(meta, "description", None):
+                return str(description)
+    return None
+
+
+def _accepted(location: Location) -> str:
+    """`; accepted: ...` for the value at `location`, from its description or its type."""
+    field = _field_at(location)
+    if field is None:
+        return ""
+    annotation = field.annotation
+    if location and isinstance(location[-1], int) and (item := _item_description(field)):
+        accepted = item
+    elif description := _description(field):
+        accepted = description
+    elif typing.get_origin(annotation) is typing.Literal:
+        accepted = ", ".join(repr(a) for a in typing.get_args(annotation))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        accepted = "a mapping with keys " + ", ".join(fields_by_key(annotation))
+    elif isinstance(annotation, types.GenericAlias) and typing.get_origin(annotation) is list:
+        accepted = "a list"
+    else:
+        return ""
+    return f"; accepted: {accepted}"
+
+
+def _unknown_key(location: Location) -> str:
+    section = _section_at(location[:-1])
+    keys = list(fields_by_key(section)) if section else []
+    wrong = str(location[-1])
+    if section is StackSettings:
+        keys = [f"{NAMESPACE}:{key}" for key in keys]
+        wrong = f"{NAMESPACE}:{wrong}"
+    close = difflib.get_close_matches(wrong, keys, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown key; {hint}accepted keys: {', '.join(keys)}"
+
+
+def _value_error_text(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+def problems_from_validation(error: ValidationError, file: str) -> list[Problem]:
+    """One Problem per pydantic error, with the key path users see in their stack file."""
+    problems = []
+    for item in error.errors(include_url=False):
+        location: Location = tuple(item["loc"])
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            problems.append(Problem(file, key_path(location), _unknown_key(location)))
+        elif kind == "missing":
+            problems.append(Problem(file, key_path(location), "missing required key" + _accepted(location)))
+        elif kind == "value_error":
+            # A whole section's check (input is the mapping) names its keys in the message.
+            value = _NOT_GIVEN if isinstance(item["input"], dict) else item["input"]
+            problems.append(Problem(file, key_path(location), _value_error_text(item["msg"]), value))
+        else:
+            message = item["msg"][0].lower() + item["msg"][1:] + _accepted(location)
+            problems.append(Problem(file, key_path(location), message, item["input"]))
+    return problems

@@ -1,0 +1,298 @@
+"""The alert rules of one season, computed from its plan.
+
+Business thresholds of the original plan (sample-request p95 > 2 s, event-catering availability
+p95 > 1.5 s) are the routes' `p95SloMs` in the stack config, so every route gets a p95 alert at its
+own SLO. The rest: HTTP error rate, sample success rate, and capacity alerts derived from the plan
+(HPA at its max, DB connections near the class limit, traffic above the planned peak).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from capacity.pool_sizing import SLO_QUANTILE
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.metrics import promql
+from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.thresholds import DB_CONNECTION_SHARE, ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+
+Severity = Literal["critical", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
+
+GROUP_PREFIX = "freshfoodz-seasonal"
+DEFAULT_SAMPLE_ROUTE = "sample-request"
+
+_ALERT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+# The matchers below are regexes on the status code, constants of our own: no user data in them.
+_STATUS_5XX = "5.."
+_STATUS_2XX = "2.."
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One alert: a PromQL condition that must hold for `for_duration` before it fires.
+
+    `labels` always carries `season` and `severity`; `annotations` carries `description` and
+    `threshold` (the summary is its own field and joins them in the rule file).
+    """
+
+    name: str
+    expr: str
+    for_duration: str
+    severity: Severity
+    threshold: float
+    summary: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _ALERT_NAME.fullmatch(self.name):
+            raise ValueError(f"alert name {self.name!r} must match {_ALERT_NAME.pattern}")
+        if not promql.DURATION.fullmatch(self.for_duration):
+            raise ValueError(f"alert {self.name}: for_duration {self.for_duration!r} is not a duration like '5m'")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"alert {self.name}: severity {self.severity!r} is not one of {SEVERITIES}")
+        if self.labels.get("severity") != self.severity:
+            raise ValueError(f"alert {self.name}: label severity must equal the severity {self.severity!r}")
+        if "season" not in self.labels:
+            raise ValueError(f"alert {self.name}: label season is missing")
+        for name in [*self.labels, *self.annotations]:
+            if not promql.LABEL_NAME.fullmatch(name) or name.startswith("__"):
+                raise ValueError(f"alert {self.name}: {name!r} is not a valid label or annotation name")
+        if "summary" in self.annotations:
+            raise ValueError(f"alert {self.name}: give the summary as the summary field, not as an annotation")
+
+    @property
+    def all_annotations(self) -> dict[str, str]:
+        """Summary first, then the other annotations by name."""
+        return {"summary": self.summary, **dict(sorted(self.annotations.items()))}
+
+
+def rule_group_name(season: str, prefix: str = GROUP_PREFIX) -> str:
+    """The rule group (and Grafana folder) of one season, e.g. `freshfoodz-seasonal-weihnachten`."""
+    return f"{prefix}-{season}"
+
+
+def route_paths_of(settings: StackSettings) -> dict[str, tuple[str, str]]:
+    """Route name -> (HTTP method, URI template), as the stack config declares them."""
+    return {route.name: (route.method, route.path) for route in settings.routes}
+
+
+def camel(slug: str) -> str:
+    """`event-availability` -> `EventAvailability`; a leading digit gets a `Route` prefix."""
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^a-zA-Z0-9]+", slug) if part)
+    return name if name[:1].isalpha() else f"Route{name}"
+
+
+def planned_peak_rps(plan: SeasonPlan) -> float:
+    """Requests per second the plan sizes for: the sum of its routes' seasonal rates."""
+    return sum(route.rps for service in plan.services for route in service.sizing.routes)
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+@dataclass(frozen=True)
+class _Builder:
+    plan: SeasonPlan
+    metrics: MetricNames
+    window: str
+    http_matchers: tuple[promql.Matcher, ...]
+    db_matchers: tuple[promql.Matcher, ...]
+
+    def rule(
+        self,
+        name: str,
+        expr: str,
+        for_duration: str,
+        severity: Severity,
+        threshold: float,
+        summary: str,
+        description: str,
+        **labels: str,
+    ) -> AlertRule:
+        return AlertRule(
+            name=name,
+            expr=expr,
+            for_duration=for_duration,
+            severity=severity,
+            threshold=threshold,
+            summary=summary,
+            labels={"season": self.plan.season, "severity": severity, **labels},
+            annotations={"description": description, "threshold": promql.number(threshold)},
+        )
+
+    def http_rate(self, metric: str, *matchers: promql.Matcher) -> str:
+        return f"sum(rate({promql.selector(metric, (*self.http_matchers, *matchers))}[{self.window}]))"
+
+    def route_matchers(self, method: str, uri: str) -> tuple[promql.Matcher, ...]:
+        m = self.metrics
+        return ((m.uri_label, "=", uri), (m.method_label, "=", method))
+
+
+def season_alert_rules(
+    plan: SeasonPlan,
+    route_paths: Mapping[str, tuple[str, str]],
+    metrics: MetricNames | None = None,
+    *,
+    sample_route: str = DEFAULT_SAMPLE_ROUTE,
+    hpa_names: Mapping[str, str] | None = None,
+    http_matchers: Mapping[str, str] | None = None,
+    db_matchers: Mapping[str, str] | None = None,
+    rate_window: str = "5m",
+    error_rate_threshold: float = ERROR_RATE_THRESHOLD,
+    sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
+    db_connection_share: float = DB_CONNECTION_SHARE,
+) -> list[AlertRule]:
+    """Every alert of the season, in a stable order: route p95s, error rate, sample success, capacity.
+
+    `route_paths` maps each planned route to its (method, URI template) as Micrometer labels it.
+    `hpa_names` maps a service to its HPA's name (default: the service's deployment name).
+    `http_matchers` / `db_matchers` are extra exact label matchers (e.g. a namespace or a
+    postgres_exporter `server`) added to every HTTP / database selector.
+    """
+    metrics = metrics or MetricNames()
+    promql.check_rate_window(rate_window)
+    for name, share in (
+        ("error_rate_threshold", error_rate_threshold),
+        ("sample_success_threshold", sample_success_threshold),
+        ("db_connection_share", db_connection_share),
+    ):
+        if not 0 < share <= 1:
+            raise ValueError(f"{name} must be a share in (0, 1], got {share}")
+    planned_routes = [(service, route) for service in plan.services for route in service.sizing.routes]
+    missing = sorted({route.name for _, route in planned_routes} - set(route_paths))
+    if missing:
+        raise ValueError(f"no (method, path) for the planned routes {', '.join(missing)}")
+    if sample_route not in route_paths:
+        raise ValueError(f"the sample route {sample_route!r} is not among the routes {sorted(route_paths)}")
+
+    b = _Builder(plan, metrics, rate_window, promql.exact_matchers(http_matchers), promql.exact_matchers(db_matchers))
+    rules: list[AlertRule] = []
+
+    for service, route in planned_routes:
+        method, uri = route_paths[route.name]
+        bucket = promql.selector(metrics.http_bucket, (*b.http_matchers, *b.route_matchers(method, uri)))
+        slo = route.p95_slo_s
+        rules.append(
+            b.rule(
+                f"{camel(route.name)}P95AboveSlo",
+                f"histogram_quantile({promql.number(SLO_QUANTILE)}, sum by (le) (rate({bucket}[{rate_window}])))"
+                f" > {promql.number(slo)}",
+                "5m",
+                "warning",
+                slo,
+                f"{route.name}: p95 latency above its {_seconds(slo)} SLO",
+                f"p95 of {method} {uri} (route {route.name}, service {service.name}) over {rate_window} has been "
+                f"above the {_seconds(slo)} SLO for 5m in season {plan.season}.",
+                route=route.name,
+                service=service.name,
+            )
+        )
+
+    total = b.http_rate(metrics.http_count)
+    errors = b.http_rate(metrics.http_count, (metrics.status_label, "=~", _STATUS_5XX))
+    rules.append(
+        b.rule(
+            "HttpErrorRateHigh",
+            f"{errors} / {total} > {promql.number(error_rate_threshold)}",
+            "5m",
+            "critical",
+            error_rate_threshold,
+            f"HTTP 5xx rate above {_percent(error_rate_threshold)}",
+            f"More than {_percent(error_rate_threshold)} of all HTTP requests answered 5xx over {rate_window} "
+            f"for 5m in season {plan.season}.",
+        )
+    )
+
+    sample_method, sample_uri = route_paths[sample_route]
+    on_sample = b.route_matchers(sample_method, sample_uri)
+    ok = b.http_rate(metrics.http_count, *on_sample, (metrics.status_label, "=~", _STATUS_2XX))
+    all_samples = b.http_rate(metrics.http_count, *on_sample)
+    rules.append(
+        b.rule(
+            "SampleSuccessRateLow",
+            # `or vector(0)`: with no 2xx series at all (every request failing) the rate is 0, not absent.
+            f"({ok} or vector(0)) / {all_samples} < {promql.number(sample_success_threshold)}",
+            "5m",
+            "critical",
+            sample_success_threshold,
+            f"sample requests: success rate below {_percent(sample_success_threshold)}",
+            f"Fewer than {_percent(sample_success_threshold)} of {sample_method} {sample_uri} "
+            f"(route {sample_route}) answered 2xx over {rate_window} for 5m in season {plan.season}.",
+            route=sample_route,
+        )
+    )
+
+    by_hpa = f"max by ({metrics.hpa_namespace_label}, {metrics.hpa_name_label})"
+    for service in plan.services:
+        hpa = (hpa_names or {}).get(service.name, service.deployment)
+        which = ((metrics.hpa_namespace_label, "=", service.namespace), (metrics.hpa_name_label, "=", hpa))
+        current = promql.selector(metrics.hpa_current_replicas, which)
+        maximum = promql.selector(metrics.hpa_max_replicas, which)
+        rules.append(
+            b.rule(
+                f"{camel(service.name)}HpaAtMaxReplicas",
+                f"{by_hpa} ({current}) >= {by_hpa} ({maximum})",
+                "10m",
+                "warning",
+                service.hpa.max_replicas,
+                f"{service.name}: HPA at its max of {service.hpa.max_replicas} replicas",
+                f"HPA {service.namespace}/{hpa} has run at maxReplicas (planned {service.hpa.max_replicas}, "
+                f"{service.pods} pods at the planned peak) for 10m in season {plan.season}; "
+                "the service cannot scale further.",
+                service=service.name,
+            )
+        )
+
+    db = plan.database
+    db_threshold = round(db.usable_max_connections * db_connection_share, 3)
+    backends = promql.selector(metrics.db_connections, b.db_matchers)
+    rules.append(
+        b.rule(
+            "DbConnectionsNearLimit",
+            f"sum({backends}) > {promql.number(db_threshold)}",
+            "5m",
+            "warning",
+            db_threshold,
+            f"database connections above {promql.number(db_threshold)}",
+            f"More than {_percent(db_connection_share)} of the {db.usable_max_connections} usable connections of "
+            f"{db.instance_class} ({promql.number(db_threshold)}) have been open for 5m in season {plan.season}; "
+            f"the plan expects {db.connections} at the peak and {plan.connections_at_hpa_max} at HPA max.",
+        )
+    )
+
+    peak = round(planned_peak_rps(plan), 3)
+    rules.append(
+        b.rule(
+            "TrafficAbovePlannedPeak",
+            f"{total} > {promql.number(peak)}",
+            "10m",
+            "warning",
+            peak,
+            f"traffic above the planned peak of {promql.number(peak)} rps",
+            f"HTTP traffic over {rate_window} has been above the {promql.number(peak)} requests per second "
+            f"the season {plan.season} was planned for ({plan.load_multiplier:g}x baseline) for 10m.",
+        )
+    )
+
+    names = [rule.name for rule in rules]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"alert names collide: {', '.join(duplicates)}; rename the routes or services")
+    return rules
+
+
+def business_rule_names(route_names: Sequence[str] = ("sample-request", "event-availability")) -> list[str]:
+    """Names of the original plan's business alerts (route p95s, error rate, sample success rate)."""
+    return [*(f"{camel(r)}P95AboveSlo" for r in route_names), "HttpErrorRateHigh", "SampleSuccessRateLow"]

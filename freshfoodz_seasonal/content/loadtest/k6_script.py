@@ -1,0 +1,360 @@
+"""The k6 peak test of one season, computed from its stack settings and capacity plan.
+
+`peak_test` decides every number (stages, rates, VUs, weights, thresholds) as plain data, so tests can
+check the numbers without parsing JavaScript; `render` turns that data into a k6 ES module, and
+`k6_script` does both. Every string that comes from the config reaches the script through
+`json.dumps`, never by pasting it into JavaScript source.
+
+Numbers and why:
+- Rates. One `ramping-arrival-rate` scenario (an open model: k6 starts iterations at the given rate
+  whether or not the system keeps up, as real customers do). One iteration is one request, so
+  iterations per second are requests per second. It starts at the baseline total rps, ramps to
+  multiplier x baseline, holds, and ramps down to 0: the original plan's shape per season.
+  k6 reads `startRate` and `target` as integers; when a rate per second is not a whole number, the
+  time unit becomes one minute (rates x 60), so the rate is still met to within 1/120 rps.
+- VUs. Little's Law: VUs busy = arrival rate x time one iteration takes. The time is the plan's
+  predicted p95 per route, weighted by the baseline mix: a p95 instead of a mean on purpose, because
+  it errs towards more VUs. Then `PRE_ALLOCATED_SAFETY` x that for `preAllocatedVUs` and
+  `MAX_VUS_SAFETY` x for `maxVUs` (network time, slow moments; k6 drops iterations, visible as
+  `dropped_iterations`, when it runs out of VUs), rounded up, at least 1.
+- Thresholds. Sample-request p95 below the sample route's `p95SloMs` (`metrics.sampleRoute`);
+  event-catering p95 below the strictest `p95SloMs` of the event-catering service's routes; sample
+  success as a **Rate** (a fraction of sample requests answered 2xx) above the alerting's
+  `SAMPLE_SUCCESS_THRESHOLD`; `http_req_failed` below `ERROR_RATE_THRESHOLD`, aborting the test
+  (after `ABORT_DELAY`, so that the first few requests of a cold start do not end it); no dropped
+  iteration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from capacity.rounding import ceil_tolerant
+from freshfoodz_seasonal.config.model import Route, StackSettings
+from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+
+PRE_ALLOCATED_SAFETY = 2.0
+MAX_VUS_SAFETY = 5.0
+EVENT_CATERING_SERVICE = "event-catering"
+ABORT_DELAY = "1m"
+# Path parameters such as `{id}` get a value from 1 to this, drawn per request.
+PATH_PARAMETER_MAX = 1000
+_RATE_TOLERANCE = 1e-9
+
+SAMPLE_TREND = "sample_request_duration"
+EVENT_CATERING_TREND = "event_catering_duration"
+SAMPLE_SUCCESS_RATE = "sample_success"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Ramp up, hold at the peak, ramp down: k6 durations."""
+
+    ramp_up: str
+    hold: str
+    ramp_down: str
+
+
+# The original plan's shapes (Phase 3): Christmas ramps longer and holds longest.
+SEASON_SHAPES: dict[str, Shape] = {
+    "spargel": Shape("10m", "20m", "5m"),
+    "oktoberfest": Shape("10m", "30m", "5m"),
+    "weihnachten": Shape("15m", "45m", "10m"),
+}
+DEFAULT_SHAPE = Shape("10m", "30m", "5m")
+
+
+@dataclass(frozen=True)
+class Stage:
+    target: int
+    duration: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class RouteMix:
+    """One route as the script calls it: its share of the baseline traffic and what it reports to."""
+
+    name: str
+    method: str
+    path: str
+    weight: float
+    cumulative: float
+    predicted_p95_s: float
+    sample: bool
+    event_catering: bool
+
+
+@dataclass(frozen=True)
+class PeakTest:
+    stack: str
+    season: str
+    load_multiplier: float
+    baseline_rps: float
+    peak_rps: float
+    time_unit: str
+    start_rate: int
+    stages: tuple[Stage, ...]
+    expected_latency_s: float
+    concurrency: float
+    pre_allocated_vus: int
+    max_vus: int
+    routes: tuple[RouteMix, ...]
+    sample_route: str
+    sample_p95_ms: float
+    event_catering_p95_ms: float
+
+    @property
+    def thresholds(self) -> dict[str, list[object]]:
+        """What k6 checks at the end (and `http_req_failed` all along); the values of `options.thresholds`."""
+        return {
+            SAMPLE_TREND: [f"p(95)<{_number(self.sample_p95_ms)}"],
+            EVENT_CATERING_TREND: [f"p(95)<{_number(self.event_catering_p95_ms)}"],
+            SAMPLE_SUCCESS_RATE: [f"rate>{_number(SAMPLE_SUCCESS_THRESHOLD)}"],
+            "http_req_failed": [
+                {
+                    "threshold": f"rate<{_number(ERROR_RATE_THRESHOLD)}",
+                    "abortOnFail": True,
+                    "delayAbortEval": ABORT_DELAY,
+                }
+            ],
+            "dropped_iterations": ["count<1"],
+        }
+
+
+def _number(value: float) -> str:
+    """2000.0 -> '2000', 0.8 -> '0.8': how a threshold reads in k6."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _is_whole(value: float) -> bool:
+    return abs(value - round(value)) <= _RATE_TOLERANCE * max(1.0, abs(value))
+
+
+def _rates(baseline_rps: float, peak_rps: float) -> tuple[str, int, int]:
+    """(timeUnit, startRate, peak target): per second when both are whole numbers, else per minute."""
+    if _is_whole(baseline_rps) and _is_whole(peak_rps):
+        return "1s", round(baseline_rps), round(peak_rps)
+    return "1m", round(baseline_rps * 60), round(peak_rps * 60)
+
+
+def _predictions(plan: SeasonPlan) -> dict[str, float]:
+    return {route.name: route.predicted_p95_s for service in plan.services for route in service.sizing.routes}
+
+
+def _route_mix(settings: StackSettings, plan: SeasonPlan) -> tuple[RouteMix, ...]:
+    predicted = _predictions(plan)
+    missing = [route.name for route in settings.routes if route.name not in predicted]
+    if missing:
+        raise ValueError(f"the plan has no prediction for route(s) {', '.join(missing)}; plan these settings first")
+    total = sum(route.baseline_rps for route in settings.routes)
+    mix: list[RouteMix] = []
+    running = 0.0
+    for index, route in enumerate(settings.routes):
+        weight = route.baseline_rps / total
+        running += weight
+        last = index == len(settings.routes) - 1
+        mix.append(
+            RouteMix(
+                name=route.name,
+                method=route.method,
+                path=route.path,
+                weight=weight,
+                # The last bound is exactly 1 so float noise can never leave a draw without a route.
+                cumulative=1.0 if last else running,
+                predicted_p95_s=predicted[route.name],
+                sample=route.name == settings.metrics.sample_route,
+                event_catering=route.service == EVENT_CATERING_SERVICE,
+            )
+        )
+    return tuple(mix)
+
+
+def _route_named(settings: StackSettings, name: str) -> Route:
+    for route in settings.routes:
+        if route.name == name:
+            return route
+    raise ValueError(f"metrics.sampleRoute {name!r} is not a route of this stack")
+
+
+def peak_test(settings: StackSettings, plan: SeasonPlan) -> PeakTest:
+    """Every number of the season's k6 peak test; raises ValueError when the config cannot give one."""
+    if plan.season != settings.season.name:
+        raise ValueError(f"the plan is for season {plan.season!r}, the settings for {settings.season.name!r}")
+    event_routes = settings.routes_of(EVENT_CATERING_SERVICE)
+    if not event_routes:
+        raise ValueError(
+            f"no route is served by a service named {EVENT_CATERING_SERVICE!r}; "
+            "the peak test needs one for its event-catering threshold"
+        )
+    sample = _route_named(settings, settings.metrics.sample_route)
+    multiplier = settings.season.load_multiplier
+    baseline_rps = sum(route.baseline_rps for route in settings.routes)
+    peak_rps = baseline_rps * multiplier
+    time_unit, start_rate, peak_target = _rates(baseline_rps, peak_rps)
+    shape = SEASON_SHAPES.get(settings.season.name, DEFAULT_SHAPE)
+    factor = _number(multiplier)
+    stages = (
+        Stage(peak_target, shape.ramp_up, f"ramp up to {factor}x baseline"),
+        Stage(peak_target, shape.hold, f"hold {factor}x baseline"),
+        Stage(0, shape.ramp_down, "ramp down"),
+    )
+    routes = _route_mix(settings, plan)
+    latency = sum(route.weight * route.predicted_p95_s for route in routes)
+    concurrency = peak_rps * latency
+    return PeakTest(
+        stack=plan.stack,
+        season=settings.season.name,
+        load_multiplier=multiplier,
+        baseline_rps=baseline_rps,
+        peak_rps=peak_rps,
+        time_unit=time_unit,
+        start_rate=start_rate,
+        stages=stages,
+        expected_latency_s=latency,
+        concurrency=concurrency,
+        pre_allocated_vus=max(1, ceil_tolerant(concurrency * PRE_ALLOCATED_SAFETY)),
+        max_vus=max(1, ceil_tolerant(concurrency * MAX_VUS_SAFETY)),
+        routes=routes,
+        sample_route=sample.name,
+        sample_p95_ms=sample.p95_slo_ms,
+        event_catering_p95_ms=min(route.p95_slo_ms for route in event_routes),
+    )
+
+
+def _js(value: object) -> str:
+    """A JavaScript literal of a JSON value: strings escaped, non-ASCII as \\u escapes."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def _route_literal(route: RouteMix) -> str:
+    body = None
+    if route.method in {"POST", "PUT", "PATCH"}:
+        # The config knows no request bodies; a small JSON document marks the request as a load test.
+        body = json.dumps({"loadTest": True, "route": route.name}, separators=(",", ":"))
+    fields = {
+        "name": route.name,
+        "method": route.method,
+        "path": route.path,
+        "cumulative": route.cumulative,
+        "body": body,
+        "sample": route.sample,
+        "eventCatering": route.event_catering,
+    }
+    return "  { " + ", ".join(f"{key}: {_js(value)}" for key, value in fields.items()) + " },"
+
+
+def _threshold_lines(test: PeakTest) -> list[str]:
+    lines = []
+    for metric, rules in test.thresholds.items():
+        rendered = []
+        for rule in rules:
+            if isinstance(rule, dict):
+                rendered.append("{ " + ", ".join(f"{key}: {_js(value)}" for key, value in rule.items()) + " }")
+            else:
+                rendered.append(_js(rule))
+        lines.append(f"    {_js(metric)}: [{', '.join(rendered)}],")
+    return lines
+
+
+def render(test: PeakTest) -> str:
+    """The k6 ES module of a peak test."""
+    mix = ", ".join(f"{route.name} {route.weight:.1%}" for route in test.routes)
+    stage_lines = [
+        f"        {{ target: {stage.target}, duration: {_js(stage.duration)} }}, // {stage.comment}"
+        for stage in test.stages
+    ]
+    lines = [
+        f"// k6 peak test of stack {_js(test.stack)}, season {_js(test.season)}: generated by `seasonctl loadtest`,",
+        "// do not edit; change the stack config and generate it again.",
+        f"// Baseline {_number(test.baseline_rps)} rps -> peak {_number(test.peak_rps)} rps; mix: {mix}.",
+        f"// VUs by Little's Law: {test.peak_rps:g} rps x {test.expected_latency_s:.3f} s (predicted p95, mix-weighted)"
+        f" = {test.concurrency:.1f} busy; x{PRE_ALLOCATED_SAFETY:g} pre-allocated, x{MAX_VUS_SAFETY:g} max.",
+        "// Environment: API_BASE_URL (e.g. https://api.example.com, no trailing slash) and API_TOKEN.",
+        "import http from 'k6/http';",
+        "import { Rate, Trend } from 'k6/metrics';",
+        "",
+        f"const SEASON = {_js(test.season)};",
+        f"const PATH_PARAMETER_MAX = {PATH_PARAMETER_MAX};",
+        "",
+        f"const sampleRequestDuration = new Trend({_js(SAMPLE_TREND)}, true);",
+        f"const eventCateringDuration = new Trend({_js(EVENT_CATERING_TREND)}, true);",
+        f"const sampleSuccess = new Rate({_js(SAMPLE_SUCCESS_RATE)});",
+        "",
+        "// The baseline mix as cumulative weights: a route is picked when Math.random() < its bound.",
+        "const ROUTES = [",
+        *[_route_literal(route) for route in test.routes],
+        "];",
+        "",
+        "/** @type {import('k6/options').Options} */",
+        "export const options = {",
+        "  scenarios: {",
+        f"    {_js(test.season)}: {{",
+        "      executor: 'ramping-arrival-rate',",
+        f"      startRate: {test.start_rate},",
+        f"      timeUnit: {_js(test.time_unit)},",
+        f"      preAllocatedVUs: {test.pre_allocated_vus},",
+        f"      maxVUs: {test.max_vus},",
+        "      stages: [",
+        *stage_lines,
+        "      ],",
+        "    },",
+        "  },",
+        "  thresholds: {",
+        *_threshold_lines(test),
+        "  },",
+        "};",
+        "",
+        "/** @returns {(typeof ROUTES)[number]} */",
+        "function pickRoute() {",
+        "  const draw = Math.random();",
+        "  for (const route of ROUTES) {",
+        "    if (draw < route.cumulative) {",
+        "      return route;",
+        "    }",
+        "  }",
+        "  return ROUTES[ROUTES.length - 1];",
+        "}",
+        "",
+        "/** @param {string} path */",
+        "function concretePath(path) {",
+        "  return path.replace(/\\{[^{}\\/]+\\}/g, () => String(1 + Math.floor(Math.random() * PATH_PARAMETER_MAX)));",
+        "}",
+        "",
+        "function correlationId() {",
+        "  const nonce = Math.random().toString(36).slice(2, 10);",
+        "  return `k6-${SEASON}-${__VU}-${__ITER}-${Date.now().toString(36)}-${nonce}`;",
+        "}",
+        "",
+        "export default function () {",
+        "  const route = pickRoute();",
+        "  /** @type {Record<string, string>} */",
+        "  const headers = {",
+        "    Authorization: `Bearer ${__ENV.API_TOKEN}`,",
+        "    'X-Correlation-Id': correlationId(),",
+        "  };",
+        "  if (route.body !== null) {",
+        "    headers['Content-Type'] = 'application/json';",
+        "  }",
+        "  const res = http.request(route.method, `${__ENV.API_BASE_URL}${concretePath(route.path)}`, route.body, {",
+        "    headers,",
+        "    tags: { route: route.name },",
+        "  });",
+        "  if (route.sample) {",
+        "    sampleRequestDuration.add(res.timings.duration);",
+        "    sampleSuccess.add(res.status >= 200 && res.status < 300);",
+        "  }",
+        "  if (route.eventCatering) {",
+        "    eventCateringDuration.add(res.timings.duration);",
+        "  }",
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def k6_script(settings: StackSettings, plan: SeasonPlan) -> str:
+    """The season's k6 peak test as a JavaScript ES module."""
+    return render(peak_test(settings, plan))

@@ -1,0 +1,1 @@
+"""What each component of a season stack gets, from the settings, the plan, the catalog and the time. Pure."""

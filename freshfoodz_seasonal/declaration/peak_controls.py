@@ -1,0 +1,34 @@
+"""Per-route rate limits from the plan's capacity."""
+
+from __future__ import annotations
+
+import math
+
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.content.manifests.peak_controls import RouteLimit
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+
+
+def route_limits(settings: StackSettings, plan: SeasonPlan) -> list[RouteLimit]:
+    """What each route may send before it is throttled, in requests per second.
+
+    A service carries, at its HPA's maxReplicas and the app-server target utilisation,
+    max pods x slots per pod x target / mean service time requests per second (Little's Law). Each
+    route gets that capacity in proportion to its share of the planned traffic, so a surge on one
+    route is throttled before it takes the capacity of the others. Rounded down: a limit promises
+    no more than the pods can carry.
+    """
+    target = settings.season.target_utilization.app_servers
+    by_service = {service.name: service for service in settings.services}
+    limits = []
+    for planned in plan.services:
+        service = by_service[planned.name]
+        routes = planned.sizing.routes
+        peak_rps = sum(route.rps for route in routes)
+        capacity_rps = planned.hpa.max_replicas * service.slots_per_pod * target * peak_rps / planned.sizing.busy_slots
+        for route in routes:
+            config = next(r for r in settings.routes if r.name == route.name)
+            limits.append(
+                RouteLimit(route.name, config.method, config.path, math.floor(capacity_rps * route.rps / peak_rps))
+            )
+    return limits

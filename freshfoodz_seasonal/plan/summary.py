@@ -1,0 +1,140 @@
+"""A season plan as plain data with stable keys: the JSON of `seasonctl plan` and the stack outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from capacity.cost import CostLine
+from capacity.pool_sizing import PoolSizing
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 1)
+
+
+def pool_as_dict(sizing: PoolSizing) -> dict[str, Any]:
+    return {
+        "pods": sizing.pods,
+        "method": sizing.method.value,
+        "binding_constraint": sizing.binding_constraint.value,
+        "pods_for_utilization": sizing.pods_for_utilization,
+        "pods_for_latency": sizing.pods_for_latency,
+        "busy_slots": round(sizing.busy_slots, 4),
+        "utilization": round(sizing.utilization, 4),
+        "probability_of_wait": round(sizing.probability_of_wait, 6),
+        "mean_wait_ms": _ms(sizing.mean_wait_s),
+        "routes": [
+            {
+                "name": route.name,
+                "rps": round(route.rps, 4),
+                "p95_slo_ms": _ms(route.p95_slo_s),
+                "predicted_p95_ms": _ms(route.predicted_p95_s),
+                "service_p95_ms": _ms(route.service_p95_s),
+            }
+            for route in sizing.routes
+        ],
+    }
+
+
+def _cost_line(line: CostLine) -> dict[str, Any]:
+    return {
+        "item": line.item,
+        "resource": line.resource,
+        "quantity": line.quantity,
+        "unit_per_hour": round(line.unit_per_hour, 4),
+        "per_hour": round(line.per_hour, 4),
+        "source": line.source,
+        "estimate": line.estimate,
+    }
+
+
+def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
+    cost = plan.cost
+    return {
+        "stack": plan.stack,
+        "season": plan.season,
+        "title": plan.title,
+        "phase": plan.phase,
+        "method": plan.method.value,
+        "load_multiplier": plan.load_multiplier,
+        "window": {
+            "first_day": plan.window.first_day.isoformat(),
+            "last_day": plan.window.last_day.isoformat(),
+            "days": plan.window.days,
+        },
+        "services": [
+            {
+                "name": s.name,
+                "deployment": s.deployment,
+                "namespace": s.namespace,
+                "routing": s.routing,
+                "baseline_replicas": s.baseline_replicas,
+                "pods": s.pods,
+                "binding_constraint": s.binding_constraint,
+                "seed_formula_pods": s.seed_formula_pods,
+                "hpa": {
+                    "min_replicas": s.hpa.min_replicas,
+                    "max_replicas": s.hpa.max_replicas,
+                    "cpu_target_percent": s.hpa.cpu_target_percent,
+                },
+                "sizing": pool_as_dict(s.sizing),
+            }
+            for s in plan.services
+        ],
+        "workers": [
+            {
+                "name": w.name,
+                "deployment": w.deployment,
+                "namespace": w.namespace,
+                "baseline_replicas": w.baseline_replicas,
+                "pods": w.pods,
+                "max_replicas": w.max_replicas,
+                "jobs_per_s": round(w.sizing.jobs_per_s, 4),
+                "busy_slots": round(w.sizing.busy_slots, 4),
+                "utilization": round(w.utilization, 4),
+            }
+            for w in plan.workers
+        ],
+        "database": {
+            "baseline_class": plan.baseline_db_class,
+            "instance_class": plan.database.instance_class,
+            "read_replicas": plan.database.read_replicas,
+            "binding_constraint": plan.database.binding_constraint,
+            "connections": plan.database.connections,
+            "connections_at_hpa_max": plan.connections_at_hpa_max,
+            "usable_max_connections": plan.database.usable_max_connections,
+            "busy_vcpu": round(plan.database.busy_vcpu, 4),
+            "primary_cpu_utilization": round(plan.database.primary_cpu_utilization, 4),
+            "replica_cpu_utilization": (
+                None
+                if plan.database.replica_cpu_utilization is None
+                else round(plan.database.replica_cpu_utilization, 4)
+            ),
+        },
+        "nodes": {
+            "instance_type": plan.nodes.instance_type,
+            "nodes": plan.nodes.nodes,
+            "nodes_for_pods": plan.nodes.nodes_for_pods,
+            "headroom_nodes": plan.nodes.headroom_nodes,
+            "max_nodes": plan.max_nodes,
+            "pods": plan.nodes.pods,
+            "cpu_requested_m": plan.nodes.cpu_requested_m,
+            "memory_requested_mib": plan.nodes.memory_requested_mib,
+            "cpu_allocation": round(plan.nodes.cpu_allocation, 4),
+            "memory_allocation": round(plan.nodes.memory_allocation, 4),
+        },
+        "cost": {
+            "currency": cost.currency,
+            "hours": cost.hours,
+            "baseline_per_hour": round(cost.baseline_per_hour, 2),
+            "peak_per_hour": round(cost.peak_per_hour, 2),
+            "baseline_over_window": round(cost.baseline_over_window, 2),
+            "peak_over_window": round(cost.peak_over_window, 2),
+            "extra_over_window": round(cost.extra_over_window, 2),
+            "contains_estimates": cost.has_estimates,
+            "baseline_lines": [_cost_line(line) for line in cost.baseline],
+            "peak_lines": [_cost_line(line) for line in cost.peak],
+        },
+        "warnings": list(plan.warnings),
+    }

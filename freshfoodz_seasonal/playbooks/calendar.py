@@ -1,0 +1,71 @@
+"""All seasons of a year side by side: windows, the Wiesn, milestones; overlaps are an error. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from freshfoodz_seasonal.playbooks.model import Playbooks
+from freshfoodz_seasonal.playbooks.schedule import due_date
+from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, Window, resolve_window, wiesn_days
+
+
+@dataclass(frozen=True)
+class SeasonEntry:
+    """One stack's season in the year, as the calendar shows it."""
+
+    stack: str
+    season: str
+    title: str
+    load_multiplier: float
+    window: Window
+    wiesn: Window | None
+    milestones: tuple[tuple[str, str, dt.date], ...]
+    """(step id, step title, due date), in due order."""
+
+
+@dataclass(frozen=True)
+class SeasonRule:
+    stack: str
+    season: str
+    title: str
+    load_multiplier: float
+    start: str
+    end: str
+
+
+class OverlapError(ValueError):
+    """Two seasons claim the same days; the message names both and the days."""
+
+
+def year_calendar(rules: list[SeasonRule], year: int, playbooks: Playbooks) -> list[SeasonEntry]:
+    """Each season's window in `year` with its milestones, in date order; OverlapError if any overlap."""
+    entries = []
+    for rule in rules:
+        window = resolve_window(rule.start, rule.end, year)
+        wiesn = Window(*wiesn_days(year)) if rule.end == OKTOBERFEST_END else None
+        steps = playbooks.steps_of(rule.season)
+        milestones = sorted(
+            (
+                (
+                    step.id,
+                    step.title.format(stack=rule.stack, multiplier=f"{rule.load_multiplier:g}"),
+                    due_date(step, window),
+                )
+                for step in steps
+            ),
+            key=lambda m: (m[2], m[0]),
+        )
+        entries.append(
+            SeasonEntry(rule.stack, rule.season, rule.title, rule.load_multiplier, window, wiesn, tuple(milestones))
+        )
+    entries.sort(key=lambda e: e.window.first_day)
+    for earlier, later in itertools.pairwise(entries):
+        if later.window.first_day <= earlier.window.last_day:
+            raise OverlapError(
+                f"the seasons of {earlier.stack} ({earlier.window.first_day} to {earlier.window.last_day}) and "
+                f"{later.stack} ({later.window.first_day} to {later.window.last_day}) overlap in {year}; "
+                "change one stack's season.window"
+            )
+    return entries

@@ -1,0 +1,73 @@
+"""A season's playbook in a given year: each step's due date and, on a given day, its state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from freshfoodz_seasonal.playbooks.model import Step
+from freshfoodz_seasonal.seasons.windows import Window, season_year
+
+
+class State(StrEnum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due today"
+    UPCOMING = "upcoming"
+    DONE = "done"
+
+
+# Most urgent first: what is late, what is due, what comes, what is behind us.
+_URGENCY = {State.OVERDUE: 0, State.DUE_TODAY: 1, State.UPCOMING: 2, State.DONE: 3}
+
+
+@dataclass(frozen=True)
+class DatedStep:
+    id: str
+    milestone: str
+    title: str
+    owner: str
+    command: str | None
+    due: dt.date
+    state: State
+
+
+def playbook_year(start: str, end: str, steps: list[Step], today: dt.date) -> int:
+    """The year whose playbook is current on `today`: a season stays current until its last
+    after-season step (T+1 rollback, T+7 review) has passed, then the next one takes over."""
+    tail_days = max((step.offset_days for step in steps if step.anchor == "last_day"), default=0)
+    return season_year(start, end, today - dt.timedelta(days=tail_days))
+
+
+def due_date(step: Step, window: Window) -> dt.date:
+    anchor = window.last_day if step.anchor == "last_day" else window.first_day
+    return anchor + dt.timedelta(days=step.offset_days)
+
+
+def state_on(due: dt.date, today: dt.date, done: bool) -> State:
+    if done:
+        return State.DONE
+    if due < today:
+        return State.OVERDUE
+    return State.DUE_TODAY if due == today else State.UPCOMING
+
+
+def dated_playbook(
+    steps: list[Step], window: Window, today: dt.date, done_ids: frozenset[str], values: dict[str, str]
+) -> list[DatedStep]:
+    """Every step with its date and state on `today`, most urgent first (then by date, then in the
+    playbook's order). `values` fill the {stack} and {multiplier} placeholders."""
+    dated = [
+        DatedStep(
+            id=step.id,
+            milestone=step.when,
+            title=step.title.format(**values),
+            owner=step.owner,
+            command=step.command.format(**values) if step.command else None,
+            due=due_date(step, window),
+            state=state_on(due_date(step, window), today, step.id in done_ids),
+        )
+        for step in steps
+    ]
+    order = {step.id: index for index, step in enumerate(steps)}
+    return sorted(dated, key=lambda s: (_URGENCY[s.state], s.due, order[s.id]))

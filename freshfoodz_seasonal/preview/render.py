@@ -1,0 +1,86 @@
+"""What `seasonctl preview` shows and writes, from a captured run. Pure: captures in, text out."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import yaml
+from rich.text import Text
+from rich.tree import Tree
+
+from freshfoodz_seasonal.preview.capture import Capture, CapturedResource
+
+# The key values a reader checks first, per resource type (the rest is in resources.json).
+_KEY_INPUTS = {
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch": ("spec.minReplicas", "spec.maxReplicas"),
+    "aws:eks/nodeGroup:NodeGroup": ("instanceTypes", "scalingConfig.minSize", "scalingConfig.maxSize"),
+    "aws:rds/instance:Instance": ("identifier", "instanceClass"),
+    "aws:autoscaling/schedule:Schedule": ("startTime", "desiredCapacity"),
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": ("value",),
+}
+
+
+def whole_numbers(value: Any) -> Any:
+    """Pulumi's mocks return every number as a float; whole ones go back to integers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
+
+
+def _lookup(inputs: dict[str, Any], dotted: str) -> Any:
+    value: Any = inputs
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return whole_numbers(value)
+
+
+def _options(resource: CapturedResource) -> str:
+    flags = [
+        *(["protect"] if resource.protect else []),
+        *(["retainOnDelete"] if resource.retain_on_delete else []),
+        *([f"import={resource.import_id}"] if resource.import_id else []),
+        *([f"ignoreChanges={','.join(resource.ignore_changes)}"] if resource.ignore_changes else []),
+    ]
+    return f"  [{'; '.join(flags)}]" if flags else ""
+
+
+def _label(resource: CapturedResource) -> str:
+    keys = _KEY_INPUTS.get(resource.type, ())
+    values = ", ".join(f"{key}={_lookup(resource.inputs, key)}" for key in keys)
+    return f"{resource.type} {resource.name}" + (f"  {values}" if values else "") + _options(resource)
+
+
+def preview_tree(capture: Capture, title: str) -> Tree:
+    """Components with their resources below them, each with its key values and options."""
+    tree = Tree(Text(title))
+    components = [r for r in capture.resources if not r.custom]
+    for component in components:
+        branch = tree.add(Text(_label(component)))  # Text: brackets in values are not rich markup
+        for child in capture.resources:
+            if child.custom and child.parent.endswith(f"::{component.name}"):
+                branch.add(Text(_label(child)))
+    return tree
+
+
+def resources_document(capture: Capture) -> dict[str, Any]:
+    """Everything captured, in a stable order, numbers as the program meant them."""
+    resources = [whole_numbers(dataclasses.asdict(resource)) for resource in capture.resources]
+    return {"resources": resources, "outputs": whole_numbers(capture.outputs)}
+
+
+def kubernetes_manifests(capture: Capture) -> dict[str, str]:
+    """One YAML manifest per Kubernetes object, named `<kind>-<namespace>-<name>.yaml`."""
+    files = {}
+    for resource in capture.resources:
+        if not resource.type.startswith("kubernetes:"):
+            continue
+        manifest = whole_numbers(resource.inputs)
+        metadata = manifest.get("metadata", {})
+        name = "-".join(p for p in (manifest["kind"].lower(), metadata.get("namespace"), metadata["name"]) if p)
+        files[f"{name}.yaml"] = yaml.safe_dump(manifest, sort_keys=True)  # map order from the wire varies
+    return files

@@ -1,3 +1,0 @@
-from seasonctl.cli import main
-
-main()
