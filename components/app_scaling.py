@@ -8,10 +8,11 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-# Another field manager (the platform's deployment tool) owns these fields outside the season;
-# forcing is how the season takes them over. The season keeps them afterwards: phase baseline
-# re-applies the platform's values explicitly rather than giving the fields back.
-PATCH_FORCE = {"pulumi.com/patchForce": "true"}
+from freshfoodz_seasonal.naming import APP_SCALING_TYPE, PATCH_FORCE_ANNOTATION
+
+# The season keeps the patched fields after the season: phase baseline re-applies the platform's
+# values explicitly rather than giving the fields back.
+PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class AppScalingArgs:
 
 class AppScaling(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppScalingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("freshfoodz:scaling:AppScaling", name, {}, opts)
+        super().__init__(APP_SCALING_TYPE, name, {}, opts)
         patches = []
         for manifest in args.hpa_manifests:
             metadata = manifest["metadata"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from freshfoodz_seasonal.declaration.season_tags import SEASON_TAG
+from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE, SEASON_KEY
 
 # What the season sets on the platform's primary; every other input stays the platform's.
 SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")
@@ -39,7 +39,7 @@ class SeasonDatabaseArgs:
 
 class SeasonDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("freshfoodz:database:SeasonDatabase", name, {}, opts)
+        super().__init__(SEASON_DATABASE_TYPE, name, {}, opts)
         aws.rds.Instance(
             f"{name}-primary",
             identifier=args.identifier,
@@ -64,7 +64,7 @@ class SeasonDatabase(pulumi.ComponentResource):
                 apply_immediately=True,
                 publicly_accessible=False,
                 skip_final_snapshot=True,  # a replica holds no data of its own
-                tags={SEASON_TAG: args.season},
+                tags={SEASON_KEY: args.season},
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for index in range(1, args.read_replicas + 1)

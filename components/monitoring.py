@@ -16,6 +16,7 @@ from freshfoodz_seasonal.content.alerting.grafana_rules import (
     QUERY_REF,
     GrafanaRule,
 )
+from freshfoodz_seasonal.naming import SEASON_MONITORING_TYPE
 
 EVALUATION_INTERVAL_S = 60
 
@@ -35,7 +36,7 @@ class SeasonMonitoringArgs:
 
 class SeasonMonitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("freshfoodz:monitoring:SeasonMonitoring", name, {}, opts)
+        super().__init__(SEASON_MONITORING_TYPE, name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.group_name, opts=child)
         contact_point_name = f"{args.group_name}-war-room"

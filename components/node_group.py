@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from freshfoodz_seasonal.declaration.season_tags import SEASONAL_NODE_GROUP_COMPONENT
+from freshfoodz_seasonal.naming import SEASONAL_NODE_GROUP_TYPE
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class SeasonalNodeGroupArgs:
 
 class SeasonalNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonalNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(SEASONAL_NODE_GROUP_COMPONENT, name, {}, opts)
+        super().__init__(SEASONAL_NODE_GROUP_TYPE, name, {}, opts)
         group = aws.eks.NodeGroup(
             f"{name}-group",
             cluster_name=args.cluster_name,

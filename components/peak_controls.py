@@ -9,6 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.app_scaling import PATCH_FORCE
+from freshfoodz_seasonal.naming import PEAK_CONTROLS_TYPE
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class PeakControlsArgs:
 
 class PeakControls(pulumi.ComponentResource):
     def __init__(self, name: str, args: PeakControlsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("freshfoodz:peak:PeakControls", name, {}, opts)
+        super().__init__(PEAK_CONTROLS_TYPE, name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         priority = args.priority_class
         # A patch (server-side apply) creates the class if it is missing and never deletes it.

@@ -11,7 +11,6 @@ name, an alert) leaves nothing half-registered.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pulumi
 
@@ -23,42 +22,19 @@ from components.node_group import SeasonalNodeGroup, SeasonalNodeGroupArgs
 from components.peak_controls import PeakControls, PeakControlsArgs
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.content.alerting.grafana_rules import GrafanaRule, grafana_rule
-from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
-from freshfoodz_seasonal.content.alerting.rules import AlertRule, route_paths_of, rule_group_name, season_alert_rules
-from freshfoodz_seasonal.content.dashboards.war_room import war_room_dashboard
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.manifests.hpa import hpa_manifest
 from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
-from freshfoodz_seasonal.declaration.monitoring_options import monitoring_options
+from freshfoodz_seasonal.declaration.monitoring import monitoring_content
 from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_values
 from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
 from freshfoodz_seasonal.declaration.season_tags import node_group_tags
-from freshfoodz_seasonal.naming import resource_prefix
+from freshfoodz_seasonal.naming import resource_prefix, rule_group_name
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.plan.summary import plan_as_dict
 
 AMI_TYPES = {"arm64": "AL2023_ARM_64_STANDARD", "amd64": "AL2023_x86_64_STANDARD"}
-
-
-def monitoring_content(settings: StackSettings, plan: SeasonPlan) -> tuple[list[AlertRule], dict[str, Any]]:
-    """The season's alert rules and war-room dashboard (also what `seasonctl preview --out` writes)."""
-    options = monitoring_options(settings)
-    route_paths = route_paths_of(settings)
-    rules = season_alert_rules(plan, route_paths, **options)
-    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
-    return rules, dashboard
-
-
-def monitoring_files(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
-    """`alerts.rules.yml` (Prometheus rule file) and `dashboard.json`, as the program declares them."""
-    import json  # noqa: PLC0415 - only previews write files
-
-    rules, dashboard = monitoring_content(settings, plan)
-    return {
-        "alerts.rules.yml": dump_rule_file(rules, rule_group_name(plan.season)),
-        "dashboard.json": json.dumps(dashboard, indent=2, sort_keys=True) + "\n",
-    }
 
 
 def declare_season(

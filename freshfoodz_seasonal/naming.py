@@ -1,8 +1,43 @@
-"""How the program names a season's resources, and how Pulumi names them in URNs."""
+"""Every name the project gives to what it declares, and how Pulumi names those in URNs.
+
+The program, the policy pack, the review and the tests import these; nothing else spells them. A
+name here is a contract with what runs in production (alert routing by label, the policy pack's
+checks, dashboards found by uid), so change one only together with a migration.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The Pulumi project (Pulumi.yaml) and its config namespace: `freshfoodz-seasonal:<key>`.
+PROJECT = "freshfoodz-seasonal"
+CONFIG_NAMESPACE = PROJECT
+# The organisation's key prefix for labels, tags and annotations.
+KEY_DOMAIN = "freshfoodz.de"
+
+# Labels, tags and annotations the season puts on what it declares.
+SEASON_KEY = f"{KEY_DOMAIN}/season"
+SEASON_START_TAG = f"{KEY_DOMAIN}/season-start"
+SEASON_END_TAG = f"{KEY_DOMAIN}/season-end"
+COST_ESTIMATE_TAG = f"{KEY_DOMAIN}/season-cost-estimate"
+BUDGET_TAG = f"{KEY_DOMAIN}/season-budget"
+CURRENCY_TAG = f"{KEY_DOMAIN}/currency"
+MAX_REPLICAS_CAP_ANNOTATION = f"{KEY_DOMAIN}/max-replicas-cap"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+PART_OF_LABEL = "app.kubernetes.io/part-of"
+# Another field manager (the platform's deployment tool) owns patched fields outside the season;
+# forcing is how the season takes them over (pulumi-kubernetes' server-side apply).
+PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
+
+# Kubernetes objects shared by every season.
+PRIORITY_CLASS_NAME = "freshfoodz-priority-lane"
+
+# Component type tokens: `<package>:<module>:<ClassName>`, the last segment equal to the class name.
+APP_SCALING_TYPE = "freshfoodz:scaling:AppScaling"
+SEASON_DATABASE_TYPE = "freshfoodz:database:SeasonDatabase"
+SEASONAL_NODE_GROUP_TYPE = "freshfoodz:nodes:SeasonalNodeGroup"
+SEASON_MONITORING_TYPE = "freshfoodz:monitoring:SeasonMonitoring"
+PEAK_CONTROLS_TYPE = "freshfoodz:peak:PeakControls"
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -10,6 +45,26 @@ STACK_TYPE = "pulumi:pulumi:Stack"
 def resource_prefix(season: str) -> str:
     """`freshfoodz-<season>`: every resource and component of the season is named `<prefix>-<part>`."""
     return f"freshfoodz-{season}"
+
+
+def rule_group_name(season: str) -> str:
+    """The season's Grafana rule group, folder uid and Prometheus rule group: `freshfoodz-seasonal-<season>`."""
+    return f"{PROJECT}-{season}"
+
+
+def peak_controls_config_map_name(season: str) -> str:
+    """The ConfigMap with the season's rate limits and degraded features."""
+    return f"{resource_prefix(season)}-peak-controls"
+
+
+def folder_title(season_title: str) -> str:
+    """The Grafana folder that holds the season's rules and war-room dashboard."""
+    return f"FreshFoodz {season_title}"
+
+
+def war_room_contact_point_name(season: str) -> str:
+    """The Grafana contact point the season's alerts notify."""
+    return f"{rule_group_name(season)}-war-room"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from freshfoodz_seasonal.guardrails.database import (
 from freshfoodz_seasonal.guardrails.resources import ResourceOptions, StackResource, StackViolation
 from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
 from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
+from freshfoodz_seasonal.naming import PROJECT
 
 RDS_CLASSES = frozenset(load_catalog().rds_classes)
 
@@ -116,4 +117,4 @@ POLICIES = [
 ]
 
 if __name__ == "__main__":
-    PolicyPack(name="freshfoodz-seasonal", policies=POLICIES)
+    PolicyPack(name=PROJECT, policies=POLICIES)

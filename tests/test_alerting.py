@@ -26,11 +26,11 @@ from freshfoodz_seasonal.content.alerting.rules import (
     business_rule_names,
     planned_peak_rps,
     route_paths_of,
-    rule_group_name,
     season_alert_rules,
 )
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.naming import rule_group_name
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from tests.tools import PROMETHEUS_INSTALL, required_tool
 

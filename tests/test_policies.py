@@ -37,11 +37,11 @@ from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UnknownValueError, unknown
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.config.problems import ConfigError
-from freshfoodz_seasonal.content.manifests.hpa import MAX_REPLICAS_CAP_ANNOTATION
 from freshfoodz_seasonal.guardrails.database import apply_immediately_violations, catalog_class_violations
 from freshfoodz_seasonal.guardrails.resources import StackResource
 from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
 from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
+from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 
 ROOT = Path(__file__).resolve().parent.parent

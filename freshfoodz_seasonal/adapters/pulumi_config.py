@@ -8,8 +8,9 @@ from typing import Any
 import pulumi
 
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.config.model import NAMESPACE, StackSettings
+from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 
 def _structured(raw: str) -> Any:
@@ -22,7 +23,7 @@ def _structured(raw: str) -> Any:
 
 def load_settings(catalog: Catalog) -> StackSettings:
     """The same model and checks as `seasonctl validate`; ConfigError before any resource exists."""
-    config = pulumi.Config(NAMESPACE)
+    config = pulumi.Config(CONFIG_NAMESPACE)
     keys = [field.alias or name for name, field in StackSettings.model_fields.items()]
     values: dict[str, Any] = {}
     for key in keys:
@@ -34,4 +35,4 @@ def load_settings(catalog: Catalog) -> StackSettings:
 
 def load_webhook_url() -> pulumi.Output[str] | None:
     """The war room's webhook as a Pulumi secret (never in plain text in state or outputs)."""
-    return pulumi.Config(NAMESPACE).get_secret("warRoomWebhookUrl")
+    return pulumi.Config(CONFIG_NAMESPACE).get_secret("warRoomWebhookUrl")

@@ -16,9 +16,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from freshfoodz_seasonal.baseline.measure import RouteBaseline
 from freshfoodz_seasonal.config.edit import StackEditError, config_of, dump, round_trip_yaml
-from freshfoodz_seasonal.config.model import NAMESPACE
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
-ROUTES_KEY = f"{NAMESPACE}:routes"
+ROUTES_KEY = f"{CONFIG_NAMESPACE}:routes"
 
 
 @dataclass(frozen=True)

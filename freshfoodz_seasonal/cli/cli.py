@@ -38,12 +38,12 @@ from freshfoodz_seasonal.cli.playbook_view import PlaybookView
 from freshfoodz_seasonal.cli.size_args import SizeArguments
 from freshfoodz_seasonal.cli.size_view import size_as_dict, size_sections
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
-from freshfoodz_seasonal.config.model import NAMESPACE, StackSettings
+from freshfoodz_seasonal.config.model import Phase, StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.loadtest.k6_script import k6_script
 from freshfoodz_seasonal.metrics.promql import duration_seconds
-from freshfoodz_seasonal.naming import resource_prefix
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE, resource_prefix
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.plan.summary import plan_as_dict
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
@@ -162,11 +162,6 @@ def plan(
         Console(highlight=False).print(to_rich(plan_heading(result), plan_sections(result)))
 
 
-class Phase(StrEnum):
-    PEAK = "peak"
-    BASELINE = "baseline"
-
-
 def _previewable(
     stack: str, project_dir: Path, catalog: Catalog
 ) -> tuple[str, dict[str, Any], StackSettings, SeasonPlan]:
@@ -205,8 +200,10 @@ def _run_programs(requests: list[tuple[str, Phase | None]], project_dir: Path, c
     runs = []
     for (name, config, settings, plan), phase in checked:
         if phase is not None:
-            config[f"{NAMESPACE}:phase"] = phase.value
-        runs.append(_ProgramRun(name, settings, plan, run_program(program, NAMESPACE, name, stack_config(config))))
+            config[f"{CONFIG_NAMESPACE}:phase"] = phase.value
+        runs.append(
+            _ProgramRun(name, settings, plan, run_program(program, CONFIG_NAMESPACE, name, stack_config(config)))
+        )
     release_runtime()
     return runs
 
@@ -234,7 +231,7 @@ def preview(
     if len(set(names)) < len(names):
         _fail(EXIT_INVALID, [f"the same stack name is given twice: {', '.join(sorted(names))}"])
     # Imported here: pulumi is slow to import and only preview needs it.
-    from components.season import monitoring_files  # noqa: PLC0415
+    from freshfoodz_seasonal.declaration.monitoring import monitoring_files  # noqa: PLC0415
     from freshfoodz_seasonal.preview.output import OutputRefused, write_tree  # noqa: PLC0415
     from freshfoodz_seasonal.preview.render import kubernetes_manifests, preview_tree, resources_document  # noqa: PLC0415
 
@@ -388,7 +385,7 @@ def rollback(
     kept = [r for r in declared if r.custom and r.import_id]
     if not kept or not all(r.protect and r.retain_on_delete for r in kept):
         _fail(EXIT_INVALID, [f"{path}: the adopted database is not protected and retained in phase baseline; refusing"])
-    urns = engine_urns(declared, name, NAMESPACE)
+    urns = engine_urns(declared, name, CONFIG_NAMESPACE)
     targets = BaselineTargets(
         kubernetes=[urns[i] for i, r in enumerate(declared) if r.custom and r.type.startswith("kubernetes:")],
         database=[urns[i] for i, r in enumerate(declared) if r.custom and not r.type.startswith("kubernetes:")],

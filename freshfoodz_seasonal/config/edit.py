@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from freshfoodz_seasonal.config.model import NAMESPACE
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 
 class StackEditError(ValueError):
@@ -41,5 +41,5 @@ def with_setting(text: str, key: str, value: object) -> str:
     """`text` with `<namespace>:<key>` set to `value`, in place if present, else added at the end."""
     yaml = round_trip_yaml()
     document = yaml.load(text)
-    config_of(document)[f"{NAMESPACE}:{key}"] = value
+    config_of(document)[f"{CONFIG_NAMESPACE}:{key}"] = value
     return dump(yaml, document)

@@ -9,6 +9,7 @@ Defaults live here and nowhere else.
 from __future__ import annotations
 
 import difflib
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -388,10 +389,17 @@ class SecureValue(_Section):
     secure: str = Field(min_length=1)
 
 
+class Phase(StrEnum):
+    """`peak` declares the season; `baseline` re-applies the platform's own values and removes the season's."""
+
+    PEAK = "peak"
+    BASELINE = "baseline"
+
+
 class StackSettings(_Section):
     """Everything one season stack declares."""
 
-    phase: Literal["peak", "baseline"]
+    phase: Phase = Field(strict=False)  # from its string value, as a stack file holds it
     season: Season
     routes: list[Route] = Field(min_length=1, max_length=200, description="1 to 200 routes")
     services: list[Service] = Field(min_length=1, max_length=50, description="1 to 50 services")
@@ -414,7 +422,3 @@ class StackSettings(_Section):
     @property
     def workloads(self) -> list[Workload]:
         return [*self.services, *self.workers]
-
-
-# Pulumi config keys of this project are `<namespace>:<key>`; the model holds the bare keys.
-NAMESPACE = "freshfoodz-seasonal"

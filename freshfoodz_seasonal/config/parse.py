@@ -9,8 +9,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.checks import ValidSections, cross_section_problems
-from freshfoodz_seasonal.config.model import NAMESPACE, Route, Service, StackSettings, Worker
+from freshfoodz_seasonal.config.model import Route, Service, StackSettings, Worker
 from freshfoodz_seasonal.config.problems import ConfigError, Problem, problems_from_validation
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 
 def project_values(config: Mapping[str, Any], file: str) -> tuple[dict[str, Any], list[Problem]]:
@@ -24,9 +25,9 @@ def project_values(config: Mapping[str, Any], file: str) -> tuple[dict[str, Any]
         namespace, separator, bare = str(key).partition(":")
         if not separator:
             problems.append(
-                Problem(file, f"config.{key}", f"config keys need a namespace; accepted: {NAMESPACE}:{key}")
+                Problem(file, f"config.{key}", f"config keys need a namespace; accepted: {CONFIG_NAMESPACE}:{key}")
             )
-        elif namespace == NAMESPACE:
+        elif namespace == CONFIG_NAMESPACE:
             values[bare] = value
     return values, problems
 

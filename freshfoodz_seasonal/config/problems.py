@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import enum
 import types
 import typing
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from freshfoodz_seasonal.config.model import NAMESPACE, StackSettings
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 _NOT_GIVEN = object()
 Location = tuple[str | int, ...]
@@ -41,7 +43,7 @@ def key_path(location: Location) -> str:
     """(`season`, `window`, `end`) -> `freshfoodz-seasonal:season.window.end`; indices as `[2]`."""
     if not location:
         return "config"
-    text = f"{NAMESPACE}:{location[0]}"
+    text = f"{CONFIG_NAMESPACE}:{location[0]}"
     for part in location[1:]:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"
     return text
@@ -112,6 +114,8 @@ def _accepted(location: Location) -> str:
         accepted = description
     elif typing.get_origin(annotation) is typing.Literal:
         accepted = ", ".join(repr(a) for a in typing.get_args(annotation))
+    elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        accepted = ", ".join(repr(member.value) for member in annotation)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
         accepted = "a mapping with keys " + ", ".join(fields_by_key(annotation))
     elif isinstance(annotation, types.GenericAlias) and typing.get_origin(annotation) is list:
@@ -126,8 +130,8 @@ def _unknown_key(location: Location) -> str:
     keys = list(fields_by_key(section)) if section else []
     wrong = str(location[-1])
     if section is StackSettings:
-        keys = [f"{NAMESPACE}:{key}" for key in keys]
-        wrong = f"{NAMESPACE}:{wrong}"
+        keys = [f"{CONFIG_NAMESPACE}:{key}" for key in keys]
+        wrong = f"{CONFIG_NAMESPACE}:{wrong}"
     close = difflib.get_close_matches(wrong, keys, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown key; {hint}accepted keys: {', '.join(keys)}"

@@ -7,22 +7,21 @@ these tags are how it checks the scale-back date, the budget and the timing of t
 from __future__ import annotations
 
 from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.naming import (
+    BUDGET_TAG,
+    COST_ESTIMATE_TAG,
+    CURRENCY_TAG,
+    SEASON_END_TAG,
+    SEASON_KEY,
+    SEASON_START_TAG,
+)
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
-
-# The component the seasonal node group is declared in: the policies tell it from the platform's groups.
-SEASONAL_NODE_GROUP_COMPONENT = "freshfoodz:nodes:SeasonalNodeGroup"
-SEASON_TAG = "freshfoodz.de/season"
-SEASON_START_TAG = "freshfoodz.de/season-start"
-SEASON_END_TAG = "freshfoodz.de/season-end"
-COST_ESTIMATE_TAG = "freshfoodz.de/season-cost-estimate"
-BUDGET_TAG = "freshfoodz.de/season-budget"
-CURRENCY_TAG = "freshfoodz.de/currency"
 
 
 def node_group_tags(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
     """The season, its first and last day (YYYY-MM-DD), the peak cost over the window and, if set, the budget."""
     tags = {
-        SEASON_TAG: plan.season,
+        SEASON_KEY: plan.season,
         SEASON_START_TAG: plan.window.first_day.isoformat(),
         SEASON_END_TAG: plan.window.last_day.isoformat(),
         COST_ESTIMATE_TAG: f"{plan.cost.peak_over_window:.2f}",

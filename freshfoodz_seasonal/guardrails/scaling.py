@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from freshfoodz_seasonal.content.manifests.hpa import MAX_REPLICAS_CAP_ANNOTATION
 from freshfoodz_seasonal.guardrails.resources import is_hpa, mapping, whole_number
+from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
 
 
 def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str]:

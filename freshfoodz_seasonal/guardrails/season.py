@@ -11,15 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from freshfoodz_seasonal.declaration.scale_back import BERLIN
-from freshfoodz_seasonal.declaration.season_tags import (
-    BUDGET_TAG,
-    COST_ESTIMATE_TAG,
-    CURRENCY_TAG,
-    SEASON_END_TAG,
-    SEASON_START_TAG,
-    SEASON_TAG,
-    SEASONAL_NODE_GROUP_COMPONENT,
-)
 from freshfoodz_seasonal.guardrails.resources import (
     NODE_GROUP,
     SCHEDULE,
@@ -31,7 +22,16 @@ from freshfoodz_seasonal.guardrails.resources import (
     tags_of,
     whole_number,
 )
-from freshfoodz_seasonal.naming import parse_urn
+from freshfoodz_seasonal.naming import (
+    BUDGET_TAG,
+    COST_ESTIMATE_TAG,
+    CURRENCY_TAG,
+    SEASON_END_TAG,
+    SEASON_KEY,
+    SEASON_START_TAG,
+    SEASONAL_NODE_GROUP_TYPE,
+    parse_urn,
+)
 
 # The seasonal capacity may go up from T-30, the playbook's first milestone, and should be gone a
 # week after the season at the latest (rollback is due T+1, the scheduled scale-back T+2).
@@ -40,7 +40,7 @@ LATE_DAYS = 7
 
 
 def _node_group(resource: StackResource) -> str:
-    season = tags_of(resource.props).get(SEASON_TAG)
+    season = tags_of(resource.props).get(SEASON_KEY)
     return f"node group {name_of(resource.urn)}" + (f" (season {season})" if season else "")
 
 
@@ -64,13 +64,13 @@ def _seasonal_groups(resources: Sequence[StackResource]) -> list[StackResource]:
     return [
         r
         for r in resources
-        if r.type == NODE_GROUP and (SEASON_TAG in tags_of(r.props) or _in_seasonal_component(r.parent))
+        if r.type == NODE_GROUP and (SEASON_KEY in tags_of(r.props) or _in_seasonal_component(r.parent))
     ]
 
 
 def _in_seasonal_component(parent_urn: str | None) -> bool:
     parent = parse_urn(parent_urn or "")
-    return parent is not None and parent.type == SEASONAL_NODE_GROUP_COMPONENT
+    return parent is not None and parent.type == SEASONAL_NODE_GROUP_TYPE
 
 
 def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViolation]:
@@ -152,9 +152,9 @@ def budget_violations(resources: Sequence[StackResource]) -> list[StackViolation
 def peak_timing_violations(resource_type: str, props: Mapping[str, Any], today: dt.date) -> list[str]:
     """Seasonal nodes exist from T-LEAD_DAYS until LATE_DAYS after the season; outside that they only cost."""
     tags = tags_of(props) if resource_type == NODE_GROUP else {}
-    if SEASON_TAG not in tags:
+    if SEASON_KEY not in tags:
         return []  # not the season's node group (the platform's own have no season tag)
-    season = tags.get(SEASON_TAG, "(no season tag)")
+    season = tags.get(SEASON_KEY, "(no season tag)")
     first_day, start_problem = tag_date(tags, SEASON_START_TAG)
     last_day, end_problem = tag_date(tags, SEASON_END_TAG)
     if first_day is None or last_day is None:

@@ -11,10 +11,11 @@ import datetime as dt
 
 from icalendar import Calendar, Event, Timezone
 
+from freshfoodz_seasonal.naming import PROJECT
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
 PRODUCT_ID = "-//FreshFoodz//freshfoodz-seasonal//EN"
-UID_DOMAIN = "freshfoodz-seasonal"
+UID_DOMAIN = PROJECT
 TIME_ZONE = "Europe/Berlin"
 
 

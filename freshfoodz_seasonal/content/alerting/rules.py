@@ -23,7 +23,6 @@ from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 Severity = Literal["critical", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 
-GROUP_PREFIX = "freshfoodz-seasonal"
 DEFAULT_SAMPLE_ROUTE = "sample-request"
 
 _ALERT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -71,11 +70,6 @@ class AlertRule:
     def all_annotations(self) -> dict[str, str]:
         """Summary first, then the other annotations by name."""
         return {"summary": self.summary, **dict(sorted(self.annotations.items()))}
-
-
-def rule_group_name(season: str, prefix: str = GROUP_PREFIX) -> str:
-    """The rule group (and Grafana folder) of one season, e.g. `freshfoodz-seasonal-weihnachten`."""
-    return f"{prefix}-{season}"
 
 
 def route_paths_of(settings: StackSettings) -> dict[str, tuple[str, str]]:

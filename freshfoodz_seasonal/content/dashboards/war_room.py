@@ -31,6 +31,7 @@ from grafana_foundation_sdk.models.prometheus import QueryEditorMode
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.naming import resource_prefix
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan
 
 GRID_WIDTH = 24
@@ -43,11 +44,12 @@ RED = "red"
 
 def war_room_uid(season: str) -> str:
     """`freshfoodz-<season>-war-room`; Grafana uids hold at most 40 characters, so long names are hashed."""
-    uid = f"freshfoodz-{season}-war-room"
+    uid = f"{resource_prefix(season)}-war-room"
     if len(uid) <= MAX_UID_LENGTH:
         return uid
     digest = hashlib.sha256(season.encode()).hexdigest()[:8]
-    return f"freshfoodz-{season[: MAX_UID_LENGTH - len('freshfoodz--war-room') - 9]}-{digest}-war-room"
+    head = season[: MAX_UID_LENGTH - len(f"{resource_prefix('')}-war-room") - 9]
+    return f"{resource_prefix(head)}-{digest}-war-room"
 
 
 # The matchers below are regexes on the status code, constants of our own: no user data in them.

@@ -18,6 +18,7 @@ from typing import Any
 from capacity.rounding import ceil_tolerant
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.content.loadtest.k6_script import PeakTest, peak_test, render
+from freshfoodz_seasonal.naming import MANAGED_BY_LABEL, PART_OF_LABEL, PROJECT, SEASON_KEY
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 RPS_PER_RUNNER = 500.0
@@ -52,9 +53,9 @@ def k6_test_run_name(season: str) -> str:
 def _labels(test: PeakTest) -> dict[str, str]:
     return {
         "app.kubernetes.io/name": "k6-peak-test",
-        "app.kubernetes.io/part-of": "freshfoodz-seasonal",
-        "app.kubernetes.io/managed-by": "seasonctl",
-        "freshfoodz.io/season": test.season,
+        PART_OF_LABEL: PROJECT,
+        MANAGED_BY_LABEL: "seasonctl",
+        SEASON_KEY: test.season,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
+
 # Scale up fast: a peak arrives in minutes (a marketing mail, the Wiesn opening), so double the
 # pods or add 4, whichever is more, every 15 s, with no stabilisation.
 SCALE_UP_PERCENT = 100
@@ -15,9 +17,6 @@ SCALE_UP_PERIOD_S = 15
 SCALE_DOWN_PERCENT = 10
 SCALE_DOWN_PERIOD_S = 60
 SCALE_DOWN_STABILIZATION_S = 600
-# The stack's maxReplicasCap, on the HPA itself: the policy pack (policy/) sees resources, not the
-# stack config, and checks maxReplicas against it.
-MAX_REPLICAS_CAP_ANNOTATION = "freshfoodz.de/max-replicas-cap"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-MANAGED_BY = {"app.kubernetes.io/managed-by": "freshfoodz-seasonal"}
+from freshfoodz_seasonal.naming import MANAGED_BY_LABEL, PRIORITY_CLASS_NAME, PROJECT, SEASON_KEY
+
+MANAGED_BY = {MANAGED_BY_LABEL: PROJECT}
 
 
 @dataclass(frozen=True)
@@ -16,11 +18,6 @@ class RouteLimit:
     method: str
     path: str
     limit_rps: int
-
-
-# One name for every season: the platform's priority workloads reference it in priorityClassName,
-# so it must exist before, during and after any season.
-PRIORITY_CLASS_NAME = "freshfoodz-priority-lane"
 
 
 def priority_class_manifest(value: int, services: list[str]) -> dict[str, Any]:
@@ -47,7 +44,7 @@ def peak_controls_config_map(
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": name, "namespace": namespace, "labels": {**MANAGED_BY, "freshfoodz.de/season": season}},
+        "metadata": {"name": name, "namespace": namespace, "labels": {**MANAGED_BY, SEASON_KEY: season}},
         "data": {
             "season": season,
             "rate-limits.json": limits_json + "\n",
