@@ -88,9 +88,11 @@ def export(project: ProjectAtCommit, project_dir: Path, destination: Path) -> Pa
     try:
         with tarfile.open(archive) as tar:
             members = _regular_files(tar)
-            # Checked above; saying so keeps Python 3.12+ from warning about the default filter.
-            trusted = {"filter": "fully_trusted"} if hasattr(tarfile, "fully_trusted_filter") else {}
-            tar.extractall(destination, members=members, **trusted)  # noqa: S202
+            if hasattr(tarfile, "fully_trusted_filter"):
+                # Checked above; saying so keeps Python 3.12+ from warning about the default filter.
+                tar.extractall(destination, members=members, filter="fully_trusted")  # noqa: S202
+            else:
+                tar.extractall(destination, members=members)  # noqa: S202
     except (tarfile.TarError, OSError) as error:
         raise GitError(f"cannot unpack {project.ref}: {error}") from None
     finally:

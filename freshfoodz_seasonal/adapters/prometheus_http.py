@@ -214,7 +214,9 @@ def _protocol_message(url: str, error: http.client.HTTPException) -> str:
             "(by the server or a proxy); try again"
         )
     if isinstance(error, http.client.BadStatusLine):
-        return f"{url}: the server does not speak HTTP (it began {str(error.line)[:80]!r}); is this Prometheus's port?"
+        # http.client sets `line` on every BadStatusLine; typeshed's stub leaves the attribute out.
+        began = str(error.line)[:80]  # type: ignore[attr-defined]
+        return f"{url}: the server does not speak HTTP (it began {began!r}); is this Prometheus's port?"
     return f"{url}: not a valid HTTP answer ({type(error).__name__}); is this Prometheus's port?"
 
 

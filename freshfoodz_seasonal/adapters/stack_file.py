@@ -72,7 +72,8 @@ def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
         raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
-    return document["config"]
+    config: dict[str, Any] = document["config"]
+    return config
 
 
 def _position(mark: yaml.Mark) -> str:
@@ -83,7 +84,12 @@ def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     """Where the parser gave up, and where the construct it was reading began (an open bracket)."""
     mark = error.problem_mark or error.context_mark
     message = f"invalid YAML: {error.problem or error.context}"
-    if error.context and error.context_mark and error.problem_mark and error.context_mark.line != mark.line:
+    if (
+        error.context
+        and error.context_mark
+        and error.problem_mark
+        and error.context_mark.line != error.problem_mark.line
+    ):
         message += f" ({error.context} at {_position(error.context_mark)})"
     return Problem(str(path), _position(mark) if mark else "unknown position", message)
 

@@ -1,3 +1,5 @@
-from freshfoodz_seasonal.cli.cli import main
+"""`python -m freshfoodz_seasonal.cli`: the same as `seasonctl`."""
+
+from freshfoodz_seasonal.cli.app import main
 
 main()

@@ -1,4 +1,4 @@
-"""`seasonctl baseline`: ask Prometheus, measure every route, and optionally update the stack file.
+"""`seasonctl baseline`: check the flags, ask Prometheus, show what was measured, and update the stack file.
 
 The steps are kept apart so a failure in any of them leaves the stack file as it was: all queries
 run and every route is measured before the new file text is made; the new text must validate as a
@@ -7,99 +7,150 @@ stack before it replaces the file, in one rename.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Console
+
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
-from freshfoodz_seasonal.adapters.stack_file import settings_from_config, stack_config_from_text
-from freshfoodz_seasonal.baseline.measure import (
-    BaselineProblem,
-    NamedRoute,
-    RouteBaseline,
-    Sample,
-    answer_warnings,
-    history_days,
-    instant_vector,
-    measure_routes,
-    routes_in_data,
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.prometheus_http import (
+    CaFileError,
+    CredentialsError,
+    PrometheusClient,
+    PrometheusUnavailable,
+    credentials_from_environment,
 )
-from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
-from freshfoodz_seasonal.baseline.stack_update import Change, update_stack_text
-from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError, RouteBaseline
+from freshfoodz_seasonal.baseline.queries import BaselineWindow
+from freshfoodz_seasonal.baseline.stack_update import Change, StackUpdateError
+from freshfoodz_seasonal.cli.baseline_measure import Scope, measure_baseline, updated_stack
+from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_heading, baseline_sections
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, EXIT_NO_BASELINE, EXIT_PROMETHEUS, fail, print_json, warn
+from freshfoodz_seasonal.cli.options import TableOrJson
+from freshfoodz_seasonal.cli.stacks import load_stack
+from freshfoodz_seasonal.cli.tables import to_rich
+from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.metrics.names import MetricNames
-from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds, exact_matchers
+from freshfoodz_seasonal.metrics.promql import duration_seconds
+
+# A baseline window from one day (a daily cycle) to 400 days (a year and a season).
+MIN_BASELINE_WINDOW_S = 86_400
+MAX_BASELINE_WINDOW_S = 400 * 86_400
 
 
 @dataclass(frozen=True)
-class QueryRun:
-    measure: Measure
-    promql: str
-    seconds: float
-    series: int
-    warnings: tuple[str, ...] = ()
+class BaselineRequest:
+    """The command's flags, as given."""
+
+    prometheus_url: str
+    window: str
+    end: str | None
+    stack: str | None
+    write: bool
+    timeout_s: float
+    ca_file: Path | None
+    insecure: bool
+    project_dir: Path
 
 
-@dataclass(frozen=True)
-class Baseline:
-    """What one run found: per route, the measured values or the problem, and the queries it ran."""
+def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.datetime) -> None:
+    """Checks the flags and the stack, measures, shows, and writes the stack file if asked and all went well."""
+    if request.write and request.stack is None:
+        fail(EXIT_INVALID, ["--write needs --stack: the stack file whose routes are updated"])
+    catalog = load_catalog()
+    path, original = None, ""
+    scope = Scope(MetricNames(), (), ())
+    rate_window = "5m"
+    if request.stack is not None:
+        loaded = load_stack(request.stack, request.project_dir, catalog)
+        path, original = loaded.path, loaded.path.read_bytes().decode("utf-8")
+        scope, rate_window = Scope.of_stack(loaded.settings), loaded.settings.metrics.rate_window
+    window = baseline_window(request.window, rate_window)
+    end_s = parse_end(request.end, duration_seconds(window.step), now)
+    client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
+    try:
+        measured = measure_baseline(client, scope, window, end_s)
+    except (PrometheusUnavailable, PrometheusAnswerError) as error:
+        fail(EXIT_PROMETHEUS, [str(error)])
+    # With a stack, one route without a baseline means no write: show what was measured, then say why.
+    refused = request.stack is not None and bool(measured.problems)
+    changes = None
+    if request.write and path is not None and not refused:
+        changes = write_baseline(path, original, measured.routes, catalog)
+    if output_format is TableOrJson.JSON:
+        print_json(baseline_as_dict(measured, changes))
+    else:
+        Console(highlight=False).print(to_rich(baseline_heading(measured), baseline_sections(measured, changes)))
+    if refused:
+        nothing_written = [f"{path}: nothing written"] if request.write else []
+        fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *nothing_written])
+    if not measured.routes:
+        fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
 
-    url: str
-    window: BaselineWindow
-    end_s: float
-    routes: list[RouteBaseline]
-    problems: list[BaselineProblem]
-    queries: list[QueryRun]
-    history_days: float = 0.0
 
-    @property
-    def warnings(self) -> list[tuple[QueryRun, str]]:
-        """Prometheus's warnings with the query that got them: the answer may be partial."""
-        return [(run, warning) for run in self.queries for warning in run.warnings]
+def parse_end(text: str | None, step_s: float, now: dt.datetime) -> float:
+    """The evaluation time in Unix seconds: `text` (ISO 8601; no offset means UTC), or `now` rounded down to a step."""
+    if text is None:
+        return float(int(now.timestamp() // step_s) * step_s)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        fail(EXIT_INVALID, [f"--end: {text!r} is not a time; accepted: ISO 8601, e.g. 2026-10-31 or 2026-10-31T06:00Z"])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if moment > now:
+        fail(EXIT_INVALID, [f"--end: {text!r} is in the future; accepted: a time up to now"])
+    return moment.timestamp()
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Which routes and series to measure: the stack's, or everything the data holds."""
+def baseline_window(window: str, rate_window: str) -> BaselineWindow:
+    """The window `--window` names, from one day to 400; exit 2 otherwise."""
+    try:
+        seconds = duration_seconds(window)
+    except ValueError:
+        fail(EXIT_INVALID, [f"--window: {window!r} is not a duration; accepted: e.g. 14d, 2w, 336h"])
+    if not MIN_BASELINE_WINDOW_S <= seconds <= MAX_BASELINE_WINDOW_S:
+        fail(EXIT_INVALID, [f"--window: {window!r}; accepted: 1d to 400d"])
+    return BaselineWindow(window=window, rate_window=rate_window)
 
-    names: MetricNames
-    matchers: tuple[Matcher, ...]
-    routes: tuple[NamedRoute, ...]
 
-    @classmethod
-    def of_stack(cls, settings: StackSettings) -> Scope:
-        metrics = settings.metrics
-        return cls(
-            names=MetricNames(**metrics.metric_names()),
-            matchers=exact_matchers(metrics.http_matchers),
-            routes=tuple(NamedRoute(r.name, RouteKey(r.method, r.path)) for r in settings.routes),
+def prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure: bool) -> PrometheusClient:
+    """The client, with credentials from the environment; exit 2 on a bad URL, CA file or credentials."""
+    if ca_file is not None and not ca_file.is_file():
+        fail(EXIT_INVALID, [f"--ca-file: {ca_file} is not a file"])
+    try:
+        credentials = credentials_from_environment(os.environ)
+        client = PrometheusClient(url, credentials, timeout_s, str(ca_file) if ca_file else None, not insecure)
+    except CredentialsError as error:
+        fail(EXIT_INVALID, [str(error)])
+    except CaFileError as error:
+        fail(EXIT_INVALID, [f"--ca-file: {error}"])
+    except ValueError as error:
+        fail(EXIT_INVALID, [f"--prometheus-url: {error}"])
+    if insecure:
+        warn("TLS certificates are not checked")
+    if client.sends_credentials_in_clear:
+        warn("the credentials go over plain http://, readable on the way; use https:// if you can")
+    return client
+
+
+def write_baseline(path: Path, original: str, routes: list[RouteBaseline], catalog: Catalog) -> list[Change]:
+    """Replaces the stack file with the measured routes, if the result is a valid stack; exits otherwise."""
+    try:
+        text, changes = updated_stack(path, original, routes, catalog)
+    except ConfigError as error:
+        fail(
+            EXIT_NO_BASELINE,
+            [*(f"the measured values do not fit: {p}" for p in error.problems), f"{path}: nothing written"],
         )
-
-
-def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWindow, end_s: float) -> Baseline:
-    """Runs every query (PrometheusUnavailable, PrometheusAnswerError), then measures every route."""
-    queries = baseline_queries(scope.names, window, scope.matchers, [route.key for route in scope.routes])
-    answers: dict[Measure, list[Sample]] = {}
-    runs = []
-    for measure, promql in queries.items():
-        started = time.perf_counter()
-        answer = client.query(promql, end_s)
-        answers[measure] = instant_vector(answer)
-        runs.append(
-            QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer))
-        )
-    routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
-    measured, problems = measure_routes(routes, answers, scope.names, window)
-    history = history_days(answers, duration_seconds(window.step))
-    return Baseline(client.base_url, window, end_s, measured, problems, runs, history)
-
-
-def updated_stack(
-    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog
-) -> tuple[str, list[Change]]:
-    """The stack file's new text, checked to be a valid stack (ConfigError otherwise), and what changed."""
-    text, changes = update_stack_text(original, measured)
-    settings_from_config(stack_config_from_text(text, path), path, catalog)
-    return text, changes
+    except StackUpdateError as error:
+        fail(EXIT_INVALID, [f"{path}: {error}; nothing written"])
+    try:
+        write_text_atomically(path, text, expected=original.encode("utf-8"))
+    except OSError as error:
+        fail(EXIT_INVALID, [f"{path}: cannot write: {error}; the file is unchanged"])
+    return changes

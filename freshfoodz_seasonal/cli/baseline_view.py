@@ -9,7 +9,7 @@ from typing import Any
 from freshfoodz_seasonal.baseline.measure import NamedRoute
 from freshfoodz_seasonal.baseline.queries import PEAK_QUANTILE
 from freshfoodz_seasonal.baseline.stack_update import Change
-from freshfoodz_seasonal.cli.baseline_command import Baseline
+from freshfoodz_seasonal.cli.baseline_measure import Baseline
 from freshfoodz_seasonal.cli.tables import Section
 
 

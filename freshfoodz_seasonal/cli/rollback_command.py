@@ -15,22 +15,29 @@ Every step is safe to repeat, so a rollback that stops half-way is resumed by ru
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.cli.diff_view import diff_sections
+from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
+from freshfoodz_seasonal.cli.programs import run_programs, snapshot_of
+from freshfoodz_seasonal.cli.stacks import load_stack
+from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.edit import with_setting
-
-
-@dataclass(frozen=True)
-class BaselineTargets:
-    """The URNs step 2 and step 3 update: what the baseline phase declares, split by kind."""
-
-    kubernetes: Sequence[str]
-    database: Sequence[str]
+from freshfoodz_seasonal.config.model import Phase
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
+from freshfoodz_seasonal.preview.rollback_targets import BaselineTargets, UnprotectedDatabaseError, baseline_targets
+from freshfoodz_seasonal.review.stack_diff import compare
 
 
 @dataclass(frozen=True)
@@ -134,3 +141,41 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], stack: str, bac
             heading = [f"step {index + 1} failed: {step.title}", str(error) or "interrupted"]
             report = [*heading, *done, f"  failed: {step.title}", *left, *resume]
             raise RollbackStopped("\n".join(report)) from None
+
+
+def run_rollback(stack: str, yes: bool, keep_seasonal: bool, project_dir: Path, today: dt.date) -> None:
+    """Shows the offline diff to the baseline phase, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
+    catalog = load_catalog()
+    loaded = load_stack(stack, project_dir, catalog)
+    path, name = loaded.path, loaded.name
+    # Pulumi reads the stack's config from this file: edit any other, and the update would not see it.
+    expected = project_dir / f"Pulumi.{name}.yaml"
+    if path.resolve() != expected.resolve():
+        fail(EXIT_INVALID, [f"{path}: rollback edits the stack file Pulumi reads, {expected}; give that one"])
+    current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, today)
+    result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
+    console = Console(highlight=False)
+    console.print(to_rich(result.headline, diff_sections(result)))
+    try:
+        targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
+    except UnprotectedDatabaseError as error:
+        fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
+    try:
+        cli = PulumiCli.find(project_dir)
+        qualified = backend_stack_name(cli, name)
+    except PulumiFailed as error:
+        fail(EXIT_PULUMI, [str(error), "nothing changed"])
+
+    def say(line: str) -> None:
+        console.print(Text(line))
+
+    steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, say)
+    if not yes and not typer.confirm(f"Roll back {name}: {len(steps)} steps. Go on?", default=False):
+        fail(EXIT_ABORTED, ["aborted; nothing changed"])
+    try:
+        run_steps(steps, say, name, qualified)
+    except RollbackStopped as error:
+        fail(EXIT_PULUMI, str(error).splitlines())
+    say(f"{name} is back at its baseline values. Commit {path.name} (phase: baseline).")
+    if keep_seasonal:
+        say(f"The season's own resources are still there; `seasonctl rollback {name} --yes` removes them.")

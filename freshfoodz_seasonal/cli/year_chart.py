@@ -6,8 +6,10 @@ Writes a PNG or SVG with matplotlib's non-interactive backend (no display needed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 
@@ -17,6 +19,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, Locator
 
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
@@ -24,6 +27,12 @@ SUFFIXES = {".png", ".svg"}
 # One colour per season, from the plan's own story: asparagus green, Wiesn blue, Christmas red.
 _COLOURS = {"spargel": "#6a994e", "oktoberfest": "#1d70b8", "weihnachten": "#b23a48"}
 _FALLBACK = "#7f7f7f"
+
+# matplotlib.dates carries no annotations (matplotlib ships no stub for it, unlike its other modules):
+# the three names used here, with the types matplotlib documents for them.
+_day_number = cast("Callable[[dt.date], float]", mdates.date2num)
+_month_locator = cast("Callable[[], Locator]", mdates.MonthLocator)
+_month_name_formatter = cast("Callable[[str], Formatter]", mdates.DateFormatter)
 
 
 @dataclass(frozen=True)
@@ -38,28 +47,28 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
     try:
         for row, entry in enumerate(reversed(entries)):
             colour = _COLOURS.get(entry.season, _FALLBACK)
-            start = mdates.date2num(entry.window.first_day)
-            width = mdates.date2num(entry.window.last_day + dt.timedelta(days=1)) - start
+            start = _day_number(entry.window.first_day)
+            width = _day_number(entry.window.last_day + dt.timedelta(days=1)) - start
             axes.barh(row, width, left=start, height=0.5, color=colour, alpha=0.85)
             if entry.wiesn is not None:
-                wiesn_start = mdates.date2num(entry.wiesn.first_day)
-                wiesn_width = mdates.date2num(entry.wiesn.last_day + dt.timedelta(days=1)) - wiesn_start
+                wiesn_start = _day_number(entry.wiesn.first_day)
+                wiesn_width = _day_number(entry.wiesn.last_day + dt.timedelta(days=1)) - wiesn_start
                 axes.barh(row, wiesn_width, left=wiesn_start, height=0.5, color="none", edgecolor="black", hatch="//")
             plan = capacity.get(entry.stack)
             label = f"{entry.title}: {entry.load_multiplier:g}x"
             if plan is not None:
                 label += f", {plan.pods} pods, {plan.nodes} seasonal nodes"
             axes.text(start, row + 0.38, label, fontsize=9, va="bottom")
-            marks = [mdates.date2num(due) for _, _, due in entry.milestones]
+            marks = [_day_number(due) for _, _, due in entry.milestones]
             axes.plot(marks, [row - 0.38] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
         axes.set_yticks(range(len(entries)), [e.stack for e in reversed(entries)])
         axes.set_ylim(-0.8, len(entries) - 0.2)
         # Wide enough for the after-season milestones of a season that ends on 31 December.
         last_mark = max((due for e in entries for _, _, due in e.milestones), default=dt.date(year, 12, 31))
         right = max(dt.date(year + 1, 1, 1), last_mark + dt.timedelta(days=4))
-        axes.set_xlim(mdates.date2num(dt.date(year, 1, 1)), mdates.date2num(right))
-        axes.xaxis.set_major_locator(mdates.MonthLocator())
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+        axes.set_xlim(_day_number(dt.date(year, 1, 1)), _day_number(right))
+        axes.xaxis.set_major_locator(_month_locator())
+        axes.xaxis.set_major_formatter(_month_name_formatter("%b"))
         axes.grid(axis="x", alpha=0.3)
         axes.legend(
             handles=[

@@ -91,7 +91,7 @@ class _CapturingMonitor(mocks.MockMonitor):
                     ignore_changes=tuple(request.ignoreChanges),
                 )
             )
-        return super().RegisterResource(request)
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]  # pulumi's mocks carry no annotations
 
 
 # A preview never decrypts: a secret reaches the program as this placeholder, marked secret.
@@ -153,7 +153,7 @@ def release_runtime() -> None:
     shutdown in the wrong order, a loop's finaliser prints a traceback. Closed here, while every
     socket still works, nothing is left to finalise. Call it after the last `run_program` of a command.
     """
-    loop = _ensure_event_loop()
+    loop = _ensure_event_loop()  # type: ignore[no-untyped-call]  # pulumi's runtime helpers carry no annotations
     loop.run_until_complete(loop.shutdown_default_executor())
     for leftover in gc.get_objects():
         if isinstance(leftover, asyncio.AbstractEventLoop) and not leftover.is_running():

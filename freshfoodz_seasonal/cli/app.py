@@ -1,0 +1,50 @@
+"""The `seasonctl` command line: one module per command, registered here in the order `--help` lists them.
+
+Thin: each command parses its flags, calls the pure packages, formats, and sets the exit code
+(`exits`). `plan`, `size` and `validate` import neither pulumi nor the components (start-up time
+matters): a command that needs something slow to import (pulumi, matplotlib, icalendar, the HTTP
+client) imports its worker module inside the command function.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from freshfoodz_seasonal.cli import (
+    baseline,
+    calendar,
+    diff,
+    loadtest,
+    plan,
+    playbook,
+    preview,
+    rollback,
+    size,
+    validate,
+)
+
+app = typer.Typer(
+    name="seasonctl",
+    help="Plan and prepare FreshFoodz's seasonal peaks (Spargel, Oktoberfest, Weihnachten) from a stack config.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for command in (
+    plan.plan,
+    preview.preview,
+    diff.diff,
+    rollback.rollback,
+    playbook.playbook,
+    calendar.calendar,
+    loadtest.loadtest,
+    validate.validate,
+    size.size,
+    baseline.baseline,
+):
+    app.command()(command)
+
+
+def main() -> None:
+    app()

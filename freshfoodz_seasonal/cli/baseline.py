@@ -1,0 +1,49 @@
+"""`seasonctl baseline`: each route's baseline measured in Prometheus (the work is in `baseline_command`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.options import ProjectDirOption, TableOrJson
+
+
+def baseline(
+    prometheus_url: Annotated[
+        str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
+    ],
+    window: Annotated[str, typer.Option(help="how far back to look, a PromQL duration: 14d, 2w, 336h")] = "14d",
+    end: Annotated[str | None, typer.Option(help="the window's end, ISO 8601 (no offset: UTC); default now")] = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(metavar="STACK|FILE", help="measure this stack's routes with its metrics names and matchers"),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="update the stack file's routes (baselineRps, service times)")
+    ] = False,
+    output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
+    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
+    ] = None,
+    insecure_skip_tls_verify: Annotated[
+        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
+    ] = False,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """Measure each route's baseline from Prometheus: peak rate, mean and p95 service time, CV, errors.
+
+    Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
+    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline;
+    in both cases nothing is written.
+    """
+    # Imported here: only this command needs the HTTP client, the fit and the YAML round trip.
+    from freshfoodz_seasonal.cli.baseline_command import BaselineRequest, run_baseline  # noqa: PLC0415
+
+    request = BaselineRequest(
+        prometheus_url, window, end, stack, write, timeout, ca_file, insecure_skip_tls_verify, project_dir
+    )
+    run_baseline(request, output_format, read_clock().utc)

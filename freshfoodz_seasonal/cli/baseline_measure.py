@@ -1,0 +1,105 @@
+"""`seasonctl baseline`'s measurement: ask Prometheus, measure every route, make the stack file's new text.
+
+The steps are kept apart so a failure in any of them leaves the stack file as it was: all queries
+run and every route is measured before the new file text is made; the new text must validate as a
+stack before it replaces the file, in one rename.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
+from freshfoodz_seasonal.adapters.stack_file import settings_from_config, stack_config_from_text
+from freshfoodz_seasonal.baseline.measure import (
+    BaselineProblem,
+    NamedRoute,
+    RouteBaseline,
+    Sample,
+    answer_warnings,
+    history_days,
+    instant_vector,
+    measure_routes,
+    routes_in_data,
+)
+from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
+from freshfoodz_seasonal.baseline.stack_update import Change, update_stack_text
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds, exact_matchers
+
+
+@dataclass(frozen=True)
+class QueryRun:
+    measure: Measure
+    promql: str
+    seconds: float
+    series: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What one run found: per route, the measured values or the problem, and the queries it ran."""
+
+    url: str
+    window: BaselineWindow
+    end_s: float
+    routes: list[RouteBaseline]
+    problems: list[BaselineProblem]
+    queries: list[QueryRun]
+    history_days: float = 0.0
+
+    @property
+    def warnings(self) -> list[tuple[QueryRun, str]]:
+        """Prometheus's warnings with the query that got them: the answer may be partial."""
+        return [(run, warning) for run in self.queries for warning in run.warnings]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which routes and series to measure: the stack's, or everything the data holds."""
+
+    names: MetricNames
+    matchers: tuple[Matcher, ...]
+    routes: tuple[NamedRoute, ...]
+
+    @classmethod
+    def of_stack(cls, settings: StackSettings) -> Scope:
+        metrics = settings.metrics
+        return cls(
+            names=MetricNames(**metrics.metric_names()),
+            matchers=exact_matchers(metrics.http_matchers),
+            routes=tuple(NamedRoute(r.name, RouteKey(r.method, r.path)) for r in settings.routes),
+        )
+
+
+def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWindow, end_s: float) -> Baseline:
+    """Runs every query (PrometheusUnavailable, PrometheusAnswerError), then measures every route."""
+    queries = baseline_queries(scope.names, window, scope.matchers, [route.key for route in scope.routes])
+    answers: dict[Measure, list[Sample]] = {}
+    runs = []
+    for measure, promql in queries.items():
+        started = time.perf_counter()
+        answer = client.query(promql, end_s)
+        answers[measure] = instant_vector(answer)
+        runs.append(
+            QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer))
+        )
+    routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
+    measured, problems = measure_routes(routes, answers, scope.names, window)
+    history = history_days(answers, duration_seconds(window.step))
+    return Baseline(client.base_url, window, end_s, measured, problems, runs, history)
+
+
+def updated_stack(
+    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog
+) -> tuple[str, list[Change]]:
+    """The stack file's new text, checked to be a valid stack (ConfigError otherwise), and what changed."""
+    text, changes = update_stack_text(original, measured)
+    settings_from_config(stack_config_from_text(text, path), path, catalog)
+    return text, changes

@@ -1,0 +1,100 @@
+"""`seasonctl calendar`: every stack's season window and milestones in a year, for the release calendar."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.cli.calendar_view import calendar_as_dict, calendar_sections
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
+from freshfoodz_seasonal.cli.options import ProjectDirOption
+from freshfoodz_seasonal.cli.stacks import plan_or_exit, stack_name
+from freshfoodz_seasonal.cli.tables import to_rich
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
+
+
+class CalendarFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    ICS = "ics"
+
+
+def all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSettings]]:
+    """Every `Pulumi.<stack>.yaml` of the folder, validated; exit 2 naming every problem, or if there is none."""
+    stacks = []
+    problems = []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        try:
+            stacks.append((stack_name(path), load_stack_settings(path, catalog)))
+        except ConfigError as error:
+            problems += [str(p) for p in error.problems]
+    if problems:
+        fail(EXIT_INVALID, problems)
+    if not stacks:
+        fail(EXIT_INVALID, [f"{project_dir}: no Pulumi.<stack>.yaml files here; pass --project-dir"])
+    return stacks
+
+
+def calendar(
+    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="the year; default this year")] = None,
+    output_format: Annotated[
+        CalendarFormat, typer.Option("--format", help="table, json or ics")
+    ] = CalendarFormat.TABLE,
+    chart: Annotated[Path | None, typer.Option(help="also draw the year into this .png or .svg file")] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """Every stack's season window and playbook milestones in a year; ics for the release calendar."""
+    now = read_clock().utc
+    if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
+        fail(EXIT_INVALID, [f"--chart: {chart}; accepted: a file name ending in .png or .svg"])
+    catalog = load_catalog()
+    stacks = all_stacks(project_dir, catalog)
+    shown_year = year or now.year
+    rules = [
+        SeasonRule(
+            name, s.season.name, s.season.title, s.season.load_multiplier, s.season.window.start, s.season.window.end
+        )
+        for name, s in stacks
+    ]
+    try:
+        entries = year_calendar(rules, shown_year, load_playbooks())
+    except OverlapError as error:
+        fail(EXIT_INVALID, [str(error)])
+    if chart is not None:
+        draw_chart(stacks, entries, shown_year, chart, catalog)
+    if output_format is CalendarFormat.ICS:
+        from freshfoodz_seasonal.playbooks.ics import calendar_ics  # noqa: PLC0415 - icalendar is slow to import
+
+        sys.stdout.write(calendar_ics(entries, now).decode("utf-8"))
+    elif output_format is CalendarFormat.JSON:
+        print_json(calendar_as_dict(entries))
+    else:
+        Console(highlight=False).print(to_rich(f"Seasons in {shown_year}", calendar_sections(entries)))
+
+
+def draw_chart(
+    stacks: list[tuple[str, StackSettings]], entries: list[SeasonEntry], year: int, path: Path, catalog: Catalog
+) -> None:
+    """The year as a picture, with each season's planned pods and nodes; exit 3 if a plan is infeasible."""
+    from freshfoodz_seasonal.cli.year_chart import PlannedCapacity, draw_year  # noqa: PLC0415 - matplotlib is slow
+
+    capacity = {}
+    for name, settings in stacks:
+        plan = plan_or_exit(settings, catalog, name, year, name)
+        capacity[name] = PlannedCapacity(sum(s.pods for s in plan.services), plan.nodes.nodes)
+    try:
+        draw_year(entries, capacity, year, path)
+    except OSError as error:
+        fail(EXIT_INVALID, [f"--chart: cannot write {path}: {error}"])

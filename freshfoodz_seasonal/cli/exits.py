@@ -1,0 +1,50 @@
+"""Exit codes, the error and warning lines on stderr, and JSON on stdout: shared by every command.
+
+Exit codes: 0 done, 2 invalid input (config, flags), 3 infeasible request, 4 Prometheus could not be
+read, 5 the data gives no baseline, 6 the Pulumi CLI is missing or a step of a rollback failed, 1 aborted
+at the confirmation prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+EXIT_PROMETHEUS = 4
+EXIT_NO_BASELINE = 5
+EXIT_PULUMI = 6
+EXIT_ABORTED = 1
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(code: int, lines: list[str]) -> NoReturn:
+    """Prints each line as an error and exits with `code`: no traceback for a user's mistake."""
+    console = stderr_console()
+    for line in lines:
+        # Values from the user's file may contain brackets: never read them as rich markup.
+        console.print(Text("error: ", style="red") + Text(line))
+    raise typer.Exit(code)
+
+
+def warn(line: str) -> None:
+    stderr_console().print(Text("warning: ", style="yellow") + Text(line))
+
+
+def print_json(data: Any) -> None:
+    """A command's JSON document on stdout, keys in the order the document gives them."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def json_text(document: Any) -> str:
+    """A preview's JSON document: sorted keys, so the text is the same whatever order things were declared in."""
+    return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"

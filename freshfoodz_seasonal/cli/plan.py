@@ -1,0 +1,48 @@
+"""`seasonctl plan`: the whole capacity plan of a season, as a table, JSON or markdown."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from capacity.pool_sizing import Method
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.exits import print_json
+from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
+from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
+from freshfoodz_seasonal.cli.stacks import load_plan
+from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
+from freshfoodz_seasonal.plan.summary import plan_as_dict
+
+
+def plan(
+    stack: StackArgument,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table, json or markdown")
+    ] = ReportFormat.TABLE,
+    method: Annotated[
+        Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
+    ] = Method.MODEL,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            min=2000,
+            max=2100,
+            help="season year; default: the running one (or one ended in the last 7 days), else the next",
+        ),
+    ] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
+    result = load_plan(stack, project_dir, load_catalog(), read_clock().today, year, method).plan
+    if output_format is ReportFormat.JSON:
+        print_json(plan_as_dict(result))
+    elif output_format is ReportFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(plan_heading(result), plan_sections(result)))
+    else:
+        Console(highlight=False).print(to_rich(plan_heading(result), plan_sections(result)))

@@ -1,0 +1,74 @@
+"""`seasonctl playbook`: the season's T-milestone steps, dated and judged on a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.playbook_files import load_done_ids, load_playbooks
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
+from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
+from freshfoodz_seasonal.cli.playbook_view import PlaybookView
+from freshfoodz_seasonal.cli.stacks import load_stack
+from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year
+from freshfoodz_seasonal.seasons.windows import resolve_window
+
+
+def parse_date(text: str | None, today: dt.date) -> dt.date:
+    """The day `--date` names, or `today` without it; exit 2 if it is not a date in the years 2000 to 2100."""
+    if text is None:
+        return today
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        fail(EXIT_INVALID, [f"--date: {text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2026-10-15"])
+    if not 2000 <= day.year <= 2100:
+        fail(EXIT_INVALID, [f"--date: {text!r}; accepted: a date in the years 2000 to 2100"])
+    return day
+
+
+def playbook(
+    stack: StackArgument,
+    date: Annotated[str | None, typer.Option(help="the day to judge the steps on, YYYY-MM-DD; default today")] = None,
+    done_file: Annotated[
+        Path | None, typer.Option(help="a YAML list of the ids of steps already done", dir_okay=False)
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table, json or markdown")
+    ] = ReportFormat.TABLE,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The season's T-milestone playbook: every step with its date and its state, most urgent first."""
+    today = parse_date(date, read_clock().today)
+    loaded = load_stack(stack, project_dir, load_catalog())
+    try:
+        done = load_done_ids(done_file) if done_file is not None else frozenset()
+    except ConfigError as error:
+        fail(EXIT_INVALID, [str(p) for p in error.problems])
+    season = loaded.settings.season
+    steps = load_playbooks().steps_of(season.name)
+    unknown = sorted(done - {step.id for step in steps})
+    if unknown:
+        fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
+    year = playbook_year(season.window.start, season.window.end, steps, today)
+    window = resolve_window(season.window.start, season.window.end, year)
+    values = {"stack": loaded.name, "multiplier": f"{season.load_multiplier:g}"}
+    view = PlaybookView(loaded.name, season, window, today, dated_playbook(steps, window, today, done, values))
+    if output_format is ReportFormat.JSON:
+        print_json(view.as_dict())
+    elif output_format is ReportFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(view.heading(), view.sections()))
+    else:
+        Console(highlight=False).print(to_rich(view.heading(), view.sections()))

@@ -1,0 +1,61 @@
+"""The Pulumi program run under mocks for one or more stacks: what `preview`, `diff` and `rollback` compare.
+
+Imports pulumi (slow): only the commands that run the program import this module, inside the command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.stack_file import read_stack_file
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
+from freshfoodz_seasonal.cli.stacks import load_plan
+from freshfoodz_seasonal.config.model import Phase, StackSettings
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.summary import plan_as_dict
+from freshfoodz_seasonal.preview.capture import Capture, release_runtime, run_program, stack_config
+from freshfoodz_seasonal.preview.render import resources_document
+from freshfoodz_seasonal.review.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class ProgramRun:
+    name: str
+    settings: StackSettings
+    plan: SeasonPlan
+    capture: Capture
+
+
+def run_programs(
+    requests: list[tuple[str, Phase | None]], project_dir: Path, catalog: Catalog, today: dt.date
+) -> list[ProgramRun]:
+    """Runs the Pulumi program under mocks for each (stack, phase override); exits 2 or 3 on a bad stack.
+
+    Every stack is checked before any program runs: nothing is registered for a bad one. Each stack is
+    planned for the season it declares on `today`.
+    """
+    program = project_dir / "__main__.py"
+    if not program.is_file():
+        fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
+    checked = []
+    for stack, phase in requests:
+        planned = load_plan(stack, project_dir, catalog, today)
+        # Read and checked by load_plan: the file is a valid stack file.
+        checked.append((planned, read_stack_file(planned.path), phase))
+    runs = []
+    for planned, config, phase in checked:
+        if phase is not None:
+            config[f"{CONFIG_NAMESPACE}:phase"] = phase.value
+        capture = run_program(program, CONFIG_NAMESPACE, planned.name, stack_config(config))
+        runs.append(ProgramRun(planned.name, planned.settings, planned.plan, capture))
+    release_runtime()
+    return runs
+
+
+def snapshot_of(run: ProgramRun, label: str) -> Snapshot:
+    """What the run declared and planned, as the diff compares it."""
+    return Snapshot.of_documents(label, resources_document(run.capture), plan_as_dict(run.plan))

@@ -1,0 +1,34 @@
+"""`seasonctl rollback`: a stack back to its baseline after the season (the work is in `rollback_command`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+
+
+def rollback(
+    stack: StackArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    keep_seasonal: Annotated[
+        bool,
+        typer.Option(
+            "--keep-seasonal", help="re-apply the baseline values but keep the season's own resources for now"
+        ),
+    ] = False,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """After the season: baseline values back, then the season's own resources removed; nothing lost.
+
+    Shows what the baseline phase changes (the offline diff), asks, sets `phase: baseline` in the
+    stack file and runs `pulumi up` twice through the Pulumi CLI: first only the resources the
+    platform owns, then the whole stack. The adopted primary database is never deleted.
+    """
+    # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
+    from freshfoodz_seasonal.cli.rollback_command import run_rollback  # noqa: PLC0415
+
+    run_rollback(stack, yes, keep_seasonal, project_dir, read_clock().today)

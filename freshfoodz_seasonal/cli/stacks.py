@@ -1,0 +1,84 @@
+"""A stack file, its validated settings and its plan, loaded the one way every command loads them.
+
+A problem in the stack file exits 2 naming every problem; a plan the config makes impossible exits 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from capacity.catalog import Catalog
+from capacity.errors import InfeasibleError
+from capacity.pool_sizing import Method
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file
+from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from freshfoodz_seasonal.seasons.windows import deployed_season_year
+
+
+@dataclass(frozen=True)
+class LoadedStack:
+    path: Path
+    settings: StackSettings
+
+    @property
+    def name(self) -> str:
+        """The stack's name: `weihnachten` for `Pulumi.weihnachten.yaml`, else the file's stem."""
+        return stack_name(self.path)
+
+
+@dataclass(frozen=True)
+class PlannedStack(LoadedStack):
+    plan: SeasonPlan
+
+
+def stack_name(path: Path) -> str:
+    name = path.name
+    if name.startswith("Pulumi.") and name.endswith(".yaml"):
+        return name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return path.stem
+
+
+def load_stack(stack: str, project_dir: Path, catalog: Catalog) -> LoadedStack:
+    """The stack file (a stack name or a path) and its validated settings; exit 2 with every problem otherwise."""
+    try:
+        path = resolve_stack_file(stack, project_dir)
+        return LoadedStack(path, load_stack_settings(path, catalog))
+    except ConfigError as error:
+        fail(EXIT_INVALID, [str(p) for p in error.problems])
+
+
+def plan_or_exit(
+    settings: StackSettings, catalog: Catalog, name: str, year: int, where: str, method: Method = Method.MODEL
+) -> SeasonPlan:
+    """The season's plan in `year`; exit 3 naming `where` (the stack file, or the stack) if it is infeasible."""
+    try:
+        return plan_season(settings, catalog, name, year, method)
+    except InfeasibleError as error:
+        fail(EXIT_INFEASIBLE, [f"{where}: infeasible: {error}"])
+
+
+def plan_loaded(
+    loaded: LoadedStack, catalog: Catalog, today: dt.date, year: int | None = None, method: Method = Method.MODEL
+) -> PlannedStack:
+    """The loaded stack's plan for `year`, by default the season the stack declares on `today`; exit 3 if infeasible."""
+    window = loaded.settings.season.window
+    season = year if year is not None else deployed_season_year(window.start, window.end, today)
+    plan = plan_or_exit(loaded.settings, catalog, loaded.name, season, str(loaded.path), method)
+    return PlannedStack(loaded.path, loaded.settings, plan)
+
+
+def load_plan(
+    stack: str,
+    project_dir: Path,
+    catalog: Catalog,
+    today: dt.date,
+    year: int | None = None,
+    method: Method = Method.MODEL,
+) -> PlannedStack:
+    """Load the stack, pick the season year from `today` (unless `year` is given), plan: exit 2 or 3 on a bad stack."""
+    return plan_loaded(load_stack(stack, project_dir, catalog), catalog, today, year, method)
