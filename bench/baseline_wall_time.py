@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from capacity.service_time import ServiceTime
-from tests.prometheus_data import SyntheticRoute, SyntheticTraffic
-from tests.prometheus_server import backfill, running_prometheus
+from tests.support.prometheus_data import SyntheticRoute, SyntheticTraffic
+from tests.support.prometheus_server import backfill, running_prometheus
 
 TARGET_S = 5.0
 ROUTES = 10

@@ -50,7 +50,7 @@ from capacity.pool_queue import PoolQueue
 from capacity.pool_sizing import SLO_QUANTILE, Method, PoolSizing, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
-from tests.des import fcfs_response_times
+from tests.support.des import fcfs_response_times
 
 DEFAULT_DURATION_S = 60.0
 DEFAULT_WARMUP_S = 10.0
@@ -208,7 +208,7 @@ def replay_p95s(report: LoadReport, slots: int) -> dict[str, float]:
     """Each route's p95 for the very requests of `report` in the model's ideal system.
 
     Every request keeps its scheduled arrival, the pod the server chose and the service time the
-    server drew; FCFS over the pod's slots (the simulator of `tests/des.py`) gives the latency it would
+    server drew; FCFS over the pod's slots (the simulator of `tests/support/des.py`) gives the latency it would
     have had without generator slip, transport or sleep overshoot. Measured minus replayed p95 is
     what the real server and client add; replayed minus predicted is the luck of this sample.
     """

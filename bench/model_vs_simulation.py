@@ -6,9 +6,9 @@ Run from the repository root (it imports the grid and simulator from `tests/`):
     .venv/bin/python -m bench.model_vs_simulation --json     # the same as JSON
     .venv/bin/python -m bench.model_vs_simulation --only "pp k4" --workers 1
 
-Each case of `tests/sim_grid.py` is sized three ways: the model (`size_pool`, Method.MODEL), the
+Each case of `tests/support/sim_grid.py` is sized three ways: the model (`size_pool`, Method.MODEL), the
 seed formula (Method.SEED) and an exact discrete-event simulation of the model's assumptions
-(`tests/des.py`): the smallest pod count whose simulated p95 meets every SLO within the same
+(`tests/support/des.py`): the smallest pod count whose simulated p95 meets every SLO within the same
 utilisation cap. Over-plan = (planned - simulated) / simulated pods; negative means under-planned.
 Takes about 1.5 minutes on 2 cores.
 """
@@ -22,7 +22,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from tests.sim_grid import GRID, CaseResult, run_grid, summarize
+from tests.support.sim_grid import GRID, CaseResult, run_grid, summarize
 
 
 def case_row(result: CaseResult) -> dict[str, object]:

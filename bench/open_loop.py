@@ -125,7 +125,7 @@ def require_loopback_url(url: str) -> None:
 def quantile(values: Sequence[float] | npt.NDArray[np.float64], probability: float) -> float:
     """The smallest value with at least `probability` of `values` at or below it (nan if none).
 
-    Same definition as the simulator's (`tests/des.py`): p95 <= SLO exactly when at most 5 % exceed it.
+    Same definition as the simulator's (`tests/support/des.py`): p95 <= SLO exactly when at most 5 % exceed it.
     """
     if len(values) == 0:
         return math.nan

@@ -17,16 +17,14 @@ import jsonschema
 import pytest
 import yaml
 
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.content.dashboards import war_room_dashboard, war_room_uid
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from tests.support.project import ROOT, STACKS, shared_catalog
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas" / "grafana"
-STACKS = ["spargel", "oktoberfest", "weihnachten"]
 YEAR = 2026
 DATASOURCE = "prom-war-room"
 GRAFANA_11_SCHEMA_VERSION = 41
@@ -37,12 +35,12 @@ def settings_of(stack: str) -> StackSettings:
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
     values, problems = project_values(config, stack)
     assert not problems
-    return parse_settings(values, load_catalog(), "test")
+    return parse_settings(values, shared_catalog(), "test")
 
 
 @cache
 def plan_of(stack: str) -> SeasonPlan:
-    return plan_season(settings_of(stack), load_catalog(), stack, YEAR)
+    return plan_season(settings_of(stack), shared_catalog(), stack, YEAR)
 
 
 def route_paths_of(stack: str) -> dict[str, tuple[str, str]]:
@@ -297,7 +295,7 @@ def test_uid_title_and_json_are_stable(stack: str) -> None:
 
 def test_json_is_identical_in_a_fresh_interpreter_with_another_hash_seed() -> None:
     script = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]); import tests.test_dashboard as t; "
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import tests.unit.test_dashboard as t; "
         "print(t.dumps(t.build('weihnachten')))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

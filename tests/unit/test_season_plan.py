@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.plan.season_plan import plan_season
-
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = load_catalog()
+from tests.support.project import ROOT, STACKS, shared_catalog
 
 
 def stack_values(stack: str) -> dict[str, Any]:
@@ -35,13 +32,13 @@ def settings_with(stack: str = "weihnachten", **changes: Any) -> StackSettings:
         for part in parents:
             target = target[int(part)] if part.isdigit() else target[part]
         target[leaf] = value
-    return parse_settings(values, CATALOG, "test")
+    return parse_settings(values, shared_catalog(), "test")
 
 
-@pytest.mark.parametrize("stack", ["spargel", "oktoberfest", "weihnachten"])
-def test_shipped_stacks_plan_within_every_constraint(stack: str) -> None:
+@pytest.mark.parametrize("stack", STACKS)
+def test_shipped_stacks_plan_within_every_constraint(stack: str, catalog: Catalog) -> None:
     settings = settings_with(stack)
-    plan = plan_season(settings, CATALOG, stack, 2026)
+    plan = plan_season(settings, catalog, stack, 2026)
     target = settings.season.target_utilization
     for service in plan.services:
         assert service.pods >= service.baseline_replicas
@@ -58,26 +55,26 @@ def test_shipped_stacks_plan_within_every_constraint(stack: str) -> None:
     assert plan.cost.peak_per_hour >= plan.cost.baseline_per_hour
 
 
-def test_bigger_season_never_plans_less() -> None:
-    plans = {s: plan_season(settings_with(s), CATALOG, s, 2026) for s in ("spargel", "oktoberfest", "weihnachten")}
+def test_bigger_season_never_plans_less(catalog: Catalog) -> None:
+    plans = {s: plan_season(settings_with(s), catalog, s, 2026) for s in STACKS}
     for smaller, larger in (("spargel", "oktoberfest"), ("oktoberfest", "weihnachten")):
         assert [s.pods for s in plans[smaller].services] <= [s.pods for s in plans[larger].services]
         assert plans[smaller].nodes.nodes <= plans[larger].nodes.nodes
 
 
-def test_pods_never_drop_below_baseline_replicas() -> None:
+def test_pods_never_drop_below_baseline_replicas(catalog: Catalog) -> None:
     settings = settings_with(
         services__0__baselineReplicas=12, services__0__baselineMaxReplicas=20, services__0__maxReplicasCap=60
     )
-    api = plan_season(settings, CATALOG, "t", 2026).services[0]
+    api = plan_season(settings, catalog, "t", 2026).services[0]
     assert (api.pods, api.binding_constraint) == (12, "baselineReplicas")
     assert api.sizing.pods == 12  # utilisation and p95 are reported at the pods that will run
     assert api.sizing.utilization < settings.season.target_utilization.app_servers
 
 
-def test_connections_follow_the_pods() -> None:
+def test_connections_follow_the_pods(catalog: Catalog) -> None:
     settings = settings_with()
-    plan = plan_season(settings, CATALOG, "t", 2026)
+    plan = plan_season(settings, catalog, "t", 2026)
     pools = {w.name: w.db_pool_per_pod for w in settings.workloads}
     expected = sum(pools[p.name] * p.pods for p in [*plan.services, *plan.workers])
     assert plan.database.connections == expected
@@ -87,53 +84,53 @@ def test_connections_follow_the_pods() -> None:
     assert plan.connections_at_hpa_max == at_max
 
 
-def test_warns_when_hpa_max_could_exhaust_connections() -> None:
+def test_warns_when_hpa_max_could_exhaust_connections(catalog: Catalog) -> None:
     settings = settings_with(services__0__dbPoolPerPod=300, services__0__hpaHeadroom=3)
-    plan = plan_season(settings, CATALOG, "t", 2026)
+    plan = plan_season(settings, catalog, "t", 2026)
     assert plan.connections_at_hpa_max > plan.database.usable_max_connections >= plan.database.connections
     assert any("at HPA maxReplicas the pools open" in warning for warning in plan.warnings)
-    assert not plan_season(settings_with(), CATALOG, "t", 2026).warnings
+    assert not plan_season(settings_with(), catalog, "t", 2026).warnings
 
 
-def test_seasonal_nodes_carry_only_the_pods_above_baseline() -> None:
+def test_seasonal_nodes_carry_only_the_pods_above_baseline(catalog: Catalog) -> None:
     settings = settings_with()
-    plan = plan_season(settings, CATALOG, "t", 2026)
+    plan = plan_season(settings, catalog, "t", 2026)
     assert plan.nodes.pods == sum(p.pods - p.baseline_replicas for p in [*plan.services, *plan.workers])
     assert plan.nodes.headroom_nodes == settings.nodes.availability_zones
 
 
-def test_too_few_nodes_allowed_is_infeasible() -> None:
+def test_too_few_nodes_allowed_is_infeasible(catalog: Catalog) -> None:
     with pytest.raises(InfeasibleError, match=r"nodes\.maxNodes is 3"):
-        plan_season(settings_with(nodes__maxNodes=3), CATALOG, "t", 2026)
+        plan_season(settings_with(nodes__maxNodes=3), catalog, "t", 2026)
 
 
-def test_replica_cap_below_the_plan_is_infeasible_and_names_the_service() -> None:
+def test_replica_cap_below_the_plan_is_infeasible_and_names_the_service(catalog: Catalog) -> None:
     with pytest.raises(InfeasibleError, match=r"service api: .*maxReplicasCap is 4"):
         settings = settings_with(services__0__maxReplicasCap=4, services__0__baselineMaxReplicas=4)
-        plan_season(settings, CATALOG, "t", 2026)
+        plan_season(settings, catalog, "t", 2026)
 
 
-def test_slo_no_pod_count_meets_is_infeasible_and_names_route() -> None:
+def test_slo_no_pod_count_meets_is_infeasible_and_names_route(catalog: Catalog) -> None:
     with pytest.raises(InfeasibleError, match="sample-request"):
-        plan_season(settings_with(routes__3__p95SloMs=700), CATALOG, "t", 2026)
+        plan_season(settings_with(routes__3__p95SloMs=700), catalog, "t", 2026)
 
 
-def test_seed_method_replaces_only_the_app_pods() -> None:
+def test_seed_method_replaces_only_the_app_pods(catalog: Catalog) -> None:
     # The seed formula's pod counts exceed the shipped caps, which is part of what it gets wrong.
     settings = settings_with(services__0__maxReplicasCap=500, services__1__maxReplicasCap=500, nodes__maxNodes=200)
-    seed = plan_season(settings, CATALOG, "t", 2026, Method.SEED)
-    model = plan_season(settings, CATALOG, "t", 2026)
+    seed = plan_season(settings, catalog, "t", 2026, Method.SEED)
+    model = plan_season(settings, catalog, "t", 2026)
     assert [s.pods for s in seed.services] == [s.seed_formula_pods for s in model.services]
     assert [w.pods for w in seed.workers] == [w.pods for w in model.workers]
 
 
-def test_seed_method_beyond_the_caps_is_infeasible() -> None:
+def test_seed_method_beyond_the_caps_is_infeasible(catalog: Catalog) -> None:
     with pytest.raises(InfeasibleError, match="maxReplicasCap is 60"):
-        plan_season(settings_with(), CATALOG, "t", 2026, Method.SEED)
+        plan_season(settings_with(), catalog, "t", 2026, Method.SEED)
 
 
-def test_cost_covers_the_window() -> None:
-    plan = plan_season(settings_with(), CATALOG, "t", 2026)
+def test_cost_covers_the_window(catalog: Catalog) -> None:
+    plan = plan_season(settings_with(), catalog, "t", 2026)
     assert plan.cost.hours == 61 * 24
     assert plan.cost.extra_over_window == pytest.approx(
         (plan.cost.peak_per_hour - plan.cost.baseline_per_hour) * 61 * 24
@@ -160,9 +157,9 @@ def test_a_scale_back_in_the_past_is_not_scheduled() -> None:
     assert scale_back_at(dt.date(2026, 6, 24), dt.datetime(2026, 6, 26, 3, 59, tzinfo=dt.UTC)) is not None
 
 
-def test_an_estimate_above_the_budget_is_warned_about() -> None:
-    over = plan_season(settings_with(costs__seasonBudget=1000), CATALOG, "t", 2026)
+def test_an_estimate_above_the_budget_is_warned_about(catalog: Catalog) -> None:
+    over = plan_season(settings_with(costs__seasonBudget=1000), catalog, "t", 2026)
     (warning,) = [w for w in over.warnings if w.startswith("cost:")]
     assert f"estimate of {over.cost.peak_over_window:,.2f} EUR is above costs.seasonBudget 1,000.00" in warning
-    within = plan_season(settings_with(costs__seasonBudget=1_000_000), CATALOG, "t", 2026)
+    within = plan_season(settings_with(costs__seasonBudget=1_000_000), catalog, "t", 2026)
     assert not [w for w in within.warnings if w.startswith("cost:")]

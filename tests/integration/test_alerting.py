@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import yaml
 
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file, prometheus_rule_file
@@ -32,18 +31,15 @@ from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.naming import rule_group_name
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
-from tests.tools import PROMETHEUS_INSTALL, required_tool
-
-ROOT = Path(__file__).resolve().parent.parent
-STACKS = ("spargel", "oktoberfest", "weihnachten")
-
+from tests.support.project import ROOT, STACKS, shared_catalog
+from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
 # --- the plans of the shipped stacks ---------------------------------------------------------------
 
 
 @cache
 def stack(name: str) -> tuple[StackSettings, SeasonPlan]:
-    catalog = load_catalog()
+    catalog = shared_catalog()
     config = yaml.safe_load((ROOT / f"Pulumi.{name}.yaml").read_text())["config"]
     values, problems = project_values(config, name)
     assert not problems

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from capacity.catalog import Catalog
 from capacity.service_time import ServiceTime
 from capacity.service_time_fit import (
     MAX_CV,
@@ -21,7 +22,6 @@ from capacity.service_time_fit import (
     estimate_service_time,
     fit_service_time,
 )
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.prometheus_http import (
     Credentials,
     CredentialsError,
@@ -44,14 +44,13 @@ from freshfoodz_seasonal.baseline.measure import (
 )
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
 from freshfoodz_seasonal.baseline.stack_update import StackUpdateError, measured_values, update_stack_text
-from freshfoodz_seasonal.cli.baseline_measure import Baseline, QueryRun, updated_stack
+from freshfoodz_seasonal.cli.baseline_command import Baseline, QueryRun, updated_stack
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_sections
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import duration_seconds
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = load_catalog()
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, math.inf)
 NAMES = MetricNames()
 WINDOW = BaselineWindow("14d")
@@ -406,7 +405,7 @@ def measured(name: str, rps: float, mean_s: float, cv: float, p95_s: float = 1.0
     return RouteBaseline(route, rps, mean_s, p95_s, cv, 0.0, 1e6, 14.0)
 
 
-@pytest.mark.parametrize("stack", ["spargel", "oktoberfest", "weihnachten"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_an_empty_update_leaves_every_shipped_stack_byte_identical(stack: str) -> None:
     text, changes = update_stack_text(stack_text(stack), [])
     assert text == stack_text(stack) and changes == []
@@ -448,12 +447,12 @@ def test_an_update_for_a_route_the_file_lacks_is_refused() -> None:
         update_stack_text(stack_text("weihnachten"), [measured("ghost", 1.0, 0.1, 1.0)])
 
 
-def test_measured_values_outside_the_model_are_refused_before_writing() -> None:
+def test_measured_values_outside_the_model_are_refused_before_writing(catalog: Catalog) -> None:
     original = stack_text("weihnachten").replace("      serviceTimeCv: 1.2\n", "      p95ServiceTimeMs: 180\n", 1)
     # p95 / mean = 5: no lognormal has that shape, so the stack would not validate.
     with pytest.raises(ConfigError) as raised:
         updated_stack(
-            Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], CATALOG
+            Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], catalog
         )
     assert any("p95ServiceTimeMs / meanServiceTimeMs = 5" in str(p) for p in raised.value.problems)
 

@@ -1,7 +1,7 @@
 """`seasonctl baseline` against a real Prometheus holding 14 days of known traffic, and its faults.
 
 The server (Debian package `prometheus`) is started on 127.0.0.1 on history backfilled with
-`promtool`; the truth is the synthetic traffic of `tests/prometheus_data.py`. Faults the real
+`promtool`; the truth is the synthetic traffic of `tests/support/prometheus_data.py`. Faults the real
 server cannot produce on demand (timeouts, HTTP errors, TLS, credentials, NaN answers) come from
 small local HTTP servers. Every fault must leave the stack file byte-identical.
 """
@@ -29,11 +29,11 @@ import yaml
 from click.testing import Result
 
 from capacity.service_time import ServiceTime
-from tests.cli_runner import invoke
-from tests.prometheus_data import BUCKETS_S, DAY_S, SyntheticRoute, SyntheticTraffic
-from tests.prometheus_server import backfill, free_port, running_prometheus
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
+from tests.support.prometheus_data import BUCKETS_S, DAY_S, SyntheticRoute, SyntheticTraffic
+from tests.support.prometheus_server import backfill, free_port, running_prometheus
 
-ROOT = Path(__file__).resolve().parent.parent
 WINDOW_S = 14 * DAY_S
 # The weihnachten stack's routes, with true values that differ from the file's.
 TRUE_ROUTES = {

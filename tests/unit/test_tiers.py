@@ -6,16 +6,14 @@ import math
 
 import pytest
 
-from capacity.catalog import RdsClass
+from capacity.catalog import Catalog, RdsClass
 from capacity.cost import PriceBook, cost_line, ec2_price, rds_price
 from capacity.database import DatabaseDemand, candidate_classes, size_database, usable_max_connections
 from capacity.errors import InfeasibleError
 from capacity.hpa import hpa_bounds
 from capacity.nodes import DaemonOverhead, PodShape, pack_nodes, room_per_node
 from capacity.workers import size_workers
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
-
-CATALOG = load_catalog()
+from tests.support.project import shared_catalog
 
 
 def test_workers_by_littles_law() -> None:
@@ -34,21 +32,21 @@ def test_hpa_bounds_headroom_cap_and_cpu_target() -> None:
         hpa_bounds(planned_pods=6, headroom=0.5, cap=5, target_utilization=0.5)
 
 
-def test_usable_connections_are_ninety_percent_of_the_default() -> None:
-    assert usable_max_connections(CATALOG.rds_classes["db.r7g.large"]) == math.floor(1802 * 0.9)
+def test_usable_connections_are_ninety_percent_of_the_default(catalog: Catalog) -> None:
+    assert usable_max_connections(catalog.rds_classes["db.r7g.large"]) == math.floor(1802 * 0.9)
 
 
-def test_candidates_stay_in_family_and_never_shrink() -> None:
-    names = [c.name for c in candidate_classes(CATALOG.rds_classes.values(), CATALOG.rds_classes["db.r7g.xlarge"])]
+def test_candidates_stay_in_family_and_never_shrink(catalog: Catalog) -> None:
+    names = [c.name for c in candidate_classes(catalog.rds_classes.values(), catalog.rds_classes["db.r7g.xlarge"])]
     assert names[0] == "db.r7g.xlarge"
     assert all(name.startswith("db.r7g.") for name in names)
     assert "db.r7g.large" not in names
-    vcpus = [CATALOG.rds_classes[n].vcpu for n in names]
+    vcpus = [catalog.rds_classes[n].vcpu for n in names]
     assert vcpus == sorted(vcpus)
 
 
 def r7g_from(name: str) -> list[RdsClass]:
-    return candidate_classes(CATALOG.rds_classes.values(), CATALOG.rds_classes[name])
+    return candidate_classes(shared_catalog().rds_classes.values(), shared_catalog().rds_classes[name])
 
 
 def test_database_grows_for_cpu_when_reads_do_not_dominate() -> None:
@@ -78,14 +76,14 @@ def test_database_beyond_the_largest_class_is_infeasible() -> None:
         size_database(DatabaseDemand(4000, 1.0, 0.0), r7g_from("db.r7g.large"), 0.6, 0)
 
 
-def test_node_room_subtracts_daemons() -> None:
-    room = room_per_node(CATALOG.instance_types["m7g.xlarge"], DaemonOverhead(200, 400, 4))
+def test_node_room_subtracts_daemons(catalog: Catalog) -> None:
+    room = room_per_node(catalog.instance_types["m7g.xlarge"], DaemonOverhead(200, 400, 4))
     assert (room.cpu_m, room.memory_mib, room.pods) == (3920 - 200, 14103 - 400, 58 - 4)
 
 
-def test_packing_is_limited_by_the_scarcest_resource() -> None:
+def test_packing_is_limited_by_the_scarcest_resource(catalog: Catalog) -> None:
     """m7g.xlarge less daemons: 3720 m CPU, 13703 MiB, 54 pods. 500 m pods: 7 per node by CPU."""
-    instance = CATALOG.instance_types["m7g.xlarge"]
+    instance = catalog.instance_types["m7g.xlarge"]
     overhead = DaemonOverhead(200, 400, 4)
     plan = pack_nodes([PodShape("api", 500, 1024, 15)], instance, overhead, headroom_nodes=3)
     assert (plan.nodes_for_pods, plan.nodes) == (3, 6)  # 7 + 7 + 1
@@ -95,25 +93,25 @@ def test_packing_is_limited_by_the_scarcest_resource() -> None:
     assert by_memory.nodes_for_pods == 3  # 2 + 2 + 1
 
 
-def test_packing_fills_gaps_with_smaller_pods() -> None:
+def test_packing_fills_gaps_with_smaller_pods(catalog: Catalog) -> None:
     """Two 1800 m pods leave 120 m per node; the 100 m pods go there before a new node opens."""
-    instance = CATALOG.instance_types["m7g.xlarge"]
+    instance = catalog.instance_types["m7g.xlarge"]
     shapes = [PodShape("small", 100, 100, 2), PodShape("large", 1800, 1000, 4)]
     plan = pack_nodes(shapes, instance, DaemonOverhead(200, 400, 4), headroom_nodes=0)
     assert plan.nodes_for_pods == 2
     assert plan.cpu_requested_m == 2 * 100 + 4 * 1800
 
 
-def test_a_pod_larger_than_a_node_is_refused() -> None:
+def test_a_pod_larger_than_a_node_is_refused(catalog: Catalog) -> None:
     with pytest.raises(ValueError, match="does not fit"):
-        pack_nodes([PodShape("huge", 8000, 1024, 1)], CATALOG.instance_types["m7g.xlarge"], DaemonOverhead(0, 0, 0), 0)
+        pack_nodes([PodShape("huge", 8000, 1024, 1)], catalog.instance_types["m7g.xlarge"], DaemonOverhead(0, 0, 0), 0)
 
 
 BOOK = PriceBook("EUR", 0.9, 1.2, 2.0, {})
 
 
-def test_ec2_price_with_region_factor_and_override() -> None:
-    m7g = CATALOG.instance_types["m7g.xlarge"]
+def test_ec2_price_with_region_factor_and_override(catalog: Catalog) -> None:
+    m7g = catalog.instance_types["m7g.xlarge"]
     price = ec2_price(BOOK, m7g)
     assert price.usd_per_hour == pytest.approx(0.1632 * 1.2)
     assert price.estimate
@@ -123,16 +121,16 @@ def test_ec2_price_with_region_factor_and_override() -> None:
     assert (exact.usd_per_hour, exact.estimate) == (0.1632, False)
 
 
-def test_rds_price_is_an_estimate_doubled_for_multi_az() -> None:
-    r7g = CATALOG.rds_classes["db.r7g.xlarge"]
+def test_rds_price_is_an_estimate_doubled_for_multi_az(catalog: Catalog) -> None:
+    r7g = catalog.rds_classes["db.r7g.xlarge"]
     single = rds_price(BOOK, r7g, multi_az=False)
     assert single.usd_per_hour == pytest.approx(0.2142 * 2.0 * 1.2)
     assert single.estimate
     assert rds_price(BOOK, r7g, multi_az=True).usd_per_hour == pytest.approx(2 * single.usd_per_hour)
 
 
-def test_cost_line_converts_currency_and_multiplies() -> None:
-    line = cost_line(BOOK, "nodes", "m7g.xlarge", 5, ec2_price(BOOK, CATALOG.instance_types["m7g.xlarge"]))
+def test_cost_line_converts_currency_and_multiplies(catalog: Catalog) -> None:
+    line = cost_line(BOOK, "nodes", "m7g.xlarge", 5, ec2_price(BOOK, catalog.instance_types["m7g.xlarge"]))
     assert line.unit_per_hour == pytest.approx(0.1632 * 1.2 * 0.9)
     assert line.per_hour == pytest.approx(5 * line.unit_per_hour)
     assert "0.9 EUR/USD" in line.source

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
 
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.content.manifests.hpa import HpaValues, hpa_manifest
@@ -19,17 +18,16 @@ from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_co
 from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.declaration.phase_values import hpa_values
 from freshfoodz_seasonal.plan.season_plan import plan_season
+from tests.support.project import ROOT, STACKS, shared_catalog
 
-ROOT = Path(__file__).resolve().parent.parent
 KUBERNETES_VERSION = "1.33.0"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 
 
 def settings_of(stack: str, phase: str) -> StackSettings:
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
     values, _ = project_values(config, stack)
     values["phase"] = phase
-    return parse_settings(values, load_catalog(), stack)
+    return parse_settings(values, shared_catalog(), stack)
 
 
 def validate(manifest: dict[str, Any]) -> None:
@@ -38,9 +36,9 @@ def validate(manifest: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("phase", ["peak", "baseline"])
 @pytest.mark.parametrize("stack", STACKS)
-def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str) -> None:
+def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str, catalog: Catalog) -> None:
     settings = settings_of(stack, phase)
-    plan = plan_season(settings, load_catalog(), stack, 2026)
+    plan = plan_season(settings, catalog, stack, 2026)
     manifests = [hpa_manifest(values) for values in hpa_values(settings, plan)]
     assert len(manifests) == len(settings.services)
     for manifest in manifests:
@@ -50,15 +48,15 @@ def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str) -> None:
         assert isinstance(spec["minReplicas"], int) and isinstance(spec["maxReplicas"], int)
 
 
-def test_peak_sets_the_plan_and_baseline_restores_the_platform_values() -> None:
+def test_peak_sets_the_plan_and_baseline_restores_the_platform_values(catalog: Catalog) -> None:
     peak_settings = settings_of("weihnachten", "peak")
-    plan = plan_season(peak_settings, load_catalog(), "weihnachten", 2026)
+    plan = plan_season(peak_settings, catalog, "weihnachten", 2026)
     peak = hpa_values(peak_settings, plan)
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in peak] == [
         (s.hpa.min_replicas, s.hpa.max_replicas, s.hpa.cpu_target_percent) for s in plan.services
     ]
     baseline_settings = settings_of("weihnachten", "baseline")
-    baseline = hpa_values(baseline_settings, plan_season(baseline_settings, load_catalog(), "weihnachten", 2026))
+    baseline = hpa_values(baseline_settings, plan_season(baseline_settings, catalog, "weihnachten", 2026))
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in baseline] == [
         (s.baseline_replicas, s.baseline_max_replicas, s.baseline_cpu_target_percent)
         for s in baseline_settings.services
@@ -90,9 +88,9 @@ def test_min_above_max_is_refused() -> None:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stack: str) -> None:
+def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stack: str, catalog: Catalog) -> None:
     settings = settings_of(stack, "peak")
-    plan = plan_season(settings, load_catalog(), stack, 2026)
+    plan = plan_season(settings, catalog, stack, 2026)
     limits = route_limits(settings, plan)
     controls = settings.peak_controls
     priority = priority_class_manifest(controls.priority_class_value, controls.priority_services)
@@ -109,10 +107,10 @@ def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stac
     assert config_map["data"]["degraded-features"].splitlines() == controls.non_critical_features
 
 
-def test_rate_limits_split_the_capacity_at_hpa_max() -> None:
+def test_rate_limits_split_the_capacity_at_hpa_max(catalog: Catalog) -> None:
     """api at 5x: 11 pods x 8 slots x 0.5 = 44 slots for 26.2 busy at 200 rps: 335.9 rps in all."""
     settings = settings_of("weihnachten", "peak")
-    plan = plan_season(settings, load_catalog(), "weihnachten", 2026)
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
     api = {limit.route: limit.limit_rps for limit in route_limits(settings, plan)}
     capacity = 11 * 8 * 0.5 * 200 / 26.2
     assert api["catalog-browse"] == math.floor(capacity * 100 / 200)

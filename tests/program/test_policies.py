@@ -13,7 +13,6 @@ import select
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -34,7 +33,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UnknownValueError, unknown_checking_proxy
 
-from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.guardrails.database import apply_immediately_violations, catalog_class_violations
@@ -43,13 +42,11 @@ from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
 from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
 from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "freshfoodz-seasonal"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 PACK = runpy.run_path(str(ROOT / "policy" / "__main__.py"), run_name="freshfoodz_policy_pack")
 POLICIES: dict[str, Policy] = {policy.name: policy for policy in PACK["POLICIES"]}
-RDS_CLASSES = frozenset(load_catalog().rds_classes)
 
 RDS = "aws:rds/instance:Instance"
 HPA_PATCH = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
@@ -197,11 +194,12 @@ def test_catalog_classes_pass_and_others_fail_with_a_suggestion() -> None:
     assert "capacity/data/aws-rds-classes.csv" in found
 
 
-def test_the_catalog_rule_takes_the_known_classes() -> None:
+def test_the_catalog_rule_takes_the_known_classes(catalog: Catalog) -> None:
+    rds_classes = frozenset(catalog.rds_classes)
     props = {**PRIMARY, "instanceClass": "db.x9.huge"}
     assert catalog_class_violations(RDS, props, {"db.x9.huge"}) == []
-    assert catalog_class_violations(RDS, props, RDS_CLASSES)
-    assert catalog_class_violations(HPA_PATCH, props, RDS_CLASSES) == []
+    assert catalog_class_violations(RDS, props, rds_classes)
+    assert catalog_class_violations(HPA_PATCH, props, rds_classes) == []
 
 
 # 3. HPA bounds within the cap
@@ -342,11 +340,11 @@ def weihnachten_with_budget(budget: object) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("budget", [0, -1, "6000", True, float("inf")])
-def test_the_budget_is_a_positive_number_in_the_config(budget: object) -> None:
+def test_the_budget_is_a_positive_number_in_the_config(budget: object, catalog: Catalog) -> None:
     with pytest.raises(ConfigError) as raised:
-        parse_settings(weihnachten_with_budget(budget), load_catalog(), "Pulumi.weihnachten.yaml")
+        parse_settings(weihnachten_with_budget(budget), catalog, "Pulumi.weihnachten.yaml")
     assert [problem.key for problem in raised.value.problems] == [f"{PROJECT}:costs.seasonBudget"]
-    settings = parse_settings(weihnachten_with_budget(6000), load_catalog(), "Pulumi.weihnachten.yaml")
+    settings = parse_settings(weihnachten_with_budget(6000), catalog, "Pulumi.weihnachten.yaml")
     assert settings.costs.season_budget == 6000.0
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pydantic import BaseModel
 from typer.main import get_command
 
-from freshfoodz_seasonal.cli.app import app
+from freshfoodz_seasonal.cli.cli import app
 from freshfoodz_seasonal.config.model import SecureValue, StackSettings
 from freshfoodz_seasonal.config.problems import fields_by_key, sections_in
+from tests.support.project import ROOT
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
@@ -54,7 +54,7 @@ def test_every_command_in_the_cli_reference_exists() -> None:
 
 
 def test_the_two_commands_are_the_ones_ci_runs() -> None:
-    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = ci.strip().splitlines()[-1]
     assert f"```bash\n{test_command}\n```" in README
     assert "seasonctl plan weihnachten" in README

@@ -1,10 +1,10 @@
 """A grid of pools sized three ways: the queueing model, the seed formula, and simulation.
 
-Shared by `tests/test_model_vs_simulation.py` (which asserts on it) and
+Shared by `tests/integration/test_model_vs_simulation.py` (which asserts on it) and
 `bench/model_vs_simulation.py` (which prints it). The simulation's answer is the smallest pod count
 N whose simulated p95 meets every route's SLO and whose busy slots / (N x slots) stay within the
 target utilisation: the same question the model answers, with the formulas replaced by the
-simulator of `tests/des.py`.
+simulator of `tests/support/des.py`.
 
 Units: times in seconds, rates in requests per second.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from capacity.pool_sizing import Method, PoolSizing, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
-from tests.des import DEFAULT_MEASURED, DEFAULT_WARMUP, ArrivalStream, RouteTail, simulate_pool, stream_for
+from tests.support.des import DEFAULT_MEASURED, DEFAULT_WARMUP, ArrivalStream, RouteTail, simulate_pool, stream_for
 
 PER_POD, POOLED = Routing.PER_POD, Routing.POOLED
 # A pass/fail read closer than this many standard errors to the 5 % boundary is re-run on a longer

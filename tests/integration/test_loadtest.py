@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import kubernetes_validate
 import pytest
 
+from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.content.loadtest.k6_operator import (
     RPS_PER_RUNNER,
@@ -40,12 +41,11 @@ from freshfoodz_seasonal.content.loadtest.k6_script import (
     render,
 )
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
-from tests.test_season_plan import CATALOG, settings_with
-from tests.tools import missing
+from tests.support.project import ROOT, STACKS, shared_catalog
+from tests.support.tools import missing
+from tests.unit.test_season_plan import settings_with
 
-ROOT = Path(__file__).resolve().parent.parent
 K6_DIR = ROOT / "tests" / "k6"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 # The original plan's shapes: (ramp up, hold, ramp down).
 SEED_SHAPES = {
     "spargel": ("10m", "20m", "5m"),
@@ -64,7 +64,7 @@ KUBERNETES_VERSION = "1.33.0"
 @cache
 def season(stack: str) -> tuple[StackSettings, SeasonPlan]:
     settings = settings_with(stack)
-    return settings, plan_season(settings, CATALOG, stack, 2026)
+    return settings, plan_season(settings, shared_catalog(), stack, 2026)
 
 
 # --- the numbers ---------------------------------------------------------------------------------
@@ -111,9 +111,9 @@ def test_thresholds_come_from_the_config(stack: str) -> None:
     assert (slos["sample-request"], slos["event-availability"]) == (2000, 1500)
 
 
-def test_thresholds_follow_a_changed_slo_and_sample_route() -> None:
+def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> None:
     settings = settings_with(routes__4__p95SloMs=1200, routes__1__p95SloMs=900, metrics={"sampleRoute": "order-submit"})
-    test = peak_test(settings, plan_season(settings, CATALOG, "t", 2026))
+    test = peak_test(settings, plan_season(settings, catalog, "t", 2026))
     assert test.thresholds["event_catering_duration"] == ["p(95)<1200"]
     assert test.thresholds["sample_request_duration"] == ["p(95)<1500"]  # order-submit's SLO
     assert [route.name for route in test.routes if route.sample] == ["order-submit"]
@@ -132,18 +132,18 @@ def test_weights_are_the_baseline_mix(stack: str) -> None:
     assert [r.name for r in routes if r.event_catering] == ["event-availability", "event-booking"]
 
 
-def test_fractional_rates_count_per_minute() -> None:
+def test_fractional_rates_count_per_minute(catalog: Catalog) -> None:
     settings = settings_with("spargel", routes__0__baselineRps=20.5)  # 50.5 rps baseline, 151.5 at 3x
-    test = peak_test(settings, plan_season(settings, CATALOG, "t", 2026))
+    test = peak_test(settings, plan_season(settings, catalog, "t", 2026))
     assert (test.time_unit, test.start_rate) == ("1m", 3030)
     assert [stage.target for stage in test.stages] == [9090, 9090, 0]
 
 
-def test_unknown_season_gets_the_default_shape() -> None:
+def test_unknown_season_gets_the_default_shape(catalog: Catalog) -> None:
     settings = settings_with("oktoberfest", season__name="sommerfest")
-    test = peak_test(settings, plan_season(settings, CATALOG, "sommerfest", 2026))
+    test = peak_test(settings, plan_season(settings, catalog, "sommerfest", 2026))
     assert tuple(stage.duration for stage in test.stages) == (DEFAULT_SHAPE.ramp_up, DEFAULT_SHAPE.hold, "5m")
-    assert "sommerfest" in k6_script(settings, plan_season(settings, CATALOG, "sommerfest", 2026))
+    assert "sommerfest" in k6_script(settings, plan_season(settings, catalog, "sommerfest", 2026))
 
 
 def test_refuses_a_plan_of_another_season() -> None:
@@ -153,7 +153,7 @@ def test_refuses_a_plan_of_another_season() -> None:
         peak_test(settings, other)
 
 
-def test_refuses_a_stack_without_event_catering() -> None:
+def test_refuses_a_stack_without_event_catering(catalog: Catalog) -> None:
     settings = settings_with(
         services__1__name="catering",
         routes__4__service="catering",
@@ -161,7 +161,7 @@ def test_refuses_a_stack_without_event_catering() -> None:
         peakControls__priorityServices=["catering"],
     )
     with pytest.raises(ValueError, match="event-catering"):
-        peak_test(settings, plan_season(settings, CATALOG, "t", 2026))
+        peak_test(settings, plan_season(settings, catalog, "t", 2026))
 
 
 # --- node, npm and tsc -----------------------------------------------------------------------------
@@ -320,10 +320,10 @@ def test_script_runs_under_node_with_stub_k6(harness: Path, tmp_path: Path, stac
     assert False in metrics["sample_success"]["values"]
 
 
-def test_config_strings_reach_the_script_as_data_not_code(harness: Path, tmp_path: Path) -> None:
+def test_config_strings_reach_the_script_as_data_not_code(harness: Path, tmp_path: Path, catalog: Catalog) -> None:
     hostile = "/api/x\"'`;globalThis.pwned=1;//\\n\u00e4</script>"
     settings = settings_with(routes__0__path=hostile)
-    plan = replace(plan_season(settings, CATALOG, "t", 2026), stack="evil\n*/ throw new Error('code') //")
+    plan = replace(plan_season(settings, catalog, "t", 2026), stack="evil\n*/ throw new Error('code') //")
     script = k6_script(settings, plan)
     assert tsc(harness, tmp_path, script).returncode == 0
     report = run_under_node(harness, tmp_path, script + "\nif (globalThis.pwned) throw new Error('pwned');\n")

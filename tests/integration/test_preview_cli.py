@@ -12,10 +12,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.app import app
-from tests.tools import PROMETHEUS_INSTALL, required_tool
-
-ROOT = Path(__file__).resolve().parent.parent
+from freshfoodz_seasonal.cli.cli import app
+from tests.support.project import ROOT
+from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
 
 def preview(*args: str) -> object:

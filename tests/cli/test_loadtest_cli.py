@@ -7,9 +7,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.app import app
-
-ROOT = Path(__file__).resolve().parent.parent
+from freshfoodz_seasonal.cli.cli import app
+from tests.support.project import ROOT
 
 
 def loadtest(*args: str) -> object:

@@ -15,8 +15,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.prometheus_data import SyntheticTraffic, write_openmetrics
-from tests.tools import PROMETHEUS_INSTALL, required_tool
+from tests.support.prometheus_data import SyntheticTraffic, write_openmetrics
+from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
 READY_TIMEOUT_S = 60.0
 

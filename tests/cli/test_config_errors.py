@@ -17,11 +17,10 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.app import app
+from freshfoodz_seasonal.cli.cli import app
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parents[1]
 NS = "freshfoodz-seasonal"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 COMMANDS = ("validate", "plan")
 BASE_TEXT = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
 

@@ -16,9 +16,9 @@ from click.testing import Result
 
 from freshfoodz_seasonal.review.headline import Footprint, changes, cost_delta, headline
 from freshfoodz_seasonal.review.resource_diff import Kind, diff_resources
-from tests.cli_runner import invoke
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = (
     "Pulumi.yaml",
     "Pulumi.spargel.yaml",

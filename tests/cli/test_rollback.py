@@ -1,6 +1,6 @@
 """`seasonctl rollback` against a stand-in `pulumi` on PATH (the real CLI cannot be installed here).
 
-The stand-in (tests/stand_in_pulumi.py) records every call with the stack file's phase at that
+The stand-in (tests/support/stand_in_pulumi.py) records every call with the stack file's phase at that
 moment and can fail any call, so the order, the arguments, the config and the resume messages
 are checked for the happy path and for a failure at each step.
 """
@@ -21,10 +21,10 @@ from click.testing import Result
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.preview.capture import CapturedResource
 from freshfoodz_seasonal.preview.urns import engine_urns
-from tests.cli_runner import invoke
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-STAND_IN = Path(__file__).resolve().parent / "stand_in_pulumi.py"
+STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
 PRIMARY_URN = (
     "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
     "::freshfoodz-weihnachten-database-primary"

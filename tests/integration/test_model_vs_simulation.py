@@ -2,7 +2,7 @@
 
 First the simulator itself is checked against exact queueing results (M/M/1, M/M/c, M/G/1), so
 that a disagreement on the grid is the model's, not the simulator's. Then the grid of
-`tests/sim_grid.py` is sized by model and simulation, and the model must never plan fewer pods
+`tests/support/sim_grid.py` is sized by model and simulation, and the model must never plan fewer pods
 than the simulation needs, nor more than 5 % too many on average. Runs in about 1.5 minutes on 2
 cores; the grid is simulated once per module, in one process per core.
 """
@@ -20,7 +20,7 @@ from capacity.pool_sizing import Binding, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.queueing import erlang_c
 from capacity.service_time import ServiceTime
-from tests.des import (
+from tests.support.des import (
     ArrivalStream,
     SimRoute,
     empirical_quantile,
@@ -30,7 +30,7 @@ from tests.des import (
     simulate_pool,
     stream_for,
 )
-from tests.sim_grid import GRID, CaseResult, run_grid, summarize
+from tests.support.sim_grid import GRID, CaseResult, run_grid, summarize
 
 MAX_MEAN_OVER_PLAN = 0.05
 # Over the latency-bound cases alone: measured +5.0 % on the grid; a regression guard, not a target.

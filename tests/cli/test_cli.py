@@ -21,11 +21,10 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.app import app
+from freshfoodz_seasonal.cli.cli import app
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parents[1]
 NS = "freshfoodz-seasonal"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 YEAR = "2026"
 PLAN_KEYS = {
     "stack",
@@ -410,7 +409,7 @@ NO_PULUMI_SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, Spy())
 
     from typer.testing import CliRunner
-    from freshfoodz_seasonal.cli.app import app
+    from freshfoodz_seasonal.cli.cli import app
 
     runner = CliRunner()
     for args in (

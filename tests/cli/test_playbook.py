@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
-from freshfoodz_seasonal.cli.app import app
+from freshfoodz_seasonal.cli.cli import app
 from freshfoodz_seasonal.playbooks.schedule import State, dated_playbook, due_date, state_on
 from freshfoodz_seasonal.seasons.windows import resolve_window
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parent.parent
 OKTOBERFEST_2026 = resolve_window("09-01", "oktoberfest-end", 2026)
 
 
@@ -24,7 +24,7 @@ def playbook(*args: str) -> object:
 
 def test_the_shipped_playbooks_cover_every_milestone_of_the_plan() -> None:
     books = load_playbooks()
-    for season in ("spargel", "oktoberfest", "weihnachten"):
+    for season in STACKS:
         milestones = {step.when for step in books.steps_of(season)}
         assert {"T-30", "T-14", "T-7", "T-0", "T+1", "T+7"} <= milestones
     assert any("pulumi up --stack {stack}" in (s.command or "") for s in books.shared)

@@ -15,11 +15,11 @@ import yaml
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
-from freshfoodz_seasonal.cli.app import app
+from freshfoodz_seasonal.cli.cli import app
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonRule, year_calendar
 from freshfoodz_seasonal.playbooks.ics import calendar_ics
+from tests.support.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES = [
     SeasonRule("spargel", "spargel", "Spargel", 3.0, "04-01", "06-24"),
     SeasonRule("weihnachten", "weihnachten", "Weihnachten", 5.0, "11-01", "12-31"),

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import gc
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -18,11 +17,10 @@ import yaml
 
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
 from freshfoodz_seasonal.preview.render import whole_numbers
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 PROJECT = "freshfoodz-seasonal"
-STACKS = ("spargel", "oktoberfest", "weihnachten")
 
 PEAK_COMPONENTS = {
     "freshfoodz:monitoring:SeasonMonitoring": 1,

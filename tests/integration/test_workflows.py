@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from freshfoodz_seasonal.cli.diff_view import COMMENT_MARKER
+from tests.support.project import ROOT, STACKS
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 REVIEW = ROOT / ".github" / "workflows" / "season-review.yml"
 
@@ -107,7 +107,7 @@ def git(repo: Path, *args: str) -> str:
 def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
-    for stack in ("spargel", "oktoberfest", "weihnachten"):
+    for stack in STACKS:
         (repo / f"Pulumi.{stack}.yaml").write_text(f"config: {{}}  # {stack}\n", encoding="utf-8")
     (repo / "planning.py").write_text("x = 1\n", encoding="utf-8")
     seasonctl = repo / ".venv" / "bin" / "seasonctl"
