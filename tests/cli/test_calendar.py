@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonRule, year_calendar
 from freshfoodz_seasonal.playbooks.ics import calendar_ics
 from tests.support.project import ROOT

@@ -21,7 +21,7 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from tests.support.project import ROOT, STACKS
 
 NS = "freshfoodz-seasonal"
@@ -409,7 +409,7 @@ NO_PULUMI_SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, Spy())
 
     from typer.testing import CliRunner
-    from freshfoodz_seasonal.cli.cli import app
+    from freshfoodz_seasonal.cli.app import app
 
     runner = CliRunner()
     for args in (

@@ -17,7 +17,7 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from tests.support.project import ROOT, STACKS
 
 NS = "freshfoodz-seasonal"

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from tests.support.project import ROOT
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from freshfoodz_seasonal.playbooks.schedule import State, dated_playbook, due_date, state_on
 from freshfoodz_seasonal.seasons.windows import resolve_window
 from tests.support.project import ROOT, STACKS

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from tests.support.project import ROOT
 from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import Result
 from typer.testing import CliRunner
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, answer: str | None = None) -> Result:

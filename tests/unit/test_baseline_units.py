@@ -44,7 +44,7 @@ from freshfoodz_seasonal.baseline.measure import (
 )
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
 from freshfoodz_seasonal.baseline.stack_update import StackUpdateError, measured_values, update_stack_text
-from freshfoodz_seasonal.cli.baseline_command import Baseline, QueryRun, updated_stack
+from freshfoodz_seasonal.cli.baseline_measure import Baseline, QueryRun, updated_stack
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_sections
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.metrics.names import MetricNames

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel
 from typer.main import get_command
 
-from freshfoodz_seasonal.cli.cli import app
+from freshfoodz_seasonal.cli.app import app
 from freshfoodz_seasonal.config.model import SecureValue, StackSettings
 from freshfoodz_seasonal.config.problems import fields_by_key, sections_in
 from tests.support.project import ROOT
