@@ -1,14 +1,15 @@
-"""The season stack: settings -> plan -> components -> outputs. `pulumi up --stack weihnachten`."""
+"""The season stack: settings -> plan -> declaration -> components -> outputs. `pulumi up --stack weihnachten`."""
 
 import datetime as dt
 
 import pulumi
 
 from capacity.errors import InfeasibleError
-from components.season import declare_season
+from components.season import instantiate
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_config import load_settings, load_webhook_url
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.declaration.season import declare_season
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.seasons.windows import deployed_season_year
 
@@ -22,11 +23,14 @@ def main() -> None:
         plan = plan_season(
             settings, catalog, pulumi.get_stack(), deployed_season_year(window.start, window.end, now.date())
         )
+        declaration = declare_season(settings, plan, now)
     except ConfigError as error:
         raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None
     except InfeasibleError as error:
         raise pulumi.RunError(f"infeasible: {error}") from None
-    declare_season(settings, plan, catalog, now, load_webhook_url())
+    except ValueError as error:
+        raise pulumi.RunError(f"cannot declare the season: {error}") from None
+    instantiate(declaration, load_webhook_url())
 
 
 main()

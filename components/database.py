@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE, SEASON_KEY
+from freshfoodz_seasonal.declaration.args import SeasonDatabaseArgs
+from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE
 
 # What the season sets on the platform's primary; every other input stays the platform's.
 SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")
@@ -27,14 +27,6 @@ def platform_owned_inputs() -> list[str]:
     """
     parameters = inspect.signature(aws.rds.InstanceArgs.__init__).parameters
     return sorted(_camel(name) for name in parameters if name not in {"self", "__self__", *SEASON_OWNED})
-
-
-@dataclass(frozen=True)
-class SeasonDatabaseArgs:
-    identifier: str
-    instance_class: str
-    read_replicas: int
-    season: str
 
 
 class SeasonDatabase(pulumi.ComponentResource):
@@ -58,15 +50,15 @@ class SeasonDatabase(pulumi.ComponentResource):
         replicas = [
             aws.rds.Instance(
                 f"{name}-replica-{index}",
-                identifier=f"{args.identifier}-{args.season}-replica-{index}",
+                identifier=identifier,
                 replicate_source_db=args.identifier,
                 instance_class=args.instance_class,
                 apply_immediately=True,
                 publicly_accessible=False,
                 skip_final_snapshot=True,  # a replica holds no data of its own
-                tags={SEASON_KEY: args.season},
+                tags=args.replica_tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for index in range(1, args.read_replicas + 1)
+            for index, identifier in enumerate(args.replica_identifiers, start=1)
         ]
         self.register_outputs({"instanceClass": args.instance_class, "readReplicas": len(replicas)})

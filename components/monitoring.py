@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumiverse_grafana as grafana
@@ -16,51 +14,43 @@ from freshfoodz_seasonal.content.alerting.grafana_rules import (
     QUERY_REF,
     GrafanaRule,
 )
+from freshfoodz_seasonal.declaration.args import SeasonMonitoringArgs
 from freshfoodz_seasonal.naming import SEASON_MONITORING_TYPE
-
-EVALUATION_INTERVAL_S = 60
-
-
-@dataclass(frozen=True)
-class SeasonMonitoringArgs:
-    group_name: str
-    """Unique per season: the folder uid and the rule group name (alerting.rules.rule_group_name)."""
-    folder_title: str
-    rules: tuple[GrafanaRule, ...]
-    prometheus_datasource_uid: str
-    dashboard: dict[str, Any]
-    """The war-room dashboard model (dashboards.war_room)."""
-    webhook_url: pulumi.Output[str] | None
-    """The war room's webhook, a Pulumi secret; without it no contact point is declared."""
 
 
 class SeasonMonitoring(pulumi.ComponentResource):
-    def __init__(self, name: str, args: SeasonMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: SeasonMonitoringArgs,
+        webhook_url: pulumi.Output[str] | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`webhook_url` is the war room's webhook, a Pulumi secret; required when the args name a contact point."""
         super().__init__(SEASON_MONITORING_TYPE, name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
+        for note in args.notes:
+            pulumi.log.warn(f"{name}: {note}", self)
         folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.group_name, opts=child)
-        contact_point_name = f"{args.group_name}-war-room"
         contact_points = []
-        if args.webhook_url is not None:
-            contact_point = grafana.alerting.ContactPoint(
-                f"{name}-war-room",
-                name=contact_point_name,
-                webhooks=[grafana.alerting.ContactPointWebhookArgs(url=args.webhook_url)],
-                opts=child,
+        notify = None
+        if args.contact_point is not None:
+            if webhook_url is None:
+                raise ValueError(f"{name}: contact point {args.contact_point} declared without its webhook URL")
+            contact_points.append(
+                grafana.alerting.ContactPoint(
+                    f"{name}-war-room",
+                    name=args.contact_point,
+                    webhooks=[grafana.alerting.ContactPointWebhookArgs(url=webhook_url)],
+                    opts=child,
+                )
             )
-            contact_points.append(contact_point)
-        else:
-            pulumi.log.warn(f"{name}: no warRoomWebhookUrl set; the alerts notify Grafana's default policy", self)
-        notify = (
-            grafana.alerting.RuleGroupRuleNotificationSettingsArgs(contact_point=contact_point_name)
-            if args.webhook_url is not None
-            else None
-        )
+            notify = grafana.alerting.RuleGroupRuleNotificationSettingsArgs(contact_point=args.contact_point)
         grafana.alerting.RuleGroup(
             f"{name}-rules",
             name=args.group_name,
             folder_uid=folder.uid,
-            interval_seconds=EVALUATION_INTERVAL_S,
+            interval_seconds=args.evaluation_interval_s,
             rules=[_rule_args(rule, args.prometheus_datasource_uid, notify) for rule in args.rules],
             # The rules name the contact point by its name only: create it first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=contact_points),
@@ -84,9 +74,8 @@ def _rule_args(
         name=rule.name,
         for_=rule.for_duration,
         condition=CONDITION_REF,
-        # No data means the condition's series are absent, i.e. all is well; an error is not.
-        no_data_state="OK",
-        exec_err_state="Error",
+        no_data_state=rule.no_data_state,
+        exec_err_state=rule.exec_err_state,
         labels=rule.labels,
         annotations=rule.annotations,
         notification_settings=notify,

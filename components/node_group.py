@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from freshfoodz_seasonal.declaration.args import SeasonalNodeGroupArgs
 from freshfoodz_seasonal.naming import SEASONAL_NODE_GROUP_TYPE
-
-
-@dataclass(frozen=True)
-class SeasonalNodeGroupArgs:
-    cluster_name: str
-    node_role_arn: str
-    subnet_ids: tuple[str, ...]
-    instance_type: str
-    ami_type: str
-    nodes: int
-    """min = desired = the planned nodes: the plan's capacity is there before the first request."""
-    max_nodes: int
-    labels: dict[str, str]
-    tags: dict[str, str]
-    """The season's window, cost estimate and budget, for the policy pack (planning.season_tags)."""
-    scale_back_at: str | None
-    """UTC `YYYY-MM-DDThh:mm:ssZ` at which the group drops to zero; None when that has passed."""
 
 
 class SeasonalNodeGroup(pulumi.ComponentResource):
@@ -44,17 +28,26 @@ class SeasonalNodeGroup(pulumi.ComponentResource):
             # cluster-autoscaler moves desiredSize; the season owns only the bounds.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["scalingConfig.desiredSize"]),
         )
+        for note in args.notes:
+            pulumi.log.warn(f"{name}: {note}", self)
         if args.scale_back_at is not None:
             aws.autoscaling.Schedule(
                 f"{name}-scale-back",
                 scheduled_action_name=f"{name}-scale-back",
-                autoscaling_group_name=group.resources.apply(lambda rs: rs[0].autoscaling_groups[0].name),
+                autoscaling_group_name=group.resources.apply(_autoscaling_group_name),
                 min_size=0,
                 max_size=0,
                 desired_capacity=0,
                 start_time=args.scale_back_at,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        else:
-            pulumi.log.warn(f"{name}: the scale-back time has passed; no scheduled action is declared", self)
         self.register_outputs({"nodeGroupName": group.node_group_name, "scaleBackAt": args.scale_back_at})
+
+
+def _autoscaling_group_name(resources: Sequence[aws.eks.outputs.NodeGroupResource] | None) -> str:
+    """EKS gives a managed node group one Auto Scaling group, known once the group exists."""
+    groups = (resources[0].autoscaling_groups if resources else None) or []
+    name = groups[0].name if groups else None
+    if not isinstance(name, str):
+        raise ValueError("the node group reports no Auto Scaling group to schedule the scale-back on")
+    return name

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.app_scaling import PATCH_FORCE
+from freshfoodz_seasonal.declaration.args import PeakControlsArgs
 from freshfoodz_seasonal.naming import PEAK_CONTROLS_TYPE
-
-
-@dataclass(frozen=True)
-class PeakControlsArgs:
-    priority_class: dict[str, Any]
-    """A scheduling.k8s.io/v1 PriorityClass (manifests.peak_controls), applied in every phase."""
-    config_map: dict[str, Any] | None
-    """A v1 ConfigMap with the rate limits and degraded features; at the peak only."""
-    load_test: tuple[dict[str, Any], ...] = ()
-    """The k6 script's ConfigMap and the k6-operator TestRun (loadtest.k6_operator), if the stack asks."""
 
 
 class PeakControls(pulumi.ComponentResource):
@@ -30,7 +17,7 @@ class PeakControls(pulumi.ComponentResource):
         # A patch (server-side apply) creates the class if it is missing and never deletes it.
         k8s.scheduling.v1.PriorityClassPatch(
             f"{name}-priority",
-            metadata={**priority["metadata"], "annotations": PATCH_FORCE},
+            metadata=priority["metadata"],
             value=priority["value"],
             global_default=priority["globalDefault"],
             preemption_policy=priority["preemptionPolicy"],

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds, selector
 
 PEAK_QUANTILE = 0.99
@@ -59,7 +59,7 @@ class BaselineWindow:
     """The look-back (`window`, e.g. `14d`), the rate's averaging window and the subquery step."""
 
     window: str
-    rate_window: str = "5m"
+    rate_window: str = DEFAULT_RATE_WINDOW
     step: str = "5m"
 
     def __post_init__(self) -> None:

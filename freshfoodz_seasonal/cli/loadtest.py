@@ -40,10 +40,12 @@ def loadtest(
     settings, plan = planned.settings, planned.plan
     try:
         if in_cluster:
-            manifests = in_cluster_manifests(settings, plan, api_base_url or "")
+            manifests = in_cluster_manifests(
+                plan, settings.metrics.sample_route, api_base_url or "", settings.peak_controls.namespace
+            )
             text = yaml.safe_dump_all(manifests, sort_keys=False)
         else:
-            text = k6_script(settings, plan)
+            text = k6_script(plan, settings.metrics.sample_route)
     except ValueError as error:
         fail(EXIT_INVALID, [f"{planned.path}: {error}"])
     if out is None:

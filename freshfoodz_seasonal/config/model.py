@@ -27,7 +27,7 @@ from capacity.catalog import Catalog
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
-from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
@@ -335,7 +335,7 @@ METRIC_NAME_FIELDS = (
 
 class Metrics(_Section):
     """Where the alerts and the dashboard find their numbers; unset names keep the exporters'
-    defaults (monitoring.metrics.MetricNames: Quarkus/Micrometer, kube-state-metrics, postgres_exporter)."""
+    defaults (metrics.names.MetricNames: Quarkus/Micrometer, kube-state-metrics, postgres_exporter)."""
 
     http_histogram: MetricName | None = None
     uri_label: LabelName | None = None
@@ -352,8 +352,12 @@ class Metrics(_Section):
     db_matchers: dict[LabelName, Text] = Field(
         default_factory=dict, max_length=20, description="extra exact label matchers on database queries"
     )
-    rate_window: str = Field(default="5m", pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m")
-    sample_route: Slug = Field(default="sample-request", description="the route whose success rate is a business KPI")
+    rate_window: str = Field(
+        default=DEFAULT_RATE_WINDOW, pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m"
+    )
+    sample_route: Slug = Field(
+        default=DEFAULT_SAMPLE_ROUTE, description="the route whose success rate is a business KPI"
+    )
 
     @model_validator(mode="after")
     def _names_make_sense(self) -> Metrics:

@@ -17,7 +17,7 @@ from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 def monitoring_content(settings: StackSettings, plan: SeasonPlan) -> tuple[list[AlertRule], dict[str, Any]]:
     """The season's alert rules and war-room dashboard, as the program declares them."""
     options = monitoring_options(settings)
-    route_paths = route_paths_of(settings)
+    route_paths = route_paths_of(plan)
     rules = season_alert_rules(plan, route_paths, **options)
     dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
     return rules, dashboard

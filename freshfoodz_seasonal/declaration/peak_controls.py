@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.content.manifests.peak_controls import RouteLimit
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 
-def route_limits(settings: StackSettings, plan: SeasonPlan) -> list[RouteLimit]:
+def route_limits(plan: SeasonPlan) -> list[RouteLimit]:
     """What each route may send before it is throttled, in requests per second.
 
     A service carries, at its HPA's maxReplicas and the app-server target utilisation,
@@ -18,17 +17,15 @@ def route_limits(settings: StackSettings, plan: SeasonPlan) -> list[RouteLimit]:
     route is throttled before it takes the capacity of the others. Rounded down: a limit promises
     no more than the pods can carry.
     """
-    target = settings.season.target_utilization.app_servers
-    by_service = {service.name: service for service in settings.services}
+    target = plan.app_server_utilization_target
     limits = []
-    for planned in plan.services:
-        service = by_service[planned.name]
-        routes = planned.sizing.routes
+    for service in plan.services:
+        routes = service.sizing.routes
         peak_rps = sum(route.rps for route in routes)
-        capacity_rps = planned.hpa.max_replicas * service.slots_per_pod * target * peak_rps / planned.sizing.busy_slots
+        capacity_rps = service.hpa.max_replicas * service.slots_per_pod * target * peak_rps / service.sizing.busy_slots
         for route in routes:
-            config = next(r for r in settings.routes if r.name == route.name)
+            declared = plan.route(route.name)
             limits.append(
-                RouteLimit(route.name, config.method, config.path, math.floor(capacity_rps * route.rps / peak_rps))
+                RouteLimit(route.name, declared.method, declared.path, math.floor(capacity_rps * route.rps / peak_rps))
             )
     return limits

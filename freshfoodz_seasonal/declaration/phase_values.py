@@ -6,18 +6,17 @@ server-side-apply patch leaves the patched fields as they were (pulumi-kubernete
 
 from __future__ import annotations
 
-from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.content.manifests.hpa import HpaValues
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 
-def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
+def hpa_values(plan: SeasonPlan) -> list[HpaValues]:
     """One HpaValues per service, in the order of the stack file; both phases carry the service's cap."""
-    planned = {service.name: service for service in plan.services}
     values = []
-    for service in settings.services:
-        if settings.phase == "peak":
-            hpa = planned[service.name].hpa
+    for service in plan.services:
+        if plan.phase is Phase.PEAK:
+            hpa = service.hpa
             bounds = (hpa.min_replicas, hpa.max_replicas, hpa.cpu_target_percent)
         else:
             bounds = (service.baseline_replicas, service.baseline_max_replicas, service.baseline_cpu_target_percent)
@@ -25,8 +24,8 @@ def hpa_values(settings: StackSettings, plan: SeasonPlan) -> list[HpaValues]:
     return values
 
 
-def database_values(settings: StackSettings, plan: SeasonPlan) -> tuple[str, int]:
+def database_values(plan: SeasonPlan) -> tuple[str, int]:
     """(RDS class, read replicas): the plan's at the peak, the platform's class and none at baseline."""
-    if settings.phase == "peak":
+    if plan.phase is Phase.PEAK:
         return plan.database.instance_class, plan.database.read_replicas
-    return settings.database.instance_class, 0
+    return plan.baseline_db_class, 0

@@ -6,7 +6,6 @@ these tags are how it checks the scale-back date, the budget and the timing of t
 
 from __future__ import annotations
 
-from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import (
     BUDGET_TAG,
     COST_ESTIMATE_TAG,
@@ -18,7 +17,7 @@ from freshfoodz_seasonal.naming import (
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 
-def node_group_tags(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]:
+def node_group_tags(plan: SeasonPlan) -> dict[str, str]:
     """The season, its first and last day (YYYY-MM-DD), the peak cost over the window and, if set, the budget."""
     tags = {
         SEASON_KEY: plan.season,
@@ -27,7 +26,7 @@ def node_group_tags(settings: StackSettings, plan: SeasonPlan) -> dict[str, str]
         COST_ESTIMATE_TAG: f"{plan.cost.peak_over_window:.2f}",
         CURRENCY_TAG: plan.cost.currency,
     }
-    budget = settings.costs.season_budget
+    budget = plan.season_budget
     if budget is not None:
         # Up to 15 significant digits, no exponent below 1e15: 6000.0 -> "6000", 6000.5 -> "6000.5".
         tags[BUDGET_TAG] = f"{budget:.15g}"

@@ -7,6 +7,11 @@ from dataclasses import dataclass, fields
 
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 
+# The stack's `metrics.rateWindow` and `metrics.sampleRoute` when it sets none; the config model and
+# every query builder take their defaults from here.
+DEFAULT_RATE_WINDOW = "5m"
+DEFAULT_SAMPLE_ROUTE = "sample-request"
+
 
 @dataclass(frozen=True)
 class MetricNames:

@@ -1,4 +1,9 @@
-"""The capacity plan of one season: pods, HPAs, workers, database, nodes and cost."""
+"""The capacity plan of one season: pods, HPAs, workers, database, nodes and cost.
+
+The plan carries what its consumers need from the settings (routes' methods and paths, slots per
+pod, caps, the platform's own HPA values, the node architecture, the budget), so the manifests, alerts,
+dashboard, load test and declaration take the plan alone and never join back to the settings.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,21 @@ from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
 from capacity.workers import WorkerSizing, size_workers
-from freshfoodz_seasonal.config.model import Route, Service, StackSettings, Worker
+from freshfoodz_seasonal.config.model import Phase, Route, Service, StackSettings, Worker
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
+
+
+@dataclass(frozen=True)
+class PlannedRoute:
+    """A route as the stack declares it, in the stack file's order."""
+
+    name: str
+    service: str
+    method: str
+    path: str
+    """The URI template, as the HTTP metrics label it."""
+    baseline_rps: float
+    p95_slo_ms: float
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,12 @@ class ServicePlan:
     baseline_replicas: int
     hpa: HpaBounds
     seed_formula_pods: int
+    slots_per_pod: int
+    max_replicas_cap: int
+    baseline_max_replicas: int
+    """The platform's own HPA maxReplicas, which phase baseline restores."""
+    baseline_cpu_target_percent: int
+    """The platform's own HPA CPU target, which phase baseline restores."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +73,13 @@ class SeasonPlan:
     stack: str
     season: str
     title: str
-    phase: str
+    phase: Phase
     method: Method
     load_multiplier: float
+    app_server_utilization_target: float
+    """The season's target utilisation of the app servers' slots, 0 < x < 1."""
     window: Window
+    routes: tuple[PlannedRoute, ...]
     services: tuple[ServicePlan, ...]
     workers: tuple[WorkerPlan, ...]
     baseline_db_class: str
@@ -60,8 +87,19 @@ class SeasonPlan:
     connections_at_hpa_max: int
     nodes: NodePlan
     max_nodes: int
+    node_arch: str
+    """The seasonal instance type's CPU architecture (the catalog's `arm64` or `amd64`)."""
     cost: CostEstimate
+    season_budget: float | None
+    """`costs.seasonBudget` in the cost's currency, if the stack sets one."""
     warnings: tuple[str, ...]
+
+    def route(self, name: str) -> PlannedRoute:
+        """The route named `name`; KeyError if the plan has none."""
+        for route in self.routes:
+            if route.name == name:
+                return route
+        raise KeyError(name)
 
 
 def service_time_of(route: Route) -> ServiceTime:
@@ -124,6 +162,10 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
         baseline_replicas=service.baseline_replicas,
         hpa=hpa,
         seed_formula_pods=seed,
+        slots_per_pod=service.slots_per_pod,
+        max_replicas_cap=service.max_replicas_cap,
+        baseline_max_replicas=service.baseline_max_replicas,
+        baseline_cpu_target_percent=service.baseline_cpu_target_percent,
     )
 
 
@@ -264,7 +306,7 @@ def _warnings(
 ) -> list[str]:
     phase = settings.phase
     warnings = []
-    if phase == "baseline":
+    if phase is Phase.BASELINE:
         warnings.append(
             "phase baseline: the stack re-applies the baseline values and removes the seasonal extras; "
             "this plan is what phase peak would declare"
@@ -308,7 +350,12 @@ def plan_season(
         phase=settings.phase,
         method=method,
         load_multiplier=season.load_multiplier,
+        app_server_utilization_target=season.target_utilization.app_servers,
         window=window,
+        routes=tuple(
+            PlannedRoute(route.name, route.service, route.method, route.path, route.baseline_rps, route.p95_slo_ms)
+            for route in settings.routes
+        ),
         services=services,
         workers=workers,
         baseline_db_class=settings.database.instance_class,
@@ -316,6 +363,8 @@ def plan_season(
         connections_at_hpa_max=at_max,
         nodes=nodes,
         max_nodes=settings.nodes.max_nodes,
+        node_arch=catalog.instance_types[nodes.instance_type].arch,
         cost=cost,
+        season_budget=settings.costs.season_budget,
         warnings=tuple(_warnings(settings, services, database, at_max, cost)),
     )

@@ -48,8 +48,8 @@ def stack(name: str) -> tuple[StackSettings, SeasonPlan]:
 
 
 def rules_of(name: str, **options: Any) -> list[AlertRule]:
-    settings, plan = stack(name)
-    return season_alert_rules(plan, route_paths_of(settings), MetricNames(), **options)
+    _, plan = stack(name)
+    return season_alert_rules(plan, route_paths_of(plan), MetricNames(), **options)
 
 
 def by_name(rules: Sequence[AlertRule]) -> dict[str, AlertRule]:
@@ -167,7 +167,7 @@ def test_label_values_are_escaped_as_promql_strings() -> None:
 
 
 def test_metric_and_label_names_are_configurable() -> None:
-    settings, plan = stack("weihnachten")
+    _, plan = stack("weihnachten")
     metrics = MetricNames(
         http_histogram="quarkus_http_seconds",
         uri_label="route_uri",
@@ -182,7 +182,7 @@ def test_metric_and_label_names_are_configurable() -> None:
     rules = by_name(
         season_alert_rules(
             plan,
-            route_paths_of(settings),
+            route_paths_of(plan),
             metrics,
             hpa_names={"api": "api-hpa"},
             http_matchers={"namespace": "freshfoodz"},
@@ -211,8 +211,8 @@ def test_metric_and_label_names_are_configurable() -> None:
 
 
 def test_bad_inputs_are_refused() -> None:
-    settings, plan = stack("weihnachten")
-    paths = route_paths_of(settings)
+    _, plan = stack("weihnachten")
+    paths = route_paths_of(plan)
     with pytest.raises(ValueError, match="event-booking"):
         season_alert_rules(plan, {k: v for k, v in paths.items() if k != "event-booking"})
     with pytest.raises(ValueError, match="sample route"):
@@ -258,8 +258,8 @@ def test_promtool_check_rules_accepts_every_stack(promtool: str, tmp_path: Path,
 
 
 def test_promtool_accepts_odd_paths_and_custom_names(promtool: str, tmp_path: Path) -> None:
-    settings, plan = stack("weihnachten")
-    paths = {**route_paths_of(settings), "customer-lookup": ("GET", '/api/customers/{id}/"quoted"\\x?a=(1)|*')}
+    _, plan = stack("weihnachten")
+    paths = {**route_paths_of(plan), "customer-lookup": ("GET", '/api/customers/{id}/"quoted"\\x?a=(1)|*')}
     rules = season_alert_rules(plan, paths, MetricNames(uri_label="route"), http_matchers={"job": 'a"b'})
     path = tmp_path / "alerts.rules.yml"
     path.write_text(dump_rule_file(rules, rule_group_name(plan.season)))
@@ -340,8 +340,8 @@ class Case:
 
 
 def cases(name: str) -> Iterator[Case]:
-    settings, plan = stack(name)
-    paths = route_paths_of(settings)
+    _, plan = stack(name)
+    paths = route_paths_of(plan)
     sample_method, sample_uri = paths["sample-request"]
     event_method, event_uri = paths["event-availability"]
     lookup_method, lookup_uri = paths["customer-lookup"]

@@ -67,13 +67,18 @@ def season(stack: str) -> tuple[StackSettings, SeasonPlan]:
     return settings, plan_season(settings, shared_catalog(), stack, 2026)
 
 
+def script_of(stack: str) -> str:
+    settings, plan = season(stack)
+    return k6_script(plan, settings.metrics.sample_route)
+
+
 # --- the numbers ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(settings, plan)
+    test = peak_test(plan, settings.metrics.sample_route)
     baseline = sum(route.baseline_rps for route in settings.routes)
     assert baseline == 50  # the original plan's baseline
     assert test.time_unit == "1s"
@@ -86,7 +91,7 @@ def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stac
 @pytest.mark.parametrize("stack", STACKS)
 def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(settings, plan)
+    test = peak_test(plan, settings.metrics.sample_route)
     predicted = {r.name: r.predicted_p95_s for s in plan.services for r in s.sizing.routes}
     total = sum(route.baseline_rps for route in settings.routes)
     latency = sum(route.baseline_rps / total * predicted[route.name] for route in settings.routes)
@@ -101,7 +106,7 @@ def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
 def test_thresholds_come_from_the_config(stack: str) -> None:
     settings, plan = season(stack)
     slos = {route.name: route.p95_slo_ms for route in settings.routes}
-    assert peak_test(settings, plan).thresholds == {
+    assert peak_test(plan, settings.metrics.sample_route).thresholds == {
         "sample_request_duration": [f"p(95)<{slos['sample-request']:g}"],
         "event_catering_duration": [f"p(95)<{slos['event-availability']:g}"],
         "sample_success": ["rate>0.8"],
@@ -113,7 +118,7 @@ def test_thresholds_come_from_the_config(stack: str) -> None:
 
 def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> None:
     settings = settings_with(routes__4__p95SloMs=1200, routes__1__p95SloMs=900, metrics={"sampleRoute": "order-submit"})
-    test = peak_test(settings, plan_season(settings, catalog, "t", 2026))
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
     assert test.thresholds["event_catering_duration"] == ["p(95)<1200"]
     assert test.thresholds["sample_request_duration"] == ["p(95)<1500"]  # order-submit's SLO
     assert [route.name for route in test.routes if route.sample] == ["order-submit"]
@@ -122,7 +127,7 @@ def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> N
 @pytest.mark.parametrize("stack", STACKS)
 def test_weights_are_the_baseline_mix(stack: str) -> None:
     settings, plan = season(stack)
-    routes = peak_test(settings, plan).routes
+    routes = peak_test(plan, settings.metrics.sample_route).routes
     assert [r.name for r in routes] == [r.name for r in settings.routes]
     assert sum(r.weight for r in routes) == pytest.approx(1.0)
     bounds = [r.cumulative for r in routes]
@@ -134,23 +139,22 @@ def test_weights_are_the_baseline_mix(stack: str) -> None:
 
 def test_fractional_rates_count_per_minute(catalog: Catalog) -> None:
     settings = settings_with("spargel", routes__0__baselineRps=20.5)  # 50.5 rps baseline, 151.5 at 3x
-    test = peak_test(settings, plan_season(settings, catalog, "t", 2026))
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
     assert (test.time_unit, test.start_rate) == ("1m", 3030)
     assert [stage.target for stage in test.stages] == [9090, 9090, 0]
 
 
 def test_unknown_season_gets_the_default_shape(catalog: Catalog) -> None:
     settings = settings_with("oktoberfest", season__name="sommerfest")
-    test = peak_test(settings, plan_season(settings, catalog, "sommerfest", 2026))
+    test = peak_test(plan_season(settings, catalog, "sommerfest", 2026), settings.metrics.sample_route)
     assert tuple(stage.duration for stage in test.stages) == (DEFAULT_SHAPE.ramp_up, DEFAULT_SHAPE.hold, "5m")
-    assert "sommerfest" in k6_script(settings, plan_season(settings, catalog, "sommerfest", 2026))
+    assert "sommerfest" in k6_script(plan_season(settings, catalog, "sommerfest", 2026), settings.metrics.sample_route)
 
 
-def test_refuses_a_plan_of_another_season() -> None:
-    settings, _ = season("spargel")
-    _, other = season("weihnachten")
-    with pytest.raises(ValueError, match="the plan is for season 'weihnachten'"):
-        peak_test(settings, other)
+def test_refuses_an_unknown_sample_route() -> None:
+    _, plan = season("spargel")
+    with pytest.raises(ValueError, match=r"metrics\.sampleRoute 'no-such-route' is not a route"):
+        peak_test(plan, "no-such-route")
 
 
 def test_refuses_a_stack_without_event_catering(catalog: Catalog) -> None:
@@ -161,7 +165,7 @@ def test_refuses_a_stack_without_event_catering(catalog: Catalog) -> None:
         peakControls__priorityServices=["catering"],
     )
     with pytest.raises(ValueError, match="event-catering"):
-        peak_test(settings, plan_season(settings, catalog, "t", 2026))
+        peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
 
 
 # --- node, npm and tsc -----------------------------------------------------------------------------
@@ -228,7 +232,7 @@ def run_under_node(harness: Path, tmp_path: Path, script: str) -> dict[str, Any]
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_script_passes_tsc_check_js_with_k6_types(harness: Path, tmp_path: Path, stack: str) -> None:
-    result = tsc(harness, tmp_path, k6_script(*season(stack)))
+    result = tsc(harness, tmp_path, script_of(stack))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -242,7 +246,7 @@ def test_script_passes_tsc_check_js_with_k6_types(harness: Path, tmp_path: Path,
     ],
 )
 def test_tsc_catches_a_type_error(harness: Path, tmp_path: Path, original: str, broken: str, error: str) -> None:
-    script = k6_script(*season("oktoberfest"))
+    script = script_of("oktoberfest")
     assert original in script
     result = tsc(harness, tmp_path, script.replace(original, broken, 1))
     assert result.returncode != 0
@@ -265,8 +269,8 @@ def _route_of(url: str, test: PeakTest) -> str:
 @pytest.mark.parametrize("stack", STACKS)
 def test_script_runs_under_node_with_stub_k6(harness: Path, tmp_path: Path, stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(settings, plan)
-    report = run_under_node(harness, tmp_path, k6_script(settings, plan))
+    test = peak_test(plan, settings.metrics.sample_route)
+    report = run_under_node(harness, tmp_path, k6_script(plan, settings.metrics.sample_route))
 
     assert report["options"] == {
         "scenarios": {
@@ -324,7 +328,7 @@ def test_config_strings_reach_the_script_as_data_not_code(harness: Path, tmp_pat
     hostile = "/api/x\"'`;globalThis.pwned=1;//\\n\u00e4</script>"
     settings = settings_with(routes__0__path=hostile)
     plan = replace(plan_season(settings, catalog, "t", 2026), stack="evil\n*/ throw new Error('code') //")
-    script = k6_script(settings, plan)
+    script = k6_script(plan, settings.metrics.sample_route)
     assert tsc(harness, tmp_path, script).returncode == 0
     report = run_under_node(harness, tmp_path, script + "\nif (globalThis.pwned) throw new Error('pwned');\n")
     urls = {r["url"] for r in report["requests"] if r["params"]["tags"]["route"] == "catalog-browse"}
@@ -345,9 +349,14 @@ def test_parallelism_is_the_peak_rate_over_the_rate_per_runner() -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_in_cluster_manifests(stack: str) -> None:
     settings, plan = season(stack)
-    config_map, test_run = in_cluster_manifests(settings, plan, "http://freshfoodz-api.freshfoodz.svc:8080")
+    config_map, test_run = in_cluster_manifests(
+        plan,
+        settings.metrics.sample_route,
+        "http://freshfoodz-api.freshfoodz.svc:8080",
+        settings.peak_controls.namespace,
+    )
     kubernetes_validate.validate(config_map, KUBERNETES_VERSION, strict=True)
-    assert config_map["data"] == {SCRIPT_FILE: k6_script(settings, plan)}
+    assert config_map["data"] == {SCRIPT_FILE: k6_script(plan, settings.metrics.sample_route)}
 
     # kubernetes-validate does not know the TestRun CRD: its fields, asserted.
     assert (test_run["apiVersion"], test_run["kind"]) == ("k6.io/v1alpha1", "TestRun")
@@ -370,7 +379,9 @@ def test_in_cluster_manifests(stack: str) -> None:
 
 def test_in_cluster_parallelism_and_namespace_are_options() -> None:
     settings, plan = season("weihnachten")  # 250 rps at the peak
-    _, test_run = in_cluster_manifests(settings, plan, "https://api.example.com", namespace="k6", rps_per_runner=60)
+    _, test_run = in_cluster_manifests(
+        plan, settings.metrics.sample_route, "https://api.example.com", "k6", rps_per_runner=60
+    )
     assert (test_run["spec"]["parallelism"], test_run["metadata"]["namespace"]) == (5, "k6")
 
 
@@ -382,5 +393,6 @@ def test_long_season_names_are_shortened_for_the_operator() -> None:
 
 
 def test_render_is_deterministic() -> None:
-    test = peak_test(*season("spargel"))
-    assert render(test) == render(test) == k6_script(*season("spargel"))
+    settings, plan = season("spargel")
+    test = peak_test(plan, settings.metrics.sample_route)
+    assert render(test) == render(test) == script_of("spargel")

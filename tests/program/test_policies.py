@@ -40,11 +40,10 @@ from freshfoodz_seasonal.guardrails.database import apply_immediately_violations
 from freshfoodz_seasonal.guardrails.resources import StackResource
 from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
 from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
-from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
+from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION, PROJECT, SEASONAL_NODE_GROUP_TYPE
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 from tests.support.project import ROOT, STACKS
 
-PROJECT = "freshfoodz-seasonal"
 PACK = runpy.run_path(str(ROOT / "policy" / "__main__.py"), run_name="freshfoodz_policy_pack")
 POLICIES: dict[str, Policy] = {policy.name: policy for policy in PACK["POLICIES"]}
 
@@ -52,7 +51,6 @@ RDS = "aws:rds/instance:Instance"
 HPA_PATCH = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 SCHEDULE = "aws:autoscaling/schedule:Schedule"
-NODES_COMPONENT = "freshfoodz:nodes:SeasonalNodeGroup"
 
 PRIMARY = {
     "identifier": "freshfoodz-primary",
@@ -139,7 +137,7 @@ def policy_resource(
 
 def node_stack(group_tags: dict[str, str], *schedules: dict[str, Any]) -> list[PolicyResource]:
     """A SeasonalNodeGroup component with its node group and these schedules, as the stack policies get them."""
-    component = policy_resource(NODES_COMPONENT, "nodes", {}, None, options())
+    component = policy_resource(SEASONAL_NODE_GROUP_TYPE, "nodes", {}, None, options())
     children = [(NODE_GROUP, "nodes-group", {"tags": group_tags})]
     children += [(SCHEDULE, f"nodes-scale-back-{i}", props) for i, props in enumerate(schedules)]
     return [component] + [
@@ -534,11 +532,11 @@ def test_the_served_pack_judges_a_resource_and_the_stack(served_pack: analyzer_p
     )
     found = {(d.policyName, d.enforcementLevel) for d in served_pack.Analyze(request).diagnostics}
     assert found == {("rds-class-in-catalog", analyzer_pb2.MANDATORY)}
-    component = urn("test", NODES_COMPONENT, "nodes")
+    component = urn("test", SEASONAL_NODE_GROUP_TYPE, "nodes")
     group = analyzer_pb2.AnalyzerResource(
         type=NODE_GROUP,
         properties=wire({"tags": season_tags(**{"freshfoodz.de/season-budget": "5000"})}),
-        urn=urn("test", f"{NODES_COMPONENT}${NODE_GROUP}", "nodes-group"),
+        urn=urn("test", f"{SEASONAL_NODE_GROUP_TYPE}${NODE_GROUP}", "nodes-group"),
         name="nodes-group",
         options=analyzer_pb2.AnalyzerResourceOptions(parent=component),
         parent=component,

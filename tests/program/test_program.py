@@ -15,35 +15,36 @@ import pulumi
 import pytest
 import yaml
 
+from freshfoodz_seasonal import naming
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
 from freshfoodz_seasonal.preview.render import whole_numbers
 from tests.support.project import ROOT, STACKS
 
 PROGRAM = ROOT / "__main__.py"
-PROJECT = "freshfoodz-seasonal"
+NS = naming.CONFIG_NAMESPACE
 
 PEAK_COMPONENTS = {
-    "freshfoodz:monitoring:SeasonMonitoring": 1,
-    "freshfoodz:scaling:AppScaling": 1,
-    "freshfoodz:database:SeasonDatabase": 1,
-    "freshfoodz:nodes:SeasonalNodeGroup": 1,
-    "freshfoodz:peak:PeakControls": 1,
+    naming.SEASON_MONITORING_TYPE: 1,
+    naming.APP_SCALING_TYPE: 1,
+    naming.SEASON_DATABASE_TYPE: 1,
+    naming.SEASONAL_NODE_GROUP_TYPE: 1,
+    naming.PEAK_CONTROLS_TYPE: 1,
 }
 BASELINE_COMPONENTS = {
-    "freshfoodz:scaling:AppScaling": 1,
-    "freshfoodz:database:SeasonDatabase": 1,
-    "freshfoodz:peak:PeakControls": 1,
+    naming.APP_SCALING_TYPE: 1,
+    naming.SEASON_DATABASE_TYPE: 1,
+    naming.PEAK_CONTROLS_TYPE: 1,
 }
 
 
 def config_of(stack: str, **changes: Any) -> dict[str, Any]:
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
-    config.update({f"{PROJECT}:{key}": value for key, value in changes.items()})
+    config.update({f"{NS}:{key}": value for key, value in changes.items()})
     return stack_config(config)
 
 
 def run(stack: str, **changes: Any) -> Capture:
-    return run_program(PROGRAM, PROJECT, stack, config_of(stack, **changes))
+    return run_program(PROGRAM, naming.CONFIG_NAMESPACE, stack, config_of(stack, **changes))
 
 
 def of_type(capture: Capture, suffix: str) -> list[CapturedResource]:
@@ -68,7 +69,7 @@ def test_peak_declares_every_component_with_its_children(stack: str) -> None:
             parent_type = resource.parent.split("::")[2].split("$")[-1]
             assert parent_type.startswith("freshfoodz:"), (resource.name, resource.parent)
             assert resource.parent.split("::")[-1] in components
-    settings_services = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][f"{PROJECT}:services"]
+    settings_services = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][f"{NS}:services"]
     assert len(of_type(capture, "HorizontalPodAutoscalerPatch")) == len(settings_services)
     assert len(of_type(capture, "eks/nodeGroup:NodeGroup")) == 1
     assert len(of_type(capture, "scheduling.k8s.io/v1:PriorityClassPatch")) == 1
@@ -84,10 +85,10 @@ def test_baseline_restores_and_drops_the_season(stack: str) -> None:
     capture = run(stack, phase="baseline")
     assert counts(capture, "freshfoodz:") == BASELINE_COMPONENTS
     stack_file = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    database = stack_file[f"{PROJECT}:database"]
+    database = stack_file[f"{NS}:database"]
     (primary,) = of_type(capture, "rds/instance:Instance")
     assert primary.inputs["instanceClass"] == database["instanceClass"]
-    services = {s["deployment"]: s for s in stack_file[f"{PROJECT}:services"]}
+    services = {s["deployment"]: s for s in stack_file[f"{NS}:services"]}
     for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
         service = services[patch.inputs["metadata"]["name"]]
         assert whole_numbers(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
@@ -157,19 +158,19 @@ def test_two_runs_declare_the_same() -> None:
 
 def test_an_invalid_config_registers_nothing() -> None:
     config = config_of("weihnachten")
-    config[f"{PROJECT}:season"] = {**config[f"{PROJECT}:season"], "loadMultiplier": "x"}
+    config[f"{NS}:season"] = {**config[f"{NS}:season"], "loadMultiplier": "x"}
     capture = Capture()
     with pytest.raises(pulumi.RunError, match=r"season\.loadMultiplier"):
-        run_program(PROGRAM, PROJECT, "weihnachten", config, into=capture)
+        run_program(PROGRAM, naming.CONFIG_NAMESPACE, "weihnachten", config, into=capture)
     assert capture.resources == []
 
 
 def test_an_infeasible_plan_registers_nothing() -> None:
     config = config_of("weihnachten")
-    config[f"{PROJECT}:nodes"] = {**config[f"{PROJECT}:nodes"], "maxNodes": 2}
+    config[f"{NS}:nodes"] = {**config[f"{NS}:nodes"], "maxNodes": 2}
     capture = Capture()
     with pytest.raises(pulumi.RunError, match="infeasible"):
-        run_program(PROGRAM, PROJECT, "weihnachten", config, into=capture)
+        run_program(PROGRAM, naming.CONFIG_NAMESPACE, "weihnachten", config, into=capture)
     assert capture.resources == []
 
 
@@ -218,7 +219,11 @@ def test_metric_names_and_matchers_come_from_the_stack() -> None:
 
 def test_peak_sets_the_planned_class_and_baseline_the_platforms() -> None:
     # A busier database than the shipped stacks have: the plan needs a larger class.
-    busy = {**config_of("weihnachten")[f"{PROJECT}:database"], "baselineCpuUtilization": 0.6, "readShare": 0.2}
+    busy = {
+        **config_of("weihnachten")[f"{NS}:database"],
+        "baselineCpuUtilization": 0.6,
+        "readShare": 0.2,
+    }
     peak = run("weihnachten", database=busy)
     baseline = run("weihnachten", database=busy, phase="baseline")
     (peak_primary,) = [r for r in of_type(peak, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]

@@ -39,7 +39,7 @@ def validate(manifest: dict[str, Any]) -> None:
 def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str, catalog: Catalog) -> None:
     settings = settings_of(stack, phase)
     plan = plan_season(settings, catalog, stack, 2026)
-    manifests = [hpa_manifest(values) for values in hpa_values(settings, plan)]
+    manifests = [hpa_manifest(values) for values in hpa_values(plan)]
     assert len(manifests) == len(settings.services)
     for manifest in manifests:
         validate(manifest)
@@ -51,12 +51,12 @@ def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str, catalog: 
 def test_peak_sets_the_plan_and_baseline_restores_the_platform_values(catalog: Catalog) -> None:
     peak_settings = settings_of("weihnachten", "peak")
     plan = plan_season(peak_settings, catalog, "weihnachten", 2026)
-    peak = hpa_values(peak_settings, plan)
+    peak = hpa_values(plan)
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in peak] == [
         (s.hpa.min_replicas, s.hpa.max_replicas, s.hpa.cpu_target_percent) for s in plan.services
     ]
     baseline_settings = settings_of("weihnachten", "baseline")
-    baseline = hpa_values(baseline_settings, plan_season(baseline_settings, catalog, "weihnachten", 2026))
+    baseline = hpa_values(plan_season(baseline_settings, catalog, "weihnachten", 2026))
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in baseline] == [
         (s.baseline_replicas, s.baseline_max_replicas, s.baseline_cpu_target_percent)
         for s in baseline_settings.services
@@ -91,7 +91,7 @@ def test_min_above_max_is_refused() -> None:
 def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stack: str, catalog: Catalog) -> None:
     settings = settings_of(stack, "peak")
     plan = plan_season(settings, catalog, stack, 2026)
-    limits = route_limits(settings, plan)
+    limits = route_limits(plan)
     controls = settings.peak_controls
     priority = priority_class_manifest(controls.priority_class_value, controls.priority_services)
     config_map = peak_controls_config_map(
@@ -111,7 +111,7 @@ def test_rate_limits_split_the_capacity_at_hpa_max(catalog: Catalog) -> None:
     """api at 5x: 11 pods x 8 slots x 0.5 = 44 slots for 26.2 busy at 200 rps: 335.9 rps in all."""
     settings = settings_of("weihnachten", "peak")
     plan = plan_season(settings, catalog, "weihnachten", 2026)
-    api = {limit.route: limit.limit_rps for limit in route_limits(settings, plan)}
+    api = {limit.route: limit.limit_rps for limit in route_limits(plan)}
     capacity = 11 * 8 * 0.5 * 200 / 26.2
     assert api["catalog-browse"] == math.floor(capacity * 100 / 200)
     assert api["sample-request"] == math.floor(capacity * 30 / 200)

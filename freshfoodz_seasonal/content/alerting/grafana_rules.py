@@ -20,6 +20,11 @@ CONDITION_REF = "C"
 EXPRESSION_DATASOURCE = "__expr__"
 # How far back the instant query looks; the rate windows inside it set what it averages.
 QUERY_LOOKBACK_S = 600
+# How often Grafana evaluates the season's rule group.
+EVALUATION_INTERVAL_S = 60
+# No data means the condition's series are absent, i.e. all is well; an error is not.
+NO_DATA_STATE = "OK"
+EXEC_ERROR_STATE = "Error"
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class GrafanaRule:
     """JSON of the Prometheus query (ref A)."""
     condition_model: str
     """JSON of the threshold expression (ref C)."""
+    no_data_state: str = NO_DATA_STATE
+    exec_err_state: str = EXEC_ERROR_STATE
 
 
 def grafana_rule(rule: AlertRule) -> GrafanaRule:

@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from capacity.pool_sizing import SLO_QUANTILE
-from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics import promql
-from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.thresholds import DB_CONNECTION_SHARE, ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 Severity = Literal["critical", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 
-DEFAULT_SAMPLE_ROUTE = "sample-request"
 
 _ALERT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
@@ -72,9 +70,9 @@ class AlertRule:
         return {"summary": self.summary, **dict(sorted(self.annotations.items()))}
 
 
-def route_paths_of(settings: StackSettings) -> dict[str, tuple[str, str]]:
+def route_paths_of(plan: SeasonPlan) -> dict[str, tuple[str, str]]:
     """Route name -> (HTTP method, URI template), as the stack config declares them."""
-    return {route.name: (route.method, route.path) for route in settings.routes}
+    return {route.name: (route.method, route.path) for route in plan.routes}
 
 
 def camel(slug: str) -> str:
@@ -143,7 +141,7 @@ def season_alert_rules(
     hpa_names: Mapping[str, str] | None = None,
     http_matchers: Mapping[str, str] | None = None,
     db_matchers: Mapping[str, str] | None = None,
-    rate_window: str = "5m",
+    rate_window: str = DEFAULT_RATE_WINDOW,
     error_rate_threshold: float = ERROR_RATE_THRESHOLD,
     sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
     db_connection_share: float = DB_CONNECTION_SHARE,
@@ -287,6 +285,6 @@ def season_alert_rules(
     return rules
 
 
-def business_rule_names(route_names: Sequence[str] = ("sample-request", "event-availability")) -> list[str]:
+def business_rule_names(route_names: Sequence[str] = (DEFAULT_SAMPLE_ROUTE, "event-availability")) -> list[str]:
     """Names of the original plan's business alerts (route p95s, error rate, sample success rate)."""
     return [*(f"{camel(r)}P95AboveSlo" for r in route_names), "HttpErrorRateHigh", "SampleSuccessRateLow"]

@@ -29,7 +29,7 @@ from grafana_foundation_sdk.models.dashboard import DashboardCursorSync, DataSou
 from grafana_foundation_sdk.models.prometheus import QueryEditorMode
 
 from freshfoodz_seasonal.metrics import promql
-from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
 from freshfoodz_seasonal.naming import resource_prefix
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan
@@ -330,11 +330,11 @@ def war_room_dashboard(
     datasource_uid: str,
     metrics: MetricNames | None = None,
     *,
-    sample_route: str = "sample-request",
+    sample_route: str = DEFAULT_SAMPLE_ROUTE,
     hpa_names: Mapping[str, str] | None = None,
     http_matchers: Mapping[str, str] | None = None,
     db_matchers: Mapping[str, str] | None = None,
-    rate_window: str = "5m",
+    rate_window: str = DEFAULT_RATE_WINDOW,
 ) -> dict[str, Any]:
     """The war-room dashboard of `plan` as Grafana's JSON model (schemaVersion 41, Grafana 11).
 

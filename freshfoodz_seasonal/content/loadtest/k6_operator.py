@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 from capacity.rounding import ceil_tolerant
-from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.content.loadtest.k6_script import PeakTest, peak_test, render
 from freshfoodz_seasonal.naming import MANAGED_BY_LABEL, PART_OF_LABEL, PROJECT, SEASON_KEY
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
@@ -115,24 +114,23 @@ def k6_test_run(
 
 
 def in_cluster_manifests(
-    settings: StackSettings,
     plan: SeasonPlan,
+    sample_route: str,
     api_base_url: str,
-    namespace: str | None = None,
+    namespace: str,
     rps_per_runner: float = RPS_PER_RUNNER,
     token_secret: str = DEFAULT_TOKEN_SECRET,
     token_key: str = DEFAULT_TOKEN_KEY,
 ) -> list[dict[str, Any]]:
-    """[ConfigMap, TestRun] of the season's peak test, in `namespace` (default: the app's namespace)."""
-    test = peak_test(settings, plan)
+    """[ConfigMap, TestRun] of the season's peak test, in `namespace` (the stack's peak-controls namespace)."""
+    test = peak_test(plan, sample_route)
     name = k6_test_run_name(test.season)
-    target_namespace = namespace or settings.peak_controls.namespace
     labels = _labels(test)
     return [
-        script_config_map(name, target_namespace, render(test), labels),
+        script_config_map(name, namespace, render(test), labels),
         k6_test_run(
             name,
-            target_namespace,
+            namespace,
             name,
             parallelism(test.peak_rps, rps_per_runner),
             api_base_url,

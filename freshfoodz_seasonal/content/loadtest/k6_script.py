@@ -1,4 +1,4 @@
-"""The k6 peak test of one season, computed from its stack settings and capacity plan.
+"""The k6 peak test of one season, computed from its capacity plan.
 
 `peak_test` decides every number (stages, rates, VUs, weights, thresholds) as plain data, so tests can
 check the numbers without parsing JavaScript; `render` turns that data into a k6 ES module, and
@@ -31,9 +31,8 @@ import json
 from dataclasses import dataclass
 
 from capacity.rounding import ceil_tolerant
-from freshfoodz_seasonal.config.model import Route, StackSettings
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.season_plan import PlannedRoute, SeasonPlan
 
 PRE_ALLOCATED_SAFETY = 2.0
 MAX_VUS_SAFETY = 5.0
@@ -144,18 +143,15 @@ def _predictions(plan: SeasonPlan) -> dict[str, float]:
     return {route.name: route.predicted_p95_s for service in plan.services for route in service.sizing.routes}
 
 
-def _route_mix(settings: StackSettings, plan: SeasonPlan) -> tuple[RouteMix, ...]:
+def _route_mix(plan: SeasonPlan, sample_route: str) -> tuple[RouteMix, ...]:
     predicted = _predictions(plan)
-    missing = [route.name for route in settings.routes if route.name not in predicted]
-    if missing:
-        raise ValueError(f"the plan has no prediction for route(s) {', '.join(missing)}; plan these settings first")
-    total = sum(route.baseline_rps for route in settings.routes)
+    total = sum(route.baseline_rps for route in plan.routes)
     mix: list[RouteMix] = []
     running = 0.0
-    for index, route in enumerate(settings.routes):
+    for index, route in enumerate(plan.routes):
         weight = route.baseline_rps / total
         running += weight
-        last = index == len(settings.routes) - 1
+        last = index == len(plan.routes) - 1
         mix.append(
             RouteMix(
                 name=route.name,
@@ -165,48 +161,49 @@ def _route_mix(settings: StackSettings, plan: SeasonPlan) -> tuple[RouteMix, ...
                 # The last bound is exactly 1 so float noise can never leave a draw without a route.
                 cumulative=1.0 if last else running,
                 predicted_p95_s=predicted[route.name],
-                sample=route.name == settings.metrics.sample_route,
+                sample=route.name == sample_route,
                 event_catering=route.service == EVENT_CATERING_SERVICE,
             )
         )
     return tuple(mix)
 
 
-def _route_named(settings: StackSettings, name: str) -> Route:
-    for route in settings.routes:
-        if route.name == name:
-            return route
-    raise ValueError(f"metrics.sampleRoute {name!r} is not a route of this stack")
+def _route_named(plan: SeasonPlan, name: str) -> PlannedRoute:
+    try:
+        return plan.route(name)
+    except KeyError:
+        raise ValueError(f"metrics.sampleRoute {name!r} is not a route of this stack") from None
 
 
-def peak_test(settings: StackSettings, plan: SeasonPlan) -> PeakTest:
-    """Every number of the season's k6 peak test; raises ValueError when the config cannot give one."""
-    if plan.season != settings.season.name:
-        raise ValueError(f"the plan is for season {plan.season!r}, the settings for {settings.season.name!r}")
-    event_routes = settings.routes_of(EVENT_CATERING_SERVICE)
+def peak_test(plan: SeasonPlan, sample_route: str) -> PeakTest:
+    """Every number of the season's k6 peak test; raises ValueError when the plan cannot give one.
+
+    `sample_route` is the route whose success rate is the sample KPI (`metrics.sampleRoute`).
+    """
+    event_routes = [route for route in plan.routes if route.service == EVENT_CATERING_SERVICE]
     if not event_routes:
         raise ValueError(
             f"no route is served by a service named {EVENT_CATERING_SERVICE!r}; "
             "the peak test needs one for its event-catering threshold"
         )
-    sample = _route_named(settings, settings.metrics.sample_route)
-    multiplier = settings.season.load_multiplier
-    baseline_rps = sum(route.baseline_rps for route in settings.routes)
+    sample = _route_named(plan, sample_route)
+    multiplier = plan.load_multiplier
+    baseline_rps = sum(route.baseline_rps for route in plan.routes)
     peak_rps = baseline_rps * multiplier
     time_unit, start_rate, peak_target = _rates(baseline_rps, peak_rps)
-    shape = SEASON_SHAPES.get(settings.season.name, DEFAULT_SHAPE)
+    shape = SEASON_SHAPES.get(plan.season, DEFAULT_SHAPE)
     factor = _number(multiplier)
     stages = (
         Stage(peak_target, shape.ramp_up, f"ramp up to {factor}x baseline"),
         Stage(peak_target, shape.hold, f"hold {factor}x baseline"),
         Stage(0, shape.ramp_down, "ramp down"),
     )
-    routes = _route_mix(settings, plan)
+    routes = _route_mix(plan, sample.name)
     latency = sum(route.weight * route.predicted_p95_s for route in routes)
     concurrency = peak_rps * latency
     return PeakTest(
         stack=plan.stack,
-        season=settings.season.name,
+        season=plan.season,
         load_multiplier=multiplier,
         baseline_rps=baseline_rps,
         peak_rps=peak_rps,
@@ -355,6 +352,6 @@ def render(test: PeakTest) -> str:
     return "\n".join(lines)
 
 
-def k6_script(settings: StackSettings, plan: SeasonPlan) -> str:
+def k6_script(plan: SeasonPlan, sample_route: str) -> str:
     """The season's k6 peak test as a JavaScript ES module."""
-    return render(peak_test(settings, plan))
+    return render(peak_test(plan, sample_route))

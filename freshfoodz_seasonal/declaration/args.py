@@ -1,0 +1,77 @@
+"""What each component of a season stack is given: plain, frozen data that the components instantiate.
+
+The components (`components/`) turn these into Pulumi resources and decide nothing: every name,
+value, annotation and note is here, where a pure test can see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from freshfoodz_seasonal.content.alerting.grafana_rules import GrafanaRule
+
+
+@dataclass(frozen=True)
+class AppScalingArgs:
+    hpa_patches: tuple[dict[str, Any], ...]
+    """Complete autoscaling/v2 HPA objects (content.manifests.hpa), one per service, annotated for a
+    forced server-side apply."""
+
+
+@dataclass(frozen=True)
+class SeasonDatabaseArgs:
+    identifier: str
+    """The platform's primary, adopted (imported) by this identifier."""
+    instance_class: str
+    """The class of the primary and of every read replica."""
+    replica_identifiers: tuple[str, ...]
+    """One read replica per identifier; none at baseline."""
+    replica_tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SeasonalNodeGroupArgs:
+    cluster_name: str
+    node_role_arn: str
+    subnet_ids: tuple[str, ...]
+    instance_type: str
+    ami_type: str
+    nodes: int
+    """min = desired = the planned nodes: the plan's capacity is there before the first request."""
+    max_nodes: int
+    labels: dict[str, str]
+    tags: dict[str, str]
+    """The season's window, cost estimate and budget, for the policy pack (declaration.season_tags)."""
+    scale_back_at: str | None
+    """UTC `YYYY-MM-DDThh:mm:ssZ` at which the group drops to zero; None when that has passed."""
+    notes: tuple[str, ...] = ()
+    """Warnings the component logs against itself."""
+
+
+@dataclass(frozen=True)
+class PeakControlsArgs:
+    priority_class: dict[str, Any]
+    """A scheduling.k8s.io/v1 PriorityClass (content.manifests.peak_controls), applied in every phase,
+    annotated for a forced server-side apply."""
+    config_map: dict[str, Any] | None
+    """A v1 ConfigMap with the rate limits and degraded features; at the peak only."""
+    load_test: tuple[dict[str, Any], ...] = ()
+    """The k6 script's ConfigMap and the k6-operator TestRun (content.loadtest.k6_operator), if the stack asks."""
+
+
+@dataclass(frozen=True)
+class SeasonMonitoringArgs:
+    group_name: str
+    """Unique per season: the folder uid and the rule group name (naming.rule_group_name)."""
+    folder_title: str
+    rules: tuple[GrafanaRule, ...]
+    evaluation_interval_s: int
+    prometheus_datasource_uid: str
+    dashboard: dict[str, Any]
+    """The war-room dashboard model (content.dashboards.war_room)."""
+    contact_point: str | None
+    """The war room's contact point, which every rule notifies; None without a webhook, and then the
+    alerts go to Grafana's default policy. Its URL, a secret, is given to the component apart."""
+    notes: tuple[str, ...] = ()
+    """Warnings the component logs against itself."""

@@ -1,0 +1,199 @@
+"""A season stack as data: what every component gets, and the stack outputs, for one phase.
+
+Phase peak declares everything the plan asks for. Phase baseline re-applies the platform's own
+values to what the season patched or adopted (HPAs, the RDS class) and declares none of the
+season's own additions, so Pulumi deletes them: that is the rollback.
+
+Everything is computed here, before the first resource is registered, so a problem in any part (a
+metric name, an alert, the load test) leaves nothing half-registered. Pure: the clock is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from freshfoodz_seasonal.config.model import Phase, StackSettings
+from freshfoodz_seasonal.content.alerting.grafana_rules import EVALUATION_INTERVAL_S, grafana_rule
+from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
+from freshfoodz_seasonal.content.manifests.hpa import hpa_manifest
+from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
+from freshfoodz_seasonal.declaration.args import (
+    AppScalingArgs,
+    PeakControlsArgs,
+    SeasonalNodeGroupArgs,
+    SeasonDatabaseArgs,
+    SeasonMonitoringArgs,
+)
+from freshfoodz_seasonal.declaration.monitoring import monitoring_content
+from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_values
+from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
+from freshfoodz_seasonal.declaration.season_tags import node_group_tags
+from freshfoodz_seasonal.naming import (
+    PATCH_FORCE_ANNOTATION,
+    SEASON_KEY,
+    folder_title,
+    peak_controls_config_map_name,
+    resource_prefix,
+    rule_group_name,
+    war_room_contact_point_name,
+)
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.summary import plan_as_dict
+
+# EKS-optimised Amazon Linux 2023 images by the catalog's CPU architecture.
+AMI_TYPES = {"arm64": "AL2023_ARM_64_STANDARD", "amd64": "AL2023_x86_64_STANDARD"}
+# Another field manager (the platform's deployment tool) owns the patched fields outside the season;
+# forcing is how the season takes them over. It keeps them afterwards: phase baseline re-applies the
+# platform's values explicitly rather than giving the fields back.
+PATCH_FORCE = {PATCH_FORCE_ANNOTATION: "true"}
+
+
+ArgsT = TypeVar("ArgsT")
+
+
+@dataclass(frozen=True)
+class Declared(Generic[ArgsT]):
+    """One component: its Pulumi name and what it is given."""
+
+    name: str
+    args: ArgsT
+
+
+@dataclass(frozen=True)
+class SeasonDeclaration:
+    """Every component of the stack in the order it is registered, and the stack outputs."""
+
+    scaling: Declared[AppScalingArgs]
+    database: Declared[SeasonDatabaseArgs]
+    peak_controls: Declared[PeakControlsArgs]
+    nodes: Declared[SeasonalNodeGroupArgs] | None
+    """At the peak only."""
+    monitoring: Declared[SeasonMonitoringArgs] | None
+    """At the peak only."""
+    outputs: dict[str, Any]
+
+
+def force_patch(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with the annotation that makes its server-side apply take fields from other managers."""
+    metadata = manifest["metadata"]
+    return {**manifest, "metadata": {**metadata, "annotations": {**metadata.get("annotations", {}), **PATCH_FORCE}}}
+
+
+def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) -> SeasonDeclaration:
+    """The stack for `plan.phase`; `now` (timezone-aware) decides whether the scale-back is still ahead.
+
+    Raises ValueError when a part cannot be built from the settings (e.g. no sample route for the
+    load test); nothing is registered then.
+    """
+    peak = plan.phase is Phase.PEAK
+    prefix = resource_prefix(plan.season)
+    db_class, replicas = database_values(plan)
+    controls = settings.peak_controls
+    priority_class = force_patch(priority_class_manifest(controls.priority_class_value, controls.priority_services))
+    load_test = (
+        tuple(
+            in_cluster_manifests(
+                plan, settings.metrics.sample_route, settings.load_test.api_base_url or "", controls.namespace
+            )
+        )
+        if peak and settings.load_test.in_cluster
+        else ()
+    )
+    config_map = (
+        peak_controls_config_map(
+            peak_controls_config_map_name(plan.season),
+            controls.namespace,
+            plan.season,
+            route_limits(plan),
+            controls.non_critical_features,
+        )
+        if peak
+        else None
+    )
+    nodes = _node_group(settings, plan, now) if peak else None
+    monitoring = _monitoring(settings, plan) if peak else None
+    return SeasonDeclaration(
+        scaling=Declared(
+            f"{prefix}-scaling", AppScalingArgs(tuple(force_patch(hpa_manifest(v)) for v in hpa_values(plan)))
+        ),
+        database=Declared(
+            f"{prefix}-database",
+            SeasonDatabaseArgs(
+                identifier=settings.platform.primary_db_identifier,
+                instance_class=db_class,
+                replica_identifiers=tuple(
+                    f"{settings.platform.primary_db_identifier}-{plan.season}-replica-{index}"
+                    for index in range(1, replicas + 1)
+                ),
+                replica_tags={SEASON_KEY: plan.season},
+            ),
+        ),
+        # The priority lane outlives the season: pods that reference it must still be admitted after
+        # rollback, so it is a server-side-apply patch (created if missing, never deleted).
+        peak_controls=Declared(f"{prefix}-peak-controls", PeakControlsArgs(priority_class, config_map, load_test)),
+        nodes=Declared(f"{prefix}-nodes", nodes) if nodes else None,
+        monitoring=Declared(f"{prefix}-monitoring", monitoring) if monitoring else None,
+        outputs=_outputs(plan, db_class, replicas),
+    )
+
+
+def _node_group(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) -> SeasonalNodeGroupArgs:
+    scale_back = scale_back_at(plan.window.last_day, now)
+    platform = settings.platform
+    return SeasonalNodeGroupArgs(
+        cluster_name=platform.cluster_name,
+        node_role_arn=platform.node_role_arn,
+        subnet_ids=tuple(platform.subnet_ids),
+        instance_type=plan.nodes.instance_type,
+        ami_type=AMI_TYPES[plan.node_arch],
+        nodes=plan.nodes.nodes,
+        max_nodes=plan.max_nodes,
+        labels={SEASON_KEY: plan.season},
+        tags=node_group_tags(plan),
+        scale_back_at=aws_timestamp(scale_back) if scale_back else None,
+        notes=() if scale_back else ("the scale-back time has passed; no scheduled action is declared",),
+    )
+
+
+def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringArgs:
+    rules, dashboard = monitoring_content(settings, plan)
+    webhook = settings.war_room_webhook_url is not None
+    return SeasonMonitoringArgs(
+        group_name=rule_group_name(plan.season),
+        folder_title=folder_title(plan.title),
+        rules=tuple(grafana_rule(rule) for rule in rules),
+        evaluation_interval_s=EVALUATION_INTERVAL_S,
+        prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
+        dashboard=dashboard,
+        contact_point=war_room_contact_point_name(plan.season) if webhook else None,
+        notes=() if webhook else ("no warRoomWebhookUrl set; the alerts notify Grafana's default policy",),
+    )
+
+
+def _outputs(plan: SeasonPlan, db_class: str, replicas: int) -> dict[str, Any]:
+    """`alertRuleGroup` (at the peak), `phase`, the plan's headline, and what this phase declares."""
+    peak = plan.phase is Phase.PEAK
+    summary = plan_as_dict(plan)
+    hpas = [hpa_manifest(values) for values in hpa_values(plan)]
+    outputs: dict[str, Any] = {"alertRuleGroup": rule_group_name(plan.season)} if peak else {}
+    outputs["phase"] = plan.phase.value
+    outputs["plan"] = {
+        "pods": {service["name"]: service["pods"] for service in summary["services"]},
+        "workers": {worker["name"]: worker["pods"] for worker in summary["workers"]},
+        "nodes": summary["nodes"]["nodes"],
+        "dbClass": summary["database"]["instance_class"],
+        "readReplicas": summary["database"]["read_replicas"],
+        "costPerSeason": summary["cost"]["peak_over_window"],
+        "currency": summary["cost"]["currency"],
+    }
+    # What this phase actually declares (at baseline: the platform's values, no seasonal extras).
+    outputs["declared"] = {
+        "hpa": {h["metadata"]["name"]: [h["spec"]["minReplicas"], h["spec"]["maxReplicas"]] for h in hpas},
+        "dbClass": db_class,
+        "readReplicas": replicas,
+        "seasonalNodes": plan.nodes.nodes if peak else 0,
+    }
+    return outputs
