@@ -65,6 +65,19 @@ def test_the_checks_job_runs_the_readme_test_command() -> None:
     assert step("checks", "lint, types, layers, tests")["run"] == command
 
 
+def test_every_install_of_the_project_uses_the_lock() -> None:
+    runs = [s["run"] for job in workflow()["jobs"].values() for s in job["steps"] if "run" in s]
+    installs = [
+        part.strip()
+        for run in runs
+        for part in re.split(r"&&|\n", run)
+        if "pip install" in part and part.split()[-1] != "pip"  # upgrading pip itself is not pinned
+    ]
+    assert len(installs) == 4, installs  # checks, offline-diff, and the preview's program and policy pack
+    assert all("-c constraints.txt" in install for install in installs), installs
+    assert "constraints.txt" in workflow()[True]["pull_request"]["paths"]  # YAML reads `on:` as True
+
+
 def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
     preview = workflow()["jobs"]["pulumi-preview"]
     assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"

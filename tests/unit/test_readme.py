@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 from pydantic import BaseModel
 from typer.main import get_command
 
@@ -58,3 +62,31 @@ def test_the_two_commands_are_the_ones_ci_runs() -> None:
     test_command = ci.strip().splitlines()[-1]
     assert f"```bash\n{test_command}\n```" in README
     assert "seasonctl plan weihnachten" in README
+
+
+def test_the_two_commands_install_from_the_lock() -> None:
+    section = README.split("## The two commands", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.+)\n```", section)
+    assert len(commands) == 2
+    install, run = commands[0].rsplit(" && ", 1)
+    assert install.endswith(".venv/bin/pip install -q -c constraints.txt -e .")
+    assert run == ".venv/bin/seasonctl plan weihnachten"
+    assert ".venv/bin/pip install -q -c constraints.txt -e . --group dev && scripts/check" in commands[1]
+    assert "scripts/lock" in section
+
+
+def test_the_lock_pins_every_dependency_within_its_range() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [Requirement(r) for r in [*project["project"]["dependencies"], *project["dependency-groups"]["dev"]]]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = Version(version)
+    assert "freshfoodz-seasonal" not in pins
+    for requirement in wanted:
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned is not None, f"{requirement.name} is not in constraints.txt: run scripts/lock"
+        assert requirement.specifier.contains(pinned, prereleases=True), f"{requirement} but the lock has {pinned}"
+    # The Grafana SDK's build is told apart by its version epoch alone.
+    assert pins["grafana-foundation-sdk"].epoch > 0
