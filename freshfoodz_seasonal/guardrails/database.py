@@ -24,7 +24,7 @@ def primary_protection_violations(resource_type: str, props: Mapping[str, Any], 
     Checks what a policy sees: `protect` and `deletionProtection` (and that the latter is not
     ignored, or the declared true is never applied). `retainOnDelete`, which leaves the database in
     AWS when the stack stops declaring it, is not among the options pulumi-policy 1.21 passes a
-    policy, so no policy can check it; tests/test_program.py asserts it on the declared resource.
+    policy, so no policy can check it; tests/program/test_program.py asserts it on the declared resource.
     """
     if resource_type != RDS_INSTANCE or not is_adopted_primary(props):
         return []
