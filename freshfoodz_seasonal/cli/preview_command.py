@@ -54,6 +54,6 @@ def _files(runs: list[ProgramRun], documents: dict[str, dict[str, Any]]) -> dict
         folder = f"{run.name}/" if len(runs) > 1 else ""
         files[f"{folder}resources.json"] = json_text(documents[run.name])
         files |= {f"{folder}k8s/{file}": text for file, text in kubernetes_manifests(run.capture).items()}
-        if documents[run.name]["outputs"]["phase"] == "peak":
+        if run.phase is Phase.PEAK:
             files |= {f"{folder}{file}": text for file, text in monitoring_files(run.settings, run.plan).items()}
     return files

@@ -27,6 +27,8 @@ class ProgramRun:
     name: str
     settings: StackSettings
     plan: SeasonPlan
+    phase: Phase
+    """The phase the program ran in: the override, else the stack file's."""
     capture: Capture
 
 
@@ -51,7 +53,7 @@ def run_programs(
         if phase is not None:
             config[f"{CONFIG_NAMESPACE}:phase"] = phase.value
         capture = run_program(program, CONFIG_NAMESPACE, planned.name, stack_config(config))
-        runs.append(ProgramRun(planned.name, planned.settings, planned.plan, capture))
+        runs.append(ProgramRun(planned.name, planned.settings, planned.plan, phase or planned.settings.phase, capture))
     release_runtime()
     return runs
 

@@ -63,7 +63,7 @@ def rollback_steps(
 
     def set_phase() -> None:
         original = stack_file.read_bytes()
-        text = with_setting(original.decode("utf-8"), "phase", "baseline")
+        text = with_setting(original.decode("utf-8"), "phase", Phase.BASELINE.value)
         if text.encode("utf-8") != original:
             write_text_atomically(stack_file, text, expected=original)
 

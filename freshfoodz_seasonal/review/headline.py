@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from freshfoodz_seasonal.config.model import Phase
+
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 RDS_INSTANCE = "aws:rds/instance:Instance"
@@ -51,9 +53,10 @@ def footprint(
     databases = [r for r in resources if r.get("type") == RDS_INSTANCE]
     # The adopted primary is the one imported; everything else the season declares is a replica.
     primary = next((r for r in databases if r.get("import_id")), None)
-    phase = str(outputs.get("phase", "peak"))
+    # Snapshots are JSON, possibly of another commit: the phase is read as the string it was written as.
+    phase = str(outputs.get("phase", Phase.PEAK.value))
     cost = (plan or {}).get("cost") or {}
-    key = "peak" if phase == "peak" else "baseline"
+    key = Phase.PEAK.value if phase == Phase.PEAK.value else Phase.BASELINE.value
     return Footprint(
         phase=phase,
         min_pods=sum(_number(_spec(r, "spec", "minReplicas")) for r in hpas),
