@@ -16,8 +16,12 @@ class HpaBounds:
     capped: bool
 
 
-def hpa_bounds(planned_pods: int, headroom: float, cap: int, target_utilization: float) -> HpaBounds:
-    """minReplicas = the plan; maxReplicas = ceil(plan x (1 + headroom)), at most `cap`.
+def hpa_bounds(
+    planned_pods: int, headroom: float, cap: int, target_utilization: float, platform_max: int = 0
+) -> HpaBounds:
+    """minReplicas = the plan; maxReplicas = ceil(plan x (1 + headroom)), at most `cap`, and never below
+    `platform_max` (the platform's own maxReplicas: a season must not lower the ceiling at its peak;
+    the config keeps it within the cap).
 
     The minimum pins the planned capacity in place before the peak (the HPA cannot scale below
     it when traffic is still low); the headroom lets it absorb a peak beyond the multiplier. The
@@ -31,7 +35,7 @@ def hpa_bounds(planned_pods: int, headroom: float, cap: int, target_utilization:
     wanted = math.ceil(planned_pods * (1.0 + headroom))
     return HpaBounds(
         min_replicas=planned_pods,
-        max_replicas=min(wanted, cap),
+        max_replicas=max(min(wanted, cap), platform_max),
         cpu_target_percent=round(target_utilization * 100),
         capped=wanted > cap,
     )

@@ -7,6 +7,7 @@ checks, dashboards found by uid), so change one only together with a migration.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # The Pulumi project (Pulumi.yaml) and its config namespace: `freshfoodz-seasonal:<key>`.
@@ -40,6 +41,9 @@ SEASON_MONITORING_TYPE = "freshfoodz:monitoring:SeasonMonitoring"
 PEAK_CONTROLS_TYPE = "freshfoodz:peak:PeakControls"
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+# Pulumi's rule for stack names (letters, digits, `-`, `_`, `.`), starting with a letter or digit so
+# that no name is `.` or `..`: a stack name becomes part of paths, commands and resource names.
+STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 def resource_prefix(season: str) -> str:

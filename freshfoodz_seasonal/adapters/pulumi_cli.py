@@ -1,19 +1,20 @@
 """Runs the Pulumi CLI for a stack, shows its output as it comes, and says plainly what went wrong.
 
 An update of an RDS class can take an hour: the CLI's output is passed through line by line, so
-the operator sees progress. Stopping it (Ctrl-C, or the time limit) sends SIGINT and waits, which
-lets Pulumi cancel gracefully and release the stack's lock; killing it would leave the lock and
-pending operations behind.
+the operator sees progress. Stopping it (Ctrl-C, SIGTERM, SIGHUP or the time limit) sends Pulumi one
+SIGINT and waits, which lets Pulumi cancel gracefully and release the stack's lock; killing it would
+leave the lock and pending operations behind.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,49 +66,124 @@ class PulumiCli:
     def stream(self, *args: str, show: Callable[[str], None], timeout_s: float = UPDATE_TIMEOUT_S) -> None:
         """Runs a long command (an update), passing each output line to `show` as it arrives.
 
-        PulumiFailed if it fails, is interrupted or runs out of time; in the last two cases Pulumi
-        first gets SIGINT and time to cancel the update cleanly.
+        Pulumi runs in a process group of its own, so the terminal's Ctrl-C reaches seasonctl only. The
+        first Ctrl-C, SIGTERM or SIGHUP becomes exactly one SIGINT to Pulumi, which then cancels the
+        update gracefully (finishing what is in flight and releasing the stack's lock); seasonctl waits
+        for it. A second Ctrl-C is passed on too, and Pulumi then stops at once. PulumiFailed if the
+        command fails, is interrupted or runs out of time.
         """
         shown = " ".join(["pulumi", *args])
         try:
             # An argument list, no shell; stderr joins stdout so the lines keep their order.
             process = subprocess.Popen(  # noqa: S603
-                self._command(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+                self._command(args),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+                start_new_session=True,
             )
         except OSError as error:
             raise PulumiFailed(f"cannot run {self.executable}: {error}") from None
-        timed_out = threading.Event()
-
-        def stop_for_time() -> None:
-            timed_out.set()
-            process.send_signal(signal.SIGINT)
-
-        timer = threading.Timer(timeout_s, stop_for_time)
+        stop = _Stop(process, _quiet(show), timeout_s)
+        timer = threading.Timer(timeout_s, stop.for_time)
         timer.start()
         tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
         try:
-            assert process.stdout is not None  # PIPE was asked for
-            for line in process.stdout:
-                tail.append(line.rstrip())
-                show(line.rstrip())
-            process.wait()
-        except KeyboardInterrupt:
-            process.send_signal(signal.SIGINT)
-            _wait_for_cancel(process)
-            raise PulumiFailed(f"`{shown}` was interrupted; Pulumi was asked to cancel the update") from None
+            with stop.on_signals():
+                assert process.stdout is not None  # PIPE was asked for
+                for line in process.stdout:
+                    tail.append(line.rstrip())
+                    stop.show(line.rstrip())
+                process.wait()
         finally:
             timer.cancel()
-        if timed_out.is_set():
-            _wait_for_cancel(process)
-            raise PulumiFailed(f"`{shown}` did not finish within {timeout_s:g} s; Pulumi was asked to cancel it")
+        if stop.reason is not None:
+            raise PulumiFailed(f"`{shown}` {stop.reason}")
         if process.returncode != 0:
             said = "\n".join(line for line in tail if line.strip())
             raise PulumiFailed(f"`{shown}` failed (exit {process.returncode}):\n{said}")
 
 
-def _wait_for_cancel(process: subprocess.Popen[str]) -> None:
-    try:
-        process.wait(timeout=CANCEL_GRACE_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _quiet(show: Callable[[str], None]) -> Callable[[str], None]:
+    """`show` that stops showing once the terminal is gone (SIGHUP), so Pulumi's output is still drained."""
+    gone = threading.Event()
+
+    def safe(line: str) -> None:
+        if gone.is_set():
+            return
+        try:
+            show(line)
+        except OSError:
+            gone.set()
+
+    return safe
+
+
+class _Stop:
+    """Why and how an update is being stopped: signals and the time limit, each passed on to Pulumi once."""
+
+    def __init__(self, process: subprocess.Popen[str], show: Callable[[str], None], timeout_s: float) -> None:
+        self.process = process
+        self.show = show
+        self.timeout_s = timeout_s
+        self.reason: str | None = None
+        self._interrupts = 0
+
+    def _signal_pulumi(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+
+    def for_time(self) -> None:
+        if self.reason is None:
+            self.reason = (
+                f"did not finish within {self.timeout_s:g} s; Pulumi was asked to cancel it and finished cancelling"
+            )
+            self._signal_pulumi()
+            # Nobody may be watching: a Pulumi that does not finish cancelling is killed after a grace time.
+            killer = threading.Timer(CANCEL_GRACE_S, self._kill)
+            killer.daemon = True
+            killer.start()
+
+    def _kill(self) -> None:
+        if self.process.poll() is None:
+            self.reason = (
+                f"did not finish within {self.timeout_s:g} s, nor cancel within {CANCEL_GRACE_S} s, so it was killed; "
+                "the stack may be locked: check with `pulumi stack` and release it with `pulumi cancel`"
+            )
+            self.process.kill()
+
+    def handle(self, signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if self.reason is None:
+            self.reason = f"was stopped ({name}); Pulumi was asked to cancel the update and finished cancelling"
+            self._signal_pulumi()
+            self.show(
+                f"{name}: Pulumi is cancelling the update gracefully (it finishes what is in flight); "
+                "waiting for it. Ctrl-C again stops it at once, which may leave the stack locked."
+            )
+        elif signum == signal.SIGINT and self._interrupts == 1:
+            self._interrupts = 2
+            self.reason = (
+                "was stopped at once on a second Ctrl-C; the stack may be locked and operations left pending: "
+                "check with `pulumi stack` and release it with `pulumi cancel`"
+            )
+            self._signal_pulumi()
+            self.show("Ctrl-C again: Pulumi was told to stop at once.")
+        if signum == signal.SIGINT and self._interrupts == 0:
+            self._interrupts = 1
+
+    @contextlib.contextmanager
+    def on_signals(self) -> Iterator[None]:
+        """Ctrl-C, SIGTERM and SIGHUP handled as above while the update runs (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        previous = {signum: signal.signal(signum, self.handle) for signum in handled}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)

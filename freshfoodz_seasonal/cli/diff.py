@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.clock import read_clock
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.clock import clock_on
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
 from freshfoodz_seasonal.config.model import Phase
 
 
@@ -34,6 +34,7 @@ def diff(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", help="markdown (a PR comment), json or table")
     ] = DiffFormat.MARKDOWN,
+    date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """What a change does to a stack: resources and fields, capacity, cost per hour and per season.
@@ -44,4 +45,4 @@ def diff(
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.diff_command import run_diff  # noqa: PLC0415
 
-    run_diff(stack, base, against, phase, against_phase, output_format, project_dir, read_clock().today)
+    run_diff(stack, base, against, phase, against_phase, output_format, project_dir, clock_on(date))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +11,7 @@ from rich.console import Console
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.git_tree import GitError, export, resolve
 from freshfoodz_seasonal.adapters.program_snapshot import SnapshotError, snapshot_of_folder
+from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff import DiffFormat
 from freshfoodz_seasonal.cli.diff_view import diff_as_dict, diff_markdown, diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
@@ -32,7 +32,7 @@ def run_diff(
     against_phase: Phase | None,
     output_format: DiffFormat,
     project_dir: Path,
-    today: dt.date,
+    now: Now,
 ) -> None:
     if base is not None and (against is not None or against_phase is not None):
         fail(EXIT_INVALID, ["--base compares with a git ref; --against and --against-phase with this tree: pick one"])
@@ -44,11 +44,11 @@ def run_diff(
     prefixes = None
     if base is not None:
         # --phase overrides this side only: the base side is the stack as committed.
-        runs = run_programs([(stack, phase)], project_dir, catalog, today)
+        runs = run_programs([(stack, phase)], project_dir, catalog, now)
         before = snapshot_at(base, name, project_dir)
     else:
         other = against or stack
-        runs = run_programs([(other, against_phase), (stack, phase)], project_dir, catalog, today)
+        runs = run_programs([(other, against_phase), (stack, phase)], project_dir, catalog, now)
         other_label = runs[0].name + (f", phase {against_phase.value}" if against_phase else "")
         before = snapshot_of(runs[0], other_label)
         seasons = (runs[0].settings.season.name, runs[1].settings.season.name)
@@ -56,10 +56,13 @@ def run_diff(
         runs = runs[1:]
     after = snapshot_of(runs[0], after_label)
     result = compare(name, before, after, prefixes)
+    # What the program warns about on this side (e.g. another season owns the shared resources) goes
+    # into the report too, so a pull request comment carries it.
+    warnings = runs[0].capture.warnings
     if output_format is DiffFormat.JSON:
-        print_json(diff_as_dict(result))
+        print_json(diff_as_dict(result, warnings))
     elif output_format is DiffFormat.MARKDOWN:
-        sys.stdout.write(diff_markdown(result))
+        sys.stdout.write(diff_markdown(result, warnings))
     else:
         Console(highlight=False).print(to_rich(result.headline, diff_sections(result)))
 

@@ -7,6 +7,7 @@ the resources with their key fields, and every field change folded in a <details
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
@@ -127,11 +128,13 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
 
 
-def diff_markdown(diff: StackDiff) -> str:
+def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
+    """The pull-request comment; `warnings` (the program's, on the new side) come first, as quotes."""
     lines = [
         COMMENT_MARKER.format(stack=diff.stack),
         f"### {diff.headline}",
         "",
+        *(line for warning in warnings for line in (f"> **Warning:** {_cell(warning)}", "")),
         f"`{diff.before.label}` -> `{diff.after.label}`",
         "",
         *_table(["", "before", "after", "change"], footprint_rows(diff)),
@@ -169,11 +172,12 @@ def _footprint_dict(footprint: Footprint) -> dict[str, Any]:
     }
 
 
-def diff_as_dict(diff: StackDiff) -> dict[str, Any]:
+def diff_as_dict(diff: StackDiff, warnings: Sequence[str] = ()) -> dict[str, Any]:
     delta = cost_delta(diff.old, diff.new)
     return {
         "stack": diff.stack,
         "headline": diff.headline,
+        "warnings": list(warnings),
         "before": {"label": diff.before.label, "exists": diff.before.exists, **_footprint_dict(diff.old)},
         "after": {"label": diff.after.label, "exists": diff.after.exists, **_footprint_dict(diff.new)},
         "costDelta": None

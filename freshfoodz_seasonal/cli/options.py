@@ -28,3 +28,7 @@ StackArgument = Annotated[
 ProjectDirOption = Annotated[
     Path, typer.Option("--project-dir", help="where the Pulumi.<stack>.yaml files are", file_okay=False)
 ]
+DateOption = Annotated[
+    str | None,
+    typer.Option(help="judge as on this day, YYYY-MM-DD (Europe/Berlin), for dry runs; default today"),
+]

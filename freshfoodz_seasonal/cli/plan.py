@@ -11,9 +11,9 @@ from rich.console import Console
 
 from capacity.pool_sizing import Method
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
-from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.clock import clock_on
 from freshfoodz_seasonal.cli.exits import print_json
-from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
 from freshfoodz_seasonal.cli.stacks import load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
@@ -36,10 +36,11 @@ def plan(
             help="season year; default: the running one (or one ended in the last 7 days), else the next",
         ),
     ] = None,
+    date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
-    result = load_plan(stack, project_dir, load_catalog(), read_clock().today, year, method).plan
+    result = load_plan(stack, project_dir, load_catalog(), clock_on(date).today, year, method).plan
     if output_format is ReportFormat.JSON:
         print_json(plan_as_dict(result))
     elif output_format is ReportFormat.MARKDOWN:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,30 +11,15 @@ from rich.console import Console
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_done_ids, load_playbooks
-from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.clock import parse_date, read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
 from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.playbook_view import PlaybookView
 from freshfoodz_seasonal.cli.stacks import load_stack
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
-from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year
+from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
 from freshfoodz_seasonal.seasons.windows import resolve_window
-
-
-def parse_date(text: str | None, today: dt.date) -> dt.date:
-    """The day `--date` names, or `today` without it; exit 2 if it is not a date in the years 2000 to 2100."""
-    if text is None:
-        return today
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        fail(EXIT_INVALID, [f"--date: {text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2026-10-15"])
-    if not 2000 <= day.year <= 2100:
-        fail(EXIT_INVALID, [f"--date: {text!r}; accepted: a date in the years 2000 to 2100"])
-    return day
 
 
 def playbook(
@@ -64,7 +47,7 @@ def playbook(
         fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
-    values = {"stack": loaded.name, "multiplier": f"{season.load_multiplier:g}"}
+    values = step_values(loaded.name, loaded.settings)
     view = PlaybookView(loaded.name, season, window, today, dated_playbook(steps, window, today, done, values))
     if output_format is ReportFormat.JSON:
         print_json(view.as_dict())

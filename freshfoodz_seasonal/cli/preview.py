@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.clock import read_clock
-from freshfoodz_seasonal.cli.options import ProjectDirOption, TableOrJson
+from freshfoodz_seasonal.cli.clock import clock_on
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, TableOrJson
 from freshfoodz_seasonal.config.model import Phase
 
 
@@ -25,10 +25,11 @@ def preview(
             "(one folder per stack if several)"
         ),
     ] = None,
+    date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """What `pulumi up` would declare, computed offline by running the program under Pulumi's mocks."""
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.preview_command import run_preview  # noqa: PLC0415
 
-    run_preview(stacks, phase, output_format, out, project_dir, read_clock().today)
+    run_preview(stacks, phase, output_format, out, project_dir, clock_on(date))

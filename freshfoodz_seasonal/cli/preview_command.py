@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, json_text
 from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs
@@ -25,9 +25,9 @@ def run_preview(
     output_format: TableOrJson,
     out: Path | None,
     project_dir: Path,
-    today: dt.date,
+    now: Now,
 ) -> None:
-    runs = run_programs([(stack, phase) for stack in stacks], project_dir, load_catalog(), today)
+    runs = run_programs([(stack, phase) for stack in stacks], project_dir, load_catalog(), now)
     names = [run.name for run in runs]
     if len(set(names)) < len(names):
         fail(EXIT_INVALID, [f"the same stack name is given twice: {', '.join(sorted(names))}"])

@@ -5,13 +5,13 @@ Imports pulumi (slow): only the commands that run the program import this module
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.stack_file import read_stack_file
-from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
+from freshfoodz_seasonal.cli.clock import Now
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.cli.stacks import load_plan
 from freshfoodz_seasonal.config.model import Phase, StackSettings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -33,26 +33,29 @@ class ProgramRun:
 
 
 def run_programs(
-    requests: list[tuple[str, Phase | None]], project_dir: Path, catalog: Catalog, today: dt.date
+    requests: list[tuple[str, Phase | None]], project_dir: Path, catalog: Catalog, now: Now
 ) -> list[ProgramRun]:
     """Runs the Pulumi program under mocks for each (stack, phase override); exits 2 or 3 on a bad stack.
 
     Every stack is checked before any program runs: nothing is registered for a bad one. Each stack is
-    planned for the season it declares on `today`.
+    planned for the season it declares on `now.today`, and the program runs as a preview at `now.utc`;
+    what it warns about is printed to stderr.
     """
     program = project_dir / "__main__.py"
     if not program.is_file():
         fail(EXIT_INVALID, [f"{program}: no Pulumi program here; run from the project or pass --project-dir"])
     checked = []
     for stack, phase in requests:
-        planned = load_plan(stack, project_dir, catalog, today)
+        planned = load_plan(stack, project_dir, catalog, now.today)
         # Read and checked by load_plan: the file is a valid stack file.
         checked.append((planned, read_stack_file(planned.path), phase))
     runs = []
     for planned, config, phase in checked:
         if phase is not None:
             config[f"{CONFIG_NAMESPACE}:phase"] = phase.value
-        capture = run_program(program, CONFIG_NAMESPACE, planned.name, stack_config(config))
+        capture = run_program(program, CONFIG_NAMESPACE, planned.name, stack_config(config), now=now.utc)
+        for warning in capture.warnings:
+            warn(warning)
         runs.append(ProgramRun(planned.name, planned.settings, planned.plan, phase or planned.settings.phase, capture))
     release_runtime()
     return runs

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.clock import read_clock
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.clock import clock_on
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
 
 
 def rollback(
@@ -20,6 +20,11 @@ def rollback(
             "--keep-seasonal", help="re-apply the baseline values but keep the season's own resources for now"
         ),
     ] = False,
+    early: Annotated[
+        str | None,
+        typer.Option(metavar="REASON", help="roll back while the season still runs, for this reason (it is printed)"),
+    ] = None,
+    date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """After the season: baseline values back, then the season's own resources removed; nothing lost.
@@ -31,4 +36,4 @@ def rollback(
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.rollback_command import run_rollback  # noqa: PLC0415
 
-    run_rollback(stack, yes, keep_seasonal, project_dir, read_clock().today)
+    run_rollback(stack, yes, keep_seasonal, early, project_dir, clock_on(date))

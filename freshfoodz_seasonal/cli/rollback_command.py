@@ -16,6 +16,7 @@ Every step is safe to repeat, so a rollback that stops half-way is resumed by ru
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,19 +26,25 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
 from freshfoodz_seasonal.cli.programs import run_programs, snapshot_of
-from freshfoodz_seasonal.cli.stacks import load_stack
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_stack
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.edit import with_setting
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import BaselineTargets, UnprotectedDatabaseError, baseline_targets
+from freshfoodz_seasonal.review.resource_diff import Kind
 from freshfoodz_seasonal.review.stack_diff import compare
+from freshfoodz_seasonal.seasons.ownership import StackSeason, berlin_date, override_reason, project_refusal
+from freshfoodz_seasonal.seasons.windows import Window, deployed_season_year, resolve_window
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,10 @@ class Step:
     title: str
     shown: str  # the command as a person would type it
     run: Callable[[], None]
+
+
+class StackFileChanged(RuntimeError):
+    """The stack file is no longer what the rollback wrote; the next step would apply something else."""
 
 
 class RollbackStopped(RuntimeError):
@@ -59,13 +70,27 @@ def rollback_steps(
     keep_seasonal: bool,
     show: Callable[[str], None],
 ) -> list[Step]:
-    """The steps in order; `stack` is the name the backend knows the stack by."""
+    """The steps in order; `stack` is the name the backend knows the stack by.
+
+    Before each Pulumi step and at the end, the stack file must still be what the first step wrote
+    (phase baseline, the same bytes): a `git pull` or an edit during a long step would otherwise make
+    the next update apply something else than what was shown.
+    """
+    written: list[str] = []
 
     def set_phase() -> None:
         original = stack_file.read_bytes()
         text = with_setting(original.decode("utf-8"), "phase", Phase.BASELINE.value)
         if text.encode("utf-8") != original:
             write_text_atomically(stack_file, text, expected=original)
+        written.append(_digest(stack_file))
+
+    def unchanged() -> None:
+        if not written or _digest(stack_file) != written[-1]:
+            raise StackFileChanged(
+                f"{stack_file} changed while the rollback ran (it must stay at phase: baseline as written); "
+                "check it, set phase: baseline again if needed"
+            )
 
     # The project's policy pack guards these updates as it guards the season's (`policy/`).
     pack = cli.project_dir / "policy"
@@ -73,7 +98,12 @@ def rollback_steps(
 
     def update(urns: Sequence[str]) -> Callable[[], None]:
         arguments = [argument for urn in urns for argument in ("--target", urn)]
-        return lambda: cli.stream("up", "--stack", stack, "--yes", *policy, *arguments, show=show)
+
+        def run() -> None:
+            unchanged()
+            cli.stream("up", "--stack", stack, "--yes", *policy, *arguments, show=show)
+
+        return run
 
     steps = [
         Step(
@@ -98,7 +128,12 @@ def rollback_steps(
                 update([]),
             )
         )
+    steps.append(Step(f"check {stack_file.name} still says phase: baseline", f"(read {stack_file.name})", unchanged))
     return steps
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def backend_stack_name(cli: PulumiCli, stack: str) -> str:
@@ -131,7 +166,7 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], stack: str, bac
         say(f"[{index + 1}/{len(steps)}] {step.title}: {step.shown}")
         try:
             step.run()
-        except (PulumiFailed, OSError, KeyboardInterrupt) as error:
+        except (PulumiFailed, StackFileChanged, OSError, KeyboardInterrupt) as error:
             done = [f"  done: {s.title}" for s in steps[:index]] or ["  done: nothing"]
             left = [f"  left: {s.title}" for s in steps[index + 1 :]]
             resume = [
@@ -143,7 +178,30 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], stack: str, bac
             raise RollbackStopped("\n".join(report)) from None
 
 
-def run_rollback(stack: str, yes: bool, keep_seasonal: bool, project_dir: Path, today: dt.date) -> None:
+def season_checks(loaded: LoadedStack, project_dir: Path, catalog: Catalog, day: dt.date, early: str | None) -> Window:
+    """The season's window on `day`; exit 2 if another season owns the shared resources, or if this
+    one still runs and `early` gives no reason."""
+    stacks, problems = project_seasons(project_dir, catalog)
+    rule = loaded.settings.season.window
+    this = StackSeason(loaded.name, loaded.settings.season.name, rule.start, rule.end)
+    refusal = project_refusal(stacks, problems, this, False, day)
+    if refusal is not None:
+        fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
+    window = resolve_window(rule.start, rule.end, deployed_season_year(rule.start, rule.end, day))
+    if window.first_day <= day <= window.last_day and override_reason(early) is None:
+        fail(
+            EXIT_INVALID,
+            [
+                f"{loaded.path}: {loaded.settings.season.title} runs from {window.first_day} to {window.last_day} "
+                f"and today is {day}: a rollback now takes its capacity away mid-season",
+                f"it is due on {window.last_day + dt.timedelta(days=1)}; to roll back anyway, give --early REASON",
+                "nothing changed",
+            ],
+        )
+    return window
+
+
+def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, project_dir: Path, now: Now) -> None:
     """Shows the offline diff to the baseline phase, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
     catalog = load_catalog()
     loaded = load_stack(stack, project_dir, catalog)
@@ -152,7 +210,9 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, project_dir: Path, 
     expected = project_dir / f"Pulumi.{name}.yaml"
     if path.resolve() != expected.resolve():
         fail(EXIT_INVALID, [f"{path}: rollback edits the stack file Pulumi reads, {expected}; give that one"])
-    current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, today)
+    day = berlin_date(now.utc)
+    window = season_checks(loaded, project_dir, catalog, day, early)
+    current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, now)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
     console.print(to_rich(result.headline, diff_sections(result)))
@@ -170,7 +230,17 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, project_dir: Path, 
         console.print(Text(line))
 
     steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, say)
-    if not yes and not typer.confirm(f"Roll back {name}: {len(steps)} steps. Go on?", default=False):
+    removed = sum(change.kind is Kind.REMOVED for change in result.resources)
+    question = (
+        f"Roll back {name}: {loaded.settings.season.title} ran from {window.first_day} to {window.last_day}, "
+        f"today is {day}. The HPAs and the database class go back to the platform's values"
+        + ("" if keep_seasonal else f", and {removed} of the season's own resources are removed")
+        + (f"; early, because: {override_reason(early)}" if override_reason(early) else "")
+        + f". {len(steps)} steps. Go on?"
+    )
+    if early is not None:
+        say(f"warning: rolling back before the season's end, because: {override_reason(early)}")
+    if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:
         run_steps(steps, say, name, qualified)

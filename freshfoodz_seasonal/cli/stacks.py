@@ -12,6 +12,7 @@ from pathlib import Path
 from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
+from freshfoodz_seasonal.adapters.stack_calendar import stack_name_of, stack_name_problem
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail
 from freshfoodz_seasonal.config.model import StackSettings
@@ -37,16 +38,18 @@ class PlannedStack(LoadedStack):
 
 
 def stack_name(path: Path) -> str:
-    name = path.name
-    if name.startswith("Pulumi.") and name.endswith(".yaml"):
-        return name.removeprefix("Pulumi.").removesuffix(".yaml")
-    return path.stem
+    """The stack's name; exit 2 if it is not one Pulumi accepts (it goes into paths and commands)."""
+    problem = stack_name_problem(path)
+    if problem is not None:
+        fail(EXIT_INVALID, [problem])
+    return stack_name_of(path)
 
 
 def load_stack(stack: str, project_dir: Path, catalog: Catalog) -> LoadedStack:
     """The stack file (a stack name or a path) and its validated settings; exit 2 with every problem otherwise."""
     try:
         path = resolve_stack_file(stack, project_dir)
+        stack_name(path)
         return LoadedStack(path, load_stack_settings(path, catalog))
     except ConfigError as error:
         fail(EXIT_INVALID, [str(p) for p in error.problems])

@@ -149,7 +149,11 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
             spec, pods, method, sizing.binding_constraint, sizing.pods_for_utilization, sizing.pods_for_latency
         )
     hpa = hpa_bounds(
-        pods, service.hpa_headroom, service.max_replicas_cap, settings.season.target_utilization.app_servers
+        pods,
+        service.hpa_headroom,
+        service.max_replicas_cap,
+        settings.season.target_utilization.app_servers,
+        service.baseline_max_replicas,
     )
     return ServicePlan(
         name=service.name,

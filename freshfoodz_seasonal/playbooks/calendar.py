@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from freshfoodz_seasonal.naming import rule_group_name
 from freshfoodz_seasonal.playbooks.model import Playbooks
 from freshfoodz_seasonal.playbooks.schedule import due_date
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, Window, resolve_window, wiesn_days
@@ -50,7 +51,11 @@ def year_calendar(rules: list[SeasonRule], year: int, playbooks: Playbooks) -> l
             (
                 (
                     step.id,
-                    step.title.format(stack=rule.stack, multiplier=f"{rule.load_multiplier:g}"),
+                    step.title.format(
+                        stack=rule.stack,
+                        multiplier=f"{rule.load_multiplier:g}",
+                        rule_group=rule_group_name(rule.season),
+                    ),
                     due_date(step, window),
                 )
                 for step in steps

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass
 from enum import StrEnum
 
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.naming import PRIORITY_CLASS_NAME, peak_controls_config_map_name, rule_group_name
 from freshfoodz_seasonal.playbooks.model import Step
 from freshfoodz_seasonal.seasons.windows import Window, season_year
 
@@ -32,6 +35,19 @@ class DatedStep:
     state: State
 
 
+def step_values(stack: str, settings: StackSettings) -> dict[str, str]:
+    """What a stack's steps fill in: names exactly as the program declares them."""
+    season = settings.season
+    return {
+        "stack": stack,
+        "multiplier": f"{season.load_multiplier:g}",
+        "namespace": settings.peak_controls.namespace,
+        "config_map": peak_controls_config_map_name(season.name),
+        "priority_class": PRIORITY_CLASS_NAME,
+        "rule_group": rule_group_name(season.name),
+    }
+
+
 def playbook_year(start: str, end: str, steps: list[Step], today: dt.date) -> int:
     """The year whose playbook is current on `today`: a season stays current until its last
     after-season step (T+1 rollback, T+7 review) has passed, then the next one takes over."""
@@ -56,14 +72,16 @@ def dated_playbook(
     steps: list[Step], window: Window, today: dt.date, done_ids: frozenset[str], values: dict[str, str]
 ) -> list[DatedStep]:
     """Every step with its date and state on `today`, most urgent first (then by date, then in the
-    playbook's order). `values` fill the {stack} and {multiplier} placeholders."""
+    playbook's order). `values` fill the placeholders ({stack}, {multiplier}, ...); in commands each is
+    shell-quoted, so a command can be pasted as it is printed."""
+    quoted = {key: shlex.quote(value) for key, value in values.items()}
     dated = [
         DatedStep(
             id=step.id,
             milestone=step.when,
             title=step.title.format(**values),
             owner=step.owner,
-            command=step.command.format(**values) if step.command else None,
+            command=step.command.format(**quoted) if step.command else None,
             due=due_date(step, window),
             state=state_on(due_date(step, window), today, step.id in done_ids),
         )

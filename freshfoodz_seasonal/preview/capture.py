@@ -9,8 +9,10 @@ options that matter for an overlay stack (protect, retainOnDelete, import id, ig
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import json
+import logging
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,8 @@ class CapturedResource:
 class Capture:
     resources: list[CapturedResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings or errors, in order."""
 
 
 # Pulumi's wire form of a secret value (the constants of its RPC protocol, pulumi/runtime/rpc.py).
@@ -119,22 +123,55 @@ def _use_open_event_loop() -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
+class _Collect(logging.Handler):
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self._warnings = warnings
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._warnings.append(record.getMessage())
+
+
+def _warnings_into(capture: Capture) -> logging.Logger:
+    """A logger of its own per run, whose warnings and errors go into the capture, not to the console."""
+    logger = logging.getLogger(f"{__name__}.program.{id(capture)}")
+    logger.propagate = False
+    logger.handlers = [_Collect(capture.warnings)]
+    return logger
+
+
 def run_program(
-    program: Path, project: str, stack: str, config: dict[str, Any], into: Capture | None = None
+    program: Path,
+    project: str,
+    stack: str,
+    config: dict[str, Any],
+    into: Capture | None = None,
+    *,
+    preview: bool = True,
+    now: dt.datetime | None = None,
 ) -> Capture:
     """Run `program` (a Pulumi `__main__.py`) for `stack` with this config; return what it registered.
 
-    Raises whatever the program raises (pulumi.RunError for an invalid config); what it had
-    registered by then is in `into`, if given.
+    `preview` False runs it as an update (`pulumi up`) would; `now` (timezone-aware) is the moment
+    the program judges, instead of its own clock reading. Raises whatever the program raises
+    (pulumi.RunError for an invalid config); what it had registered by then is in `into`, if given.
+    The program's warnings are in the capture's `warnings`, not printed.
     """
     capture = into if into is not None else Capture()
     _use_open_event_loop()
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack resource per run
     secret_keys = [key for key, value in config.items() if _is_secure(value)]
     pulumi.runtime.set_all_config(_config_strings(config), secret_keys)
-    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=True, monitor=_CapturingMonitor(capture))
+    pulumi.runtime.set_mocks(
+        _Mocks(),
+        project=project,
+        stack=stack,
+        preview=preview,
+        logger=_warnings_into(capture),
+        monitor=_CapturingMonitor(capture),
+    )
     try:
-        runpy.run_path(str(program), run_name="__main__")
+        runpy.run_path(str(program), init_globals={"SEASONCTL_NOW": now} if now else None, run_name="__main__")
     finally:
         _sync_await(wait_for_rpcs())
     # Registrations arrive in whatever order the program's async work finishes: sort for a stable

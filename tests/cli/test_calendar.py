@@ -75,7 +75,7 @@ def calendar_cli(*args: str, project: Path = ROOT) -> object:
 def test_cli_json_and_ics() -> None:
     result = calendar_cli("--year", "2027", "--format", "json")
     assert result.exit_code == 0, result.output
-    seasons = json.loads(result.output)["seasons"]
+    seasons = json.loads(result.stdout)["seasons"]
     assert [s["stack"] for s in seasons] == ["spargel", "oktoberfest", "weihnachten"]
     assert seasons[1]["last_day"] == "2027-10-03"
     ics = calendar_cli("--year", "2027", "--format", "ics")

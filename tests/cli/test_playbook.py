@@ -68,7 +68,14 @@ def test_most_urgent_first() -> None:
         OKTOBERFEST_2026,
         dt.date(2026, 8, 18),
         frozenset({"t30-capacity-plan"}),
-        {"stack": "o", "multiplier": "4"},
+        {
+            "stack": "o",
+            "multiplier": "4",
+            "namespace": "ns",
+            "config_map": "cm",
+            "priority_class": "pc",
+            "rule_group": "rg",
+        },
     )
     states = [s.state for s in dated]
     assert states == sorted(states, key=[State.OVERDUE, State.DUE_TODAY, State.UPCOMING, State.DONE].index)
@@ -84,7 +91,7 @@ def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
     done.write_text("- t30-capacity-plan\n- t30-load-test\n")
     result = playbook("oktoberfest", "--date", "2026-08-18", "--done-file", str(done), "--format", "json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["window"] == {"first_day": "2026-09-01", "last_day": "2026-10-04"}
     by_id = {step["id"]: step for step in document["steps"]}
     assert by_id["t30-capacity-plan"]["state"] == "done"
@@ -101,7 +108,7 @@ def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
 
 def test_cli_picks_the_running_or_next_season() -> None:
     result = playbook("spargel", "--date", "2026-11-28", "--format", "json")
-    assert json.loads(result.output)["window"]["first_day"] == "2027-04-01"
+    assert json.loads(result.stdout)["window"]["first_day"] == "2027-04-01"
 
 
 @pytest.mark.parametrize(
@@ -147,14 +154,14 @@ def test_markdown_for_a_pull_request() -> None:
 )
 def test_after_season_steps_fall_due_in_the_season_they_close(stack: str, date: str, step: str) -> None:
     result = playbook(stack, "--date", date, "--format", "json")
-    by_id = {s["id"]: s for s in json.loads(result.output)["steps"]}
+    by_id = {s["id"]: s for s in json.loads(result.stdout)["steps"]}
     assert by_id[step]["state"] == "due today"
     assert by_id[step]["due"] == date
 
 
 def test_the_next_season_takes_over_after_the_review() -> None:
     result = playbook("weihnachten", "--date", "2027-01-08", "--format", "json")
-    assert json.loads(result.output)["window"]["first_day"] == "2027-11-01"
+    assert json.loads(result.stdout)["window"]["first_day"] == "2027-11-01"
 
 
 def test_compact_dates_are_refused() -> None:

@@ -25,6 +25,8 @@ from tests.support.cli_runner import invoke
 from tests.support.project import ROOT
 
 STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
+# The day after Christmas 2026's rollback day (2027-01-01).
+AFTER_THE_SEASON = "2027-01-02"
 PRIMARY_URN = (
     "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
     "::freshfoodz-weihnachten-database-primary"
@@ -57,7 +59,7 @@ def pulumi_bin(tmp_path: Path) -> Path:
 
 def rollback(
     project: Path, pulumi_bin: Path | None, *args: str, fail_at: int | None = None, stacks: str = "weihnachten",
-    answer: str | None = None,
+    answer: str | None = None, revert_at: int | None = None,
 ) -> tuple[Result, list[dict[str, Any]]]:  # fmt: skip
     log = project.parent / "pulumi-calls.jsonl"
     log.unlink(missing_ok=True)
@@ -67,8 +69,11 @@ def rollback(
         "STAND_IN_PULUMI_LOG": str(log),
         "STAND_IN_PULUMI_STACKS": stacks,
         "STAND_IN_PULUMI_FAIL_AT": str(fail_at or ""),
+        "STAND_IN_PULUMI_REVERT_AT": str(revert_at or ""),
     }
-    result = invoke("rollback", "weihnachten", "--project-dir", str(project), *args, env=env, answer=answer)
+    # After the season unless the test says otherwise: a rollback mid-season is refused (tested below).
+    dated = args if "--date" in args else (*args, "--date", AFTER_THE_SEASON)
+    result = invoke("rollback", "weihnachten", "--project-dir", str(project), *dated, env=env, answer=answer)
     calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
     return result, calls
 
@@ -234,7 +239,7 @@ def test_an_update_out_of_time_is_cancelled_gracefully(
         PulumiCli.find(tmp_path).stream("up", "--stack", "weihnachten", "--yes", show=shown.append, timeout_s=1)
     assert time.monotonic() - started < 30
     assert shown == ["Updating (weihnachten)"]  # passed through while it ran
-    assert [json.loads(line)["argv"][0] for line in log.read_text().splitlines()] == ["up", "cancelled"]
+    assert [json.loads(line)["argv"][0] for line in log.read_text().splitlines()] == ["up", "cancelling", "cancelled"]
 
 
 def captured(kind: str, name: str, parent: str, custom: bool = True) -> CapturedResource:
@@ -255,3 +260,54 @@ def test_engine_urns_keep_every_ancestor_type_and_drop_the_stack() -> None:
     }
     with pytest.raises(ValueError, match="was not captured"):
         engine_urns([leaf], "s", "p")
+
+
+# --- one season at a time ------------------------------------------------------------------------
+
+
+def test_a_rollback_mid_season_is_refused_without_a_reason(project: Path, pulumi_bin: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-12-10")
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "runs from 2026-11-01 to 2026-12-31 and today is 2026-12-10" in flat
+    assert "give --early REASON" in flat and "nothing changed" in flat
+    assert calls == [] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_an_early_rollback_says_why_and_runs(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-12-10", "--early", "sale cancelled")
+    assert result.exit_code == 0, result.output
+    assert "because: sale cancelled" in " ".join(result.output.split())
+    assert commands(calls) == FULL
+
+
+def test_the_prompt_states_the_season_today_and_what_goes(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, answer="n\n")
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert "Weihnachten (Christmas) ran from 2026-11-01 to 2026-12-31, today is 2027-01-02" in flat
+    assert "of the season's own resources are removed" in flat and "aborted; nothing changed" in flat
+    assert commands(calls) == ["stack ls"]
+
+
+def test_a_rollback_while_another_season_owns_the_resources_is_refused(project: Path, pulumi_bin: Path) -> None:
+    shutil.copy2(ROOT / "Pulumi.spargel.yaml", project / "Pulumi.spargel.yaml")
+    log = project.parent / "pulumi-calls.jsonl"
+    env = {"PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}", "STAND_IN_PULUMI_LOG": str(log)}
+    result = invoke("rollback", "spargel", "--project-dir", str(project), "--yes", "--date", "2026-12-10", env=env)
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "belong to weihnachten (stack weihnachten) from 2026-10-18 until its rollback on 2027-01-01" in flat
+    assert "nothing changed" in flat and not log.exists()
+
+
+def test_a_stack_file_changed_mid_rollback_stops_it(project: Path, pulumi_bin: Path) -> None:
+    # Call 3 is the database's targeted update: the file goes back to peak while it runs.
+    result, calls = rollback(project, pulumi_bin, "--yes", revert_at=3)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    assert "changed while the rollback ran" in flat
+    assert "done: re-apply the database's baseline class" in flat and "left: check Pulumi.weihnachten.yaml" in flat
+    assert "back at its baseline values" not in flat
+    assert commands(calls) == FULL[:3]

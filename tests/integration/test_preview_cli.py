@@ -36,7 +36,7 @@ def test_table_shows_components_and_options() -> None:
 def test_json_lists_every_resource_and_the_outputs() -> None:
     result = preview(stack_file("oktoberfest"), "--format", "json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     types = [r["type"] for r in document["resources"]]
     assert types.count("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch") == 2
     assert document["outputs"]["phase"] == "peak"
@@ -46,9 +46,9 @@ def test_json_lists_every_resource_and_the_outputs() -> None:
 def test_phase_override_drops_the_seasonal_extras() -> None:
     result = preview(stack_file("weihnachten"), "--phase", "baseline", "--format", "json")
     assert result.exit_code == 0, result.output
-    types = {r["type"] for r in json.loads(result.output)["resources"]}
+    types = {r["type"] for r in json.loads(result.stdout)["resources"]}
     assert "aws:eks/nodeGroup:NodeGroup" not in types
-    assert json.loads(result.output)["outputs"]["phase"] == "baseline"
+    assert json.loads(result.stdout)["outputs"]["phase"] == "baseline"
 
 
 def test_out_writes_valid_manifests_with_integers(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_several_stacks_in_one_run(tmp_path: Path) -> None:
     out = tmp_path / "all"
     result = preview(stack_file("spargel"), stack_file("oktoberfest"), "--format", "json", "--out", str(out))
     assert result.exit_code == 0, result.output
-    documents = json.loads(result.output)["stacks"]
+    documents = json.loads(result.stdout)["stacks"]
     assert set(documents) == {"spargel", "oktoberfest"}
     assert documents["spargel"]["outputs"]["plan"]["pods"] != documents["oktoberfest"]["outputs"]["plan"]["pods"]
     for stack in ("spargel", "oktoberfest"):

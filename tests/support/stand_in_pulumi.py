@@ -3,8 +3,11 @@
 It records each call (arguments, working folder, and the stack file's phase at that moment) as a
 JSON line in $STAND_IN_PULUMI_LOG, lists the stacks named in $STAND_IN_PULUMI_STACKS, and fails
 the call numbered $STAND_IN_PULUMI_FAIL_AT (1-based) the way the CLI does: a message on stderr and
-exit code 255. With $STAND_IN_PULUMI_HANG set, an update hangs until SIGINT, which it records as a
-graceful cancel.
+exit code 255. The call numbered $STAND_IN_PULUMI_REVERT_AT sets the stack file back to phase: peak,
+as a `git pull` during a long update would. With $STAND_IN_PULUMI_HANG set, an update hangs; like
+Pulumi, the first SIGINT starts a graceful cancel (recorded as `cancelling`, then `cancelled` when
+it is done, half a second later) and a second one stops it at once (recorded as `terminated`).
+Each record carries the process's session id, so a test can see whether it ran in a session of its own.
 """
 
 from __future__ import annotations
@@ -36,7 +39,11 @@ def main() -> int:
         config = yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"]
         phase = config.get("freshfoodz-seasonal:phase")
     with log.open("a", encoding="utf-8") as out:
-        out.write(json.dumps({"argv": argv, "cwd": str(folder), "phase": phase}) + "\n")
+        out.write(json.dumps({"argv": argv, "cwd": str(folder), "phase": phase, "sid": os.getsid(0)}) + "\n")
+    if os.environ.get("STAND_IN_PULUMI_REVERT_AT") == str(calls + 1) and stack_file.is_file():
+        # Someone pulls the stack file back to the peak while this call runs.
+        text = stack_file.read_text(encoding="utf-8")
+        stack_file.write_text(text.replace("phase: baseline", "phase: peak"), encoding="utf-8")
     if os.environ.get("STAND_IN_PULUMI_FAIL_AT") == str(calls + 1):
         print("error: update failed: 1 resource failed to update (stand-in failure)", file=sys.stderr)
         return 255
@@ -46,17 +53,32 @@ def main() -> int:
     elif argv[:1] == ["up"]:
         print(f"Updating ({stack})", flush=True)
         if os.environ.get("STAND_IN_PULUMI_HANG"):
-            signal.signal(signal.SIGINT, lambda *_: _cancelled(log))
-            time.sleep(60)
+            interrupts: list[int] = []
+            signal.signal(signal.SIGINT, lambda *_: interrupts.append(1))
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if len(interrupts) >= 2:
+                    _record(log, "terminated")
+                    return 1
+                if interrupts and not _cancelling(log):
+                    _record(log, "cancelling")
+                    deadline = time.monotonic() + 0.5
+                time.sleep(0.02)
+            if interrupts:
+                _record(log, "cancelled")
+                return 255
             return 1
         print("Resources: done")
     return 0
 
 
-def _cancelled(log: Path) -> None:
+def _record(log: Path, what: str) -> None:
     with log.open("a", encoding="utf-8") as out:
-        out.write(json.dumps({"argv": ["cancelled"], "cwd": "", "phase": None}) + "\n")
-    sys.exit(255)
+        out.write(json.dumps({"argv": [what], "cwd": "", "phase": None, "sid": os.getsid(0)}) + "\n")
+
+
+def _cancelling(log: Path) -> bool:
+    return any(json.loads(line)["argv"] == ["cancelling"] for line in log.read_text(encoding="utf-8").splitlines())
 
 
 if __name__ == "__main__":

@@ -134,3 +134,11 @@ def test_cost_line_converts_currency_and_multiplies(catalog: Catalog) -> None:
     assert line.unit_per_hour == pytest.approx(0.1632 * 1.2 * 0.9)
     assert line.per_hour == pytest.approx(5 * line.unit_per_hour)
     assert "0.9 EUR/USD" in line.source
+
+
+def test_the_peak_never_lowers_the_platforms_ceiling() -> None:
+    # The plan's headroom gives 6, the platform's own HPA allows 10: the season keeps 10.
+    bounds = hpa_bounds(planned_pods=4, headroom=0.5, cap=20, target_utilization=0.5, platform_max=10)
+    assert (bounds.min_replicas, bounds.max_replicas, bounds.capped) == (4, 10, False)
+    # Above the platform's ceiling the headroom decides, as before.
+    assert hpa_bounds(planned_pods=9, headroom=0.5, cap=20, target_utilization=0.5, platform_max=10).max_replicas == 14

@@ -1,0 +1,46 @@
+"""Every stack file of a project as the season calendar needs it: the stack's name and season rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.naming import STACK_NAME
+from freshfoodz_seasonal.seasons.ownership import StackSeason
+
+
+def stack_name_of(path: Path) -> str:
+    """`weihnachten` for `Pulumi.weihnachten.yaml`, else the file's stem."""
+    name = path.name
+    if name.startswith("Pulumi.") and name.endswith(".yaml"):
+        return name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return path.stem
+
+
+def stack_name_problem(path: Path) -> str | None:
+    """Why the file's stack name is not one Pulumi accepts, or None."""
+    name = stack_name_of(path)
+    if STACK_NAME.fullmatch(name):
+        return None
+    return (
+        f"{path}: the stack name {name!r} is not one Pulumi accepts; accepted: letters, digits, '-', '_' "
+        "and '.', starting with a letter or digit, at most 100 characters"
+    )
+
+
+def project_seasons(project_dir: Path, catalog: Catalog) -> tuple[list[StackSeason], list[str]]:
+    """(each valid `Pulumi.<stack>.yaml`'s season, a problem per file that is not a valid stack)."""
+    seasons, problems = [], []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        if (problem := stack_name_problem(path)) is not None:
+            problems.append(problem)
+            continue
+        try:
+            season = load_stack_settings(path, catalog).season
+        except ConfigError as error:
+            problems += [str(p) for p in error.problems]
+            continue
+        seasons.append(StackSeason(stack_name_of(path), season.name, season.window.start, season.window.end))
+    return seasons, problems

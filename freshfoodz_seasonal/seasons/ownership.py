@@ -1,0 +1,161 @@
+"""Which season owns the shared resources on a day: one season at a time.
+
+Every season stack patches the same HPAs and adopts the same primary database. A season holds them
+for its span: from its first provisioning day (T-14, the playbook's `pulumi up`) to its rollback day
+(T+1), Europe/Berlin dates. On a day inside a span, that season owns the shared resources and no
+other stack may change them, in any phase: another stack's peak values or the platform's baseline
+values would overwrite the live season. Where two spans touch, the season whose span began first
+keeps them until its rollback day; the next one's span runs from the day after. On a day outside
+every span nobody owns them: a stack may then re-apply the baseline (`phase: baseline`), but its
+peak values only inside its own span. Pure: the day is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from freshfoodz_seasonal.seasons.windows import Window, resolve_window
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# The playbook's first update of the shared resources (t14-infrastructure) and its rollback (t1-rollback).
+PROVISION_LEAD_DAYS = 14
+ROLLBACK_DAYS_AFTER = 1
+# The environment variable that overrides the rule in an emergency; its value is the reason, logged.
+OVERRIDE_VARIABLE = "SEASONCTL_OWNERSHIP_OVERRIDE"
+
+
+@dataclass(frozen=True)
+class SeasonSpan:
+    """One stack's season in one year and the days it owns the shared resources."""
+
+    stack: str
+    season: str
+    window: Window
+    first_day: dt.date
+    """The first provisioning day (inclusive), after any earlier season's rollback day."""
+    last_day: dt.date
+    """The rollback day (inclusive)."""
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def describe(self) -> str:
+        return f"{self.season} (stack {self.stack}) from {self.first_day} until its rollback on {self.last_day}"
+
+
+@dataclass(frozen=True)
+class StackSeason:
+    """A stack file's season rule, as the calendar needs it."""
+
+    stack: str
+    season: str
+    start: str
+    end: str
+
+
+def berlin_date(moment: dt.datetime) -> dt.date:
+    """The Europe/Berlin date of a timezone-aware moment: the day the seasons are counted in."""
+    return moment.astimezone(BERLIN).date()
+
+
+def season_spans(stacks: list[StackSeason], years: range) -> list[SeasonSpan]:
+    """Every stack's span in each of `years`, in date order; a span that begins while an earlier one
+    runs starts the day after that one's rollback day (and is dropped if nothing is left of it)."""
+    spans = []
+    for stack in stacks:
+        for year in years:
+            window = resolve_window(stack.start, stack.end, year)
+            spans.append(
+                SeasonSpan(
+                    stack.stack,
+                    stack.season,
+                    window,
+                    window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS),
+                    window.last_day + dt.timedelta(days=ROLLBACK_DAYS_AFTER),
+                )
+            )
+    spans.sort(key=lambda span: (span.first_day, span.stack))
+    clipped: list[SeasonSpan] = []
+    for span in spans:
+        held_until = max((earlier.last_day for earlier in clipped), default=None)
+        first_day = span.first_day if held_until is None else max(span.first_day, held_until + dt.timedelta(days=1))
+        if first_day <= span.last_day:
+            clipped.append(replace(span, first_day=first_day))
+    return clipped
+
+
+def spans_around(stacks: list[StackSeason], day: dt.date) -> list[SeasonSpan]:
+    """The spans of the seasons before, around and after `day` (a span may cross the new year)."""
+    return season_spans(stacks, range(day.year - 1, day.year + 2))
+
+
+def owner_on(stacks: list[StackSeason], day: dt.date) -> SeasonSpan | None:
+    """The span that holds the shared resources on `day`, if any."""
+    return next((span for span in spans_around(stacks, day) if span.contains(day)), None)
+
+
+def own_span(stacks: list[StackSeason], stack: str, day: dt.date) -> SeasonSpan | None:
+    """The stack's current span on `day`, else its next one."""
+    return next((s for s in spans_around(stacks, day) if s.stack == stack and s.last_day >= day), None)
+
+
+def update_refusal(stacks: list[StackSeason], stack: str, peak: bool, day: dt.date) -> str | None:
+    """Why `stack` may not change the shared resources on `day` (in phase peak if `peak`); None if it may."""
+    owner = owner_on(stacks, day)
+    if owner is not None and owner.stack != stack:
+        mine = own_span(stacks, stack, day)
+        yours = f"; stack {stack} may change them from {mine.first_day} to {mine.last_day}" if mine else ""
+        return f"on {day} the shared resources (HPAs, the primary's class) belong to {owner.describe()}{yours}"
+    if peak and owner is None:
+        mine = own_span(stacks, stack, day)
+        when = f"from {mine.first_day} to {mine.last_day}" if mine else "on no day the calendar knows"
+        return (
+            f"on {day} stack {stack} is outside its season's span, so it may not set its peak values; "
+            f"it may {when} (or set phase: baseline)"
+        )
+    return None
+
+
+def project_refusal(
+    stacks: list[StackSeason], problems: list[str], this: StackSeason, peak: bool, day: dt.date
+) -> str | None:
+    """`update_refusal` over the project's stack files with `this` stack's own rule (as its run reads
+    it) in place of its file's; a project whose files cannot all be read is refused, since the owner
+    cannot be told."""
+    if problems:
+        return "which season owns the shared resources cannot be told: " + "; ".join(problems)
+    return update_refusal([*(s for s in stacks if s.stack != this.stack), this], this.stack, peak, day)
+
+
+# An override's reason is printed and logged: one line, bounded.
+MAX_REASON_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a program run does about the rule: go on, go on with a warning, or stop with a message."""
+
+    refused: bool
+    message: str | None
+
+
+def override_reason(value: str | None) -> str | None:
+    """The override's reason as one printable line of at most MAX_REASON_LENGTH characters; None if blank."""
+    if value is None:
+        return None
+    line = "".join(char if char.isprintable() else " " for char in value).strip()
+    return line[:MAX_REASON_LENGTH] or None
+
+
+def ownership_gate(refusal: str | None, preview: bool, override: str | None) -> Gate:
+    """A refusal stops an update unless overridden with a reason; a preview is never stopped, only warned."""
+    if refusal is None:
+        return Gate(False, None)
+    if preview:
+        return Gate(False, f"{refusal}; an update (pulumi up) would be refused")
+    reason = override_reason(override)
+    if reason is not None:
+        return Gate(False, f"{refusal}; updating anyway because {OVERRIDE_VARIABLE} says: {reason}")
+    return Gate(True, f"refused: {refusal}. In an emergency, set {OVERRIDE_VARIABLE} to the reason and run again.")

@@ -1,0 +1,108 @@
+"""Interrupting `seasonctl rollback` while Pulumi updates: one signal becomes exactly one SIGINT to Pulumi.
+
+seasonctl runs as a real process here (signals need one), with the stand-in Pulumi CLI on PATH; the
+stand-in hangs in its first update and, like Pulumi, cancels gracefully on a first SIGINT and stops at
+once on a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.project import ROOT
+
+STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
+WAIT_S = 60
+
+
+def records(log: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def wait_for(log: Path, what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        if any(record["argv"][:1] == [what] for record in records(log)):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the stand-in never recorded {what!r}: {records(log)}")
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """seasonctl rollback in a session of its own, the stand-in hanging in its first update."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, project / name)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pulumi").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
+    (bin_dir / "pulumi").chmod(0o755)
+    log = tmp_path / "calls.jsonl"
+    env = os.environ | {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "weihnachten",
+        "STAND_IN_PULUMI_HANG": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "freshfoodz_seasonal.cli", "rollback", "weihnachten", "--yes", "--date", "2027-01-02",
+         "--project-dir", str(project)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(log, "up")
+        yield process, log
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
+    output, _ = process.communicate(timeout=WAIT_S)
+    return process.returncode, " ".join(output.split())
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_one_signal_is_one_graceful_cancel(started: tuple[subprocess.Popen[str], Path], signum: int) -> None:
+    process, log = started
+    process.send_signal(signum)
+    code, output = finish(process)
+    kinds = [record["argv"][0] for record in records(log)]
+    assert kinds.count("cancelling") == 1 and "cancelled" in kinds and "terminated" not in kinds, kinds
+    assert code == 6
+    assert f"was stopped ({signal.Signals(signum).name}); Pulumi was asked to cancel the update" in output
+
+
+def test_pulumi_runs_in_a_session_of_its_own(started: tuple[subprocess.Popen[str], Path]) -> None:
+    process, log = started
+    (up,) = [record for record in records(log) if record["argv"][:1] == ["up"]]
+    assert up["sid"] != os.getsid(process.pid)
+    # The terminal's Ctrl-C goes to seasonctl's whole process group: Pulumi still gets one SIGINT.
+    os.killpg(os.getpgid(process.pid), signal.SIGINT)
+    code, _ = finish(process)
+    kinds = [record["argv"][0] for record in records(log)]
+    assert kinds.count("cancelling") == 1 and "terminated" not in kinds and code == 6, kinds
+
+
+def test_a_second_ctrl_c_stops_pulumi_at_once_and_says_so(started: tuple[subprocess.Popen[str], Path]) -> None:
+    process, log = started
+    process.send_signal(signal.SIGINT)
+    wait_for(log, "cancelling")
+    process.send_signal(signal.SIGINT)
+    code, output = finish(process)
+    assert [record["argv"][0] for record in records(log)][-1] == "terminated"
+    assert code == 6 and "stopped at once on a second Ctrl-C" in output and "pulumi cancel" in output

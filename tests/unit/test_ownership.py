@@ -1,0 +1,110 @@
+"""One season at a time: who owns the shared resources on a day, and what an update may do then."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from freshfoodz_seasonal.seasons.ownership import (
+    OVERRIDE_VARIABLE,
+    StackSeason,
+    berlin_date,
+    owner_on,
+    ownership_gate,
+    project_refusal,
+    season_spans,
+    update_refusal,
+)
+
+SPARGEL = StackSeason("spargel", "spargel", "04-01", "06-24")
+OKTOBERFEST = StackSeason("oktoberfest", "oktoberfest", "09-01", "oktoberfest-end")
+WEIHNACHTEN = StackSeason("weihnachten", "weihnachten", "11-01", "12-31")
+YEAR = [SPARGEL, OKTOBERFEST, WEIHNACHTEN]
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def test_a_span_runs_from_t_minus_14_to_the_rollback_day() -> None:
+    spans = {(s.stack, s.window.first_day.year): s for s in season_spans(YEAR, range(2026, 2027))}
+    assert (spans["spargel", 2026].first_day, spans["spargel", 2026].last_day) == (day("2026-03-18"), day("2026-06-25"))
+    # The Wiesn of 2026 ends on Sunday 4 October: rollback on the 5th.
+    assert spans["oktoberfest", 2026].last_day == day("2026-10-05")
+    assert (spans["weihnachten", 2026].first_day, spans["weihnachten", 2026].last_day) == (
+        day("2026-10-18"),
+        day("2027-01-01"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("on", "owner"),
+    [
+        ("2026-12-10", "weihnachten"),
+        ("2027-01-01", "weihnachten"),  # its rollback day
+        ("2027-01-02", None),
+        ("2027-03-18", "spargel"),
+        ("2026-10-05", "oktoberfest"),
+        ("2026-10-06", None),
+        ("2026-10-18", "weihnachten"),
+    ],
+)
+def test_the_owner_on_a_day(on: str, owner: str | None) -> None:
+    span = owner_on(YEAR, day(on))
+    assert (span.stack if span else None) == owner
+
+
+def test_a_span_that_begins_during_another_waits_for_its_rollback() -> None:
+    # A short autumn season whose T-14 falls inside the Wiesn's span.
+    herbst = StackSeason("herbst", "herbst", "10-10", "10-31")
+    spans = {s.stack: s for s in season_spans([OKTOBERFEST, herbst], range(2026, 2027))}
+    assert spans["oktoberfest"].last_day == day("2026-10-05")
+    assert spans["herbst"].first_day == day("2026-10-06")
+    assert owner_on([OKTOBERFEST, herbst], day("2026-10-05")).stack == "oktoberfest"  # type: ignore[union-attr]
+
+
+def test_another_season_refuses_every_phase_and_names_the_owner() -> None:
+    for peak in (True, False):
+        refusal = update_refusal(YEAR, "spargel", peak, day("2026-12-10"))
+        assert refusal is not None
+        assert "belong to weihnachten (stack weihnachten) from 2026-10-18 until its rollback on 2027-01-01" in refusal
+        assert "stack spargel may change them from 2027-03-18 to 2027-06-25" in refusal
+    assert update_refusal(YEAR, "weihnachten", True, day("2026-12-10")) is None
+    assert update_refusal(YEAR, "weihnachten", False, day("2026-12-10")) is None
+
+
+def test_outside_every_span_only_the_baseline_may_be_applied() -> None:
+    assert update_refusal(YEAR, "spargel", False, day("2027-02-01")) is None
+    refusal = update_refusal(YEAR, "spargel", True, day("2027-02-01"))
+    assert refusal is not None and "outside its season's span" in refusal and "from 2027-03-18 to 2027-06-25" in refusal
+
+
+def test_the_running_stack_s_own_rule_replaces_its_file_s() -> None:
+    moved = StackSeason("spargel", "spargel", "12-01", "12-24")
+    # The file says April, the run says December: the run's rule is judged, against Christmas.
+    assert project_refusal(YEAR, [], moved, True, day("2026-12-10")) is not None
+    assert project_refusal([SPARGEL], [], moved, True, day("2026-12-10")) is None
+
+
+def test_unreadable_stack_files_refuse() -> None:
+    refusal = project_refusal(YEAR, ["Pulumi.x.yaml: bad"], WEIHNACHTEN, True, day("2026-12-10"))
+    assert refusal is not None and "cannot be told" in refusal and "Pulumi.x.yaml: bad" in refusal
+
+
+def test_the_gate_refuses_updates_warns_previews_and_logs_an_override() -> None:
+    assert ownership_gate(None, False, None).refused is False
+    refused = ownership_gate("on X the resources belong to Y", False, None)
+    assert refused.refused and refused.message is not None and OVERRIDE_VARIABLE in refused.message
+    previewed = ownership_gate("on X the resources belong to Y", True, None)
+    assert not previewed.refused and previewed.message is not None and "would be refused" in previewed.message
+    overridden = ownership_gate("on X the resources belong to Y", False, "incident 4711\x1b[31m\n" + "x" * 500)
+    assert not overridden.refused and overridden.message is not None
+    assert "incident 4711" in overridden.message and "\x1b" not in overridden.message and "\n" not in overridden.message
+    assert len(overridden.message) < 400
+    assert ownership_gate("r", False, "   ").refused  # a blank reason is no reason
+
+
+def test_days_are_counted_in_berlin() -> None:
+    # 23:30 UTC on 31 December is already New Year's Day in Berlin.
+    assert berlin_date(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)) == day("2027-01-01")
