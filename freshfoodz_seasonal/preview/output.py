@@ -10,7 +10,7 @@ MARKER = ".seasonctl-preview"
 
 
 class OutputRefused(ValueError):
-    """The target folder holds files this tool did not write."""
+    """The target folder holds files this tool did not write, or a file would land outside it."""
 
 
 def write_tree(out_dir: Path, files: dict[str, str]) -> None:
@@ -22,6 +22,11 @@ def write_tree(out_dir: Path, files: dict[str, str]) -> None:
     out_dir = out_dir.resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         raise OutputRefused(f"{out_dir} exists and was not written by seasonctl preview; choose an empty folder")
+    for relative in files:
+        # Names come from stack names: whatever they hold, every file stays inside the folder.
+        path = Path(relative)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise OutputRefused(f"{relative!r} would be written outside {out_dir}; nothing written")
     files = {**files, MARKER: "written by seasonctl preview; the whole folder is replaced on the next run\n"}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
