@@ -31,7 +31,8 @@ def main(now: dt.datetime) -> None:
     try:
         settings = load_settings(catalog)
         window = settings.season.window
-        plan = plan_season(settings, catalog, stack, deployed_season_year(window.start, window.end, now.date()))
+        year = deployed_season_year(window.start, window.end, berlin_date(now))
+        plan = plan_season(settings, catalog, stack, year)
         declaration = declare_season(settings, plan, now)
     except ConfigError as error:
         raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None

@@ -1,7 +1,7 @@
 """The EC2 instance and RDS class catalog: facts with sources (see data/SOURCES.md).
 
 Parsing is pure (text in, records out); reading the packaged CSV files is the job of
-`sources.catalog_files`.
+`freshfoodz_seasonal.adapters.catalog_files`.
 """
 
 from __future__ import annotations

@@ -36,14 +36,13 @@ class SeasonDatabase(pulumi.ComponentResource):
             f"{name}-primary",
             identifier=args.identifier,
             instance_class=args.instance_class,
-            # T-14 is a watched change window; without this the class waits for the maintenance window.
-            apply_immediately=True,
-            deletion_protection=True,
+            apply_immediately=args.apply_immediately,
+            deletion_protection=args.deletion_protection,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 import_=args.identifier,
-                protect=True,
-                retain_on_delete=True,
+                protect=args.protect,
+                retain_on_delete=args.retain_on_delete,
                 ignore_changes=platform_owned_inputs(),
             ),
         )
@@ -53,7 +52,7 @@ class SeasonDatabase(pulumi.ComponentResource):
                 identifier=identifier,
                 replicate_source_db=args.identifier,
                 instance_class=args.instance_class,
-                apply_immediately=True,
+                apply_immediately=args.apply_immediately,
                 publicly_accessible=False,
                 skip_final_snapshot=True,  # a replica holds no data of its own
                 tags=args.replica_tags,

@@ -31,7 +31,7 @@ class SeasonMonitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         for note in args.notes:
             pulumi.log.warn(f"{name}: {note}", self)
-        folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.group_name, opts=child)
+        folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.folder_uid, opts=child)
         contact_points = []
         notify = None
         if args.contact_point is not None:

@@ -1,25 +1,12 @@
-"""Fixtures every test folder shares: the project root, the shipped stacks and the catalog."""
+"""Fixtures every test folder shares: the catalog. The root and the shipped stacks' names, which
+`parametrize` needs too, are constants in tests/support/project.py."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from capacity.catalog import Catalog
-from tests.support.project import ROOT, STACKS, shared_catalog
-
-
-@pytest.fixture(scope="session")
-def root() -> Path:
-    """The repository root."""
-    return ROOT
-
-
-@pytest.fixture(scope="session")
-def stacks() -> tuple[str, ...]:
-    """The shipped stacks' names, smallest season first."""
-    return STACKS
+from tests.support.project import shared_catalog
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,21 @@ SNAPSHOT_TIMEOUT_S = 300
 # Imports the entry point's module, checks it is the folder's own, and calls it with the arguments.
 _RUNNER = """
 import importlib, os, sys
+# An editable install maps the project's packages to today's checkout: drop its finders, so a
+# module the folder lacks fails to import instead of coming from today's code.
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+folder = os.path.realpath(os.getcwd()) + os.sep
 module, _, function = sys.argv[1].partition(":")
 loaded = importlib.import_module(module)
-if not os.path.realpath(loaded.__file__).startswith(os.path.realpath(os.getcwd()) + os.sep):
-    sys.exit(f"{module} was imported from {loaded.__file__}, not from the folder")
 sys.argv = ["seasonctl", *sys.argv[2:]]
-getattr(loaded, function)()
+try:
+    getattr(loaded, function)()
+finally:
+    roots = ("capacity", "components", "freshfoodz_seasonal", module.partition(".")[0])
+    for name, imported in list(sys.modules.items()):
+        path = getattr(imported, "__file__", None)
+        if name.partition(".")[0] in roots and path and not os.path.realpath(path).startswith(folder):
+            sys.exit(f"{name} was imported from {path}, not from the folder")
 """
 
 
@@ -43,8 +52,12 @@ def _entry_point(folder: Path, label: str) -> str:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
         raise SnapshotError(f"{label}: the code there declares no seasonctl entry point in pyproject.toml") from None
     module, _, function = str(entry).partition(":")
+    if not function or not module:
+        raise SnapshotError(
+            f"{label}: its pyproject.toml declares seasonctl = {str(entry)[:80]!r}, not module:function"
+        )
     path = folder.joinpath(*module.split("."))
-    if not function or not (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()):
+    if not (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()):
         # Without the module in the folder, the installed code would run instead of the folder's.
         raise SnapshotError(f"{label}: the code there has no {module} to declare the stack with")
     return f"{module}:{function}"
@@ -65,7 +78,10 @@ def _json_of(command: list[str], folder: Path, label: str) -> Any:
     except subprocess.TimeoutExpired:
         raise SnapshotError(f"{label}: `seasonctl {command[0]}` took longer than {SNAPSHOT_TIMEOUT_S} s") from None
     if done.returncode != 0:
-        said = "\n".join(line for line in done.stderr.splitlines() if line.strip())[-2000:]
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        if any(line.startswith("Traceback (most recent call last)") for line in lines):
+            lines = lines[-1:]  # the exception itself; its frames are the other commit's business
+        said = "\n".join(lines)[-2000:]
         raise SnapshotError(f"{label}: `seasonctl {' '.join(command)}` failed (exit {done.returncode}):\n{said}")
     try:
         return json.loads(done.stdout)

@@ -215,7 +215,7 @@ def _protocol_message(url: str, error: http.client.HTTPException) -> str:
         )
     if isinstance(error, http.client.BadStatusLine):
         # http.client sets `line` on every BadStatusLine; typeshed's stub leaves the attribute out.
-        began = str(error.line)[:80]  # type: ignore[attr-defined]
+        began = str(error.line)[:80]  # type: ignore[attr-defined]  # typeshed leaves out BadStatusLine.line
         return f"{url}: the server does not speak HTTP (it began {began!r}); is this Prometheus's port?"
     return f"{url}: not a valid HTTP answer ({type(error).__name__}); is this Prometheus's port?"
 

@@ -34,7 +34,7 @@ from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.stacks import load_stack
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
-from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, MetricNames
 from freshfoodz_seasonal.metrics.promql import duration_seconds
 
 # A baseline window from one day (a daily cycle) to 400 days (a year and a season).
@@ -64,7 +64,7 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     catalog = load_catalog()
     path, original = None, ""
     scope = Scope(MetricNames(), (), ())
-    rate_window = "5m"
+    rate_window = DEFAULT_RATE_WINDOW
     if request.stack is not None:
         loaded = load_stack(request.stack, request.project_dir, catalog)
         path, original = loaded.path, loaded.path.read_bytes().decode("utf-8")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
-from freshfoodz_seasonal.seasons.ownership import BERLIN
+from freshfoodz_seasonal.seasons.ownership import BERLIN, berlin_date
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,12 @@ class Now:
     utc: dt.datetime
     """The moment the command runs at (or judges, with --date), timezone-aware, in UTC."""
     today: dt.date
-    """The local date at that moment, as `dt.date.today()` gives it; the --date itself if given."""
+    """The Europe/Berlin date at that moment (the seasons' time zone); the --date itself if given."""
 
 
 def read_clock() -> Now:
     utc = dt.datetime.now(dt.UTC)
-    return Now(utc, utc.astimezone().date())
+    return Now(utc, berlin_date(utc))
 
 
 def parse_date(text: str | None, today: dt.date) -> dt.date:

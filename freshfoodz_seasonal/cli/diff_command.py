@@ -43,9 +43,10 @@ def run_diff(
         base = "HEAD"
     prefixes = None
     if base is not None:
-        # --phase overrides this side only: the base side is the stack as committed.
-        runs = run_programs([(stack, phase)], project_dir, catalog, now)
+        # --phase overrides this side only: the base side is the stack as committed. The base first:
+        # a ref that gives no snapshot is refused before this tree's program runs.
         before = snapshot_at(base, name, project_dir)
+        runs = run_programs([(stack, phase)], project_dir, catalog, now)
     else:
         other = against or stack
         runs = run_programs([(other, against_phase), (stack, phase)], project_dir, catalog, now)

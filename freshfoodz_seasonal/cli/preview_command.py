@@ -43,7 +43,7 @@ def run_preview(
         return
     console = Console(highlight=False)
     for run in runs:
-        heading = f"{run.name} ({documents[run.name]['outputs']['phase']}): {len(run.capture.resources)} resources"
+        heading = f"{run.name} ({run.phase.value}): {len(run.capture.resources)} resources"
         console.print(preview_tree(run.capture, heading))
 
 

@@ -1,7 +1,10 @@
 """What each component of a season stack is given: plain, frozen data that the components instantiate.
 
-The components (`components/`) turn these into Pulumi resources and decide nothing: every name,
-value, annotation and note is here, where a pure test can see it.
+The components (`components/`) turn these into Pulumi resources and decide nothing: every value
+that depends on the stack (names, bounds, classes, tags, annotations, the primary's protection,
+notes) is here, where a pure test can see it. What a component adds is the fixed form of its
+resources: child names (`<name>-primary`, `<name>-group`, ...), options it always sets, and, for the
+primary, the provider inputs it leaves to the platform (read from the installed, locked SDK).
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ class SeasonDatabaseArgs:
     """The platform's primary, adopted (imported) by this identifier."""
     instance_class: str
     """The class of the primary and of every read replica."""
+    protect: bool
+    """Pulumi refuses to delete the adopted primary."""
+    retain_on_delete: bool
+    """Removing the primary from the stack leaves the database in place."""
+    deletion_protection: bool
+    """AWS refuses to delete the primary."""
+    apply_immediately: bool
+    """A class change happens now, not in the next maintenance window."""
     replica_identifiers: tuple[str, ...]
     """One read replica per identifier; none at baseline."""
     replica_tags: dict[str, str]
@@ -63,7 +74,8 @@ class PeakControlsArgs:
 @dataclass(frozen=True)
 class SeasonMonitoringArgs:
     group_name: str
-    """Unique per season: the folder uid and the rule group name (naming.rule_group_name)."""
+    """Unique per season: the rule group name (naming.rule_group_name)."""
+    folder_uid: str
     folder_title: str
     rules: tuple[GrafanaRule, ...]
     evaluation_interval_s: int

@@ -124,6 +124,13 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) 
             SeasonDatabaseArgs(
                 identifier=settings.platform.primary_db_identifier,
                 instance_class=db_class,
+                # The platform owns the primary in every phase: a season may change its class, never
+                # delete it. Rollback refuses to run unless the baseline phase keeps these.
+                protect=True,
+                retain_on_delete=True,
+                deletion_protection=True,
+                # T-14 is a watched change window; without this the class waits for the maintenance window.
+                apply_immediately=True,
                 replica_identifiers=tuple(
                     f"{settings.platform.primary_db_identifier}-{plan.season}-replica-{index}"
                     for index in range(1, replicas + 1)
@@ -163,6 +170,7 @@ def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringAr
     webhook = settings.war_room_webhook_url is not None
     return SeasonMonitoringArgs(
         group_name=rule_group_name(plan.season),
+        folder_uid=rule_group_name(plan.season),
         folder_title=folder_title(plan.title),
         rules=tuple(grafana_rule(rule) for rule in rules),
         evaluation_interval_s=EVALUATION_INTERVAL_S,

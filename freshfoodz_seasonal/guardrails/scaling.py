@@ -28,7 +28,8 @@ def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str
     if low is None or high is None:
         problems.append(
             f"{hpa}: spec.minReplicas {spec.get('minReplicas')!r} and spec.maxReplicas "
-            f"{spec.get('maxReplicas')!r} must both be whole numbers; declare the HPA from manifests.hpa.hpa_manifest"
+            f"{spec.get('maxReplicas')!r} must both be whole numbers; declare the HPA from "
+            "freshfoodz_seasonal.content.manifests.hpa.hpa_manifest"
         )
     elif low > high:
         problems.append(
@@ -38,7 +39,8 @@ def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str
     if cap_text is None:
         problems.append(
             f"{hpa}: no {MAX_REPLICAS_CAP_ANNOTATION} annotation, so maxReplicas cannot be checked against "
-            "the stack's services[].maxReplicasCap; declare the HPA from manifests.hpa.hpa_manifest, which sets it"
+            "the stack's services[].maxReplicasCap; declare the HPA from "
+            "freshfoodz_seasonal.content.manifests.hpa.hpa_manifest, which sets it"
         )
     elif cap is None or cap < 1:
         problems.append(

@@ -1,7 +1,7 @@
 """The seasonal node group's rules: it scales back after the season, fits the budget, and runs on time.
 
 They read the season's window, cost estimate and budget from the node group's tags
-(planning.season_tags), which the program sets from the plan and the stack config.
+(freshfoodz_seasonal.declaration.season_tags), which the program sets from the plan and the stack config.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViola
                 StackViolation(
                     group.urn,
                     f"{label}: its scale-back starts at {shown}, not after the season's last day {last_day} "
-                    "(Europe/Berlin); scale back with planning.scale_back.scale_back_at, two days after the season",
+                    "(Europe/Berlin); scale back with "
+                    "freshfoodz_seasonal.declaration.scale_back.scale_back_at, two days after the season",
                 )
             )
     return violations
@@ -159,7 +160,10 @@ def peak_timing_violations(resource_type: str, props: Mapping[str, Any], today: 
     last_day, end_problem = tag_date(tags, SEASON_END_TAG)
     if first_day is None or last_day is None:
         problems = "; ".join(p for p in (start_problem, end_problem) if p)
-        return [f"seasonal node group of {season}: {problems}; declare it with planning.season_tags.node_group_tags"]
+        return [
+            f"seasonal node group of {season}: {problems}; declare it with "
+            "freshfoodz_seasonal.declaration.season_tags.node_group_tags"
+        ]
     if (first_day - today).days > LEAD_DAYS:
         return [
             f"seasonal node group of {season}: declared {(first_day - today).days} days before the season starts "

@@ -24,6 +24,8 @@ from pulumi.runtime.settings import get_root_resource, set_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from freshfoodz_seasonal.naming import STACK_TYPE
+
 
 @dataclass(frozen=True)
 class CapturedResource:
@@ -81,7 +83,7 @@ class _CapturingMonitor(mocks.MockMonitor):
         self._capture = capture
 
     def RegisterResource(self, request: Any) -> Any:
-        if request.type != "pulumi:pulumi:Stack":
+        if request.type != STACK_TYPE:
             self._capture.resources.append(
                 CapturedResource(
                     type=request.type,
@@ -178,7 +180,7 @@ def run_program(
     # result. Under mocks the stack resource is finished before the program runs, so its exports
     # stay on it.
     capture.resources.sort(key=lambda r: (r.name, r.type))
-    capture.outputs.update(get_root_resource().outputs)  # type: ignore[union-attr]
+    capture.outputs.update(get_root_resource().outputs)  # type: ignore[union-attr]  # set by set_mocks above
     return capture
 
 

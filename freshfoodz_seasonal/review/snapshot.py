@@ -24,11 +24,18 @@ class Snapshot:
         # Through JSON, so both sides compare alike: a document made in this process holds tuples
         # where one read back from another process holds lists.
         preview, plan = json.loads(json.dumps(preview)), json.loads(json.dumps(plan))
-        resources = preview.get("resources")
-        outputs = preview.get("outputs")
+        # Another commit's code made these: check their shape before anything reads them.
+        resources = preview.get("resources") if isinstance(preview, dict) else None
+        outputs = preview.get("outputs") if isinstance(preview, dict) else None
         if not isinstance(resources, list) or not isinstance(outputs, dict):
             raise ValueError(f"{label}: the preview document has no resources list and outputs mapping")
-        return cls(label, resources, outputs, dict(plan) if plan is not None else None)
+        if not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("type"), str) for r in resources
+        ):
+            raise ValueError(f"{label}: the preview document has a resource without a name and a type")
+        if plan is not None and not isinstance(plan, dict):
+            raise ValueError(f"{label}: the plan document is not a mapping")
+        return cls(label, resources, outputs, plan)
 
     @property
     def exists(self) -> bool:

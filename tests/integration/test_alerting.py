@@ -295,7 +295,7 @@ def phases(*parts: tuple[int, Any]) -> list[Any]:
 
 
 def series(metric: str, labels: Mapping[str, str]) -> str:
-    """Written by hand (not with monitoring.promql) so promtool checks our escaping independently."""
+    """Written by hand (not with freshfoodz_seasonal.metrics.promql) so promtool checks our escaping independently."""
     inner = ",".join(f'{k}="{v}"' for k, v in labels.items())
     return f"{metric}{{{inner}}}"
 

@@ -347,3 +347,14 @@ def test_stacks_are_matched_by_their_seasons_names(repo: Path) -> None:
     report = json.loads(result.stdout)
     assert {r["change"] for r in report["resources"]} == {"changed"}
     assert "freshfoodz-christmas-scaling-freshfoodz-api" in {r["name"] for r in report["resources"]}
+
+
+def test_a_base_that_lacks_a_module_never_borrows_todays(repo: Path) -> None:
+    (repo / "freshfoodz_seasonal" / "naming.py").unlink()
+    commit(repo, "a base without the naming module")
+    git(repo, "tag", "nonaming")
+    git(repo, "checkout", "-q", "HEAD~1", "--", "freshfoodz_seasonal/naming.py")
+    commit(repo, "the naming module back")
+    result = run("diff", "weihnachten", "--project-dir", str(repo), "--base", "nonaming")
+    assert result.exit_code == 2, result.output
+    assert "freshfoodz_seasonal.naming" in " ".join(result.output.split())

@@ -47,6 +47,8 @@ def test_the_peak_declares_every_component_from_the_plan(catalog: Catalog) -> No
         assert annotations[PATCH_FORCE_ANNOTATION] == "true"
         assert annotations[MAX_REPLICAS_CAP_ANNOTATION] == str(service.max_replicas_cap)
     database = declaration.database.args
+    assert database.protect and database.retain_on_delete and database.deletion_protection
+    assert database.apply_immediately
     assert database.instance_class == plan.database.instance_class
     assert len(database.replica_identifiers) == plan.database.read_replicas > 0
     assert all(i.startswith(f"{database.identifier}-weihnachten-replica-") for i in database.replica_identifiers)
@@ -79,6 +81,9 @@ def test_the_baseline_restores_the_platform_and_declares_no_season_resource(cata
     assert declaration.peak_controls.args.config_map is None and declaration.peak_controls.args.load_test == ()
     assert declaration.database.args.instance_class == settings.database.instance_class
     assert declaration.database.args.replica_identifiers == ()
+    # What rollback relies on: the primary stays protected and retained in the baseline phase too.
+    database = declaration.database.args
+    assert database.protect and database.retain_on_delete and database.deletion_protection
     by_deployment = {s.deployment: s for s in settings.services}
     for hpa in declaration.scaling.args.hpa_patches:
         service = by_deployment[hpa["metadata"]["name"]]
