@@ -1,8 +1,12 @@
 """Every `seasonctl` output and preview artefact, here and at a git ref, compared byte for byte.
 
-For changes that must not change behaviour (a restructuring, a dependency update): it runs the same
-invocations (every command, every format, the main error paths) on both trees with the clock pinned,
-at 80 and 120 columns, and reports each one whose exit code, stdout, stderr or written files differ.
+For changes that must not change behaviour (a restructuring): it runs the same invocations (every
+command, every format, the main error paths, `diff` against the tree's own HEAD, and an extra stack
+with an in-cluster load test, a war-room webhook and a budget, which the shipped stacks lack) on both
+trees with the clock pinned, at 80 and 120 columns, and reports each one whose exit code, stdout,
+stderr or written files differ, and every run here that ends in a traceback, even if the base's
+does too. Not covered: the baseline's measurement (its tests run it against a real Prometheus) and
+rollback's Pulumi steps (its tests run them against a stand-in CLI).
 
     .venv/bin/python scripts/compare_outputs.py --base REF [--at 2026-11-29T09:00:00Z] [STACK ...]
 
@@ -25,6 +29,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs the side's entry point with the clock pinned (time-machine patches the C-level clock too).
@@ -39,6 +45,7 @@ with time_machine.travel(at, tick=False):
 """
 
 BROKEN_KEY = "  freshfoodz-seasonal:phase: peak\n"
+EXTRA = "extras/Pulumi.sommerfest.yaml"
 
 
 def invocations(stacks: list[str]) -> list[list[str]]:
@@ -113,6 +120,11 @@ def invocations(stacks: list[str]) -> list[list[str]]:
             "1.5",
         ],
         ["validate", "broken.yaml"],
+        ["plan", EXTRA, "--format", "json"],
+        ["loadtest", EXTRA],
+        ["preview", EXTRA, "--format", "json"],
+        ["preview", EXTRA, "--out", "out/sommerfest"],
+        ["diff", EXTRA, "--against", EXTRA, "--against-phase", "baseline", "--format", "json"],
         ["plan", "broken.yaml"],
         ["validate", "no-such-stack"],
         ["baseline", "--prometheus-url", "http://127.0.0.1:9", "--write"],
@@ -140,6 +152,8 @@ def invocations(stacks: list[str]) -> list[list[str]]:
             ["diff", stack, "--against", stack, "--against-phase", "baseline", "--format", "json"],
             ["diff", stack, "--against", stack, "--against-phase", "baseline", "--format", "table"],
             ["diff", stack, "--against", stacks[0], "--format", "table"],
+            ["diff", stack],
+            ["diff", stack, "--base", "HEAD", "--format", "json"],
             ["rollback", stack],
             ["rollback", "broken.yaml"],
         ]
@@ -154,11 +168,26 @@ def entry_point(tree: Path) -> str:
 
 
 def prepare(tree: Path, stacks: list[str]) -> None:
-    """A broken stack file (a duplicated phase key and an unknown key) and an empty output folder."""
+    """A broken stack file (an unknown key), the extra stack, an empty output folder, and a commit."""
     first = (tree / f"Pulumi.{stacks[0]}.yaml").read_text()
     (tree / "broken.yaml").write_text(first.replace(BROKEN_KEY, BROKEN_KEY + "  freshfoodz-seasonal:phaze: x\n", 1))
+    document = yaml.safe_load(first)
+    config = document["config"]
+    season = config["freshfoodz-seasonal:season"]
+    season.update({"name": "sommerfest", "title": "Sommerfest", "window": {"start": "07-01", "end": "07-31"}})
+    config["freshfoodz-seasonal:loadTest"] = {"inCluster": True, "apiBaseUrl": "http://api.example:8080"}
+    config["freshfoodz-seasonal:warRoomWebhookUrl"] = {"secure": "v1:compare-outputs"}
+    config["freshfoodz-seasonal:costs"]["seasonBudget"] = 123456
+    (tree / "extras").mkdir(exist_ok=True)
+    (tree / EXTRA).write_text(yaml.safe_dump(document, sort_keys=False))
     (tree / "matplotlibrc").write_text("svg.hashsalt: compare-outputs\nbackend: agg\n")
     (tree / "out").mkdir()
+    if not (tree / ".git").exists():
+        # `diff` compares with the tree's own HEAD.
+        git = ["git", "-c", "user.name=compare", "-c", "user.email=compare@example.org"]
+        subprocess.run([*git, "init", "-q"], cwd=tree, check=True)
+        subprocess.run([*git, "add", "-A"], cwd=tree, check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "tree"], cwd=tree, check=True)
 
 
 def run_all(tree: Path, at: str, runs: list[list[str]], columns: int) -> list[tuple[int, str, str]]:
@@ -255,6 +284,9 @@ def main() -> int:
                 prepare(tree, stacks)
                 results[side] = run_all(tree, options.at, runs, columns)
             for args, before, after in zip(runs, results["base"], results["here"], strict=True):
+                if "Traceback (most recent call last)" in after[1] + after[2]:
+                    differences += 1
+                    print(f"CRASHED here at {columns} columns: seasonctl {' '.join(args)}")
                 if before == after:
                     continue
                 differences += 1
