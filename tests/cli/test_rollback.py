@@ -307,7 +307,7 @@ def test_a_stack_file_changed_mid_rollback_stops_it(project: Path, pulumi_bin: P
     result, calls = rollback(project, pulumi_bin, "--yes", revert_at=3)
     assert result.exit_code == 6, result.output
     flat = " ".join(result.output.split())
-    assert "changed while the rollback ran" in flat
+    assert "changed while the command ran" in flat
     assert "done: re-apply the database's baseline class" in flat and "left: check Pulumi.weihnachten.yaml" in flat
     assert "back at its baseline values" not in flat
     assert commands(calls) == FULL[:3]
