@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from freshfoodz_seasonal.cli import (
+    adopt,
     baseline,
     calendar,
     diff,
@@ -35,6 +36,7 @@ for command in (
     plan.plan,
     preview.preview,
     diff.diff,
+    adopt.adopt,
     rollback.rollback,
     playbook.playbook,
     calendar.calendar,

@@ -26,7 +26,11 @@ class Step:
     run: Callable[[], None]
 
 
-class StackFileChanged(RuntimeError):
+class StepRefused(RuntimeError):
+    """A step found a reason not to go on; the message says it."""
+
+
+class StackFileChanged(StepRefused):
     """The stack file is no longer what the command wrote; the next step would apply something else."""
 
 
@@ -96,7 +100,7 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: str, ba
         say(f"[{index + 1}/{len(steps)}] {step.title}: {step.shown}")
         try:
             step.run()
-        except (PulumiFailed, StackFileChanged, OSError, KeyboardInterrupt) as error:
+        except (PulumiFailed, StepRefused, OSError, KeyboardInterrupt) as error:
             done = [f"  done: {s.title}" for s in steps[:index]] or ["  done: nothing"]
             left = [f"  left: {s.title}" for s in steps[index + 1 :]]
             resume_lines = [

@@ -1,13 +1,15 @@
-"""A stand-in for the Pulumi CLI, for testing `seasonctl rollback` where the real CLI cannot be installed.
+"""A stand-in for the Pulumi CLI, for testing `seasonctl rollback` and `adopt` where the real CLI cannot be installed.
 
-It records each call (arguments, working folder, and the stack file's phase at that moment) as a
-JSON line in $STAND_IN_PULUMI_LOG, lists the stacks named in $STAND_IN_PULUMI_STACKS, and fails
-the call numbered $STAND_IN_PULUMI_FAIL_AT (1-based) the way the CLI does: a message on stderr and
-exit code 255. The call numbered $STAND_IN_PULUMI_REVERT_AT sets the stack file back to phase: peak,
-as a `git pull` during a long update would. With $STAND_IN_PULUMI_HANG set, an update hangs; like
-Pulumi, the first SIGINT starts a graceful cancel (recorded as `cancelling`, then `cancelled` when
-it is done, half a second later) and a second one stops it at once (recorded as `terminated`).
-Each record carries the process's session id, so a test can see whether it ran in a session of its own.
+It records each call (arguments, working folder, the stack file's phase at that moment, its session id)
+as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_PULUMI_STACKS.
+- $STAND_IN_PULUMI_FAIL_AT (1-based) fails that call the way the CLI does: a message on stderr, exit 255.
+- $STAND_IN_PULUMI_REVERT_AT sets the stack file back to phase: peak during that call, as a `git pull`
+  during a long update would.
+- `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
+  an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
+- With $STAND_IN_PULUMI_HANG, an update hangs; like Pulumi, the first SIGINT starts a graceful cancel
+  (recorded as `cancelling`, then `cancelled` half a second later) and a second one stops it at once
+  (recorded as `terminated`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def main() -> int:
     if argv[:2] == ["stack", "ls"]:
         names = [name for name in os.environ.get("STAND_IN_PULUMI_STACKS", "").split(",") if name]
         print(json.dumps([{"name": f"freshfoodz/{name}", "current": False} for name in names]))
+    elif argv[:1] == ["preview"]:
+        if os.environ.get("STAND_IN_PULUMI_IMPORT_MISMATCH"):
+            print("error: inputs to import do not match the existing resource", file=sys.stderr)
+            return 255
+        print(os.environ.get("STAND_IN_PULUMI_PREVIEW", '{"steps": []}'))
     elif argv[:1] == ["up"]:
         print(f"Updating ({stack})", flush=True)
         if os.environ.get("STAND_IN_PULUMI_HANG"):

@@ -1,0 +1,191 @@
+"""`seasonctl adopt`: a new stack's first update, which imports the platform's primary database.
+
+Pulumi imports a resource by the inputs the program declares for it. At the peak the program declares
+the season's class, not the primary's real one, so a first update at the peak would either be refused
+(older engines: "inputs to import do not match") or import and change the class at once, a failover
+nobody planned. Adoption is therefore its own step, in phase baseline (the platform's class):
+
+1. the stack file gets `phase: baseline`;
+2. `pulumi preview --json`: the primary must come out as a plain import (or as already in the stack),
+   with no difference between what the stack declares and what runs; otherwise it stops and says
+   which setting to correct, before anything changed;
+3. `pulumi up`: the import, and the platform's own HPA values (which change nothing at baseline);
+4. the stack file is checked to be unchanged and gets its phase back: from now on the T-14
+   `pulumi up` only changes the class.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons
+from freshfoodz_seasonal.cli.clock import Now
+from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
+from freshfoodz_seasonal.cli.programs import run_programs
+from freshfoodz_seasonal.cli.pulumi_steps import (
+    StackFilePhase,
+    Step,
+    StepRefused,
+    StepsStopped,
+    backend_stack_name,
+    policy_arguments,
+    run_steps,
+)
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_stack
+from freshfoodz_seasonal.config.model import Phase
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
+from freshfoodz_seasonal.preview.rollback_targets import UnprotectedDatabaseError, baseline_targets
+from freshfoodz_seasonal.seasons.ownership import StackSeason, berlin_date, project_refusal
+
+# A read-only preview of the whole stack; a slow provider start included.
+PREVIEW_TIMEOUT_S = 900
+# What older Pulumi engines say when the declared inputs differ from the resource to import.
+_MISMATCH = "inputs to import do not match"
+
+
+class ImportMismatch(StepRefused):
+    """The stack does not declare the primary as it runs; the message says what to correct."""
+
+
+def mismatch(identifier: str, op: object, differences: list[str]) -> str:
+    """The plain words for a primary the stack does not declare as it runs."""
+    differing = f", differing in {', '.join(differences)}" if differences else ""
+    return (
+        f"the stack does not declare the primary {identifier} as it runs (Pulumi plans `{op}`{differing}); in "
+        "phase baseline the stack declares database.instanceClass, which must be the primary's real class "
+        f"(`aws rds describe-db-instances --db-instance-identifier {identifier} "
+        "--query 'DBInstances[0].DBInstanceClass'`); correct it and adopt again"
+    )
+
+
+def import_problem(preview_json: str, primary_urn: str, identifier: str) -> str | None:
+    """Why the preview does not show the primary as a plain import (or already adopted); None if it does."""
+    try:
+        steps = json.loads(preview_json).get("steps", [])
+    except (ValueError, AttributeError):
+        return f"`pulumi preview --json` printed something unexpected: {preview_json[:200]!r}"
+    mine: list[dict[str, Any]] = [s for s in steps if isinstance(s, dict) and s.get("urn") == primary_urn]
+    if not mine:
+        return f"the preview has no step for the primary {identifier} ({primary_urn})"
+    for step in mine:
+        differences = sorted(step.get("diffReasons") or []) or sorted((step.get("detailedDiff") or {}).keys())
+        if step.get("op") not in {"import", "same"} or differences:
+            return mismatch(identifier, step.get("op"), differences)
+    return None
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What the steps need, checked before any of them runs."""
+
+    loaded: LoadedStack
+    cli: PulumiCli
+    qualified: str
+    """The backend's name for the stack."""
+    primary_urn: str
+    identifier: str
+
+
+def adoption_checks(stack: str, project_dir: Path, now: Now) -> Adoption:
+    """Exit 2 if the stack file is not Pulumi's, another season owns the shared resources or the baseline
+    phase would not protect the primary; exit 6 if the Pulumi CLI or the backend's stack is missing."""
+    catalog = load_catalog()
+    loaded = load_stack(stack, project_dir, catalog)
+    path, name = loaded.path, loaded.name
+    expected = project_dir / f"Pulumi.{name}.yaml"
+    if path.resolve() != expected.resolve():
+        fail(EXIT_INVALID, [f"{path}: adopt edits the stack file Pulumi reads, {expected}; give that one"])
+    stacks, problems = project_seasons(project_dir, catalog)
+    rule = loaded.settings.season.window
+    this = StackSeason(name, loaded.settings.season.name, rule.start, rule.end)
+    refusal = project_refusal(stacks, problems, this, False, berlin_date(now.utc))
+    if refusal is not None:
+        fail(EXIT_INVALID, [f"{path}: {refusal}", "nothing changed"])
+    (baseline_run,) = run_programs([(stack, Phase.BASELINE)], project_dir, catalog, now)
+    try:
+        targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
+    except UnprotectedDatabaseError as error:
+        fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
+    try:
+        cli = PulumiCli.find(project_dir)
+        qualified = backend_stack_name(cli, name)
+    except PulumiFailed as error:
+        fail(EXIT_PULUMI, [str(error), "nothing changed"])
+    (primary_urn,) = [urn for urn in targets.database if urn.endswith("-database-primary")]
+    return Adoption(loaded, cli, qualified, primary_urn, loaded.settings.platform.primary_db_identifier)
+
+
+def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]:
+    path, qualified, identifier = adoption.loaded.path, adoption.qualified, adoption.identifier
+    original = adoption.loaded.settings.phase
+    held = StackFilePhase(path)
+    policy = policy_arguments(adoption.cli)
+
+    def check_import() -> None:
+        held.unchanged()
+        try:
+            preview = adoption.cli.run("preview", "--stack", qualified, "--json", *policy, timeout_s=PREVIEW_TIMEOUT_S)
+            problem = import_problem(preview, adoption.primary_urn, identifier)
+        except PulumiFailed as error:
+            if _MISMATCH not in str(error):
+                raise
+            problem = mismatch(identifier, "import", [])
+        if problem is not None:
+            # Nothing was imported: the stack file goes back to how it was.
+            held.set(original)
+            raise ImportMismatch(f"{problem}; {path.name} is back at phase: {original.value}")
+
+    def update() -> None:
+        held.unchanged()
+        adoption.cli.stream("up", "--stack", qualified, "--yes", *policy, show=say)
+
+    def back_to_phase() -> None:
+        held.unchanged()
+        held.set(original)
+
+    return [
+        Step(f"set phase: baseline in {path.name}", f"pulumi config set phase baseline --stack {qualified}",
+             lambda: held.set(Phase.BASELINE)),
+        Step(f"check that {identifier} imports as it runs", f"pulumi preview --stack {qualified} --json", check_import),
+        Step(f"import {identifier} and re-apply the platform's HPA values", f"pulumi up --stack {qualified} --yes",
+             update),
+        Step(f"set phase: {original.value} in {path.name} again", f"pulumi config set phase {original.value}",
+             back_to_phase),
+    ]  # fmt: skip
+
+
+def run_adopt(stack: str, yes: bool, project_dir: Path, now: Now) -> None:
+    """Checks, asks unless `yes`, runs the adoption; exits 2 (refused), 6 (Pulumi) or 1 (aborted)."""
+    adoption = adoption_checks(stack, project_dir, now)
+    loaded, name = adoption.loaded, adoption.loaded.name
+    console = Console(highlight=False)
+
+    def say(line: str) -> None:
+        console.print(Text(line))
+
+    steps = adoption_steps(adoption, say)
+    question = (
+        f"Adopt {adoption.identifier} into stack {name} on {berlin_date(now.utc)}: a first update in phase "
+        f"baseline imports it with its own class ({loaded.settings.database.instance_class}) and changes "
+        f"nothing. {len(steps)} steps. Go on?"
+    )
+    if not yes and not typer.confirm(question, default=False):
+        fail(EXIT_ABORTED, ["aborted; nothing changed"])
+    try:
+        run_steps(steps, say, f"seasonctl adopt {name} --yes", adoption.qualified)
+    except StepsStopped as error:
+        fail(EXIT_PULUMI, str(error).splitlines())
+    say(
+        f"{name} has adopted {adoption.identifier}. Commit {loaded.path.name}; at T-14, "
+        f"`pulumi up --stack {name}` sets the peak."
+    )

@@ -1,0 +1,108 @@
+"""`seasonctl adopt` against the stand-in Pulumi CLI: a first update in phase baseline, checked first."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from freshfoodz_seasonal.cli.adopt_command import import_problem
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
+
+STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
+PRIMARY_URN = (
+    "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
+    "::freshfoodz-weihnachten-database-primary"
+)
+# After Christmas 2026's rollback day, before anyone else's span.
+QUIET_DAY = "2027-01-10"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, folder / name)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pulumi").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
+    (bin_dir / "pulumi").chmod(0o755)
+    return folder
+
+
+def adopt(project: Path, *args: str, **stand_in: str) -> tuple[Result, list[dict[str, Any]]]:
+    log = project.parent / "calls.jsonl"
+    env = {
+        "PATH": f"{project.parent / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "weihnachten",
+        **{f"STAND_IN_PULUMI_{key.upper()}": value for key, value in stand_in.items()},
+    }
+    result = invoke("adopt", "weihnachten", "--project-dir", str(project), "--yes", "--date", QUIET_DAY, *args, env=env)
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return result, calls
+
+
+def phase_in(project: Path) -> str:
+    return str(yaml.safe_load((project / "Pulumi.weihnachten.yaml").read_text())["config"]["freshfoodz-seasonal:phase"])
+
+
+def preview_of(**step: Any) -> str:
+    return json.dumps({"steps": [{"urn": PRIMARY_URN, **step}]})
+
+
+def test_a_clean_import_is_updated_in_phase_baseline_and_the_phase_comes_back(project: Path) -> None:
+    result, calls = adopt(project, preview=preview_of(op="import"))
+    assert result.exit_code == 0, result.output
+    assert [(c["argv"][0], c["phase"]) for c in calls] == [("stack", None), ("preview", "baseline"), ("up", "baseline")]
+    assert phase_in(project) == "peak"
+    assert "has adopted freshfoodz-primary" in " ".join(result.output.split())
+
+
+def test_an_already_adopted_primary_is_fine(project: Path) -> None:
+    result, _ = adopt(project, preview=preview_of(op="same"))
+    assert result.exit_code == 0, result.output
+    assert phase_in(project) == "peak"
+
+
+@pytest.mark.parametrize(
+    "stand_in",
+    [
+        {"preview": preview_of(op="import", diffReasons=["instanceClass"])},
+        {"preview": preview_of(op="update")},
+        {"import_mismatch": "1"},
+    ],
+)
+def test_a_mismatch_is_explained_and_changes_nothing(project: Path, stand_in: dict[str, str]) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = adopt(project, **stand_in)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    assert "does not declare the primary freshfoodz-primary as it runs" in flat
+    assert "describe-db-instances" in flat and "back at phase: peak" in flat
+    assert "up" not in [c["argv"][0] for c in calls]
+    assert (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_adoption_waits_while_another_season_owns_the_resources(project: Path) -> None:
+    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
+    result, calls = adopt(project, "--date", "2027-09-10", preview=preview_of(op="import"))
+    assert result.exit_code == 2, result.output
+    assert "belong to oktoberfest" in " ".join(result.output.split()) and calls == []
+
+
+def test_import_problem_reads_the_preview() -> None:
+    assert import_problem(preview_of(op="import"), PRIMARY_URN, "db") is None
+    assert "no step for the primary" in (import_problem('{"steps": []}', PRIMARY_URN, "db") or "")
+    assert "unexpected" in (import_problem("not json", PRIMARY_URN, "db") or "")
+    detailed = import_problem(preview_of(op="import", detailedDiff={"instanceClass": {}}), PRIMARY_URN, "db")
+    assert detailed is not None and "differing in instanceClass" in detailed
