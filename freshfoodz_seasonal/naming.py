@@ -24,6 +24,10 @@ COST_ESTIMATE_TAG = f"{KEY_DOMAIN}/season-cost-estimate"
 BUDGET_TAG = f"{KEY_DOMAIN}/season-budget"
 CURRENCY_TAG = f"{KEY_DOMAIN}/currency"
 MAX_REPLICAS_CAP_ANNOTATION = f"{KEY_DOMAIN}/max-replicas-cap"
+# Who last set a shared object (the platform's HPAs), and in which phase: visible to whoever looks at it.
+OWNER_SEASON_ANNOTATION = f"{KEY_DOMAIN}/owner-season"
+OWNER_STACK_ANNOTATION = f"{KEY_DOMAIN}/owner-stack"
+OWNER_PHASE_ANNOTATION = f"{KEY_DOMAIN}/owner-phase"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 PART_OF_LABEL = "app.kubernetes.io/part-of"
 # Another field manager (the platform's deployment tool) owns patched fields outside the season;

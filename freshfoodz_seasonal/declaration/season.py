@@ -32,6 +32,9 @@ from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_va
 from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
 from freshfoodz_seasonal.declaration.season_tags import node_group_tags
 from freshfoodz_seasonal.naming import (
+    OWNER_PHASE_ANNOTATION,
+    OWNER_SEASON_ANNOTATION,
+    OWNER_STACK_ANNOTATION,
     PATCH_FORCE_ANNOTATION,
     SEASON_KEY,
     folder_title,
@@ -76,10 +79,21 @@ class SeasonDeclaration:
     outputs: dict[str, Any]
 
 
-def force_patch(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The manifest with the annotation that makes its server-side apply take fields from other managers."""
+def force_patch(manifest: dict[str, Any], annotations: dict[str, str] | None = None) -> dict[str, Any]:
+    """The manifest with the annotation that makes its server-side apply take fields from other managers,
+    and any further `annotations`."""
     metadata = manifest["metadata"]
-    return {**manifest, "metadata": {**metadata, "annotations": {**metadata.get("annotations", {}), **PATCH_FORCE}}}
+    merged = {**metadata.get("annotations", {}), **PATCH_FORCE, **(annotations or {})}
+    return {**manifest, "metadata": {**metadata, "annotations": merged}}
+
+
+def owner_annotations(plan: SeasonPlan) -> dict[str, str]:
+    """The season, stack and phase that set a shared object last."""
+    return {
+        OWNER_SEASON_ANNOTATION: plan.season,
+        OWNER_STACK_ANNOTATION: plan.stack,
+        OWNER_PHASE_ANNOTATION: plan.phase.value,
+    }
 
 
 def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) -> SeasonDeclaration:
@@ -117,7 +131,8 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) 
     monitoring = _monitoring(settings, plan) if peak else None
     return SeasonDeclaration(
         scaling=Declared(
-            f"{prefix}-scaling", AppScalingArgs(tuple(force_patch(hpa_manifest(v)) for v in hpa_values(plan)))
+            f"{prefix}-scaling",
+            AppScalingArgs(tuple(force_patch(hpa_manifest(v), owner_annotations(plan)) for v in hpa_values(plan))),
         ),
         database=Declared(
             f"{prefix}-database",

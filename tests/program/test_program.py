@@ -116,9 +116,16 @@ def test_nothing_platform_owned_is_declared_as_the_seasons() -> None:
     types = {r.type for r in capture.resources}
     assert not {t for t in types if t.endswith((":Deployment", ":HorizontalPodAutoscaler", "eks/cluster:Cluster"))}
     for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
-        # patchForce takes the platform's fields over; the cap is what the policy pack checks maxReplicas against
+        # patchForce takes the platform's fields over; the cap is what the policy pack checks maxReplicas
+        # against; the owner annotations say which season and stack set the values last
         annotations = patch.inputs["metadata"]["annotations"]
-        assert set(annotations) == {"pulumi.com/patchForce", "freshfoodz.de/max-replicas-cap"}
+        assert set(annotations) == {
+            "pulumi.com/patchForce",
+            "freshfoodz.de/max-replicas-cap",
+            "freshfoodz.de/owner-season",
+            "freshfoodz.de/owner-stack",
+            "freshfoodz.de/owner-phase",
+        }
         assert annotations["pulumi.com/patchForce"] == "true"
 
 

@@ -13,6 +13,9 @@ from freshfoodz_seasonal.config.model import Phase, SecureValue, StackSettings
 from freshfoodz_seasonal.declaration.season import AMI_TYPES, SeasonDeclaration, declare_season
 from freshfoodz_seasonal.naming import (
     MAX_REPLICAS_CAP_ANNOTATION,
+    OWNER_PHASE_ANNOTATION,
+    OWNER_SEASON_ANNOTATION,
+    OWNER_STACK_ANNOTATION,
     PATCH_FORCE_ANNOTATION,
     SEASON_KEY,
     rule_group_name,
@@ -45,6 +48,8 @@ def test_the_peak_declares_every_component_from_the_plan(catalog: Catalog) -> No
         )
         annotations = hpa["metadata"]["annotations"]
         assert annotations[PATCH_FORCE_ANNOTATION] == "true"
+        assert annotations[OWNER_SEASON_ANNOTATION] == "weihnachten" and annotations[OWNER_PHASE_ANNOTATION] == "peak"
+        assert annotations[OWNER_STACK_ANNOTATION] == "weihnachten"
         assert annotations[MAX_REPLICAS_CAP_ANNOTATION] == str(service.max_replicas_cap)
     database = declaration.database.args
     assert database.protect and database.retain_on_delete and database.deletion_protection
@@ -94,6 +99,8 @@ def test_the_baseline_restores_the_platform_and_declares_no_season_resource(cata
         assert hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == (
             service.baseline_cpu_target_percent
         )
+        # The stack that set the platform's values back says so.
+        assert hpa["metadata"]["annotations"][OWNER_PHASE_ANNOTATION] == "baseline"
     assert "alertRuleGroup" not in declaration.outputs
     assert declaration.outputs["phase"] == "baseline"
     assert declaration.outputs["declared"] == {
