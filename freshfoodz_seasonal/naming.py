@@ -45,6 +45,15 @@ SEASON_MONITORING_TYPE = "freshfoodz:monitoring:SeasonMonitoring"
 PEAK_CONTROLS_TYPE = "freshfoodz:peak:PeakControls"
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+# The providers' resource types the program declares, as the engine and the policy pack see them.
+HPA_PATCH_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
+PRIORITY_CLASS_TYPE = "kubernetes:scheduling.k8s.io/v1:PriorityClass"
+PRIORITY_CLASS_PATCH_TYPE = "kubernetes:scheduling.k8s.io/v1:PriorityClassPatch"
+CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap"
+EKS_NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
+RDS_INSTANCE_TYPE = "aws:rds/instance:Instance"
+SCALING_SCHEDULE_TYPE = "aws:autoscaling/schedule:Schedule"
+GRAFANA_RULE_GROUP_TYPE = "grafana:alerting/ruleGroup:RuleGroup"
 # Pulumi's rule for stack names (letters, digits, `-`, `_`, `.`), starting with a letter or digit so
 # that no name is `.` or `..`: a stack name becomes part of paths, commands and resource names.
 STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

@@ -6,7 +6,8 @@ import difflib
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from freshfoodz_seasonal.guardrails.resources import RDS_INSTANCE, ResourceOptions
+from freshfoodz_seasonal.guardrails.resources import ResourceOptions
+from freshfoodz_seasonal.naming import RDS_INSTANCE_TYPE
 
 
 def _identifier(props: Mapping[str, Any]) -> str:
@@ -26,7 +27,7 @@ def primary_protection_violations(resource_type: str, props: Mapping[str, Any], 
     AWS when the stack stops declaring it, is not among the options pulumi-policy 1.21 passes a
     policy, so no policy can check it; tests/program/test_program.py asserts it on the declared resource.
     """
-    if resource_type != RDS_INSTANCE or not is_adopted_primary(props):
+    if resource_type != RDS_INSTANCE_TYPE or not is_adopted_primary(props):
         return []
     database = f"RDS primary {_identifier(props)}"
     problems = []
@@ -51,7 +52,7 @@ def primary_protection_violations(resource_type: str, props: Mapping[str, Any], 
 
 def catalog_class_violations(resource_type: str, props: Mapping[str, Any], known_classes: Collection[str]) -> list[str]:
     """Every class the stack sets is one the plan can size and price: a class of the catalog."""
-    if resource_type != RDS_INSTANCE:
+    if resource_type != RDS_INSTANCE_TYPE:
         return []
     instance_class = props.get("instanceClass")
     if instance_class in known_classes:
@@ -67,7 +68,7 @@ def catalog_class_violations(resource_type: str, props: Mapping[str, Any], known
 
 def apply_immediately_violations(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """A class the season sets takes effect in the watched T-14 change window, not the next maintenance window."""
-    if resource_type != RDS_INSTANCE or props.get("instanceClass") is None:
+    if resource_type != RDS_INSTANCE_TYPE or props.get("instanceClass") is None:
         return []
     apply_immediately = props.get("applyImmediately")
     if apply_immediately is True:

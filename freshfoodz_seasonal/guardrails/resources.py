@@ -13,9 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-RDS_INSTANCE = "aws:rds/instance:Instance"
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-SCHEDULE = "aws:autoscaling/schedule:Schedule"
 # Every API version, and the server-side-apply patch: an HPA from a YAML file counts as much.
 _HPA_TYPE = re.compile(r"^kubernetes:autoscaling/[^:]+:HorizontalPodAutoscaler(Patch)?$")
 

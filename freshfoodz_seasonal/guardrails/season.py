@@ -12,8 +12,6 @@ from typing import Any
 
 from freshfoodz_seasonal.declaration.scale_back import BERLIN
 from freshfoodz_seasonal.guardrails.resources import (
-    NODE_GROUP,
-    SCHEDULE,
     StackResource,
     StackViolation,
     amount,
@@ -26,6 +24,8 @@ from freshfoodz_seasonal.naming import (
     BUDGET_TAG,
     COST_ESTIMATE_TAG,
     CURRENCY_TAG,
+    EKS_NODE_GROUP_TYPE,
+    SCALING_SCHEDULE_TYPE,
     SEASON_END_TAG,
     SEASON_KEY,
     SEASON_START_TAG,
@@ -64,7 +64,7 @@ def _seasonal_groups(resources: Sequence[StackResource]) -> list[StackResource]:
     return [
         r
         for r in resources
-        if r.type == NODE_GROUP and (SEASON_KEY in tags_of(r.props) or _in_seasonal_component(r.parent))
+        if r.type == EKS_NODE_GROUP_TYPE and (SEASON_KEY in tags_of(r.props) or _in_seasonal_component(r.parent))
     ]
 
 
@@ -92,7 +92,7 @@ def scale_back_violations(resources: Sequence[StackResource]) -> list[StackViola
                 )
             )
             continue
-        schedules = [r for r in resources if r.type == SCHEDULE and r.parent == group.parent]
+        schedules = [r for r in resources if r.type == SCALING_SCHEDULE_TYPE and r.parent == group.parent]
         scale_backs = [s for s in schedules if _scales_to_zero(s.props)]
         if not scale_backs:
             violations.append(
@@ -152,7 +152,7 @@ def budget_violations(resources: Sequence[StackResource]) -> list[StackViolation
 
 def peak_timing_violations(resource_type: str, props: Mapping[str, Any], today: dt.date) -> list[str]:
     """Seasonal nodes exist from T-LEAD_DAYS until LATE_DAYS after the season; outside that they only cost."""
-    tags = tags_of(props) if resource_type == NODE_GROUP else {}
+    tags = tags_of(props) if resource_type == EKS_NODE_GROUP_TYPE else {}
     if SEASON_KEY not in tags:
         return []  # not the season's node group (the platform's own have no season tag)
     season = tags.get(SEASON_KEY, "(no season tag)")

@@ -24,7 +24,7 @@ from pulumi.runtime.settings import get_root_resource, set_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from freshfoodz_seasonal.naming import STACK_TYPE
+from freshfoodz_seasonal.naming import EKS_NODE_GROUP_TYPE, STACK_TYPE
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
-        if args.typ == "aws:eks/nodeGroup:NodeGroup":
+        if args.typ == EKS_NODE_GROUP_TYPE:
             state["resources"] = [{"autoscalingGroups": [{"name": f"eks-{args.name}-asg"}]}]
         return f"{args.name}-id", state
 

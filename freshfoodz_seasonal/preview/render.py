@@ -9,15 +9,22 @@ import yaml
 from rich.text import Text
 from rich.tree import Tree
 
+from freshfoodz_seasonal.naming import (
+    EKS_NODE_GROUP_TYPE,
+    HPA_PATCH_TYPE,
+    PRIORITY_CLASS_TYPE,
+    RDS_INSTANCE_TYPE,
+    SCALING_SCHEDULE_TYPE,
+)
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource
 
 # The key values a reader checks first, per resource type (the rest is in resources.json).
 _KEY_INPUTS = {
-    "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch": ("spec.minReplicas", "spec.maxReplicas"),
-    "aws:eks/nodeGroup:NodeGroup": ("instanceTypes", "scalingConfig.minSize", "scalingConfig.maxSize"),
-    "aws:rds/instance:Instance": ("identifier", "instanceClass"),
-    "aws:autoscaling/schedule:Schedule": ("startTime", "desiredCapacity"),
-    "kubernetes:scheduling.k8s.io/v1:PriorityClass": ("value",),
+    HPA_PATCH_TYPE: ("spec.minReplicas", "spec.maxReplicas"),
+    EKS_NODE_GROUP_TYPE: ("instanceTypes", "scalingConfig.minSize", "scalingConfig.maxSize"),
+    RDS_INSTANCE_TYPE: ("identifier", "instanceClass"),
+    SCALING_SCHEDULE_TYPE: ("startTime", "desiredCapacity"),
+    PRIORITY_CLASS_TYPE: ("value",),
 }
 
 

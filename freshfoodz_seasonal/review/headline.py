@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from freshfoodz_seasonal.config.model import Phase
-
-HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-RDS_INSTANCE = "aws:rds/instance:Instance"
+from freshfoodz_seasonal.naming import EKS_NODE_GROUP_TYPE, HPA_PATCH_TYPE, RDS_INSTANCE_TYPE
 
 
 @dataclass(frozen=True)
@@ -48,9 +45,9 @@ def footprint(
     resources: Sequence[Mapping[str, Any]], outputs: Mapping[str, Any], plan: Mapping[str, Any] | None
 ) -> Footprint:
     """The footprint of a resources document and its plan (None: cost unknown)."""
-    hpas = [r for r in resources if r.get("type") == HPA]
-    groups = [r for r in resources if r.get("type") == NODE_GROUP]
-    databases = [r for r in resources if r.get("type") == RDS_INSTANCE]
+    hpas = [r for r in resources if r.get("type") == HPA_PATCH_TYPE]
+    groups = [r for r in resources if r.get("type") == EKS_NODE_GROUP_TYPE]
+    databases = [r for r in resources if r.get("type") == RDS_INSTANCE_TYPE]
     # The adopted primary is the one imported; everything else the season declares is a replica.
     primary = next((r for r in databases if r.get("import_id")), None)
     # Snapshots are JSON, possibly of another commit: the phase is read as the string it was written as.

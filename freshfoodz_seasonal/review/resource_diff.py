@@ -16,22 +16,33 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from freshfoodz_seasonal.naming import STACK_TYPE, parse_urn
+from freshfoodz_seasonal.naming import (
+    CONFIG_MAP_TYPE,
+    EKS_NODE_GROUP_TYPE,
+    GRAFANA_RULE_GROUP_TYPE,
+    HPA_PATCH_TYPE,
+    PRIORITY_CLASS_PATCH_TYPE,
+    PRIORITY_CLASS_TYPE,
+    RDS_INSTANCE_TYPE,
+    SCALING_SCHEDULE_TYPE,
+    STACK_TYPE,
+    parse_urn,
+)
 
 # The fields a reviewer must see first, per resource type (glob patterns over dotted paths).
 KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch": (
+    HPA_PATCH_TYPE: (
         "spec.minReplicas",
         "spec.maxReplicas",
         "spec.metrics[*].resource.target.averageUtilization",
     ),
-    "aws:eks/nodeGroup:NodeGroup": ("instanceTypes*", "scalingConfig.minSize", "scalingConfig.maxSize"),
-    "aws:rds/instance:Instance": ("identifier", "instanceClass"),
-    "aws:autoscaling/schedule:Schedule": ("startTime", "desiredCapacity"),
-    "kubernetes:scheduling.k8s.io/v1:PriorityClass": ("value",),
-    "kubernetes:scheduling.k8s.io/v1:PriorityClassPatch": ("value",),
-    "grafana:alerting/ruleGroup:RuleGroup": ("rules[*].annotations.threshold", "rules[*].for"),
-    "kubernetes:core/v1:ConfigMap": ("data.*",),
+    EKS_NODE_GROUP_TYPE: ("instanceTypes*", "scalingConfig.minSize", "scalingConfig.maxSize"),
+    RDS_INSTANCE_TYPE: ("identifier", "instanceClass"),
+    SCALING_SCHEDULE_TYPE: ("startTime", "desiredCapacity"),
+    PRIORITY_CLASS_TYPE: ("value",),
+    PRIORITY_CLASS_PATCH_TYPE: ("value",),
+    GRAFANA_RULE_GROUP_TYPE: ("rules[*].annotations.threshold", "rules[*].for"),
+    CONFIG_MAP_TYPE: ("data.*",),
 }
 _OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes")
 # Whatever the type: a new parent is a new URN (Pulumi replaces the resource), and the others decide

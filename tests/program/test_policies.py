@@ -40,7 +40,13 @@ from freshfoodz_seasonal.guardrails.database import apply_immediately_violations
 from freshfoodz_seasonal.guardrails.resources import StackResource
 from freshfoodz_seasonal.guardrails.scaling import hpa_cap_violations
 from freshfoodz_seasonal.guardrails.season import budget_violations, peak_timing_violations, scale_back_violations
-from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION, PROJECT, SEASONAL_NODE_GROUP_TYPE
+from freshfoodz_seasonal.naming import (
+    EKS_NODE_GROUP_TYPE,
+    MAX_REPLICAS_CAP_ANNOTATION,
+    PROJECT,
+    SCALING_SCHEDULE_TYPE,
+    SEASONAL_NODE_GROUP_TYPE,
+)
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 from tests.support.project import ROOT, STACKS
 
@@ -49,8 +55,8 @@ POLICIES: dict[str, Policy] = {policy.name: policy for policy in PACK["POLICIES"
 
 RDS = "aws:rds/instance:Instance"
 HPA_PATCH = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-SCHEDULE = "aws:autoscaling/schedule:Schedule"
+NODE_GROUP = EKS_NODE_GROUP_TYPE
+SCHEDULE = SCALING_SCHEDULE_TYPE
 
 PRIMARY = {
     "identifier": "freshfoodz-primary",
