@@ -245,7 +245,7 @@ def work_tree(into: Path) -> None:
 
 
 def differing_files(left: Path, right: Path) -> list[str]:
-    differences = []
+    differences: list[str] = []
 
     def walk(comparison: filecmp.dircmp[str], prefix: str) -> None:
         differences.extend(f"only at base: {prefix}{name}" for name in comparison.left_only)
