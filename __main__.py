@@ -10,14 +10,13 @@ from capacity.errors import InfeasibleError
 from components.season import instantiate
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_config import load_settings, load_webhook_url
-from freshfoodz_seasonal.adapters.stack_calendar import project_seasons
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.declaration.season import declare_season
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
-    StackSeason,
     berlin_date,
     ownership_gate,
     project_refusal,
@@ -42,7 +41,7 @@ def main(now: dt.datetime) -> None:
         raise pulumi.RunError(f"cannot declare the season: {error}") from None
     # One season at a time: the project's stack files beside this program are the calendar.
     stacks, problems = project_seasons(Path(__file__).resolve().parent, catalog)
-    this = StackSeason(stack, settings.season.name, window.start, window.end)
+    this = stack_season(stack, settings)
     refusal = project_refusal(stacks, problems, this, plan.phase is Phase.PEAK, berlin_date(now))
     gate = ownership_gate(refusal, pulumi.runtime.is_dry_run(), os.environ.get(OVERRIDE_VARIABLE))
     if gate.refused:

@@ -107,7 +107,7 @@ class PulumiCli:
 
 
 def _quiet(show: Callable[[str], None]) -> Callable[[str], None]:
-    """`show` that stops showing once the terminal is gone (SIGHUP), so Pulumi's output is still drained."""
+    """`show` that stops showing once the terminal or pipe is gone, so Pulumi's output is still drained."""
     gone = threading.Event()
 
     def safe(line: str) -> None:
@@ -115,7 +115,9 @@ def _quiet(show: Callable[[str], None]) -> Callable[[str], None]:
             return
         try:
             show(line)
-        except OSError:
+        except (OSError, SystemExit):
+            # A closed terminal or pipe (rich turns a broken pipe into SystemExit): stop showing, keep
+            # draining Pulumi's output, so it neither blocks nor dies of SIGPIPE mid-update.
             gone.set()
 
     return safe

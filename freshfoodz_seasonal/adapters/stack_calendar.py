@@ -6,6 +6,7 @@ from pathlib import Path
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.naming import STACK_NAME
 from freshfoodz_seasonal.seasons.ownership import StackSeason
@@ -30,6 +31,18 @@ def stack_name_problem(path: Path) -> str | None:
     )
 
 
+def stack_season(name: str, settings: StackSettings) -> StackSeason:
+    """A stack's season rule and the platform its shared resources are on."""
+    window, platform = settings.season.window, settings.platform
+    return StackSeason(
+        name,
+        settings.season.name,
+        window.start,
+        window.end,
+        f"{platform.cluster_name}/{platform.primary_db_identifier}",
+    )
+
+
 def project_seasons(project_dir: Path, catalog: Catalog) -> tuple[list[StackSeason], list[str]]:
     """(each valid `Pulumi.<stack>.yaml`'s season, a problem per file that is not a valid stack)."""
     seasons, problems = [], []
@@ -38,9 +51,9 @@ def project_seasons(project_dir: Path, catalog: Catalog) -> tuple[list[StackSeas
             problems.append(problem)
             continue
         try:
-            season = load_stack_settings(path, catalog).season
+            settings = load_stack_settings(path, catalog)
         except ConfigError as error:
             problems += [str(p) for p in error.problems]
             continue
-        seasons.append(StackSeason(stack_name_of(path), season.name, season.window.start, season.window.end))
+        seasons.append(stack_season(stack_name_of(path), settings))
     return seasons, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ from freshfoodz_seasonal.config.problems import ConfigError, Problem
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently), and
+    aliases (*name), which can expand a small file into billions of nodes; Pulumi writes none."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # PyYAML's stub leaves it untyped
+            raise yaml.composer.ComposerError(None, None, "found an alias (*...); stack files do not use them", mark)
+        return super().compose_node(parent, index)
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -53,10 +61,25 @@ def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     return path
 
 
+# A stack file is a few kilobytes; one far larger is a mistake or an attack, not a season.
+MAX_STACK_FILE_BYTES = 1024 * 1024
+
+
 def read_stack_file(path: Path) -> dict[str, Any]:
-    """The file's `config:` mapping; YAML errors come back with line and column."""
+    """The file's `config:` mapping; YAML errors come back with line and column.
+
+    Only a regular file (a link to one is followed) of at most MAX_STACK_FILE_BYTES is read: a FIFO, a
+    device or a huge file beside the program must not hang or exhaust every command that reads the
+    project's calendar.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ConfigError([Problem(str(path), "file", "is not a regular file; a stack file is a YAML file")])
+        with path.open("rb") as file:
+            data = file.read(MAX_STACK_FILE_BYTES + 1)
+        if len(data) > MAX_STACK_FILE_BYTES:
+            raise ConfigError([Problem(str(path), "file", f"is larger than {MAX_STACK_FILE_BYTES} bytes")])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     return stack_config_from_text(text, path)

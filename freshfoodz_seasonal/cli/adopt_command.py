@@ -28,7 +28,7 @@ from rich.text import Text
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.stack_calendar import project_seasons
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
 from freshfoodz_seasonal.cli.programs import run_programs
@@ -45,7 +45,7 @@ from freshfoodz_seasonal.cli.stacks import LoadedStack, load_stack
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import UnprotectedDatabaseError, baseline_targets
-from freshfoodz_seasonal.seasons.ownership import StackSeason, berlin_date, project_refusal
+from freshfoodz_seasonal.seasons.ownership import berlin_date, current_span, project_refusal
 
 # A read-only preview of the whole stack; a slow provider start included.
 PREVIEW_TIMEOUT_S = 900
@@ -57,30 +57,53 @@ class ImportMismatch(StepRefused):
     """The stack does not declare the primary as it runs; the message says what to correct."""
 
 
+# What the stack declares of the primary (everything else is left to the platform) and how to see the
+# real value of each.
+_PRIMARY_INPUTS = {
+    "instanceClass": ("database.instanceClass", "DBInstanceClass"),
+    "identifier": ("platform.primaryDbIdentifier", "DBInstanceIdentifier"),
+    "deletionProtection": ("(always true)", "DeletionProtection"),
+}
+# A first adoption creates the season's patches, imports the primary and leaves the rest as it is.
+_ADOPTION_OPS = {"create", "import", "same"}
+
+
 def mismatch(identifier: str, op: object, differences: list[str]) -> str:
     """The plain words for a primary the stack does not declare as it runs."""
     differing = f", differing in {', '.join(differences)}" if differences else ""
+    known = [key for key in differences if key in _PRIMARY_INPUTS] or ["instanceClass"]
+    advice = "; ".join(
+        f"the stack's {_PRIMARY_INPUTS[key][0]} must be the real {key} (`aws rds describe-db-instances "
+        f"--db-instance-identifier {identifier} --query 'DBInstances[0].{_PRIMARY_INPUTS[key][1]}'`)"
+        for key in known
+    )
     return (
-        f"the stack does not declare the primary {identifier} as it runs (Pulumi plans `{op}`{differing}); in "
-        "phase baseline the stack declares database.instanceClass, which must be the primary's real class "
-        f"(`aws rds describe-db-instances --db-instance-identifier {identifier} "
-        "--query 'DBInstances[0].DBInstanceClass'`); correct it and adopt again"
+        f"the stack does not declare the primary {identifier} as it runs (Pulumi plans `{op}`{differing}); "
+        f"{advice}; correct it and adopt again"
     )
 
 
 def import_problem(preview_json: str, primary_urn: str, identifier: str) -> str | None:
-    """Why the preview does not show the primary as a plain import (or already adopted); None if it does."""
+    """Why the preview is not a first adoption: the primary a plain import (or already in the stack), and
+    nothing updated, replaced or deleted; None if it is."""
     try:
-        steps = json.loads(preview_json).get("steps", [])
+        steps = [s for s in json.loads(preview_json).get("steps", []) if isinstance(s, dict)]
     except (ValueError, AttributeError):
         return f"`pulumi preview --json` printed something unexpected: {preview_json[:200]!r}"
-    mine: list[dict[str, Any]] = [s for s in steps if isinstance(s, dict) and s.get("urn") == primary_urn]
+    mine: list[dict[str, Any]] = [s for s in steps if s.get("urn") == primary_urn]
     if not mine:
         return f"the preview has no step for the primary {identifier} ({primary_urn})"
     for step in mine:
         differences = sorted(step.get("diffReasons") or []) or sorted((step.get("detailedDiff") or {}).keys())
         if step.get("op") not in {"import", "same"} or differences:
             return mismatch(identifier, step.get("op"), differences)
+    others = sorted({f"{s.get('op')} {str(s.get('urn', '')).rpartition('::')[2]}" for s in steps
+                     if s.get("op") not in _ADOPTION_OPS})  # fmt: skip
+    if others:
+        return (
+            f"this stack is already in use: its baseline update would also {', '.join(others[:5])}; adopt is "
+            "for a stack's first update only (roll the stack back, or run `pulumi up` as the playbook says)"
+        )
     return None
 
 
@@ -106,21 +129,31 @@ def adoption_checks(stack: str, project_dir: Path, now: Now) -> Adoption:
     if path.resolve() != expected.resolve():
         fail(EXIT_INVALID, [f"{path}: adopt edits the stack file Pulumi reads, {expected}; give that one"])
     stacks, problems = project_seasons(project_dir, catalog)
-    rule = loaded.settings.season.window
-    this = StackSeason(name, loaded.settings.season.name, rule.start, rule.end)
-    refusal = project_refusal(stacks, problems, this, False, berlin_date(now.utc))
-    if refusal is not None:
-        fail(EXIT_INVALID, [f"{path}: {refusal}", "nothing changed"])
-    (baseline_run,) = run_programs([(stack, Phase.BASELINE)], project_dir, catalog, now)
-    try:
-        targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
-    except UnprotectedDatabaseError as error:
-        fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
+    this = stack_season(name, loaded.settings)
+    for day in now.days:
+        refusal = project_refusal(stacks, problems, this, False, day)
+        if refusal is not None:
+            fail(EXIT_INVALID, [f"{path}: {refusal}", "nothing changed"])
+        window = current_span(this, day).window
+        if window.first_day <= day <= window.last_day:
+            fail(
+                EXIT_INVALID,
+                [
+                    f"{path}: {loaded.settings.season.title} runs from {window.first_day} to {window.last_day} "
+                    f"(on {day}); adopt is for a stack's first update, before its season",
+                    "nothing changed",
+                ],
+            )
     try:
         cli = PulumiCli.find(project_dir)
         qualified = backend_stack_name(cli, name)
     except PulumiFailed as error:
         fail(EXIT_PULUMI, [str(error), "nothing changed"])
+    (baseline_run,) = run_programs([(stack, Phase.BASELINE)], project_dir, catalog, now)
+    try:
+        targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
+    except UnprotectedDatabaseError as error:
+        fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
     (primary_urn,) = [urn for urn in targets.database if urn.endswith("-database-primary")]
     return Adoption(loaded, cli, qualified, primary_urn, loaded.settings.platform.primary_db_identifier)
 
@@ -134,12 +167,18 @@ def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]
     def check_import() -> None:
         held.unchanged()
         try:
-            preview = adoption.cli.run("preview", "--stack", qualified, "--json", *policy, timeout_s=PREVIEW_TIMEOUT_S)
+            # --show-sames: without it the JSON leaves out what does not change, an adopted primary included.
+            arguments = ("preview", "--stack", qualified, "--json", "--show-sames", *policy)
+            preview = adoption.cli.run(*arguments, timeout_s=PREVIEW_TIMEOUT_S)
             problem = import_problem(preview, adoption.primary_urn, identifier)
         except PulumiFailed as error:
             if _MISMATCH not in str(error):
-                raise
+                held.set(original)
+                raise PulumiFailed(f"{error}\n{path.name} is back at phase: {original.value}") from None
             problem = mismatch(identifier, "import", [])
+        except BaseException:
+            held.set(original)  # interrupted: nothing was imported, the stack file goes back
+            raise
         if problem is not None:
             # Nothing was imported: the stack file goes back to how it was.
             held.set(original)

@@ -20,11 +20,18 @@ class Now:
     """The moment the command runs at (or judges, with --date), timezone-aware, in UTC."""
     today: dt.date
     """The Europe/Berlin date at that moment (the seasons' time zone); the --date itself if given."""
+    real_today: dt.date
+    """The real Europe/Berlin date, whatever --date says: commands that change something judge both."""
+
+    @property
+    def days(self) -> list[dt.date]:
+        """The days a command that changes something is judged on: the real one and the --date."""
+        return sorted({self.real_today, self.today})
 
 
 def read_clock() -> Now:
     utc = dt.datetime.now(dt.UTC)
-    return Now(utc, berlin_date(utc))
+    return Now(utc, berlin_date(utc), berlin_date(utc))
 
 
 def parse_date(text: str | None, today: dt.date) -> dt.date:
@@ -48,4 +55,4 @@ def clock_on(date: str | None) -> Now:
     if date is None:
         return now
     day = parse_date(date, now.today)
-    return Now(dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN).astimezone(dt.UTC), day)
+    return Now(dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN).astimezone(dt.UTC), day, now.real_today)

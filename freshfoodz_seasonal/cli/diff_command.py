@@ -41,6 +41,11 @@ def run_diff(
     after_label = "this tree" + (f", phase {phase.value}" if phase else "")
     if base is None and against is None and against_phase is None:
         base = "HEAD"
+    if base is not None and now.today != now.real_today:
+        fail(
+            EXIT_INVALID,
+            [f"--date: the other side runs the code at {base} on its own clock; use --date with --against only"],
+        )
     prefixes = None
     if base is not None:
         # --phase overrides this side only: the base side is the stack as committed. The base first:

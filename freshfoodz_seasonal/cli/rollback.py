@@ -29,9 +29,12 @@ def rollback(
 ) -> None:
     """After the season: baseline values back, then the season's own resources removed; nothing lost.
 
-    Shows what the baseline phase changes (the offline diff), asks, sets `phase: baseline` in the
-    stack file and runs `pulumi up` twice through the Pulumi CLI: first only the resources the
-    platform owns, then the whole stack. The adopted primary database is never deleted.
+    Refuses while the season runs (from its T-14 to its last day) unless --early gives a reason, and while
+    another season owns the shared resources. Shows what the baseline phase changes (the offline diff),
+    asks, sets `phase: baseline` in the stack file and runs `pulumi up` three times through the Pulumi
+    CLI: the platform's Kubernetes objects, then the database, then the whole stack (not with
+    --keep-seasonal), checking the stack file before each. The adopted primary database is never deleted.
+    With --date, the checks hold on that day and on today.
     """
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.rollback_command import run_rollback  # noqa: PLC0415

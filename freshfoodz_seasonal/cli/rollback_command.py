@@ -27,7 +27,7 @@ from rich.text import Text
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.stack_calendar import project_seasons
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
@@ -47,8 +47,13 @@ from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import BaselineTargets, UnprotectedDatabaseError, baseline_targets
 from freshfoodz_seasonal.review.resource_diff import Kind
 from freshfoodz_seasonal.review.stack_diff import compare
-from freshfoodz_seasonal.seasons.ownership import StackSeason, berlin_date, override_reason, project_refusal
-from freshfoodz_seasonal.seasons.windows import Window, deployed_season_year, resolve_window
+from freshfoodz_seasonal.seasons.ownership import (
+    SeasonSpan,
+    current_span,
+    override_reason,
+    project_refusal,
+    season_runs,
+)
 
 
 def rollback_steps(
@@ -108,27 +113,37 @@ def rollback_steps(
     return steps
 
 
-def season_checks(loaded: LoadedStack, project_dir: Path, catalog: Catalog, day: dt.date, early: str | None) -> Window:
-    """The season's window on `day`; exit 2 if another season owns the shared resources, or if this
-    one still runs and `early` gives no reason."""
+def season_checks(loaded: LoadedStack, project_dir: Path, catalog: Catalog, now: Now, early: str | None) -> SeasonSpan:
+    """The season a rollback ends; exit 2 if another season owns the shared resources, or if this one runs
+    (from its T-14 to its last day) and `early` gives no reason. Judged on the real day and on --date."""
     stacks, problems = project_seasons(project_dir, catalog)
-    rule = loaded.settings.season.window
-    this = StackSeason(loaded.name, loaded.settings.season.name, rule.start, rule.end)
-    refusal = project_refusal(stacks, problems, this, False, day)
-    if refusal is not None:
-        fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
-    window = resolve_window(rule.start, rule.end, deployed_season_year(rule.start, rule.end, day))
-    if window.first_day <= day <= window.last_day and override_reason(early) is None:
-        fail(
-            EXIT_INVALID,
-            [
-                f"{loaded.path}: {loaded.settings.season.title} runs from {window.first_day} to {window.last_day} "
-                f"and today is {day}: a rollback now takes its capacity away mid-season",
-                f"it is due on {window.last_day + dt.timedelta(days=1)}; to roll back anyway, give --early REASON",
-                "nothing changed",
-            ],
-        )
-    return window
+    this = stack_season(loaded.name, loaded.settings)
+    for day in now.days:
+        refusal = project_refusal(stacks, problems, this, False, day)
+        if refusal is not None:
+            fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
+        span = current_span(this, day)
+        if season_runs(span, day) and override_reason(early) is None:
+            window = span.window
+            fail(
+                EXIT_INVALID,
+                [
+                    f"{loaded.path}: {loaded.settings.season.title} is provisioned from {span.first_day} and runs "
+                    f"from {window.first_day} to {window.last_day}; on {day} a rollback takes its capacity away",
+                    f"it is due on {span.last_day}; to roll back anyway, give --early with a reason",
+                    "nothing changed",
+                ],
+            )
+    return current_span(this, now.today)
+
+
+def _season_words(title: str, span: SeasonSpan, day: dt.date) -> str:
+    window = span.window
+    if day > window.last_day:
+        return f"{title} ran from {window.first_day} to {window.last_day}"
+    if day >= window.first_day:
+        return f"{title} runs from {window.first_day} to {window.last_day}"
+    return f"{title} starts on {window.first_day} (provisioned from {span.first_day})"
 
 
 def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, project_dir: Path, now: Now) -> None:
@@ -140,8 +155,12 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     expected = project_dir / f"Pulumi.{name}.yaml"
     if path.resolve() != expected.resolve():
         fail(EXIT_INVALID, [f"{path}: rollback edits the stack file Pulumi reads, {expected}; give that one"])
-    day = berlin_date(now.utc)
-    window = season_checks(loaded, project_dir, catalog, day, early)
+    span = season_checks(loaded, project_dir, catalog, now, early)
+    try:
+        cli = PulumiCli.find(project_dir)
+        qualified = backend_stack_name(cli, name)
+    except PulumiFailed as error:
+        fail(EXIT_PULUMI, [str(error), "nothing changed"])
     current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, now)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
@@ -150,26 +169,23 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
         targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
     except UnprotectedDatabaseError as error:
         fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
-    try:
-        cli = PulumiCli.find(project_dir)
-        qualified = backend_stack_name(cli, name)
-    except PulumiFailed as error:
-        fail(EXIT_PULUMI, [str(error), "nothing changed"])
 
     def say(line: str) -> None:
         console.print(Text(line))
 
     steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, say)
     removed = sum(change.kind is Kind.REMOVED for change in result.resources)
+    reason = override_reason(early)
+    judged = f" (judged as {now.today})" if now.today != now.real_today else ""
     question = (
-        f"Roll back {name}: {loaded.settings.season.title} ran from {window.first_day} to {window.last_day}, "
-        f"today is {day}. The HPAs and the database class go back to the platform's values"
+        f"Roll back {name}: {_season_words(loaded.settings.season.title, span, now.today)}; "
+        f"today is {now.real_today}{judged}. The HPAs and the database class go back to the platform's values"
         + ("" if keep_seasonal else f", and {removed} of the season's own resources are removed")
-        + (f"; early, because: {override_reason(early)}" if override_reason(early) else "")
+        + (f"; early, because: {reason}" if reason and season_runs(span, now.today) else "")
         + f". {len(steps)} steps. Go on?"
     )
-    if early is not None:
-        say(f"warning: rolling back before the season's end, because: {override_reason(early)}")
+    if reason and season_runs(span, now.today):
+        say(f"warning: rolling back before the season's end, because: {reason}")
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:

@@ -13,6 +13,7 @@ peak values only inside its own span. Pure: the day is a parameter.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,9 @@ class StackSeason:
     season: str
     start: str
     end: str
+    platform: str = ""
+    """The shared resources it changes (cluster and primary database): only stacks of the same platform
+    compete for them."""
 
 
 def berlin_date(moment: dt.datetime) -> dt.date:
@@ -101,8 +105,25 @@ def own_span(stacks: list[StackSeason], stack: str, day: dt.date) -> SeasonSpan 
     return next((s for s in spans_around(stacks, day) if s.stack == stack and s.last_day >= day), None)
 
 
+def current_span(this: StackSeason, day: dt.date) -> SeasonSpan:
+    """The stack's own season on `day`: the latest span of it that began on or before `day`."""
+    spans = season_spans([this], range(day.year - 1, day.year + 2))
+    begun = [span for span in spans if span.first_day <= day]
+    return begun[-1] if begun else spans[0]
+
+
+def season_runs(span: SeasonSpan, day: dt.date) -> bool:
+    """From the first provisioning day to the season's last day: ending it now cuts the season short."""
+    return span.first_day <= day <= span.window.last_day
+
+
 def update_refusal(stacks: list[StackSeason], stack: str, peak: bool, day: dt.date) -> str | None:
-    """Why `stack` may not change the shared resources on `day` (in phase peak if `peak`); None if it may."""
+    """Why `stack` may not change the shared resources on `day` (in phase peak if `peak`); None if it may.
+
+    Only the stacks of the same platform as `stack` count: another cluster's seasons are not rivals.
+    """
+    platform = next((s.platform for s in stacks if s.stack == stack), None)
+    stacks = [s for s in stacks if s.platform == platform]
     owner = owner_on(stacks, day)
     if owner is not None and owner.stack != stack:
         mine = own_span(stacks, stack, day)
@@ -126,7 +147,27 @@ def project_refusal(
     cannot be told."""
     if problems:
         return "which season owns the shared resources cannot be told: " + "; ".join(problems)
-    return update_refusal([*(s for s in stacks if s.stack != this.stack), this], this.stack, peak, day)
+    stacks = [*(s for s in stacks if s.stack != this.stack), this]
+    overlap = window_overlap([s for s in stacks if s.platform == this.platform], day)
+    if overlap is not None:
+        return overlap
+    return update_refusal(stacks, this.stack, peak, day)
+
+
+def window_overlap(stacks: list[StackSeason], day: dt.date) -> str | None:
+    """Two seasons of one platform whose windows overlap around `day`: neither can own the resources."""
+    windows = sorted(
+        ((resolve_window(s.start, s.end, year), s) for s in stacks for year in range(day.year - 1, day.year + 2)),
+        key=lambda pair: pair[0].first_day,
+    )
+    for (earlier, first), (later, second) in itertools.pairwise(windows):
+        if later.first_day <= earlier.last_day:
+            return (
+                f"the seasons of {first.stack} ({earlier.first_day} to {earlier.last_day}) and {second.stack} "
+                f"({later.first_day} to {later.last_day}) overlap on the same platform; change one stack's "
+                "season.window"
+            )
+    return None
 
 
 # An override's reason is printed and logged: one line, bounded.
@@ -153,9 +194,11 @@ def ownership_gate(refusal: str | None, preview: bool, override: str | None) -> 
     """A refusal stops an update unless overridden with a reason; a preview is never stopped, only warned."""
     if refusal is None:
         return Gate(False, None)
-    if preview:
-        return Gate(False, f"{refusal}; an update (pulumi up) would be refused")
     reason = override_reason(override)
+    if preview:
+        if reason is not None:
+            return Gate(False, f"{refusal}; an update would go on because {OVERRIDE_VARIABLE} says: {reason}")
+        return Gate(False, f"{refusal}; an update (pulumi up) would be refused")
     if reason is not None:
         return Gate(False, f"{refusal}; updating anyway because {OVERRIDE_VARIABLE} says: {reason}")
     return Gate(True, f"refused: {refusal}. In an emergency, set {OVERRIDE_VARIABLE} to the reason and run again.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 import yaml
 from click.testing import Result
 
@@ -39,7 +41,7 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
-def adopt(project: Path, *args: str, **stand_in: str) -> tuple[Result, list[dict[str, Any]]]:
+def adopt(project: Path, *args: str, real_day: str = QUIET_DAY, **stand_in: str) -> tuple[Result, list[dict[str, Any]]]:
     log = project.parent / "calls.jsonl"
     env = {
         "PATH": f"{project.parent / 'bin'}{os.pathsep}{os.environ['PATH']}",
@@ -47,7 +49,11 @@ def adopt(project: Path, *args: str, **stand_in: str) -> tuple[Result, list[dict
         "STAND_IN_PULUMI_STACKS": "weihnachten",
         **{f"STAND_IN_PULUMI_{key.upper()}": value for key, value in stand_in.items()},
     }
-    result = invoke("adopt", "weihnachten", "--project-dir", str(project), "--yes", "--date", QUIET_DAY, *args, env=env)
+    # The real clock too: adopt judges the real day as well as --date.
+    with time_machine.travel(dt.datetime.fromisoformat(f"{real_day}T11:00:00+00:00"), tick=False):
+        result = invoke(
+            "adopt", "weihnachten", "--project-dir", str(project), "--yes", "--date", QUIET_DAY, *args, env=env
+        )
     calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
     return result, calls
 
@@ -95,7 +101,7 @@ def test_a_mismatch_is_explained_and_changes_nothing(project: Path, stand_in: di
 
 def test_adoption_waits_while_another_season_owns_the_resources(project: Path) -> None:
     shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
-    result, calls = adopt(project, "--date", "2027-09-10", preview=preview_of(op="import"))
+    result, calls = adopt(project, "--date", "2027-09-10", real_day="2027-09-10", preview=preview_of(op="import"))
     assert result.exit_code == 2, result.output
     assert "belong to oktoberfest" in " ".join(result.output.split()) and calls == []
 
@@ -106,3 +112,38 @@ def test_import_problem_reads_the_preview() -> None:
     assert "unexpected" in (import_problem("not json", PRIMARY_URN, "db") or "")
     detailed = import_problem(preview_of(op="import", detailedDiff={"instanceClass": {}}), PRIMARY_URN, "db")
     assert detailed is not None and "differing in instanceClass" in detailed
+
+
+def test_a_stack_in_use_is_not_adopted(project: Path) -> None:
+    preview = json.dumps(
+        {
+            "steps": [
+                {"urn": PRIMARY_URN, "op": "same"},
+                {"urn": "urn:pulumi:weihnachten::p::aws:eks/nodeGroup:NodeGroup::freshfoodz-weihnachten-nodes-group",
+                 "op": "delete"},
+            ]
+        }
+    )  # fmt: skip
+    result, calls = adopt(project, preview=preview)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    assert "already in use" in flat and "delete freshfoodz-weihnachten-nodes-group" in flat
+    assert "up" not in [c["argv"][0] for c in calls] and phase_in(project) == "peak"
+
+
+@pytest.mark.parametrize(("date", "real_day"), [("2026-12-10", QUIET_DAY), (QUIET_DAY, "2026-12-10")])
+def test_adoption_is_refused_while_the_season_runs(project: Path, date: str, real_day: str) -> None:
+    result, calls = adopt(project, "--date", date, real_day=real_day, preview=preview_of(op="import"))
+    assert result.exit_code == 2, result.output
+    assert "runs from 2026-11-01 to 2026-12-31" in " ".join(result.output.split()) and calls == []
+
+
+def test_the_preview_asks_for_unchanged_resources_too(project: Path) -> None:
+    _, calls = adopt(project, preview=preview_of(op="same"))
+    (preview,) = [c["argv"] for c in calls if c["argv"][0] == "preview"]
+    assert "--show-sames" in preview and "--json" in preview
+
+
+def test_advice_follows_the_differing_input() -> None:
+    advice = import_problem(preview_of(op="import", diffReasons=["deletionProtection"]), PRIMARY_URN, "db") or ""
+    assert "DeletionProtection" in advice and "DBInstanceClass" not in advice

@@ -7,6 +7,7 @@ are checked for the happy path and for a failure at each step.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from click.testing import Result
 
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
@@ -59,7 +61,7 @@ def pulumi_bin(tmp_path: Path) -> Path:
 
 def rollback(
     project: Path, pulumi_bin: Path | None, *args: str, fail_at: int | None = None, stacks: str = "weihnachten",
-    answer: str | None = None, revert_at: int | None = None,
+    answer: str | None = None, revert_at: int | None = None, real_day: str = "2027-01-02",
 ) -> tuple[Result, list[dict[str, Any]]]:  # fmt: skip
     log = project.parent / "pulumi-calls.jsonl"
     log.unlink(missing_ok=True)
@@ -71,9 +73,10 @@ def rollback(
         "STAND_IN_PULUMI_FAIL_AT": str(fail_at or ""),
         "STAND_IN_PULUMI_REVERT_AT": str(revert_at or ""),
     }
-    # After the season unless the test says otherwise: a rollback mid-season is refused (tested below).
+    # After the season unless the test says otherwise, on the real clock too: rollback judges both days.
     dated = args if "--date" in args else (*args, "--date", AFTER_THE_SEASON)
-    result = invoke("rollback", "weihnachten", "--project-dir", str(project), *dated, env=env, answer=answer)
+    with time_machine.travel(dt.datetime.fromisoformat(f"{real_day}T11:00:00+00:00"), tick=False):
+        result = invoke("rollback", "weihnachten", "--project-dir", str(project), *dated, env=env, answer=answer)
     calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
     return result, calls
 
@@ -267,16 +270,18 @@ def test_engine_urns_keep_every_ancestor_type_and_drop_the_stack() -> None:
 
 def test_a_rollback_mid_season_is_refused_without_a_reason(project: Path, pulumi_bin: Path) -> None:
     before = (project / "Pulumi.weihnachten.yaml").read_bytes()
-    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-12-10")
+    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-12-10", real_day="2026-12-10")
     assert result.exit_code == 2, result.output
     flat = " ".join(result.output.split())
-    assert "runs from 2026-11-01 to 2026-12-31 and today is 2026-12-10" in flat
-    assert "give --early REASON" in flat and "nothing changed" in flat
+    assert "runs from 2026-11-01 to 2026-12-31; on 2026-12-10 a rollback takes its capacity away" in flat
+    assert "give --early with a reason" in flat and "nothing changed" in flat
     assert calls == [] and (project / "Pulumi.weihnachten.yaml").read_bytes() == before
 
 
 def test_an_early_rollback_says_why_and_runs(project: Path, pulumi_bin: Path) -> None:
-    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-12-10", "--early", "sale cancelled")
+    result, calls = rollback(
+        project, pulumi_bin, "--yes", "--date", "2026-12-10", "--early", "sale cancelled", real_day="2026-12-10"
+    )
     assert result.exit_code == 0, result.output
     assert "because: sale cancelled" in " ".join(result.output.split())
     assert commands(calls) == FULL
@@ -286,7 +291,7 @@ def test_the_prompt_states_the_season_today_and_what_goes(project: Path, pulumi_
     result, calls = rollback(project, pulumi_bin, answer="n\n")
     assert result.exit_code == 1
     flat = " ".join(result.output.split())
-    assert "Weihnachten (Christmas) ran from 2026-11-01 to 2026-12-31, today is 2027-01-02" in flat
+    assert "Weihnachten (Christmas) ran from 2026-11-01 to 2026-12-31; today is 2027-01-02" in flat
     assert "of the season's own resources are removed" in flat and "aborted; nothing changed" in flat
     assert commands(calls) == ["stack ls"]
 
@@ -295,11 +300,14 @@ def test_a_rollback_while_another_season_owns_the_resources_is_refused(project: 
     shutil.copy2(ROOT / "Pulumi.spargel.yaml", project / "Pulumi.spargel.yaml")
     log = project.parent / "pulumi-calls.jsonl"
     env = {"PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}", "STAND_IN_PULUMI_LOG": str(log)}
-    result = invoke("rollback", "spargel", "--project-dir", str(project), "--yes", "--date", "2026-12-10", env=env)
+    before = (project / "Pulumi.spargel.yaml").read_bytes()
+    with time_machine.travel(dt.datetime(2026, 12, 10, 11, tzinfo=dt.UTC), tick=False):
+        result = invoke("rollback", "spargel", "--project-dir", str(project), "--yes", env=env)
     assert result.exit_code == 2, result.output
     flat = " ".join(result.output.split())
     assert "belong to weihnachten (stack weihnachten) from 2026-10-18 until its rollback on 2027-01-01" in flat
     assert "nothing changed" in flat and not log.exists()
+    assert (project / "Pulumi.spargel.yaml").read_bytes() == before
 
 
 def test_a_stack_file_changed_mid_rollback_stops_it(project: Path, pulumi_bin: Path) -> None:
@@ -311,3 +319,24 @@ def test_a_stack_file_changed_mid_rollback_stops_it(project: Path, pulumi_bin: P
     assert "done: re-apply the database's baseline class" in flat and "left: check Pulumi.weihnachten.yaml" in flat
     assert "back at its baseline values" not in flat
     assert commands(calls) == FULL[:3]
+
+
+def test_a_date_after_the_season_does_not_lift_todays_refusal(project: Path, pulumi_bin: Path) -> None:
+    # On a real day mid-season, --date cannot make a real rollback run: both days are judged.
+    result, calls = rollback(project, pulumi_bin, "--yes", "--date", AFTER_THE_SEASON, real_day="2026-12-10")
+    assert result.exit_code == 2, result.output
+    assert "on 2026-12-10 a rollback takes its capacity away" in " ".join(result.output.split())
+    assert calls == []
+
+
+def test_an_empty_reason_is_no_reason(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(
+        project, pulumi_bin, "--yes", "--early", " ", "--date", "2026-12-10", real_day="2026-12-10"
+    )
+    assert result.exit_code == 2 and calls == []
+
+
+def test_between_provisioning_and_the_first_day_the_season_counts_as_running(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-10-20", real_day="2026-10-20")
+    assert result.exit_code == 2, result.output
+    assert "is provisioned from 2026-10-18" in " ".join(result.output.split()) and calls == []

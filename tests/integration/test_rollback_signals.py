@@ -24,6 +24,14 @@ from tests.support.project import ROOT
 
 STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
 WAIT_S = 60
+# seasonctl on a clock pinned after Christmas 2026: rollback judges the real day too.
+RUNNER = """
+import datetime as dt, sys, time_machine
+from freshfoodz_seasonal.cli.app import main
+sys.argv = ["seasonctl", *sys.argv[1:]]
+with time_machine.travel(dt.datetime(2027, 1, 2, 11, tzinfo=dt.UTC), tick=False):
+    main()
+"""
 
 
 def records(log: Path) -> list[dict[str, Any]]:
@@ -58,8 +66,7 @@ def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
         "STAND_IN_PULUMI_HANG": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "freshfoodz_seasonal.cli", "rollback", "weihnachten", "--yes", "--date", "2027-01-02",
-         "--project-dir", str(project)],
+        [sys.executable, "-c", RUNNER, "rollback", "weihnachten", "--yes", "--project-dir", str(project)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     try:
@@ -68,7 +75,9 @@ def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate()
+        if process.stdout is not None and not process.stdout.closed:
+            process.communicate()
+        process.wait()
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
@@ -106,3 +115,15 @@ def test_a_second_ctrl_c_stops_pulumi_at_once_and_says_so(started: tuple[subproc
     code, output = finish(process)
     assert [record["argv"][0] for record in records(log)][-1] == "terminated"
     assert code == 6 and "stopped at once on a second Ctrl-C" in output and "pulumi cancel" in output
+
+
+def test_a_closed_output_pipe_still_cancels_gracefully(started: tuple[subprocess.Popen[str], Path]) -> None:
+    # The log reader is gone (a killed `| tee`, a CI runner): seasonctl must keep draining Pulumi's output
+    # and still turn SIGTERM into one graceful cancel, waiting for it to finish.
+    process, log = started
+    assert process.stdout is not None
+    process.stdout.close()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=WAIT_S)
+    kinds = [record["argv"][0] for record in records(log)]
+    assert kinds.count("cancelling") == 1 and kinds[-1] == "cancelled" and "terminated" not in kinds, kinds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -10,9 +11,11 @@ from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
     StackSeason,
     berlin_date,
+    current_span,
     owner_on,
     ownership_gate,
     project_refusal,
+    season_runs,
     season_spans,
     update_refusal,
 )
@@ -108,3 +111,25 @@ def test_the_gate_refuses_updates_warns_previews_and_logs_an_override() -> None:
 def test_days_are_counted_in_berlin() -> None:
     # 23:30 UTC on 31 December is already New Year's Day in Berlin.
     assert berlin_date(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)) == day("2027-01-01")
+
+
+def test_only_stacks_of_the_same_platform_compete() -> None:
+    production = [replace(s, platform="prod/primary") for s in YEAR]
+    staging = StackSeason("staging", "weihnachten", "11-01", "12-31", "staging/staging-primary")
+    assert update_refusal([*production, staging], "weihnachten", True, day("2026-12-10")) is None
+    assert update_refusal([*production, staging], "staging", True, day("2026-12-10")) is None
+    same = replace(staging, platform="prod/primary")
+    refusal = project_refusal(production, [], same, True, day("2026-12-10"))
+    assert refusal is not None and "overlap on the same platform" in refusal
+
+
+def test_the_season_a_rollback_ends() -> None:
+    assert current_span(WEIHNACHTEN, day("2027-01-10")).window.first_day == day("2026-11-01")
+    assert current_span(WEIHNACHTEN, day("2026-10-20")).window.first_day == day("2026-11-01")
+    assert season_runs(current_span(WEIHNACHTEN, day("2026-10-20")), day("2026-10-20"))
+    assert not season_runs(current_span(WEIHNACHTEN, day("2027-01-01")), day("2027-01-01"))
+
+
+def test_a_preview_says_when_an_override_would_let_the_update_go_on() -> None:
+    gate = ownership_gate("on X the resources belong to Y", True, "INC-1")
+    assert not gate.refused and gate.message is not None and "would go on" in gate.message and "INC-1" in gate.message
