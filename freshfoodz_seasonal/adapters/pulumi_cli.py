@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -154,7 +155,8 @@ class _Stop:
                 f"did not finish within {self.timeout_s:g} s, nor cancel within {CANCEL_GRACE_S} s, so it was killed; "
                 "the stack may be locked: check with `pulumi stack` and release it with `pulumi cancel`"
             )
-            self.process.kill()
+            # Pulumi leads a process group of its own (its plugins are in it): stop them all.
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def handle(self, signum: int, _frame: object) -> None:
         name = signal.Signals(signum).name

@@ -186,7 +186,7 @@ def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]
 
     def update() -> None:
         held.unchanged()
-        adoption.cli.stream("up", "--stack", qualified, "--yes", *policy, show=say)
+        adoption.cli.stream("up", "--stack", qualified, "--yes", "--message", "seasonctl adopt", *policy, show=say)
 
     def back_to_phase() -> None:
         held.unchanged()

@@ -63,8 +63,10 @@ def rollback_steps(
     targets: BaselineTargets,
     keep_seasonal: bool,
     show: Callable[[str], None],
+    message: str = "seasonctl rollback",
 ) -> list[Step]:
-    """The steps in order; `stack` is the name the backend knows the stack by.
+    """The steps in order; `stack` is the name the backend knows the stack by; `message` goes into the
+    stack's update history.
 
     Before each Pulumi step and at the end, the stack file must still be what the first step wrote
     (phase baseline, the same bytes): a `git pull` or an edit during a long step would otherwise make
@@ -78,7 +80,7 @@ def rollback_steps(
 
         def run() -> None:
             held.unchanged()
-            cli.stream("up", "--stack", stack, "--yes", *policy, *arguments, show=show)
+            cli.stream("up", "--stack", stack, "--yes", "--message", message, *policy, *arguments, show=show)
 
         return run
 
@@ -173,18 +175,20 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     def say(line: str) -> None:
         console.print(Text(line))
 
-    steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, say)
-    removed = sum(change.kind is Kind.REMOVED for change in result.resources)
     reason = override_reason(early)
+    early_now = reason is not None and season_runs(span, now.today)
+    message = f"seasonctl rollback (early: {reason})" if early_now else "seasonctl rollback"
+    steps = rollback_steps(cli, path, qualified, targets, keep_seasonal, say, message)
+    removed = sum(change.kind is Kind.REMOVED for change in result.resources)
     judged = f" (judged as {now.today})" if now.today != now.real_today else ""
     question = (
         f"Roll back {name}: {_season_words(loaded.settings.season.title, span, now.today)}; "
         f"today is {now.real_today}{judged}. The HPAs and the database class go back to the platform's values"
         + ("" if keep_seasonal else f", and {removed} of the season's own resources are removed")
-        + (f"; early, because: {reason}" if reason and season_runs(span, now.today) else "")
+        + (f"; early, because: {reason}" if early_now else "")
         + f". {len(steps)} steps. Go on?"
     )
-    if reason and season_runs(span, now.today):
+    if early_now:
         say(f"warning: rolling back before the season's end, because: {reason}")
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])

@@ -285,6 +285,9 @@ def test_an_early_rollback_says_why_and_runs(project: Path, pulumi_bin: Path) ->
     assert result.exit_code == 0, result.output
     assert "because: sale cancelled" in " ".join(result.output.split())
     assert commands(calls) == FULL
+    # The reason goes into the stack's update history too.
+    ups = [c["argv"] for c in calls if c["argv"][0] == "up"]
+    assert all(argv[argv.index("--message") + 1] == "seasonctl rollback (early: sale cancelled)" for argv in ups)
 
 
 def test_the_prompt_states_the_season_today_and_what_goes(project: Path, pulumi_bin: Path) -> None:
