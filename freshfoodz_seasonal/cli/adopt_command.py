@@ -41,7 +41,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     policy_arguments,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_stack
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import UnprotectedDatabaseError, baseline_targets
@@ -123,11 +123,8 @@ def adoption_checks(stack: str, project_dir: Path, now: Now) -> Adoption:
     """Exit 2 if the stack file is not Pulumi's, another season owns the shared resources or the baseline
     phase would not protect the primary; exit 6 if the Pulumi CLI or the backend's stack is missing."""
     catalog = load_catalog()
-    loaded = load_stack(stack, project_dir, catalog)
+    loaded = load_pulumis_stack_file(stack, project_dir, catalog, "adopt")
     path, name = loaded.path, loaded.name
-    expected = project_dir / f"Pulumi.{name}.yaml"
-    if path.resolve() != expected.resolve():
-        fail(EXIT_INVALID, [f"{path}: adopt edits the stack file Pulumi reads, {expected}; give that one"])
     stacks, problems = project_seasons(project_dir, catalog)
     this = stack_season(name, loaded.settings)
     for day in now.days:

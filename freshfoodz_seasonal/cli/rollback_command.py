@@ -40,7 +40,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     policy_arguments,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_stack
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -151,12 +151,8 @@ def _season_words(title: str, span: SeasonSpan, day: dt.date) -> str:
 def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, project_dir: Path, now: Now) -> None:
     """Shows the offline diff to the baseline phase, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
     catalog = load_catalog()
-    loaded = load_stack(stack, project_dir, catalog)
+    loaded = load_pulumis_stack_file(stack, project_dir, catalog, "rollback")
     path, name = loaded.path, loaded.name
-    # Pulumi reads the stack's config from this file: edit any other, and the update would not see it.
-    expected = project_dir / f"Pulumi.{name}.yaml"
-    if path.resolve() != expected.resolve():
-        fail(EXIT_INVALID, [f"{path}: rollback edits the stack file Pulumi reads, {expected}; give that one"])
     span = season_checks(loaded, project_dir, catalog, now, early)
     try:
         cli = PulumiCli.find(project_dir)

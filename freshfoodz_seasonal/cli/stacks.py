@@ -55,6 +55,16 @@ def load_stack(stack: str, project_dir: Path, catalog: Catalog) -> LoadedStack:
         fail(EXIT_INVALID, [str(p) for p in error.problems])
 
 
+def load_pulumis_stack_file(stack: str, project_dir: Path, catalog: Catalog, command: str) -> LoadedStack:
+    """`load_stack` for a command that edits the stack file and runs Pulumi: it must be the file Pulumi
+    reads (`Pulumi.<stack>.yaml` in `project_dir`), else an edit would not reach the update; exit 2."""
+    loaded = load_stack(stack, project_dir, catalog)
+    expected = project_dir / f"Pulumi.{loaded.name}.yaml"
+    if loaded.path.resolve() != expected.resolve():
+        fail(EXIT_INVALID, [f"{loaded.path}: {command} edits the stack file Pulumi reads, {expected}; give that one"])
+    return loaded
+
+
 def plan_or_exit(
     settings: StackSettings, catalog: Catalog, name: str, year: int, where: str, method: Method = Method.MODEL
 ) -> SeasonPlan:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,8 @@ from click.testing import Result
 
 from freshfoodz_seasonal.cli.adopt_command import import_problem
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import ROOT, stand_in_pulumi_bin
 
-STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
 PRIMARY_URN = (
     "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
     "::freshfoodz-weihnachten-database-primary"
@@ -34,10 +32,7 @@ def project(tmp_path: Path) -> Path:
     folder.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
         shutil.copy2(ROOT / name, folder / name)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "pulumi").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
-    (bin_dir / "pulumi").chmod(0o755)
+    stand_in_pulumi_bin(tmp_path / "bin")
     return folder
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,8 @@ from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.preview.capture import CapturedResource
 from freshfoodz_seasonal.preview.urns import engine_urns
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import ROOT, stand_in_pulumi_bin
 
-STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
 # The day after Christmas 2026's rollback day (2027-01-01).
 AFTER_THE_SEASON = "2027-01-02"
 PRIMARY_URN = (
@@ -51,12 +49,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pulumi_bin(tmp_path: Path) -> Path:
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    executable = folder / "pulumi"
-    executable.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
-    executable.chmod(0o755)
-    return folder
+    return stand_in_pulumi_bin(tmp_path / "bin")
 
 
 def rollback(

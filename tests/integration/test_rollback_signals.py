@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.project import ROOT
+from tests.support.project import ROOT, stand_in_pulumi_bin
 
-STAND_IN = ROOT / "tests" / "support" / "stand_in_pulumi.py"
 WAIT_S = 60
 # seasonctl on a clock pinned after Christmas 2026: rollback judges the real day too.
 RUNNER = """
@@ -54,10 +53,7 @@ def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     project.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
         shutil.copy2(ROOT / name, project / name)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "pulumi").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN}" "$@"\n', encoding="utf-8")
-    (bin_dir / "pulumi").chmod(0o755)
+    bin_dir = stand_in_pulumi_bin(tmp_path / "bin")
     log = tmp_path / "calls.jsonl"
     env = os.environ | {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",

@@ -1,11 +1,12 @@
 """The project's root, its shipped stacks and its catalog, for every test.
 
-`tests/conftest.py` serves them as fixtures (`root`, `stacks`, `catalog`); the constants are here for
-what fixtures cannot reach: `@pytest.mark.parametrize` arguments and module-level helpers.
+`tests/conftest.py` serves the catalog as a fixture; the constants are here for what fixtures cannot
+reach: `@pytest.mark.parametrize` arguments and module-level helpers. Also the stand-in Pulumi CLI.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -23,3 +24,15 @@ STACKS = ("spargel", "oktoberfest", "weihnachten")
 def shared_catalog() -> Catalog:
     """The shipped EC2/RDS catalog (capacity/data), loaded on first use and then reused."""
     return load_catalog()
+
+
+STAND_IN_PULUMI = ROOT / "tests" / "support" / "stand_in_pulumi.py"
+
+
+def stand_in_pulumi_bin(folder: Path) -> Path:
+    """`folder` with a `pulumi` that runs the stand-in CLI (tests/support/stand_in_pulumi.py): put it on PATH."""
+    folder.mkdir(parents=True, exist_ok=True)
+    executable = folder / "pulumi"
+    executable.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_PULUMI}" "$@"\n', encoding="utf-8")
+    executable.chmod(0o755)
+    return folder
