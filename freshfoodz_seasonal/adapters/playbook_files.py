@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from freshfoodz_seasonal.adapters.strict_yaml import load_strict_yaml
+from freshfoodz_seasonal.adapters.text_files import NotASmallFile, read_small_text
 from freshfoodz_seasonal.config.problems import ConfigError, Problem
 from freshfoodz_seasonal.playbooks.model import Playbooks
 
@@ -21,8 +23,8 @@ def load_playbooks() -> Playbooks:
 def load_done_ids(path: Path) -> frozenset[str]:
     """A YAML list of step ids; ConfigError naming the file if it is anything else."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        document = load_strict_yaml(read_small_text(path))
+    except (OSError, UnicodeDecodeError, NotASmallFile, yaml.YAMLError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read a list of done steps: {error}")]) from None
     if document is None:
         return frozenset()

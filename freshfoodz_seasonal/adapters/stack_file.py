@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.strict_yaml import load_strict_yaml
+from freshfoodz_seasonal.adapters.text_files import NotASmallFile, read_small_text
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.config.problems import ConfigError, Problem
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently), and
-    aliases (*name), which can expand a small file into billions of nodes; Pulumi writes none."""
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.events.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # PyYAML's stub leaves it untyped
-            raise yaml.composer.ComposerError(None, None, "found an alias (*...); stack files do not use them", mark)
-        return super().compose_node(parent, index)
-
-
-def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, "found a key that is not a plain value", key_node.start_mark
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
-            )
-        seen[key] = key_node
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
 def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
@@ -61,25 +32,17 @@ def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     return path
 
 
-# A stack file is a few kilobytes; one far larger is a mistake or an attack, not a season.
-MAX_STACK_FILE_BYTES = 1024 * 1024
-
-
 def read_stack_file(path: Path) -> dict[str, Any]:
     """The file's `config:` mapping; YAML errors come back with line and column.
 
-    Only a regular file (a link to one is followed) of at most MAX_STACK_FILE_BYTES is read: a FIFO, a
+    Only a regular file (a link to one is followed) of at most MAX_SMALL_FILE_BYTES is read: a FIFO, a
     device or a huge file beside the program must not hang or exhaust every command that reads the
     project's calendar.
     """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise ConfigError([Problem(str(path), "file", "is not a regular file; a stack file is a YAML file")])
-        with path.open("rb") as file:
-            data = file.read(MAX_STACK_FILE_BYTES + 1)
-        if len(data) > MAX_STACK_FILE_BYTES:
-            raise ConfigError([Problem(str(path), "file", f"is larger than {MAX_STACK_FILE_BYTES} bytes")])
-        text = data.decode("utf-8")
+        text = read_small_text(path)
+    except NotASmallFile as error:
+        raise ConfigError([Problem(str(path), "file", f"{error}; a stack file is a small YAML file")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     return stack_config_from_text(text, path)
@@ -88,7 +51,7 @@ def read_stack_file(path: Path) -> dict[str, Any]:
 def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
     """The `config:` mapping of a stack file's text; `path` names it in problems."""
     try:
-        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        document = load_strict_yaml(text)
     except yaml.MarkedYAMLError as error:
         raise ConfigError([_yaml_problem(path, error)]) from None
     except yaml.YAMLError as error:

@@ -8,6 +8,27 @@ import stat
 import tempfile
 from pathlib import Path
 
+# A file a person writes (a stack file, a list of done steps) is a few kilobytes; one far larger is a
+# mistake or an attack.
+MAX_SMALL_FILE_BYTES = 1024 * 1024
+
+
+class NotASmallFile(ValueError):
+    """Not a regular file, or larger than the limit: refused before it is read."""
+
+
+def read_small_text(path: Path, limit: int = MAX_SMALL_FILE_BYTES) -> str:
+    """A regular file's UTF-8 text (a link to one is followed), at most `limit` bytes; a FIFO, a device or
+    a huge file raises NotASmallFile instead of hanging or exhausting memory. OSError and
+    UnicodeDecodeError as reading raises them."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise NotASmallFile("is not a regular file")
+    with path.open("rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise NotASmallFile(f"is larger than {limit} bytes")
+    return data.decode("utf-8")
+
 
 class FileChanged(OSError):
     """The file changed on disk between reading it and writing the new version."""

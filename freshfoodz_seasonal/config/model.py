@@ -53,7 +53,10 @@ Slug = Annotated[
         description="a lowercase name: letters, digits and '-', at most 63 characters (a Kubernetes name)",
     ),
 ]
-Fraction = Annotated[float, Field(gt=0, lt=1, description="a fraction strictly between 0 and 1")]
+# Lower bounds keep the queueing maths sound: a share of 5e-324 or a CV of 1e-200 divides by zero or
+# asks for infinitely many pods.
+Fraction = Annotated[float, Field(ge=0.01, le=0.99, description="a fraction from 0.01 to 0.99")]
+MIN_MS = 0.01
 Text = Annotated[
     str,
     Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$", description="1 to 200 printable characters"),
@@ -143,14 +146,16 @@ class Route(_Section):
     path: str = Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/'")
     service: Slug = Field(description="the name of the service (under services) that serves it")
     baseline_rps: float = Field(gt=0, le=MAX_RPS, description="requests per second at baseline, 0 < x <= 1e6")
-    mean_service_time_ms: float = Field(gt=0, le=MAX_MS, description="mean service time in ms, 0 < x <= 3.6e6")
+    mean_service_time_ms: float = Field(ge=MIN_MS, le=MAX_MS, description="mean service time in ms, 0.01 <= x <= 3.6e6")
     service_time_cv: float | None = Field(
-        default=None, gt=0, le=10, description="coefficient of variation of the service time, 0 < cv <= 10"
+        default=None, ge=0.05, le=10, description="coefficient of variation of the service time, 0.05 <= cv <= 10"
     )
     p95_service_time_ms: float | None = Field(
-        default=None, gt=0, le=MAX_MS, description="95th percentile of the service time in ms (or serviceTimeCv)"
+        default=None, ge=MIN_MS, le=MAX_MS, description="95th percentile of the service time in ms (or serviceTimeCv)"
     )
-    p95_slo_ms: float = Field(gt=0, le=MAX_MS, description="the p95 response time objective in ms, 0 < x <= 3.6e6")
+    p95_slo_ms: float = Field(
+        ge=MIN_MS, le=MAX_MS, description="the p95 response time objective in ms, 0.01 <= x <= 3.6e6"
+    )
 
     @model_validator(mode="after")
     def _one_spread(self) -> Route:
@@ -209,7 +214,9 @@ class Worker(Workload):
     """A queue-consuming Deployment."""
 
     baseline_jobs_per_second: float = Field(gt=0, le=MAX_RPS, description="jobs per second at baseline, 0 < x <= 1e6")
-    mean_job_time_ms: float = Field(gt=0, le=MAX_MS, description="mean time one job holds a slot, ms, 0 < x <= 3.6e6")
+    mean_job_time_ms: float = Field(
+        ge=MIN_MS, le=MAX_MS, description="mean time one job holds a slot, ms, 0.01 <= x <= 3.6e6"
+    )
     concurrency_per_pod: int = Field(ge=1, le=10_000, description="jobs one pod works on at once, 1 to 10000")
 
 
@@ -236,7 +243,7 @@ class Database(_Section):
 
     instance_class: RdsClassName = Field(description="the class outside the season")
     multi_az: bool
-    baseline_cpu_utilization: Fraction = Field(description="average CPU busy share at baseline, 0 < x < 1")
+    baseline_cpu_utilization: Fraction = Field(description="average CPU busy share at baseline, 0.01 to 0.99")
     read_share: float = Field(
         ge=0, lt=1, description="share of database CPU spent on reads that may go to a replica, 0 <= x < 1"
     )
@@ -353,7 +360,9 @@ class Metrics(_Section):
         default_factory=dict, max_length=20, description="extra exact label matchers on database queries"
     )
     rate_window: str = Field(
-        default=DEFAULT_RATE_WINDOW, pattern=r"^[1-9][0-9]*[smh]$", description="a PromQL duration, e.g. 5m"
+        default=DEFAULT_RATE_WINDOW,
+        pattern=r"^[1-9][0-9]{0,3}[smh]$",
+        description="a PromQL duration of at most four digits and s, m or h, e.g. 5m",
     )
     sample_route: Slug = Field(
         default=DEFAULT_SAMPLE_ROUTE, description="the route whose success rate is a business KPI"
