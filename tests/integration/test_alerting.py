@@ -449,7 +449,7 @@ def promtool_test_group(case: Case, rule: AlertRule) -> dict[str, Any]:
             {
                 "eval_time": f"{minute}m",
                 "alertname": case.alert,
-                "exp_alerts": [{"exp_labels": labels, "exp_annotations": rule.all_annotations}] if fires else [],
+                "exp_alerts": [{"exp_labels": labels, "exp_annotations": rule.rendered_annotations}] if fires else [],
             }
             for minute, fires in sorted(case.expect.items())
         ],

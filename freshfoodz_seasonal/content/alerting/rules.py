@@ -66,8 +66,26 @@ class AlertRule:
 
     @property
     def all_annotations(self) -> dict[str, str]:
-        """Summary first, then the other annotations by name."""
+        """Summary first, then the other annotations by name, each a Go template that renders as the text.
+
+        Prometheus and Grafana render annotations as Go templates; config text in them (a route's path,
+        a title) must never run as one: `{{"up"|query}}` in a path would query Prometheus in the war
+        room's alert text, `{{id}}` would make Prometheus refuse the whole rule file.
+        """
+        return {name: go_template_literal(text) for name, text in self.rendered_annotations.items()}
+
+    @property
+    def rendered_annotations(self) -> dict[str, str]:
+        """The annotations as an alert shows them (what `all_annotations` renders to)."""
         return {"summary": self.summary, **dict(sorted(self.annotations.items()))}
+
+
+_TEMPLATE_DELIMITER = re.compile(r"\{\{|\}\}")
+
+
+def go_template_literal(text: str) -> str:
+    """`text` as a Go template that renders exactly `text`: each `{{` and `}}` becomes a quoted string action."""
+    return _TEMPLATE_DELIMITER.sub(lambda match: '{{"' + match.group(0) + '"}}', text)
 
 
 def route_paths_of(plan: SeasonPlan) -> dict[str, tuple[str, str]]:
