@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.model import SECRET_KEYS, StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
@@ -27,10 +27,23 @@ def load_settings(catalog: Catalog) -> StackSettings:
     keys = [field.alias or name for name, field in StackSettings.model_fields.items()]
     values: dict[str, Any] = {}
     for key in keys:
+        if key in SECRET_KEYS:
+            values |= _secret_marker(config, key)
+            continue
         raw = config.get(key)
         if raw is not None:
             values[key] = _structured(raw)
     return parse_settings(values, catalog, f"Pulumi.{pulumi.get_stack()}.yaml")
+
+
+def _secret_marker(config: pulumi.Config, key: str) -> dict[str, Any]:
+    """A secret key as the model sees it, never decrypted here: `{secure: ...}` if the stack holds it as a
+    Pulumi secret, a plain placeholder (which the model refuses) if it holds it in plain text."""
+    if config.get_secret(key) is None:
+        return {}
+    if not pulumi.runtime.is_config_secret(f"{CONFIG_NAMESPACE}:{key}"):
+        return {key: "(plain text)"}
+    return {key: {"secure": "(a Pulumi secret)"}}
 
 
 def load_webhook_url() -> pulumi.Output[str] | None:

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from capacity.catalog import Catalog
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
@@ -396,6 +397,12 @@ class LoadTest(_Section):
         return self
 
 
+# The pydantic error type of a secret given in plain text: its messages never show the value.
+PLAINTEXT_SECRET = "plaintext_secret"  # noqa: S105 - an error type, not a credential
+# The config keys that hold secrets (SecureValue fields): read as Pulumi secrets, never printed.
+SECRET_KEYS = ("warRoomWebhookUrl",)
+
+
 class SecureValue(_Section):
     """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
 
@@ -424,10 +431,23 @@ class StackSettings(_Section):
     peak_controls: PeakControls
     metrics: Metrics = Field(default_factory=Metrics)
     load_test: LoadTest = Field(default_factory=LoadTest)
-    war_room_webhook_url: SecureValue | Text | None = Field(
+    war_room_webhook_url: SecureValue | None = Field(
         default=None,
         description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",
     )
+
+    @field_validator("war_room_webhook_url", mode="before")
+    @classmethod
+    def _only_as_a_secret(cls, value: object) -> object:
+        # A webhook URL carries its credential: in plain text it would sit in git, previews and PR
+        # comments. The message never repeats the value.
+        if value is not None and not isinstance(value, dict):
+            raise PydanticCustomError(
+                PLAINTEXT_SECRET,
+                "a secret in plain text; accepted: a Pulumi secret, set with "
+                "`pulumi config set --secret warRoomWebhookUrl URL` (then commit the encrypted value)",
+            )
+        return value
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]

@@ -1,0 +1,63 @@
+"""The war room's webhook carries its credential: it is only ever a Pulumi secret and never printed.
+
+Found by an adversarial review: a plain-text webhook in a stack file passed validation and reached
+previews and PR comments; a long secret URL failed validation under the engine with the URL twice in
+the error, into CI logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
+from freshfoodz_seasonal.preview.capture import Capture, run_program, stack_config
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
+
+TOKEN = "T0KEN-" + "x" * 230  # longer than any plain text the model accepts
+URL = f"https://chat.example.org/webhook/{TOKEN}"
+KEY = f"{CONFIG_NAMESPACE}:warRoomWebhookUrl"
+
+
+def stack_file(tmp_path: Path, webhook: Any) -> Path:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"][KEY] = webhook
+    path = tmp_path / "Pulumi.secretive.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "preview"])
+def test_a_plain_text_webhook_is_refused_without_being_shown(tmp_path: Path, command: str) -> None:
+    result = invoke(command, str(stack_file(tmp_path, URL)), "--project-dir", str(ROOT))
+    assert result.exit_code == 2, result.output
+    assert TOKEN not in result.output and "pulumi config set --secret warRoomWebhookUrl" in result.output
+
+
+def test_a_long_secret_passes_and_stays_hidden(tmp_path: Path) -> None:
+    result = invoke("validate", str(stack_file(tmp_path, {"secure": "v1:" + "A" * 4000})))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_program_declares_the_webhook_only_as_a_secret(tmp_path: Path) -> None:
+    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
+    # Marked secret, as Pulumi passes a secret key: the contact point is declared, the value shown nowhere.
+    capture = run_program(
+        ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config({**config, KEY: {"secure": URL}})
+    )
+    assert any(r.type.endswith("ContactPoint") for r in capture.resources)
+    assert TOKEN not in str([r.inputs for r in capture.resources]) and TOKEN not in str(capture.outputs)
+
+
+def test_a_plain_text_webhook_under_the_engine_is_refused_without_the_value() -> None:
+    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
+    capture = Capture()
+    with pytest.raises(pulumi.RunError) as refused:
+        run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config({**config, KEY: URL}), capture)
+    assert "warRoomWebhookUrl" in str(refused.value) and TOKEN not in str(refused.value)
+    assert capture.resources == []
