@@ -18,12 +18,16 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 # A whole update of the season's resources, an RDS class change included, fits in this.
 UPDATE_TIMEOUT_S = 3 * 3600
 # How long Pulumi gets to cancel gracefully after SIGINT.
 CANCEL_GRACE_S = 120
 _TAIL_LINES = 40
+# Pulumi can print one huge line (a resource's whole state): shown cut at this many characters, the
+# rest drained and counted, so rendering never stalls the pipe.
+MAX_LINE_CHARS = 4000
 
 
 class PulumiFailed(RuntimeError):
@@ -94,9 +98,9 @@ class PulumiCli:
         try:
             with stop.on_signals():
                 assert process.stdout is not None  # PIPE was asked for
-                for line in process.stdout:
-                    tail.append(line.rstrip())
-                    stop.show(line.rstrip())
+                for line in bounded_lines(process.stdout, MAX_LINE_CHARS):
+                    tail.append(line)
+                    stop.show(line)
                 process.wait()
         finally:
             timer.cancel()
@@ -105,6 +109,20 @@ class PulumiCli:
         if process.returncode != 0:
             said = "\n".join(line for line in tail if line.strip())
             raise PulumiFailed(f"`{shown}` failed (exit {process.returncode}):\n{said}")
+
+
+def bounded_lines(stream: IO[str], limit: int) -> Iterator[str]:
+    """The stream's lines without their ends, each cut at `limit` characters with a note of how many more
+    there were; a long line is read in pieces of `limit`, never whole."""
+    while piece := stream.readline(limit):
+        if piece.endswith("\n") or len(piece) < limit:
+            yield piece.rstrip()
+            continue
+        dropped = 0
+        while (more := stream.readline(limit)) and not more.endswith("\n"):
+            dropped += len(more)
+        dropped += len(more.rstrip("\n"))
+        yield piece.rstrip() + (f" [... {dropped} more characters]" if dropped else "")
 
 
 def _quiet(show: Callable[[str], None]) -> Callable[[str], None]:

@@ -7,6 +7,7 @@ as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_P
   during a long update would.
 - `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
   an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
+- With $STAND_IN_PULUMI_HUGE_LINE=N, an update prints one line of N+2 characters.
 - With $STAND_IN_PULUMI_HANG, an update hangs; like Pulumi, the first SIGINT starts a graceful cancel
   (recorded as `cancelling`, then `cancelled` half a second later) and a second one stops it at once
   (recorded as `terminated`).
@@ -58,25 +59,37 @@ def main() -> int:
             return 255
         print(os.environ.get("STAND_IN_PULUMI_PREVIEW", '{"steps": []}'))
     elif argv[:1] == ["up"]:
-        print(f"Updating ({stack})", flush=True)
-        if os.environ.get("STAND_IN_PULUMI_HANG"):
-            interrupts: list[int] = []
-            signal.signal(signal.SIGINT, lambda *_: interrupts.append(1))
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if len(interrupts) >= 2:
-                    _record(log, "terminated")
-                    return 1
-                if interrupts and not _cancelling(log):
-                    _record(log, "cancelling")
-                    deadline = time.monotonic() + 0.5
-                time.sleep(0.02)
-            if interrupts:
-                _record(log, "cancelled")
-                return 255
-            return 1
-        print("Resources: done")
+        return _update(stack, log)
     return 0
+
+
+def _update(stack: str | None, log: Path) -> int:
+    print(f"Updating ({stack})", flush=True)
+    if os.environ.get("STAND_IN_PULUMI_HUGE_LINE"):
+        print("{" + "x" * int(os.environ["STAND_IN_PULUMI_HUGE_LINE"]) + "}", flush=True)
+    if os.environ.get("STAND_IN_PULUMI_HANG"):
+        return _hang(log)
+    print("Resources: done")
+    return 0
+
+
+def _hang(log: Path) -> int:
+    """Like Pulumi: a first SIGINT cancels gracefully (half a second), a second stops at once."""
+    interrupts: list[int] = []
+    signal.signal(signal.SIGINT, lambda *_: interrupts.append(1))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(interrupts) >= 2:
+            _record(log, "terminated")
+            return 1
+        if interrupts and not _cancelling(log):
+            _record(log, "cancelling")
+            deadline = time.monotonic() + 0.5
+        time.sleep(0.02)
+    if interrupts:
+        _record(log, "cancelled")
+        return 255
+    return 1
 
 
 def _record(log: Path, what: str) -> None:
