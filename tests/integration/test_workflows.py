@@ -80,8 +80,12 @@ def test_every_install_of_the_project_uses_the_lock() -> None:
 
 def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
     preview = workflow()["jobs"]["pulumi-preview"]
-    assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
     action = next(s for s in preview["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@"))
+    # The token only where Pulumi Cloud is asked: never in the job's environment, where the pull
+    # request's own code (its install) would see it.
+    assert action["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+    assert "PULUMI_ACCESS_TOKEN" not in preview["env"]
+    assert [s for s in preview["steps"] if "PULUMI_ACCESS_TOKEN" in s.get("env", {})] == [action]
     assert action["with"]["command"] == "preview" and action["with"]["policyPacks"] == "policy"
     assert action["if"] == "env.READY == 'true'"
     assert preview["env"]["READY"] == "${{ secrets.PULUMI_ACCESS_TOKEN != '' && vars.PULUMI_ORG != '' }}"
@@ -184,3 +188,13 @@ def test_checkouts_do_not_keep_the_token() -> None:
         for item in job["steps"]:
             if str(item.get("uses", "")).startswith("actions/checkout@"):
                 assert item["with"]["persist-credentials"] is False
+
+
+def test_hostile_stack_file_names_are_never_split_globbed_or_run(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "Pulumi.a b*.yaml").write_text("config: {}\n", encoding="utf-8")
+    (repo / "Pulumi.$(touch pwned).yaml").write_text("config: {}\n", encoding="utf-8")
+    (repo / "planning.py").write_text("x = 3\n", encoding="utf-8")
+    commit(repo)
+    assert run_selection(repo, base) == sorted(STACKS)
+    assert not (repo / "pwned").exists()
