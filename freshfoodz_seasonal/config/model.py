@@ -60,7 +60,14 @@ Fraction = Annotated[float, Field(ge=0.01, le=0.99, description="a fraction from
 MIN_MS = 0.01
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$", description="1 to 200 printable characters"),
+    Field(
+        min_length=1,
+        max_length=200,
+        # No control characters, and none of the invisible ones that reorder or hide text (bidi
+        # overrides, zero-width characters) in titles and names people read.
+        pattern=r"^[^\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+$",
+        description="1 to 200 printable characters, without bidirectional or zero-width controls",
+    ),
 ]
 # Upper bounds keep every product in the plan finite and say what is plausible.
 MAX_RPS = 1_000_000.0

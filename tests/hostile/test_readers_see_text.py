@@ -1,0 +1,44 @@
+"""What operators read shows text as text: no hidden characters in titles, no markup in the PR comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from freshfoodz_seasonal.cli.diff_view import diff_markdown
+from freshfoodz_seasonal.review.snapshot import Snapshot
+from freshfoodz_seasonal.review.stack_diff import compare
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_titles_with_invisible_reordering_or_zero_width_characters_are_refused(tmp_path: Path, hidden: str) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"]["title"] = f"Weihnachten{hidden}gnudlefreiW"
+    path = tmp_path / "Pulumi.hidden.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2 and "season.title" in result.output
+
+
+HOSTILE = "</details><img src=x onerror=alert(1)> [click](https://evil.example) @octocat `x`"
+
+
+def test_the_pull_request_comment_shows_config_text_as_text() -> None:
+    def snapshot(label: str, data: str) -> Snapshot:
+        resource = {
+            "type": "kubernetes:core/v1:ConfigMap",
+            "name": "freshfoodz-weihnachten-peak-controls-limits",
+            "inputs": {"data": {"degraded-features": data}},
+        }
+        return Snapshot.of_documents(label, {"resources": [resource], "outputs": {}}, None)
+
+    diff = compare("weihnachten", snapshot("main`<b>", "old"), snapshot("this tree", HOSTILE))
+    comment = diff_markdown(diff, [f"warning about {HOSTILE}"])
+    for raw in ("</details><img", "[click](", "@octocat", "`x`", "main`<b>"):
+        assert raw not in comment, raw
+    assert comment.count("</details>") == 1  # the comment's own fold, closed once
+    assert "\\<img src=x onerror=alert(1)\\>" in comment and "@&#8203;octocat" in comment
