@@ -1,7 +1,8 @@
 """Runs a project folder's own `seasonctl` (e.g. the code of an older commit) for a stack's snapshot.
 
 The folder's packages come first on PYTHONPATH, so its code, not the installed one, declares the
-resources and computes the plan; the installed dependencies (pulumi and the rest) are shared. The
+resources and computes the plan; the installed dependencies (pulumi and the rest) are shared. It runs
+with a minimal environment: that code may come from any branch, so it sees no credentials. The
 entry point is the one the folder's pyproject.toml names, so a commit of any layout runs its own CLI;
 the runner refuses to go on if that module would come from anywhere but the folder.
 """
@@ -63,8 +64,19 @@ def _entry_point(folder: Path, label: str) -> str:
     return f"{module}:{function}"
 
 
+# What the other commit's code gets of the caller's environment: enough to run Python offline, and no
+# credentials (cloud, Prometheus, Pulumi, GitHub): that code may come from anyone's branch.
+_PASSED_ON = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT")
+
+
+def minimal_environment(environment: dict[str, str] | os._Environ[str], folder: Path) -> dict[str, str]:
+    """The variables of `_PASSED_ON` that are set, and PYTHONPATH with the folder first."""
+    kept = {name: environment[name] for name in _PASSED_ON if name in environment}
+    return kept | {"PYTHONPATH": os.pathsep.join([str(folder), environment.get("PYTHONPATH", "")])}
+
+
 def _json_of(command: list[str], folder: Path, label: str) -> Any:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
+    environment = minimal_environment(os.environ, folder)
     try:
         done = subprocess.run(  # noqa: S603 - this interpreter, an argument list, no shell
             [sys.executable, "-c", _RUNNER, _entry_point(folder, label), *command],

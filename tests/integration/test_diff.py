@@ -358,3 +358,28 @@ def test_a_base_that_lacks_a_module_never_borrows_todays(repo: Path) -> None:
     result = run("diff", "weihnachten", "--project-dir", str(repo), "--base", "nonaming")
     assert result.exit_code == 2, result.output
     assert "freshfoodz_seasonal.naming" in " ".join(result.output.split())
+
+
+def test_the_base_commit_runs_without_the_callers_credentials(repo: Path, tmp_path: Path) -> None:
+    seen = tmp_path / "environment.json"
+    app = repo / "freshfoodz_seasonal" / "cli" / "app.py"
+    original = app.read_text(encoding="utf-8")
+    # A hostile branch: its CLI writes down whatever environment it is given.
+    app.write_text(
+        original + f"\nimport json, os\nopen({str(seen)!r}, 'w').write(json.dumps(dict(os.environ)))\n",
+        encoding="utf-8",
+    )
+    commit(repo, "a branch that reads the environment")
+    git(repo, "tag", "nosy")
+    app.write_text(original, encoding="utf-8")
+    commit(repo, "back")
+    secrets = {
+        "AWS_SECRET_ACCESS_KEY": "aws-secret",
+        "PROMETHEUS_BEARER_TOKEN": "prom-token",
+        "PULUMI_ACCESS_TOKEN": "p",
+    }
+    result = invoke("diff", "weihnachten", "--project-dir", str(repo), "--base", "nosy", env=secrets)
+    assert result.exit_code == 0, result.output
+    environment = json.loads(seen.read_text(encoding="utf-8"))
+    assert not set(secrets) & set(environment)
+    assert "PATH" in environment and "seasonctl-diff-" in environment["PYTHONPATH"]
