@@ -9,6 +9,7 @@ followed, so credentials never travel to a host nobody named.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import json
 import socket
@@ -25,6 +26,8 @@ USERNAME_VARIABLE = "PROMETHEUS_USERNAME"
 PASSWORD_VARIABLE = "PROMETHEUS_PASSWORD"  # noqa: S105 - the variable's name, not a password
 _MAX_ANSWER_BYTES = 256 * 1024 * 1024
 _EXCERPT = 300
+# A refusal quotes at most this much: the URL, what went wrong and an excerpt of the answer.
+_MAX_MESSAGE_CHARS = 1000
 
 
 class PrometheusUnavailable(RuntimeError):
@@ -48,6 +51,17 @@ class Credentials:
 
     def __repr__(self) -> str:
         return f"Credentials(kind={self.kind!r})"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every form of the credential a server could echo back: the header, its value, and for basic
+        authentication the decoded `user:password` and the password; longest first."""
+        scheme, _, value = self.header.partition(" ")
+        forms = {self.header, value}
+        if scheme == "Basic":
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                pair = base64.b64decode(value, validate=True).decode("utf-8")
+                forms |= {pair, pair.partition(":")[2]}
+        return tuple(sorted((form for form in forms if len(form) >= 4), key=len, reverse=True))
 
 
 def _is_control(char: str) -> bool:
@@ -160,7 +174,23 @@ class PrometheusClient:
         return self._credentials is not None and urllib.parse.urlsplit(self.base_url).scheme == "http"
 
     def query(self, promql: str, at_s: float) -> Any:
-        """The decoded JSON answer of an instant query evaluated at `at_s` (Unix seconds)."""
+        """The decoded JSON answer of an instant query evaluated at `at_s` (Unix seconds).
+
+        PrometheusUnavailable's message may quote what the server said: never the credentials it may
+        echo, never a control character (a terminal escape), never more than a few lines.
+        """
+        try:
+            return self._query(promql, at_s)
+        except PrometheusUnavailable as error:
+            raise PrometheusUnavailable(self._shown(str(error))) from None
+
+    def _shown(self, text: str) -> str:
+        for secret in self._credentials.secrets() if self._credentials else ():
+            text = text.replace(secret, "[credential]")
+        printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+        return printable[:_MAX_MESSAGE_CHARS]
+
+    def _query(self, promql: str, at_s: float) -> Any:
         url = f"{self.base_url}/api/v1/query"
         body = urllib.parse.urlencode({"query": promql, "time": f"{at_s:.3f}", "timeout": f"{self.timeout_s:g}"})
         request = urllib.request.Request(url, data=body.encode(), method="POST")  # noqa: S310 - scheme checked

@@ -1,0 +1,72 @@
+"""A Prometheus (or what answers in its place) that echoes the request: the credential never shows.
+
+Found by an adversarial review: a bearer token reflected in a 500, 400 or 200 body appeared in
+`seasonctl baseline`'s error, and raw terminal escape sequences from an error body reached the terminal.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from freshfoodz_seasonal.adapters.prometheus_http import (
+    PrometheusClient,
+    PrometheusUnavailable,
+    credentials_from_environment,
+)
+
+TOKEN = "s3cr3t-bearer-token-0123456789"
+PASSWORD = "hunter2-but-longer"
+
+
+class _Echo(BaseHTTPRequestHandler):
+    status = 500
+
+    def do_POST(self) -> None:
+        body = f"\x1b[31mdenied\x1b[0m for {self.headers.get('Authorization')}\n\x07".encode()
+        self.send_response(self.status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture(params=[500, 400, 200])
+def echo_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    handler = type("Echo", (_Echo,), {"status": request.param})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("environment", "secrets"),
+    [
+        ({"PROMETHEUS_BEARER_TOKEN": TOKEN}, [TOKEN]),
+        (
+            {"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": PASSWORD},
+            [PASSWORD, base64.b64encode(f"ops:{PASSWORD}".encode()).decode()],
+        ),
+    ],
+)
+def test_an_echoed_credential_and_terminal_escapes_never_show(
+    echo_url: str, environment: dict[str, str], secrets: list[str]
+) -> None:
+    client = PrometheusClient(echo_url, credentials_from_environment(environment), 5.0)
+    with pytest.raises(PrometheusUnavailable) as refused:
+        client.query("up", 0.0)
+    message = str(refused.value)
+    assert "[credential]" in message, message
+    assert not any(secret in message for secret in secrets), message
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
