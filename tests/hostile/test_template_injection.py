@@ -13,7 +13,12 @@ from pathlib import Path
 import yaml
 
 from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
-from freshfoodz_seasonal.content.alerting.rules import go_template_literal, route_paths_of, season_alert_rules
+from freshfoodz_seasonal.content.alerting.rules import (
+    AlertRule,
+    go_template_literal,
+    route_paths_of,
+    season_alert_rules,
+)
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.naming import rule_group_name
 from tests.integration.test_alerting import MINUTES, SLOW, histogram, run_promtool, stack
@@ -29,22 +34,22 @@ def test_escaped_text_is_a_template_of_itself() -> None:
     assert go_template_literal("{{x}}") == '{{"{{"}}x{{"}}"}}'
 
 
-def test_promtool_loads_a_path_that_would_query(tmp_path: Path) -> None:
+def checked_rules(tmp_path: Path, path: str) -> tuple[str, list[AlertRule]]:
+    """promtool, and the season's rules with the customer-lookup route at `path`, loaded by promtool."""
     promtool = required_tool("promtool", "the template-injection check", PROMETHEUS_INSTALL)
     _, plan = stack("weihnachten")
-    paths = {**route_paths_of(plan), "customer-lookup": ("GET", QUERYING_PATH)}
-    rules = season_alert_rules(plan, paths, MetricNames())
+    rules = season_alert_rules(plan, {**route_paths_of(plan), "customer-lookup": ("GET", path)}, MetricNames())
     (tmp_path / "alerts.rules.yml").write_text(dump_rule_file(rules, rule_group_name(plan.season)))
     run_promtool(promtool, "check", "rules", tmp_path / "alerts.rules.yml")
+    return promtool, rules
+
+
+def test_promtool_loads_a_path_that_would_query(tmp_path: Path) -> None:
+    checked_rules(tmp_path, QUERYING_PATH)
 
 
 def test_promtool_renders_a_hostile_path_literally(tmp_path: Path) -> None:
-    promtool = required_tool("promtool", "the template-injection check", PROMETHEUS_INSTALL)
-    _, plan = stack("weihnachten")
-    paths = {**route_paths_of(plan), "customer-lookup": ("GET", HOSTILE_PATH)}
-    rules = season_alert_rules(plan, paths, MetricNames())
-    (tmp_path / "alerts.rules.yml").write_text(dump_rule_file(rules, rule_group_name(plan.season)))
-    run_promtool(promtool, "check", "rules", tmp_path / "alerts.rules.yml")
+    promtool, rules = checked_rules(tmp_path, HOSTILE_PATH)
     (rule,) = [r for r in rules if r.name == "CustomerLookupP95AboveSlo"]
     assert HOSTILE_PATH in rule.rendered_annotations["description"]
     test = {
