@@ -32,18 +32,31 @@ def baseline(
     insecure_skip_tls_verify: Annotated[
         bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
     ] = False,
+    accept_warnings: Annotated[
+        bool,
+        typer.Option("--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)"),
+    ] = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """Measure each route's baseline from Prometheus: peak rate, mean and p95 service time, CV, errors.
 
     Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
-    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline;
-    in both cases nothing is written.
+    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline or
+    Prometheus warns that its answers may be partial (unless --accept-warnings); then nothing is written.
     """
     # Imported here: only this command needs the HTTP client, the fit and the YAML round trip.
     from freshfoodz_seasonal.cli.baseline_command import BaselineRequest, run_baseline  # noqa: PLC0415
 
     request = BaselineRequest(
-        prometheus_url, window, end, stack, write, timeout, ca_file, insecure_skip_tls_verify, project_dir
+        prometheus_url,
+        window,
+        end,
+        stack,
+        write,
+        timeout,
+        ca_file,
+        insecure_skip_tls_verify,
+        project_dir,
+        accept_warnings,
     )
     run_baseline(request, output_format, read_clock().utc)

@@ -55,6 +55,7 @@ class BaselineRequest:
     ca_file: Path | None
     insecure: bool
     project_dir: Path
+    accept_warnings: bool = False
 
 
 def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.datetime) -> None:
@@ -77,7 +78,9 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         fail(EXIT_PROMETHEUS, [str(error)])
     # With a stack, one route without a baseline means no write: show what was measured, then say why.
-    refused = request.stack is not None and bool(measured.problems)
+    # So do Prometheus's warnings: a partial answer can under-state the rate, and so plan too few pods.
+    partial = bool(measured.warnings) and not request.accept_warnings
+    refused = (request.stack is not None and bool(measured.problems)) or partial
     changes = None
     if request.write and path is not None and not refused:
         changes = write_baseline(path, original, measured.routes, catalog)
@@ -87,7 +90,15 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
         Console(highlight=False).print(to_rich(baseline_heading(measured), baseline_sections(measured, changes)))
     if refused:
         nothing_written = [f"{path}: nothing written"] if request.write else []
-        fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *nothing_written])
+        partial_note = (
+            [
+                f"Prometheus warned {len(measured.warnings)} time(s) that its answers may be partial, which can "
+                "under-state the rate; check the warnings above, or give --accept-warnings to use the answers"
+            ]
+            if partial
+            else []
+        )
+        fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *partial_note, *nothing_written])
     if not measured.routes:
         fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
 
