@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def _entry_point(folder: Path, label: str) -> str:
 _PASSED_ON = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT")
 
 
-def minimal_environment(environment: dict[str, str] | os._Environ[str], folder: Path) -> dict[str, str]:
+def minimal_environment(environment: Mapping[str, str], folder: Path) -> dict[str, str]:
     """The variables of `_PASSED_ON` that are set, and PYTHONPATH with the folder first."""
     kept = {name: environment[name] for name in _PASSED_ON if name in environment}
     return kept | {"PYTHONPATH": os.pathsep.join([str(folder), environment.get("PYTHONPATH", "")])}

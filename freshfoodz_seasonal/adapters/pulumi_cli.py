@@ -150,7 +150,7 @@ class _Stop:
         self.show = show
         self.timeout_s = timeout_s
         self.reason: str | None = None
-        self._interrupts = 0
+        self._stopped_at_once = False
 
     def _signal_pulumi(self) -> None:
         if self.process.poll() is None:
@@ -185,16 +185,15 @@ class _Stop:
                 f"{name}: Pulumi is cancelling the update gracefully (it finishes what is in flight); "
                 "waiting for it. Ctrl-C again stops it at once, which may leave the stack locked."
             )
-        elif signum == signal.SIGINT and self._interrupts == 1:
-            self._interrupts = 2
+        elif signum == signal.SIGINT and not self._stopped_at_once:
+            # Cancelling already (a signal or the time limit): a Ctrl-C now means "stop at once".
+            self._stopped_at_once = True
             self.reason = (
                 "was stopped at once on a second Ctrl-C; the stack may be locked and operations left pending: "
                 "check with `pulumi stack` and release it with `pulumi cancel`"
             )
             self._signal_pulumi()
             self.show("Ctrl-C again: Pulumi was told to stop at once.")
-        if signum == signal.SIGINT and self._interrupts == 0:
-            self._interrupts = 1
 
     @contextlib.contextmanager
     def on_signals(self) -> Iterator[None]:

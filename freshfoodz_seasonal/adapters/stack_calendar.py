@@ -5,19 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, stack_name_of
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.naming import STACK_NAME
 from freshfoodz_seasonal.seasons.ownership import StackSeason
-
-
-def stack_name_of(path: Path) -> str:
-    """`weihnachten` for `Pulumi.weihnachten.yaml`, else the file's stem."""
-    name = path.name
-    if name.startswith("Pulumi.") and name.endswith(".yaml"):
-        return name.removeprefix("Pulumi.").removesuffix(".yaml")
-    return path.stem
 
 
 def stack_name_problem(path: Path) -> str | None:

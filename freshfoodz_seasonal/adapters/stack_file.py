@@ -15,6 +15,14 @@ from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.config.problems import ConfigError, Problem
 
 
+def stack_name_of(path: Path) -> str:
+    """`weihnachten` for `Pulumi.weihnachten.yaml`, else the file's stem."""
+    name = path.name
+    if name.startswith("Pulumi.") and name.endswith(".yaml"):
+        return name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return path.stem
+
+
 def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     """A stack name (`weihnachten`) or a path to a stack file; ConfigError if there is no such file."""
     candidate = Path(stack_or_file)
@@ -25,7 +33,7 @@ def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     if path.is_dir():
         raise ConfigError([Problem(str(path), "file", "is a directory; give a stack file or a stack name")])
     if not path.is_file():
-        stacks = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
+        stacks = sorted(stack_name_of(p) for p in project_dir.glob("Pulumi.*.yaml"))
         raise ConfigError(
             [Problem(str(path), "file", f"no such stack file; stacks in {project_dir}: {', '.join(stacks) or 'none'}")]
         )

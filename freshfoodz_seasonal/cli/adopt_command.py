@@ -28,7 +28,6 @@ from rich.text import Text
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
 from freshfoodz_seasonal.cli.programs import run_programs
@@ -41,11 +40,11 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     policy_arguments,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import UnprotectedDatabaseError, baseline_targets
-from freshfoodz_seasonal.seasons.ownership import berlin_date, current_span, project_refusal
+from freshfoodz_seasonal.seasons.ownership import berlin_date, current_span
 
 # A read-only preview of the whole stack; a slow provider start included.
 PREVIEW_TIMEOUT_S = 900
@@ -125,12 +124,8 @@ def adoption_checks(stack: str, project_dir: Path, now: Now) -> Adoption:
     catalog = load_catalog()
     loaded = load_pulumis_stack_file(stack, project_dir, catalog, "adopt")
     path, name = loaded.path, loaded.name
-    stacks, problems = project_seasons(project_dir, catalog)
-    this = stack_season(name, loaded.settings)
+    this = owner_checked(loaded, project_dir, catalog, now.days)
     for day in now.days:
-        refusal = project_refusal(stacks, problems, this, False, day)
-        if refusal is not None:
-            fail(EXIT_INVALID, [f"{path}: {refusal}", "nothing changed"])
         window = current_span(this, day).window
         if window.first_day <= day <= window.last_day:
             fail(

@@ -27,7 +27,6 @@ from rich.text import Text
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
@@ -40,7 +39,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     policy_arguments,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -51,7 +50,6 @@ from freshfoodz_seasonal.seasons.ownership import (
     SeasonSpan,
     current_span,
     override_reason,
-    project_refusal,
     season_runs,
 )
 
@@ -118,12 +116,8 @@ def rollback_steps(
 def season_checks(loaded: LoadedStack, project_dir: Path, catalog: Catalog, now: Now, early: str | None) -> SeasonSpan:
     """The season a rollback ends; exit 2 if another season owns the shared resources, or if this one runs
     (from its T-14 to its last day) and `early` gives no reason. Judged on the real day and on --date."""
-    stacks, problems = project_seasons(project_dir, catalog)
-    this = stack_season(loaded.name, loaded.settings)
+    this = owner_checked(loaded, project_dir, catalog, now.days)
     for day in now.days:
-        refusal = project_refusal(stacks, problems, this, False, day)
-        if refusal is not None:
-            fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
         span = current_span(this, day)
         if season_runs(span, day) and override_reason(early) is None:
             window = span.window

@@ -12,12 +12,13 @@ from pathlib import Path
 from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
-from freshfoodz_seasonal.adapters.stack_calendar import stack_name_of, stack_name_problem
-from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_name_problem, stack_season
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file, stack_name_of
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from freshfoodz_seasonal.seasons.ownership import StackSeason, project_refusal
 from freshfoodz_seasonal.seasons.windows import deployed_season_year
 
 
@@ -63,6 +64,18 @@ def load_pulumis_stack_file(stack: str, project_dir: Path, catalog: Catalog, com
     if loaded.path.resolve() != expected.resolve():
         fail(EXIT_INVALID, [f"{loaded.path}: {command} edits the stack file Pulumi reads, {expected}; give that one"])
     return loaded
+
+
+def owner_checked(loaded: LoadedStack, project_dir: Path, catalog: Catalog, days: list[dt.date]) -> StackSeason:
+    """The stack's season rule; exit 2, naming the owner, if on any of `days` another season holds the
+    shared resources (what every command that runs `pulumi up` checks first)."""
+    stacks, problems = project_seasons(project_dir, catalog)
+    this = stack_season(loaded.name, loaded.settings)
+    for day in days:
+        refusal = project_refusal(stacks, problems, this, False, day)
+        if refusal is not None:
+            fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
+    return this
 
 
 def plan_or_exit(

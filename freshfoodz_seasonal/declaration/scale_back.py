@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from freshfoodz_seasonal.seasons.ownership import BERLIN
+
 # Rollback is due T+1; the scheduled action fires a day later still, in the early morning when
 # a B2B food distributor's traffic is lowest.
 GRACE_DAYS = 2

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from freshfoodz_seasonal.declaration.scale_back import BERLIN
 from freshfoodz_seasonal.guardrails.resources import (
     StackResource,
     StackViolation,
@@ -32,6 +31,7 @@ from freshfoodz_seasonal.naming import (
     SEASONAL_NODE_GROUP_TYPE,
     parse_urn,
 )
+from freshfoodz_seasonal.seasons.ownership import BERLIN
 
 # The seasonal capacity may go up from T-30, the playbook's first milestone, and should be gone a
 # week after the season at the latest (rollback is due T+1, the scheduled scale-back T+2).

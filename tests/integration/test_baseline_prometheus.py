@@ -321,7 +321,8 @@ def stand_in(respond: Responder, tls: trustme.CA | None = None) -> Iterator[str]
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             seen.append(dict(self.headers))
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            # The request's body, for a responder that forwards it.
+            self.body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status, headers, body = respond(self)
             self.send_response(status)
             for name, value in headers.items():
@@ -605,44 +606,24 @@ def test_bad_flags_exit_2_before_any_query(args: list[str], env: dict[str, str],
     assert "hunter2" not in result.output
 
 
-@contextlib.contextmanager
-def warning_proxy(target: str) -> Iterator[str]:
-    """A proxy on 127.0.0.1 in front of `target` that adds a partial-answer warning to every answer."""
+def warning_proxy(target: str) -> Responder:
+    """Forwards each query to `target` and adds a partial-answer warning to its answer."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            request = urllib.request.Request(target + self.path, data=body, method="POST")
-            request.add_header("Content-Type", "application/x-www-form-urlencoded")
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                document = json.loads(answer.read())
-            document["warnings"] = ["store-gateway eu-1 unavailable: the answer is partial"]
-            out = json.dumps(document).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(target + handler.path, data=getattr(handler, "body", b""), method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            document = json.loads(answer.read())
+        document["warnings"] = ["store-gateway eu-1 unavailable: the answer is partial"]
+        return 200, {"Content-Type": "application/json"}, json.dumps(document).encode()
 
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = QuietServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    return respond
 
 
 def test_partial_answers_are_refused_unless_accepted(prometheus: Backfilled, tmp_path: Path) -> None:
     path = stack_copy(tmp_path)
     before = path.read_bytes()
-    with warning_proxy(prometheus.url) as url:
+    with stand_in(warning_proxy(prometheus.url)) as url:
         refused = run("baseline", "--prometheus-url", url, "--end", prometheus.end, "--stack", str(path), "--write")
         assert refused.exit_code == 5, refused.output
         assert "may be partial" in " ".join(refused.output.split()) and path.read_bytes() == before
