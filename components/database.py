@@ -11,7 +11,8 @@ from freshfoodz_seasonal.declaration.args import SeasonDatabaseArgs
 from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE
 
 # What the season sets on the platform's primary; every other input stays the platform's.
-SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection")
+# Its tags are declared whole (the live ones plus the owner tags), since RDS has no per-tag resource.
+SEASON_OWNED = ("identifier", "instance_class", "apply_immediately", "deletion_protection", "tags")
 
 
 def _camel(snake: str) -> str:
@@ -38,6 +39,7 @@ class SeasonDatabase(pulumi.ComponentResource):
             instance_class=args.instance_class,
             apply_immediately=args.apply_immediately,
             deletion_protection=args.deletion_protection,
+            tags=args.tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 import_=args.identifier,

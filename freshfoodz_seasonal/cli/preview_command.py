@@ -15,6 +15,7 @@ from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.declaration.monitoring import monitoring_files
+from freshfoodz_seasonal.preview.capture import OFFLINE_NOTE
 from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
 from freshfoodz_seasonal.preview.render import kubernetes_manifests, preview_tree, resources_document
 
@@ -45,6 +46,7 @@ def run_preview(
     for run in runs:
         heading = f"{run.name} ({run.phase.value}): {len(run.capture.resources)} resources"
         console.print(preview_tree(run.capture, heading))
+    console.print(OFFLINE_NOTE)
 
 
 def _files(runs: list[ProgramRun], documents: dict[str, dict[str, Any]]) -> dict[str, str]:

@@ -28,6 +28,8 @@ class SeasonDatabaseArgs:
     """The platform's primary, adopted (imported) by this identifier."""
     instance_class: str
     """The class of the primary and of every read replica."""
+    tags: dict[str, str]
+    """The primary's tags: its own, and the owner tags at the peak (declaration.owner_marks)."""
     protect: bool
     """Pulumi refuses to delete the adopted primary."""
     retain_on_delete: bool

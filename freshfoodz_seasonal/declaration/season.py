@@ -11,6 +11,7 @@ metric name, an alert, the load test) leaves nothing half-registered. Pure: the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -27,14 +28,12 @@ from freshfoodz_seasonal.declaration.args import (
     SeasonMonitoringArgs,
 )
 from freshfoodz_seasonal.declaration.monitoring import monitoring_content
+from freshfoodz_seasonal.declaration.owner_marks import Owner, owner_annotations, primary_tags
 from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_values
 from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
 from freshfoodz_seasonal.declaration.season_tags import node_group_tags
 from freshfoodz_seasonal.naming import (
-    OWNER_PHASE_ANNOTATION,
-    OWNER_SEASON_ANNOTATION,
-    OWNER_STACK_ANNOTATION,
     PATCH_FORCE_ANNOTATION,
     SEASON_KEY,
     folder_title,
@@ -87,23 +86,18 @@ def force_patch(manifest: dict[str, Any], annotations: dict[str, str] | None = N
     return {**manifest, "metadata": {**metadata, "annotations": merged}}
 
 
-def owner_annotations(plan: SeasonPlan) -> dict[str, str]:
-    """The season, stack and phase that set a shared object last."""
-    return {
-        OWNER_SEASON_ANNOTATION: plan.season,
-        OWNER_STACK_ANNOTATION: plan.stack,
-        OWNER_PHASE_ANNOTATION: plan.phase.value,
-    }
-
-
-def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) -> SeasonDeclaration:
-    """The stack for `plan.phase`; `now` (timezone-aware) decides whether the scale-back is still ahead.
+def declare_season(
+    settings: StackSettings, plan: SeasonPlan, now: dt.datetime, primary_live_tags: Mapping[str, str]
+) -> SeasonDeclaration:
+    """The stack for `plan.phase`; `now` (timezone-aware) decides whether the scale-back is still ahead;
+    the primary keeps `primary_live_tags` (its tags as it runs) but the owner tags, which are this phase's.
 
     Raises ValueError when a part cannot be built from the settings (e.g. no sample route for the
     load test); nothing is registered then.
     """
     peak = plan.phase is Phase.PEAK
     prefix = resource_prefix(plan.season)
+    owner = Owner(plan.season, plan.stack)
     db_class, replicas = database_values(plan)
     controls = settings.peak_controls
     priority_class = force_patch(priority_class_manifest(controls.priority_class_value, controls.priority_services))
@@ -132,13 +126,18 @@ def declare_season(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) 
     return SeasonDeclaration(
         scaling=Declared(
             f"{prefix}-scaling",
-            AppScalingArgs(tuple(force_patch(hpa_manifest(v), owner_annotations(plan)) for v in hpa_values(plan))),
+            AppScalingArgs(
+                tuple(
+                    force_patch(hpa_manifest(v), owner_annotations(owner, plan.phase.value)) for v in hpa_values(plan)
+                )
+            ),
         ),
         database=Declared(
             f"{prefix}-database",
             SeasonDatabaseArgs(
                 identifier=settings.platform.primary_db_identifier,
                 instance_class=db_class,
+                tags=primary_tags(primary_live_tags, owner, peak),
                 # The platform owns the primary in every phase: a season may change its class, never
                 # delete it. Rollback refuses to run unless the baseline phase keeps these.
                 protect=True,

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import hashlib
 import json
 import logging
+import re
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from pulumi.runtime.settings import get_root_resource, set_root_resource
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from freshfoodz_seasonal.adapters.live_primary import LivePrimary
 from freshfoodz_seasonal.naming import EKS_NODE_GROUP_TYPE, STACK_TYPE
 
 
@@ -54,18 +57,36 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a protocol cons
 
 
 def _readable_secrets(value: Any) -> Any:
-    """Secret values as `{"secret": value}`, so a reader sees what the program marked secret."""
+    """Secret values as `{"secret": placeholder}`, so a reader sees what the program marked secret and
+    never its value: a config secret's placeholder (which tells one ciphertext from another) is kept,
+    anything else becomes SECRET_PLACEHOLDER."""
     if isinstance(value, dict):
         if value.get(_SIG_KEY) == _SECRET_SIG:
-            return {"secret": _readable_secrets(value.get("value"))}
+            wrapped = value.get("value")
+            return {"secret": wrapped if _is_placeholder(wrapped) else SECRET_PLACEHOLDER}
         return {key: _readable_secrets(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_readable_secrets(item) for item in value]
     return value
 
 
+# What an offline run cannot see, for whoever reads its result.
+OFFLINE_NOTE = (
+    "Offline under Pulumi's mocks: nothing live was read. `pulumi preview` and `pulumi up` also read the "
+    "primary's tags and refuse an update while they name another season as its holder; the primary's other "
+    "tags are kept as they are."
+)
+# The provider function through which the program reads the live primary.
+GET_DB_INSTANCE = "aws:rds/getInstance:getInstance"
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    """Echo the inputs as state; give a node group the Auto Scaling group EKS would create."""
+    """Echo the inputs as state; give a node group the Auto Scaling group EKS would create; answer a
+    read of the primary with `live_primary`, if given."""
+
+    def __init__(self, live_primary: LivePrimary | None = None) -> None:
+        super().__init__()
+        self._live_primary = live_primary
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
@@ -73,13 +94,16 @@ class _Mocks(pulumi.runtime.Mocks):
             state["resources"] = [{"autoscalingGroups": [{"name": f"eks-{args.name}-asg"}]}]
         return f"{args.name}-id", state
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        if args.token == GET_DB_INSTANCE and self._live_primary is not None:
+            primary = self._live_primary
+            return {"dbInstanceClass": primary.instance_class, "tags": primary.tags}, []
+        return {}, []
 
 
 class _CapturingMonitor(mocks.MockMonitor):
-    def __init__(self, capture: Capture) -> None:
-        super().__init__(_Mocks())
+    def __init__(self, capture: Capture, live_primary: LivePrimary | None) -> None:
+        super().__init__(_Mocks(live_primary))
         self._capture = capture
 
     def RegisterResource(self, request: Any) -> Any:
@@ -100,17 +124,29 @@ class _CapturingMonitor(mocks.MockMonitor):
         return super().RegisterResource(request)  # type: ignore[no-untyped-call]  # pulumi's mocks carry no annotations
 
 
-# A preview never decrypts: a secret reaches the program as this placeholder, marked secret.
+# A preview never decrypts: a secret reaches the program as a placeholder, marked secret. The
+# placeholder names a digest of the ciphertext (which the stack file shows anyway), so that a changed
+# secret shows as changed, and never anything of the value.
 SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 - a placeholder, not a credential
+_PLACEHOLDER = re.compile(r"\[secret( [0-9a-f]{12})?\]")
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and _PLACEHOLDER.fullmatch(value) is not None
 
 
 def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
+def secret_placeholder(ciphertext: object) -> str:
+    """What the program gets for a secret config value: `[secret <12 hex digits of its ciphertext's SHA-256>]`."""
+    return f"[secret {hashlib.sha256(str(ciphertext).encode()).hexdigest()[:12]}]"
+
+
 def _config_strings(values: dict[str, Any]) -> dict[str, str]:
     """Pulumi passes config to programs as strings; structured values as JSON."""
-    plain = {key: SECRET_PLACEHOLDER if _is_secure(value) else value for key, value in values.items()}
+    plain = {key: secret_placeholder(value["secure"]) if _is_secure(value) else value for key, value in values.items()}
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in plain.items()}
 
 
@@ -151,12 +187,14 @@ def run_program(
     *,
     preview: bool = True,
     now: dt.datetime | None = None,
+    live_primary: LivePrimary | None = None,
 ) -> Capture:
     """Run `program` (a Pulumi `__main__.py`) for `stack` with this config; return what it registered.
 
     `preview` False runs it as an update (`pulumi up`) would; `now` (timezone-aware) is the moment
-    the program judges, instead of its own clock reading. Raises whatever the program raises
-    (pulumi.RunError for an invalid config); what it had registered by then is in `into`, if given.
+    the program judges, instead of its own clock reading. With `live_primary` the program reads that
+    as the running primary; without, it is told it runs offline and reads nothing live. Raises whatever
+    the program raises (pulumi.RunError for an invalid config); what it had registered by then is in `into`, if given.
     The program's warnings are in the capture's `warnings`, not printed.
     """
     capture = into if into is not None else Capture()
@@ -165,15 +203,16 @@ def run_program(
     secret_keys = [key for key, value in config.items() if _is_secure(value)]
     pulumi.runtime.set_all_config(_config_strings(config), secret_keys)
     pulumi.runtime.set_mocks(
-        _Mocks(),
+        _Mocks(live_primary),
         project=project,
         stack=stack,
         preview=preview,
         logger=_warnings_into(capture),
-        monitor=_CapturingMonitor(capture),
+        monitor=_CapturingMonitor(capture, live_primary),
     )
     try:
-        runpy.run_path(str(program), init_globals={"SEASONCTL_NOW": now} if now else None, run_name="__main__")
+        given = {"SEASONCTL_NOW": now, "SEASONCTL_OFFLINE": live_primary is None}
+        runpy.run_path(str(program), init_globals={k: v for k, v in given.items() if v}, run_name="__main__")
     finally:
         _sync_await(wait_for_rpcs())
     # Registrations arrive in whatever order the program's async work finishes: sort for a stable

@@ -245,7 +245,7 @@ def test_the_adopted_primary_ignores_every_input_the_season_does_not_set() -> No
     (primary,) = [r for r in of_type(capture, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]
     ignored = set(primary.ignore_changes)
     assert {"performanceInsightsEnabled", "monitoringInterval", "copyTagsToSnapshot", "engineVersion"} <= ignored
-    assert not {"instanceClass", "identifier", "applyImmediately", "deletionProtection"} & ignored
+    assert not {"instanceClass", "identifier", "applyImmediately", "deletionProtection", "tags"} & ignored
 
 
 def test_patched_resources_keep_their_names_across_phases() -> None:

@@ -33,7 +33,7 @@ def settings_of(stack: str, catalog: Catalog, **update: Any) -> StackSettings:
 
 def declared(settings: StackSettings, catalog: Catalog, year: int = 2026) -> tuple[SeasonPlan, SeasonDeclaration]:
     plan = plan_season(settings, catalog, settings.season.name, year)
-    return plan, declare_season(settings, plan, OCTOBER)
+    return plan, declare_season(settings, plan, OCTOBER, {})
 
 
 def test_the_peak_declares_every_component_from_the_plan(catalog: Catalog) -> None:
@@ -116,10 +116,10 @@ def test_the_baseline_restores_the_platform_and_declares_no_season_resource(cata
 def test_the_scale_back_is_declared_only_while_it_is_ahead(catalog: Catalog) -> None:
     settings = settings_of("weihnachten", catalog)
     plan = plan_season(settings, catalog, "weihnachten", 2026)
-    ahead = declare_season(settings, plan, OCTOBER).nodes
+    ahead = declare_season(settings, plan, OCTOBER, {}).nodes
     # 06:00 Europe/Berlin (CET, UTC+1) two days after 31 December.
     assert ahead is not None and ahead.args.scale_back_at == "2027-01-02T05:00:00Z" and ahead.args.notes == ()
-    passed = declare_season(settings, plan, dt.datetime(2027, 1, 2, 5, tzinfo=dt.UTC)).nodes
+    passed = declare_season(settings, plan, dt.datetime(2027, 1, 2, 5, tzinfo=dt.UTC), {}).nodes
     assert passed is not None and passed.args.scale_back_at is None
     assert passed.args.notes == ("the scale-back time has passed; no scheduled action is declared",)
 
