@@ -14,6 +14,7 @@ import http.client
 import json
 import socket
 import ssl
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,10 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from freshfoodz_seasonal.visible import visible
+
 TOKEN_VARIABLE = "PROMETHEUS_BEARER_TOKEN"  # noqa: S105 - the variable's name, not a token
 USERNAME_VARIABLE = "PROMETHEUS_USERNAME"
 PASSWORD_VARIABLE = "PROMETHEUS_PASSWORD"  # noqa: S105 - the variable's name, not a password
 _MAX_ANSWER_BYTES = 256 * 1024 * 1024
+_READ_CHUNK = 1024 * 1024
 _EXCERPT = 300
 # A refusal quotes at most this much: the URL, what went wrong and an excerpt of the answer.
 _MAX_MESSAGE_CHARS = 1000
@@ -187,8 +191,7 @@ class PrometheusClient:
     def _shown(self, text: str) -> str:
         for secret in self._credentials.secrets() if self._credentials else ():
             text = text.replace(secret, "[credential]")
-        printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-        return printable[:_MAX_MESSAGE_CHARS]
+        return visible(text, _MAX_MESSAGE_CHARS)
 
     def _query(self, promql: str, at_s: float) -> Any:
         url = f"{self.base_url}/api/v1/query"
@@ -198,12 +201,15 @@ class PrometheusClient:
         request.add_header("Accept", "application/json")
         if self._credentials is not None:
             request.add_unredirected_header("Authorization", self._credentials.header)
+        # The socket's timeout bounds each read; the deadline bounds the whole answer, so a server that
+        # sends a byte at a time cannot hold the query (and the command) for ever.
+        deadline = time.monotonic() + self.timeout_s
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
-                raw = response.read(_MAX_ANSWER_BYTES + 1)
+                raw = self._read_until(response, deadline, url)
                 missing = getattr(response, "length", None)
                 if missing and len(raw) <= _MAX_ANSWER_BYTES:
-                    # read(amount) returns what came when the peer closed early; only the declared length tells.
+                    # read1 returns nothing when the peer closed early; only the declared length tells.
                     raise http.client.IncompleteRead(raw, missing)
         except urllib.error.HTTPError as error:
             raise PrometheusUnavailable(_http_error_message(url, error)) from None
@@ -225,10 +231,29 @@ class PrometheusClient:
             raise PrometheusUnavailable(f"{url}: the answer is larger than {_MAX_ANSWER_BYTES >> 20} MiB")
         return _decode(url, raw)
 
+    def _read_until(self, response: http.client.HTTPResponse, deadline: float, url: str) -> bytes:
+        """The answer's body, at most one byte over the size cap, read before `deadline` (monotonic)."""
+        chunks: list[bytes] = []
+        size = 0
+        while size <= _MAX_ANSWER_BYTES:
+            if time.monotonic() > deadline:
+                raise PrometheusUnavailable(
+                    f"{url}: the answer did not finish within {self.timeout_s:g} s (--timeout); {size} bytes came"
+                )
+            chunk = response.read1(min(_READ_CHUNK, _MAX_ANSWER_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+
 
 def _decode(url: str, raw: bytes) -> Any:
     try:
         return json.loads(raw)
+    except RecursionError:
+        # Python's decoder gives up on nesting deeper than its recursion limit; Prometheus never nests so.
+        raise PrometheusUnavailable(f"{url}: the answer is JSON nested too deeply to be Prometheus's") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
         raise PrometheusUnavailable(
@@ -259,7 +284,7 @@ def _http_error_message(url: str, error: urllib.error.HTTPError) -> str:
     try:
         answer = json.loads(raw)
         detail = f"{answer.get('errorType', 'error')}: {answer.get('error', '')}"
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, RecursionError):
         detail = raw[:_EXCERPT].decode("utf-8", "replace").strip() or error.reason
     if code in {401, 403}:
         hint = f"check {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}"

@@ -18,7 +18,11 @@ from capacity.service_time_fit import estimate_service_time
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import duration_seconds
+from freshfoodz_seasonal.visible import visible
 
+# A label value or warning is shown in tables and messages: no terminal escapes, bounded.
+MAX_LABEL_CHARS = 500
+MAX_WARNING_CHARS = 500
 # A history with fewer of the window's steps than this share is too short for the window asked.
 MIN_COVERAGE = 0.98
 # A history below this share of the window is more likely a rate window too short to hold two
@@ -79,7 +83,7 @@ def instant_vector(answer: Any) -> list[Sample]:
             labels, (_, text) = item["metric"], item["value"]
             if not isinstance(labels, dict) or not isinstance(text, str):
                 raise PrometheusAnswerError(f"unexpected sample {item!r:.200}")
-            samples.append(Sample({str(k): str(v) for k, v in labels.items()}, float(text)))
+            samples.append(Sample({str(k): visible(str(v), MAX_LABEL_CHARS) for k, v in labels.items()}, float(text)))
         return samples
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, PrometheusAnswerError):
@@ -92,7 +96,7 @@ def answer_warnings(answer: Any) -> tuple[str, ...]:
     warnings = answer.get("warnings") if isinstance(answer, dict) else None
     if not isinstance(warnings, list):
         return ()
-    return tuple(str(warning) for warning in warnings)
+    return tuple(visible(str(warning), MAX_WARNING_CHARS) for warning in warnings)
 
 
 def _by_route(samples: Sequence[Sample], names: MetricNames) -> dict[RouteKey, list[Sample]]:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.cli.tables import Section, markdown_cell, markdown_text
 from freshfoodz_seasonal.review.headline import Footprint, cost_delta
 from freshfoodz_seasonal.review.resource_diff import FieldChange, Kind, ResourceChange
 from freshfoodz_seasonal.review.stack_diff import StackDiff
@@ -119,28 +119,14 @@ def diff_sections(diff: StackDiff) -> list[Section]:
     return sections
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-# Markdown and HTML that text from a stack file or a git ref could smuggle into the pull-request comment:
-# tags (`</details>`, `<img>`), links, emphasis, code spans. Each is shown as the character it is.
-_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~"})
-
-
-def _text(text: str) -> str:
-    """Text from outside as plain text in the comment: no markup, no @mentions (a zero-width space after @)."""
-    return text.translate(_MARKDOWN_SPECIAL).replace("@", "@&#8203;")
-
-
 def _code(text: str) -> str:
     """Text as a code span; a backtick inside would end it, so it becomes a quote."""
     return "`" + text.replace("`", "'") + "`"
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
-    return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(markdown_cell(c) for c in columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
+    return lines + ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
 
 
 def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
@@ -149,7 +135,7 @@ def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
         COMMENT_MARKER.format(stack=diff.stack),
         f"### {diff.headline}",
         "",
-        *(line for warning in warnings for line in (f"> **Warning:** {_cell(_text(warning))}", "")),
+        *(line for warning in warnings for line in (f"> **Warning:** {markdown_cell(markdown_text(warning))}", "")),
         f"{_code(diff.before.label)} -> {_code(diff.after.label)}",
         "",
         *_table(["", "before", "after", "change"], footprint_rows(diff)),
@@ -157,11 +143,11 @@ def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
     ]
     if not diff.resources:
         return "\n".join([*lines, "No resource changes."]) + "\n"
-    resources = [[_text(cell) for cell in row] for row in resource_rows(diff)]
+    resources = [[markdown_text(cell) for cell in row] for row in resource_rows(diff)]
     lines += [f"**Resources:** {_counts(diff)}", "", *_table(["resource", "change", "key fields"], resources)]
     fields = _field_rows(diff)
     if fields:
-        rows = [[_code(c.name), _code(f.path), *map(_text, _values(f.old, f.new))] for c, f in fields]
+        rows = [[_code(c.name), _code(f.path), *map(markdown_text, _values(f.old, f.new))] for c, f in fields]
         lines += [
             "",
             f"<details><summary>All {len(fields)} changed fields</summary>",

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.cli.clock import Now
@@ -46,7 +47,7 @@ def run_preview(
     for run in runs:
         heading = f"{run.name} ({run.phase.value}): {len(run.capture.resources)} resources"
         console.print(preview_tree(run.capture, heading))
-    console.print(OFFLINE_NOTE)
+    console.print(Text(OFFLINE_NOTE))
 
 
 def _files(runs: list[ProgramRun], documents: dict[str, dict[str, Any]]) -> dict[str, str]:

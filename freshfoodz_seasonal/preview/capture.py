@@ -56,14 +56,22 @@ _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a protocol constant
 
 
+def _redacted(value: Any) -> Any:
+    """A secret's structure with every leaf replaced: a config secret's placeholder (which tells one
+    ciphertext from another) is kept, any other leaf becomes SECRET_PLACEHOLDER."""
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value if _is_placeholder(value) else SECRET_PLACEHOLDER
+
+
 def _readable_secrets(value: Any) -> Any:
-    """Secret values as `{"secret": placeholder}`, so a reader sees what the program marked secret and
-    never its value: a config secret's placeholder (which tells one ciphertext from another) is kept,
-    anything else becomes SECRET_PLACEHOLDER."""
+    """Secret values as `{"secret": redacted value}`, so a reader sees what the program marked secret
+    and never its value."""
     if isinstance(value, dict):
         if value.get(_SIG_KEY) == _SECRET_SIG:
-            wrapped = value.get("value")
-            return {"secret": wrapped if _is_placeholder(wrapped) else SECRET_PLACEHOLDER}
+            return {"secret": _redacted(value.get("value"))}
         return {key: _readable_secrets(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_readable_secrets(item) for item in value]

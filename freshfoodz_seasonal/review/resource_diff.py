@@ -44,6 +44,9 @@ KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
     GRAFANA_RULE_GROUP_TYPE: ("rules[*].annotations.threshold", "rules[*].for"),
     CONFIG_MAP_TYPE: ("data.*",),
 }
+# What a diff shows of a secret: never its value, not even the preview's placeholder.
+SECRET_SHOWN = "[secret]"  # noqa: S105 - what is shown in place of a secret
+SECRET_CHANGED = "[secret changed]"  # noqa: S105 - what is shown in place of a secret
 _OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes")
 # Whatever the type: a new parent is a new URN (Pulumi replaces the resource), and the others decide
 # whether a resource can be deleted or is adopted.
@@ -81,9 +84,25 @@ def _keyed(items: Sequence[Any]) -> bool:
     return len(names) == len(items) > 0 and all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
 
 
+def _is_secret(value: Any) -> bool:
+    """A value the program marked secret, as the resources document holds it: `{"secret": placeholder}`."""
+    return isinstance(value, dict) and set(value) == {"secret"}
+
+
+def _shown(old: Any, new: Any) -> tuple[Any, Any]:
+    """A changed field as a reviewer sees it: a secret side only as `[secret]`, or `[secret changed]`
+    where both sides are secrets, whatever the document holds inside them."""
+    if _is_secret(old) and _is_secret(new):
+        return SECRET_SHOWN, SECRET_CHANGED
+    return (SECRET_SHOWN if _is_secret(old) else old), (SECRET_SHOWN if _is_secret(new) else new)
+
+
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """(dotted path, leaf value) pairs; lists of named objects are indexed by name, others by position."""
-    if isinstance(value, dict) and value:
+    """(dotted path, leaf value) pairs; lists of named objects are indexed by name, others by position;
+    a secret is one leaf."""
+    if _is_secret(value):
+        yield prefix, value
+    elif isinstance(value, dict) and value:
         for key in sorted(value):
             yield from flatten(value[key], f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
@@ -146,7 +165,8 @@ def _field_changes(resource_type: str, old: Mapping[str, Any], new: Mapping[str,
     changes = []
     for path in sorted(before.keys() | after.keys()):
         if before.get(path) != after.get(path):
-            changes.append(FieldChange(path, before.get(path), after.get(path), _is_key(resource_type, path)))
+            old_value, new_value = _shown(before.get(path), after.get(path))
+            changes.append(FieldChange(path, old_value, new_value, _is_key(resource_type, path)))
     return changes
 
 

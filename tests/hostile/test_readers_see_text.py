@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from rich.console import Console
 
 from freshfoodz_seasonal.cli.diff_view import diff_markdown
+from freshfoodz_seasonal.cli.tables import Section, to_markdown, to_rich
 from freshfoodz_seasonal.review.snapshot import Snapshot
 from freshfoodz_seasonal.review.stack_diff import compare
 from tests.support.cli_runner import invoke
@@ -42,3 +45,21 @@ def test_the_pull_request_comment_shows_config_text_as_text() -> None:
         assert raw not in comment, raw
     assert comment.count("</details>") == 1  # the comment's own fold, closed once
     assert "\\<img src=x onerror=alert(1)\\>" in comment and "@&#8203;octocat" in comment
+
+
+MARKUP = "[link=https://evil.example]click[/link] [bold red]alarm[/]"
+
+
+def test_terminal_tables_show_brackets_as_text_not_rich_markup() -> None:
+    console = Console(record=True, width=200, color_system=None)
+    console.print(to_rich(MARKUP, [Section(MARKUP, [MARKUP, "b"], [[MARKUP, "[secret]"]], [MARKUP])]))
+    shown = console.export_text()
+    assert shown.count(MARKUP) == 5 and "[secret]" in shown
+
+
+def test_markdown_tables_show_config_text_as_text() -> None:
+    text = to_markdown(HOSTILE, [Section(HOSTILE, ["a"], [[HOSTILE]], [HOSTILE])])
+    # Every markup character comes escaped (but the notes' own "> "), and no @mention is left whole.
+    body = re.sub(r"^> ", "", text, flags=re.MULTILINE)
+    assert not re.search(r"(?<!\\)[<>\[\]`]", body) and "@octocat" not in body
+    assert text.count(r"\</details\>") == 4

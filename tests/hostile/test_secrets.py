@@ -7,6 +7,7 @@ the error, into CI logs.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
-from freshfoodz_seasonal.preview.capture import Capture, run_program, stack_config
+from freshfoodz_seasonal.preview.capture import Capture, run_program, secret_placeholder, stack_config
 from tests.support.cli_runner import invoke
 from tests.support.project import ROOT
 
@@ -61,3 +62,21 @@ def test_a_plain_text_webhook_under_the_engine_is_refused_without_the_value() ->
         run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config({**config, KEY: URL}), capture)
     assert "warRoomWebhookUrl" in str(refused.value) and TOKEN not in str(refused.value)
     assert capture.resources == []
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "json", "table"])
+def test_a_rotated_secret_shows_as_changed_and_nothing_of_it(tmp_path: Path, output_format: str) -> None:
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    ciphertexts = {"xmas": "v1:OLDCIPHERTEXT", "xmas-rotated": "v1:NEWCIPHERTEXT"}
+    for stack, ciphertext in ciphertexts.items():
+        stack_file(tmp_path, {"secure": ciphertext}).rename(tmp_path / f"Pulumi.{stack}.yaml")
+    result = invoke(
+        "diff", "xmas-rotated", "--against", "xmas", "--project-dir", str(tmp_path), "--format", output_format,
+        env={"COLUMNS": "250"},  # a table cell wider than the terminal wraps
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = r"\[secret changed\]" if output_format == "markdown" else "[secret changed]"  # markdown escapes [ ]
+    assert shown in result.output
+    for ciphertext in ciphertexts.values():
+        assert ciphertext not in result.output and secret_placeholder(ciphertext) not in result.output

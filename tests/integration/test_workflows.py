@@ -78,6 +78,16 @@ def test_every_install_of_the_project_uses_the_lock() -> None:
     assert "constraints.txt" in workflow()[True]["pull_request"]["paths"]  # YAML reads `on:` as True
 
 
+def test_every_action_is_pinned_to_a_commit_with_its_tag_in_a_comment() -> None:
+    # A tag can be moved to other code; a commit cannot. The comment says which release it is.
+    for path in WORKFLOWS:
+        uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert uses, path
+        for action, comment in uses:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{path.name}: {action} is not pinned"
+            assert re.fullmatch(r" # v\d+(\.\d+)*", comment), f"{path.name}: {action} has no tag comment"
+
+
 def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
     preview = workflow()["jobs"]["pulumi-preview"]
     action = next(s for s in preview["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@"))

@@ -16,7 +16,14 @@ import pytest
 import yaml
 
 from freshfoodz_seasonal import naming
-from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, release_runtime, run_program, stack_config
+from freshfoodz_seasonal.preview.capture import (
+    Capture,
+    CapturedResource,
+    release_runtime,
+    run_program,
+    secret_placeholder,
+    stack_config,
+)
 from freshfoodz_seasonal.preview.render import whole_numbers
 from tests.support.project import ROOT, STACKS
 
@@ -203,8 +210,9 @@ def test_monitoring_declares_folder_rules_and_dashboard_of_the_season() -> None:
 def test_the_war_room_webhook_is_a_secret_contact_point() -> None:
     capture = run("weihnachten", warRoomWebhookUrl={"secure": "v1:ciphertext"})
     (contact,) = of_type(capture, "alerting/contactPoint:ContactPoint")
-    # marked secret, and a preview never decrypts: the program saw only a placeholder
-    assert contact.inputs["webhooks"] == {"secret": [{"url": "[secret]"}]}
+    # marked secret, and a preview never decrypts: the program saw only a placeholder naming the ciphertext
+    assert contact.inputs["webhooks"] == {"secret": [{"url": secret_placeholder("v1:ciphertext")}]}
+    assert secret_placeholder("v1:ciphertext") != secret_placeholder("v1:other") != "v1:other"
     (group,) = of_type(capture, "alerting/ruleGroup:RuleGroup")
     assert all(rule["notificationSettings"]["contactPoint"] == contact.inputs["name"] for rule in group.inputs["rules"])
 
