@@ -6,7 +6,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from freshfoodz_seasonal.declaration.args import AppScalingArgs
-from freshfoodz_seasonal.naming import APP_SCALING_TYPE
+from freshfoodz_seasonal.naming import APP_SCALING_TYPE, child_name
 
 
 class AppScaling(pulumi.ComponentResource):
@@ -14,7 +14,7 @@ class AppScaling(pulumi.ComponentResource):
         super().__init__(APP_SCALING_TYPE, name, {}, opts)
         for manifest in args.hpa_patches:
             k8s.autoscaling.v2.HorizontalPodAutoscalerPatch(
-                f"{name}-{manifest['metadata']['name']}",
+                child_name(name, manifest["metadata"]["name"]),
                 metadata=manifest["metadata"],
                 spec=manifest["spec"],
                 opts=pulumi.ResourceOptions(parent=self),

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from freshfoodz_seasonal.declaration.args import SeasonDatabaseArgs
-from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE
+from freshfoodz_seasonal.naming import SEASON_DATABASE_TYPE, Child, child_name, replica_child
 
 # What the season sets on the platform's primary; every other input stays the platform's.
 # Its tags are declared whole (the live ones plus the owner tags), since RDS has no per-tag resource.
@@ -34,7 +34,7 @@ class SeasonDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(SEASON_DATABASE_TYPE, name, {}, opts)
         aws.rds.Instance(
-            f"{name}-primary",
+            child_name(name, Child.PRIMARY),
             identifier=args.identifier,
             instance_class=args.instance_class,
             apply_immediately=args.apply_immediately,
@@ -50,7 +50,7 @@ class SeasonDatabase(pulumi.ComponentResource):
         )
         replicas = [
             aws.rds.Instance(
-                f"{name}-replica-{index}",
+                child_name(name, replica_child(index)),
                 identifier=identifier,
                 replicate_source_db=args.identifier,
                 instance_class=args.instance_class,

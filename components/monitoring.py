@@ -15,7 +15,7 @@ from freshfoodz_seasonal.content.alerting.grafana_rules import (
     GrafanaRule,
 )
 from freshfoodz_seasonal.declaration.args import SeasonMonitoringArgs
-from freshfoodz_seasonal.naming import SEASON_MONITORING_TYPE
+from freshfoodz_seasonal.naming import SEASON_MONITORING_TYPE, Child, child_name
 
 
 class SeasonMonitoring(pulumi.ComponentResource):
@@ -31,7 +31,9 @@ class SeasonMonitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         for note in args.notes:
             pulumi.log.warn(f"{name}: {note}", self)
-        folder = grafana.oss.Folder(f"{name}-folder", title=args.folder_title, uid=args.folder_uid, opts=child)
+        folder = grafana.oss.Folder(
+            child_name(name, Child.FOLDER), title=args.folder_title, uid=args.folder_uid, opts=child
+        )
         contact_points = []
         notify = None
         if args.contact_point is not None:
@@ -39,7 +41,7 @@ class SeasonMonitoring(pulumi.ComponentResource):
                 raise ValueError(f"{name}: contact point {args.contact_point} declared without its webhook URL")
             contact_points.append(
                 grafana.alerting.ContactPoint(
-                    f"{name}-war-room",
+                    child_name(name, Child.WAR_ROOM),
                     name=args.contact_point,
                     webhooks=[grafana.alerting.ContactPointWebhookArgs(url=webhook_url)],
                     opts=child,
@@ -47,7 +49,7 @@ class SeasonMonitoring(pulumi.ComponentResource):
             )
             notify = grafana.alerting.RuleGroupRuleNotificationSettingsArgs(contact_point=args.contact_point)
         grafana.alerting.RuleGroup(
-            f"{name}-rules",
+            child_name(name, Child.RULES),
             name=args.group_name,
             folder_uid=folder.uid,
             interval_seconds=args.evaluation_interval_s,
@@ -56,7 +58,7 @@ class SeasonMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=contact_points),
         )
         dashboard = grafana.oss.Dashboard(
-            f"{name}-dashboard",
+            child_name(name, Child.DASHBOARD),
             folder=folder.uid,
             config_json=json.dumps(args.dashboard, sort_keys=True),
             overwrite=True,

@@ -8,14 +8,14 @@ import pulumi
 import pulumi_aws as aws
 
 from freshfoodz_seasonal.declaration.args import SeasonalNodeGroupArgs
-from freshfoodz_seasonal.naming import SEASONAL_NODE_GROUP_TYPE
+from freshfoodz_seasonal.naming import SEASONAL_NODE_GROUP_TYPE, Child, child_name
 
 
 class SeasonalNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonalNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(SEASONAL_NODE_GROUP_TYPE, name, {}, opts)
         group = aws.eks.NodeGroup(
-            f"{name}-group",
+            child_name(name, Child.NODE_GROUP),
             cluster_name=args.cluster_name,
             node_role_arn=args.node_role_arn,
             subnet_ids=list(args.subnet_ids),
@@ -32,8 +32,8 @@ class SeasonalNodeGroup(pulumi.ComponentResource):
             pulumi.log.warn(f"{name}: {note}", self)
         if args.scale_back_at is not None:
             aws.autoscaling.Schedule(
-                f"{name}-scale-back",
-                scheduled_action_name=f"{name}-scale-back",
+                child_name(name, Child.SCALE_BACK),
+                scheduled_action_name=child_name(name, Child.SCALE_BACK),
                 autoscaling_group_name=group.resources.apply(_autoscaling_group_name),
                 min_size=0,
                 max_size=0,

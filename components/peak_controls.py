@@ -6,7 +6,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from freshfoodz_seasonal.declaration.args import PeakControlsArgs
-from freshfoodz_seasonal.naming import PEAK_CONTROLS_TYPE
+from freshfoodz_seasonal.naming import PEAK_CONTROLS_TYPE, Child, child_name
 
 
 class PeakControls(pulumi.ComponentResource):
@@ -16,7 +16,7 @@ class PeakControls(pulumi.ComponentResource):
         priority = args.priority_class
         # A patch (server-side apply) creates the class if it is missing and never deletes it.
         k8s.scheduling.v1.PriorityClassPatch(
-            f"{name}-priority",
+            child_name(name, Child.PRIORITY),
             metadata=priority["metadata"],
             value=priority["value"],
             global_default=priority["globalDefault"],
@@ -27,16 +27,18 @@ class PeakControls(pulumi.ComponentResource):
         config_map = args.config_map
         if config_map is not None:
             k8s.core.v1.ConfigMap(
-                f"{name}-limits", metadata=config_map["metadata"], data=config_map["data"], opts=child
+                child_name(name, Child.LIMITS), metadata=config_map["metadata"], data=config_map["data"], opts=child
             )
         for manifest in args.load_test:
             metadata = manifest["metadata"]
             if manifest["kind"] == "ConfigMap":
-                k8s.core.v1.ConfigMap(f"{name}-load-test-script", metadata=metadata, data=manifest["data"], opts=child)
+                k8s.core.v1.ConfigMap(
+                    child_name(name, Child.LOAD_TEST_SCRIPT), metadata=metadata, data=manifest["data"], opts=child
+                )
             else:
                 # A custom resource of the k6-operator's CRD, which the platform installs.
                 k8s.apiextensions.CustomResource(
-                    f"{name}-load-test",
+                    child_name(name, Child.LOAD_TEST),
                     api_version=manifest["apiVersion"],
                     kind=manifest["kind"],
                     metadata=metadata,

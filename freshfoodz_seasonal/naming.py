@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 # The Pulumi project (Pulumi.yaml) and its config namespace: `freshfoodz-seasonal:<key>`.
 PROJECT = "freshfoodz-seasonal"
@@ -62,6 +63,47 @@ STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 def resource_prefix(season: str) -> str:
     """`freshfoodz-<season>`: every resource and component of the season is named `<prefix>-<part>`."""
     return f"freshfoodz-{season}"
+
+
+class Part(StrEnum):
+    """A season's components: each is named `<prefix>-<part>` (component_name)."""
+
+    SCALING = "scaling"
+    DATABASE = "database"
+    PEAK_CONTROLS = "peak-controls"
+    NODES = "nodes"
+    MONITORING = "monitoring"
+
+
+class Child(StrEnum):
+    """A component's resources: each is named `<component>-<child>` (child_name). `seasonctl provision`
+    targets them by these names, and the provisioning plan lists them."""
+
+    PRIMARY = "primary"
+    NODE_GROUP = "group"
+    SCALE_BACK = "scale-back"
+    FOLDER = "folder"
+    WAR_ROOM = "war-room"
+    RULES = "rules"
+    DASHBOARD = "dashboard"
+    PRIORITY = "priority"
+    LIMITS = "limits"
+    LOAD_TEST_SCRIPT = "load-test-script"
+    LOAD_TEST = "load-test"
+
+
+def component_name(season: str, part: Part) -> str:
+    return f"{resource_prefix(season)}-{part}"
+
+
+def child_name(component: str, child: str) -> str:
+    """A component's resource: `child` is a Child, a read replica's `replica-<n>` or an HPA's name."""
+    return f"{component}-{child}"
+
+
+def replica_child(index: int) -> str:
+    """The n-th read replica (from 1) of the database component."""
+    return f"replica-{index}"
 
 
 def rule_group_name(season: str) -> str:

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -28,6 +29,7 @@ from capacity.catalog import Catalog
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
+from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
@@ -144,6 +146,9 @@ class Season(_Section):
     load_multiplier: float = Field(ge=1, le=50, description="peak load / baseline load, 1 to 50")
     window: SeasonWindow
     target_utilization: TargetUtilization
+    provisioning_budget_minutes: int = Field(
+        default=30, ge=5, le=720, description="minutes one provisioning window may take, 5 to 720"
+    )
 
 
 class Route(_Section):
@@ -410,6 +415,32 @@ PLAINTEXT_SECRET = "plaintext_secret"  # noqa: S105 - an error type, not a crede
 SECRET_KEYS = ("warRoomWebhookUrl",)
 
 
+class MeasuredMinutes(_Section):
+    """A team's own measurement of one kind of change, in minutes."""
+
+    low: float = Field(ge=0, le=1440, description="minutes, 0 to 1440")
+    typical: float = Field(ge=0, le=1440, description="minutes, 0 to 1440")
+    high: float = Field(ge=0, le=1440, description="minutes, 0 to 1440")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MeasuredMinutes:
+        if not self.low <= self.typical <= self.high:
+            raise ValueError(f"low <= typical <= high is not true of {self.low:g}, {self.typical:g}, {self.high:g}")
+        return self
+
+    def as_minutes(self) -> Minutes:
+        return Minutes(self.low, self.typical, self.high)
+
+
+class Provisioning(_Section):
+    """How provisioning is planned: the duration model's rows this stack replaces with its own figures."""
+
+    durations: dict[Annotated[ChangeKind, Strict(False)], MeasuredMinutes] = Field(
+        default_factory=dict,
+        description="kind of change -> {low, typical, high} minutes (seasonctl provision --record writes them)",
+    )
+
+
 class SecureValue(_Section):
     """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
 
@@ -438,6 +469,7 @@ class StackSettings(_Section):
     peak_controls: PeakControls
     metrics: Metrics = Field(default_factory=Metrics)
     load_test: LoadTest = Field(default_factory=LoadTest)
+    provisioning: Provisioning = Field(default_factory=Provisioning)
     war_room_webhook_url: SecureValue | None = Field(
         default=None,
         description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",

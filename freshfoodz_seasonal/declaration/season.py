@@ -36,9 +36,10 @@ from freshfoodz_seasonal.declaration.season_tags import node_group_tags
 from freshfoodz_seasonal.naming import (
     PATCH_FORCE_ANNOTATION,
     SEASON_KEY,
+    Part,
+    component_name,
     folder_title,
     peak_controls_config_map_name,
-    resource_prefix,
     rule_group_name,
     war_room_contact_point_name,
 )
@@ -96,7 +97,6 @@ def declare_season(
     load test); nothing is registered then.
     """
     peak = plan.phase is Phase.PEAK
-    prefix = resource_prefix(plan.season)
     owner = Owner(plan.season, plan.stack)
     db_class, replicas = database_values(plan)
     controls = settings.peak_controls
@@ -125,7 +125,7 @@ def declare_season(
     monitoring = _monitoring(settings, plan) if peak else None
     return SeasonDeclaration(
         scaling=Declared(
-            f"{prefix}-scaling",
+            component_name(plan.season, Part.SCALING),
             AppScalingArgs(
                 tuple(
                     force_patch(hpa_manifest(v), owner_annotations(owner, plan.phase.value)) for v in hpa_values(plan)
@@ -133,7 +133,7 @@ def declare_season(
             ),
         ),
         database=Declared(
-            f"{prefix}-database",
+            component_name(plan.season, Part.DATABASE),
             SeasonDatabaseArgs(
                 identifier=settings.platform.primary_db_identifier,
                 instance_class=db_class,
@@ -154,9 +154,11 @@ def declare_season(
         ),
         # The priority lane outlives the season: pods that reference it must still be admitted after
         # rollback, so it is a server-side-apply patch (created if missing, never deleted).
-        peak_controls=Declared(f"{prefix}-peak-controls", PeakControlsArgs(priority_class, config_map, load_test)),
-        nodes=Declared(f"{prefix}-nodes", nodes) if nodes else None,
-        monitoring=Declared(f"{prefix}-monitoring", monitoring) if monitoring else None,
+        peak_controls=Declared(
+            component_name(plan.season, Part.PEAK_CONTROLS), PeakControlsArgs(priority_class, config_map, load_test)
+        ),
+        nodes=Declared(component_name(plan.season, Part.NODES), nodes) if nodes else None,
+        monitoring=Declared(component_name(plan.season, Part.MONITORING), monitoring) if monitoring else None,
         outputs=_outputs(plan, db_class, replicas),
     )
 
