@@ -11,13 +11,17 @@ from rich.console import Console
 
 from capacity.pool_sizing import Method
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.cli.clock import clock_on
 from freshfoodz_seasonal.cli.exits import print_json
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
+from freshfoodz_seasonal.cli.provisioning_view import provisioning_sections
 from freshfoodz_seasonal.cli.stacks import load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.plan.summary import plan_as_dict
+from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
+from freshfoodz_seasonal.provisioning.summary import provisioning_as_dict
 
 
 def plan(
@@ -40,10 +44,15 @@ def plan(
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
-    result = load_plan(stack, project_dir, load_catalog(), clock_on(date).today, year, method).plan
+    loaded = load_plan(stack, project_dir, load_catalog(), clock_on(date).today, year, method)
+    result = loaded.plan
+    provisioning = provisioning_plan(loaded.settings, result, load_durations())
+    first_day = result.window.first_day
     if output_format is ReportFormat.JSON:
-        print_json(plan_as_dict(result))
-    elif output_format is ReportFormat.MARKDOWN:
-        sys.stdout.write(to_markdown(plan_heading(result), plan_sections(result)))
+        print_json(plan_as_dict(result) | {"provisioning": provisioning_as_dict(provisioning, first_day)})
+        return
+    sections = [*plan_sections(result), *provisioning_sections(provisioning, first_day)]
+    if output_format is ReportFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(plan_heading(result), sections))
     else:
-        Console(highlight=False).print(to_rich(plan_heading(result), plan_sections(result)))
+        Console(highlight=False).print(to_rich(plan_heading(result), sections))

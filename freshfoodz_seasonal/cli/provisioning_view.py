@@ -1,0 +1,58 @@
+"""The provisioning plan and the rollback as tables (`seasonctl plan`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.durations import Minutes
+from freshfoodz_seasonal.provisioning.schedule import Disruption, ProvisioningPlan, Step
+from freshfoodz_seasonal.provisioning.summary import t_day
+
+COLUMNS = ["when", "step", "minutes", "disruption", "fits"]
+
+
+def _minutes(minutes: Minutes) -> str:
+    return f"{minutes.low:.1f}/{minutes.typical:.1f}/{minutes.high:.1f}"
+
+
+def _disruption(disruption: Disruption) -> str:
+    length = f" {disruption.seconds[0]:g}-{disruption.seconds[1]:g} s" if disruption.seconds else ""
+    return f"{disruption.kind}{length}"
+
+
+def _row(step: Step, first_day: dt.date) -> list[str]:
+    return [
+        f"{t_day(step.day)} {(first_day + dt.timedelta(days=step.day)):%m-%d}",
+        step.name,
+        _minutes(step.minutes),
+        ", ".join(_disruption(d) for d in step.disruptions) or "none",
+        "yes" if step.fits_budget else "NO",
+    ]
+
+
+def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) -> list[Section]:
+    budget = provisioning.budget_minutes
+    total = provisioning.total
+    days = len(provisioning.days)
+    return [
+        Section(
+            f"Provisioning: {len(provisioning.steps)} steps on {days} day(s), budget {budget} min a window",
+            COLUMNS,
+            [_row(step, first_day) for step in provisioning.steps],
+            notes=(
+                f"minutes: low/typical/high; each step is one `pulumi up --target` run (start, refresh and "
+                f"preview) plus the longest chain of waits in it; all steps: {_minutes(total)}",
+                "disruption: its kind and length where one is published; which resource: --format json",
+                "a step that does not fit what is left of a day's window goes to the next day, never before T-14 "
+                "(the season owns the shared resources from then)",
+                "figures: freshfoodz_seasonal/data/apply-durations.csv (sources in SOURCES.md); a stack's own "
+                "measurements replace them (provisioning.durations)",
+            ),
+        ),
+        Section(
+            "Rollback (seasonctl rollback, after phase: baseline is set)",
+            COLUMNS,
+            [_row(step, first_day) for step in provisioning.rollback],
+        ),
+    ]
