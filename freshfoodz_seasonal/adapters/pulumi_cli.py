@@ -52,21 +52,37 @@ class PulumiCli:
         return [self.executable, *args, "--cwd", str(self.project_dir), "--non-interactive"]
 
     def run(self, *args: str, timeout_s: float = 300) -> str:
-        """A short command's stdout (stderr apart, so warnings do not spoil JSON); PulumiFailed if it fails."""
+        """A short command's stdout (stderr apart, so warnings do not spoil JSON); PulumiFailed if it fails.
+
+        Like `stream`, Pulumi runs in a process group of its own and a Ctrl-C, SIGTERM or SIGHUP becomes
+        one SIGINT to it and a wait, then PulumiFailed: the caller's clean-up runs either way.
+        """
         shown = " ".join(["pulumi", *args])
         try:
             # An argument list, no shell.
-            done = subprocess.run(  # noqa: S603
-                self._command(args), capture_output=True, text=True, timeout=timeout_s, check=False
+            process = subprocess.Popen(  # noqa: S603
+                self._command(args),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
-            raise PulumiFailed(f"`{shown}` did not finish within {timeout_s:g} s") from None
         except OSError as error:
             raise PulumiFailed(f"cannot run {self.executable}: {error}") from None
-        if done.returncode != 0:
-            said = [line for line in (done.stdout + "\n" + done.stderr).splitlines() if line.strip()]
-            raise PulumiFailed(f"`{shown}` failed (exit {done.returncode}):\n" + "\n".join(said[-_TAIL_LINES:]))
-        return done.stdout
+        stop = _Stop(process, lambda _: None, timeout_s)
+        with stop.on_signals():
+            try:
+                stdout, stderr = process.communicate(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                stop.for_time()
+                stdout, stderr = process.communicate()
+        if stop.reason is not None:
+            raise PulumiFailed(f"`{shown}` {stop.reason}")
+        if process.returncode != 0:
+            said = [line for line in (stdout + "\n" + stderr).splitlines() if line.strip()]
+            raise PulumiFailed(f"`{shown}` failed (exit {process.returncode}):\n" + "\n".join(said[-_TAIL_LINES:]))
+        return stdout
 
     def stream(self, *args: str, show: Callable[[str], None], timeout_s: float = UPDATE_TIMEOUT_S) -> None:
         """Runs a long command (an update), passing each output line to `show` as it arrives.

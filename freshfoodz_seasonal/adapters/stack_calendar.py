@@ -31,7 +31,8 @@ def stack_season(name: str, settings: StackSettings) -> StackSeason:
         settings.season.name,
         window.start,
         window.end,
-        f"{platform.cluster_name}/{platform.primary_db_identifier}",
+        platform.cluster_name,
+        platform.primary_db_identifier,
     )
 
 

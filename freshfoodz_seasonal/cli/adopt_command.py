@@ -9,7 +9,8 @@ nobody planned. Adoption is therefore its own step, in phase baseline (the platf
 2. `pulumi preview --json`: the primary must come out as a plain import (or as already in the stack),
    with no difference between what the stack declares and what runs; otherwise it stops and says
    which setting to correct, before anything changed;
-3. `pulumi up`: the import, and the platform's own HPA values (which change nothing at baseline);
+3. `pulumi up`: the import, and the platform's own HPA values applied to its HPAs (server-side apply
+   takes their fields over and adds the owner annotations);
 4. the stack file is checked to be unchanged and gets its phase back: from now on the T-14
    `pulumi up` only changes the class.
 """
@@ -56,31 +57,52 @@ class ImportMismatch(StepRefused):
     """The stack does not declare the primary as it runs; the message says what to correct."""
 
 
-# What the stack declares of the primary (everything else is left to the platform) and how to see the
-# real value of each.
-_PRIMARY_INPUTS = {
-    "instanceClass": ("database.instanceClass", "DBInstanceClass"),
-    "identifier": ("platform.primaryDbIdentifier", "DBInstanceIdentifier"),
-    "deletionProtection": ("(always true)", "DeletionProtection"),
-    # The program declares the live tags without the owner tags: left over from a season, they differ.
-    "tags": ("tags (no freshfoodz.de/owner-* tag: roll back the season that set them)", "TagList"),
+# What to do about each input the program declares for the primary (everything else is left to the
+# platform), with the command that shows its real value.
+_PRIMARY_ADVICE = {
+    "instanceClass": ("the stack's database.instanceClass must be the real class", "DBInstanceClass"),
+    "identifier": ("the stack's platform.primaryDbIdentifier must be the real identifier", "DBInstanceIdentifier"),
+    "deletionProtection": (
+        "the primary must have deletion protection on (the program always sets it)",
+        "DeletionProtection",
+    ),
+    # The program declares the live tags without the owner tags (freshfoodz.de/owner-*): left on the
+    # primary by a season whose rollback did not run, they differ.
+    "tags": (
+        "the primary carries freshfoodz.de/owner-* tags a season left: roll that season back first, or remove them",
+        "TagList",
+    ),
 }
 # A first adoption creates the season's patches, imports the primary and leaves the rest as it is.
 _ADOPTION_OPS = {"create", "import", "same"}
 
 
+def _input_of(path: str) -> str:
+    """`tags.team` or `tags["team"]` -> `tags`: the input a detailed difference belongs to."""
+    return path.replace("[", ".").split(".", 1)[0]
+
+
 def mismatch(identifier: str, op: object, differences: list[str]) -> str:
-    """The plain words for a primary the stack does not declare as it runs."""
+    """The plain words for a primary the stack does not declare as it runs: what to do about each input
+    that differs (the class, when Pulumi does not say which)."""
     differing = f", differing in {', '.join(differences)}" if differences else ""
-    known = [key for key in differences if key in _PRIMARY_INPUTS] or ["instanceClass"]
-    advice = "; ".join(
-        f"the stack's {_PRIMARY_INPUTS[key][0]} must be the real {key} (`aws rds describe-db-instances "
-        f"--db-instance-identifier {identifier} --query 'DBInstances[0].{_PRIMARY_INPUTS[key][1]}'`)"
-        for key in known
-    )
+    inputs = sorted({_input_of(path) for path in differences}) or ["instanceClass"]
+    advice = []
+    for name in inputs:
+        if name in _PRIMARY_ADVICE:
+            words, field = _PRIMARY_ADVICE[name]
+            advice.append(
+                f"{words} (`aws rds describe-db-instances --db-instance-identifier {identifier} "
+                f"--query 'DBInstances[0].{field}'`)"
+            )
+        else:
+            advice.append(
+                f"Pulumi would change {name}, which adopt cannot correct: see `pulumi preview --diff` for what it "
+                "plans, and report it if the program declares it"
+            )
     return (
         f"the stack does not declare the primary {identifier} as it runs (Pulumi plans `{op}`{differing}); "
-        f"{advice}; correct it and adopt again"
+        f"{'; '.join(advice)}; correct it and adopt again"
     )
 
 
@@ -209,8 +231,9 @@ def run_adopt(stack: str, yes: bool, project_dir: Path, now: Now) -> None:
     steps = adoption_steps(adoption, say)
     question = (
         f"Adopt {adoption.identifier} into stack {name} on {berlin_date(now.utc)}: a first update in phase "
-        f"baseline imports it with its own class ({loaded.settings.database.instance_class}) and changes "
-        f"nothing. {len(steps)} steps. Go on?"
+        f"baseline imports it with its own class ({loaded.settings.database.instance_class}) and its own tags, "
+        "and applies the platform's own HPA values to the HPAs (taking their fields over, with the owner "
+        f"annotations). {len(steps)} steps. Go on?"
     )
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])

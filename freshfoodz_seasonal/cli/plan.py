@@ -13,11 +13,11 @@ from capacity.pool_sizing import Method
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.cli.clock import clock_on
-from freshfoodz_seasonal.cli.exits import print_json
+from freshfoodz_seasonal.cli.exits import print_json, warn
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
 from freshfoodz_seasonal.cli.provisioning_view import provisioning_sections
-from freshfoodz_seasonal.cli.stacks import load_plan
+from freshfoodz_seasonal.cli.stacks import calendar_findings, load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.plan.summary import plan_as_dict
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
@@ -44,8 +44,11 @@ def plan(
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """The whole capacity plan of a season: pods, HPAs, workers, database, nodes and cost."""
-    loaded = load_plan(stack, project_dir, load_catalog(), clock_on(date).today, year, method)
+    catalog, today = load_catalog(), clock_on(date).today
+    loaded = load_plan(stack, project_dir, catalog, today, year, method)
     result = loaded.plan
+    for line in calendar_findings(loaded.path, loaded.settings, catalog, today).warnings():
+        warn(f"{loaded.path}: {line}")
     provisioning = provisioning_plan(loaded.settings, result, load_durations())
     first_day = result.window.first_day
     if output_format is ReportFormat.JSON:

@@ -12,10 +12,10 @@ from rich.console import Console
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_done_ids, load_playbooks
 from freshfoodz_seasonal.cli.clock import parse_date, read_clock
-from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.playbook_view import PlaybookView
-from freshfoodz_seasonal.cli.stacks import load_stack
+from freshfoodz_seasonal.cli.stacks import calendar_findings, load_stack
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
@@ -48,7 +48,12 @@ def playbook(
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
     values = step_values(loaded.name, loaded.settings)
-    view = PlaybookView(loaded.name, season, window, today, dated_playbook(steps, window, today, done, values))
+    findings = calendar_findings(loaded.path, loaded.settings, load_catalog(), today)
+    for line in findings.warnings():
+        warn(f"{loaded.path}: {line}")
+    provision_from = findings.late.first_day if findings.late else None
+    dated = dated_playbook(steps, window, today, done, values, provision_from)
+    view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:
         print_json(view.as_dict())
     elif output_format is ReportFormat.MARKDOWN:

@@ -17,6 +17,7 @@ every update and at the end, the stack file must still be what step 1 wrote.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -183,9 +184,18 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:
-        run_steps(steps, say, f"seasonctl rollback {name} --yes", qualified)
+        run_steps(steps, say, shlex.join(_resume_command(name, keep_seasonal, reason, now)), qualified)
     except StepsStopped as error:
         fail(EXIT_PULUMI, str(error).splitlines())
     say(f"{name} is back at its baseline values. Commit {path.name} (phase: baseline).")
     if keep_seasonal:
         say(f"The season's own resources are still there; `seasonctl rollback {name} --yes` removes them.")
+
+
+def _resume_command(name: str, keep_seasonal: bool, reason: str | None, now: Now) -> list[str]:
+    """The same rollback again: it judges the same days, so it needs the same options."""
+    command = ["seasonctl", "rollback", name, "--yes"]
+    command += ["--keep-seasonal"] if keep_seasonal else []
+    command += ["--early", reason] if reason is not None else []
+    command += ["--date", now.today.isoformat()] if now.today != now.real_today else []
+    return command

@@ -6,6 +6,7 @@ A problem in the stack file exits 2 naming every problem; a plan the config make
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +15,19 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
 from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_name_problem, stack_season
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file, stack_name_of
-from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail
+from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
-from freshfoodz_seasonal.seasons.ownership import StackSeason, project_refusal
+from freshfoodz_seasonal.seasons.ownership import (
+    OVERRIDE_VARIABLE,
+    LateStart,
+    StackSeason,
+    calendar_conflict,
+    late_start,
+    ownership_gate,
+    project_refusal,
+)
 from freshfoodz_seasonal.seasons.windows import deployed_season_year
 
 
@@ -68,14 +77,42 @@ def load_pulumis_stack_file(stack: str, project_dir: Path, catalog: Catalog, com
 
 def owner_checked(loaded: LoadedStack, project_dir: Path, catalog: Catalog, days: list[dt.date]) -> StackSeason:
     """The stack's season rule; exit 2, naming the owner, if on any of `days` another season holds the
-    shared resources (what every command that runs `pulumi up` checks first)."""
+    shared resources (what every command that runs `pulumi up` checks first). The program's override
+    (OVERRIDE_VARIABLE with a reason) lets it go on, with a warning that gives the reason, as the
+    program does: a season whose rollback was missed must still be rolled back in the next one's span."""
     stacks, problems = project_seasons(project_dir, catalog)
     this = stack_season(loaded.name, loaded.settings)
     for day in days:
-        refusal = project_refusal(stacks, problems, this, False, day)
-        if refusal is not None:
-            fail(EXIT_INVALID, [f"{loaded.path}: {refusal}", "nothing changed"])
+        gate = ownership_gate(
+            project_refusal(stacks, problems, this, False, day), False, os.environ.get(OVERRIDE_VARIABLE)
+        )
+        if gate.refused:
+            fail(EXIT_INVALID, [f"{loaded.path}: {gate.message}", "nothing changed"])
+        if gate.message is not None:
+            warn(f"{loaded.path}: {gate.message}")
     return this
+
+
+@dataclass(frozen=True)
+class CalendarFindings:
+    """What the project's season calendar says of one stack around a day."""
+
+    conflict: str | None
+    """Overlapping windows, or a first day inside another season's span: every update is refused."""
+    late: LateStart | None
+    """Its span begins after its T-14."""
+
+    def warnings(self) -> list[str]:
+        return [line for line in (self.conflict, self.late.describe() if self.late else None) if line]
+
+
+def calendar_findings(path: Path, settings: StackSettings, catalog: Catalog, day: dt.date) -> CalendarFindings:
+    """The stack file (with these settings, whatever it says) against the stack files beside it: the
+    calendar the program judges is the one beside it too."""
+    stacks, _ = project_seasons(path.parent, catalog)
+    this = stack_season(stack_name_of(path), settings)
+    competing = [*(s for s in stacks if s.stack != this.stack and s.competes_with(this)), this]
+    return CalendarFindings(calendar_conflict(competing, day), late_start(stacks, this, day))
 
 
 def plan_or_exit(

@@ -5,27 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.stack_calendar import stack_name_problem
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve_stack_file
-from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.clock import clock_on
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.stacks import calendar_findings
 from freshfoodz_seasonal.config.problems import ConfigError
 
 
-def validate(stack: StackArgument, project_dir: ProjectDirOption = Path(".")) -> None:
-    """Check a stack config and print every problem found."""
+def validate(stack: StackArgument, date: DateOption = None, project_dir: ProjectDirOption = Path(".")) -> None:
+    """Check a stack config, and its season against the project's other stack files; print every problem found."""
     problems: list[str] = []
+    catalog = load_catalog()
     try:
         path = resolve_stack_file(stack, project_dir)
         problems += [problem] if (problem := stack_name_problem(path)) else []
-        settings = load_stack_settings(path, load_catalog())
+        settings = load_stack_settings(path, catalog)
     except ConfigError as error:
         problems += [str(p) for p in error.problems]
     if problems:
         fail(EXIT_INVALID, [*problems, f"{len(problems)} problem(s) found"])
+    findings = calendar_findings(path, settings, catalog, clock_on(date).today)
+    if findings.conflict is not None:
+        fail(EXIT_INVALID, [f"{path}: {findings.conflict}", "1 problem(s) found"])
+    if findings.late is not None:
+        warn(f"{path}: {findings.late.describe()}")
     Console(highlight=False).print(
-        f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
-        f"{len(settings.services)} services, {len(settings.workers)} workers)"
+        Text(
+            f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
+            f"{len(settings.services)} services, {len(settings.workers)} workers)"
+        )
     )

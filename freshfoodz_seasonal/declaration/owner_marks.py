@@ -24,6 +24,7 @@ from freshfoodz_seasonal.naming import (
     OWNER_STACK_ANNOTATION,
     STACK_NAME,
 )
+from freshfoodz_seasonal.seasons.ownership import OVERRIDE_VARIABLE
 
 # The primary's owner tags: the same keys as the HPAs' annotations, without the phase (a tag is there
 # only at the peak).
@@ -73,5 +74,6 @@ def live_owner_refusal(identifier: str, live_tags: Mapping[str, str], stack: str
     return (
         f"the primary {identifier} is tagged as held by season {holder.season} (stack {holder.stack}) at its "
         f"peak: that stack gives the shared resources back with its rollback (seasonctl rollback "
-        f"{holder.stack}), which takes the tags off"
+        f"{holder.stack}), which takes the tags off; if another season's span has begun since, run that "
+        f"rollback with {OVERRIDE_VARIABLE} set to the reason"
     )

@@ -10,6 +10,7 @@ from enum import StrEnum
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import PRIORITY_CLASS_NAME, peak_controls_config_map_name, rule_group_name
 from freshfoodz_seasonal.playbooks.model import Step
+from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS
 from freshfoodz_seasonal.seasons.windows import Window, season_year
 
 
@@ -55,9 +56,15 @@ def playbook_year(start: str, end: str, steps: list[Step], today: dt.date) -> in
     return season_year(start, end, today - dt.timedelta(days=tail_days))
 
 
-def due_date(step: Step, window: Window) -> dt.date:
+def due_date(step: Step, window: Window, provision_from: dt.date | None = None) -> dt.date:
+    """The step's day; a provisioning step (T-14 to T-1) not before `provision_from`, the day the season's
+    span begins when an earlier season holds the shared resources past its T-14."""
     anchor = window.last_day if step.anchor == "last_day" else window.first_day
-    return anchor + dt.timedelta(days=step.offset_days)
+    due = anchor + dt.timedelta(days=step.offset_days)
+    nominal_start = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
+    if provision_from is not None and nominal_start <= due < provision_from:
+        return provision_from
+    return due
 
 
 def state_on(due: dt.date, today: dt.date, done: bool) -> State:
@@ -69,7 +76,12 @@ def state_on(due: dt.date, today: dt.date, done: bool) -> State:
 
 
 def dated_playbook(
-    steps: list[Step], window: Window, today: dt.date, done_ids: frozenset[str], values: dict[str, str]
+    steps: list[Step],
+    window: Window,
+    today: dt.date,
+    done_ids: frozenset[str],
+    values: dict[str, str],
+    provision_from: dt.date | None = None,
 ) -> list[DatedStep]:
     """Every step with its date and state on `today`, most urgent first (then by date, then in the
     playbook's order). `values` fill the placeholders ({stack}, {multiplier}, ...); in commands each is
@@ -82,8 +94,8 @@ def dated_playbook(
             title=step.title.format(**values),
             owner=step.owner,
             command=step.command.format(**quoted) if step.command else None,
-            due=due_date(step, window),
-            state=state_on(due_date(step, window), today, step.id in done_ids),
+            due=due_date(step, window, provision_from),
+            state=state_on(due_date(step, window, provision_from), today, step.id in done_ids),
         )
         for step in steps
     ]

@@ -54,9 +54,14 @@ class StackSeason:
     season: str
     start: str
     end: str
-    platform: str = ""
-    """The shared resources it changes (cluster and primary database): only stacks of the same platform
-    compete for them."""
+    cluster: str = ""
+    """The cluster whose HPAs it patches."""
+    primary: str = ""
+    """The primary database it adopts."""
+
+    def competes_with(self, other: StackSeason) -> bool:
+        """Whether the two change any shared resource: the same cluster's HPAs or the same primary."""
+        return self.cluster == other.cluster or self.primary == other.primary
 
 
 def berlin_date(moment: dt.datetime) -> dt.date:
@@ -120,10 +125,11 @@ def season_runs(span: SeasonSpan, day: dt.date) -> bool:
 def update_refusal(stacks: list[StackSeason], stack: str, peak: bool, day: dt.date) -> str | None:
     """Why `stack` may not change the shared resources on `day` (in phase peak if `peak`); None if it may.
 
-    Only the stacks of the same platform as `stack` count: another cluster's seasons are not rivals.
+    Only the stacks that share a resource with `stack` count (its cluster or its primary): a staging
+    copy on another cluster and database is not a rival.
     """
-    platform = next((s.platform for s in stacks if s.stack == stack), None)
-    stacks = [s for s in stacks if s.platform == platform]
+    me = next((s for s in stacks if s.stack == stack), None)
+    stacks = [s for s in stacks if me is None or s.competes_with(me)]
     owner = owner_on(stacks, day)
     if owner is not None and owner.stack != stack:
         mine = own_span(stacks, stack, day)
@@ -148,26 +154,70 @@ def project_refusal(
     if problems:
         return "which season owns the shared resources cannot be told: " + "; ".join(problems)
     stacks = [*(s for s in stacks if s.stack != this.stack), this]
-    overlap = window_overlap([s for s in stacks if s.platform == this.platform], day)
+    overlap = calendar_conflict([s for s in stacks if s.competes_with(this)], day)
     if overlap is not None:
         return overlap
     return update_refusal(stacks, this.stack, peak, day)
 
 
-def window_overlap(stacks: list[StackSeason], day: dt.date) -> str | None:
-    """Two seasons of one platform whose windows overlap around `day`: neither can own the resources."""
+def calendar_conflict(stacks: list[StackSeason], day: dt.date) -> str | None:
+    """Why the competing `stacks` cannot share the resources around `day`: two windows overlap, or a
+    season's first day falls in another's span (its rollback day included), so it would start without
+    its peak; None if neither."""
     windows = sorted(
         ((resolve_window(s.start, s.end, year), s) for s in stacks for year in range(day.year - 1, day.year + 2)),
         key=lambda pair: pair[0].first_day,
     )
-    for (earlier, first), (later, second) in itertools.pairwise(windows):
-        if later.first_day <= earlier.last_day:
+    # Of the years around `day`, the conflict that is not over yet comes first.
+    overlaps = sorted(
+        (pair for pair in itertools.pairwise(windows) if pair[1][0].first_day <= pair[0][0].last_day),
+        key=lambda pair: (pair[1][0].last_day < day, pair[0][0].first_day),
+    )
+    if overlaps:
+        (earlier, first), (later, second) = overlaps[0]
+        return (
+            f"the seasons of {first.stack} ({earlier.first_day} to {earlier.last_day}) and {second.stack} "
+            f"({later.first_day} to {later.last_day}) overlap, and they share the cluster or the primary "
+            "database; change one stack's season.window"
+        )
+    spans = spans_around(stacks, day)
+    for span in sorted(spans, key=lambda span: (span.last_day < day, span.first_day)):
+        if span.first_day > span.window.first_day:
+            holder = max((s for s in spans if s.last_day < span.first_day), key=lambda s: s.last_day)
             return (
-                f"the seasons of {first.stack} ({earlier.first_day} to {earlier.last_day}) and {second.stack} "
-                f"({later.first_day} to {later.last_day}) overlap on the same platform; change one stack's "
-                "season.window"
+                f"{span.season} (stack {span.stack}) starts on {span.window.first_day}, but {holder.season} (stack "
+                f"{holder.stack}) holds the shared resources until its rollback on {holder.last_day}: "
+                f"{span.stack} would start without its peak; let its window start after {holder.last_day}"
             )
     return None
+
+
+@dataclass(frozen=True)
+class LateStart:
+    """A span that begins after its T-14: an earlier season of competing stacks holds the resources."""
+
+    first_day: dt.date
+    nominal: dt.date
+    """T-14."""
+    stack: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.stack} can be provisioned only from {self.first_day}, not at T-14 ({self.nominal}): an earlier "
+            f"season holds the shared resources until {self.first_day - dt.timedelta(days=1)}; the playbook dates "
+            "its provisioning steps from then"
+        )
+
+
+def late_start(stacks: list[StackSeason], this: StackSeason, day: dt.date) -> LateStart | None:
+    """Whether `this` stack's current (or next) span begins after its T-14, with `this` rule in place of its
+    file's; None if it begins on time."""
+    competing = [*(s for s in stacks if s.stack != this.stack and s.competes_with(this)), this]
+    span = own_span(competing, this.stack, day)
+    if span is None:
+        return None
+    nominal = span.window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
+    return LateStart(span.first_day, nominal, this.stack) if span.first_day > nominal else None
 
 
 # An override's reason is printed and logged: one line, bounded.

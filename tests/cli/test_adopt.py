@@ -142,3 +142,17 @@ def test_the_preview_asks_for_unchanged_resources_too(project: Path) -> None:
 def test_advice_follows_the_differing_input() -> None:
     advice = import_problem(preview_of(op="import", diffReasons=["deletionProtection"]), PRIMARY_URN, "db") or ""
     assert "DeletionProtection" in advice and "DBInstanceClass" not in advice
+
+
+def test_leftover_owner_tags_are_named_as_such() -> None:
+    advice = import_problem(
+        preview_of(op="import", detailedDiff={"tags.freshfoodz.de/owner-stack": {}}), PRIMARY_URN, "db"
+    )
+    assert advice is not None and "owner-* tags a season left: roll that season back first" in advice
+    assert "TagList" in advice and "DBInstanceClass" not in advice
+
+
+def test_an_input_adopt_cannot_correct_is_not_blamed_on_the_class() -> None:
+    advice = import_problem(preview_of(op="import", diffReasons=["applyImmediately"]), PRIMARY_URN, "db") or ""
+    assert "Pulumi would change applyImmediately, which adopt cannot correct" in advice
+    assert "DBInstanceClass" not in advice

@@ -166,3 +166,30 @@ def test_the_next_season_takes_over_after_the_review() -> None:
 
 def test_compact_dates_are_refused() -> None:
     assert playbook("weihnachten", "--date", "20260101").exit_code == 2
+
+
+def test_provisioning_steps_move_to_the_day_the_span_begins() -> None:
+    steps = load_playbooks().steps_of("oktoberfest")
+    late = dt.date(2026, 8, 21)  # an earlier season holds the shared resources until 20 August
+    by_when = {step.when: due_date(step, OKTOBERFEST_2026, late) for step in steps}
+    assert by_when["T-14"] == late  # was 18 August
+    assert by_when["T-7"] == dt.date(2026, 8, 25) and by_when["T-30"] == dt.date(2026, 8, 2)  # after, and before T-14
+
+
+def test_a_season_clipped_by_an_earlier_one_is_warned_and_dated_late(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml", "Pulumi.spargel.yaml"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    text = (ROOT / "Pulumi.spargel.yaml").read_text(encoding="utf-8")
+    juli = text.replace('start: "04-01"', 'start: "07-01"').replace('end: "06-24"', 'end: "08-31"')
+    (tmp_path / "Pulumi.juli.yaml").write_text(juli.replace("name: spargel", "name: juli"), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["playbook", "juli", "--date", "2027-05-01", "--format", "json", "--project-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "juli can be provisioned only from 2027-06-26, not at T-14 (2027-06-17)" in " ".join(result.stderr.split())
+    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    assert by_id["t14-infrastructure"]["due"] == "2027-06-26"
+    sommer = juli.replace('start: "07-01"', 'start: "06-25"').replace("name: spargel", "name: sommer")
+    (tmp_path / "Pulumi.juli.yaml").write_text(sommer, encoding="utf-8")
+    refused = CliRunner().invoke(app, ["validate", "juli", "--date", "2027-05-01", "--project-dir", str(tmp_path)])
+    assert refused.exit_code == 2 and "would start without its peak" in " ".join(refused.output.split())

@@ -336,3 +336,46 @@ def test_between_provisioning_and_the_first_day_the_season_counts_as_running(pro
     result, calls = rollback(project, pulumi_bin, "--yes", "--date", "2026-10-20", real_day="2026-10-20")
     assert result.exit_code == 2, result.output
     assert "is provisioned from 2026-10-18" in " ".join(result.output.split()) and calls == []
+
+
+def test_a_failed_early_rollback_resumes_with_its_reason(project: Path, pulumi_bin: Path) -> None:
+    result, _ = rollback(
+        project, pulumi_bin, "--yes", "--date", "2026-12-10", "--early", "sale cancelled", real_day="2026-12-10",
+        fail_at=3,
+    )  # fmt: skip
+    assert result.exit_code == 6, result.output
+    resume = "seasonctl rollback weihnachten --yes --early 'sale cancelled'"
+    assert f"resume with `{resume}`" in " ".join(result.output.split())
+
+
+def test_a_stack_file_changed_during_the_last_update_is_reported(project: Path, pulumi_bin: Path) -> None:
+    # Call 4 is the full update that removes the season's resources: the final check must catch it.
+    result, calls = rollback(project, pulumi_bin, "--yes", revert_at=4)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    assert "changed while the command ran" in flat and "back at its baseline values" not in flat
+    assert commands(calls) == FULL
+
+
+def test_a_missed_rollback_runs_in_the_next_span_only_with_the_override(project: Path, pulumi_bin: Path) -> None:
+    # Oktoberfest's rollback day (2026-10-05) was missed; Christmas's span began on 2026-10-18.
+    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
+    log = project.parent / "pulumi-calls.jsonl"
+    env = {
+        "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "oktoberfest",
+    }
+    with time_machine.travel(dt.datetime(2026, 10, 20, 11, tzinfo=dt.UTC), tick=False):
+        refused = invoke("rollback", "oktoberfest", "--project-dir", str(project), "--yes", env=env)
+        reason = "INC-4711: oktoberfest rollback missed"
+        overridden = invoke(
+            "rollback", "oktoberfest", "--project-dir", str(project), "--yes",
+            env={**env, "SEASONCTL_OWNERSHIP_OVERRIDE": reason},
+        )  # fmt: skip
+    flat = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and "belong to weihnachten" in flat and "SEASONCTL_OWNERSHIP_OVERRIDE" in flat
+    assert overridden.exit_code == 0, overridden.output
+    assert f"updating anyway because SEASONCTL_OWNERSHIP_OVERRIDE says: {reason}" in " ".join(overridden.output.split())
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert commands(calls) == FULL

@@ -123,3 +123,33 @@ def test_a_closed_output_pipe_still_cancels_gracefully(started: tuple[subprocess
     process.wait(timeout=WAIT_S)
     kinds = [record["argv"][0] for record in records(log)]
     assert kinds.count("cancelling") == 1 and kinds[-1] == "cancelled" and "terminated" not in kinds, kinds
+
+
+def test_a_signal_during_adopt_s_preview_cancels_it_and_puts_the_phase_back(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, project / name)
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    log = tmp_path / "calls.jsonl"
+    env = os.environ | {
+        "PATH": f"{stand_in_pulumi_bin(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "weihnachten",
+        "STAND_IN_PULUMI_HANG": "preview",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, "adopt", "weihnachten", "--yes", "--project-dir", str(project)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(log, "preview")
+        process.send_signal(signal.SIGTERM)
+        code, output = finish(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert code == 6, output
+    assert "was stopped (SIGTERM)" in output and "is back at phase: peak" in output
+    assert [r["argv"][0] for r in records(log)].count("cancelled") == 1
+    assert (project / "Pulumi.weihnachten.yaml").read_bytes() == before

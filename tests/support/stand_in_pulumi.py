@@ -8,7 +8,8 @@ as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_P
 - `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
   an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
 - With $STAND_IN_PULUMI_HUGE_LINE=N, an update prints one line of N+2 characters.
-- With $STAND_IN_PULUMI_HANG, an update hangs; like Pulumi, the first SIGINT starts a graceful cancel
+- With $STAND_IN_PULUMI_HANG, an update hangs (with $STAND_IN_PULUMI_HANG=preview, a preview does);
+  like Pulumi, the first SIGINT starts a graceful cancel
   (recorded as `cancelling`, then `cancelled` half a second later) and a second one stops it at once
   (recorded as `terminated`).
 """
@@ -54,6 +55,8 @@ def main() -> int:
         names = [name for name in os.environ.get("STAND_IN_PULUMI_STACKS", "").split(",") if name]
         print(json.dumps([{"name": f"freshfoodz/{name}", "current": False} for name in names]))
     elif argv[:1] == ["preview"]:
+        if os.environ.get("STAND_IN_PULUMI_HANG") == "preview":
+            return _hang(log)
         if os.environ.get("STAND_IN_PULUMI_IMPORT_MISMATCH"):
             print("error: inputs to import do not match the existing resource", file=sys.stderr)
             return 255
@@ -67,7 +70,7 @@ def _update(stack: str | None, log: Path) -> int:
     print(f"Updating ({stack})", flush=True)
     if os.environ.get("STAND_IN_PULUMI_HUGE_LINE"):
         print("{" + "x" * int(os.environ["STAND_IN_PULUMI_HUGE_LINE"]) + "}", flush=True)
-    if os.environ.get("STAND_IN_PULUMI_HANG"):
+    if os.environ.get("STAND_IN_PULUMI_HANG") not in {None, "", "preview"}:
         return _hang(log)
     print("Resources: done")
     return 0

@@ -11,7 +11,9 @@ from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
     StackSeason,
     berlin_date,
+    calendar_conflict,
     current_span,
+    late_start,
     owner_on,
     ownership_gate,
     project_refusal,
@@ -113,14 +115,15 @@ def test_days_are_counted_in_berlin() -> None:
     assert berlin_date(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)) == day("2027-01-01")
 
 
-def test_only_stacks_of_the_same_platform_compete() -> None:
-    production = [replace(s, platform="prod/primary") for s in YEAR]
-    staging = StackSeason("staging", "weihnachten", "11-01", "12-31", "staging/staging-primary")
+def test_only_stacks_that_share_a_resource_compete() -> None:
+    production = [replace(s, cluster="prod", primary="primary") for s in YEAR]
+    staging = StackSeason("staging", "weihnachten", "11-01", "12-31", "staging", "staging-primary")
     assert update_refusal([*production, staging], "weihnachten", True, day("2026-12-10")) is None
     assert update_refusal([*production, staging], "staging", True, day("2026-12-10")) is None
-    same = replace(staging, platform="prod/primary")
-    refusal = project_refusal(production, [], same, True, day("2026-12-10"))
-    assert refusal is not None and "overlap on the same platform" in refusal
+    # Sharing either the cluster (its HPAs) or the primary is enough to compete.
+    for same in (replace(staging, cluster="prod"), replace(staging, primary="primary")):
+        refusal = project_refusal(production, [], same, True, day("2026-12-10"))
+        assert refusal is not None and "overlap, and they share the cluster or the primary" in refusal
 
 
 def test_the_season_a_rollback_ends() -> None:
@@ -133,3 +136,35 @@ def test_the_season_a_rollback_ends() -> None:
 def test_a_preview_says_when_an_override_would_let_the_update_go_on() -> None:
     gate = ownership_gate("on X the resources belong to Y", True, "INC-1")
     assert not gate.refused and gate.message is not None and "would go on" in gate.message and "INC-1" in gate.message
+
+
+def test_windows_that_share_one_day_overlap() -> None:
+    sommer = StackSeason("sommer", "sommer", "06-24", "08-31")
+    conflict = calendar_conflict([SPARGEL, sommer], day("2026-05-01"))
+    assert conflict is not None and "overlap" in conflict
+
+
+def test_a_season_starting_on_another_s_rollback_day_is_a_conflict() -> None:
+    # Spargel's last day is 24 June, its rollback day the 25th: a season starting then has no peak on day one.
+    sommer = StackSeason("sommer", "sommer", "06-25", "08-31")
+    conflict = calendar_conflict([SPARGEL, sommer], day("2026-05-01"))
+    assert conflict is not None
+    assert "sommer (stack sommer) starts on 2026-06-25" in conflict and "until its rollback on 2026-06-25" in conflict
+    assert calendar_conflict([SPARGEL, replace(sommer, start="06-26")], day("2026-05-01")) is None
+
+
+def test_a_span_clipped_before_its_first_day_starts_late_but_on_time_for_the_season() -> None:
+    juli = StackSeason("juli", "juli", "07-01", "08-31")
+    late = late_start([SPARGEL, juli], juli, day("2026-05-01"))
+    assert late is not None and (late.first_day, late.nominal) == (day("2026-06-26"), day("2026-06-17"))
+    assert "juli can be provisioned only from 2026-06-26, not at T-14 (2026-06-17)" in late.describe()
+    assert late_start(YEAR, WEIHNACHTEN, day("2026-05-01")) is None
+    # A stack on another cluster and database is no rival: nothing clips its span.
+    assert (
+        late_start(
+            [SPARGEL, replace(juli, cluster="staging", primary="staging")],
+            replace(juli, cluster="staging", primary="staging"),
+            day("2026-05-01"),
+        )
+        is None
+    )
