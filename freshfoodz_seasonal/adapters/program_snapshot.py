@@ -66,14 +66,21 @@ def _entry_point(folder: Path, label: str) -> str:
 
 
 # What the other commit's code gets of the caller's environment: enough to run Python offline, and no
-# credentials (cloud, Prometheus, Pulumi, GitHub): that code may come from anyone's branch.
-_PASSED_ON = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT")
+# credentials (cloud, Prometheus, Pulumi, GitHub): that code may come from anyone's branch. Not even
+# HOME: tools find their credential files there (~/.aws, ~/.pulumi, ~/.kube).
+_PASSED_ON = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT")
 
 
 def minimal_environment(environment: Mapping[str, str], folder: Path) -> dict[str, str]:
-    """The variables of `_PASSED_ON` that are set, and PYTHONPATH with the folder first."""
+    """The variables of `_PASSED_ON` that are set, PYTHONPATH with the folder first, and HOME an empty
+    folder of the export's own."""
+    home = folder / ".seasonctl-home"
+    home.mkdir(exist_ok=True)
     kept = {name: environment[name] for name in _PASSED_ON if name in environment}
-    return kept | {"PYTHONPATH": os.pathsep.join([str(folder), environment.get("PYTHONPATH", "")])}
+    return kept | {
+        "HOME": str(home),
+        "PYTHONPATH": os.pathsep.join([str(folder), environment.get("PYTHONPATH", "")]),
+    }
 
 
 def _json_of(command: list[str], folder: Path, label: str) -> Any:

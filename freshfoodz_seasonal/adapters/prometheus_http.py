@@ -14,6 +14,7 @@ import http.client
 import json
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -27,9 +28,15 @@ from freshfoodz_seasonal.visible import visible
 TOKEN_VARIABLE = "PROMETHEUS_BEARER_TOKEN"  # noqa: S105 - the variable's name, not a token
 USERNAME_VARIABLE = "PROMETHEUS_USERNAME"
 PASSWORD_VARIABLE = "PROMETHEUS_PASSWORD"  # noqa: S105 - the variable's name, not a password
-_MAX_ANSWER_BYTES = 256 * 1024 * 1024
+# Eight queries grouped by route: even 10,000 routes' buckets stay far below this. Decoding JSON takes
+# about 20 times its size in memory, so the cap bounds that too.
+_MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# How long past the deadline the body loop may take to notice it.
+_DEADLINE_GRACE_S = 1.0
 _READ_CHUNK = 1024 * 1024
-_EXCERPT = 300
+# An excerpt of what the server said is cut only after the credentials are replaced (PrometheusClient.shown):
+# cut first, an echo split at the cut would show its first part.
+_EXCERPT_BYTES = 4096
 # A refusal quotes at most this much: the URL, what went wrong and an excerpt of the answer.
 _MAX_MESSAGE_CHARS = 1000
 
@@ -113,18 +120,31 @@ def credentials_from_environment(environment: Mapping[str, str]) -> Credentials 
     return None
 
 
+def _url_as_shown(url: str, parts: urllib.parse.SplitResult | None) -> str:
+    """The URL for a message: never when it may hold a user:password (an '@' anywhere may end one,
+    however the rest parses), and without its query and fragment (`?access_token=...`)."""
+    if "@" in url:
+        return "the URL (not shown: it holds '@')"
+    if parts is not None and (parts.query or parts.fragment):
+        base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        return f"{visible(repr(base), 200)} (its ?query and #fragment not shown)"
+    return visible(repr(url), 200)
+
+
 def check_base_url(url: str) -> str:
     """`url` without a trailing slash if it is an http(s) URL without credentials; ValueError otherwise.
 
     Credentials are looked for first and a URL that may hold them is never repeated in a message:
     `ftp://ops:secret@host` is refused for its credentials, not echoed for its scheme.
     """
-    # An '@' anywhere may be the end of a user:password, however the rest of the text parses.
-    shown = "the URL (not shown: it holds '@')" if "@" in url else repr(url)
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError as error:  # an unbalanced [ in the host, for example
-        raise ValueError(f"{shown} is not a URL ({error})") from None
+        parts = None
+        problem = error
+    shown = _url_as_shown(url, parts)
+    if parts is None:
+        raise ValueError(f"{shown} is not a URL ({problem})") from None
     if "@" in parts.netloc:
         raise ValueError(
             "the URL holds credentials (user:password@, not shown); "
@@ -184,14 +204,51 @@ class PrometheusClient:
         echo, never a control character (a terminal escape), never more than a few lines.
         """
         try:
-            return self._query(promql, at_s)
+            return self._within_deadline(promql, at_s)
         except PrometheusUnavailable as error:
-            raise PrometheusUnavailable(self._shown(str(error))) from None
+            raise PrometheusUnavailable(self.shown(str(error))) from None
 
-    def _shown(self, text: str) -> str:
-        for secret in self._credentials.secrets() if self._credentials else ():
+    def _within_deadline(self, promql: str, at_s: float) -> Any:
+        """`_query` on a thread of its own, given up on at the deadline: the reads' own timeouts and the
+        body's deadline cannot stop a server that sends its status line and headers a byte at a time.
+        The thread ends by itself within one read's timeout; nothing waits for it."""
+        outcome: list[tuple[bool, Any]] = []
+
+        def ask() -> None:
+            try:
+                outcome.append((True, self._query(promql, at_s)))
+            except Exception as error:  # handed to the caller's thread as it is
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=ask, name="prometheus-query", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s + _DEADLINE_GRACE_S)
+        if not outcome:
+            raise PrometheusUnavailable(
+                f"{self.base_url}/api/v1/query: no whole answer within {self.timeout_s:g} s (--timeout)"
+            )
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
+
+    def shown(self, text: str) -> str:
+        """`text` from or about the server as it may be shown: the credentials replaced (before anything is
+        cut, so no part of one survives), control characters escaped, at most _MAX_MESSAGE_CHARS."""
+        for secret in self._secrets():
             text = text.replace(secret, "[credential]")
         return visible(text, _MAX_MESSAGE_CHARS)
+
+    def _secrets(self) -> tuple[str, ...]:
+        return self._credentials.secrets() if self._credentials else ()
+
+    def _scrubbed(self, raw: bytes) -> bytes:
+        """The answer without the credentials, before it is decoded: an echo in a label value or an error
+        string never reaches a table. JSON may write `/` as `\\/`, so that form goes too."""
+        for secret in self._secrets():
+            for form in {secret, secret.replace("/", "\\/")}:
+                raw = raw.replace(form.encode(), b"[credential]")
+        return raw
 
     def _query(self, promql: str, at_s: float) -> Any:
         url = f"{self.base_url}/api/v1/query"
@@ -229,7 +286,7 @@ class PrometheusClient:
             ) from None
         if len(raw) > _MAX_ANSWER_BYTES:
             raise PrometheusUnavailable(f"{url}: the answer is larger than {_MAX_ANSWER_BYTES >> 20} MiB")
-        return _decode(url, raw)
+        return _decode(url, self._scrubbed(raw))
 
     def _read_until(self, response: http.client.HTTPResponse, deadline: float, url: str) -> bytes:
         """The answer's body, at most one byte over the size cap, read before `deadline` (monotonic)."""
@@ -255,7 +312,7 @@ def _decode(url: str, raw: bytes) -> Any:
         # Python's decoder gives up on nesting deeper than its recursion limit; Prometheus never nests so.
         raise PrometheusUnavailable(f"{url}: the answer is JSON nested too deeply to be Prometheus's") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
+        excerpt = raw[:_EXCERPT_BYTES].decode("utf-8", "replace")
         raise PrometheusUnavailable(
             f"{url}: the answer is not JSON; is this Prometheus? It began: {excerpt!r}"
         ) from None
@@ -285,7 +342,7 @@ def _http_error_message(url: str, error: urllib.error.HTTPError) -> str:
         answer = json.loads(raw)
         detail = f"{answer.get('errorType', 'error')}: {answer.get('error', '')}"
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, RecursionError):
-        detail = raw[:_EXCERPT].decode("utf-8", "replace").strip() or error.reason
+        detail = raw[:_EXCERPT_BYTES].decode("utf-8", "replace").strip() or error.reason
     if code in {401, 403}:
         hint = f"check {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}"
         return f"{url}: HTTP {code}, access denied ({hint})"

@@ -65,7 +65,9 @@ class PulumiCli:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                text=True,
+                # Pulumi prints resource state as it is: a byte that is not UTF-8 must not end the update.
+                encoding="utf-8",
+                errors="replace",
                 start_new_session=True,
             )
         except OSError as error:
@@ -101,7 +103,9 @@ class PulumiCli:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                text=True,
+                # Pulumi prints resource state as it is: a byte that is not UTF-8 must not end the update.
+                encoding="utf-8",
+                errors="replace",
                 bufsize=1,
                 start_new_session=True,
             )

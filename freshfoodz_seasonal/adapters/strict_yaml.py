@@ -3,7 +3,8 @@
 A SafeLoader that also refuses what no stack file needs and an attacker could use: a key given twice
 (PyYAML keeps the last silently), aliases (*name, which can expand a small file into billions of nodes),
 merge keys (<<), nesting deeper than MAX_DEPTH (a RecursionError otherwise) and integers longer than
-MAX_INTEGER_DIGITS (Python refuses over 4,300 digits with a ValueError, and slowly). Every refusal is a
+MAX_INTEGER_DIGITS digits or letters, whatever the base (Python refuses over 4,300 digits with a ValueError,
+and slowly). Every refusal is a
 yaml.MarkedYAMLError with the position, so callers report it like any YAML mistake.
 """
 
@@ -61,7 +62,8 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
 
 
 def _integer(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
-    digits = sum(char.isdigit() for char in str(node.value))
+    # Every letter and digit counts: 0x followed by 5,000 f's is as long an integer as 6,000 digits.
+    digits = sum(char.isalnum() for char in str(node.value))
     if digits > MAX_INTEGER_DIGITS:
         raise yaml.constructor.ConstructorError(
             None, None, f"found an integer of {digits} digits; at most {MAX_INTEGER_DIGITS}", node.start_mark

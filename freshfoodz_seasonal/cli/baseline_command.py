@@ -76,7 +76,7 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     try:
         measured = measure_baseline(client, scope, window, end_s)
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
-        fail(EXIT_PROMETHEUS, [str(error)])
+        fail(EXIT_PROMETHEUS, [client.shown(str(error))])
     # With a stack, one route without a baseline means no write: show what was measured, then say why.
     # So do Prometheus's warnings: a partial answer can under-state the rate, and so plan too few pods.
     partial = bool(measured.warnings) and not request.accept_warnings

@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from freshfoodz_seasonal.visible import escaped
+
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_PROMETHEUS = 4
@@ -31,13 +33,14 @@ def fail(code: int, lines: list[str]) -> NoReturn:
     """Prints each line as an error and exits with `code`: no traceback for a user's mistake."""
     console = stderr_console()
     for line in lines:
-        # Values from the user's file may contain brackets: never read them as rich markup.
-        console.print(Text("error: ", style="red") + Text(line))
+        # Values from the user's file may contain brackets (never read as rich markup) and control
+        # characters (shown as escapes, never sent to the terminal).
+        console.print(Text("error: ", style="red") + Text(escaped(line)))
     raise typer.Exit(code)
 
 
 def warn(line: str) -> None:
-    stderr_console().print(Text("warning: ", style="yellow") + Text(line))
+    stderr_console().print(Text("warning: ", style="yellow") + Text(escaped(line)))
 
 
 def print_json(data: Any) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+from freshfoodz_seasonal.visible import escaped
 
 
 @dataclass(frozen=True)
@@ -18,17 +21,21 @@ class Section:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
+def _text(text: str, style: str = "") -> Text:
+    """Brackets from a stack file or a server's answer are not rich markup, control characters not sent raw."""
+    return Text(escaped(text), style=style)
+
+
 def to_rich(heading: str, sections: Sequence[Section]) -> RenderableType:
-    """Every text as Text: brackets from a stack file or a server's answer are not rich markup."""
-    parts: list[RenderableType] = [Text(heading, style="bold")]
+    parts: list[RenderableType] = [_text(heading, style="bold")]
     for section in sections:
-        table = Table(title=Text(section.title), title_justify="left", title_style="bold cyan")
+        table = Table(title=_text(section.title), title_justify="left", title_style="bold cyan")
         for index, column in enumerate(section.columns):
-            table.add_column(Text(column), justify="left" if index == 0 else "right", overflow="fold")
+            table.add_column(_text(column), justify="left" if index == 0 else "right", overflow="fold")
         for row in section.rows:
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(_text(cell) for cell in row))
         parts.append(table)
-        parts.extend(Text(f"  {note}", style="dim") for note in section.notes)
+        parts.extend(_text(f"  {note}", style="dim") for note in section.notes)
     return Group(*parts)
 
 
@@ -42,9 +49,15 @@ def markdown_cell(text: str) -> str:
 _MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~"})
 
 
+# What GitHub turns into a link by itself: a URL's scheme and a leading `www.`.
+_AUTOLINK = re.compile(r"://|(?i:www)\.")
+
+
 def markdown_text(text: str) -> str:
-    """Text from outside as plain text in markdown: no markup, no @mentions (a zero-width space after @)."""
-    return text.translate(_MARKDOWN_SPECIAL).replace("@", "@&#8203;")
+    """Text from outside as plain text in markdown: no markup, no @mentions and no links (a zero-width
+    space after `@`, in `://` and after `www`), control characters as escapes."""
+    marked = escaped(text).translate(_MARKDOWN_SPECIAL).replace("@", "@&#8203;")
+    return _AUTOLINK.sub(lambda match: match.group(0)[:-1] + "&#8203;" + match.group(0)[-1], marked)
 
 
 def to_markdown(heading: str, sections: Sequence[Section]) -> str:

@@ -60,17 +60,31 @@ Slug = Annotated[
 # asks for infinitely many pods.
 Fraction = Annotated[float, Field(ge=0.01, le=0.99, description="a fraction from 0.01 to 0.99")]
 MIN_MS = 0.01
+
+
+def _printable(text: str) -> str:
+    """Only characters that show as themselves: no control characters (C0, C1: terminal escapes), no
+    format characters (bidi marks and overrides, zero-width characters, tag characters), no line or
+    paragraph separators. Python's isprintable() is that class; a space is allowed."""
+    hidden = next((char for char in text if not char.isprintable()), None)
+    if hidden is not None:
+        raise ValueError(f"holds U+{ord(hidden):04X}, a control or invisible character; accepted: printable text")
+    return text
+
+
 Text = Annotated[
     str,
-    Field(
-        min_length=1,
-        max_length=200,
-        # No control characters, and none of the invisible ones that reorder or hide text (bidi
-        # overrides, zero-width characters) in titles and names people read.
-        pattern=r"^[^\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+$",
-        description="1 to 200 printable characters, without bidirectional or zero-width controls",
-    ),
+    Field(min_length=1, max_length=200, description="1 to 200 printable characters"),
+    AfterValidator(_printable),
 ]
+# A URL path: printable, without white space.
+UrlPath = Annotated[
+    str,
+    Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/', printable, no white space"),
+    AfterValidator(_printable),
+]
+# Requests or jobs per second: below this the queueing maths divides by numbers too small to be traffic.
+MIN_RATE = 0.0001
 # Upper bounds keep every product in the plan finite and say what is plausible.
 MAX_RPS = 1_000_000.0
 MAX_MS = 3_600_000.0
@@ -156,9 +170,11 @@ class Route(_Section):
 
     name: Slug
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-    path: str = Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/'")
+    path: UrlPath
     service: Slug = Field(description="the name of the service (under services) that serves it")
-    baseline_rps: float = Field(gt=0, le=MAX_RPS, description="requests per second at baseline, 0 < x <= 1e6")
+    baseline_rps: float = Field(
+        ge=MIN_RATE, le=MAX_RPS, description="requests per second at baseline, 0.0001 <= x <= 1e6"
+    )
     mean_service_time_ms: float = Field(ge=MIN_MS, le=MAX_MS, description="mean service time in ms, 0.01 <= x <= 3.6e6")
     service_time_cv: float | None = Field(
         default=None, ge=0.05, le=10, description="coefficient of variation of the service time, 0.05 <= cv <= 10"
@@ -226,7 +242,9 @@ class Service(Workload):
 class Worker(Workload):
     """A queue-consuming Deployment."""
 
-    baseline_jobs_per_second: float = Field(gt=0, le=MAX_RPS, description="jobs per second at baseline, 0 < x <= 1e6")
+    baseline_jobs_per_second: float = Field(
+        ge=MIN_RATE, le=MAX_RPS, description="jobs per second at baseline, 0.0001 <= x <= 1e6"
+    )
     mean_job_time_ms: float = Field(
         ge=MIN_MS, le=MAX_MS, description="mean time one job holds a slot, ms, 0.01 <= x <= 3.6e6"
     )
@@ -312,7 +330,7 @@ class Platform(_Section):
 
     cluster_name: Text
     primary_db_identifier: Slug
-    node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$", description="an IAM role ARN")
+    node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\x21-\x7e]+$", description="an IAM role ARN")
     subnet_ids: list[
         Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$", description="a subnet id, e.g. subnet-0a1b2c3d")]
     ] = Field(min_length=1, max_length=16, description="the subnets of the seasonal node group, one per zone or more")
@@ -398,7 +416,7 @@ class LoadTest(_Section):
     in_cluster: bool = Field(default=False, description="declare the k6-operator TestRun at the peak")
     api_base_url: str | None = Field(
         default=None,
-        pattern=r"^https?://[^\s/]+(:\d+)?(/\S*)?$",
+        pattern=r"^https?://[\x21-\x2e\x30-\x7e]+(:\d+)?(/[\x21-\x7e]*)?$",
         description="the API as the runners reach it, e.g. http://freshfoodz-api.freshfoodz.svc:8080",
     )
 
@@ -485,6 +503,13 @@ class StackSettings(_Section):
                 PLAINTEXT_SECRET,
                 "a secret in plain text; accepted: a Pulumi secret, set with "
                 "`pulumi config set --secret warRoomWebhookUrl URL` (then commit the encrypted value)",
+            )
+        if isinstance(value, dict) and not (set(value) == {"secure"} and isinstance(value["secure"], str)):
+            # `secure:` holding anything but the ciphertext string may be the URL itself: never shown.
+            raise PydanticCustomError(
+                PLAINTEXT_SECRET,
+                "not a Pulumi secret; accepted: `secure: <ciphertext>` as `pulumi config set --secret "
+                "warRoomWebhookUrl URL` writes it",
             )
         return value
 

@@ -17,6 +17,7 @@ from freshfoodz_seasonal.naming import (
     SCALING_SCHEDULE_TYPE,
 )
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource
+from freshfoodz_seasonal.visible import escaped
 
 # The key values a reader checks first, per resource type (the rest is in resources.json).
 _KEY_INPUTS = {
@@ -64,13 +65,14 @@ def _label(resource: CapturedResource) -> str:
 
 def preview_tree(capture: Capture, title: str) -> Tree:
     """Components with their resources below them, each with its key values and options."""
-    tree = Tree(Text(title))
+    tree = Tree(Text(escaped(title)))
     components = [r for r in capture.resources if not r.custom]
     for component in components:
-        branch = tree.add(Text(_label(component)))  # Text: brackets in values are not rich markup
+        # Text: brackets in values are not rich markup; escaped: control characters are not sent raw.
+        branch = tree.add(Text(escaped(_label(component))))
         for child in capture.resources:
             if child.custom and child.parent.endswith(f"::{component.name}"):
-                branch.add(Text(_label(child)))
+                branch.add(Text(escaped(_label(child))))
     return tree
 
 

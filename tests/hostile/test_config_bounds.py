@@ -53,6 +53,7 @@ def rate_window(value: Any) -> Any:
         ("target 0.01", target(0.01)),
         ("target 0.99", target(0.99)),
         ("window 9999h", rate_window("9999h")),
+        ("rps 0.0001 on every route", lambda c: [r.update(baselineRps=0.0001) for r in c[f"{NS}:routes"]]),
     ],
 )
 def test_the_edges_plan_without_a_crash(tmp_path: Path, name: str, change: Any) -> None:
@@ -67,6 +68,8 @@ def test_the_edges_plan_without_a_crash(tmp_path: Path, name: str, change: Any) 
         (route("serviceTimeCv", 1e-200), "serviceTimeCv"),
         (target(5e-324), "appServers"),
         (rate_window("99999999999999999999h"), "rateWindow"),
+        # 5e-324 requests per second made the queueing maths divide by zero
+        (lambda c: [r.update(baselineRps=5e-324) for r in c[f"{NS}:routes"]], "baselineRps"),
     ],
 )
 def test_beyond_the_edges_is_refused_by_key(tmp_path: Path, change: Any, key: str) -> None:
@@ -74,3 +77,11 @@ def test_beyond_the_edges_is_refused_by_key(tmp_path: Path, change: Any, key: st
         result = invoke(command, str(stack_with(tmp_path, change)))
         assert result.exit_code == 2, result.output
         assert key in result.output
+
+
+def test_an_integer_in_any_base_is_bounded(tmp_path: Path) -> None:
+    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "Pulumi.hex.yaml"
+    path.write_text(text.replace("slotsPerPod: ", "slotsPerPod: 0x" + "f" * 5000 + " #", 1), encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2 and "found an integer of 5002 digits; at most 30" in result.output

@@ -7,6 +7,7 @@ Found by an adversarial review: a bearer token reflected in a 500, 400 or 200 bo
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,7 @@ from freshfoodz_seasonal.adapters.prometheus_http import (
     PrometheusUnavailable,
     credentials_from_environment,
 )
+from freshfoodz_seasonal.baseline.measure import instant_vector
 
 TOKEN = "s3cr3t-bearer-token-0123456789"
 PASSWORD = "hunter2-but-longer"
@@ -70,3 +72,65 @@ def test_an_echoed_credential_and_terminal_escapes_never_show(
     assert "[credential]" in message, message
     assert not any(secret in message for secret in secrets), message
     assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+
+
+class _EchoInAnswer(BaseHTTPRequestHandler):
+    """A 200 JSON answer with the header echoed in a label value (and, JSON-style, with `/` escaped)."""
+
+    def do_POST(self) -> None:
+        header = self.headers.get("Authorization", "")
+        sample = {"metric": {"uri": header, "method": header.replace("/", "\\/")}, "value": [0, "1"]}
+        body = json.dumps({"status": "success", "data": {"resultType": "vector", "result": [sample]}}).encode()
+        body = body.replace(b"\\\\/", b"\\/")  # what a server writing `\/` sends
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+class _PaddedEcho(BaseHTTPRequestHandler):
+    """A 500 whose plain-text body echoes the header after 280 bytes: a cut excerpt would split it."""
+
+    def do_POST(self) -> None:
+        body = ("x" * 280 + f" {self.headers.get('Authorization')} " + "y" * 2000).encode()
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+SLASHED = "abc/def+ghi/" + "k" * 20
+
+
+def test_a_credential_echoed_inside_a_json_answer_never_reaches_a_table() -> None:
+    for url in _serve(_EchoInAnswer):
+        client = PrometheusClient(url, credentials_from_environment({"PROMETHEUS_BEARER_TOKEN": SLASHED}), 5.0)
+        (sample,) = instant_vector(client.query("up", 0.0))
+        # The header as it is, and with JSON's `\/` for `/`: both replaced before decoding.
+        assert set(sample.labels.values()) == {"[credential]"}
+
+
+def test_an_echo_split_by_the_excerpt_is_still_replaced() -> None:
+    for url in _serve(_PaddedEcho):
+        client = PrometheusClient(url, credentials_from_environment({"PROMETHEUS_BEARER_TOKEN": TOKEN}), 5.0)
+        with pytest.raises(PrometheusUnavailable) as refused:
+            client.query("up", 0.0)
+        message = str(refused.value)
+        assert "[credential]" in message and TOKEN[:8] not in message and len(message) <= 1000

@@ -118,3 +118,33 @@ def test_label_values_and_warnings_reach_tables_without_terminal_escapes() -> No
         assert text.isprintable(), text
     assert sample.labels["uri"] == "/x\\x1b]8;;http://evil\\x07"
     assert warning.startswith("\\x1b[2Jpartial\\u202e") and len(warning) == MAX_WARNING_CHARS
+
+
+def _drip_headers(connection: socket.socket) -> None:
+    """The status line, then a header a byte every 50 ms: the body's deadline never gets a chance."""
+    connection.sendall(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(400):
+        connection.sendall(b"X")
+        time.sleep(0.05)
+
+
+def _too_large(connection: socket.socket) -> None:
+    size = 33 * 1024 * 1024
+    connection.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n".encode())
+    chunk = b" " * (1024 * 1024)
+    for _ in range(33):
+        connection.sendall(chunk)
+
+
+def test_headers_that_never_finish_stop_at_the_deadline() -> None:
+    for url in _raw_server(_drip_headers):
+        started = time.monotonic()
+        with pytest.raises(PrometheusUnavailable, match=r"no whole answer within 1 s \(--timeout\)"):
+            PrometheusClient(url, timeout_s=1.0).query("up", 0.0)
+        assert time.monotonic() - started < 3.0
+
+
+def test_an_answer_over_the_size_cap_is_refused_in_words() -> None:
+    for url in _raw_server(_too_large):
+        with pytest.raises(PrometheusUnavailable, match="larger than 32 MiB"):
+            PrometheusClient(url, timeout_s=20.0).query("up", 0.0)

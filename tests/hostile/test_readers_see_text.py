@@ -63,3 +63,33 @@ def test_markdown_tables_show_config_text_as_text() -> None:
     body = re.sub(r"^> ", "", text, flags=re.MULTILINE)
     assert not re.search(r"(?<!\\)[<>\[\]`]", body) and "@octocat" not in body
     assert text.count(r"\</details\>") == 4
+
+
+# (U+0085 cannot get there: YAML reads it as a line break.)
+@pytest.mark.parametrize("hidden", ["\u061c", "\u2028", "\x9b", "\U000e0041", "\x1b"])
+@pytest.mark.parametrize("where", ["title", "path"])
+def test_text_people_read_holds_only_printable_characters(tmp_path: Path, hidden: str, where: str) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    config = document["config"]
+    if where == "title":
+        config["freshfoodz-seasonal:season"]["title"] = f"Weih{hidden}nachten"
+    else:
+        config["freshfoodz-seasonal:routes"][0]["path"] = f"/api/{hidden}x"
+    path = tmp_path / "Pulumi.hidden.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = invoke("validate", str(path))
+    key = "season.title" if where == "title" else "routes[0].path"
+    assert result.exit_code == 2 and key in result.output
+    assert hidden not in result.output  # the value is echoed escaped
+
+
+def test_keys_and_file_names_from_a_project_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    escape = "\x1b]8;;evil\x1b\\CLICK\x1b[31mRED"
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"][f"freshfoodz-seasonal:x{escape}"] = 1
+    (tmp_path / "Pulumi.weihnachten.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    (tmp_path / f"Pulumi.x{escape}.yaml").write_text("config: {}\n", encoding="utf-8")
+    for args in (["validate", "weihnachten"], ["plan", "weihnachten"]):
+        result = invoke(*args, "--project-dir", str(tmp_path))
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "\\x1b]8;;evil" in result.output

@@ -80,3 +80,19 @@ def test_a_rotated_secret_shows_as_changed_and_nothing_of_it(tmp_path: Path, out
     assert shown in result.output
     for ciphertext in ciphertexts.values():
         assert ciphertext not in result.output and secret_placeholder(ciphertext) not in result.output
+
+
+@pytest.mark.parametrize("key", ["platform", "loadTest", "season"])
+def test_a_secret_on_any_other_key_is_refused_without_being_read(key: str) -> None:
+    # Under the engine a secret reaches the program decrypted: read as plain config it would go into
+    # resource inputs and error messages unmarked. The program refuses it before reading it.
+    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
+    capture = Capture()
+    with pytest.raises(pulumi.RunError) as refused:
+        run_program(
+            ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten",
+            stack_config({**config, f"{CONFIG_NAMESPACE}:{key}": {"secure": "v1:" + TOKEN}}), capture,
+        )  # fmt: skip
+    message = str(refused.value)
+    assert f"{CONFIG_NAMESPACE}:{key}" in message and "only warRoomWebhookUrl is read as one" in message
+    assert TOKEN not in message and capture.resources == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
@@ -31,7 +32,9 @@ HOSTILE_PATH = "/api/{{$labels}}/{{id}}/{{.Value}}/}}{{"
 
 def test_escaped_text_is_a_template_of_itself() -> None:
     assert go_template_literal("plain {id} text") == "plain {id} text"
-    assert go_template_literal("{{x}}") == '{{"{{"}}x{{"}}"}}'
+    assert go_template_literal("{{x}}") == '{{"{{"}}x}}'
+    assert go_template_literal("/api/{}}") == "/api/{}}"
+    assert go_template_literal("{{{") == '{{"{{"}}{'
 
 
 def checked_rules(tmp_path: Path, path: str) -> tuple[str, list[AlertRule]]:
@@ -48,17 +51,19 @@ def test_promtool_loads_a_path_that_would_query(tmp_path: Path) -> None:
     checked_rules(tmp_path, QUERYING_PATH)
 
 
-def test_promtool_renders_a_hostile_path_literally(tmp_path: Path) -> None:
-    promtool, rules = checked_rules(tmp_path, HOSTILE_PATH)
+# A lone `{` next to an escape once made Prometheus read an action one brace early (`/api/{}}`).
+@pytest.mark.parametrize("path", [HOSTILE_PATH, "/api/{}}", "/a/{{{x}}}", "/b/}}}{{{", "/c/{", "/d/{{}}{{"])
+def test_promtool_renders_a_hostile_path_literally(tmp_path: Path, path: str) -> None:
+    promtool, rules = checked_rules(tmp_path, path)
     (rule,) = [r for r in rules if r.name == "CustomerLookupP95AboveSlo"]
-    assert HOSTILE_PATH in rule.rendered_annotations["description"]
+    assert path in rule.rendered_annotations["description"]
     test = {
         "rule_files": ["alerts.rules.yml"],
         "evaluation_interval": "1m",
         "tests": [
             {
                 "interval": "1m",
-                "input_series": histogram(HOSTILE_PATH, "GET", [SLOW] * MINUTES),
+                "input_series": histogram(path, "GET", [SLOW] * MINUTES),
                 "alert_rule_test": [
                     {
                         "eval_time": "15m",

@@ -378,8 +378,14 @@ def test_the_base_commit_runs_without_the_callers_credentials(repo: Path, tmp_pa
         "PROMETHEUS_BEARER_TOKEN": "prom-token",
         "PULUMI_ACCESS_TOKEN": "p",
     }
-    result = invoke("diff", "weihnachten", "--project-dir", str(repo), "--base", "nosy", env=secrets)
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    result = invoke(
+        "diff", "weihnachten", "--project-dir", str(repo), "--base", "nosy", env={**secrets, "HOME": str(home)}
+    )
     assert result.exit_code == 0, result.output
     environment = json.loads(seen.read_text(encoding="utf-8"))
     assert not set(secrets) & set(environment)
     assert "PATH" in environment and "seasonctl-diff-" in environment["PYTHONPATH"]
+    # Not the caller's home either (credential files live there): an empty one of the export's own.
+    assert environment["HOME"] != str(home) and "seasonctl-diff-" in environment["HOME"]

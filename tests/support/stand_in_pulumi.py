@@ -8,6 +8,7 @@ as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_P
 - `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
   an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
 - With $STAND_IN_PULUMI_HUGE_LINE=N, an update prints one line of N+2 characters.
+- With $STAND_IN_PULUMI_NOT_UTF8, every command first prints a line that is not UTF-8.
 - With $STAND_IN_PULUMI_HANG, an update hangs (with $STAND_IN_PULUMI_HANG=preview, a preview does);
   like Pulumi, the first SIGINT starts a graceful cancel
   (recorded as `cancelling`, then `cancelled` half a second later) and a second one stops it at once
@@ -32,6 +33,9 @@ def _option(argv: list[str], name: str) -> str | None:
 
 def main() -> int:
     argv = sys.argv[1:]
+    if os.environ.get("STAND_IN_PULUMI_NOT_UTF8"):
+        sys.stdout.buffer.write(b"resource \xff\xfe state\n")
+        sys.stdout.flush()
     log = Path(os.environ["STAND_IN_PULUMI_LOG"])
     calls = len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
     folder = Path(_option(argv, "--cwd") or ".")

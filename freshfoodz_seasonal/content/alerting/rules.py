@@ -80,12 +80,15 @@ class AlertRule:
         return {"summary": self.summary, **dict(sorted(self.annotations.items()))}
 
 
-_TEMPLATE_DELIMITER = re.compile(r"\{\{|\}\}")
+_ACTION_START = re.compile(r"\{\{")
 
 
 def go_template_literal(text: str) -> str:
-    """`text` as a Go template that renders exactly `text`: each `{{` and `}}` becomes a quoted string action."""
-    return _TEMPLATE_DELIMITER.sub(lambda match: '{{"' + match.group(0) + '"}}', text)
+    """`text` as a Go template that renders exactly `text`: each `{{` becomes the quoted string action
+    `{{"{{"}}`. Only `{{` starts an action; `}}` outside one is plain text, and escaping it too would put
+    the action's own `{{` right after a lone `{` of the text (`{}}` -> `{{{"}}"}}`), which Go reads as an
+    action starting one brace early. Scanning left to right, no lone `{` is ever left before an escape."""
+    return _ACTION_START.sub('{{"{{"}}', text)
 
 
 def route_paths_of(plan: SeasonPlan) -> dict[str, tuple[str, str]]:
