@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
 from freshfoodz_seasonal.content.alerting.rules import (
@@ -76,3 +78,17 @@ def test_promtool_renders_a_hostile_path_literally(tmp_path: Path, path: str) ->
     }
     (tmp_path / "alerts.test.yml").write_text(yaml.safe_dump(test, sort_keys=False))
     run_promtool(promtool, "test", "rules", tmp_path / "alerts.test.yml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='{}"x $.', max_size=40))
+def test_the_only_actions_left_are_the_escapes(text: str) -> None:
+    # Go's lexer starts an action at every `{{`: in the escaped text each one must be the start of
+    # the escape `{{"{{"}}`, and the escapes rendered as their strings give the text back.
+    escaped = go_template_literal(text)
+    rest, index = [], 0
+    while (start := escaped.find("{{", index)) != -1:
+        assert escaped.startswith('{{"{{"}}', start), (text, escaped)
+        rest.append(escaped[index:start] + "{{")
+        index = start + len('{{"{{"}}')
+    assert "".join(rest) + escaped[index:] == text
