@@ -33,7 +33,7 @@ def platform_owned_inputs() -> list[str]:
 class SeasonDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(SEASON_DATABASE_TYPE, name, {}, opts)
-        aws.rds.Instance(
+        primary = aws.rds.Instance(
             child_name(name, Child.PRIMARY),
             identifier=args.identifier,
             instance_class=args.instance_class,
@@ -58,7 +58,8 @@ class SeasonDatabase(pulumi.ComponentResource):
                 publicly_accessible=False,
                 skip_final_snapshot=True,  # a replica holds no data of its own
                 tags=args.replica_tags,
-                opts=pulumi.ResourceOptions(parent=self),
+                # RDS refuses a replica of a primary that is not `available`: never while its class changes.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[primary]),
             )
             for index, identifier in enumerate(args.replica_identifiers, start=1)
         ]

@@ -14,7 +14,7 @@ from freshfoodz_seasonal.naming import SEASONAL_NODE_GROUP_TYPE, Child, child_na
 class SeasonalNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: SeasonalNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(SEASONAL_NODE_GROUP_TYPE, name, {}, opts)
-        group = aws.eks.NodeGroup(
+        self.group = aws.eks.NodeGroup(
             child_name(name, Child.NODE_GROUP),
             cluster_name=args.cluster_name,
             node_role_arn=args.node_role_arn,
@@ -34,14 +34,14 @@ class SeasonalNodeGroup(pulumi.ComponentResource):
             aws.autoscaling.Schedule(
                 child_name(name, Child.SCALE_BACK),
                 scheduled_action_name=child_name(name, Child.SCALE_BACK),
-                autoscaling_group_name=group.resources.apply(_autoscaling_group_name),
+                autoscaling_group_name=self.group.resources.apply(_autoscaling_group_name),
                 min_size=0,
                 max_size=0,
                 desired_capacity=0,
                 start_time=args.scale_back_at,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"nodeGroupName": group.node_group_name, "scaleBackAt": args.scale_back_at})
+        self.register_outputs({"nodeGroupName": self.group.node_group_name, "scaleBackAt": args.scale_back_at})
 
 
 def _autoscaling_group_name(resources: Sequence[aws.eks.outputs.NodeGroupResource] | None) -> str:

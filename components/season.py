@@ -13,12 +13,13 @@ from freshfoodz_seasonal.declaration.season import SeasonDeclaration
 
 
 def instantiate(declaration: SeasonDeclaration, webhook_url: pulumi.Output[str] | None) -> None:
-    """Every component of the declaration, then the stack outputs; `webhook_url` is a Pulumi secret."""
-    AppScaling(declaration.scaling.name, declaration.scaling.args)
+    """Every component of the declaration, then the stack outputs; `webhook_url` is a Pulumi secret.
+    The HPAs' new bounds wait for the seasonal nodes when the declaration says their pods need them."""
+    nodes = SeasonalNodeGroup(declaration.nodes.name, declaration.nodes.args) if declaration.nodes else None
+    waits_for = [nodes.group] if nodes is not None and declaration.scaling_waits_for_nodes else []
+    AppScaling(declaration.scaling.name, declaration.scaling.args, waits_for)
     SeasonDatabase(declaration.database.name, declaration.database.args)
     PeakControls(declaration.peak_controls.name, declaration.peak_controls.args)
-    if declaration.nodes is not None:
-        SeasonalNodeGroup(declaration.nodes.name, declaration.nodes.args)
     if declaration.monitoring is not None:
         SeasonMonitoring(declaration.monitoring.name, declaration.monitoring.args, webhook_url)
     for name, value in declaration.outputs.items():

@@ -77,6 +77,8 @@ class SeasonDeclaration:
     monitoring: Declared[SeasonMonitoringArgs] | None
     """At the peak only."""
     outputs: dict[str, Any]
+    scaling_waits_for_nodes: bool = False
+    """The HPAs' new minimum needs the seasonal nodes: their patches wait for the node group."""
 
 
 def force_patch(manifest: dict[str, Any], annotations: dict[str, str] | None = None) -> dict[str, Any]:
@@ -160,6 +162,7 @@ def declare_season(
         nodes=Declared(component_name(plan.season, Part.NODES), nodes) if nodes else None,
         monitoring=Declared(component_name(plan.season, Part.MONITORING), monitoring) if monitoring else None,
         outputs=_outputs(plan, db_class, replicas),
+        scaling_waits_for_nodes=nodes is not None and nodes.nodes > 0,
     )
 
 

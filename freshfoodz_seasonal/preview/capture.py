@@ -41,6 +41,8 @@ class CapturedResource:
     retain_on_delete: bool
     import_id: str
     ignore_changes: tuple[str, ...]
+    depends_on: tuple[str, ...] = ()
+    """The names of the resources this one waits for: its `dependsOn` and the outputs it takes as inputs."""
 
 
 @dataclass
@@ -127,6 +129,7 @@ class _CapturingMonitor(mocks.MockMonitor):
                     retain_on_delete=request.retainOnDelete,
                     import_id=request.importId,
                     ignore_changes=tuple(request.ignoreChanges),
+                    depends_on=tuple(sorted({str(urn).rpartition("::")[2] for urn in request.dependencies})),
                 )
             )
         return super().RegisterResource(request)  # type: ignore[no-untyped-call]  # pulumi's mocks carry no annotations

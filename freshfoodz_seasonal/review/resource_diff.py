@@ -47,7 +47,7 @@ KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
 # What a diff shows of a secret: never its value, not even the preview's placeholder.
 SECRET_SHOWN = "[secret]"  # noqa: S105 - what is shown in place of a secret
 SECRET_CHANGED = "[secret changed]"  # noqa: S105 - what is shown in place of a secret
-_OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes")
+_OPTIONS = ("protect", "retain_on_delete", "import_id", "ignore_changes", "depends_on")
 # Whatever the type: a new parent is a new URN (Pulumi replaces the resource), and the others decide
 # whether a resource can be deleted or is adopted.
 _ALWAYS_KEY = ("options.parent", "options.protect", "options.retain_on_delete", "options.import_id")

@@ -287,3 +287,18 @@ def test_no_event_loop_is_left_open_for_interpreter_shutdown() -> None:
 def test_a_program_runs_after_asyncio_run_left_no_current_loop() -> None:
     asyncio.run(asyncio.sleep(0))  # as any asyncio code in the same process does on its way out
     assert run("spargel").resources
+
+
+def test_replicas_wait_for_the_primary_and_the_hpas_for_the_seasonal_nodes() -> None:
+    capture = run("weihnachten")
+    (primary,) = [r for r in of_type(capture, "rds/instance:Instance") if not r.inputs.get("replicateSourceDb")]
+    replicas = [r for r in of_type(capture, "rds/instance:Instance") if r.inputs.get("replicateSourceDb")]
+    assert replicas and all(primary.name in replica.depends_on for replica in replicas)
+    (group,) = of_type(capture, "eks/nodeGroup:NodeGroup")
+    patches = of_type(capture, "HorizontalPodAutoscalerPatch")
+    assert patches and all(patch.depends_on == (group.name,) for patch in patches)
+
+
+def test_at_baseline_the_hpas_wait_for_nothing() -> None:
+    capture = run("weihnachten", phase="baseline")
+    assert all(patch.depends_on == () for patch in of_type(capture, "HorizontalPodAutoscalerPatch"))
