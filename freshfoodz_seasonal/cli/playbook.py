@@ -10,15 +10,18 @@ import typer
 from rich.console import Console
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.playbook_files import load_done_ids, load_playbooks
 from freshfoodz_seasonal.cli.clock import parse_date, read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.playbook_view import PlaybookView
-from freshfoodz_seasonal.cli.stacks import calendar_findings, load_stack
+from freshfoodz_seasonal.cli.stacks import calendar_findings, load_stack, plan_loaded
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.playbooks.provisioning import with_provisioning_days
 from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
+from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
 
@@ -35,7 +38,8 @@ def playbook(
 ) -> None:
     """The season's T-milestone playbook: every step with its date and its state, most urgent first."""
     today = parse_date(date, read_clock().today)
-    loaded = load_stack(stack, project_dir, load_catalog())
+    catalog = load_catalog()
+    loaded = load_stack(stack, project_dir, catalog)
     try:
         done = load_done_ids(done_file) if done_file is not None else frozenset()
     except ConfigError as error:
@@ -48,11 +52,14 @@ def playbook(
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
     values = step_values(loaded.name, loaded.settings)
-    findings = calendar_findings(loaded.path, loaded.settings, load_catalog(), today)
+    findings = calendar_findings(loaded.path, loaded.settings, catalog, today)
     for line in findings.warnings():
         warn(f"{loaded.path}: {line}")
     provision_from = findings.late.first_day if findings.late else None
     dated = dated_playbook(steps, window, today, done, values, provision_from)
+    plan = plan_loaded(loaded, catalog, today, year).plan
+    provisioning = provisioning_plan(loaded.settings, plan, load_durations())
+    dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done)
     view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:
         print_json(view.as_dict())

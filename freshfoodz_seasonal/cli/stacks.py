@@ -75,16 +75,19 @@ def load_pulumis_stack_file(stack: str, project_dir: Path, catalog: Catalog, com
     return loaded
 
 
-def owner_checked(loaded: LoadedStack, project_dir: Path, catalog: Catalog, days: list[dt.date]) -> StackSeason:
+def owner_checked(
+    loaded: LoadedStack, project_dir: Path, catalog: Catalog, days: list[dt.date], peak: bool = False
+) -> StackSeason:
     """The stack's season rule; exit 2, naming the owner, if on any of `days` another season holds the
-    shared resources (what every command that runs `pulumi up` checks first). The program's override
+    shared resources, or, for an update at the `peak`, if the day is outside its own span (what every
+    command that runs `pulumi up` checks first). The program's override
     (OVERRIDE_VARIABLE with a reason) lets it go on, with a warning that gives the reason, as the
     program does: a season whose rollback was missed must still be rolled back in the next one's span."""
     stacks, problems = project_seasons(project_dir, catalog)
     this = stack_season(loaded.name, loaded.settings)
     for day in days:
         gate = ownership_gate(
-            project_refusal(stacks, problems, this, False, day), False, os.environ.get(OVERRIDE_VARIABLE)
+            project_refusal(stacks, problems, this, peak, day), False, os.environ.get(OVERRIDE_VARIABLE)
         )
         if gate.refused:
             fail(EXIT_INVALID, [f"{loaded.path}: {gate.message}", "nothing changed"])

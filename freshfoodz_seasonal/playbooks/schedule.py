@@ -99,5 +99,9 @@ def dated_playbook(
         )
         for step in steps
     ]
-    order = {step.id: index for index, step in enumerate(steps)}
-    return sorted(dated, key=lambda s: (_URGENCY[s.state], s.due, order[s.id]))
+    return most_urgent_first(dated)
+
+
+def most_urgent_first(steps: list[DatedStep]) -> list[DatedStep]:
+    """By state (what is late, what is due, what comes, what is behind us), then date, then as given."""
+    return sorted(steps, key=lambda s: (_URGENCY[s.state], s.due))

@@ -215,14 +215,19 @@ def _step(draft: _Draft, rows: Mapping[ChangeKind, Duration], budget: int, day: 
     )
 
 
+def stack_rows(settings: StackSettings, rows: Mapping[ChangeKind, Duration]) -> dict[ChangeKind, Duration]:
+    """The shipped rows with the stack's own measurements (`provisioning.durations`) in their place."""
+    measured = {kind: minutes.as_minutes() for kind, minutes in settings.provisioning.durations.items()}
+    return with_overrides(rows, measured)
+
+
 def provisioning_plan(
     settings: StackSettings, plan: SeasonPlan, rows: Mapping[ChangeKind, Duration]
 ) -> ProvisioningPlan:
     """The season's provisioning steps, dated from T-14 so that each day's window fits the budget
     where the steps allow, and its rollback steps (on the rollback day, T+1 after the last day). The
     stack's own measurements (`provisioning.durations`) replace the shipped rows."""
-    measured = {kind: minutes.as_minutes() for kind, minutes in settings.provisioning.durations.items()}
-    rows = with_overrides(rows, measured)
+    rows = stack_rows(settings, rows)
     budget = settings.season.provisioning_budget_minutes
     steps: list[Step] = []
     day, used = -PROVISION_LEAD_DAYS, 0.0

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
@@ -27,7 +28,7 @@ def test_the_shipped_playbooks_cover_every_milestone_of_the_plan() -> None:
     for season in STACKS:
         milestones = {step.when for step in books.steps_of(season)}
         assert {"T-30", "T-14", "T-7", "T-0", "T+1", "T+7"} <= milestones
-    assert any("pulumi up --stack {stack}" in (s.command or "") for s in books.shared)
+    assert any(s.command == "seasonctl provision {stack}" for s in books.shared if s.when == "T-14")
     assert {s.id for s in books.seasons["oktoberfest"]} & {s.id for s in books.steps_of("spargel")} == set()
 
 
@@ -97,9 +98,7 @@ def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
     assert by_id["t30-capacity-plan"]["state"] == "done"
     assert by_id["t30-team-briefing"]["state"] == "overdue"
     assert by_id["t14-infrastructure"]["state"] == "due today"
-    assert by_id["t14-infrastructure"]["command"] == (
-        "seasonctl preview oktoberfest && pulumi up --stack oktoberfest --policy-pack policy"
-    )
+    assert by_id["t14-infrastructure"]["command"] == "seasonctl provision oktoberfest"
     assert by_id["t1-rollback"]["command"] == "seasonctl rollback oktoberfest"
     assert by_id["t30-load-test"]["title"] == "Load test at 4x baseline"
     assert "t14-event-catering-priority" in by_id
@@ -193,3 +192,24 @@ def test_a_season_clipped_by_an_earlier_one_is_warned_and_dated_late(tmp_path: P
     (tmp_path / "Pulumi.juli.yaml").write_text(sommer, encoding="utf-8")
     refused = CliRunner().invoke(app, ["validate", "juli", "--date", "2027-05-01", "--project-dir", str(tmp_path)])
     assert refused.exit_code == 2 and "would start without its peak" in " ".join(refused.output.split())
+
+
+def test_a_provisioning_plan_over_two_days_gets_a_step_for_each(tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    # A class that grows: the replicas (21.5 min) and the failover (21.5 min) do not fit one 30-min window.
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
+    (tmp_path / "Pulumi.weihnachten.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["playbook", "weihnachten", "--date", "2026-10-01", "--format", "json", "--project-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    ahead = by_id["provision-replicas"]
+    assert (ahead["due"], ahead["milestone"]) == ("2026-10-18", "T-14")
+    assert ahead["command"] == "seasonctl provision weihnachten --step replicas"
+    rest = by_id["t14-infrastructure"]
+    assert (rest["due"], rest["milestone"], rest["command"]) == (
+        "2026-10-19",
+        "T-13",
+        "seasonctl provision weihnachten",
+    )

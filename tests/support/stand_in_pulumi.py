@@ -3,8 +3,8 @@
 It records each call (arguments, working folder, the stack file's phase at that moment, its session id)
 as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_PULUMI_STACKS.
 - $STAND_IN_PULUMI_FAIL_AT (1-based) fails that call the way the CLI does: a message on stderr, exit 255.
-- $STAND_IN_PULUMI_REVERT_AT sets the stack file back to phase: peak during that call, as a `git pull`
-  during a long update would.
+- $STAND_IN_PULUMI_REVERT_AT flips the stack file's phase (baseline to peak, else peak to baseline)
+  during that call, as a `git pull` during a long update would.
 - `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
   an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
 - With $STAND_IN_PULUMI_HUGE_LINE=N, an update prints one line of N+2 characters.
@@ -49,9 +49,14 @@ def main() -> int:
     with log.open("a", encoding="utf-8") as out:
         out.write(json.dumps({"argv": argv, "cwd": str(folder), "phase": phase, "sid": os.getsid(0)}) + "\n")
     if os.environ.get("STAND_IN_PULUMI_REVERT_AT") == str(calls + 1) and stack_file.is_file():
-        # Someone pulls the stack file back to the peak while this call runs.
+        # Someone pulls the stack file back to the other phase while this call runs.
         text = stack_file.read_text(encoding="utf-8")
-        stack_file.write_text(text.replace("phase: baseline", "phase: peak"), encoding="utf-8")
+        flipped = (
+            text.replace("phase: baseline", "phase: peak")
+            if "phase: baseline" in text
+            else text.replace("phase: peak", "phase: baseline")
+        )
+        stack_file.write_text(flipped, encoding="utf-8")
     if os.environ.get("STAND_IN_PULUMI_FAIL_AT") == str(calls + 1):
         print("error: update failed: 1 resource failed to update (stand-in failure)", file=sys.stderr)
         return 255

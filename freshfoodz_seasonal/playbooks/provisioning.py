@@ -1,0 +1,56 @@
+"""The playbook's provisioning steps dated as the provisioning plan splits them over days.
+
+When the plan's steps fit one window, the playbook's T-14 step runs them all (`seasonctl provision`).
+When they take several days, each earlier day gets a step that runs that day's steps by name
+(`--step`), and the T-14 step moves to the last day, where `seasonctl provision` runs everything
+(what is done already changes nothing) and the final update. Pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shlex
+
+from freshfoodz_seasonal.playbooks.schedule import DatedStep, most_urgent_first, state_on
+from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan
+from freshfoodz_seasonal.provisioning.summary import t_day
+
+# The shipped playbook's step that runs `seasonctl provision`.
+PROVISION_STEP = "t14-infrastructure"
+
+
+def with_provisioning_days(
+    steps: list[DatedStep],
+    provisioning: ProvisioningPlan,
+    first_day: dt.date,
+    stack: str,
+    today: dt.date,
+    done_ids: frozenset[str],
+) -> list[DatedStep]:
+    """`steps` with the provisioning step on the plan's last provisioning day and one step per earlier day."""
+    days = provisioning.days
+    main = next((step for step in steps if step.id == PROVISION_STEP), None)
+    if main is None or len(days) < 2:
+        return steps
+    extra = []
+    for day in days[:-1]:
+        names = [step.name for step in provisioning.steps if step.day == day]
+        due = first_day + dt.timedelta(days=day)
+        step_id = f"provision-{'-'.join(names)}"
+        extra.append(
+            DatedStep(
+                id=step_id,
+                milestone=t_day(day),
+                title=f"Provision ahead of the rest: {', '.join(names)} (the provisioning plan's window on this day)",
+                owner=main.owner,
+                command=" && ".join(shlex.join(["seasonctl", "provision", stack, "--step", name]) for name in names),
+                due=due,
+                state=state_on(due, today, step_id in done_ids),
+            )
+        )
+    last = first_day + dt.timedelta(days=days[-1])
+    moved = dataclasses.replace(
+        main, milestone=t_day(days[-1]), due=last, state=state_on(last, today, main.id in done_ids)
+    )
+    return most_urgent_first([*extra, *(moved if step.id == PROVISION_STEP else step for step in steps)])

@@ -1,0 +1,168 @@
+"""`seasonctl provision` against a stand-in Pulumi CLI: the plan's steps as targeted updates, in order.
+
+The stand-in (tests/support/stand_in_pulumi.py) records every call with the stack file's phase at that
+moment; a run is judged on a real day pinned inside Christmas's span (from 18 October).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+import yaml
+from click.testing import Result
+
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT, stand_in_pulumi_bin
+
+IN_THE_SPAN = "2026-10-20"
+STEPS = ["replicas", "nodes-pods", "controls"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, folder / name)
+    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    # After last season's rollback the stack file says baseline: provision sets the peak.
+    (folder / "Pulumi.weihnachten.yaml").write_text(text.replace("phase: peak", "phase: baseline"), "utf-8")
+    shutil.copytree(ROOT / "policy", folder / "policy", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+@pytest.fixture
+def pulumi_bin(tmp_path: Path) -> Path:
+    return stand_in_pulumi_bin(tmp_path / "bin")
+
+
+def provision(
+    project: Path, pulumi_bin: Path, *args: str, fail_at: int | None = None, revert_at: int | None = None,
+    real_day: str = IN_THE_SPAN, answer: str | None = None, stack: str = "weihnachten",
+) -> tuple[Result, list[dict[str, Any]]]:  # fmt: skip
+    log = project.parent / "pulumi-calls.jsonl"
+    log.unlink(missing_ok=True)
+    env = {
+        "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "weihnachten,spargel",
+        "STAND_IN_PULUMI_FAIL_AT": str(fail_at or ""),
+        "STAND_IN_PULUMI_REVERT_AT": str(revert_at or ""),
+    }
+    with time_machine.travel(dt.datetime.fromisoformat(f"{real_day}T09:00:00+00:00"), tick=False):
+        result = invoke("provision", stack, "--project-dir", str(project), *args, env=env, answer=answer)
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return result, calls
+
+
+def targets(call: dict[str, Any]) -> list[str]:
+    argv = call["argv"]
+    return [argv[i + 1].rpartition("::")[2] for i, arg in enumerate(argv) if arg == "--target"]
+
+
+def ups(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [call for call in calls if call["argv"][0] == "up"]
+
+
+def test_the_steps_run_in_order_at_the_peak(project: Path, pulumi_bin: Path) -> None:
+    result, calls = provision(project, pulumi_bin, "--yes")
+    assert result.exit_code == 0, result.output
+    assert [c["argv"][0] for c in calls] == ["stack", "up", "up", "up", "up"]
+    replicas, nodes, controls, rest = ups(calls)
+    assert targets(replicas) == [
+        "freshfoodz-weihnachten-database-replica-1",
+        "freshfoodz-weihnachten-database-replica-2",
+    ]
+    assert targets(nodes)[:2] == ["freshfoodz-weihnachten-nodes-group", "freshfoodz-weihnachten-nodes-scale-back"]
+    assert all(t.startswith("freshfoodz-weihnachten-scaling-") for t in targets(nodes)[2:])
+    assert "freshfoodz-weihnachten-monitoring-rules" in targets(controls) and targets(rest) == []
+    # Every update runs at the peak, with the policy pack, and says who ran it.
+    assert all(c["phase"] == "peak" for c in ups(calls))
+    assert all("--policy-pack" in c["argv"] and "seasonctl provision" in c["argv"] for c in ups(calls))
+    flat = " ".join(result.output.split())
+    assert "Measured against the plan" in flat and "is at its peak values" in flat
+
+
+def test_a_class_that_grows_gets_its_own_step_after_the_replicas(project: Path, pulumi_bin: Path) -> None:
+    path = project / "Pulumi.weihnachten.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result, calls = provision(project, pulumi_bin, "--yes")
+    assert result.exit_code == 0, result.output
+    replicas, db_class, *_ = ups(calls)
+    assert all("replica" in t for t in targets(replicas))
+    assert targets(db_class) == ["freshfoodz-weihnachten-database-primary"]
+    assert "failover 60-120 s" in " ".join(result.output.split())  # the plan shown before the steps
+
+
+@pytest.mark.parametrize("fail_at", [2, 3, 4, 5])
+def test_a_failed_step_says_what_is_done_and_left_and_resumes(project: Path, pulumi_bin: Path, fail_at: int) -> None:
+    result, calls = provision(project, pulumi_bin, "--yes", fail_at=fail_at)
+    assert result.exit_code == 6, result.output
+    flat = " ".join(result.output.split())
+    # Call 1 lists the stacks; call n >= 2 is step n (step 1 edits the file, no CLI call).
+    assert f"step {fail_at} failed" in flat and "resume with `seasonctl provision weihnachten --yes`" in flat
+    assert len(calls) == fail_at and "Measured against the plan" in flat
+    resumed, again = provision(project, pulumi_bin, "--yes")
+    assert resumed.exit_code == 0, resumed.output
+    assert len(ups(again)) == 4
+
+
+def test_one_step_on_its_day(project: Path, pulumi_bin: Path) -> None:
+    result, calls = provision(project, pulumi_bin, "--yes", "--step", "nodes-pods")
+    assert result.exit_code == 0, result.output
+    (only,) = ups(calls)
+    assert targets(only)[0] == "freshfoodz-weihnachten-nodes-group"
+    unknown, none = provision(project, pulumi_bin, "--yes", "--step", "everything")
+    assert unknown.exit_code == 2 and "accepted: replicas, nodes-pods, controls" in " ".join(unknown.output.split())
+    assert ups(none) == []
+
+
+def test_outside_the_span_nothing_changes(project: Path, pulumi_bin: Path) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = provision(project, pulumi_bin, "--yes", real_day="2026-09-01")
+    assert result.exit_code == 2, result.output
+    assert "outside its season's span" in " ".join(result.output.split()) and calls == []
+    assert (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_while_another_season_owns_the_resources_nothing_changes(project: Path, pulumi_bin: Path) -> None:
+    shutil.copy2(ROOT / "Pulumi.spargel.yaml", project / "Pulumi.spargel.yaml")
+    result, calls = provision(project, pulumi_bin, "--yes", stack="spargel", real_day="2026-12-10")
+    assert result.exit_code == 2 and "belong to weihnachten" in " ".join(result.output.split()) and calls == []
+
+
+def test_a_stack_file_changed_mid_run_stops_it(project: Path, pulumi_bin: Path) -> None:
+    result, calls = provision(project, pulumi_bin, "--yes", revert_at=3)
+    assert result.exit_code == 6, result.output
+    assert "changed while the command ran" in " ".join(result.output.split()) and len(ups(calls)) == 2
+
+
+def test_the_prompt_says_what_comes_and_no_stops_it(project: Path, pulumi_bin: Path) -> None:
+    result, calls = provision(project, pulumi_bin, answer="n\n")
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert "Provision weihnachten (Weihnachten (Christmas), 2026-11-01 to 2026-12-31); today is 2026-10-20" in flat
+    assert "3 of 3 steps" in flat and "aborted; nothing changed" in flat and ups(calls) == []
+
+
+def test_the_record_is_accepted_as_the_stack_s_own_durations(project: Path, pulumi_bin: Path) -> None:
+    record = project.parent / "measured.json"
+    result, _ = provision(project, pulumi_bin, "--yes", "--record", str(record))
+    assert result.exit_code == 0, result.output
+    document = json.loads(record.read_text(encoding="utf-8"))
+    assert [s["name"] for s in document["steps"]] == STEPS and all(s["finished"] for s in document["steps"])
+    assert {"rds-replica-create", "pulumi-run"} <= set(document["durations"])
+    path = project / "Pulumi.weihnachten.yaml"
+    stack = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stack["config"]["freshfoodz-seasonal:provisioning"] = {"durations": document["durations"]}
+    path.write_text(yaml.safe_dump(stack, sort_keys=False), encoding="utf-8")
+    assert invoke("validate", str(path)).exit_code == 0
