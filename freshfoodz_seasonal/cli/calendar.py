@@ -13,15 +13,13 @@ from rich.console import Console
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
-from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.cli.calendar_view import calendar_as_dict, calendar_sections
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
 from freshfoodz_seasonal.cli.options import ProjectDirOption
-from freshfoodz_seasonal.cli.stacks import plan_or_exit, stack_name
+from freshfoodz_seasonal.cli.stacks import all_stacks, plan_or_exit
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
-from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
 
 
@@ -29,22 +27,6 @@ class CalendarFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     ICS = "ics"
-
-
-def all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSettings]]:
-    """Every `Pulumi.<stack>.yaml` of the folder, validated; exit 2 naming every problem, or if there is none."""
-    stacks = []
-    problems = []
-    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
-        try:
-            stacks.append((stack_name(path), load_stack_settings(path, catalog)))
-        except ConfigError as error:
-            problems += [str(p) for p in error.problems]
-    if problems:
-        fail(EXIT_INVALID, problems)
-    if not stacks:
-        fail(EXIT_INVALID, [f"{project_dir}: no Pulumi.<stack>.yaml files here; pass --project-dir"])
-    return stacks
 
 
 def calendar(

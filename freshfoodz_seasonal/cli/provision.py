@@ -15,8 +15,10 @@ def provision(
     stack: StackArgument,
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
     step: Annotated[
-        str | None,
-        typer.Option(metavar="NAME", help="run only this step of the provisioning plan (see seasonctl plan)"),
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="run only this step of the provisioning plan (see seasonctl plan); repeatable"
+        ),
     ] = None,
     record: Annotated[
         Path | None,
@@ -33,9 +35,10 @@ def provision(
     `pulumi up --target` per step through the Pulumi CLI (replicas, the primary's class, nodes and
     pods, controls and monitoring), then a full `pulumi up`, checking the stack file before each. At
     the end it shows each step's measured minutes next to its estimate; --record writes them as JSON.
-    With --date, the checks hold on that day and on today.
+    With --step (repeatable), only those steps run, on the day the plan dates them. With --date, the checks
+    hold on that day and on today.
     """
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.provision_command import run_provision  # noqa: PLC0415
 
-    run_provision(stack, yes, step, record, project_dir, clock_on(date))
+    run_provision(stack, yes, tuple(step or ()), record, project_dir, clock_on(date))

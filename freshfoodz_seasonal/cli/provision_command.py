@@ -137,14 +137,13 @@ def provision_steps(
     return steps
 
 
-def _chosen(plan: ProvisioningPlan, step_name: str | None, path: Path) -> list[schedule.Step]:
-    if step_name is None:
-        return list(plan.steps)
-    named = [step for step in plan.steps if step.name == step_name]
-    if not named:
-        accepted = ", ".join(step.name for step in plan.steps)
-        fail(EXIT_INVALID, [f"{path}: --step {step_name!r}: no such step in its plan; accepted: {accepted}"])
-    return named
+def _chosen(plan: ProvisioningPlan, step_names: tuple[str, ...], path: Path) -> list[schedule.Step]:
+    """The named steps in the plan's order; all of them if none is named; exit 2 for a name it lacks."""
+    known = [step.name for step in plan.steps]
+    unknown = [name for name in step_names if name not in known]
+    if unknown:
+        fail(EXIT_INVALID, [f"{path}: --step {unknown[0]!r}: no such step in its plan; accepted: {', '.join(known)}"])
+    return [step for step in plan.steps if not step_names or step.name in step_names]
 
 
 def _question(
@@ -173,7 +172,7 @@ def _timings(chosen: Sequence[schedule.Step], measured: Sequence[Measured]) -> S
 
 
 def run_provision(
-    stack: str, yes: bool, step_name: str | None, record: Path | None, project_dir: Path, now: Now
+    stack: str, yes: bool, step_names: tuple[str, ...], record: Path | None, project_dir: Path, now: Now
 ) -> None:
     """Checks, shows the offline diff to the peak, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
     catalog = load_catalog()
@@ -188,7 +187,7 @@ def run_provision(
     current, peak = run_programs([(stack, None), (stack, Phase.PEAK)], project_dir, catalog, now)
     rows = load_durations()
     plan = provisioning_plan(loaded.settings, peak.plan, rows)
-    chosen = _chosen(plan, step_name, path)
+    chosen = _chosen(plan, step_names, path)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)))
@@ -199,10 +198,10 @@ def run_provision(
 
     stopwatch = Stopwatch([])
     urns = _urns_by_name(peak, name)
-    steps = provision_steps(cli, path, qualified, chosen, urns, stopwatch, say, whole=step_name is None)
+    steps = provision_steps(cli, path, qualified, chosen, urns, stopwatch, say, whole=not step_names)
     if not yes and not typer.confirm(_question(loaded, peak, plan, chosen, now), default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
-    resume = ["seasonctl", "provision", name, "--yes", *(["--step", step_name] if step_name else [])]
+    resume = ["seasonctl", "provision", name, "--yes", *(a for step in step_names for a in ("--step", step))]
     try:
         run_steps(steps, say, shlex.join(resume), qualified)
     except StepsStopped as error:

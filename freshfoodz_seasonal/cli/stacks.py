@@ -118,6 +118,22 @@ def calendar_findings(path: Path, settings: StackSettings, catalog: Catalog, day
     return CalendarFindings(calendar_conflict(competing, day), late_start(stacks, this, day))
 
 
+def all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSettings]]:
+    """Every `Pulumi.<stack>.yaml` of the folder, validated; exit 2 naming every problem, or if there is none."""
+    stacks = []
+    problems = []
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        try:
+            stacks.append((stack_name(path), load_stack_settings(path, catalog)))
+        except ConfigError as error:
+            problems += [str(p) for p in error.problems]
+    if problems:
+        fail(EXIT_INVALID, problems)
+    if not stacks:
+        fail(EXIT_INVALID, [f"{project_dir}: no Pulumi.<stack>.yaml files here; pass --project-dir"])
+    return stacks
+
+
 def plan_or_exit(
     settings: StackSettings, catalog: Catalog, name: str, year: int, where: str, method: Method = Method.MODEL
 ) -> SeasonPlan:

@@ -44,7 +44,7 @@ def with_provisioning_days(
                 milestone=t_day(day),
                 title=f"Provision ahead of the rest: {', '.join(names)} (the provisioning plan's window on this day)",
                 owner=main.owner,
-                command=" && ".join(shlex.join(["seasonctl", "provision", stack, "--step", name]) for name in names),
+                command=shlex.join(["seasonctl", "provision", stack, *(a for name in names for a in ("--step", name))]),
                 due=due,
                 state=state_on(due, today, step_id in done_ids),
             )
