@@ -49,8 +49,11 @@ class CostEstimate:
     currency: str
     currency_per_usd: float
     hours: int
+    """The season's window."""
     baseline: tuple[CostLine, ...]
     peak: tuple[CostLine, ...]
+    running_hours: int = 0
+    """How long the season's own resources run: from their first provisioning to their scale-back."""
 
     @property
     def baseline_per_hour(self) -> float:
@@ -71,6 +74,16 @@ class CostEstimate:
     @property
     def extra_over_window(self) -> float:
         return self.peak_over_window - self.baseline_over_window
+
+    @property
+    def extra_per_hour(self) -> float:
+        """What the season adds to the platform's own cost each hour it runs."""
+        return self.peak_per_hour - self.baseline_per_hour
+
+    @property
+    def extra_while_running(self) -> float:
+        """The season's own cost: its extra per hour over the hours its resources run. The budget's measure."""
+        return self.extra_per_hour * self.running_hours
 
     @property
     def has_estimates(self) -> bool:

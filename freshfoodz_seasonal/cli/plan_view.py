@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from capacity.database import MAX_CONNECTIONS_FACTOR
 from freshfoodz_seasonal.cli.tables import Section
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, SeasonPlan
 
 
 def _pct(fraction: float) -> str:
@@ -162,11 +162,21 @@ def _cost(plan: SeasonPlan) -> Section:
             "",
         ],
         ["peak total", f"{cost.peak_over_window:,.0f} over {cost.hours} h", f"{cost.peak_per_hour:.2f}", ""],
-        ["season extra", f"{cost.extra_over_window:,.0f}", f"{cost.peak_per_hour - cost.baseline_per_hour:.2f}", ""],
+        ["season extra", f"{cost.extra_over_window:,.0f} over {cost.hours} h", f"{cost.extra_per_hour:.2f}", ""],
+        [
+            "season extra while it runs",
+            f"{cost.extra_while_running:,.0f} over {cost.running_hours} h",
+            f"{cost.extra_per_hour:.2f}",
+            "T-14 to scale-back",
+        ],
     ]
+    budget = plan.season_budget
+    if budget is not None:
+        left = budget - cost.extra_while_running
+        verdict = f"{left:,.0f} left" if left >= 0 else f"OVER by {-left:,.0f}"
+        rows.append(["budget (costs.seasonBudget)", f"{budget:,.0f}: {verdict}", "", "vs. extra while it runs"])
     notes = [f"[{number}] {basis}" for number, basis in enumerate(bases, start=1)]
+    notes.append(f"the budget is compared with the season extra while it runs: {BUDGET_MEASURE}")
     if cost.has_estimates:
         notes.append("estimates are not quoted prices; set your own under costs.priceOverridesUsdPerHour")
-    return Section(
-        f"Cost in {cur} over the season window", ["item", "resources", f"{cur}/h", "price basis"], rows, notes
-    )
+    return Section(f"Cost in {cur}", ["item", "resources", f"{cur}/h", "price basis"], rows, notes)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from freshfoodz_seasonal.seasons.ownership import BERLIN
+from freshfoodz_seasonal.seasons.ownership import BERLIN, SCALE_BACK_DAYS_AFTER
 
 # Rollback is due T+1; the scheduled action fires a day later still, in the early morning when
 # a B2B food distributor's traffic is lowest.
-GRACE_DAYS = 2
 LOCAL_HOUR = 6
 
 
 def scale_back_at(last_day: dt.date, now: dt.datetime) -> dt.datetime | None:
-    """06:00 Europe/Berlin, GRACE_DAYS after the season's last day, in UTC; None if that has passed.
+    """06:00 Europe/Berlin, SCALE_BACK_DAYS_AFTER the season's last day, in UTC; None if that has passed.
 
     AWS refuses a scheduled action in the past, and one that already passed has nothing to guard.
     `now` must be timezone-aware; the caller reads the clock.
     """
-    local = dt.datetime.combine(last_day + dt.timedelta(days=GRACE_DAYS), dt.time(LOCAL_HOUR), tzinfo=BERLIN)
+    local = dt.datetime.combine(last_day + dt.timedelta(days=SCALE_BACK_DAYS_AFTER), dt.time(LOCAL_HOUR), tzinfo=BERLIN)
     at = local.astimezone(dt.UTC)
     return at if at > now else None
 

@@ -214,6 +214,8 @@ def _outputs(plan: SeasonPlan, db_class: str, replicas: int) -> dict[str, Any]:
         "dbClass": summary["database"]["instance_class"],
         "readReplicas": summary["database"]["read_replicas"],
         "costPerSeason": summary["cost"]["peak_over_window"],
+        # What costs.seasonBudget is compared with (season_plan.BUDGET_MEASURE), as the node group's tag says.
+        "seasonOwnCost": summary["cost"]["extra_while_running"],
         "currency": summary["cost"]["currency"],
     }
     # What this phase actually declares (at baseline: the platform's values, no seasonal extras).

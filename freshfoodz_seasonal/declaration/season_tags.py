@@ -18,12 +18,13 @@ from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 
 def node_group_tags(plan: SeasonPlan) -> dict[str, str]:
-    """The season, its first and last day (YYYY-MM-DD), the peak cost over the window and, if set, the budget."""
+    """The season, its first and last day (YYYY-MM-DD), its own cost while its resources run (what the
+    budget is compared with: season_plan.BUDGET_MEASURE) and, if set, the budget."""
     tags = {
         SEASON_KEY: plan.season,
         SEASON_START_TAG: plan.window.first_day.isoformat(),
         SEASON_END_TAG: plan.window.last_day.isoformat(),
-        COST_ESTIMATE_TAG: f"{plan.cost.peak_over_window:.2f}",
+        COST_ESTIMATE_TAG: f"{plan.cost.extra_while_running:.2f}",
         CURRENCY_TAG: plan.cost.currency,
     }
     budget = plan.season_budget

@@ -31,6 +31,7 @@ from freshfoodz_seasonal.naming import (
     SEASONAL_NODE_GROUP_TYPE,
     parse_urn,
 )
+from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE
 from freshfoodz_seasonal.seasons.ownership import BERLIN
 
 # The seasonal capacity may go up from T-30, the playbook's first milestone, and should be gone a
@@ -141,10 +142,10 @@ def budget_violations(resources: Sequence[StackResource]) -> list[StackViolation
             violations.append(
                 StackViolation(
                     group.urn,
-                    f"{label}: the season's estimated cost {estimate:.2f} {currency} is above its budget "
-                    f"{budget:.2f} {currency} by {estimate - budget:.2f}; see `seasonctl plan` for what drives it "
-                    "and lower it (nodes.instanceType, targetUtilization, database.maxReadReplicas), or raise "
-                    "costs.seasonBudget",
+                    f"{label}: the season's own cost ({BUDGET_MEASURE}) of {estimate:.2f} {currency} is above its "
+                    f"budget {budget:.2f} {currency} by {estimate - budget:.2f}; see `seasonctl plan` for what "
+                    "drives it and lower it (nodes.instanceType, targetUtilization, database.maxReadReplicas), "
+                    "or raise costs.seasonBudget",
                 )
             )
     return violations

@@ -20,7 +20,13 @@ from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
 from capacity.workers import WorkerSizing, size_workers
 from freshfoodz_seasonal.config.model import Phase, Route, Service, StackSettings, Worker
+from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
+
+# What costs.seasonBudget is compared with, in the plan and in the policy pack alike.
+BUDGET_MEASURE = (
+    "what the season adds per hour, from its first provisioning day (T-14) to its scale-back two days after"
+)
 
 
 @dataclass(frozen=True)
@@ -298,6 +304,7 @@ def _plan_cost(
         hours=window.hours,
         baseline=baseline,
         peak=tuple(peak),
+        running_hours=running_days(window) * 24,
     )
 
 
@@ -328,10 +335,11 @@ def _warnings(
             "or the caps, or put a connection pooler in front"
         )
     budget = settings.costs.season_budget
-    if budget is not None and cost.peak_over_window > budget:
+    if budget is not None and cost.extra_while_running > budget:
         warnings.append(
-            f"cost: the season's estimate of {cost.peak_over_window:,.2f} {cost.currency} is above "
-            f"costs.seasonBudget {budget:,.2f}; the policy pack (`pulumi up --policy-pack policy`) refuses it"
+            f"cost: the season's own cost while its resources run ({BUDGET_MEASURE}) is "
+            f"{cost.extra_while_running:,.2f} {cost.currency}, above costs.seasonBudget {budget:,.2f}; the "
+            "policy pack (`pulumi up --policy-pack policy`) refuses it"
         )
     return warnings
 

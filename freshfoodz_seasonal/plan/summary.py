@@ -6,7 +6,7 @@ from typing import Any
 
 from capacity.cost import CostLine
 from capacity.pool_sizing import PoolSizing
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, SeasonPlan
 
 
 def _ms(seconds: float) -> float:
@@ -34,6 +34,20 @@ def pool_as_dict(sizing: PoolSizing) -> dict[str, Any]:
             }
             for route in sizing.routes
         ],
+    }
+
+
+def _budget(plan: SeasonPlan) -> dict[str, Any] | None:
+    """costs.seasonBudget against what it is compared with (BUDGET_MEASURE), if the stack sets one."""
+    if plan.season_budget is None:
+        return None
+    used = plan.cost.extra_while_running
+    return {
+        "amount": plan.season_budget,
+        "compared_with": "extra_while_running",
+        "meaning": BUDGET_MEASURE,
+        "within": used <= plan.season_budget,
+        "left": round(plan.season_budget - used, 2),
     }
 
 
@@ -132,6 +146,10 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
             "baseline_over_window": round(cost.baseline_over_window, 2),
             "peak_over_window": round(cost.peak_over_window, 2),
             "extra_over_window": round(cost.extra_over_window, 2),
+            "running_hours": cost.running_hours,
+            "extra_per_hour": round(cost.extra_per_hour, 2),
+            "extra_while_running": round(cost.extra_while_running, 2),
+            "budget": _budget(plan),
             "contains_estimates": cost.has_estimates,
             "baseline_lines": [_cost_line(line) for line in cost.baseline],
             "peak_lines": [_cost_line(line) for line in cost.peak],

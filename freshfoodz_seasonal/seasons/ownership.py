@@ -23,6 +23,17 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # The playbook's first update of the shared resources (t14-infrastructure) and its rollback (t1-rollback).
 PROVISION_LEAD_DAYS = 14
 ROLLBACK_DAYS_AFTER = 1
+# The seasonal node group's scheduled scale-back, a safety net in case the rollback is forgotten: a day
+# after the rollback day, in the early morning.
+SCALE_BACK_DAYS_AFTER = 2
+
+
+def running_days(window: Window) -> int:
+    """The days the season's own resources run, at most: from the first provisioning day (T-14) to the
+    scale-back two days after the last day, both counted whole."""
+    return PROVISION_LEAD_DAYS + window.days + SCALE_BACK_DAYS_AFTER
+
+
 # The environment variable that overrides the rule in an emergency; its value is the reason, logged.
 OVERRIDE_VARIABLE = "SEASONCTL_OWNERSHIP_OVERRIDE"
 

@@ -478,7 +478,7 @@ def test_the_shipped_node_groups_carry_window_cost_and_budget() -> None:
     tags = group.inputs["tags"]
     first, last = dt.date.fromisoformat(tags["freshfoodz.de/season-start"]), tags["freshfoodz.de/season-end"]
     assert (first.month, first.day) == (11, 1) and last == f"{first.year}-12-31"
-    assert float(tags["freshfoodz.de/season-cost-estimate"]) == capture.outputs["plan"]["costPerSeason"]
+    assert float(tags["freshfoodz.de/season-cost-estimate"]) == capture.outputs["plan"]["seasonOwnCost"]
     assert tags["freshfoodz.de/currency"] == capture.outputs["plan"]["currency"] == "EUR"
     budget = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text())["config"][f"{PROJECT}:costs"]
     assert float(tags["freshfoodz.de/season-budget"]) == budget["seasonBudget"]

@@ -160,6 +160,12 @@ def test_a_scale_back_in_the_past_is_not_scheduled() -> None:
 def test_an_estimate_above_the_budget_is_warned_about(catalog: Catalog) -> None:
     over = plan_season(settings_with(costs__seasonBudget=1000), catalog, "t", 2026)
     (warning,) = [w for w in over.warnings if w.startswith("cost:")]
-    assert f"estimate of {over.cost.peak_over_window:,.2f} EUR is above costs.seasonBudget 1,000.00" in warning
+    assert f"is {over.cost.extra_while_running:,.2f} EUR, above costs.seasonBudget 1,000.00" in warning
+    # The budget is the season's own cost while its resources run: from T-14 to the scale-back two days after.
+    assert over.cost.running_hours == (14 + over.window.days + 2) * 24
+    assert (
+        over.cost.extra_while_running
+        == (over.cost.peak_per_hour - over.cost.baseline_per_hour) * over.cost.running_hours
+    )
     within = plan_season(settings_with(costs__seasonBudget=1_000_000), catalog, "t", 2026)
     assert not [w for w in within.warnings if w.startswith("cost:")]
