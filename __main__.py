@@ -20,6 +20,7 @@ from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
     berlin_date,
+    live_gate,
     ownership_gate,
     project_refusal,
 )
@@ -49,13 +50,19 @@ def main(now: dt.datetime, offline: bool) -> None:
     stacks, problems = project_seasons(Path(__file__).resolve().parent, catalog)
     this = stack_season(stack, settings)
     refusal = project_refusal(stacks, problems, this, plan.phase is Phase.PEAK, berlin_date(now))
-    # ... and the live primary's owner tags, which hold even where the calendar was edited.
-    refusal = refusal or _live_refusal(identifier, primary, stack)
-    gate = ownership_gate(refusal, pulumi.runtime.is_dry_run(), os.environ.get(OVERRIDE_VARIABLE))
-    if gate.refused:
-        raise pulumi.RunError(gate.message or "refused")
-    if gate.message is not None:
-        pulumi.log.warn(gate.message)
+    preview = pulumi.runtime.is_dry_run()
+    # ... and the live primary's owner tags, which hold even where the calendar was edited, or overridden:
+    # the override lifts the calendar's word, never another season's hold on the primary.
+    gates = [
+        ownership_gate(refusal, preview, os.environ.get(OVERRIDE_VARIABLE)),
+        live_gate(_live_refusal(identifier, primary, stack), preview),
+    ]
+    for gate in gates:
+        if gate.refused:
+            raise pulumi.RunError(gate.message or "refused")
+    for gate in gates:
+        if gate.message is not None:
+            pulumi.log.warn(gate.message)
     instantiate(declaration, load_webhook_url())
 
 

@@ -3,11 +3,19 @@ terminal or a file: every character shows as itself or as its escape."""
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def shows_as_itself(char: str) -> bool:
+    """Printable, or a space of any width (no-break, thin, narrow: typography, not a hiding place).
+    Not: control characters (terminal escapes), format characters (bidi marks, zero-width characters,
+    soft hyphens, tag characters), line and paragraph separators."""
+    return char.isprintable() or unicodedata.category(char) == "Zs"
+
 
 def escaped(text: str) -> str:
-    """`text` with every control and format character (terminal escapes, bidi overrides, zero-width
-    characters) written as its Python escape."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    """`text` with every character that does not show as itself written as its Python escape."""
+    return "".join(char if shows_as_itself(char) else repr(char)[1:-1] for char in text)
 
 
 def visible(text: str, limit: int) -> str:

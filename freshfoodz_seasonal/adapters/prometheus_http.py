@@ -125,6 +125,10 @@ def _url_as_shown(url: str, parts: urllib.parse.SplitResult | None) -> str:
     however the rest parses), and without its query and fragment (`?access_token=...`)."""
     if "@" in url:
         return "the URL (not shown: it holds '@')"
+    if parts is None and ("?" in url or "#" in url):
+        # Not even a URL: what follows a `?` or `#` may still be a token.
+        before = url.split("?", maxsplit=1)[0].split("#", maxsplit=1)[0]
+        return f"{visible(repr(before), 200)} (what follows its ? or # not shown)"
     if parts is not None and (parts.query or parts.fragment):
         base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         return f"{visible(repr(base), 200)} (its ?query and #fragment not shown)"
@@ -242,13 +246,37 @@ class PrometheusClient:
     def _secrets(self) -> tuple[str, ...]:
         return self._credentials.secrets() if self._credentials else ()
 
-    def _scrubbed(self, raw: bytes) -> bytes:
-        """The answer without the credentials, before it is decoded: an echo in a label value or an error
-        string never reaches a table. JSON may write `/` as `\\/`, so that form goes too."""
-        for secret in self._secrets():
-            for form in {secret, secret.replace("/", "\\/")}:
-                raw = raw.replace(form.encode(), b"[credential]")
-        return raw
+    def _scrubbed(self, answer: Any) -> Any:
+        """The decoded answer without the credentials in any string, key or value: an echo in a label value
+        or an error string never reaches a table, however the server escaped it in its JSON. Walked without
+        recursion: the answer may be nested as deep as the decoder allows."""
+        secrets = self._secrets()
+        if not secrets:
+            return answer
+
+        def clean(text: str) -> str:
+            for secret in secrets:
+                text = text.replace(secret, "[credential]")
+            return text
+
+        root = [answer]
+        pending: list[Any] = [root]
+        while pending:
+            container = pending.pop()
+            if isinstance(container, dict):
+                items = list(container.items())
+                container.clear()
+                container.update({(clean(k) if isinstance(k, str) else k): v for k, v in items})
+                keys: list[Any] = list(container)
+            else:
+                keys = list(range(len(container)))
+            for key in keys:
+                item = container[key]
+                if isinstance(item, str):
+                    container[key] = clean(item)
+                elif isinstance(item, dict | list):
+                    pending.append(item)
+        return root[0]
 
     def _query(self, promql: str, at_s: float) -> Any:
         url = f"{self.base_url}/api/v1/query"
@@ -286,7 +314,7 @@ class PrometheusClient:
             ) from None
         if len(raw) > _MAX_ANSWER_BYTES:
             raise PrometheusUnavailable(f"{url}: the answer is larger than {_MAX_ANSWER_BYTES >> 20} MiB")
-        return _decode(url, self._scrubbed(raw))
+        return self._scrubbed(_decode(url, raw))
 
     def _read_until(self, response: http.client.HTTPResponse, deadline: float, url: str) -> bytes:
         """The answer's body, at most one byte over the size cap, read before `deadline` (monotonic)."""

@@ -49,7 +49,8 @@ class PulumiCli:
         return cls(executable, project_dir)
 
     def _command(self, args: tuple[str, ...]) -> list[str]:
-        return [self.executable, *args, "--cwd", str(self.project_dir), "--non-interactive"]
+        # No colours: every line is shown with its control characters escaped, which would garble them.
+        return [self.executable, *args, "--cwd", str(self.project_dir), "--non-interactive", "--color", "never"]
 
     def run(self, *args: str, timeout_s: float = 300) -> str:
         """A short command's stdout (stderr apart, so warnings do not spoil JSON); PulumiFailed if it fails.

@@ -25,7 +25,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
@@ -39,6 +38,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     StepsStopped,
     backend_stack_name,
     policy_arguments,
+    printer,
     run_steps,
 )
 from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
@@ -225,8 +225,7 @@ def run_adopt(stack: str, yes: bool, project_dir: Path, now: Now) -> None:
     loaded, name = adoption.loaded, adoption.loaded.name
     console = Console(highlight=False)
 
-    def say(line: str) -> None:
-        console.print(Text(line))
+    say = printer(console)
 
     steps = adoption_steps(adoption, say)
     question = (
@@ -238,7 +237,7 @@ def run_adopt(stack: str, yes: bool, project_dir: Path, now: Now) -> None:
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:
-        run_steps(steps, say, f"seasonctl adopt {name} --yes", adoption.qualified)
+        run_steps(steps, say, ["seasonctl", "adopt", name, "--yes"], adoption.qualified)
     except StepsStopped as error:
         fail(EXIT_PULUMI, str(error).splitlines())
     say(

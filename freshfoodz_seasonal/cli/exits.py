@@ -32,15 +32,22 @@ def stderr_console() -> Console:
 def fail(code: int, lines: list[str]) -> NoReturn:
     """Prints each line as an error and exits with `code`: no traceback for a user's mistake."""
     console = stderr_console()
-    for line in lines:
+    for line in _lines(lines):
         # Values from the user's file may contain brackets (never read as rich markup) and control
         # characters (shown as escapes, never sent to the terminal).
         console.print(Text("error: ", style="red") + Text(escaped(line)))
     raise typer.Exit(code)
 
 
+def _lines(lines: list[str]) -> list[str]:
+    """Each line of each message: a message of several lines (Pulumi's) keeps them, escaped one by one."""
+    return [part for line in lines for part in line.splitlines() or [""]]
+
+
 def warn(line: str) -> None:
-    stderr_console().print(Text("warning: ", style="yellow") + Text(escaped(line)))
+    console = stderr_console()
+    for part in _lines([line]):
+        console.print(Text("warning: ", style="yellow") + Text(escaped(part)))
 
 
 def print_json(data: Any) -> None:

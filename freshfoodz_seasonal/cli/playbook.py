@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,7 @@ from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.provisioning import with_provisioning_days
 from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
+from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
 
@@ -52,10 +54,13 @@ def playbook(
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
     values = step_values(loaded.name, loaded.settings)
-    findings = calendar_findings(loaded.path, loaded.settings, catalog, today)
+    # The calendar of the season shown (its span, judged on its T-14), not of whatever runs today.
+    nominal = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
+    findings = calendar_findings(loaded.path, loaded.settings, catalog, nominal)
     for line in findings.warnings():
         warn(f"{loaded.path}: {line}")
-    provision_from = findings.late.first_day if findings.late else None
+    late = findings.late if findings.late is not None and findings.late.nominal == nominal else None
+    provision_from = late.first_day if late is not None else None
     dated = dated_playbook(steps, window, today, done, values, provision_from)
     plan = plan_loaded(loaded, catalog, today, year).plan
     provisioning = provisioning_plan(loaded.settings, plan, load_durations())

@@ -17,7 +17,6 @@ a run that stops half-way is resumed by running the command again. With --step, 
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     StepsStopped,
     backend_stack_name,
     policy_arguments,
+    printer,
     run_steps,
 )
 from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
@@ -193,8 +193,7 @@ def run_provision(
     console.print(to_rich(result.headline, diff_sections(result)))
     console.print(to_rich("How it is done", provisioning_sections(plan, peak.plan.window.first_day)[:1]))
 
-    def say(line: str) -> None:
-        console.print(Text(line))
+    say = printer(console)
 
     stopwatch = Stopwatch([])
     urns = _urns_by_name(peak, name)
@@ -203,7 +202,7 @@ def run_provision(
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     resume = ["seasonctl", "provision", name, "--yes", *(a for step in step_names for a in ("--step", step))]
     try:
-        run_steps(steps, say, shlex.join(resume), qualified)
+        run_steps(steps, say, resume, qualified)
     except StepsStopped as error:
         _finish(console, chosen, stopwatch, record, loaded, now, stack_rows(loaded.settings, rows))
         fail(EXIT_PULUMI, str(error).splitlines())

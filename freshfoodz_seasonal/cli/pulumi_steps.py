@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
 
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.config.edit import with_setting
 from freshfoodz_seasonal.config.model import Phase
+from freshfoodz_seasonal.seasons.ownership import OVERRIDE_VARIABLE
+from freshfoodz_seasonal.visible import escaped
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,15 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def printer(console: Console) -> Callable[[str], None]:
+    """Prints each line (Pulumi's output among them) as text: no rich markup, control characters escaped."""
+
+    def say(line: str) -> None:
+        console.print(Text(escaped(line)))
+
+    return say
+
+
 def policy_arguments(cli: PulumiCli) -> list[str]:
     """The project's policy pack guards these updates as it guards the season's (`policy/`)."""
     pack = cli.project_dir / "policy"
@@ -91,11 +107,16 @@ def backend_stack_name(cli: PulumiCli, stack: str) -> str:
     return matching[0]
 
 
-def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: str, backend_stack: str) -> None:
+def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: list[str], backend_stack: str) -> None:
     """Runs the steps in order, saying each; StepsStopped names what was done and what is left.
 
-    `resume` is the command that resumes, `backend_stack` the backend's name for the stack (e.g. `org/stack`).
+    `resume` is the command that resumes (with the override's variable in front when this run had it, since
+    the resumed run is judged the same way), `backend_stack` the backend's name for the stack (`org/stack`).
     """
+    override = os.environ.get(OVERRIDE_VARIABLE)
+    resume_line = (
+        shlex.join(resume) if override is None else f"{OVERRIDE_VARIABLE}={shlex.quote(override)} " + shlex.join(resume)
+    )
     for index, step in enumerate(steps):
         say(f"[{index + 1}/{len(steps)}] {step.title}: {step.shown}")
         try:
@@ -104,7 +125,7 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: str, ba
             done = [f"  done: {s.title}" for s in steps[:index]] or ["  done: nothing"]
             left = [f"  left: {s.title}" for s in steps[index + 1 :]]
             resume_lines = [
-                f"resume with `{resume}`: every step is safe to repeat;",
+                f"resume with `{resume_line}`: every step is safe to repeat;",
                 f"if Pulumi says the stack is locked by an update, first run `pulumi cancel --stack {backend_stack}`",
             ]
             heading = [f"step {index + 1} failed: {step.title}", str(error) or "interrupted"]

@@ -17,13 +17,11 @@ every update and at the end, the stack file must still be what step 1 wrote.
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
@@ -38,6 +36,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     StepsStopped,
     backend_stack_name,
     policy_arguments,
+    printer,
     run_steps,
 )
 from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
@@ -163,8 +162,7 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     except UnprotectedDatabaseError as error:
         fail(EXIT_INVALID, [f"{path}: {error}; refusing"])
 
-    def say(line: str) -> None:
-        console.print(Text(line))
+    say = printer(console)
 
     reason = override_reason(early)
     early_now = reason is not None and season_runs(span, now.today)
@@ -184,7 +182,7 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     if not yes and not typer.confirm(question, default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     try:
-        run_steps(steps, say, shlex.join(_resume_command(name, keep_seasonal, reason, now)), qualified)
+        run_steps(steps, say, _resume_command(name, keep_seasonal, reason, now), qualified)
     except StepsStopped as error:
         fail(EXIT_PULUMI, str(error).splitlines())
     say(f"{name} is back at its baseline values. Commit {path.name} (phase: baseline).")

@@ -23,7 +23,7 @@ from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
     LateStart,
     StackSeason,
-    calendar_conflict,
+    conflict_ahead,
     late_start,
     ownership_gate,
     project_refusal,
@@ -101,21 +101,34 @@ class CalendarFindings:
     """What the project's season calendar says of one stack around a day."""
 
     conflict: str | None
-    """Overlapping windows, or a first day inside another season's span: every update is refused."""
+    """Overlapping windows, or a first day inside another season's span, in this or a coming year:
+    updates then are refused."""
     late: LateStart | None
     """Its span begins after its T-14."""
+    unreadable: str | None = None
+    """Another stack file cannot be read: the owner cannot be told, so every update is refused."""
 
     def warnings(self) -> list[str]:
-        return [line for line in (self.conflict, self.late.describe() if self.late else None) if line]
+        late = self.late.describe() if self.late else None
+        return [line for line in (self.conflict, late, self.unreadable) if line]
 
 
 def calendar_findings(path: Path, settings: StackSettings, catalog: Catalog, day: dt.date) -> CalendarFindings:
     """The stack file (with these settings, whatever it says) against the stack files beside it: the
-    calendar the program judges is the one beside it too."""
-    stacks, _ = project_seasons(path.parent, catalog)
+    calendar the program judges is the one beside it too. A file not named `Pulumi.<stack>.yaml` is no
+    stack of the project (the program never reads it): nothing to find."""
+    if not (path.name.startswith("Pulumi.") and path.name.endswith(".yaml")):
+        return CalendarFindings(None, None)
+    stacks, problems = project_seasons(path.parent, catalog)
     this = stack_season(stack_name_of(path), settings)
     competing = [*(s for s in stacks if s.stack != this.stack and s.competes_with(this)), this]
-    return CalendarFindings(calendar_conflict(competing, day), late_start(stacks, this, day))
+    others = [p for p in problems if not p.startswith(f"{path}:")]
+    unreadable = (
+        "which season owns the shared resources cannot be told, so every update is refused: " + "; ".join(others)
+        if others
+        else None
+    )
+    return CalendarFindings(conflict_ahead(competing, day), late_start(stacks, this, day), unreadable)
 
 
 def all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSettings]]:

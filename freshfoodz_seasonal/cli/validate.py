@@ -15,6 +15,7 @@ from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
 from freshfoodz_seasonal.cli.stacks import calendar_findings
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.visible import escaped
 
 
 def validate(stack: StackArgument, date: DateOption = None, project_dir: ProjectDirOption = Path(".")) -> None:
@@ -36,7 +37,9 @@ def validate(stack: StackArgument, date: DateOption = None, project_dir: Project
         warn(f"{path}: {findings.late.describe()}")
     Console(highlight=False).print(
         Text(
-            f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
-            f"{len(settings.services)} services, {len(settings.workers)} workers)"
+            escaped(
+                f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
+                f"{len(settings.services)} services, {len(settings.workers)} workers)"
+            )
         )
     )

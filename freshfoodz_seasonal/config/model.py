@@ -33,6 +33,7 @@ from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
+from freshfoodz_seasonal.visible import shows_as_itself
 
 
 class _Section(BaseModel):
@@ -65,8 +66,8 @@ MIN_MS = 0.01
 def _printable(text: str) -> str:
     """Only characters that show as themselves: no control characters (C0, C1: terminal escapes), no
     format characters (bidi marks and overrides, zero-width characters, tag characters), no line or
-    paragraph separators. Python's isprintable() is that class; a space is allowed."""
-    hidden = next((char for char in text if not char.isprintable()), None)
+    paragraph separators (visible.shows_as_itself); spaces of any width are allowed."""
+    hidden = next((char for char in text if not shows_as_itself(char)), None)
     if hidden is not None:
         raise ValueError(f"holds U+{ord(hidden):04X}, a control or invisible character; accepted: printable text")
     return text

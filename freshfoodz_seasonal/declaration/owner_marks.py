@@ -75,5 +75,6 @@ def live_owner_refusal(identifier: str, live_tags: Mapping[str, str], stack: str
         f"the primary {identifier} is tagged as held by season {holder.season} (stack {holder.stack}) at its "
         f"peak: that stack gives the shared resources back with its rollback (seasonctl rollback "
         f"{holder.stack}), which takes the tags off; if another season's span has begun since, run that "
-        f"rollback with {OVERRIDE_VARIABLE} set to the reason"
+        f"rollback with {OVERRIDE_VARIABLE} set to the reason; if stack {holder.stack} no longer exists, remove "
+        f"the tags ({OWNER_TAG_KEYS[0]}, {OWNER_TAG_KEYS[1]}) from {identifier} by hand"
     )

@@ -62,8 +62,9 @@ def due_date(step: Step, window: Window, provision_from: dt.date | None = None) 
     anchor = window.last_day if step.anchor == "last_day" else window.first_day
     due = anchor + dt.timedelta(days=step.offset_days)
     nominal_start = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
-    if provision_from is not None and nominal_start <= due < provision_from:
-        return provision_from
+    # Only the steps before the season's first day move, and never past it.
+    if provision_from is not None and nominal_start <= due < min(provision_from, window.first_day):
+        return min(provision_from, window.first_day)
     return due
 
 

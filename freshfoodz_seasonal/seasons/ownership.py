@@ -34,6 +34,9 @@ def running_days(window: Window) -> int:
     return PROVISION_LEAD_DAYS + window.days + SCALE_BACK_DAYS_AFTER
 
 
+# How far ahead `seasonctl validate` looks for a calendar conflict: the weekdays of a date repeat within
+# seven years, and Oktoberfest's end follows them.
+CALENDAR_YEARS_AHEAD = 8
 # The environment variable that overrides the rule in an emergency; its value is the reason, logged.
 OVERRIDE_VARIABLE = "SEASONCTL_OWNERSHIP_OVERRIDE"
 
@@ -179,11 +182,12 @@ def calendar_conflict(stacks: list[StackSeason], day: dt.date) -> str | None:
         ((resolve_window(s.start, s.end, year), s) for s in stacks for year in range(day.year - 1, day.year + 2)),
         key=lambda pair: pair[0].first_day,
     )
-    # Of the years around `day`, the conflict that is not over yet comes first.
-    overlaps = sorted(
-        (pair for pair in itertools.pairwise(windows) if pair[1][0].first_day <= pair[0][0].last_day),
-        key=lambda pair: (pair[1][0].last_day < day, pair[0][0].first_day),
-    )
+    # Of the years around `day`, only a conflict that is not over yet counts.
+    overlaps = [
+        pair
+        for pair in itertools.pairwise(windows)
+        if pair[1][0].first_day <= pair[0][0].last_day and pair[1][0].last_day >= day
+    ]
     if overlaps:
         (earlier, first), (later, second) = overlaps[0]
         return (
@@ -192,8 +196,8 @@ def calendar_conflict(stacks: list[StackSeason], day: dt.date) -> str | None:
             "database; change one stack's season.window"
         )
     spans = spans_around(stacks, day)
-    for span in sorted(spans, key=lambda span: (span.last_day < day, span.first_day)):
-        if span.first_day > span.window.first_day:
+    for span in spans:
+        if span.first_day > span.window.first_day and span.last_day >= day:
             holder = max((s for s in spans if s.last_day < span.first_day), key=lambda s: s.last_day)
             return (
                 f"{span.season} (stack {span.stack}) starts on {span.window.first_day}, but {holder.season} (stack "
@@ -218,6 +222,16 @@ class LateStart:
             f"season holds the shared resources until {self.first_day - dt.timedelta(days=1)}; the playbook dates "
             "its provisioning steps from then"
         )
+
+
+def conflict_ahead(stacks: list[StackSeason], day: dt.date, years: int = CALENDAR_YEARS_AHEAD) -> str | None:
+    """`calendar_conflict` on `day` and on the same day of each of the next `years` years: Oktoberfest's
+    end moves with the weekdays, so windows that fit this year may not in a later one."""
+    for ahead in range(years + 1):
+        on = day.replace(year=day.year + ahead) if (day.month, day.day) != (2, 29) else dt.date(day.year + ahead, 3, 1)
+        if (conflict := calendar_conflict(stacks, on)) is not None:
+            return conflict
+    return None
 
 
 def late_start(stacks: list[StackSeason], this: StackSeason, day: dt.date) -> LateStart | None:
@@ -249,6 +263,16 @@ def override_reason(value: str | None) -> str | None:
         return None
     line = "".join(char if char.isprintable() else " " for char in value).strip()
     return line[:MAX_REASON_LENGTH] or None
+
+
+def live_gate(refusal: str | None, preview: bool) -> Gate:
+    """What the live objects say (another season holds the primary) stops an update whatever the override
+    says, which lifts only the calendar's word; a preview is warned."""
+    if refusal is None:
+        return Gate(False, None)
+    if preview:
+        return Gate(False, f"{refusal}; an update (pulumi up) would be refused, whatever {OVERRIDE_VARIABLE} says")
+    return Gate(True, f"refused: {refusal}. {OVERRIDE_VARIABLE} does not lift this: it is what the resource says.")
 
 
 def ownership_gate(refusal: str | None, preview: bool, override: str | None) -> Gate:

@@ -11,7 +11,8 @@ OKTOBERFEST_END = "oktoberfest-end"
 def parse_month_day(text: str) -> tuple[int, int]:
     """`"MM-DD"` -> (month, day); raises ValueError for anything that is not a day of every year."""
     parts = text.split("-")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+    # isdigit() alone takes other scripts' digits too (Arabic-Indic, Devanagari): ASCII only.
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts):
         raise ValueError(f"{text!r} is not a month-day in the form MM-DD, e.g. 04-01")
     month, day = int(parts[0]), int(parts[1])
     if (month, day) == (2, 29):

@@ -213,3 +213,20 @@ def test_a_provisioning_plan_over_two_days_gets_a_step_for_each(tmp_path: Path) 
         "T-13",
         "seasonctl provision weihnachten",
     )
+
+
+def test_a_late_start_moves_only_the_steps_before_the_first_day_of_the_season_shown(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml", "Pulumi.oktoberfest.yaml"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"].update(name="herbst", window={"start": "10-07", "end": "12-31"})
+    (tmp_path / "Pulumi.herbst.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    # In the week after herbst 2026 ends, its playbook still shows 2026; next year's span must not count.
+    result = CliRunner().invoke(
+        app, ["playbook", "herbst", "--date", "2027-01-03", "--format", "json", "--project-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    # Oktoberfest 2026 holds the shared resources until its rollback on 5 October.
+    assert by_id["t14-infrastructure"]["due"] == "2026-10-06"
+    assert by_id["t0-war-room-active"]["due"] == "2026-10-07" and by_id["t1-rollback"]["due"] == "2027-01-01"

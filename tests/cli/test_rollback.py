@@ -379,3 +379,28 @@ def test_a_missed_rollback_runs_in_the_next_span_only_with_the_override(project:
     assert f"updating anyway because SEASONCTL_OWNERSHIP_OVERRIDE says: {reason}" in " ".join(overridden.output.split())
     calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert commands(calls) == FULL
+
+
+def test_a_stopped_run_under_the_override_resumes_under_it(project: Path, pulumi_bin: Path) -> None:
+    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
+    log = project.parent / "pulumi-calls.jsonl"
+    env = {
+        "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
+        "STAND_IN_PULUMI_LOG": str(log),
+        "STAND_IN_PULUMI_STACKS": "oktoberfest",
+        "STAND_IN_PULUMI_FAIL_AT": "3",
+        "SEASONCTL_OWNERSHIP_OVERRIDE": "INC-4711: missed",
+    }
+    with time_machine.travel(dt.datetime(2026, 10, 20, 11, tzinfo=dt.UTC), tick=False):
+        result = invoke("rollback", "oktoberfest", "--project-dir", str(project), "--yes", env=env)
+    assert result.exit_code == 6, result.output
+    resume = "SEASONCTL_OWNERSHIP_OVERRIDE='INC-4711: missed' seasonctl rollback oktoberfest --yes"
+    assert f"resume with `{resume}`" in " ".join(result.output.split())
+
+
+def test_pulumi_s_words_keep_their_lines_and_lose_their_colours(project: Path, pulumi_bin: Path) -> None:
+    result, calls = rollback(project, pulumi_bin, "--yes", fail_at=1)
+    assert result.exit_code == 6, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) >= 3 and "\\n" not in result.output  # several lines, none flattened
+    assert all(call["argv"][-2:] == ["--color", "never"] for call in calls)

@@ -134,3 +134,44 @@ def test_an_echo_split_by_the_excerpt_is_still_replaced() -> None:
             client.query("up", 0.0)
         message = str(refused.value)
         assert "[credential]" in message and TOKEN[:8] not in message and len(message) <= 1000
+
+
+class _EscapedEcho(BaseHTTPRequestHandler):
+    """Echoes the decoded `user:password` in a label value, escaped as Go's JSON encoder writes it
+    (`\\u00e4` for ä, `\\u0026` for &): the raw bytes never hold the password as it is."""
+
+    def do_POST(self) -> None:
+        pair = base64.b64decode(self.headers.get("Authorization", "Basic ").split(" ", 1)[1]).decode()
+        sample = {"metric": {"uri": f"auth was {pair}"}, "value": [0, "1"]}
+        body = json.dumps({"status": "success", "data": {"resultType": "vector", "result": [sample]}})
+        body = body.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_credential_the_server_escaped_in_its_json_is_replaced_too() -> None:
+    password = "Gänse&Braten<2026>x"
+    for url in _serve(_EscapedEcho):
+        environment = {"PROMETHEUS_USERNAME": "ops", "PROMETHEUS_PASSWORD": password}
+        client = PrometheusClient(url, credentials_from_environment(environment), 5.0)
+        (sample,) = instant_vector(client.query("up", 0.0))
+        assert sample.labels["uri"] == "auth was [credential]"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9090/?access_token=QSECRET123",
+        "http://127.0.0.1:9090/#QSECRET123",
+        "http://[::1?access_token=QSECRET123",
+    ],
+)
+def test_a_token_in_the_url_is_never_repeated(url: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        PrometheusClient(url)
+    assert "QSECRET123" not in str(refused.value) and "not shown" in str(refused.value)

@@ -93,3 +93,46 @@ def test_keys_and_file_names_from_a_project_reach_the_terminal_escaped(tmp_path:
         result = invoke(*args, "--project-dir", str(tmp_path))
         assert result.exit_code == 2, result.output
         assert "\x1b" not in result.output and "\\x1b]8;;evil" in result.output
+
+
+def test_entities_are_shown_not_rendered_in_markdown() -> None:
+    text = to_markdown("t", [Section("s", ["a"], [["&commat;octocat https&colon;//evil.example"]])])
+    assert r"\&commat;octocat https\&colon;//evil.example" in text
+
+
+def test_typographic_spaces_are_text_and_invisible_ones_are_not(tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    title = "Weihnachten\u00a05\u202f%\u2009Ü 🎄"  # no-break, narrow no-break and thin spaces; an umlaut; an emoji
+    document["config"]["freshfoodz-seasonal:season"]["title"] = title
+    path = tmp_path / "Pulumi.typo.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert invoke("validate", str(path)).exit_code == 0
+    document["config"]["freshfoodz-seasonal:season"]["title"] = "Weih\u00adnachten"  # a soft hyphen hides
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert invoke("validate", str(path)).exit_code == 2
+
+
+def test_a_window_date_takes_ascii_digits_only(tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"]["window"]["start"] = "\u0661\u0661-01"  # Arabic-Indic 11
+    path = tmp_path / "Pulumi.digits.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2 and "season.window.start" in result.output
+
+
+def test_the_valid_line_shows_a_path_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "[bold red]x\x1b[31m"
+    folder.mkdir()
+    (folder / "Pulumi.weihnachten.yaml").write_bytes((ROOT / "Pulumi.weihnachten.yaml").read_bytes())
+    result = invoke("validate", str(folder / "Pulumi.weihnachten.yaml"))
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "[bold red]x\\x1b[31m/Pulumi.weihnachten.yaml: valid" in flat and "\x1b" not in result.output
+
+
+def test_terminal_tables_escape_control_characters() -> None:
+    console = Console(record=True, width=200, color_system=None)
+    console.print(to_rich("h\x1b[2J", [Section("s", ["a"], [["x\x1b]8;;evil\x07y"]])]))
+    shown = console.export_text()
+    assert "\x1b" not in shown and "\x07" not in shown and "x\\x1b]8;;evil\\x07y" in shown

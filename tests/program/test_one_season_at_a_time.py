@@ -170,3 +170,17 @@ def test_an_offline_run_reads_nothing_live_and_tags_only_the_owner(project: Path
     capture = update(project, "weihnachten")
     expected = {OWNER_SEASON_ANNOTATION: "weihnachten", OWNER_STACK_ANNOTATION: "weihnachten"}
     assert primary_of(capture).inputs["tags"] == expected
+
+
+def test_the_override_lifts_the_calendar_never_another_season_s_hold(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Spargel's rollback in December with the override: the calendar lets it through, but the primary
+    # says Christmas holds it at its peak; a baseline now would shrink the live season's database.
+    monkeypatch.setenv(OVERRIDE_VARIABLE, "INC-1: wrong stack")
+    set_phase(project, "spargel", "baseline")
+    capture = Capture()
+    with pytest.raises(pulumi.RunError) as refused:
+        update(project, "spargel", live=LivePrimary("db.r7g.4xlarge", HELD_BY_CHRISTMAS), into=capture)
+    assert "tagged as held by season weihnachten" in str(refused.value)
+    assert f"{OVERRIDE_VARIABLE} does not lift this" in str(refused.value) and capture.resources == []

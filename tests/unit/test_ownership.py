@@ -12,6 +12,7 @@ from freshfoodz_seasonal.seasons.ownership import (
     StackSeason,
     berlin_date,
     calendar_conflict,
+    conflict_ahead,
     current_span,
     late_start,
     owner_on,
@@ -168,3 +169,13 @@ def test_a_span_clipped_before_its_first_day_starts_late_but_on_time_for_the_sea
         )
         is None
     )
+
+
+def test_a_conflict_that_is_over_does_not_count_but_one_years_ahead_does() -> None:
+    herbst = StackSeason("herbst", "herbst", "10-06", "12-31")
+    # 2025's Wiesn ended on 5 October, its rollback day the 6th: that clash is over by May 2026, and
+    # 2026's Wiesn ends on the 4th.
+    assert calendar_conflict([OKTOBERFEST, herbst], day("2026-05-01")) is None
+    # ... but the Wiesn's end moves with the weekdays: a later year clashes again.
+    ahead = conflict_ahead([OKTOBERFEST, herbst], day("2026-05-01"))
+    assert ahead is not None and "oktoberfest (2029-09-01 to 2029-10-07) and herbst (2029-10-06" in ahead
