@@ -82,7 +82,27 @@ def footprint_rows(diff: StackDiff) -> list[list[str]]:
             _money(new.cost_over_season),
             "-" if per_hour is None else f"{per_hour[1]:+,.2f}",
         ],
+        [
+            "provisioning (typical min)",
+            _minutes(old.provisioning_minutes),
+            _minutes(new.provisioning_minutes),
+            _minutes_delta(old.provisioning_minutes, new.provisioning_minutes),
+        ],
+        [
+            "provisioning disruptions",
+            ", ".join(old.disruptions) or "none",
+            ", ".join(new.disruptions) or "none",
+            "" if old.disruptions == new.disruptions else "changed",
+        ],
     ]
+
+
+def _minutes(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _minutes_delta(old: float | None, new: float | None) -> str:
+    return "-" if old is None or new is None else f"{new - old:+.1f}"
 
 
 def _key_summary(change: ResourceChange) -> str:
@@ -171,6 +191,9 @@ def _footprint_dict(footprint: Footprint) -> dict[str, Any]:
         "costPerHour": footprint.cost_per_hour,
         "costOverSeason": footprint.cost_over_season,
         "seasonHours": footprint.season_hours,
+        "provisioningMinutes": footprint.provisioning_minutes,
+        "provisioningWindows": footprint.provisioning_windows,
+        "provisioningDisruptions": list(footprint.disruptions),
     }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.stack_file import read_stack_file
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
@@ -19,6 +20,8 @@ from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.plan.summary import plan_as_dict
 from freshfoodz_seasonal.preview.capture import Capture, release_runtime, run_program, stack_config
 from freshfoodz_seasonal.preview.render import resources_document
+from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
+from freshfoodz_seasonal.provisioning.summary import provisioning_as_dict
 from freshfoodz_seasonal.review.snapshot import Snapshot
 
 
@@ -62,5 +65,8 @@ def run_programs(
 
 
 def snapshot_of(run: ProgramRun, label: str) -> Snapshot:
-    """What the run declared and planned, as the diff compares it."""
-    return Snapshot.of_documents(label, resources_document(run.capture), plan_as_dict(run.plan))
+    """What the run declared and planned (its provisioning plan included, as `plan --format json` has it),
+    as the diff compares it."""
+    provisioning = provisioning_plan(run.settings, run.plan, load_durations())
+    plan = plan_as_dict(run.plan) | {"provisioning": provisioning_as_dict(provisioning, run.plan.window.first_day)}
+    return Snapshot.of_documents(label, resources_document(run.capture), plan)

@@ -28,6 +28,12 @@ class Footprint:
     cost_per_hour: float | None
     cost_over_season: float | None
     season_hours: float | None
+    provisioning_minutes: float | None = None
+    """Typical minutes of all provisioning steps; None where the plan has no provisioning (older code)."""
+    provisioning_windows: int | None = None
+    budget_minutes: int | None = None
+    disruptions: tuple[str, ...] = ()
+    """Each provisioning disruption as `failover 60-120 s`."""
 
 
 def _number(value: Any) -> int:
@@ -65,7 +71,29 @@ def footprint(
         cost_per_hour=cost.get(f"{key}_per_hour"),
         cost_over_season=cost.get(f"{key}_over_window"),
         season_hours=cost.get("hours"),
+        **_provisioning((plan or {}).get("provisioning")),
     )
+
+
+def _provisioning(provisioning: Any) -> dict[str, Any]:
+    """The provisioning plan's headline numbers, from `seasonctl plan --format json`'s `provisioning`."""
+    if not isinstance(provisioning, dict):
+        return {}
+    disruptions = []
+    for step in provisioning.get("steps", []):
+        for item in step.get("disruptions", []):
+            low, high = item.get("seconds_low"), item.get("seconds_high")
+            disruptions.append(
+                f"{item.get('kind')} {low:g}-{high:g} s"
+                if low is not None and high is not None
+                else str(item.get("kind"))
+            )
+    return {
+        "provisioning_minutes": (provisioning.get("total_minutes") or {}).get("typical"),
+        "provisioning_windows": len(provisioning.get("windows", [])),
+        "budget_minutes": provisioning.get("budget_minutes"),
+        "disruptions": tuple(disruptions),
+    }
 
 
 def _signed(value: float, unit: str, decimals: int = 0) -> str:
@@ -90,6 +118,26 @@ def changes(old: Footprint, new: Footprint) -> list[str]:
     delta = cost_delta(old, new)
     if delta is not None and round(delta[1]) != 0:
         parts.append(f"{_signed(delta[1], new.currency or '')} over the season")
+    return parts + _provisioning_changes(old, new)
+
+
+def _provisioning_changes(old: Footprint, new: Footprint) -> list[str]:
+    """`+1 failover 60-120 s`, and `provisioning 29 -> 51 min typical, over the 30-min budget in one window`."""
+    parts = []
+    added = list(new.disruptions)
+    for gone in old.disruptions:
+        if gone in added:
+            added.remove(gone)
+    parts += [f"+1 {disruption}" for disruption in added]
+    before, after = old.provisioning_minutes, new.provisioning_minutes
+    if before is not None and after is not None and round(before) != round(after):
+        budget = new.budget_minutes
+        fits = (
+            ""
+            if budget is None or after <= budget
+            else f", over the {budget}-min budget in one window ({new.provisioning_windows} windows)"
+        )
+        parts.append(f"provisioning {before:.0f} -> {after:.0f} min typical{fits}")
     return parts
 
 

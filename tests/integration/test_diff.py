@@ -389,3 +389,20 @@ def test_the_base_commit_runs_without_the_callers_credentials(repo: Path, tmp_pa
     assert "PATH" in environment and "seasonctl-diff-" in environment["PYTHONPATH"]
     # Not the caller's home either (credential files live there): an empty one of the export's own.
     assert environment["HOME"] != str(home) and "seasonctl-diff-" in environment["HOME"]
+
+
+def test_a_growing_class_shows_its_failover_and_the_longer_provisioning(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "Pulumi.before.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
+    (tmp_path / "Pulumi.after.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = run("diff", "after", "--against", "before", "--project-dir", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert "+1 failover 60-120 s" in report["headline"]
+    assert "over the 30-min budget in one window (2 windows)" in report["headline"]
+    before, after = report["before"], report["after"]
+    assert (before["provisioningDisruptions"], after["provisioningDisruptions"]) == ([], ["failover 60-120 s"])
+    assert after["provisioningMinutes"] - before["provisioningMinutes"] == pytest.approx(21.5)

@@ -180,7 +180,9 @@ def test_latency_from_a_slow_server_includes_the_wait_in_its_queue(one_slot_port
     for outcome in report.measured:
         assert outcome.error is None
         assert outcome.latency_s >= outcome.server_wait_s + outcome.server_service_s
-        assert outcome.overhead_s < 0.02
+        # What the client adds (its loop, the sockets): small beside the 150 ms service time, even when
+        # a busy 2-core machine runs other tests at the same time.
+        assert outcome.overhead_s < 0.05
     assert report.routes[0].p95_s > 3 * STEADY.mean_s
 
 
