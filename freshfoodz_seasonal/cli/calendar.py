@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.console import Console
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
+from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.cli.calendar_view import calendar_as_dict, calendar_sections
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
@@ -21,6 +23,8 @@ from freshfoodz_seasonal.cli.stacks import all_stacks, plan_or_exit
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
+from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS, StackSeason, late_start
+from freshfoodz_seasonal.seasons.windows import resolve_window
 
 
 class CalendarFormat(StrEnum):
@@ -44,9 +48,16 @@ def calendar(
     catalog = load_catalog()
     stacks = all_stacks(project_dir, catalog)
     shown_year = year or now.year
+    seasons, _ = project_seasons(project_dir, catalog)
     rules = [
         SeasonRule(
-            name, s.season.name, s.season.title, s.season.load_multiplier, s.season.window.start, s.season.window.end
+            name,
+            s.season.name,
+            s.season.title,
+            s.season.load_multiplier,
+            s.season.window.start,
+            s.season.window.end,
+            _provision_from(seasons, stack_season(name, s), shown_year),
         )
         for name, s in stacks
     ]
@@ -64,6 +75,13 @@ def calendar(
         print_json(calendar_as_dict(entries))
     else:
         Console(highlight=False).print(to_rich(f"Seasons in {shown_year}", calendar_sections(entries)))
+
+
+def _provision_from(seasons: list[StackSeason], this: StackSeason, year: int) -> dt.date | None:
+    """The day the season's span begins in `year`, if later than its T-14."""
+    nominal = resolve_window(this.start, this.end, year).first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
+    late = late_start(seasons, this, nominal)
+    return late.first_day if late is not None and late.nominal == nominal else None
 
 
 def draw_chart(

@@ -34,6 +34,9 @@ class SeasonRule:
     load_multiplier: float
     start: str
     end: str
+    provision_from: dt.date | None = None
+    """In the year shown: the day its span begins when an earlier season holds the shared resources past
+    its T-14 (the provisioning milestones move there, as in the playbook)."""
 
 
 class OverlapError(ValueError):
@@ -56,7 +59,7 @@ def year_calendar(rules: list[SeasonRule], year: int, playbooks: Playbooks) -> l
                         multiplier=f"{rule.load_multiplier:g}",
                         rule_group=rule_group_name(rule.season),
                     ),
-                    due_date(step, window),
+                    due_date(step, window, rule.provision_from),
                 )
                 for step in steps
             ),

@@ -121,3 +121,19 @@ def test_chart_needs_png_or_svg(tmp_path: Path) -> None:
     result = calendar_cli("--chart", str(tmp_path / "year.gif"))
     assert result.exit_code == 2
     assert ".png or .svg" in result.output
+
+
+def test_a_late_start_moves_the_provisioning_milestones_as_in_the_playbook(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml", "Pulumi.oktoberfest.yaml"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"].update(name="herbst", window={"start": "10-07", "end": "12-31"})
+    (tmp_path / "Pulumi.herbst.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["calendar", "--year", "2026", "--format", "json", "--project-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    seasons = entries["seasons"] if isinstance(entries, dict) else entries
+    (herbst,) = [entry for entry in seasons if entry["stack"] == "herbst"]
+    dates = {milestone["id"]: milestone["date"] for milestone in herbst["milestones"]}
+    # Oktoberfest 2026 holds the shared resources until its rollback on 5 October: herbst's T-14 moves.
+    assert dates["t14-infrastructure"] == "2026-10-06" and dates["t1-rollback"] == "2027-01-01"
