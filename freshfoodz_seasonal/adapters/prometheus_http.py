@@ -1,4 +1,5 @@
-"""Instant queries against Prometheus's HTTP API (`POST /api/v1/query`), with the standard library.
+"""Instant and range queries against Prometheus's HTTP API (`POST /api/v1/query`, `/query_range`), with
+the standard library.
 
 Credentials come from the environment and go only into the Authorization header: they are never
 part of a message, and a URL with credentials in it is refused without being repeated. TLS
@@ -207,12 +208,21 @@ class PrometheusClient:
         PrometheusUnavailable's message may quote what the server said: never the credentials it may
         echo, never a control character (a terminal escape), never more than a few lines.
         """
+        return self._asked("query", {"query": promql, "time": f"{at_s:.3f}"})
+
+    def query_range(self, promql: str, start_s: float, end_s: float, step_s: float) -> Any:
+        """The decoded JSON answer of a range query (`resultType` matrix), as `query` says."""
+        return self._asked(
+            "query_range", {"query": promql, "start": f"{start_s:.3f}", "end": f"{end_s:.3f}", "step": f"{step_s:g}"}
+        )
+
+    def _asked(self, endpoint: str, parameters: dict[str, str]) -> Any:
         try:
-            return self._within_deadline(promql, at_s)
+            return self._within_deadline(endpoint, parameters)
         except PrometheusUnavailable as error:
             raise PrometheusUnavailable(self.shown(str(error))) from None
 
-    def _within_deadline(self, promql: str, at_s: float) -> Any:
+    def _within_deadline(self, endpoint: str, parameters: dict[str, str]) -> Any:
         """`_query` on a thread of its own, given up on at the deadline: the reads' own timeouts and the
         body's deadline cannot stop a server that sends its status line and headers a byte at a time.
         The thread ends by itself within one read's timeout; nothing waits for it."""
@@ -220,7 +230,7 @@ class PrometheusClient:
 
         def ask() -> None:
             try:
-                outcome.append((True, self._query(promql, at_s)))
+                outcome.append((True, self._query(endpoint, parameters)))
             except Exception as error:  # handed to the caller's thread as it is
                 outcome.append((False, error))
 
@@ -229,7 +239,7 @@ class PrometheusClient:
         worker.join(self.timeout_s + _DEADLINE_GRACE_S)
         if not outcome:
             raise PrometheusUnavailable(
-                f"{self.base_url}/api/v1/query: no whole answer within {self.timeout_s:g} s (--timeout)"
+                f"{self.base_url}/api/v1/{endpoint}: no whole answer within {self.timeout_s:g} s (--timeout)"
             )
         ok, value = outcome[0]
         if not ok:
@@ -278,9 +288,9 @@ class PrometheusClient:
                     pending.append(item)
         return root[0]
 
-    def _query(self, promql: str, at_s: float) -> Any:
-        url = f"{self.base_url}/api/v1/query"
-        body = urllib.parse.urlencode({"query": promql, "time": f"{at_s:.3f}", "timeout": f"{self.timeout_s:g}"})
+    def _query(self, endpoint: str, parameters: dict[str, str]) -> Any:
+        url = f"{self.base_url}/api/v1/{endpoint}"
+        body = urllib.parse.urlencode({**parameters, "timeout": f"{self.timeout_s:g}"})
         request = urllib.request.Request(url, data=body.encode(), method="POST")  # noqa: S310 - scheme checked
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
         request.add_header("Accept", "application/json")

@@ -19,6 +19,8 @@ from freshfoodz_seasonal.config.edit import StackEditError, config_of, dump, rou
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 ROUTES_KEY = f"{CONFIG_NAMESPACE}:routes"
+SEASON_KEY = f"{CONFIG_NAMESPACE}:season"
+QUIET_HOUR_KEY = "quietHour"
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,21 @@ def _routes(document: object) -> CommentedSeq:
     return routes
 
 
-def update_stack_text(text: str, measured: Sequence[RouteBaseline]) -> tuple[str, list[Change]]:
-    """`text` with each measured route's values replaced, and the changes; routes are matched by name."""
+def update_stack_text(
+    text: str, measured: Sequence[RouteBaseline], quiet_hour: int | None = None
+) -> tuple[str, list[Change]]:
+    """`text` with each measured route's values replaced (routes matched by name) and, if given, the
+    season's quiet hour (`season.quietHour`), and the changes."""
     yaml = round_trip_yaml()
     document = yaml.load(text)
+    if quiet_hour is not None:
+        season = config_of(document).get(SEASON_KEY)
+        if not isinstance(season, CommentedMap):
+            raise StackUpdateError(f"config.{SEASON_KEY} is not a mapping")
+        changes_of_season = [Change("(season)", QUIET_HOUR_KEY, season.get(QUIET_HOUR_KEY), quiet_hour)]
+        season[QUIET_HOUR_KEY] = quiet_hour
+    else:
+        changes_of_season = []
     entries = {entry.get("name"): entry for entry in _routes(document) if isinstance(entry, CommentedMap)}
     changes = []
     for route in measured:
@@ -76,4 +89,4 @@ def update_stack_text(text: str, measured: Sequence[RouteBaseline]) -> tuple[str
         for key, value in measured_values(route, spread_key).items():
             changes.append(Change(route.route.name, key, entry.get(key), value))
             entry[key] = value
-    return dump(yaml, document), changes
+    return dump(yaml, document), [*changes_of_season, *changes]

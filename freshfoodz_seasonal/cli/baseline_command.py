@@ -83,7 +83,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     refused = (request.stack is not None and bool(measured.problems)) or partial
     changes = None
     if request.write and path is not None and not refused:
-        changes = write_baseline(path, original, measured.routes, catalog)
+        quiet_hour = measured.profile.quiet_hour if measured.profile is not None else None
+        changes = write_baseline(path, original, measured.routes, catalog, quiet_hour)
     if output_format is TableOrJson.JSON:
         print_json(baseline_as_dict(measured, changes))
     else:
@@ -149,10 +150,12 @@ def prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure
     return client
 
 
-def write_baseline(path: Path, original: str, routes: list[RouteBaseline], catalog: Catalog) -> list[Change]:
+def write_baseline(
+    path: Path, original: str, routes: list[RouteBaseline], catalog: Catalog, quiet_hour: int | None
+) -> list[Change]:
     """Replaces the stack file with the measured routes, if the result is a valid stack; exits otherwise."""
     try:
-        text, changes = updated_stack(path, original, routes, catalog)
+        text, changes = updated_stack(path, original, routes, catalog, quiet_hour)
     except ConfigError as error:
         fail(
             EXIT_NO_BASELINE,

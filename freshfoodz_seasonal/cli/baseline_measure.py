@@ -26,16 +26,23 @@ from freshfoodz_seasonal.baseline.measure import (
     measure_routes,
     routes_in_data,
 )
-from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
+from freshfoodz_seasonal.baseline.profile import HourlyProfile, hourly_profile
+from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries, job_rate_query
 from freshfoodz_seasonal.baseline.stack_update import Change, update_stack_text
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds, exact_matchers
 
+# The hourly profile reads the job's rate once an hour.
+PROFILE_STEP_S = 3600.0
+# The range query beside the instant ones (`Measure`): the job's rate every hour, for the quiet hour.
+HOURLY_PROFILE = "hourly_profile"
+
 
 @dataclass(frozen=True)
 class QueryRun:
-    measure: Measure
+    measure: str
+    """A `Measure`, or HOURLY_PROFILE."""
     promql: str
     seconds: float
     series: int
@@ -53,6 +60,8 @@ class Baseline:
     problems: list[BaselineProblem]
     queries: list[QueryRun]
     history_days: float = 0.0
+    profile: HourlyProfile | None = None
+    """The job's traffic by Europe/Berlin hour, and its quietest hour."""
 
     @property
     def warnings(self) -> list[tuple[QueryRun, str]]:
@@ -88,18 +97,26 @@ def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWin
         answer = client.query(promql, end_s)
         answers[measure] = instant_vector(answer)
         runs.append(
-            QueryRun(measure, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer))
+            QueryRun(
+                measure.value, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer)
+            )
         )
+    promql = job_rate_query(scope.names, window, scope.matchers)
+    started = time.perf_counter()
+    answer = client.query_range(promql, end_s - duration_seconds(window.window), end_s, PROFILE_STEP_S)
+    profile = hourly_profile(answer)
+    points = sum(rate is not None for rate in profile.rates)
+    runs.append(QueryRun(HOURLY_PROFILE, promql, time.perf_counter() - started, points, answer_warnings(answer)))
     routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
     measured, problems = measure_routes(routes, answers, scope.names, window)
     history = history_days(answers, duration_seconds(window.step))
-    return Baseline(client.base_url, window, end_s, measured, problems, runs, history)
+    return Baseline(client.base_url, window, end_s, measured, problems, runs, history, profile)
 
 
 def updated_stack(
-    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog
+    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog, quiet_hour: int | None
 ) -> tuple[str, list[Change]]:
     """The stack file's new text, checked to be a valid stack (ConfigError otherwise), and what changed."""
-    text, changes = update_stack_text(original, measured)
+    text, changes = update_stack_text(original, measured, quiet_hour)
     settings_from_config(stack_config_from_text(text, path), path, catalog)
     return text, changes

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from freshfoodz_seasonal.baseline.measure import NamedRoute
+from freshfoodz_seasonal.baseline.profile import HourlyProfile
 from freshfoodz_seasonal.baseline.queries import PEAK_QUANTILE
 from freshfoodz_seasonal.baseline.stack_update import Change
 from freshfoodz_seasonal.cli.baseline_measure import Baseline
@@ -61,6 +62,8 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
         ],
     )
     sections = [measured]
+    if baseline.profile is not None:
+        sections.append(_profile_section(baseline.profile))
     notes = [[r.route.name, note] for r in baseline.routes for note in r.notes]
     if notes:
         sections.append(Section("Notes", ["route", "note"], notes))
@@ -69,7 +72,7 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
             Section(
                 "Prometheus warnings (the answers may be partial)",
                 ["query", "warning"],
-                [[run.measure.value, warning] for run, warning in baseline.warnings],
+                [[run.measure, warning] for run, warning in baseline.warnings],
             )
         )
     if baseline.problems:
@@ -82,8 +85,8 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
         Section(
             f"Queries ({len(baseline.queries)}, evaluated at {_when(baseline.end_s)})",
             ["measure", "seconds", "series"],
-            [[q.measure.value, f"{q.seconds:.3f}", str(q.series)] for q in baseline.queries],
-            notes=[f"{q.measure.value}: {q.promql}" for q in baseline.queries],
+            [[q.measure, f"{q.seconds:.3f}", str(q.series)] for q in baseline.queries],
+            notes=[f"{q.measure}: {q.promql}" for q in baseline.queries],
         )
     )
     if changes is not None:
@@ -95,6 +98,25 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
             )
         )
     return sections
+
+
+def _profile_section(profile: HourlyProfile) -> Section:
+    """The quietest hours and the busiest, of the job's mean rate by Europe/Berlin hour."""
+    known = sorted((rate, hour) for hour, rate in enumerate(profile.rates) if rate is not None)
+    rows = [
+        [f"{hour:02d}:00", f"{rate:.2f}", "quietest" if index == 0 else ""]
+        for index, (rate, hour) in enumerate(known[:3])
+    ]
+    if known:
+        rate, hour = known[-1]
+        rows.append([f"{hour:02d}:00", f"{rate:.2f}", "busiest"])
+    quiet = profile.quiet_hour
+    written = (
+        f"season.quietHour: {quiet} (--write), where the plan puts the failover"
+        if quiet is not None
+        else "no quiet hour: some hours have no data in the window"
+    )
+    return Section("Traffic by hour (Europe/Berlin, whole job)", ["hour", "mean rps", ""], rows, notes=[written])
 
 
 def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> dict[str, Any]:
@@ -122,10 +144,12 @@ def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> di
             for r in baseline.routes
         ],
         "historyDays": baseline.history_days,
+        "hourlyRps": None if baseline.profile is None else list(baseline.profile.rates),
+        "quietHour": None if baseline.profile is None else baseline.profile.quiet_hour,
         "problems": [{"route": p.route, "message": p.message} for p in baseline.problems],
-        "warnings": [{"measure": run.measure.value, "warning": warning} for run, warning in baseline.warnings],
+        "warnings": [{"measure": run.measure, "warning": warning} for run, warning in baseline.warnings],
         "queries": [
-            {"measure": q.measure.value, "promql": q.promql, "seconds": q.seconds, "series": q.series}
+            {"measure": q.measure, "promql": q.promql, "seconds": q.seconds, "series": q.series}
             for q in baseline.queries
         ],
         "written": None

@@ -23,7 +23,8 @@ def _disruption(disruption: Disruption) -> str:
 
 def _row(step: Step, first_day: dt.date) -> list[str]:
     return [
-        f"{t_day(step.day)} {(first_day + dt.timedelta(days=step.day)):%m-%d}",
+        f"{t_day(step.day)} {(first_day + dt.timedelta(days=step.day)):%m-%d}"
+        + ("" if step.hour is None else f" {step.hour:02d}:00"),
         step.name,
         _minutes(step.minutes),
         ", ".join(_disruption(d) for d in step.disruptions) or "none",
@@ -43,7 +44,8 @@ def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) ->
             notes=(
                 f"minutes: low/typical/high; each step is one `pulumi up --target` run (start, refresh and "
                 f"preview) plus the longest chain of waits in it; all steps: {_minutes(total)}",
-                "disruption: its kind and length where one is published; which resource: --format json",
+                "disruption: its kind and length where one is published; which resource: --format json; a "
+                "disruptive step runs at the season's quiet hour (season.quietHour, Europe/Berlin) when set",
                 "a step that does not fit what is left of a day's window goes to the next day, never before T-14 "
                 "(the season owns the shared resources from then)",
                 "figures: freshfoodz_seasonal/data/apply-durations.csv (sources in SOURCES.md); a stack's own "

@@ -164,6 +164,12 @@ class Season(_Section):
     provisioning_budget_minutes: int = Field(
         default=30, ge=5, le=720, description="minutes one provisioning window may take, 5 to 720"
     )
+    quiet_hour: int | None = Field(
+        default=None,
+        ge=0,
+        le=23,
+        description="the Europe/Berlin hour with the least traffic, 0 to 23: the failover's hour (baseline --write)",
+    )
 
 
 class Route(_Section):

@@ -31,8 +31,11 @@ def with_provisioning_days(
     """`steps` with the provisioning step on the plan's last provisioning day and one step per earlier day."""
     days = provisioning.days
     main = next((step for step in steps if step.id == PROVISION_STEP), None)
-    if main is None or len(days) < 2:
+    if main is None or not days:
         return steps
+    if len(days) == 1:
+        at = _at(provisioning, days[0])
+        return [dataclasses.replace(step, title=step.title + at) if step is main else step for step in steps]
     extra = []
     for day in days[:-1]:
         names = [step.name for step in provisioning.steps if step.day == day]
@@ -42,7 +45,7 @@ def with_provisioning_days(
             DatedStep(
                 id=step_id,
                 milestone=t_day(day),
-                title=f"Provision ahead of the rest: {', '.join(names)} (the provisioning plan's window on this day)",
+                title=f"Provision ahead: {', '.join(names)} (the plan's window on this day){_at(provisioning, day)}",
                 owner=main.owner,
                 command=shlex.join(["seasonctl", "provision", stack, *(a for name in names for a in ("--step", name))]),
                 due=due,
@@ -51,6 +54,16 @@ def with_provisioning_days(
         )
     last = first_day + dt.timedelta(days=days[-1])
     moved = dataclasses.replace(
-        main, milestone=t_day(days[-1]), due=last, state=state_on(last, today, main.id in done_ids)
+        main,
+        milestone=t_day(days[-1]),
+        title=main.title + _at(provisioning, days[-1]),
+        due=last,
+        state=state_on(last, today, main.id in done_ids),
     )
     return most_urgent_first([*extra, *(moved if step.id == PROVISION_STEP else step for step in steps)])
+
+
+def _at(provisioning: ProvisioningPlan, day: int) -> str:
+    """`, at 03:00 Europe/Berlin (...)` when a step of that day disrupts and the stack has a quiet hour."""
+    hours = sorted({step.hour for step in provisioning.steps if step.day == day and step.hour is not None})
+    return f", at {hours[0]:02d}:00 Europe/Berlin (the quiet hour: a step disrupts)" if hours else ""

@@ -59,6 +59,8 @@ class Step:
     fits_budget: bool
     day: int
     """Days relative to the season's first day: -14 is T-14."""
+    hour: int | None = None
+    """Europe/Berlin hour to run it at: the stack's quiet hour (season.quietHour), for a step that disrupts."""
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -202,16 +204,18 @@ def _rollback_drafts(settings: StackSettings, plan: SeasonPlan) -> list[_Draft]:
     ]
 
 
-def _step(draft: _Draft, rows: Mapping[ChangeKind, Duration], budget: int, day: int) -> Step:
+def _step(draft: _Draft, rows: Mapping[ChangeKind, Duration], budget: int, day: int, quiet_hour: int | None) -> Step:
     minutes = rows[ChangeKind.PULUMI_RUN].minutes + critical_path(draft.changes, rows)
+    disruptions = _disruptions(draft.changes, rows)
     return Step(
         draft.name,
         draft.title,
         draft.changes,
         minutes,
-        _disruptions(draft.changes, rows),
+        disruptions,
         minutes.typical <= budget,
         day,
+        quiet_hour if disruptions else None,
     )
 
 
@@ -228,18 +232,18 @@ def provisioning_plan(
     where the steps allow, and its rollback steps (on the rollback day, T+1 after the last day). The
     stack's own measurements (`provisioning.durations`) replace the shipped rows."""
     rows = stack_rows(settings, rows)
-    budget = settings.season.provisioning_budget_minutes
+    budget, quiet = settings.season.provisioning_budget_minutes, settings.season.quiet_hour
     steps: list[Step] = []
     day, used = -PROVISION_LEAD_DAYS, 0.0
     for draft in _provisioning_drafts(settings, plan):
         if not draft.changes:
             continue
-        step = _step(draft, rows, budget, day)
+        step = _step(draft, rows, budget, day, quiet)
         if steps and used + step.minutes.typical > budget:
             day, used = day + 1, 0.0
-            step = _step(draft, rows, budget, day)
+            step = _step(draft, rows, budget, day, quiet)
         steps.append(step)
         used += step.minutes.typical
     rollback_day = plan.window.days - 1 + ROLLBACK_DAYS_AFTER
-    rollback = tuple(_step(draft, rows, budget, rollback_day) for draft in _rollback_drafts(settings, plan))
+    rollback = tuple(_step(draft, rows, budget, rollback_day, quiet) for draft in _rollback_drafts(settings, plan))
     return ProvisioningPlan(budget, tuple(steps), rollback)

@@ -24,6 +24,7 @@ def step_dict(step: Step, first_day: dt.date) -> dict[str, Any]:
         "title": step.title,
         "day": t_day(step.day),
         "date": (first_day + dt.timedelta(days=step.day)).isoformat(),
+        "hour": None if step.hour is None else f"{step.hour:02d}:00",
         "resources": list(step.resources),
         "minutes": minutes_dict(step.minutes),
         "disruptions": [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import itertools
 import json
 import math
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 import trustme
 import yaml
@@ -103,6 +106,23 @@ def baseline(server: Backfilled, *args: str) -> Result:
 # --- the numbers -----------------------------------------------------------------------------------
 
 
+def expected_quiet_hour(end_s: float) -> int:
+    """The Europe/Berlin hour whose mean true rate (every route of the backfill, read every hour over the
+    window as the range query reads it) is lowest."""
+    routes = [*TRUE_ROUTES.values(), SLOW_ROUTE, MIXED_ROUTE]
+    totals, counts = [0.0] * 24, [0] * 24
+    for k in range(int(WINDOW_S // 3600) + 1):
+        at = end_s - WINDOW_S + k * 3600
+        rate = sum(float(route.rate(np.array([at]))[0]) for route in routes)
+        late = at >= end_s - LATE_ROUTE_DAYS * DAY_S
+        rate += 2.0 * (1 + 0.5 * math.sin(2 * math.pi * (at - (11 * 3600 - DAY_S / 4)) / DAY_S)) if late else 0.0
+        hour = dt.datetime.fromtimestamp(at, dt.UTC).astimezone(ZoneInfo("Europe/Berlin")).hour
+        totals[hour] += rate
+        counts[hour] += 1
+    means = [total / count for total, count in zip(totals, counts, strict=True)]
+    return means.index(min(means))
+
+
 def bucket_around(value_s: float) -> tuple[float, float]:
     bounds = (0.0, *BUCKETS_S, math.inf)
     return next((low, high) for low, high in itertools.pairwise(bounds) if low < value_s <= high)
@@ -136,8 +156,12 @@ def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_pa
         "buckets",
         "errors",
         "p95",
+        "hourly_profile",
     ]
     assert report["written"] is None
+    # The job's rate by Europe/Berlin hour: the sum of the routes' daily cycles, quietest where they dip.
+    assert report["quietHour"] == expected_quiet_hour(prometheus.end_s)
+    assert len(report["hourlyRps"]) == 24 and all(rate > 0 for rate in report["hourlyRps"])
 
 
 def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled, tmp_path: Path) -> None:
@@ -146,10 +170,14 @@ def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled
     result = baseline(prometheus, "--stack", str(path), "--write")
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
-    changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
+    kept = [line for line in after.splitlines() if line.strip().split(":")[0] != "quietHour"]
+    changed = [(old, new) for old, new in zip(before.splitlines(), kept, strict=True) if old != new]
     keys = {new.split(":")[0].strip() for _, new in changed}
-    # Only these keys change (a value measured equal to the file's stays as it was); no line comes or goes.
+    # Only these keys change (a value measured equal to the file's stays as it was), and the quiet hour
+    # comes in as one new line.
     assert keys == {"baselineRps", "meanServiceTimeMs", "serviceTimeCv"}
+    season = yaml.safe_load(after)["config"]["freshfoodz-seasonal:season"]
+    assert season["quietHour"] == expected_quiet_hour(prometheus.end_s)
     routes = {r["name"]: r for r in yaml.safe_load(after)["config"]["freshfoodz-seasonal:routes"]}
     for name, truth in TRUE_ROUTES.items():
         peak = truth.peak_rate(prometheus.end_s, WINDOW_S)
@@ -170,7 +198,7 @@ def test_the_table_says_which_statistic_and_which_queries(prometheus: Backfilled
     flat = " ".join(result.output.split())
     assert "p99 of 5m rates" in flat
     assert "quantile_over_time(0.99," in flat and "histogram_quantile(0.95," in flat
-    assert "Queries (8," in flat
+    assert "Queries (9," in flat and "Traffic by hour (Europe/Berlin, whole job)" in flat
 
 
 def test_without_a_stack_every_route_in_the_data_is_reported(prometheus: Backfilled) -> None:
@@ -265,13 +293,13 @@ def test_with_one_unusable_route_the_rest_is_shown_before_the_refusal(prometheus
     report = json.loads(result.stdout)
     assert [r["name"] for r in report["routes"]] == [name for name in TRUE_ROUTES if name != "event-booking"]
     assert [p["route"] for p in report["problems"]] == ["event-booking"]
-    assert len(report["queries"]) == 8 and report["written"] is None
+    assert len(report["queries"]) == 9 and report["written"] is None
     assert stack.read_bytes() == before
     table = run(
         "baseline", "--prometheus-url", prometheus.url, "--end", prometheus.end, "--stack", str(stack), "--write"
     )
     flat = " ".join(table.output.split())
-    assert table.exit_code == 5 and "Routes without a baseline" in flat and "Queries (8," in flat
+    assert table.exit_code == 5 and "Routes without a baseline" in flat and "Queries (9," in flat
     assert "nothing written" in flat and stack.read_bytes() == before
 
 
@@ -301,6 +329,13 @@ def test_an_unreachable_prometheus(tmp_path: Path) -> None:
 Responder = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
 
 
+EMPTY_MATRIX = (
+    200,
+    {"Content-Type": "application/json"},
+    json.dumps({"status": "success", "data": {"resultType": "matrix", "result": []}}).encode(),
+)
+
+
 def empty_vector(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
     body = {"status": "success", "data": {"resultType": "vector", "result": []}}
     return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
@@ -323,7 +358,9 @@ def stand_in(respond: Responder, tls: trustme.CA | None = None) -> Iterator[str]
             seen.append(dict(self.headers))
             # The request's body, for a responder that forwards it.
             self.body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            status, headers, body = respond(self)
+            # The hourly profile's range query gets an empty matrix unless the responder forwards requests.
+            forwards = getattr(respond, "forwards", False)
+            status, headers, body = respond(self) if forwards or "query_range" not in self.path else EMPTY_MATRIX
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -617,6 +654,7 @@ def warning_proxy(target: str) -> Responder:
         document["warnings"] = ["store-gateway eu-1 unavailable: the answer is partial"]
         return 200, {"Content-Type": "application/json"}, json.dumps(document).encode()
 
+    respond.forwards = True  # type: ignore[attr-defined]  # the range query goes to Prometheus too
     return respond
 
 

@@ -453,7 +453,7 @@ def test_measured_values_outside_the_model_are_refused_before_writing(catalog: C
     # p95 / mean = 5: no lognormal has that shape, so the stack would not validate.
     with pytest.raises(ConfigError) as raised:
         updated_stack(
-            Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], catalog
+            Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], catalog, None
         )
     assert any("p95ServiceTimeMs / meanServiceTimeMs = 5" in str(p) for p in raised.value.problems)
 

@@ -105,3 +105,11 @@ def test_the_rollback_is_the_command_s_three_updates_on_the_rollback_day(catalog
         sum(r.endswith(tuple(f"-replica-{i}" for i in range(1, 10))) for r in removed.resources)
         == plan.database.read_replicas
     )
+
+
+def test_the_failover_is_put_at_the_quiet_hour(catalog: Catalog) -> None:
+    settings = settings_of(catalog, baseline_cpu_utilization=0.5)
+    settings = settings.model_copy(update={"season": settings.season.model_copy(update={"quiet_hour": 3})})
+    _, provisioning = planned(settings, catalog)
+    assert step(provisioning, "db-class").hour == 3
+    assert step(provisioning, "replicas").hour is None and step(provisioning, "nodes-pods").hour is None
