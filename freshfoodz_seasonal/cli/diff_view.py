@@ -77,7 +77,7 @@ def footprint_rows(diff: StackDiff) -> list[list[str]]:
             _delta(old.season_hours, new.season_hours),
         ],
         [
-            f"cost over the season ({currency})",
+            f"cost over the season window ({currency})",
             _money(old.cost_over_season),
             _money(new.cost_over_season),
             "-" if per_hour is None else f"{per_hour[1]:+,.2f}",
@@ -90,11 +90,18 @@ def footprint_rows(diff: StackDiff) -> list[list[str]]:
         ],
         [
             "provisioning disruptions",
-            ", ".join(old.disruptions) or "none",
-            ", ".join(new.disruptions) or "none",
+            _disruptions(old),
+            _disruptions(new),
             "" if old.disruptions == new.disruptions else "changed",
         ],
     ]
+
+
+def _disruptions(footprint: Footprint) -> str:
+    """`-` where the plan has no provisioning (older code), `none` where it has no disruption."""
+    if footprint.provisioning_minutes is None:
+        return "-"
+    return ", ".join(footprint.disruptions) or "none"
 
 
 def _minutes(value: float | None) -> str:

@@ -172,8 +172,8 @@ def _cost(plan: SeasonPlan) -> Section:
     ]
     budget = plan.season_budget
     if budget is not None:
-        left = budget - cost.extra_while_running
-        verdict = f"{left:,.0f} left" if left >= 0 else f"OVER by {-left:,.0f}"
+        left = budget - round(cost.extra_while_running, 2)
+        verdict = f"{left:,.2f} left" if left >= 0 else f"OVER by {-left:,.2f}"
         rows.append(["budget (costs.seasonBudget)", f"{budget:,.0f}: {verdict}", "", "vs. extra while it runs"])
     notes = [f"[{number}] {basis}" for number, basis in enumerate(bases, start=1)]
     notes.append(f"the budget is compared with the season extra while it runs: {BUDGET_MEASURE}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,13 +16,12 @@ from freshfoodz_seasonal.cli.clock import parse_date, read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.playbook_view import PlaybookView
-from freshfoodz_seasonal.cli.stacks import calendar_findings, load_stack, plan_loaded
+from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded, season_findings
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.provisioning import with_provisioning_days
 from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
-from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
 
@@ -55,16 +53,16 @@ def playbook(
     window = resolve_window(season.window.start, season.window.end, year)
     values = step_values(loaded.name, loaded.settings)
     # The calendar of the season shown (its span, judged on its T-14), not of whatever runs today.
-    nominal = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
-    findings = calendar_findings(loaded.path, loaded.settings, catalog, nominal)
+    findings = season_findings(loaded.path, loaded.settings, catalog, window)
     for line in findings.warnings():
         warn(f"{loaded.path}: {line}")
-    late = findings.late if findings.late is not None and findings.late.nominal == nominal else None
+    late = findings.late
     provision_from = late.first_day if late is not None else None
     dated = dated_playbook(steps, window, today, done, values, provision_from)
     plan = plan_loaded(loaded, catalog, today, year).plan
     provisioning = provisioning_plan(loaded.settings, plan, load_durations())
-    dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done)
+    late_days = (late.first_day - late.nominal).days if late is not None else 0
+    dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done, late_days)
     view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:
         print_json(view.as_dict())

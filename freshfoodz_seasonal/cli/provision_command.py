@@ -16,6 +16,7 @@ a run that stops half-way is resumed by running the command again. With --step, 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,7 +33,7 @@ from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
-from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail
+from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail, warn
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs, snapshot_of
 from freshfoodz_seasonal.cli.provisioning_view import provisioning_sections
 from freshfoodz_seasonal.cli.pulumi_steps import (
@@ -44,7 +45,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     printer,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked, season_findings
 from freshfoodz_seasonal.cli.tables import Section, to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.durations import ChangeKind, Duration
@@ -137,13 +138,33 @@ def provision_steps(
     return steps
 
 
-def _chosen(plan: ProvisioningPlan, step_names: tuple[str, ...], path: Path) -> list[schedule.Step]:
-    """The named steps in the plan's order; all of them if none is named; exit 2 for a name it lacks."""
+def _chosen(
+    plan: ProvisioningPlan,
+    step_names: tuple[str, ...],
+    path: Path,
+    dated: Callable[[schedule.Step], dt.date],
+    today: dt.date,
+) -> list[schedule.Step]:
+    """The named steps in the plan's order; without names, every step the plan dates on `today` or before
+    (a plan over several days runs day by day); exit 2 for a name the plan lacks, or if nothing is due yet.
+    A named step dated later is run, with a warning."""
     known = [step.name for step in plan.steps]
     unknown = [name for name in step_names if name not in known]
     if unknown:
         fail(EXIT_INVALID, [f"{path}: --step {unknown[0]!r}: no such step in its plan; accepted: {', '.join(known)}"])
-    return [step for step in plan.steps if not step_names or step.name in step_names]
+    if step_names:
+        named = [step for step in plan.steps if step.name in step_names]
+        for step in named:
+            if dated(step) > today:
+                warn(f"{path}: step {step.name} runs ahead of the plan, which dates it on {dated(step)}")
+        return named
+    due = [step for step in plan.steps if dated(step) <= today]
+    if not due:
+        fail(
+            EXIT_INVALID,
+            [f"{path}: no step is due on {today}: the first is on {dated(plan.steps[0])}", "nothing changed"],
+        )
+    return due
 
 
 def _question(
@@ -187,7 +208,15 @@ def run_provision(
     current, peak = run_programs([(stack, None), (stack, Phase.PEAK)], project_dir, catalog, now)
     rows = load_durations()
     plan = provisioning_plan(loaded.settings, peak.plan, rows)
-    chosen = _chosen(plan, step_names, path)
+    first_day = peak.plan.window.first_day
+    late = season_findings(path, loaded.settings, catalog, peak.plan.window).late
+    late_days = (late.first_day - late.nominal).days if late is not None else 0
+
+    def dated(step: schedule.Step) -> dt.date:
+        return first_day + dt.timedelta(days=step.day + late_days)
+
+    chosen = _chosen(plan, step_names, path, dated, now.today)
+    record = _checked_record(record, project_dir)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)))
@@ -197,7 +226,9 @@ def run_provision(
 
     stopwatch = Stopwatch([])
     urns = _urns_by_name(peak, name)
-    steps = provision_steps(cli, path, qualified, chosen, urns, stopwatch, say, whole=not step_names)
+    # The full update (and the stack's outputs) once every step has run: on the plan's last day.
+    whole = len(chosen) == len(plan.steps)
+    steps = provision_steps(cli, path, qualified, chosen, urns, stopwatch, say, whole=whole)
     if not yes and not typer.confirm(_question(loaded, peak, plan, chosen, now), default=False):
         fail(EXIT_ABORTED, ["aborted; nothing changed"])
     resume = ["seasonctl", "provision", name, "--yes", *(a for step in step_names for a in ("--step", step))]
@@ -229,5 +260,24 @@ def _finish(
     try:
         write_text_atomically(record, json.dumps(document, indent=2) + "\n")
     except OSError as error:
-        fail(EXIT_INVALID, [f"--record {record}: {error}"])
+        # What ran, ran: the run's own outcome (and exit code) stands; only the record is lost.
+        warn(f"--record {record}: not written ({error}); the measurements are in the table above")
+        return
     console.print(Text(f"Measurements written to {record}; paste its durations under provisioning.durations."))
+
+
+def _checked_record(record: Path | None, project_dir: Path) -> Path | None:
+    """`--record`, checked before anything changes: a new or JSON file in a folder that exists, never a
+    stack file (Pulumi's or any YAML); exit 2 otherwise."""
+    if record is None:
+        return None
+    if record.suffix.lower() in {".yaml", ".yml"} or record.name.startswith("Pulumi."):
+        fail(EXIT_INVALID, [f"--record {record}: a stack or YAML file; accepted: a .json file", "nothing changed"])
+    if record.exists() and (not record.is_file() or record.suffix.lower() != ".json"):
+        fail(
+            EXIT_INVALID,
+            [f"--record {record}: exists and is no .json file; accepted: a new or .json file", "nothing changed"],
+        )
+    if not record.parent.is_dir():
+        fail(EXIT_INVALID, [f"--record {record}: the folder {record.parent} does not exist", "nothing changed"])
+    return record

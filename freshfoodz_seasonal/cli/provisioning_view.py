@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from freshfoodz_seasonal.cli.tables import Section
-from freshfoodz_seasonal.durations import Minutes
+from freshfoodz_seasonal.durations import NO_TIME, Minutes
 from freshfoodz_seasonal.provisioning.schedule import Disruption, ProvisioningPlan, Step
 from freshfoodz_seasonal.provisioning.summary import t_day
 
@@ -32,6 +32,13 @@ def _row(step: Step, first_day: dt.date) -> list[str]:
     ]
 
 
+def _rollback_total(provisioning: ProvisioningPlan) -> str:
+    total = sum((step.minutes for step in provisioning.rollback), NO_TIME)
+    fits = "fits" if total.typical <= provisioning.budget_minutes else "is over"
+    budget = provisioning.budget_minutes
+    return f"all of it in one window on the rollback day: {_minutes(total)}, which {fits} the {budget}-min budget"
+
+
 def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) -> list[Section]:
     budget = provisioning.budget_minutes
     total = provisioning.total
@@ -56,5 +63,6 @@ def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) ->
             "Rollback (seasonctl rollback, after phase: baseline is set)",
             COLUMNS,
             [_row(step, first_day) for step in provisioning.rollback],
+            notes=(_rollback_total(provisioning),),
         ),
     ]

@@ -5,6 +5,7 @@ A problem in the stack file exits 2 naming every problem; a plan the config make
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
+    PROVISION_LEAD_DAYS,
     LateStart,
     StackSeason,
     conflict_ahead,
@@ -28,7 +30,7 @@ from freshfoodz_seasonal.seasons.ownership import (
     ownership_gate,
     project_refusal,
 )
-from freshfoodz_seasonal.seasons.windows import deployed_season_year
+from freshfoodz_seasonal.seasons.windows import Window, deployed_season_year
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,16 @@ def all_stacks(project_dir: Path, catalog: Catalog) -> list[tuple[str, StackSett
     if not stacks:
         fail(EXIT_INVALID, [f"{project_dir}: no Pulumi.<stack>.yaml files here; pass --project-dir"])
     return stacks
+
+
+def season_findings(path: Path, settings: StackSettings, catalog: Catalog, window: Window) -> CalendarFindings:
+    """`calendar_findings` of the season in `window`, judged on its T-14, with `late` only if it is this
+    season's own (not the next one's)."""
+    nominal = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
+    findings = calendar_findings(path, settings, catalog, nominal)
+    if findings.late is not None and findings.late.nominal != nominal:
+        return dataclasses.replace(findings, late=None)
+    return findings
 
 
 def plan_or_exit(

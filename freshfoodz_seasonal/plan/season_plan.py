@@ -335,7 +335,8 @@ def _warnings(
             "or the caps, or put a connection pooler in front"
         )
     budget = settings.costs.season_budget
-    if budget is not None and cost.extra_while_running > budget:
+    # In cents, as the node group's tag carries it to the policy pack: the same verdict at the cent.
+    if budget is not None and round(cost.extra_while_running, 2) > budget:
         warnings.append(
             f"cost: the season's own cost while its resources run ({BUDGET_MEASURE}) is "
             f"{cost.extra_while_running:,.2f} {cost.currency}, above costs.seasonBudget {budget:,.2f}; the "

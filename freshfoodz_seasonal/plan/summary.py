@@ -41,7 +41,7 @@ def _budget(plan: SeasonPlan) -> dict[str, Any] | None:
     """costs.seasonBudget against what it is compared with (BUDGET_MEASURE), if the stack sets one."""
     if plan.season_budget is None:
         return None
-    used = plan.cost.extra_while_running
+    used = round(plan.cost.extra_while_running, 2)  # in cents, as the tag and the policy pack compare
     return {
         "amount": plan.season_budget,
         "compared_with": "extra_while_running",

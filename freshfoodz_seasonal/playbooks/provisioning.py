@@ -27,8 +27,10 @@ def with_provisioning_days(
     stack: str,
     today: dt.date,
     done_ids: frozenset[str],
+    late_days: int = 0,
 ) -> list[DatedStep]:
-    """`steps` with the provisioning step on the plan's last provisioning day and one step per earlier day."""
+    """`steps` with the provisioning step on the plan's last provisioning day and one step per earlier day;
+    every day `late_days` later when an earlier season holds the shared resources past T-14."""
     days = provisioning.days
     main = next((step for step in steps if step.id == PROVISION_STEP), None)
     if main is None or not days:
@@ -39,7 +41,7 @@ def with_provisioning_days(
     extra = []
     for day in days[:-1]:
         names = [step.name for step in provisioning.steps if step.day == day]
-        due = first_day + dt.timedelta(days=day)
+        due = first_day + dt.timedelta(days=day + late_days)
         step_id = f"provision-{'-'.join(names)}"
         extra.append(
             DatedStep(
@@ -52,7 +54,7 @@ def with_provisioning_days(
                 state=state_on(due, today, step_id in done_ids),
             )
         )
-    last = first_day + dt.timedelta(days=days[-1])
+    last = first_day + dt.timedelta(days=days[-1] + late_days)
     moved = dataclasses.replace(
         main,
         milestone=t_day(days[-1]),
@@ -60,7 +62,8 @@ def with_provisioning_days(
         due=last,
         state=state_on(last, today, main.id in done_ids),
     )
-    return most_urgent_first([*extra, *(moved if step.id == PROVISION_STEP else step for step in steps)])
+    # The playbook's own steps first on a day (a first season's adoption before any provisioning).
+    return most_urgent_first([*(moved if step.id == PROVISION_STEP else step for step in steps), *extra])
 
 
 def _at(provisioning: ProvisioningPlan, day: int) -> str:

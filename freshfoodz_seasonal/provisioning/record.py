@@ -4,7 +4,9 @@ A step whose changes are all one kind (the replicas, the primary's class) measur
 time less the typical Pulumi run. The last, untargeted update, which has nothing left to change,
 measures the Pulumi run itself. Those become `provisioning.durations` rows a stack file accepts: the
 measurement is the typical minutes, and the low and high widen the known ones to take it in. A step of
-mixed kinds teaches nothing by itself. Pure: measurements in, a document out.
+mixed kinds teaches nothing by itself, and neither does one that took less than the Pulumi run and the
+kind's known low together: it changed nothing (a resumed run, the second day of a two-day plan) or too
+little to tell. Pure: measurements in, a document out.
 """
 
 from __future__ import annotations
@@ -53,8 +55,12 @@ def learned_durations(
     for measurement in measured:
         step = by_name.get(measurement.name)
         kind = _single_kind(step) if step is not None and measurement.finished else None
-        if kind is not None:
-            learned[kind.value] = _widened(rows[kind], min(max(measurement.minutes - pulumi_run, 0.0), 1440.0))
+        if kind is None:
+            continue
+        minutes = measurement.minutes - pulumi_run
+        if minutes < rows[kind].minutes.low:
+            continue  # it changed nothing, or too little to learn from
+        learned[kind.value] = _widened(rows[kind], min(minutes, 1440.0))
     if run_minutes is not None:
         learned[ChangeKind.PULUMI_RUN.value] = _widened(rows[ChangeKind.PULUMI_RUN], min(run_minutes, 1440.0))
     return dict(sorted(learned.items()))

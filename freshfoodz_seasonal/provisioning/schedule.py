@@ -160,17 +160,25 @@ def _provisioning_drafts(settings: StackSettings, plan: SeasonPlan) -> list[_Dra
 
 
 def _extras(settings: StackSettings, names: Mapping[Part, str]) -> tuple[Change, ...]:
-    """The peak controls and the monitoring: one API call each, none waiting for another."""
+    """The peak controls and the monitoring: one API call each; the rules and the dashboard wait for their
+    folder, the rules for the war-room contact point they name (as the program orders them)."""
     controls, monitoring = names[Part.PEAK_CONTROLS], names[Part.MONITORING]
     kubernetes = [Child.LIMITS, Child.PRIORITY]
     if settings.load_test.in_cluster:
         kubernetes += [Child.LOAD_TEST_SCRIPT, Child.LOAD_TEST]
-    grafana = [Child.FOLDER, Child.RULES, Child.DASHBOARD]
-    if settings.war_room_webhook_url is not None:
-        grafana.append(Child.WAR_ROOM)
-    return tuple(Change(child_name(controls, c), (ChangeKind.KUBERNETES_OBJECT,)) for c in kubernetes) + tuple(
-        Change(child_name(monitoring, c), (ChangeKind.GRAFANA_OBJECT,)) for c in grafana
-    )
+    folder, war_room = child_name(monitoring, Child.FOLDER), child_name(monitoring, Child.WAR_ROOM)
+    webhook = settings.war_room_webhook_url is not None
+    grafana = [
+        Change(folder, (ChangeKind.GRAFANA_OBJECT,)),
+        *([Change(war_room, (ChangeKind.GRAFANA_OBJECT,))] if webhook else []),
+        Change(
+            child_name(monitoring, Child.RULES),
+            (ChangeKind.GRAFANA_OBJECT,),
+            (folder, *([war_room] if webhook else [])),
+        ),
+        Change(child_name(monitoring, Child.DASHBOARD), (ChangeKind.GRAFANA_OBJECT,), (folder,)),
+    ]
+    return tuple(Change(child_name(controls, c), (ChangeKind.KUBERNETES_OBJECT,)) for c in kubernetes) + tuple(grafana)
 
 
 def _rollback_drafts(settings: StackSettings, plan: SeasonPlan) -> list[_Draft]:

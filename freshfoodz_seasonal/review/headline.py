@@ -117,18 +117,20 @@ def changes(old: Footprint, new: Footprint) -> list[str]:
         parts.append(_signed(new.read_replicas - old.read_replicas, "read replicas"))
     delta = cost_delta(old, new)
     if delta is not None and round(delta[1]) != 0:
-        parts.append(f"{_signed(delta[1], new.currency or '')} over the season")
+        parts.append(f"{_signed(delta[1], new.currency or '')} over the season window")
     return parts + _provisioning_changes(old, new)
 
 
 def _provisioning_changes(old: Footprint, new: Footprint) -> list[str]:
     """`+1 failover 60-120 s`, and `provisioning 29 -> 51 min typical, over the 30-min budget in one window`."""
     parts = []
-    added = list(new.disruptions)
-    for gone in old.disruptions:
-        if gone in added:
-            added.remove(gone)
-    parts += [f"+1 {disruption}" for disruption in added]
+    if old.provisioning_minutes is not None and new.provisioning_minutes is not None:
+        added, removed = list(new.disruptions), list(old.disruptions)
+        for disruption in new.disruptions:
+            if disruption in removed:
+                removed.remove(disruption)
+                added.remove(disruption)
+        parts += [f"+1 {disruption}" for disruption in added] + [f"-1 {disruption}" for disruption in removed]
     before, after = old.provisioning_minutes, new.provisioning_minutes
     if before is not None and after is not None and round(before) != round(after):
         budget = new.budget_minutes

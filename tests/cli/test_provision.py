@@ -46,6 +46,7 @@ def pulumi_bin(tmp_path: Path) -> Path:
 def provision(
     project: Path, pulumi_bin: Path, *args: str, fail_at: int | None = None, revert_at: int | None = None,
     real_day: str = IN_THE_SPAN, answer: str | None = None, stack: str = "weihnachten",
+    update_seconds: float = 0,
 ) -> tuple[Result, list[dict[str, Any]]]:  # fmt: skip
     log = project.parent / "pulumi-calls.jsonl"
     log.unlink(missing_ok=True)
@@ -55,6 +56,7 @@ def provision(
         "STAND_IN_PULUMI_STACKS": "weihnachten,spargel",
         "STAND_IN_PULUMI_FAIL_AT": str(fail_at or ""),
         "STAND_IN_PULUMI_REVERT_AT": str(revert_at or ""),
+        "STAND_IN_PULUMI_UPDATE_SECONDS": str(update_seconds),
     }
     with time_machine.travel(dt.datetime.fromisoformat(f"{real_day}T09:00:00+00:00"), tick=False):
         result = invoke("provision", stack, "--project-dir", str(project), *args, env=env, answer=answer)
@@ -155,14 +157,50 @@ def test_the_prompt_says_what_comes_and_no_stops_it(project: Path, pulumi_bin: P
 
 
 def test_the_record_is_accepted_as_the_stack_s_own_durations(project: Path, pulumi_bin: Path) -> None:
+    # Tiny known figures (a stand-in takes a fraction of a second) so that what it measures can teach.
+    path = project / "Pulumi.weihnachten.yaml"
+    stack = yaml.safe_load(path.read_text(encoding="utf-8"))
+    durations = {kind: {"low": 0, "typical": 0, "high": 0.001} for kind in ("pulumi-run", "rds-replica-create")}
+    stack["config"]["freshfoodz-seasonal:provisioning"] = {"durations": durations}
+    path.write_text(yaml.safe_dump(stack, sort_keys=False), encoding="utf-8")
     record = project.parent / "measured.json"
-    result, _ = provision(project, pulumi_bin, "--yes", "--record", str(record))
+    result, _ = provision(project, pulumi_bin, "--yes", "--record", str(record), update_seconds=0.6)
     assert result.exit_code == 0, result.output
     document = json.loads(record.read_text(encoding="utf-8"))
     assert [s["name"] for s in document["steps"]] == STEPS and all(s["finished"] for s in document["steps"])
-    assert {"rds-replica-create", "pulumi-run"} <= set(document["durations"])
-    path = project / "Pulumi.weihnachten.yaml"
-    stack = yaml.safe_load(path.read_text(encoding="utf-8"))
-    stack["config"]["freshfoodz-seasonal:provisioning"] = {"durations": document["durations"]}
+    took = {s["name"]: s["measured_minutes"] for s in document["steps"]}
+    assert all(0.009 <= minutes < 0.2 for minutes in took.values()), took  # 0.6 s is 0.01 min
+    learned = document["durations"]
+    assert set(learned) == {"rds-replica-create", "pulumi-run"}  # the steps of one kind, and the last update
+    assert learned["rds-replica-create"]["typical"] == pytest.approx(took["replicas"], abs=0.01)
+    stack["config"]["freshfoodz-seasonal:provisioning"] = {"durations": learned}
     path.write_text(yaml.safe_dump(stack, sort_keys=False), encoding="utf-8")
     assert invoke("validate", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["Pulumi.weihnachten.yaml", "notes.yml", "missing/measured.json"])
+def test_a_record_path_that_could_hurt_is_refused_before_anything_runs(
+    project: Path, pulumi_bin: Path, name: str
+) -> None:
+    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
+    result, calls = provision(project, pulumi_bin, "--yes", "--record", str(project / name))
+    assert result.exit_code == 2 and "--record" in result.output and ups(calls) == []
+    assert (project / "Pulumi.weihnachten.yaml").read_bytes() == before
+
+
+def test_a_plan_over_two_days_runs_day_by_day(project: Path, pulumi_bin: Path) -> None:
+    path = project / "Pulumi.weihnachten.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    # T-14: only the replicas; the failover is the plan's T-13 step.
+    first, calls = provision(project, pulumi_bin, "--yes", "--date", "2026-10-18", real_day="2026-10-18")
+    assert first.exit_code == 0, first.output
+    assert [targets(c)[0].rpartition("-")[0] for c in ups(calls)] == ["freshfoodz-weihnachten-database-replica"]
+    second, calls = provision(project, pulumi_bin, "--yes", "--date", "2026-10-19", real_day="2026-10-19")
+    assert second.exit_code == 0, second.output
+    assert len(ups(calls)) == 5 and targets(ups(calls)[-1]) == []  # every step again, then the full update
+    ahead, _ = provision(
+        project, pulumi_bin, "--yes", "--step", "db-class", "--date", "2026-10-18", real_day="2026-10-18"
+    )
+    assert "step db-class runs ahead of the plan, which dates it on 2026-10-19" in " ".join(ahead.output.split())

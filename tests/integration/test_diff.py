@@ -87,11 +87,11 @@ def test_the_headline_names_every_number_that_changes() -> None:
     old = footprint()
     new = footprint(min_pods=24, seasonal_nodes=8, db_class="db.r6g.2xlarge", cost_over_season=6232.0)
     assert headline("weihnachten", old, new, 5) == (
-        "weihnachten: +12 pods, +3 nodes, DB db.r6g.xlarge -> db.r6g.2xlarge, +1,840 EUR over the season"
+        "weihnachten: +12 pods, +3 nodes, DB db.r6g.xlarge -> db.r6g.2xlarge, +1,840 EUR over the season window"
     )
     assert headline("weihnachten", old, old, 0) == "weihnachten: no change"
     assert headline("weihnachten", old, old, 2) == "weihnachten: 2 resource(s) change, no capacity or cost change"
-    assert changes(old, footprint(read_replicas=0, cost_over_season=2000.0))[-1] == "-2,392 EUR over the season"
+    assert changes(old, footprint(read_replicas=0, cost_over_season=2000.0))[-1] == "-2,392 EUR over the season window"
 
 
 def test_costs_in_different_currencies_are_not_subtracted() -> None:
@@ -275,7 +275,7 @@ def test_markdown_for_a_pull_request(repo: Path) -> None:
     assert lines[0] == "<!-- seasonctl-diff:weihnachten -->"
     assert lines[1].startswith("### weihnachten: +") and "pods" in lines[1]
     assert "<details><summary>All " in result.stdout and "</details>" in result.stdout
-    assert "| cost over the season (EUR) |" in result.stdout
+    assert "| cost over the season window (EUR) |" in result.stdout
 
 
 def test_a_stack_that_did_not_exist_at_the_ref(repo: Path) -> None:
@@ -406,3 +406,11 @@ def test_a_growing_class_shows_its_failover_and_the_longer_provisioning(tmp_path
     before, after = report["before"], report["after"]
     assert (before["provisioningDisruptions"], after["provisioningDisruptions"]) == ([], ["failover 60-120 s"])
     assert after["provisioningMinutes"] - before["provisioningMinutes"] == pytest.approx(21.5)
+
+
+def test_a_failover_that_goes_away_is_named_and_older_plans_claim_nothing() -> None:
+    with_failover = footprint(provisioning_minutes=50.5, disruptions=("failover 60-120 s",), budget_minutes=30)
+    without = footprint(provisioning_minutes=29.0, disruptions=(), budget_minutes=30)
+    assert changes(with_failover, without) == ["-1 failover 60-120 s", "provisioning 50 -> 29 min typical"]
+    # A side from older code has no provisioning plan: nothing is claimed about disruptions.
+    assert changes(footprint(), with_failover)[-1:] == []

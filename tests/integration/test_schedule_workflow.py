@@ -135,3 +135,54 @@ def test_the_run_waits_for_an_approval_and_holds_the_credentials_only_there() ->
     (schedule,) = workflow()[True]["schedule"]
     minute = schedule["cron"].split()[0]
     assert re.fullmatch(r"\d+", minute) and minute != "0"
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def clone_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare `origin` with one commit holding a stack file, and a clone of it as the runner has."""
+    origin, seed, runner = tmp_path / "origin.git", tmp_path / "seed", tmp_path / "runner"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    (seed / "Pulumi.weihnachten.yaml").write_text("config:\n  freshfoodz-seasonal:phase: baseline\n", "utf-8")
+    (seed / "README.md").write_text("x\n", encoding="utf-8")
+    git(seed, "add", "-A")
+    git(seed, "-c", "user.name=ops", "-c", "user.email=ops@example.org", "commit", "-q", "-m", "seed")
+    git(seed, "push", "-q", "origin", "main")
+    git(tmp_path, "clone", "-q", str(origin), str(runner))
+    return seed, runner
+
+
+def commit_step(runner: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ, "STACK": "weihnachten", "ACTION": "provision", "BRANCH": "main",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }  # fmt: skip
+    return subprocess.run(
+        ["bash", "-c", step("run", "commit the stack file's phase")["run"]],
+        cwd=runner, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_the_new_phase_is_pushed_even_when_others_pushed_meanwhile(tmp_path: Path) -> None:
+    seed, runner = clone_pair(tmp_path)
+    (runner / "Pulumi.weihnachten.yaml").write_text("config:\n  freshfoodz-seasonal:phase: peak\n", "utf-8")
+    # Meanwhile someone else pushes to main: the runner's push is rejected first, then rebased and pushed.
+    (seed / "README.md").write_text("y\n", encoding="utf-8")
+    git(seed, "-c", "user.name=ops", "-c", "user.email=ops@example.org", "commit", "-q", "-am", "other")
+    git(seed, "push", "-q", "origin", "main")
+    done = commit_step(runner, tmp_path)
+    assert done.returncode == 0, done.stderr
+    git(seed, "pull", "-q", "origin", "main")
+    assert "phase: peak" in (seed / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    assert (seed / "README.md").read_text(encoding="utf-8") == "y\n"
+
+
+def test_nothing_to_commit_pushes_nothing(tmp_path: Path) -> None:
+    _, runner = clone_pair(tmp_path)
+    before = git(runner, "rev-parse", "HEAD")
+    done = commit_step(runner, tmp_path)
+    assert done.returncode == 0 and git(runner, "rev-parse", "HEAD") == before

@@ -8,6 +8,7 @@ as a JSON line in $STAND_IN_PULUMI_LOG and lists the stacks named in $STAND_IN_P
 - `preview` prints $STAND_IN_PULUMI_PREVIEW (its --json document), or fails as an older engine does on
   an import mismatch when $STAND_IN_PULUMI_IMPORT_MISMATCH is set.
 - With $STAND_IN_PULUMI_HUGE_LINE=N, an update prints one line of N+2 characters.
+- With $STAND_IN_PULUMI_UPDATE_SECONDS, an update takes that long.
 - With $STAND_IN_PULUMI_NOT_UTF8, every command first prints a line that is not UTF-8.
 - With $STAND_IN_PULUMI_HANG, an update hangs (with $STAND_IN_PULUMI_HANG=preview, a preview does);
   like Pulumi, the first SIGINT starts a graceful cancel
@@ -81,6 +82,7 @@ def _update(stack: str | None, log: Path) -> int:
         print("{" + "x" * int(os.environ["STAND_IN_PULUMI_HUGE_LINE"]) + "}", flush=True)
     if os.environ.get("STAND_IN_PULUMI_HANG") not in {None, "", "preview"}:
         return _hang(log)
+    time.sleep(float(os.environ.get("STAND_IN_PULUMI_UPDATE_SECONDS") or 0))
     print("Resources: done")
     return 0
 

@@ -50,3 +50,8 @@ def test_a_stopped_step_teaches_nothing_and_is_recorded_as_stopped() -> None:
 def test_a_measurement_beyond_the_known_high_widens_it() -> None:
     learned = learned_durations([REPLICAS], [Measured("replicas", 81.5, True)], ROWS, None)
     assert learned["rds-replica-create"] == {"low": 8.0, "typical": 80.0, "high": 80.0}
+
+
+def test_a_step_that_changed_nothing_teaches_nothing() -> None:
+    # A resumed run, or the second day of a two-day plan: the replicas exist, the step takes a Pulumi run.
+    assert learned_durations([REPLICAS], [Measured("replicas", 1.4, True)], ROWS, None) == {}
