@@ -36,6 +36,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     Step,
     StepRefused,
     StepsStopped,
+    Updates,
     backend_stack_name,
     policy_arguments,
     printer,
@@ -200,9 +201,7 @@ def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]
             held.set(original)
             raise ImportMismatch(f"{problem}; {path.name} is back at phase: {original.value}")
 
-    def update() -> None:
-        held.unchanged()
-        adoption.cli.stream("up", "--stack", qualified, "--yes", "--message", "seasonctl adopt", *policy, show=say)
+    update = Updates(adoption.cli, held, qualified, "seasonctl adopt", say).targeting(())
 
     def back_to_phase() -> None:
         held.unchanged()

@@ -40,8 +40,8 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     StackFilePhase,
     Step,
     StepsStopped,
+    Updates,
     backend_stack_name,
-    policy_arguments,
     printer,
     run_steps,
 )
@@ -98,17 +98,7 @@ def provision_steps(
     """Step 1 sets the phase, then one targeted update per chosen step, then (`whole`) a full update,
     and the check that the stack file is still what step 1 wrote."""
     held = StackFilePhase(stack_file)
-    policy = policy_arguments(cli)
-
-    def update(targets: Sequence[str]) -> Callable[[], None]:
-        arguments = [argument for urn in targets for argument in ("--target", urn)]
-
-        def run() -> None:
-            held.unchanged()
-            up = ("up", "--stack", backend_stack, "--yes", "--message", "seasonctl provision", *policy, *arguments)
-            cli.stream(*up, show=show)
-
-        return run
+    update = Updates(cli, held, backend_stack, "seasonctl provision", show).targeting
 
     steps = [
         Step(

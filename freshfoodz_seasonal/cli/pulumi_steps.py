@@ -71,6 +71,30 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Updates:
+    """`pulumi up` runs of one stack, each after the check that the stack file is still as written."""
+
+    cli: PulumiCli
+    held: StackFilePhase
+    backend_stack: str
+    message: str
+    """Goes into the stack's update history."""
+    show: Callable[[str], None]
+
+    def targeting(self, urns: Sequence[str]) -> Callable[[], None]:
+        """An update of `urns` only (every resource if none), with the project's policy pack."""
+        arguments = [argument for urn in urns for argument in ("--target", urn)]
+        policy = policy_arguments(self.cli)
+
+        def run() -> None:
+            self.held.unchanged()
+            up = ("up", "--stack", self.backend_stack, "--yes", "--message", self.message, *policy, *arguments)
+            self.cli.stream(*up, show=self.show)
+
+        return run
+
+
 def printer(console: Console) -> Callable[[str], None]:
     """Prints each line (Pulumi's output among them) as text: no rich markup, control characters escaped."""
 

@@ -17,7 +17,7 @@ every update and at the end, the stack file must still be what step 1 wrote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -34,8 +34,8 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     StackFilePhase,
     Step,
     StepsStopped,
+    Updates,
     backend_stack_name,
-    policy_arguments,
     printer,
     run_steps,
 )
@@ -71,16 +71,7 @@ def rollback_steps(
     the next update apply something else than what was shown.
     """
     held = StackFilePhase(stack_file)
-    policy = policy_arguments(cli)
-
-    def update(urns: Sequence[str]) -> Callable[[], None]:
-        arguments = [argument for urn in urns for argument in ("--target", urn)]
-
-        def run() -> None:
-            held.unchanged()
-            cli.stream("up", "--stack", stack, "--yes", "--message", message, *policy, *arguments, show=show)
-
-        return run
+    update = Updates(cli, held, stack, message, show).targeting
 
     steps = [
         Step(

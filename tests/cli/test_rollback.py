@@ -357,42 +357,40 @@ def test_a_stack_file_changed_during_the_last_update_is_reported(project: Path, 
     assert commands(calls) == FULL
 
 
-def test_a_missed_rollback_runs_in_the_next_span_only_with_the_override(project: Path, pulumi_bin: Path) -> None:
-    # Oktoberfest's rollback day (2026-10-05) was missed; Christmas's span began on 2026-10-18.
+def missed_oktoberfest(project: Path, pulumi_bin: Path, **env: str) -> tuple[Result, list[dict[str, Any]]]:
+    """`seasonctl rollback oktoberfest --yes` on 2026-10-20: its rollback day (5 October) was missed and
+    Christmas's span began on 18 October."""
     shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
     log = project.parent / "pulumi-calls.jsonl"
-    env = {
+    log.unlink(missing_ok=True)
+    environment = {
         "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
         "STAND_IN_PULUMI_LOG": str(log),
         "STAND_IN_PULUMI_STACKS": "oktoberfest",
+        **env,
     }
     with time_machine.travel(dt.datetime(2026, 10, 20, 11, tzinfo=dt.UTC), tick=False):
-        refused = invoke("rollback", "oktoberfest", "--project-dir", str(project), "--yes", env=env)
-        reason = "INC-4711: oktoberfest rollback missed"
-        overridden = invoke(
-            "rollback", "oktoberfest", "--project-dir", str(project), "--yes",
-            env={**env, "SEASONCTL_OWNERSHIP_OVERRIDE": reason},
-        )  # fmt: skip
+        result = invoke("rollback", "oktoberfest", "--project-dir", str(project), "--yes", env=environment)
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return result, calls
+
+
+def test_a_missed_rollback_runs_in_the_next_span_only_with_the_override(project: Path, pulumi_bin: Path) -> None:
+    refused, none = missed_oktoberfest(project, pulumi_bin)
     flat = " ".join(refused.output.split())
     assert refused.exit_code == 2 and "belong to weihnachten" in flat and "SEASONCTL_OWNERSHIP_OVERRIDE" in flat
+    assert none == []
+    reason = "INC-4711: oktoberfest rollback missed"
+    overridden, calls = missed_oktoberfest(project, pulumi_bin, SEASONCTL_OWNERSHIP_OVERRIDE=reason)
     assert overridden.exit_code == 0, overridden.output
     assert f"updating anyway because SEASONCTL_OWNERSHIP_OVERRIDE says: {reason}" in " ".join(overridden.output.split())
-    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert commands(calls) == FULL
 
 
 def test_a_stopped_run_under_the_override_resumes_under_it(project: Path, pulumi_bin: Path) -> None:
-    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
-    log = project.parent / "pulumi-calls.jsonl"
-    env = {
-        "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
-        "STAND_IN_PULUMI_LOG": str(log),
-        "STAND_IN_PULUMI_STACKS": "oktoberfest",
-        "STAND_IN_PULUMI_FAIL_AT": "3",
-        "SEASONCTL_OWNERSHIP_OVERRIDE": "INC-4711: missed",
-    }
-    with time_machine.travel(dt.datetime(2026, 10, 20, 11, tzinfo=dt.UTC), tick=False):
-        result = invoke("rollback", "oktoberfest", "--project-dir", str(project), "--yes", env=env)
+    result, _ = missed_oktoberfest(
+        project, pulumi_bin, STAND_IN_PULUMI_FAIL_AT="3", SEASONCTL_OWNERSHIP_OVERRIDE="INC-4711: missed"
+    )
     assert result.exit_code == 6, result.output
     resume = "SEASONCTL_OWNERSHIP_OVERRIDE='INC-4711: missed' seasonctl rollback oktoberfest --yes"
     assert f"resume with `{resume}`" in " ".join(result.output.split())

@@ -39,9 +39,7 @@ class _Echo(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(params=[500, 400, 200])
-def echo_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    handler = type("Echo", (_Echo,), {"status": request.param})
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -50,6 +48,11 @@ def echo_url(request: pytest.FixtureRequest) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(params=[500, 400, 200])
+def echo_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from _serve(type("Echo", (_Echo,), {"status": request.param}))
 
 
 @pytest.mark.parametrize(
@@ -103,17 +106,6 @@ class _PaddedEcho(BaseHTTPRequestHandler):
 
     def log_message(self, *_: object) -> None:
         pass
-
-
-def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 SLASHED = "abc/def+ghi/" + "k" * 20
