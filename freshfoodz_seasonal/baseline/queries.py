@@ -81,10 +81,9 @@ def route_matchers(names: MetricNames, routes: Sequence[RouteKey]) -> tuple[Matc
     )
 
 
-def job_rate_query(names: MetricNames, window: BaselineWindow, extra_matchers: Sequence[Matcher]) -> str:
-    """The whole job's request rate (the stack's own matchers, no route): the history's measure, and what
-    the hourly profile reads every hour (a range query, beside the instant ones)."""
-    return f"sum(rate({selector(names.http_count, extra_matchers)}[{window.rate_window}]))"
+def hourly_rate_query(names: MetricNames, extra_matchers: Sequence[Matcher]) -> str:
+    """The whole job's mean request rate over the hour before each point: the hourly profile's measure."""
+    return f"sum(rate({selector(names.http_count, extra_matchers)}[1h]))"
 
 
 def baseline_queries(
@@ -96,7 +95,7 @@ def baseline_queries(
     count = selector(names.http_count, matchers)
     errors = selector(names.http_count, (*matchers, (names.status_label, "=~", SERVER_ERROR_STATUS)))
     rates = f"(sum by ({by_route}) (rate({count}[{window.rate_window}])))[{window.window}:{window.step}]"
-    job_rate = f"({job_rate_query(names, window, extra_matchers)})"
+    job_rate = f"(sum(rate({selector(names.http_count, extra_matchers)}[{window.rate_window}])))"
     buckets = f"sum by ({by_route}, le) (increase({selector(names.http_bucket, matchers)}[{window.window}]))"
     return {
         Measure.PEAK_RATE: f"quantile_over_time({PEAK_QUANTILE}, {rates})",

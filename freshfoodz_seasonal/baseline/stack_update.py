@@ -75,7 +75,8 @@ def update_stack_text(
         season = config_of(document).get(SEASON_KEY)
         if not isinstance(season, CommentedMap):
             raise StackUpdateError(f"config.{SEASON_KEY} is not a mapping")
-        changes_of_season = [Change("(season)", QUIET_HOUR_KEY, season.get(QUIET_HOUR_KEY), quiet_hour)]
+        old = season.get(QUIET_HOUR_KEY)
+        changes_of_season = [] if old == quiet_hour else [Change("(season)", QUIET_HOUR_KEY, old, quiet_hour)]
         season[QUIET_HOUR_KEY] = quiet_hour
     else:
         changes_of_season = []

@@ -27,7 +27,13 @@ from freshfoodz_seasonal.baseline.measure import (
     routes_in_data,
 )
 from freshfoodz_seasonal.baseline.profile import HourlyProfile, hourly_profile
-from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries, job_rate_query
+from freshfoodz_seasonal.baseline.queries import (
+    BaselineWindow,
+    Measure,
+    RouteKey,
+    baseline_queries,
+    hourly_rate_query,
+)
 from freshfoodz_seasonal.baseline.stack_update import Change, update_stack_text
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics.names import MetricNames
@@ -101,9 +107,11 @@ def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWin
                 measure.value, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer)
             )
         )
-    promql = job_rate_query(scope.names, window, scope.matchers)
+    promql = hourly_rate_query(scope.names, scope.matchers)
+    # Points on the full hours (whatever minute --end has), each the mean rate of the hour before it.
+    last = end_s // PROFILE_STEP_S * PROFILE_STEP_S
     started = time.perf_counter()
-    answer = client.query_range(promql, end_s - duration_seconds(window.window), end_s, PROFILE_STEP_S)
+    answer = client.query_range(promql, last - duration_seconds(window.window) + PROFILE_STEP_S, last, PROFILE_STEP_S)
     profile = hourly_profile(answer)
     points = sum(rate is not None for rate in profile.rates)
     runs.append(QueryRun(HOURLY_PROFILE, promql, time.perf_counter() - started, points, answer_warnings(answer)))

@@ -24,6 +24,12 @@ def provision(
         Path | None,
         typer.Option(metavar="FILE", dir_okay=False, help="write each step's measured minutes as JSON here"),
     ] = None,
+    any_hour: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON", help="run a disruptive step outside the stack's quiet hour, for this reason (printed)"
+        ),
+    ] = None,
     date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
@@ -35,10 +41,11 @@ def provision(
     `pulumi up --target` per step through the Pulumi CLI (replicas, the primary's class, nodes and
     pods, controls and monitoring), then a full `pulumi up`, checking the stack file before each. At
     the end it shows each step's measured minutes next to its estimate; --record writes them as JSON.
-    With --step (repeatable), only those steps run, on the day the plan dates them. With --date, the checks
-    hold on that day and on today.
+    With --step (repeatable), only those steps run, on the day the plan dates them. A step that disrupts (the
+    failover) runs only in the stack's quiet hour (season.quietHour, Europe/Berlin, real clock) unless
+    --any-hour gives a reason. With --date, the checks hold on that day and on today.
     """
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.provision_command import run_provision  # noqa: PLC0415
 
-    run_provision(stack, yes, tuple(step or ()), record, project_dir, clock_on(date))
+    run_provision(stack, yes, tuple(step or ()), record, any_hour, project_dir, clock_on(date))

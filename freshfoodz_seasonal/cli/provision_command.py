@@ -31,7 +31,7 @@ from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
-from freshfoodz_seasonal.cli.clock import Now
+from freshfoodz_seasonal.cli.clock import Now, read_clock
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail, warn
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs, snapshot_of
@@ -53,8 +53,9 @@ from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.urns import engine_urns
 from freshfoodz_seasonal.provisioning import schedule
 from freshfoodz_seasonal.provisioning.record import Measured, record_document
-from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan, provisioning_plan, stack_rows
+from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan, provisioning_plan, stack_rows, step_date
 from freshfoodz_seasonal.review.stack_diff import compare
+from freshfoodz_seasonal.seasons.ownership import BERLIN, override_reason
 
 
 @dataclass
@@ -183,7 +184,13 @@ def _timings(chosen: Sequence[schedule.Step], measured: Sequence[Measured]) -> S
 
 
 def run_provision(
-    stack: str, yes: bool, step_names: tuple[str, ...], record: Path | None, project_dir: Path, now: Now
+    stack: str,
+    yes: bool,
+    step_names: tuple[str, ...],
+    record: Path | None,
+    any_hour: str | None,
+    project_dir: Path,
+    now: Now,
 ) -> None:
     """Checks, shows the offline diff to the peak, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
     catalog = load_catalog()
@@ -203,10 +210,12 @@ def run_provision(
     late_days = (late.first_day - late.nominal).days if late is not None else 0
 
     def dated(step: schedule.Step) -> dt.date:
-        return first_day + dt.timedelta(days=step.day + late_days)
+        return step_date(first_day, step.day, late_days)
 
-    chosen = _chosen(plan, step_names, path, dated, now.today)
+    # What runs is what is due on the earlier of the real day and --date: --date cannot bring a day forward.
+    chosen = _chosen(plan, step_names, path, dated, min(now.today, now.real_today))
     record = _checked_record(record, project_dir)
+    _quiet_hour_checked(loaded, chosen, any_hour)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)))
@@ -256,12 +265,36 @@ def _finish(
     console.print(Text(f"Measurements written to {record}; paste its durations under provisioning.durations."))
 
 
+def _quiet_hour_checked(loaded: LoadedStack, chosen: Sequence[schedule.Step], any_hour: str | None) -> None:
+    """Exit 2 if a chosen step disrupts and the real Europe/Berlin hour is not the stack's quiet hour,
+    unless `any_hour` gives a reason (then a warning says it)."""
+    quiet = loaded.settings.season.quiet_hour
+    disruptive = [step.name for step in chosen if step.disruptions]
+    if quiet is None or not disruptive:
+        return
+    hour = read_clock().utc.astimezone(BERLIN).hour
+    if hour == quiet:
+        return
+    reason = override_reason(any_hour)
+    words = (
+        f"{', '.join(disruptive)} disrupts, and the stack's quiet hour is {quiet:02d}:00 Europe/Berlin; "
+        f"it is {hour:02d}:xx"
+    )
+    if reason is None:
+        fail(
+            EXIT_INVALID,
+            [f"{loaded.path}: {words}", "run it then, or give --any-hour with a reason", "nothing changed"],
+        )
+    warn(f"{loaded.path}: {words}; going on because: {reason}")
+
+
 def _checked_record(record: Path | None, project_dir: Path) -> Path | None:
     """`--record`, checked before anything changes: a new or JSON file in a folder that exists, never a
     stack file (Pulumi's or any YAML); exit 2 otherwise."""
     if record is None:
         return None
-    if record.suffix.lower() in {".yaml", ".yml"} or record.name.startswith("Pulumi."):
+    target = record.resolve()  # a link is judged by what it points to
+    if any(p.suffix.lower() in {".yaml", ".yml"} or p.name.startswith("Pulumi.") for p in (record, target)):
         fail(EXIT_INVALID, [f"--record {record}: a stack or YAML file; accepted: a .json file", "nothing changed"])
     if record.exists() and (not record.is_file() or record.suffix.lower() != ".json"):
         fail(

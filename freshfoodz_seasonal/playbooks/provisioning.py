@@ -13,7 +13,7 @@ import datetime as dt
 import shlex
 
 from freshfoodz_seasonal.playbooks.schedule import DatedStep, most_urgent_first, state_on
-from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan
+from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan, step_date
 from freshfoodz_seasonal.provisioning.summary import t_day
 
 # The shipped playbook's step that runs `seasonctl provision`.
@@ -41,7 +41,7 @@ def with_provisioning_days(
     extra = []
     for day in days[:-1]:
         names = [step.name for step in provisioning.steps if step.day == day]
-        due = first_day + dt.timedelta(days=day + late_days)
+        due = step_date(first_day, day, late_days)
         step_id = f"provision-{'-'.join(names)}"
         extra.append(
             DatedStep(
@@ -54,7 +54,7 @@ def with_provisioning_days(
                 state=state_on(due, today, step_id in done_ids),
             )
         )
-    last = first_day + dt.timedelta(days=days[-1] + late_days)
+    last = step_date(first_day, days[-1], late_days)
     moved = dataclasses.replace(
         main,
         milestone=t_day(days[-1]),

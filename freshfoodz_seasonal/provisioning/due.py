@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan
+from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan, step_date
 from freshfoodz_seasonal.seasons.ownership import ROLLBACK_DAYS_AFTER
 from freshfoodz_seasonal.seasons.windows import Window
 
@@ -55,7 +55,7 @@ def due_on(seasons: list[StackSeasonPlan], day: dt.date) -> list[Due]:
         first = season.window.first_day
         days = season.provisioning.days
         for offset in days:
-            if first + dt.timedelta(days=offset + season.late_days) != day:
+            if step_date(first, offset, season.late_days) != day:
                 continue
             if offset == days[-1]:
                 found.append(Due(season.stack, Action.PROVISION, ()))

@@ -20,6 +20,7 @@ described the same way, as the four steps `seasonctl rollback` runs. Pure: plan 
 
 from __future__ import annotations
 
+import datetime as dt
 import graphlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -225,6 +226,12 @@ def _step(draft: _Draft, rows: Mapping[ChangeKind, Duration], budget: int, day: 
         day,
         quiet_hour if disruptions else None,
     )
+
+
+def step_date(first_day: dt.date, day: int, late_days: int = 0) -> dt.date:
+    """The date of a step the plan dates `day` days from the season's first day, `late_days` later when
+    the season's span starts late, but never on or after the first day: the peak must be in place then."""
+    return min(first_day + dt.timedelta(days=day + late_days), first_day - dt.timedelta(days=1))
 
 
 def stack_rows(settings: StackSettings, rows: Mapping[ChangeKind, Duration]) -> dict[ChangeKind, Duration]:

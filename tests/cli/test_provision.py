@@ -204,3 +204,28 @@ def test_a_plan_over_two_days_runs_day_by_day(project: Path, pulumi_bin: Path) -
         project, pulumi_bin, "--yes", "--step", "db-class", "--date", "2026-10-18", real_day="2026-10-18"
     )
     assert "step db-class runs ahead of the plan, which dates it on 2026-10-19" in " ".join(ahead.output.split())
+
+
+def test_a_failover_waits_for_the_quiet_hour(project: Path, pulumi_bin: Path) -> None:
+    path = project / "Pulumi.weihnachten.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
+    document["config"]["freshfoodz-seasonal:season"]["quietHour"] = 3
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    before = path.read_bytes()
+    # 09:00 UTC on the failover's day is 11:00 in Berlin: refused, nothing changed.
+    refused, calls = provision(project, pulumi_bin, "--yes", real_day="2026-10-19")
+    assert refused.exit_code == 2 and "quiet hour is 03:00 Europe/Berlin; it is 11:xx" in " ".join(
+        refused.output.split()
+    )
+    assert ups(calls) == [] and path.read_bytes() == before
+    anyway, calls = provision(project, pulumi_bin, "--yes", "--any-hour", "INC-7: capacity now", real_day="2026-10-19")
+    assert anyway.exit_code == 0 and "going on because: INC-7: capacity now" in " ".join(anyway.output.split())
+    # 01:30 UTC is 03:30 in Berlin (summer time until 25 October): the quiet hour.
+    log = project.parent / "pulumi-calls.jsonl"
+    log.unlink(missing_ok=True)
+    env = {"PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}", "STAND_IN_PULUMI_LOG": str(log),
+           "STAND_IN_PULUMI_STACKS": "weihnachten"}  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 10, 19, 1, 30, tzinfo=dt.UTC), tick=False):
+        quiet = invoke("provision", "weihnachten", "--project-dir", str(project), "--yes", env=env)
+    assert quiet.exit_code == 0, quiet.output

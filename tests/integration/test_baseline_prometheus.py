@@ -111,8 +111,10 @@ def expected_quiet_hour(end_s: float) -> int:
     window as the range query reads it) is lowest."""
     routes = [*TRUE_ROUTES.values(), SLOW_ROUTE, MIXED_ROUTE]
     totals, counts = [0.0] * 24, [0] * 24
-    for k in range(int(WINDOW_S // 3600) + 1):
-        at = end_s - WINDOW_S + k * 3600
+    last = end_s // 3600 * 3600
+    for k in range(int(WINDOW_S // 3600)):
+        # Each point on a full hour is the mean rate of the hour before it: about the rate at its middle.
+        at = last - k * 3600 - 1800
         rate = sum(float(route.rate(np.array([at]))[0]) for route in routes)
         late = at >= end_s - LATE_ROUTE_DAYS * DAY_S
         rate += 2.0 * (1 + 0.5 * math.sin(2 * math.pi * (at - (11 * 3600 - DAY_S / 4)) / DAY_S)) if late else 0.0

@@ -186,3 +186,14 @@ def test_nothing_to_commit_pushes_nothing(tmp_path: Path) -> None:
     before = git(runner, "rev-parse", "HEAD")
     done = commit_step(runner, tmp_path)
     assert done.returncode == 0 and git(runner, "rev-parse", "HEAD") == before
+
+
+def test_a_conflict_with_what_others_pushed_is_said_not_hidden(tmp_path: Path) -> None:
+    seed, runner = clone_pair(tmp_path)
+    (runner / "Pulumi.weihnachten.yaml").write_text("config:\n  freshfoodz-seasonal:phase: peak\n", "utf-8")
+    (seed / "Pulumi.weihnachten.yaml").write_text("config:\n  freshfoodz-seasonal:phase: other\n", "utf-8")
+    git(seed, "-c", "user.name=ops", "-c", "user.email=ops@example.org", "commit", "-q", "-am", "other")
+    git(seed, "push", "-q", "origin", "main")
+    done = commit_step(runner, tmp_path)
+    assert done.returncode == 1
+    assert "NOT committed" in (tmp_path / "summary").read_text(encoding="utf-8") and "::error::" in done.stdout

@@ -76,3 +76,13 @@ def test_the_command_lists_every_stack_of_the_project(tmp_path: Path) -> None:
     assert answers["2027-01-01"] == [("weihnachten", "rollback", "seasonctl rollback weihnachten --yes")]
     table = invoke("due", "--date", "2026-10-17", "--project-dir", str(tmp_path))
     assert table.exit_code == 0 and "Nothing is due on 2026-10-17." in table.output
+
+
+def test_a_late_span_never_puts_provisioning_into_the_season(catalog: Catalog) -> None:
+    # A two-day plan whose span starts 13 days late: both days would fall on or after the first day.
+    season = [christmas(catalog, late_days=13, baseline_cpu_utilization=0.5)]
+    assert on(season, "2026-10-31") == [
+        Due("weihnachten", Action.PROVISION, ("replicas",)),
+        Due("weihnachten", Action.PROVISION, ()),
+    ]
+    assert on(season, "2026-11-01") == []

@@ -15,7 +15,8 @@ def answer(points: list[tuple[float, str]]) -> dict[str, object]:
 
 
 def at(text: str) -> float:
-    return dt.datetime.fromisoformat(text).timestamp()
+    """The point that covers the hour starting at `text`: Prometheus's, on the next full hour."""
+    return dt.datetime.fromisoformat(text).timestamp() + 3600
 
 
 def test_the_quiet_hour_is_local_across_the_change_of_time() -> None:
@@ -42,3 +43,16 @@ def test_an_hour_without_data_gives_no_quiet_hour_and_nan_counts_for_nothing() -
 def test_an_answer_that_is_no_matrix_is_refused() -> None:
     with pytest.raises(PrometheusAnswerError, match="expected a successful range answer"):
         hourly_profile({"status": "success", "data": {"resultType": "vector", "result": []}})
+
+
+def test_one_series_only_and_no_crash_on_absurd_timestamps() -> None:
+    two = {"status": "success", "data": {"resultType": "matrix", "result": [{"values": []}, {"values": []}]}}
+    with pytest.raises(PrometheusAnswerError, match="expected one series"):
+        hourly_profile(two)
+    with pytest.raises(PrometheusAnswerError):
+        hourly_profile(answer([(1e20, "1")]))
+    # A negative rate is no counter's: it does not count.
+    profile = hourly_profile(
+        answer([(at(f"2026-11-02T{h:02d}:00:00+00:00"), "-1e9" if h == 5 else "5") for h in range(24)])
+    )
+    assert profile.quiet_hour is None
