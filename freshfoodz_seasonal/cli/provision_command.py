@@ -31,7 +31,7 @@ from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
-from freshfoodz_seasonal.cli.clock import Now, read_clock
+from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail, warn
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs, snapshot_of
@@ -43,6 +43,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     Updates,
     backend_stack_name,
     printer,
+    quiet_hour_checked,
     run_steps,
 )
 from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked, season_findings
@@ -55,7 +56,6 @@ from freshfoodz_seasonal.provisioning import schedule
 from freshfoodz_seasonal.provisioning.record import Measured, record_document
 from freshfoodz_seasonal.provisioning.schedule import ProvisioningPlan, provisioning_plan, stack_rows, step_date
 from freshfoodz_seasonal.review.stack_diff import compare
-from freshfoodz_seasonal.seasons.ownership import BERLIN, override_reason
 
 
 @dataclass
@@ -215,7 +215,9 @@ def run_provision(
     # What runs is what is due on the earlier of the real day and --date: --date cannot bring a day forward.
     chosen = _chosen(plan, step_names, path, dated, min(now.today, now.real_today))
     record = _checked_record(record, project_dir)
-    _quiet_hour_checked(loaded, chosen, any_hour)
+    quiet_hour_checked(
+        loaded.path, loaded.settings.season.quiet_hour, [s.name for s in chosen if s.disruptions], any_hour
+    )
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)))
@@ -263,29 +265,6 @@ def _finish(
         warn(f"--record {record}: not written ({error}); the measurements are in the table above")
         return
     console.print(Text(f"Measurements written to {record}; paste its durations under provisioning.durations."))
-
-
-def _quiet_hour_checked(loaded: LoadedStack, chosen: Sequence[schedule.Step], any_hour: str | None) -> None:
-    """Exit 2 if a chosen step disrupts and the real Europe/Berlin hour is not the stack's quiet hour,
-    unless `any_hour` gives a reason (then a warning says it)."""
-    quiet = loaded.settings.season.quiet_hour
-    disruptive = [step.name for step in chosen if step.disruptions]
-    if quiet is None or not disruptive:
-        return
-    hour = read_clock().utc.astimezone(BERLIN).hour
-    if hour == quiet:
-        return
-    reason = override_reason(any_hour)
-    words = (
-        f"{', '.join(disruptive)} disrupts, and the stack's quiet hour is {quiet:02d}:00 Europe/Berlin; "
-        f"it is {hour:02d}:xx"
-    )
-    if reason is None:
-        fail(
-            EXIT_INVALID,
-            [f"{loaded.path}: {words}", "run it then, or give --any-hour with a reason", "nothing changed"],
-        )
-    warn(f"{loaded.path}: {words}; going on because: {reason}")
 
 
 def _checked_record(record: Path | None, project_dir: Path) -> Path | None:

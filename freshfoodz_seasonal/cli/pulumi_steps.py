@@ -20,9 +20,11 @@ from rich.text import Text
 
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.cli.clock import read_clock
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.config.edit import with_setting
 from freshfoodz_seasonal.config.model import Phase
-from freshfoodz_seasonal.seasons.ownership import OVERRIDE_VARIABLE
+from freshfoodz_seasonal.seasons.ownership import BERLIN, OVERRIDE_VARIABLE, override_reason
 from freshfoodz_seasonal.visible import escaped
 
 
@@ -129,6 +131,24 @@ def backend_stack_name(cli: PulumiCli, stack: str) -> str:
             f"several stacks are named {stack!r}: {', '.join(matching)}; select one with `pulumi stack select`"
         )
     return matching[0]
+
+
+def quiet_hour_checked(path: Path, quiet: int | None, disruptive: Sequence[str], any_hour: str | None) -> None:
+    """Exit 2 if a step about to run disrupts (`disruptive` names them) and the real Europe/Berlin hour is
+    not the stack's quiet hour, unless `any_hour` gives a reason (then a warning says it)."""
+    if quiet is None or not disruptive:
+        return
+    hour = read_clock().utc.astimezone(BERLIN).hour
+    if hour == quiet:
+        return
+    reason = override_reason(any_hour)
+    words = (
+        f"{', '.join(disruptive)} disrupts, and the stack's quiet hour is {quiet:02d}:00 Europe/Berlin; "
+        f"it is {hour:02d}:xx"
+    )
+    if reason is None:
+        fail(EXIT_INVALID, [f"{path}: {words}", "run it then, or give --any-hour with a reason", "nothing changed"])
+    warn(f"{path}: {words}; going on because: {reason}")
 
 
 def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: list[str], backend_stack: str) -> None:

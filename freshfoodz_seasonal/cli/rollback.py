@@ -24,6 +24,12 @@ def rollback(
         str | None,
         typer.Option(metavar="REASON", help="roll back while the season still runs, for this reason (it is printed)"),
     ] = None,
+    any_hour: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON", help="change the database's class outside the stack's quiet hour, for this reason"
+        ),
+    ] = None,
     date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
@@ -39,4 +45,4 @@ def rollback(
     # Imported here: it imports pulumi, which is slow, and only the commands that run the program need it.
     from freshfoodz_seasonal.cli.rollback_command import run_rollback  # noqa: PLC0415
 
-    run_rollback(stack, yes, keep_seasonal, early, project_dir, clock_on(date))
+    run_rollback(stack, yes, keep_seasonal, early, any_hour, project_dir, clock_on(date))

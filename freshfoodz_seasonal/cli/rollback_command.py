@@ -25,6 +25,7 @@ from rich.console import Console
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
@@ -37,6 +38,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     Updates,
     backend_stack_name,
     printer,
+    quiet_hour_checked,
     run_steps,
 )
 from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
@@ -44,6 +46,7 @@ from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.preview.rollback_targets import BaselineTargets, UnprotectedDatabaseError, baseline_targets
+from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.review.resource_diff import Kind
 from freshfoodz_seasonal.review.stack_diff import compare
 from freshfoodz_seasonal.seasons.ownership import (
@@ -133,7 +136,9 @@ def _season_words(title: str, span: SeasonSpan, day: dt.date) -> str:
     return f"{title} starts on {window.first_day} (provisioned from {span.first_day})"
 
 
-def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, project_dir: Path, now: Now) -> None:
+def run_rollback(
+    stack: str, yes: bool, keep_seasonal: bool, early: str | None, any_hour: str | None, project_dir: Path, now: Now
+) -> None:
     """Shows the offline diff to the baseline phase, asks unless `yes`, runs the steps; exits 2, 6 or 1 otherwise."""
     catalog = load_catalog()
     loaded = load_pulumis_stack_file(stack, project_dir, catalog, "rollback")
@@ -145,6 +150,10 @@ def run_rollback(stack: str, yes: bool, keep_seasonal: bool, early: str | None, 
     except PulumiFailed as error:
         fail(EXIT_PULUMI, [str(error), "nothing changed"])
     current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, now)
+    # The class change back is a failover when the peak's class differs: in the quiet hour, as provisioning.
+    rollback_plan = provisioning_plan(loaded.settings, current.plan, load_durations()).rollback
+    disruptive = [step.name for step in rollback_plan if step.disruptions and step.name == "db-class"]
+    quiet_hour_checked(path, loaded.settings.season.quiet_hour, disruptive, any_hour)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
     console.print(to_rich(result.headline, diff_sections(result)))

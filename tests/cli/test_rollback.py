@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import time_machine
+import yaml
 from click.testing import Result
 
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
@@ -402,3 +403,17 @@ def test_pulumi_s_words_keep_their_lines_and_lose_their_colours(project: Path, p
     errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
     assert len(errors) >= 3 and "\\n" not in result.output  # several lines, none flattened
     assert all(call["argv"][-2:] == ["--color", "never"] for call in calls)
+
+
+def test_a_class_change_back_waits_for_the_quiet_hour(project: Path, pulumi_bin: Path) -> None:
+    path = project / "Pulumi.weihnachten.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5  # the peak's class is larger
+    document["config"]["freshfoodz-seasonal:season"]["quietHour"] = 3
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    before = path.read_bytes()
+    refused, calls = rollback(project, pulumi_bin, "--yes")  # 11:00 UTC is 12:00 in Berlin in January
+    assert refused.exit_code == 2 and "db-class disrupts" in " ".join(refused.output.split())
+    assert commands(calls) == ["stack ls"] and path.read_bytes() == before
+    anyway, calls = rollback(project, pulumi_bin, "--yes", "--any-hour", "INC-9")
+    assert anyway.exit_code == 0 and commands(calls) == FULL
