@@ -52,6 +52,24 @@ class PulumiCli:
         # No colours: every line is shown with its control characters escaped, which would garble them.
         return [self.executable, *args, "--cwd", str(self.project_dir), "--non-interactive", "--color", "never"]
 
+    def _start(self, args: tuple[str, ...], stderr: int) -> subprocess.Popen[str]:
+        """Pulumi in a session (process group) of its own, its output read as text; PulumiFailed if it cannot start."""
+        try:
+            # An argument list, no shell.
+            return subprocess.Popen(  # noqa: S603
+                self._command(args),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                # Pulumi prints resource state as it is: a byte that is not UTF-8 must not end the update.
+                encoding="utf-8",
+                errors="replace",
+                bufsize=1,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise PulumiFailed(f"cannot run {self.executable}: {error}") from None
+
     def run(self, *args: str, timeout_s: float = 300) -> str:
         """A short command's stdout (stderr apart, so warnings do not spoil JSON); PulumiFailed if it fails.
 
@@ -59,20 +77,7 @@ class PulumiCli:
         one SIGINT to it and a wait, then PulumiFailed: the caller's clean-up runs either way.
         """
         shown = " ".join(["pulumi", *args])
-        try:
-            # An argument list, no shell.
-            process = subprocess.Popen(  # noqa: S603
-                self._command(args),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                # Pulumi prints resource state as it is: a byte that is not UTF-8 must not end the update.
-                encoding="utf-8",
-                errors="replace",
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise PulumiFailed(f"cannot run {self.executable}: {error}") from None
+        process = self._start(args, stderr=subprocess.PIPE)
         stop = _Stop(process, lambda _: None, timeout_s)
         with stop.on_signals():
             try:
@@ -97,21 +102,8 @@ class PulumiCli:
         command fails, is interrupted or runs out of time.
         """
         shown = " ".join(["pulumi", *args])
-        try:
-            # An argument list, no shell; stderr joins stdout so the lines keep their order.
-            process = subprocess.Popen(  # noqa: S603
-                self._command(args),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                # Pulumi prints resource state as it is: a byte that is not UTF-8 must not end the update.
-                encoding="utf-8",
-                errors="replace",
-                bufsize=1,
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise PulumiFailed(f"cannot run {self.executable}: {error}") from None
+        # stderr joins stdout so the lines keep their order.
+        process = self._start(args, stderr=subprocess.STDOUT)
         stop = _Stop(process, _quiet(show), timeout_s)
         timer = threading.Timer(timeout_s, stop.for_time)
         timer.start()

@@ -22,6 +22,8 @@ class Now:
     """The Europe/Berlin date at that moment (the seasons' time zone); the --date itself if given."""
     real_today: dt.date
     """The real Europe/Berlin date, whatever --date says: commands that change something judge both."""
+    real_utc: dt.datetime
+    """The real moment, whatever --date says (the quiet hour is judged on the real clock)."""
 
     @property
     def days(self) -> list[dt.date]:
@@ -31,7 +33,7 @@ class Now:
 
 def read_clock() -> Now:
     utc = dt.datetime.now(dt.UTC)
-    return Now(utc, berlin_date(utc), berlin_date(utc))
+    return Now(utc, berlin_date(utc), berlin_date(utc), utc)
 
 
 def parse_date(text: str | None, today: dt.date) -> dt.date:
@@ -55,4 +57,5 @@ def clock_on(date: str | None) -> Now:
     if date is None:
         return now
     day = parse_date(date, now.today)
-    return Now(dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN).astimezone(dt.UTC), day, now.real_today)
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN).astimezone(dt.UTC)
+    return Now(noon, day, now.real_today, now.real_utc)

@@ -215,9 +215,8 @@ def run_provision(
     # What runs is what is due on the earlier of the real day and --date: --date cannot bring a day forward.
     chosen = _chosen(plan, step_names, path, dated, min(now.today, now.real_today))
     record = _checked_record(record, project_dir)
-    quiet_hour_checked(
-        loaded.path, loaded.settings.season.quiet_hour, [s.name for s in chosen if s.disruptions], any_hour
-    )
+    disruptive = [step.name for step in chosen if step.disruptions]
+    quiet_hour_checked(loaded.path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)))

@@ -7,6 +7,7 @@ Every step is safe to repeat, so a run that stops half-way is resumed by running
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -20,7 +21,6 @@ from rich.text import Text
 
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
-from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.config.edit import with_setting
 from freshfoodz_seasonal.config.model import Phase
@@ -133,12 +133,14 @@ def backend_stack_name(cli: PulumiCli, stack: str) -> str:
     return matching[0]
 
 
-def quiet_hour_checked(path: Path, quiet: int | None, disruptive: Sequence[str], any_hour: str | None) -> None:
+def quiet_hour_checked(
+    path: Path, quiet: int | None, disruptive: Sequence[str], any_hour: str | None, real_utc: dt.datetime
+) -> None:
     """Exit 2 if a step about to run disrupts (`disruptive` names them) and the real Europe/Berlin hour is
     not the stack's quiet hour, unless `any_hour` gives a reason (then a warning says it)."""
     if quiet is None or not disruptive:
         return
-    hour = read_clock().utc.astimezone(BERLIN).hour
+    hour = real_utc.astimezone(BERLIN).hour
     if hour == quiet:
         return
     reason = override_reason(any_hour)

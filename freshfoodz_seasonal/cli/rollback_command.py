@@ -153,7 +153,7 @@ def run_rollback(
     # The class change back is a failover when the peak's class differs: in the quiet hour, as provisioning.
     rollback_plan = provisioning_plan(loaded.settings, current.plan, load_durations()).rollback
     disruptive = [step.name for step in rollback_plan if step.disruptions and step.name == "db-class"]
-    quiet_hour_checked(path, loaded.settings.season.quiet_hour, disruptive, any_hour)
+    quiet_hour_checked(path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
     console.print(to_rich(result.headline, diff_sections(result)))

@@ -46,25 +46,31 @@ def wait_for(log: Path, what: str) -> None:
     pytest.fail(f"the stand-in never recorded {what!r}: {records(log)}")
 
 
-@pytest.fixture
-def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    """seasonctl rollback in a session of its own, the stand-in hanging in its first update."""
+def start(tmp_path: Path, command: str, hang: str) -> tuple[subprocess.Popen[str], Path, Path]:
+    """`seasonctl <command> weihnachten --yes` in a session of its own, the stand-in hanging in `hang`
+    (`1`: its first update, `preview`: its preview); the process, the stand-in's log, the project."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
         shutil.copy2(ROOT / name, project / name)
-    bin_dir = stand_in_pulumi_bin(tmp_path / "bin")
     log = tmp_path / "calls.jsonl"
     env = os.environ | {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PATH": f"{stand_in_pulumi_bin(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}",
         "STAND_IN_PULUMI_LOG": str(log),
         "STAND_IN_PULUMI_STACKS": "weihnachten",
-        "STAND_IN_PULUMI_HANG": "1",
+        "STAND_IN_PULUMI_HANG": hang,
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, "rollback", "weihnachten", "--yes", "--project-dir", str(project)],
+        [sys.executable, "-c", RUNNER, command, "weihnachten", "--yes", "--project-dir", str(project)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
+    return process, log, project
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """seasonctl rollback in a session of its own, the stand-in hanging in its first update."""
+    process, log, _ = start(tmp_path, "rollback", "1")
     try:
         wait_for(log, "up")
         yield process, log
@@ -126,22 +132,8 @@ def test_a_closed_output_pipe_still_cancels_gracefully(started: tuple[subprocess
 
 
 def test_a_signal_during_adopt_s_preview_cancels_it_and_puts_the_phase_back(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, project / name)
-    before = (project / "Pulumi.weihnachten.yaml").read_bytes()
-    log = tmp_path / "calls.jsonl"
-    env = os.environ | {
-        "PATH": f"{stand_in_pulumi_bin(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}",
-        "STAND_IN_PULUMI_LOG": str(log),
-        "STAND_IN_PULUMI_STACKS": "weihnachten",
-        "STAND_IN_PULUMI_HANG": "preview",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, "adopt", "weihnachten", "--yes", "--project-dir", str(project)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+    before = (ROOT / "Pulumi.weihnachten.yaml").read_bytes()
+    process, log, project = start(tmp_path, "adopt", "preview")
     try:
         wait_for(log, "preview")
         process.send_signal(signal.SIGTERM)
