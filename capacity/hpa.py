@@ -17,7 +17,7 @@ class HpaBounds:
 
 
 def hpa_bounds(
-    planned_pods: int, headroom: float, cap: int, target_utilization: float, platform_max: int = 0
+    planned_pods: int, headroom: float, cap: int, cpu_target_percent: int, platform_max: int = 0
 ) -> HpaBounds:
     """minReplicas = the plan; maxReplicas = ceil(plan x (1 + headroom)), at most `cap`, and never below
     `platform_max` (the platform's own maxReplicas: a season must not lower the ceiling at its peak;
@@ -25,8 +25,8 @@ def hpa_bounds(
 
     The minimum pins the planned capacity in place before the peak (the HPA cannot scale below
     it when traffic is still low); the headroom lets it absorb a peak beyond the multiplier. The
-    CPU target is the tier's target utilisation, so the HPA adds pods at the load the plan
-    considered full.
+    CPU target is the planner's (the CPU a pod uses at the planned load), so the HPA adds pods at
+    the load the plan considered full.
     """
     if planned_pods > cap:
         raise InfeasibleError(
@@ -36,6 +36,6 @@ def hpa_bounds(
     return HpaBounds(
         min_replicas=planned_pods,
         max_replicas=max(min(wanted, cap), platform_max),
-        cpu_target_percent=round(target_utilization * 100),
+        cpu_target_percent=cpu_target_percent,
         capped=wanted > cap,
     )

@@ -28,6 +28,7 @@ def plan_sections(plan: SeasonPlan) -> list[Section]:
         _services(plan),
         _routes(plan),
         *([_workers(plan)] if plan.workers else []),
+        _autoscaling(plan),
         _database(plan),
         _nodes(plan),
         _cost(plan),
@@ -45,14 +46,14 @@ def _services(plan: SeasonPlan) -> Section:
             f"{s.baseline_replicas} -> {s.pods}",
             s.binding_constraint,
             _pct(s.sizing.utilization),
-            f"{s.hpa.min_replicas}-{s.hpa.max_replicas}, {s.hpa.cpu_target_percent} %",
+            f"{s.hpa.min_replicas}-{s.hpa.max_replicas}",
             str(s.seed_formula_pods),
         ]
         for s in plan.services
     ]
     return Section(
         "App pods",
-        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "HPA, CPU", "seed"],
+        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "HPA", "seed"],
         rows,
         [
             "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
@@ -90,12 +91,56 @@ def _workers(plan: SeasonPlan) -> Section:
             f"{w.sizing.jobs_per_s:.1f}",
             f"{w.sizing.busy_slots:.1f}",
             f"{w.baseline_replicas} -> {w.pods}",
+            w.binding_constraint,
             _pct(w.utilization),
-            str(w.max_replicas),
+            f"{w.hpa.min_replicas}-{w.hpa.max_replicas}",
+            _wait(w.predicted_p99_wait_s),
+            "-" if w.sla_seconds is None else _wait(w.sla_seconds),
         ]
         for w in plan.workers
     ]
-    return Section("Workers", ["worker", "jobs/s", "busy slots", "pods", "utilisation", "max"], rows)
+    return Section(
+        "Workers",
+        ["worker", "jobs/s", "busy", "pods", "binding", "util", "HPA", "p99 wait", "SLA"],
+        rows,
+        ["p99 wait: a job's wait in the queue at the planned pods and the peak input (M/M/k)"],
+    )
+
+
+def _wait(seconds: float) -> str:
+    if seconds == 0:
+        return "0 s"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:,.0f} s" if seconds < 3600 else f"{seconds / 3600:.1f} h"
+
+
+def _autoscaling(plan: SeasonPlan) -> Section:
+    rows = []
+    for item, unit in [*((s, "req") for s in plan.services), *((w, "job") for w in plan.workers)]:
+        cpu = item.cpu
+        concurrency = getattr(item, "concurrency_target", None)
+        measured = cpu.utilization_at_plan is not None
+        rows.append(
+            [
+                item.name,
+                "in-flight" if concurrency is not None else "CPU",
+                f"{concurrency:g} per pod" if concurrency is not None else f"{item.hpa.cpu_target_percent} %",
+                _pct(cpu.utilization_at_plan) if cpu.utilization_at_plan is not None else "-",
+                f"{cpu.millicores_per_unit:.3g} ms/{unit}" if cpu.millicores_per_unit is not None else "-",
+                f"{cpu.idle_millicores:.0f} m" if cpu.idle_millicores is not None else "-",
+                "measured" if measured else "fallback",
+            ]
+        )
+    return Section(
+        "Autoscaling at the peak",
+        ["workload", "scales on", "target", "CPU at plan", "CPU per unit", "idle", "CPU from"],
+        rows,
+        [
+            "CPU at plan: CPU used / CPU requested per pod at the planned pods and peak load; the CPU target",
+            "fallback: no measured CPU per request or job; the target is the tier's slot utilisation target",
+        ],
+    )
 
 
 def _database(plan: SeasonPlan) -> Section:

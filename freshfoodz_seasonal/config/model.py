@@ -26,6 +26,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from capacity.catalog import Catalog
+from capacity.cpu import CpuUse
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
@@ -207,6 +208,38 @@ class Route(_Section):
         return self
 
 
+MetricName = Annotated[str, Field(pattern=METRIC_NAME.pattern, description="a Prometheus metric name")]
+LabelName = Annotated[str, Field(pattern=LABEL_NAME.pattern, description="a Prometheus label name")]
+# CPU-milliseconds per request: also the millicores one request per second keeps busy.
+CpuMs = Annotated[float, Field(gt=0, le=MAX_MS, description="CPU milliseconds, 0 < x <= 3.6e6")]
+IdleMillicores = Annotated[
+    float, Field(ge=0, le=1_000_000, description="millicores a pod uses without traffic, 0 to 1e6")
+]
+
+
+class CpuPerRequest(_Section):
+    """What one request costs in CPU, and what a pod uses without any (JVM, GC, health checks)."""
+
+    ms_per_request: CpuMs
+    idle_millicores: IdleMillicores
+
+
+class CpuPerJob(_Section):
+    """What one job costs in CPU, and what a pod uses without any."""
+
+    ms_per_job: CpuMs
+    idle_millicores: IdleMillicores
+
+
+class SeriesSelector(_Section):
+    """One Prometheus metric and exact label matchers that pick the series of this workload."""
+
+    name: MetricName
+    matchers: dict[LabelName, Text] = Field(
+        default_factory=dict, max_length=20, description="exact label matchers, e.g. queue: sample-dispatch"
+    )
+
+
 class Workload(_Section):
     """What services and workers share: a Deployment, its requests, its pool, its replica bounds."""
 
@@ -218,22 +251,9 @@ class Workload(_Section):
     db_pool_per_pod: int = Field(ge=0, le=10_000, description="database connections per pod, 0 to 10000")
     baseline_replicas: int = Field(ge=1, le=100_000, description="replicas outside the season, >= 1")
     max_replicas_cap: int = Field(ge=1, le=100_000, description="upper bound for the replicas at the peak, >= 1")
-
-    @property
-    def replica_floor(self) -> int:
-        """The fewest replicas a season may plan."""
-        return self.baseline_replicas
-
-
-class Service(Workload):
-    """A request-serving Deployment, scaled by its HPA."""
-
-    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
-    min_replicas: int = Field(default=2, ge=1, le=100_000, description="never plan fewer pods than this, >= 1")
     hpa_headroom: float = Field(
         default=0.5, ge=0, le=5, description="maxReplicas = planned pods x (1 + headroom), capped; 0 to 5"
     )
-    routing: Annotated[Routing, Field(strict=False, description="'per-pod' or 'pooled'")] = Routing.PER_POD
     baseline_max_replicas: int = Field(
         ge=1, le=100_000, description="the HPA's maxReplicas outside the season, restored at rollback"
     )
@@ -243,7 +263,32 @@ class Service(Workload):
 
     @property
     def replica_floor(self) -> int:
+        """The fewest replicas a season may plan."""
+        return self.baseline_replicas
+
+    @property
+    def cpu_use(self) -> CpuUse | None:
+        """The measured CPU of one request or job and of an idle pod, if the stack has it."""
+        return None
+
+
+class Service(Workload):
+    """A request-serving Deployment, scaled by its HPA."""
+
+    slots_per_pod: int = Field(ge=1, le=10_000, description="requests one pod serves at once, 1 to 10000")
+    min_replicas: int = Field(default=2, ge=1, le=100_000, description="never plan fewer pods than this, >= 1")
+    routing: Annotated[Routing, Field(strict=False, description="'per-pod' or 'pooled'")] = Routing.PER_POD
+    cpu: CpuPerRequest | None = Field(
+        default=None, description="CPU per request and of an idle pod (seasonctl baseline --write measures it)"
+    )
+
+    @property
+    def replica_floor(self) -> int:
         return max(self.baseline_replicas, self.min_replicas)
+
+    @property
+    def cpu_use(self) -> CpuUse | None:
+        return None if self.cpu is None else CpuUse(self.cpu.ms_per_request / 1000.0, self.cpu.idle_millicores / 1000.0)
 
 
 class Worker(Workload):
@@ -256,6 +301,25 @@ class Worker(Workload):
         ge=MIN_MS, le=MAX_MS, description="mean time one job holds a slot, ms, 0.01 <= x <= 3.6e6"
     )
     concurrency_per_pod: int = Field(ge=1, le=10_000, description="jobs one pod works on at once, 1 to 10000")
+    cpu: CpuPerJob | None = Field(
+        default=None, description="CPU per job and of an idle pod (seasonctl baseline --write measures it)"
+    )
+    sla_seconds: float | None = Field(
+        default=None,
+        ge=1,
+        le=604_800,
+        description="the longest a job may take from enqueue to done, seconds, 1 to 604800 (a week)",
+    )
+    backlog_age_metric: SeriesSelector | None = Field(
+        default=None, description="a gauge of the oldest queued job's age in seconds, for the SLA alerts"
+    )
+    jobs_metric: SeriesSelector | None = Field(
+        default=None, description="a counter of the jobs done, for seasonctl baseline's CPU per job"
+    )
+
+    @property
+    def cpu_use(self) -> CpuUse | None:
+        return None if self.cpu is None else CpuUse(self.cpu.ms_per_job / 1000.0, self.cpu.idle_millicores / 1000.0)
 
 
 class DaemonOverhead(_Section):
@@ -361,10 +425,6 @@ class PeakControls(_Section):
     namespace: Slug = Field(description="where the peak-controls ConfigMap goes (the app's namespace)")
 
 
-MetricName = Annotated[str, Field(pattern=METRIC_NAME.pattern, description="a Prometheus metric name")]
-LabelName = Annotated[str, Field(pattern=LABEL_NAME.pattern, description="a Prometheus label name")]
-
-
 METRIC_NAME_FIELDS = (
     "http_histogram",
     "uri_label",
@@ -434,6 +494,29 @@ class LoadTest(_Section):
         return self
 
 
+class ScalingMetric(StrEnum):
+    """What the services' HPAs scale on: CPU (metrics-server), or in-flight requests per pod."""
+
+    CPU = "cpu"
+    CONCURRENCY = "concurrency"
+
+
+class Autoscaling(_Section):
+    """How the season's HPAs measure load. Workers always scale on CPU."""
+
+    metric: ScalingMetric = Field(default=ScalingMetric.CPU, strict=False, description="'cpu' or 'concurrency'")
+    concurrency_metric: MetricName | None = Field(
+        default=None,
+        description="the Pods metric of in-flight requests per pod, as the cluster's metrics adapter serves it",
+    )
+
+    @model_validator(mode="after")
+    def _metric_named(self) -> Autoscaling:
+        if self.metric is ScalingMetric.CONCURRENCY and self.concurrency_metric is None:
+            raise ValueError("metric: concurrency needs concurrencyMetric (the metrics adapter's name)")
+        return self
+
+
 # The pydantic error type of a secret given in plain text: its messages never show the value.
 PLAINTEXT_SECRET = "plaintext_secret"  # noqa: S105 - an error type, not a credential
 # The config keys that hold secrets (SecureValue fields): read as Pulumi secrets, never printed.
@@ -494,6 +577,7 @@ class StackSettings(_Section):
     peak_controls: PeakControls
     metrics: Metrics = Field(default_factory=Metrics)
     load_test: LoadTest = Field(default_factory=LoadTest)
+    autoscaling: Autoscaling = Field(default_factory=Autoscaling)
     provisioning: Provisioning = Field(default_factory=Provisioning)
     war_room_webhook_url: SecureValue | None = Field(
         default=None,

@@ -7,20 +7,31 @@ server-side-apply patch leaves the patched fields as they were (pulumi-kubernete
 from __future__ import annotations
 
 from freshfoodz_seasonal.config.model import Phase
-from freshfoodz_seasonal.content.manifests.hpa import HpaValues
+from freshfoodz_seasonal.content.manifests.hpa import HpaValues, PodsMetric
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 
 
 def hpa_values(plan: SeasonPlan) -> list[HpaValues]:
-    """One HpaValues per service, in the order of the stack file; both phases carry the service's cap."""
+    """One HpaValues per service, then per worker, in the order of the stack file; both phases carry the cap.
+
+    At the peak a service may scale on in-flight requests (autoscaling.metric concurrency); at baseline
+    every HPA gets the platform's CPU target back.
+    """
     values = []
-    for service in plan.services:
+    for item in plan.scaled:
         if plan.phase is Phase.PEAK:
-            hpa = service.hpa
+            hpa = item.hpa
             bounds = (hpa.min_replicas, hpa.max_replicas, hpa.cpu_target_percent)
+            concurrency = getattr(item, "concurrency_target", None)
+            in_flight = (
+                None
+                if concurrency is None or plan.concurrency_metric is None
+                else (PodsMetric(plan.concurrency_metric, concurrency))
+            )
         else:
-            bounds = (service.baseline_replicas, service.baseline_max_replicas, service.baseline_cpu_target_percent)
-        values.append(HpaValues(service.deployment, service.namespace, *bounds, service.max_replicas_cap))
+            bounds = (item.baseline_replicas, item.baseline_max_replicas, item.baseline_cpu_target_percent)
+            in_flight = None
+        values.append(HpaValues(item.deployment, item.namespace, *bounds, item.max_replicas_cap, in_flight))
     return values
 
 

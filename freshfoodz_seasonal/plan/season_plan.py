@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from capacity.catalog import Catalog
 from capacity.cost import CostEstimate, PriceBook, cost_line, ec2_price, rds_price
+from capacity.cpu import CpuUse, cpu_utilization, pods_for_cpu
 from capacity.database import DatabaseDemand, DatabaseSizing, candidate_classes, size_database
 from capacity.errors import InfeasibleError
 from capacity.hpa import HpaBounds, hpa_bounds
@@ -18,8 +19,8 @@ from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
-from capacity.workers import WorkerSizing, size_workers
-from freshfoodz_seasonal.config.model import Phase, Route, Service, StackSettings, Worker
+from capacity.workers import WorkerSizing, job_wait_quantile_s, pods_for_sla, size_workers
+from freshfoodz_seasonal.config.model import Phase, Route, ScalingMetric, Service, StackSettings, Worker, Workload
 from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
 
@@ -27,6 +28,29 @@ from freshfoodz_seasonal.seasons.windows import Window, resolve_window
 BUDGET_MEASURE = (
     "what the season adds per hour, from its first provisioning day (T-14) to its scale-back two days after"
 )
+
+
+# An HPA CPU target outside this range cannot work: below, metrics noise and idle CPU trigger it;
+# above, pods are saturated before the HPA reacts.
+SENSIBLE_CPU_TARGET = (0.10, 0.90)
+
+
+@dataclass(frozen=True)
+class CpuAtPlan:
+    """A workload's CPU at the planned peak, and the HPA CPU target taken from it."""
+
+    millicores_per_unit: float | None
+    """CPU milliseconds per request (services) or job (workers); None when the stack has no measurement."""
+    idle_millicores: float | None
+    utilization_at_plan: float | None
+    """CPU used / CPU requested at the planned pods and the peak load; None when unmeasured."""
+    hpa_target_percent: int
+    pods_for_cpu: int | None
+    """The fewest pods whose CPU stays under the tier's target; None when unmeasured."""
+
+    @property
+    def source(self) -> str:
+        return "fallback" if self.utilization_at_plan is None else "measured"
 
 
 @dataclass(frozen=True)
@@ -43,18 +67,25 @@ class PlannedRoute:
 
 
 @dataclass(frozen=True)
-class ServicePlan:
+class Series:
+    """A Prometheus metric and the exact label matchers that pick one workload's series."""
+
+    metric: str
+    matchers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ScaledPlan:
+    """What services and workers share: a Deployment whose HPA the season patches."""
+
     name: str
     deployment: str
     namespace: str
-    routing: str
-    sizing: PoolSizing
     pods: int
     binding_constraint: str
     baseline_replicas: int
     hpa: HpaBounds
-    seed_formula_pods: int
-    slots_per_pod: int
+    cpu: CpuAtPlan
     max_replicas_cap: int
     baseline_max_replicas: int
     """The platform's own HPA maxReplicas, which phase baseline restores."""
@@ -63,15 +94,24 @@ class ServicePlan:
 
 
 @dataclass(frozen=True)
-class WorkerPlan:
-    name: str
-    deployment: str
-    namespace: str
+class ServicePlan(ScaledPlan):
+    routing: str
+    sizing: PoolSizing
+    seed_formula_pods: int
+    slots_per_pod: int
+    concurrency_target: float | None
+    """In-flight requests per pod the HPA keeps (autoscaling.metric concurrency); None on CPU."""
+
+
+@dataclass(frozen=True)
+class WorkerPlan(ScaledPlan):
     sizing: WorkerSizing
-    pods: int
     utilization: float
-    baseline_replicas: int
-    max_replicas: int
+    sla_seconds: float | None
+    predicted_p99_wait_s: float
+    """The 99th percentile of a job's wait in the queue at the planned pods and the peak input."""
+    backlog_age: Series | None
+    """The gauge of the oldest queued job's age, which the SLA alerts watch."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +128,8 @@ class SeasonPlan:
     routes: tuple[PlannedRoute, ...]
     services: tuple[ServicePlan, ...]
     workers: tuple[WorkerPlan, ...]
+    concurrency_metric: str | None
+    """The Pods metric the services' HPAs scale on (autoscaling.metric concurrency); None: CPU."""
     baseline_db_class: str
     database: DatabaseSizing
     connections_at_hpa_max: int
@@ -99,6 +141,11 @@ class SeasonPlan:
     season_budget: float | None
     """`costs.seasonBudget` in the cost's currency, if the stack sets one."""
     warnings: tuple[str, ...]
+
+    @property
+    def scaled(self) -> tuple[ScaledPlan, ...]:
+        """Every Deployment whose HPA the season patches: the services, then the workers."""
+        return (*self.services, *self.workers)
 
     def route(self, name: str) -> PlannedRoute:
         """The route named `name`; KeyError if the plan has none."""
@@ -141,65 +188,147 @@ def _plan_service(settings: StackSettings, service: Service, method: Method) -> 
 
 
 def _size_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
-    """Pods from the sizing method, raised to the service's floors, and the HPA around them."""
+    """Pods from the sizing method and the CPU, raised to the service's floors, and the HPA around them."""
+    target = settings.season.target_utilization.app_servers
     spec = pool_spec_of(settings, service, settings.season.load_multiplier)
     sizing = size_pool(spec, method)
     seed = size_pool(spec, Method.SEED).pods if method is Method.MODEL else sizing.pods
+    peak_rps = sum(route.rps for route in spec.routes)
+    cpu_pods = _cpu_pods(service, peak_rps, target)
     floor = service.replica_floor
     floor_name = "baselineReplicas" if floor == service.baseline_replicas else "minReplicas"
-    pods = max(sizing.pods, floor)
-    binding = sizing.binding_constraint.value if pods == sizing.pods else floor_name
+    pods, binding = max(
+        (sizing.pods, sizing.binding_constraint.value), (cpu_pods or 0, "cpu"), (floor, floor_name), key=_most_pods
+    )
     if pods > sizing.pods:
         # Report utilisation and latency at the pods that will run, not at the unfloored count.
         sizing = describe_pool(
             spec, pods, method, sizing.binding_constraint, sizing.pods_for_utilization, sizing.pods_for_latency
         )
-    hpa = hpa_bounds(
-        pods,
-        service.hpa_headroom,
-        service.max_replicas_cap,
-        settings.season.target_utilization.app_servers,
-        service.baseline_max_replicas,
-    )
+    cpu = _cpu_at_plan(service, peak_rps, pods, cpu_pods, target)
+    concurrency = settings.autoscaling.metric is ScalingMetric.CONCURRENCY
     return ServicePlan(
         name=service.name,
         deployment=service.deployment,
         namespace=service.namespace,
-        routing=service.routing.value,
-        sizing=sizing,
         pods=pods,
         binding_constraint=binding,
         baseline_replicas=service.baseline_replicas,
-        hpa=hpa,
-        seed_formula_pods=seed,
-        slots_per_pod=service.slots_per_pod,
+        hpa=_hpa(service, pods, cpu),
+        cpu=cpu,
         max_replicas_cap=service.max_replicas_cap,
         baseline_max_replicas=service.baseline_max_replicas,
         baseline_cpu_target_percent=service.baseline_cpu_target_percent,
+        routing=service.routing.value,
+        sizing=sizing,
+        seed_formula_pods=seed,
+        slots_per_pod=service.slots_per_pod,
+        concurrency_target=service.slots_per_pod * target if concurrency else None,
+    )
+
+
+def _most_pods(candidate: tuple[int, str]) -> int:
+    # max() keeps the first of equals: the queueing model, then the CPU, then the floor.
+    return candidate[0]
+
+
+def _cpu_pods(workload: Workload, rate_per_s: float, target: float) -> int | None:
+    use = workload.cpu_use
+    if use is None:
+        return None
+    return pods_for_cpu(rate_per_s, use, workload.cpu_request_millicores / 1000.0, target)
+
+
+def _cpu_at_plan(workload: Workload, rate_per_s: float, pods: int, cpu_pods: int | None, target: float) -> CpuAtPlan:
+    """The CPU a pod uses at the planned peak: the HPA's target, so it adds pods exactly when the load per pod
+    passes the plan's. Without a measurement the target is the tier's target utilisation (the fallback)."""
+    use: CpuUse | None = workload.cpu_use
+    if use is None:
+        return CpuAtPlan(None, None, None, round(target * 100), None)
+    utilization = cpu_utilization(rate_per_s, use, pods, workload.cpu_request_millicores / 1000.0)
+    return CpuAtPlan(
+        millicores_per_unit=use.seconds_per_unit * 1000.0,
+        idle_millicores=use.idle_cores_per_pod * 1000.0,
+        utilization_at_plan=utilization,
+        hpa_target_percent=min(100, max(1, round(utilization * 100))),
+        pods_for_cpu=cpu_pods,
+    )
+
+
+def _hpa(workload: Workload, pods: int, cpu: CpuAtPlan) -> HpaBounds:
+    return hpa_bounds(
+        pods, workload.hpa_headroom, workload.max_replicas_cap, cpu.hpa_target_percent, workload.baseline_max_replicas
     )
 
 
 def _plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
-    sizing = size_workers(
-        worker.baseline_jobs_per_second * settings.season.load_multiplier,
-        worker.mean_job_time_ms / 1000.0,
-        worker.concurrency_per_pod,
-        settings.season.target_utilization.workers,
+    try:
+        return _size_worker(settings, worker)
+    except InfeasibleError as error:
+        raise InfeasibleError(f"worker {worker.name}: {error}") from None
+
+
+def _size_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
+    """Pods for the target utilisation, the queue SLA and the CPU, raised to the baseline, and the HPA around them."""
+    target = settings.season.target_utilization.workers
+    jobs_per_s = worker.baseline_jobs_per_second * settings.season.load_multiplier
+    job_s = worker.mean_job_time_ms / 1000.0
+    sizing = size_workers(jobs_per_s, job_s, worker.concurrency_per_pod, target)
+    cap = worker.max_replicas_cap
+    sla_pods = _sla_pods(worker, jobs_per_s, sizing.pods)
+    cpu_pods = _cpu_pods(worker, jobs_per_s, target)
+    pods, binding = max(
+        (sizing.pods, "utilization"),
+        (sla_pods or 0, "sla"),
+        (cpu_pods or 0, "cpu"),
+        (worker.baseline_replicas, "baselineReplicas"),
+        key=_most_pods,
     )
-    pods = max(sizing.pods, worker.baseline_replicas)
-    if pods > worker.max_replicas_cap:
-        raise InfeasibleError(
-            f"worker {worker.name}: the plan needs {pods} pods but maxReplicasCap is {worker.max_replicas_cap}"
-        )
+    if pods > cap:
+        raise InfeasibleError(f"the plan needs {pods} pods ({binding}) but maxReplicasCap is {cap}")
+    cpu = _cpu_at_plan(worker, jobs_per_s, pods, cpu_pods, target)
     return WorkerPlan(
         name=worker.name,
         deployment=worker.deployment,
         namespace=worker.namespace,
-        sizing=sizing,
         pods=pods,
-        utilization=sizing.busy_slots / (pods * worker.concurrency_per_pod),
+        binding_constraint=binding,
         baseline_replicas=worker.baseline_replicas,
-        max_replicas=worker.max_replicas_cap,
+        hpa=_hpa(worker, pods, cpu),
+        cpu=cpu,
+        max_replicas_cap=cap,
+        baseline_max_replicas=worker.baseline_max_replicas,
+        baseline_cpu_target_percent=worker.baseline_cpu_target_percent,
+        sizing=sizing,
+        utilization=sizing.busy_slots / (pods * worker.concurrency_per_pod),
+        sla_seconds=worker.sla_seconds,
+        predicted_p99_wait_s=job_wait_quantile_s(jobs_per_s, job_s, pods * worker.concurrency_per_pod),
+        backlog_age=(
+            None
+            if worker.backlog_age_metric is None
+            else Series(worker.backlog_age_metric.name, tuple(sorted(worker.backlog_age_metric.matchers.items())))
+        ),
+    )
+
+
+def _sla_pods(worker: Worker, jobs_per_s: float, first: int) -> int | None:
+    """The fewest pods that hold the queue SLA; InfeasibleError when maxReplicasCap pods cannot."""
+    if worker.sla_seconds is None:
+        return None
+    job_s = worker.mean_job_time_ms / 1000.0
+    cap = worker.max_replicas_cap
+    pods = pods_for_sla(jobs_per_s, job_s, worker.concurrency_per_pod, worker.sla_seconds, min(first, cap), cap)
+    if pods is not None:
+        return pods
+    drain = cap * worker.concurrency_per_pod / job_s
+    if jobs_per_s >= drain:
+        reason = f"the peak input of {jobs_per_s:.4g} jobs/s is at or above the {drain:.4g} jobs/s {cap} pods drain"
+    else:
+        wait = job_wait_quantile_s(jobs_per_s, job_s, cap * worker.concurrency_per_pod)
+        reason = f"at {cap} pods the p99 wait of {wait:.4g} s plus the {job_s:.4g} s job passes it"
+    raise InfeasibleError(
+        f"slaSeconds {worker.sla_seconds:g} cannot be held at maxReplicasCap: {reason}; raise the cap or the "
+        "concurrency per pod, or shorten the jobs"
     )
 
 
@@ -228,7 +357,7 @@ def _plan_database(
         db.max_read_replicas,
     )
     at_max = _connections(
-        settings, {s.name: s.hpa.max_replicas for s in services}, {w.name: w.max_replicas for w in workers}
+        settings, {s.name: s.hpa.max_replicas for s in services}, {w.name: w.hpa.max_replicas for w in workers}
     )
     return sizing, at_max
 
@@ -308,9 +437,26 @@ def _plan_cost(
     )
 
 
+def _cpu_target_warnings(cpu: CpuAtPlan) -> list[str]:
+    utilization = cpu.utilization_at_plan
+    low, high = SENSIBLE_CPU_TARGET
+    if utilization is None or low <= utilization <= high:
+        return []
+    consequence = (
+        "idle CPU and noise move the HPA more than the load does; lower the CPU request"
+        if utilization < low
+        else "a pod is near saturation before the HPA reacts; raise the CPU request"
+    )
+    return [
+        f"the HPA CPU target of {cpu.hpa_target_percent} % (the CPU a pod uses at the planned peak) is outside "
+        f"{low:.0%} to {high:.0%}: {consequence}"
+    ]
+
+
 def _warnings(
     settings: StackSettings,
     plan_services: tuple[ServicePlan, ...],
+    plan_workers: tuple[WorkerPlan, ...],
     database: DatabaseSizing,
     at_max: int,
     cost: CostEstimate,
@@ -322,12 +468,20 @@ def _warnings(
             "phase baseline: the stack re-applies the baseline values and removes the seasonal extras; "
             "this plan is what phase peak would declare"
         )
-    for service in plan_services:
-        if service.hpa.capped:
-            warnings.append(
-                f"service {service.name}: maxReplicasCap {service.hpa.max_replicas} leaves less headroom "
-                f"than asked above the planned {service.pods} pods"
-            )
+    for kind, scaled in (("service", plan_services), ("worker", plan_workers)):
+        for item in scaled:
+            if item.hpa.capped:
+                warnings.append(
+                    f"{kind} {item.name}: maxReplicasCap {item.hpa.max_replicas} leaves less headroom "
+                    f"than asked above the planned {item.pods} pods"
+                )
+            warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item.cpu))
+    unmeasured = [item.name for item in (*plan_services, *plan_workers) if item.cpu.utilization_at_plan is None]
+    if unmeasured:
+        warnings.append(
+            f"no CPU per request or job for {', '.join(unmeasured)}: their HPA CPU target is the tier's target "
+            "utilisation (the fallback), a share of slots, not of CPU; `seasonctl baseline --write` measures it"
+        )
     if at_max > database.usable_max_connections:
         warnings.append(
             f"database: at HPA maxReplicas the pools open {at_max} connections, above the "
@@ -371,6 +525,11 @@ def plan_season(
         ),
         services=services,
         workers=workers,
+        concurrency_metric=(
+            settings.autoscaling.concurrency_metric
+            if settings.autoscaling.metric is ScalingMetric.CONCURRENCY
+            else None
+        ),
         baseline_db_class=settings.database.instance_class,
         database=database,
         connections_at_hpa_max=at_max,
@@ -379,5 +538,5 @@ def plan_season(
         node_arch=catalog.instance_types[nodes.instance_type].arch,
         cost=cost,
         season_budget=settings.costs.season_budget,
-        warnings=tuple(_warnings(settings, services, database, at_max, cost)),
+        warnings=tuple(_warnings(settings, services, workers, database, at_max, cost)),
     )

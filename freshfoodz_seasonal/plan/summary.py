@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from capacity.cost import CostLine
 from capacity.pool_sizing import PoolSizing
-from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, SeasonPlan
+from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, CpuAtPlan, ScaledPlan, SeasonPlan, ServicePlan
 
 
 def _ms(seconds: float) -> float:
@@ -63,6 +64,38 @@ def _cost_line(line: CostLine) -> dict[str, Any]:
     }
 
 
+def _hpa(item: ScaledPlan) -> dict[str, Any]:
+    concurrency = item.concurrency_target if isinstance(item, ServicePlan) else None
+    return {
+        "min_replicas": item.hpa.min_replicas,
+        "max_replicas": item.hpa.max_replicas,
+        "metric": "cpu" if concurrency is None else "concurrency",
+        "cpu_target_percent": item.hpa.cpu_target_percent,
+        "concurrency_target_per_pod": None if concurrency is None else round(concurrency, 4),
+    }
+
+
+def _cpu(cpu: CpuAtPlan, unit: str) -> dict[str, Any]:
+    """CPU milliseconds per unit are also the millicores one unit per second keeps busy."""
+    return {
+        f"millicores_per_{unit}": _rounded(cpu.millicores_per_unit),
+        "idle_millicores": _rounded(cpu.idle_millicores),
+        "utilization_at_plan": _rounded(cpu.utilization_at_plan),
+        "hpa_target_percent": cpu.hpa_target_percent,
+        "pods_for_cpu": cpu.pods_for_cpu,
+        "source": cpu.source,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _finite_or_none(value: float) -> float | None:
+    # JSON has no infinity; the plan refuses an SLA it cannot hold, so this is a worker without one.
+    return round(value, 4) if math.isfinite(value) else None
+
+
 def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
     cost = plan.cost
     return {
@@ -77,6 +110,10 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
             "last_day": plan.window.last_day.isoformat(),
             "days": plan.window.days,
         },
+        "autoscaling": {
+            "metric": "cpu" if plan.concurrency_metric is None else "concurrency",
+            "concurrency_metric": plan.concurrency_metric,
+        },
         "services": [
             {
                 "name": s.name,
@@ -87,11 +124,8 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
                 "pods": s.pods,
                 "binding_constraint": s.binding_constraint,
                 "seed_formula_pods": s.seed_formula_pods,
-                "hpa": {
-                    "min_replicas": s.hpa.min_replicas,
-                    "max_replicas": s.hpa.max_replicas,
-                    "cpu_target_percent": s.hpa.cpu_target_percent,
-                },
+                "hpa": _hpa(s),
+                "cpu": _cpu(s.cpu, "request"),
                 "sizing": pool_as_dict(s.sizing),
             }
             for s in plan.services
@@ -103,10 +137,17 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
                 "namespace": w.namespace,
                 "baseline_replicas": w.baseline_replicas,
                 "pods": w.pods,
-                "max_replicas": w.max_replicas,
+                "binding_constraint": w.binding_constraint,
+                "max_replicas_cap": w.max_replicas_cap,
+                "hpa": _hpa(w),
+                "cpu": _cpu(w.cpu, "job"),
                 "jobs_per_s": round(w.sizing.jobs_per_s, 4),
                 "busy_slots": round(w.sizing.busy_slots, 4),
                 "utilization": round(w.utilization, 4),
+                "sla": {
+                    "seconds": w.sla_seconds,
+                    "predicted_p99_wait_s": _finite_or_none(w.predicted_p99_wait_s),
+                },
             }
             for w in plan.workers
         ],

@@ -140,13 +140,13 @@ def _provisioning_drafts(settings: StackSettings, plan: SeasonPlan) -> list[_Dra
     # New pods wait for the seasonal nodes; an HPA whose minimum stays needs no new pod.
     hpas = tuple(
         Change(
-            child_name(names[Part.SCALING], service.deployment),
+            child_name(names[Part.SCALING], item.deployment),
             (ChangeKind.KUBERNETES_OBJECT, ChangeKind.HPA_ACTS_ON_MINIMUM, ChangeKind.PODS_READY)
-            if service.hpa.min_replicas > service.baseline_replicas
+            if item.hpa.min_replicas > item.baseline_replicas
             else (ChangeKind.KUBERNETES_OBJECT,),
             after=(group,) if plan.nodes.nodes > 0 else (),
         )
-        for service in plan.services
+        for item in plan.scaled
     )
     node_changes = (
         Change(group, (ChangeKind.NODE_GROUP_CREATE,)),
@@ -189,8 +189,8 @@ def _rollback_drafts(settings: StackSettings, plan: SeasonPlan) -> list[_Draft]:
     class_kind = ChangeKind.RDS_CLASS_MULTI_AZ if multi_az else ChangeKind.RDS_CLASS_SINGLE_AZ
     changed_class = plan.database.instance_class != plan.baseline_db_class
     hpas = tuple(
-        Change(child_name(names[Part.SCALING], service.deployment), (ChangeKind.KUBERNETES_OBJECT,))
-        for service in plan.services
+        Change(child_name(names[Part.SCALING], item.deployment), (ChangeKind.KUBERNETES_OBJECT,))
+        for item in plan.scaled
     )
     priority = Change(child_name(names[Part.PEAK_CONTROLS], Child.PRIORITY), (ChangeKind.KUBERNETES_OBJECT,))
     removed = (

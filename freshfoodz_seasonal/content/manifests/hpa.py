@@ -1,4 +1,4 @@
-"""The autoscaling/v2 HorizontalPodAutoscaler of a service, at the peak or back at baseline."""
+"""The autoscaling/v2 HorizontalPodAutoscaler of a service or worker, at the peak or back at baseline."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ SCALE_DOWN_STABILIZATION_S = 600
 
 
 @dataclass(frozen=True)
+class PodsMetric:
+    """A per-pod metric served by the cluster's custom metrics adapter, and its target average per pod."""
+
+    name: str
+    average_per_pod: float
+
+
+@dataclass(frozen=True)
 class HpaValues:
     """What one HPA is set to: the planned bounds at the peak, the platform's own at baseline."""
 
@@ -29,7 +37,9 @@ class HpaValues:
     max_replicas: int
     cpu_target_percent: int
     max_replicas_cap: int
-    """The service's maxReplicasCap, which maxReplicas must not exceed."""
+    """The workload's maxReplicasCap, which maxReplicas must not exceed."""
+    pods_metric: PodsMetric | None = None
+    """Scale on this metric instead of CPU."""
 
 
 def hpa_behavior() -> dict[str, Any]:
@@ -72,15 +82,33 @@ def hpa_manifest(values: HpaValues) -> dict[str, Any]:
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": values.deployment},
             "minReplicas": values.min_replicas,
             "maxReplicas": values.max_replicas,
-            "metrics": [
-                {
-                    "type": "Resource",
-                    "resource": {
-                        "name": "cpu",
-                        "target": {"type": "Utilization", "averageUtilization": values.cpu_target_percent},
-                    },
-                }
-            ],
+            "metrics": [_metric(values)],
             "behavior": hpa_behavior(),
         },
     }
+
+
+def _metric(values: HpaValues) -> dict[str, Any]:
+    if values.pods_metric is None:
+        return {
+            "type": "Resource",
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": values.cpu_target_percent},
+            },
+        }
+    return {
+        "type": "Pods",
+        "pods": {
+            "metric": {"name": values.pods_metric.name},
+            "target": {"type": "AverageValue", "averageValue": milli_quantity(values.pods_metric.average_per_pod)},
+        },
+    }
+
+
+def milli_quantity(value: float) -> str:
+    """A Kubernetes quantity in thousandths (`5500m`), whole numbers without a suffix (`4`)."""
+    milli = round(value * 1000)
+    if milli <= 0:
+        raise ValueError(f"a per-pod target must be positive, got {value}")
+    return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
