@@ -91,23 +91,22 @@ def _route_references(sections: ValidSections) -> Iterator[Finding]:
 
 
 def _replica_caps(sections: ValidSections) -> Iterator[Finding]:
-    for index, service in sections.services:
-        if service.baseline_max_replicas < service.baseline_replicas:
-            yield (
-                ("services", index, "baselineMaxReplicas"),
-                f"{service.baseline_max_replicas} is below baselineReplicas {service.baseline_replicas}; "
-                f"accepted: at least {service.baseline_replicas}",
-            )
-        # The policy pack holds the HPA to maxReplicasCap in both phases: a baseline above the cap
-        # would block the rollback at the end of the season, so it is refused now.
-        if service.baseline_max_replicas > service.max_replicas_cap:
-            yield (
-                ("services", index, "baselineMaxReplicas"),
-                f"{service.baseline_max_replicas} is above maxReplicasCap {service.max_replicas_cap}, which bounds "
-                f"the HPA in both phases; accepted: at most {service.max_replicas_cap}",
-            )
     for section, workloads in _workload_sections(sections):
         for index, item in workloads:
+            if item.baseline_max_replicas < item.baseline_replicas:
+                yield (
+                    (section, index, "baselineMaxReplicas"),
+                    f"{item.baseline_max_replicas} is below baselineReplicas {item.baseline_replicas}; "
+                    f"accepted: at least {item.baseline_replicas}",
+                )
+            # The policy pack holds the HPA to maxReplicasCap in both phases: a baseline above the cap
+            # would block the rollback at the end of the season, so it is refused now.
+            if item.baseline_max_replicas > item.max_replicas_cap:
+                yield (
+                    (section, index, "baselineMaxReplicas"),
+                    f"{item.baseline_max_replicas} is above maxReplicasCap {item.max_replicas_cap}, which bounds "
+                    f"the HPA in both phases; accepted: at most {item.max_replicas_cap}",
+                )
             if item.max_replicas_cap < item.replica_floor:
                 yield (
                     (section, index, "maxReplicasCap"),

@@ -13,7 +13,7 @@ from freshfoodz_seasonal.naming import MAX_REPLICAS_CAP_ANNOTATION
 def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """Bounds in order and under the cap, read from the HPA's spec and its cap annotation.
 
-    A policy cannot read the stack's services[].maxReplicasCap, so manifests.hpa puts it on the HPA
+    A policy cannot read the stack's services[]/workers[].maxReplicasCap, so manifests.hpa puts it on the HPA
     as an annotation; an HPA without it cannot be checked, which is a violation too.
     """
     if not is_hpa(resource_type):
@@ -34,22 +34,22 @@ def hpa_cap_violations(resource_type: str, props: Mapping[str, Any]) -> list[str
     elif low > high:
         problems.append(
             f"{hpa}: minReplicas {low} is above maxReplicas {high}; an HPA needs minReplicas <= maxReplicas: "
-            "check the service's baselineReplicas, minReplicas, baselineMaxReplicas and maxReplicasCap"
+            "check the service's or worker's baselineReplicas, minReplicas, baselineMaxReplicas and maxReplicasCap"
         )
     if cap_text is None:
         problems.append(
             f"{hpa}: no {MAX_REPLICAS_CAP_ANNOTATION} annotation, so maxReplicas cannot be checked against "
-            "the stack's services[].maxReplicasCap; declare the HPA from "
+            "the stack's services[]/workers[].maxReplicasCap; declare the HPA from "
             "freshfoodz_seasonal.content.manifests.hpa.hpa_manifest, which sets it"
         )
     elif cap is None or cap < 1:
         problems.append(
             f"{hpa}: annotation {MAX_REPLICAS_CAP_ANNOTATION} is {cap_text!r}, not a whole number of at least 1; "
-            "it must carry the stack's services[].maxReplicasCap"
+            "it must carry the stack's services[]/workers[].maxReplicasCap"
         )
     elif high is not None and high > cap:
         problems.append(
-            f"{hpa}: maxReplicas {high} is above the stack's cap {cap} (services[].maxReplicasCap); "
+            f"{hpa}: maxReplicas {high} is above the stack's cap {cap} (services[]/workers[].maxReplicasCap); "
             "lower baselineMaxReplicas or hpaHeadroom, or raise maxReplicasCap if nodes and database carry it"
         )
     return problems

@@ -248,7 +248,27 @@ INFEASIBLE_PLANS = [
         id="service-cap",
     ),
     pytest.param(
-        {("workers", 0, "maxReplicasCap"): 2}, ("worker order-fulfilment", "maxReplicasCap is 2"), id="worker-cap"
+        {("workers", 0, "maxReplicasCap"): 2, ("workers", 0, "baselineMaxReplicas"): 2},
+        ("worker order-fulfilment", "maxReplicasCap is 2"),
+        id="worker-cap",
+    ),
+    pytest.param(
+        # sample-dispatch: 7.5 jobs/s of 0.8 s; 5 pods of 2 slots wait ~0.46 s at p99, more than 1 s - 0.8 s.
+        {("workers", 1, "slaSeconds"): 1, ("workers", 1, "maxReplicasCap"): 5, ("workers", 1, "baselineMaxReplicas"): 4},
+        ("worker sample-dispatch", "slaSeconds 1 cannot be held at maxReplicasCap", "at 5 pods the p99 wait of"),
+        id="worker-sla",
+    ),
+    pytest.param(
+        # 3 pods x 2 slots / 0.8 s drain 7.5 jobs/s: exactly the peak input, so the queue never empties.
+        {("workers", 1, "maxReplicasCap"): 3, ("workers", 1, "baselineMaxReplicas"): 3},
+        ("worker sample-dispatch", "the peak input of 7.5 jobs/s is at or above the 7.5 jobs/s 3 pods drain"),
+        id="worker-sla-drain",
+    ),
+    pytest.param(
+        # api requests 500 millicores; at the 50 % target an idle pod of 300 leaves no room for requests.
+        {("services", 0, "cpu"): {"msPerRequest": 2, "idleMillicores": 300}},
+        ("service api", "an idle pod uses 300 millicores, at or above 50% of its CPU request of 500 millicores"),
+        id="idle-cpu",
     ),
     pytest.param({("nodes", "maxNodes"): 1}, ("nodes.maxNodes is 1",), id="max-nodes"),
 ]
@@ -256,7 +276,7 @@ INFEASIBLE_PLANS = [
 
 @pytest.mark.parametrize(("changes", "says"), INFEASIBLE_PLANS)
 def test_plan_infeasible_config_exits_3(
-    tmp_path: Path, changes: dict[tuple[str | int, ...], int], says: tuple[str, ...]
+    tmp_path: Path, changes: dict[tuple[str | int, ...], Any], says: tuple[str, ...]
 ) -> None:
     document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
     for key, value in changes.items():

@@ -99,7 +99,9 @@ def test_the_happy_path(project: Path, pulumi_bin: Path) -> None:
     # Every update sees phase: baseline in the stack file. First the platform's Kubernetes objects,
     # then the database, then everything (which removes the season's own resources).
     assert [c["phase"] for c in calls[1:]] == ["baseline"] * 3
-    assert HPA_URN in targets_of(calls[1]) and len(targets_of(calls[1])) == 3
+    # Four HPAs (two services, two workers) and the priority lane.
+    assert HPA_URN in targets_of(calls[1]) and len(targets_of(calls[1])) == 5
+    assert any(urn.endswith("-scaling-sample-dispatch-worker") for urn in targets_of(calls[1]))
     assert targets_of(calls[2]) == [PRIMARY_URN]
     assert targets_of(calls[3]) == []
     for call in calls:

@@ -38,7 +38,7 @@ def test_json_lists_every_resource_and_the_outputs() -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     types = [r["type"] for r in document["resources"]]
-    assert types.count("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch") == 2
+    assert types.count("kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch") == 4  # two services, two workers
     assert document["outputs"]["phase"] == "peak"
     assert isinstance(document["outputs"]["plan"]["nodes"], int)
 
@@ -58,18 +58,26 @@ def test_out_writes_valid_manifests_with_integers(tmp_path: Path) -> None:
     document = json.loads((out / "resources.json").read_text())
     assert document["resources"]
     manifests = sorted((out / "k8s").glob("*.yaml"))
-    assert len(manifests) == 4  # two HPAs, the PriorityClass, the ConfigMap
+    assert len(manifests) == 6  # four HPAs (two services, two workers), the PriorityClass, the ConfigMap
+    hpas = {}
     for path in manifests:
         manifest = yaml.safe_load(path.read_text())
         kubernetes_validate.validate(manifest, "1.33.0", strict=True)
         if manifest["kind"] == "HorizontalPodAutoscaler":
             assert type(manifest["spec"]["minReplicas"]) is int
+            hpas[manifest["metadata"]["name"]] = manifest["spec"]["minReplicas"]
+    # The workers' HPAs keep the plan's worker pods.
+    planned = document["outputs"]["plan"]["workers"]
+    assert [hpas["order-fulfilment-worker"], hpas["sample-dispatch-worker"]] == [
+        planned["order-fulfilment"],
+        planned["sample-dispatch"],
+    ]
     # a second run replaces its own earlier output
     first = {path.name: path.read_text() for path in (out / "k8s").glob("*.yaml")}
     assert preview(stack_file("spargel"), "--out", str(out)).exit_code == 0
     assert {path.name: path.read_text() for path in (out / "k8s").glob("*.yaml")} == first  # byte-identical
     assert preview(stack_file("spargel"), "--out", str(out), "--phase", "baseline").exit_code == 0
-    assert len(list((out / "k8s").glob("*.yaml"))) == 3  # the HPAs and the priority lane, which stays
+    assert len(list((out / "k8s").glob("*.yaml"))) == 5  # the HPAs and the priority lane, which stays
 
 
 def test_out_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
@@ -114,7 +122,7 @@ def test_several_stacks_in_one_run(tmp_path: Path) -> None:
     assert documents["spargel"]["outputs"]["plan"]["pods"] != documents["oktoberfest"]["outputs"]["plan"]["pods"]
     for stack in ("spargel", "oktoberfest"):
         assert json.loads((out / stack / "resources.json").read_text()) == documents[stack]
-        assert len(list((out / stack / "k8s").glob("*.yaml"))) == 4
+        assert len(list((out / stack / "k8s").glob("*.yaml"))) == 6
 
 
 def test_one_bad_stack_stops_all_before_anything_runs(tmp_path: Path) -> None:

@@ -76,8 +76,13 @@ def test_peak_declares_every_component_with_its_children(stack: str) -> None:
             parent_type = resource.parent.split("::")[2].split("$")[-1]
             assert parent_type.startswith("freshfoodz:"), (resource.name, resource.parent)
             assert resource.parent.split("::")[-1] in components
-    settings_services = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"][f"{NS}:services"]
-    assert len(of_type(capture, "HorizontalPodAutoscalerPatch")) == len(settings_services)
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    deployments = {w["name"]: w["deployment"] for w in [*config[f"{NS}:services"], *config.get(f"{NS}:workers", [])]}
+    patches = {p.inputs["metadata"]["name"]: p for p in of_type(capture, "HorizontalPodAutoscalerPatch")}
+    assert set(patches) == set(deployments.values())
+    # Each worker's HPA keeps at least the plan's worker pods.
+    for worker, pods in capture.outputs["plan"]["workers"].items():
+        assert whole_numbers(patches[deployments[worker]].inputs["spec"]["minReplicas"]) == pods
     assert len(of_type(capture, "eks/nodeGroup:NodeGroup")) == 1
     assert len(of_type(capture, "scheduling.k8s.io/v1:PriorityClassPatch")) == 1
     assert len(of_type(capture, "core/v1:ConfigMap")) == 1
@@ -95,9 +100,11 @@ def test_baseline_restores_and_drops_the_season(stack: str) -> None:
     database = stack_file[f"{NS}:database"]
     (primary,) = of_type(capture, "rds/instance:Instance")
     assert primary.inputs["instanceClass"] == database["instanceClass"]
-    services = {s["deployment"]: s for s in stack_file[f"{NS}:services"]}
-    for patch in of_type(capture, "HorizontalPodAutoscalerPatch"):
-        service = services[patch.inputs["metadata"]["name"]]
+    workloads = {w["deployment"]: w for w in [*stack_file[f"{NS}:services"], *stack_file.get(f"{NS}:workers", [])]}
+    patches = of_type(capture, "HorizontalPodAutoscalerPatch")
+    assert len(patches) == len(workloads)
+    for patch in patches:
+        service = workloads[patch.inputs["metadata"]["name"]]
         assert whole_numbers(patch.inputs["spec"]["minReplicas"]) == service["baselineReplicas"]
         assert whole_numbers(patch.inputs["spec"]["maxReplicas"]) == service["baselineMaxReplicas"]
     assert not of_type(capture, "NodeGroup") and not of_type(capture, "core/v1:ConfigMap")

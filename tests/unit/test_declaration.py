@@ -39,8 +39,9 @@ def declared(settings: StackSettings, catalog: Catalog, year: int = 2026) -> tup
 def test_the_peak_declares_every_component_from_the_plan(catalog: Catalog) -> None:
     plan, declaration = declared(settings_of("weihnachten", catalog), catalog)
     hpas = {m["metadata"]["name"]: m for m in declaration.scaling.args.hpa_patches}
-    assert set(hpas) == {service.deployment for service in plan.services}
-    for service in plan.services:
+    # The workers' HPAs too: the plan's worker pods reach the cluster.
+    assert set(hpas) == {item.deployment for item in (*plan.services, *plan.workers)} and plan.workers
+    for service in (*plan.services, *plan.workers):
         hpa = hpas[service.deployment]
         assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (
             service.hpa.min_replicas,
@@ -89,7 +90,8 @@ def test_the_baseline_restores_the_platform_and_declares_no_season_resource(cata
     # What rollback relies on: the primary stays protected and retained in the baseline phase too.
     database = declaration.database.args
     assert database.protect and database.retain_on_delete and database.deletion_protection
-    by_deployment = {s.deployment: s for s in settings.services}
+    by_deployment = {s.deployment: s for s in settings.workloads}
+    assert len(declaration.scaling.args.hpa_patches) == len(by_deployment)
     for hpa in declaration.scaling.args.hpa_patches:
         service = by_deployment[hpa["metadata"]["name"]]
         assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (
@@ -104,7 +106,7 @@ def test_the_baseline_restores_the_platform_and_declares_no_season_resource(cata
     assert "alertRuleGroup" not in declaration.outputs
     assert declaration.outputs["phase"] == "baseline"
     assert declaration.outputs["declared"] == {
-        "hpa": {s.deployment: [s.baseline_replicas, s.baseline_max_replicas] for s in settings.services},
+        "hpa": {s.deployment: [s.baseline_replicas, s.baseline_max_replicas] for s in settings.workloads},
         "dbClass": settings.database.instance_class,
         "readReplicas": 0,
         "seasonalNodes": 0,

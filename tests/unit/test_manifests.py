@@ -40,7 +40,7 @@ def test_hpas_are_valid_autoscaling_v2_objects(stack: str, phase: str, catalog: 
     settings = settings_of(stack, phase)
     plan = plan_season(settings, catalog, stack, 2026)
     manifests = [hpa_manifest(values) for values in hpa_values(plan)]
-    assert len(manifests) == len(settings.services)
+    assert len(manifests) == len(settings.services) + len(settings.workers)
     for manifest in manifests:
         validate(manifest)
         spec = manifest["spec"]
@@ -53,13 +53,14 @@ def test_peak_sets_the_plan_and_baseline_restores_the_platform_values(catalog: C
     plan = plan_season(peak_settings, catalog, "weihnachten", 2026)
     peak = hpa_values(plan)
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in peak] == [
-        (s.hpa.min_replicas, s.hpa.max_replicas, s.hpa.cpu_target_percent) for s in plan.services
+        (s.hpa.min_replicas, s.hpa.max_replicas, s.hpa.cpu_target_percent) for s in (*plan.services, *plan.workers)
     ]
+    assert [v.min_replicas for v in peak[len(plan.services) :]] == [w.pods for w in plan.workers]
     baseline_settings = settings_of("weihnachten", "baseline")
     baseline = hpa_values(plan_season(baseline_settings, catalog, "weihnachten", 2026))
     assert [(v.min_replicas, v.max_replicas, v.cpu_target_percent) for v in baseline] == [
         (s.baseline_replicas, s.baseline_max_replicas, s.baseline_cpu_target_percent)
-        for s in baseline_settings.services
+        for s in baseline_settings.workloads
     ]
     assert [v.deployment for v in peak] == [v.deployment for v in baseline]
 

@@ -24,12 +24,12 @@ def test_workers_by_littles_law() -> None:
 
 
 def test_hpa_bounds_headroom_cap_and_cpu_target() -> None:
-    bounds = hpa_bounds(planned_pods=7, headroom=0.5, cap=60, target_utilization=0.5)
+    bounds = hpa_bounds(planned_pods=7, headroom=0.5, cap=60, cpu_target_percent=50)
     assert (bounds.min_replicas, bounds.max_replicas, bounds.cpu_target_percent, bounds.capped) == (7, 11, 50, False)
-    capped = hpa_bounds(planned_pods=10, headroom=0.5, cap=12, target_utilization=0.55)
+    capped = hpa_bounds(planned_pods=10, headroom=0.5, cap=12, cpu_target_percent=55)
     assert (capped.max_replicas, capped.capped, capped.cpu_target_percent) == (12, True, 55)
     with pytest.raises(InfeasibleError, match="maxReplicasCap is 5"):
-        hpa_bounds(planned_pods=6, headroom=0.5, cap=5, target_utilization=0.5)
+        hpa_bounds(planned_pods=6, headroom=0.5, cap=5, cpu_target_percent=50)
 
 
 def test_usable_connections_are_ninety_percent_of_the_default(catalog: Catalog) -> None:
@@ -138,7 +138,7 @@ def test_cost_line_converts_currency_and_multiplies(catalog: Catalog) -> None:
 
 def test_the_peak_never_lowers_the_platforms_ceiling() -> None:
     # The plan's headroom gives 6, the platform's own HPA allows 10: the season keeps 10.
-    bounds = hpa_bounds(planned_pods=4, headroom=0.5, cap=20, target_utilization=0.5, platform_max=10)
+    bounds = hpa_bounds(planned_pods=4, headroom=0.5, cap=20, cpu_target_percent=50, platform_max=10)
     assert (bounds.min_replicas, bounds.max_replicas, bounds.capped) == (4, 10, False)
     # Above the platform's ceiling the headroom decides, as before.
-    assert hpa_bounds(planned_pods=9, headroom=0.5, cap=20, target_utilization=0.5, platform_max=10).max_replicas == 14
+    assert hpa_bounds(planned_pods=9, headroom=0.5, cap=20, cpu_target_percent=50, platform_max=10).max_replicas == 14
