@@ -476,6 +476,12 @@ def _warnings(
                     f"than asked above the planned {item.pods} pods"
                 )
             warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item.cpu))
+    for worker in plan_workers:
+        if worker.sla_seconds is not None and worker.backlog_age is None:
+            warnings.append(
+                f"worker {worker.name}: slaSeconds is set but no backlogAgeMetric, so no alert watches the age of "
+                "its oldest job; the plan's p99 wait is a prediction nobody checks at the peak"
+            )
     unmeasured = [item.name for item in (*plan_services, *plan_workers) if item.cpu.utilization_at_plan is None]
     if unmeasured:
         warnings.append(

@@ -180,3 +180,10 @@ def test_quantities_in_thousandths() -> None:
         milli_quantity(0.0001)
     manifest = hpa_manifest(HpaValues("api", "shop", 2, 4, 50, 10, PodsMetric("inflight", 2.75)))
     assert manifest["spec"]["metrics"][0]["pods"]["target"]["averageValue"] == "2750m"
+
+
+def test_an_sla_nobody_watches_is_warned(catalog: Catalog) -> None:
+    assert not [w for w in planned(catalog).warnings if "backlogAgeMetric" in w]
+    plan = planned(catalog, workers__0__slaSeconds=600)
+    (warning,) = [w for w in plan.warnings if "backlogAgeMetric" in w]
+    assert warning.startswith("worker order-fulfilment: slaSeconds is set but no backlogAgeMetric")
