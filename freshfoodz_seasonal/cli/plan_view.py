@@ -119,7 +119,7 @@ def _autoscaling(plan: SeasonPlan) -> Section:
     rows = []
     for item, unit in [*((s, "req") for s in plan.services), *((w, "job") for w in plan.workers)]:
         cpu = item.cpu
-        concurrency = getattr(item, "concurrency_target", None)
+        concurrency = item.concurrency_target
         measured = cpu.utilization_at_plan is not None
         rows.append(
             [

@@ -22,12 +22,8 @@ def hpa_values(plan: SeasonPlan) -> list[HpaValues]:
         if plan.phase is Phase.PEAK:
             hpa = item.hpa
             bounds = (hpa.min_replicas, hpa.max_replicas, hpa.cpu_target_percent)
-            concurrency = getattr(item, "concurrency_target", None)
-            in_flight = (
-                None
-                if concurrency is None or plan.concurrency_metric is None
-                else (PodsMetric(plan.concurrency_metric, concurrency))
-            )
+            concurrency, metric = item.concurrency_target, plan.concurrency_metric
+            in_flight = None if concurrency is None or metric is None else PodsMetric(metric, concurrency)
         else:
             bounds = (item.baseline_replicas, item.baseline_max_replicas, item.baseline_cpu_target_percent)
             in_flight = None

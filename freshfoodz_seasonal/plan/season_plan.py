@@ -91,6 +91,8 @@ class ScaledPlan:
     """The platform's own HPA maxReplicas, which phase baseline restores."""
     baseline_cpu_target_percent: int
     """The platform's own HPA CPU target, which phase baseline restores."""
+    concurrency_target: float | None
+    """In-flight requests per pod the HPA keeps (autoscaling.metric concurrency, services only); None: CPU."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,6 @@ class ServicePlan(ScaledPlan):
     sizing: PoolSizing
     seed_formula_pods: int
     slots_per_pod: int
-    concurrency_target: float | None
-    """In-flight requests per pod the HPA keeps (autoscaling.metric concurrency); None on CPU."""
 
 
 @dataclass(frozen=True)
@@ -219,11 +219,11 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
         max_replicas_cap=service.max_replicas_cap,
         baseline_max_replicas=service.baseline_max_replicas,
         baseline_cpu_target_percent=service.baseline_cpu_target_percent,
+        concurrency_target=service.slots_per_pod * target if concurrency else None,
         routing=service.routing.value,
         sizing=sizing,
         seed_formula_pods=seed,
         slots_per_pod=service.slots_per_pod,
-        concurrency_target=service.slots_per_pod * target if concurrency else None,
     )
 
 
@@ -299,6 +299,7 @@ def _size_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
         max_replicas_cap=cap,
         baseline_max_replicas=worker.baseline_max_replicas,
         baseline_cpu_target_percent=worker.baseline_cpu_target_percent,
+        concurrency_target=None,
         sizing=sizing,
         utilization=sizing.busy_slots / (pods * worker.concurrency_per_pod),
         sla_seconds=worker.sla_seconds,

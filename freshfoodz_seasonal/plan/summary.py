@@ -7,7 +7,7 @@ from typing import Any
 
 from capacity.cost import CostLine
 from capacity.pool_sizing import PoolSizing
-from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, CpuAtPlan, ScaledPlan, SeasonPlan, ServicePlan
+from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, CpuAtPlan, ScaledPlan, SeasonPlan
 
 
 def _ms(seconds: float) -> float:
@@ -65,7 +65,7 @@ def _cost_line(line: CostLine) -> dict[str, Any]:
 
 
 def _hpa(item: ScaledPlan) -> dict[str, Any]:
-    concurrency = item.concurrency_target if isinstance(item, ServicePlan) else None
+    concurrency = item.concurrency_target
     return {
         "min_replicas": item.hpa.min_replicas,
         "max_replicas": item.hpa.max_replicas,
