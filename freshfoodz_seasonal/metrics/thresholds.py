@@ -6,3 +6,5 @@ ERROR_RATE_THRESHOLD = 0.02
 SAMPLE_SUCCESS_THRESHOLD = 0.80
 # Database connections above 90 % of what the class accepts.
 DB_CONNECTION_SHARE = 0.90
+# A worker's oldest queued job has waited half its queue SLA: warn while half the SLA is left to act.
+QUEUE_SLA_WARNING_SHARE = 0.5

@@ -1,15 +1,16 @@
 """Alert rules from the season plan, checked by the real promtool (Debian package `prometheus`).
 
 `promtool check rules` validates the rendered file of every shipped stack; `promtool test rules`
-feeds synthetic series and shows each business alert (and the HPA capacity alert) firing once its
-threshold has been crossed for its `for` duration, and staying silent on normal traffic.
+feeds synthetic series and shows each business alert (the queue SLAs among them) and the HPA capacity
+alerts of services and workers firing once its threshold has been crossed for its `for` duration, and
+staying silent on normal traffic.
 """
 
 from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from freshfoodz_seasonal.content.alerting.prometheus_rules import dump_rule_file
 from freshfoodz_seasonal.content.alerting.rules import (
     AlertRule,
     business_rule_names,
+    camel,
     planned_peak_rps,
     route_paths_of,
     season_alert_rules,
@@ -30,7 +32,7 @@ from freshfoodz_seasonal.content.alerting.rules import (
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.naming import rule_group_name
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, plan_season
 from tests.support.project import ROOT, STACKS, shared_catalog
 from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
@@ -112,7 +114,7 @@ def test_capacity_thresholds_come_from_the_plan(name: str) -> None:
     rules = by_name(rules_of(name))
     for service in plan.services:
         hpa = next(
-            r for r in rules.values() if r.name.endswith("HpaAtMaxReplicas") and r.labels["service"] == service.name
+            r for r in rules.values() if r.name.endswith("HpaAtMaxReplicas") and r.labels.get("service") == service.name
         )
         assert hpa.threshold == service.hpa.max_replicas
         assert hpa.for_duration == "10m"
@@ -125,6 +127,25 @@ def test_capacity_thresholds_come_from_the_plan(name: str) -> None:
     expected_peak = sum(r.baseline_rps for r in stack(name)[0].routes) * plan.load_multiplier
     assert traffic.threshold == pytest.approx(planned_peak_rps(plan)) == pytest.approx(expected_peak)
     assert (traffic.for_duration, db.for_duration) == ("10m", "5m")
+
+
+@pytest.mark.parametrize("name", STACKS)
+def test_worker_rules_come_from_the_plan(name: str) -> None:
+    _, plan = stack(name)
+    rules = by_name(rules_of(name))
+    for worker in plan.workers:
+        hpa = rules[f"{camel(worker.name)}WorkerHpaAtMaxReplicas"]
+        assert (hpa.threshold, hpa.for_duration, hpa.severity) == (worker.hpa.max_replicas, "10m", "warning")
+        assert hpa.labels["worker"] == worker.name and "service" not in hpa.labels
+        assert f'{{namespace="{worker.namespace}",horizontalpodautoscaler="{worker.deployment}"}}' in hpa.expr
+    # The shipped stacks: sample-dispatch has the 2-hour SLA and its gauge, order-fulfilment neither.
+    warning, critical = rules["SampleDispatchOldestJobAboveHalfSla"], rules["SampleDispatchOldestJobAboveSla"]
+    gauge = 'freshfoodz_queue_oldest_job_age_seconds{queue="sample-dispatch"}'
+    assert (warning.expr, warning.for_duration, warning.severity) == (f"max({gauge}) > 3600", "5m", "warning")
+    assert (critical.expr, critical.for_duration, critical.severity) == (f"max({gauge}) > 7200", "1m", "critical")
+    assert (warning.threshold, critical.threshold) == (3600, 7200)
+    assert warning.labels["worker"] == critical.labels["worker"] == "sample-dispatch"
+    assert not [r for r in rules.values() if r.labels.get("worker") == "order-fulfilment" and "Sla" in r.name]
 
 
 def test_every_rule_has_season_and_severity_labels_and_described_thresholds() -> None:
@@ -252,6 +273,7 @@ def test_promtool_check_rules_accepts_every_stack(promtool: str, tmp_path: Path,
     _, plan = stack(name)
     path = tmp_path / "alerts.rules.yml"
     rules = rules_of(name)
+    assert {worker.name for worker in plan.workers} <= {rule.labels.get("worker") for rule in rules}
     path.write_text(dump_rule_file(rules, rule_group_name(plan.season)))
     output = run_promtool(promtool, "check", "rules", path)
     assert f"SUCCESS: {len(rules)} rules found" in output
@@ -264,6 +286,48 @@ def test_promtool_accepts_odd_paths_and_custom_names(promtool: str, tmp_path: Pa
     path = tmp_path / "alerts.rules.yml"
     path.write_text(dump_rule_file(rules, rule_group_name(plan.season)))
     run_promtool(promtool, "check", "rules", path)
+
+
+def test_promtool_a_hostile_queue_matcher_neither_fires_nor_runs_as_a_template(promtool: str, tmp_path: Path) -> None:
+    """A queue matcher like `a"} or vector(1) #` stays one label value: promtool loads the rules, the alert
+    fires on that queue's gauge only (not on queue `a`), and `{{$labels}}` in it shows as text."""
+    _, plan = stack("weihnachten")
+    value = 'a"} or vector(1) # {{$labels}}'
+    gauge_name = "freshfoodz_queue_oldest_job_age_seconds"
+    workers = tuple(
+        replace(w, backlog_age=Series(gauge_name, (("queue", value),))) if w.name == "sample-dispatch" else w
+        for w in plan.workers
+    )
+    hostile = replace(plan, workers=workers)
+    rules = by_name(season_alert_rules(hostile, route_paths_of(hostile), MetricNames()))
+    rule = rules["SampleDispatchOldestJobAboveSla"]
+    (tmp_path / "alerts.rules.yml").write_text(dump_rule_file(list(rules.values()), rule_group_name(plan.season)))
+    # Written by hand: the label value as a PromQL string, its quote escaped.
+    its_queue = {
+        "series": f'{gauge_name}{{queue="a\\"}} or vector(1) # {{{{$labels}}}}"}}',
+        "values": gauge([8000] * 20),
+    }
+    queue_a = {"series": f'{gauge_name}{{queue="a"}}', "values": gauge([8000] * 20)}
+    groups = [
+        ("other-queue", [queue_a], []),
+        ("its-queue", [its_queue], [{"exp_labels": dict(rule.labels), "exp_annotations": rule.rendered_annotations}]),
+    ]
+    document = {
+        "rule_files": ["alerts.rules.yml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "name": name,
+                "interval": "1m",
+                "input_series": input_series,
+                "alert_rule_test": [{"eval_time": "10m", "alertname": rule.name, "exp_alerts": expected}],
+            }
+            for name, input_series, expected in groups
+        ],
+    }
+    (tmp_path / "alerts.test.yml").write_text(yaml.safe_dump(document, sort_keys=False))
+    run_promtool(promtool, "test", "rules", tmp_path / "alerts.test.yml")
+    assert "{{$labels}}" in rule.rendered_annotations["description"]
 
 
 # --- promtool test rules: synthetic series ---------------------------------------------------------
@@ -400,21 +464,37 @@ def cases(name: str) -> Iterator[Case]:
     yield Case("samples-all-failing", "SampleSuccessRateLow", samples(0, 30), {15: True})
     yield Case("samples-normal", "SampleSuccessRateLow", samples(95, 5), {15: False})
 
-    for service in plan.services:
-        alert = next(
-            r.name
-            for r in rules_of(name)
-            if r.name.endswith("HpaAtMaxReplicas") and r.labels["service"] == service.name
-        )
-        top = service.hpa.max_replicas
-        labels = {"namespace": service.namespace, "horizontalpodautoscaler": service.deployment}
-        at_max = hpa(service.namespace, service.deployment, phases((5, service.pods), (n - 5, top)), top)
-        yield Case(f"{service.name}-hpa-at-max", alert, at_max, {14: False, 16: True}, labels)
-        below = hpa(service.namespace, service.deployment, [top - 1] * n, top)
-        yield Case(f"{service.name}-hpa-below-max", alert, below, {20: False})
-        # Another deployment at its max does not fire this service's alert.
-        other = hpa(service.namespace, "someone-else", [top] * n, top)
-        yield Case(f"{service.name}-hpa-other-at-max", alert, other, {20: False})
+    scaled: list[tuple[ScaledPlan, str]] = [(s, f"{camel(s.name)}HpaAtMaxReplicas") for s in plan.services]
+    scaled += [(worker, f"{camel(worker.name)}WorkerHpaAtMaxReplicas") for worker in plan.workers]
+    for item, alert in scaled:
+        top = item.hpa.max_replicas
+        labels = {"namespace": item.namespace, "horizontalpodautoscaler": item.deployment}
+        at_max = hpa(item.namespace, item.deployment, phases((5, item.pods), (n - 5, top)), top)
+        yield Case(f"{alert}-at-max", alert, at_max, {14: False, 16: True}, labels)
+        below = hpa(item.namespace, item.deployment, [top - 1] * n, top)
+        yield Case(f"{alert}-below-max", alert, below, {20: False})
+        # Another deployment at its max does not fire this one's alert.
+        other = hpa(item.namespace, "someone-else", [top] * n, top)
+        yield Case(f"{alert}-other-at-max", alert, other, {20: False})
+
+    rules = by_name(rules_of(name))
+    for worker in plan.workers:
+        if worker.backlog_age is not None and worker.sla_seconds is not None:
+            yield from queue_cases(worker.backlog_age, rules[f"{camel(worker.name)}OldestJobAboveHalfSla"])
+            yield from queue_cases(worker.backlog_age, rules[f"{camel(worker.name)}OldestJobAboveSla"])
+            missing = f"{camel(worker.name)}OldestJobAgeMissing"
+            # absent() labels its alert with the selector's exact matchers.
+            queue = dict(worker.backlog_age.matchers)
+            # The gauge stops after minute 5 (the exporter gone) and goes stale 5m later: firing once
+            # absent for 10m, not before.
+            gone = oldest_job_age(worker.backlog_age, [30.0] * 6)
+            yield Case(f"{missing}-gone", missing, [gone], {5: False, 15: False, 22: True}, queue)
+            present = oldest_job_age(worker.backlog_age, [30.0] * n)
+            yield Case(f"{missing}-present", missing, [present], {20: False}, queue)
+            # Another queue's gauge does not count as this worker's.
+            other = {label: f"{value}-other" for label, value in worker.backlog_age.matchers}
+            elsewhere = oldest_job_age(worker.backlog_age, [30.0] * n, **other)
+            yield Case(f"{missing}-other-queue-only", missing, [elsewhere], {9: False, 11: True}, queue)
 
     limit = plan.database.usable_max_connections
     backends = "pg_stat_database_numbackends"
@@ -437,6 +517,43 @@ def cases(name: str) -> Iterator[Case]:
         [requests("/api/products", "GET", "200", [peak * 54] * n)],
         {20: False},
     )
+
+
+def oldest_job_age(backlog: Series, per_minute: Sequence[float], pod: str = "worker-0", **other: str) -> dict[str, str]:
+    """The worker's gauge of its oldest queued job's age as `pod` exports it, one sample a minute;
+    `other` replaces matcher values."""
+    labels = {**dict(backlog.matchers), **other, "pod": pod}
+    return {"series": series(backlog.metric, labels), "values": gauge(per_minute)}
+
+
+def queue_cases(backlog: Series, rule: AlertRule) -> Iterator[Case]:
+    """A queue SLA alert (warning at half the SLA, critical at the SLA) on the age of the oldest queued job."""
+    n, threshold = MINUTES, rule.threshold
+    held = int(promql.duration_seconds(rule.for_duration) // 60)
+    # A stuck queue: the oldest job ages a minute a minute, equal to the threshold at minute 10 (not
+    # above it), above it from minute 11, firing once that has held for the rule's `for`.
+    stuck = [threshold - 600 + 60 * minute for minute in range(n)]
+    fires_at = 11 + held
+    expect = {10: False, fires_at - 1: False, fires_at: True, n - 1: True}
+    yield Case(f"{rule.name}-stuck", rule.name, [oldest_job_age(backlog, stuck)], expect)
+    # A second pod exporting the same queue's gauge with a young job: max() takes the oldest, one alert.
+    two = [oldest_job_age(backlog, stuck), oldest_job_age(backlog, [5] * n, pod="worker-1")]
+    yield Case(f"{rule.name}-two-exporters", rule.name, two, expect)
+    yield Case(f"{rule.name}-at-threshold", rule.name, [oldest_job_age(backlog, [threshold] * n)], {20: False})
+    # Above the threshold for less than the `for`, then drained: never fires.
+    blip = phases((10, 30), (held, threshold + 60), (n - 10 - held, 30))
+    yield Case(
+        f"{rule.name}-drained-in-time",
+        rule.name,
+        [oldest_job_age(backlog, blip)],
+        {10 + held - 1: False, 10 + held: False, 25: False},
+    )
+    # Another queue past its SLA does not fire this worker's alert: the matchers are exact.
+    other = {label: f"{value}-other" for label, value in backlog.matchers}
+    if other:
+        yield Case(
+            f"{rule.name}-other-queue", rule.name, [oldest_job_age(backlog, [2 * threshold] * n, **other)], {20: False}
+        )
 
 
 def promtool_test_group(case: Case, rule: AlertRule) -> dict[str, Any]:
@@ -476,10 +593,17 @@ def test_promtool_alerts_fire_only_when_the_threshold_holds_for_their_duration(
     assert "SUCCESS" in output
 
 
-def test_every_business_alert_and_the_hpa_alert_have_firing_and_silent_cases() -> None:
+def test_every_business_alert_and_every_worker_and_hpa_alert_have_firing_and_silent_cases() -> None:
     for name in STACKS:
         seen: dict[str, set[bool]] = {}
         for case in cases(name):
             seen.setdefault(case.alert, set()).update(case.expect.values())
-        for alert in [*business_rule_names(), "ApiHpaAtMaxReplicas", "EventCateringHpaAtMaxReplicas"]:
+        rules = rules_of(name)
+        watched = [r.name for r in rules if r.name.endswith("HpaAtMaxReplicas") or "worker" in r.labels]
+        assert {
+            "SampleDispatchOldestJobAboveHalfSla",
+            "SampleDispatchOldestJobAboveSla",
+            "SampleDispatchOldestJobAgeMissing",
+        } <= set(watched)
+        for alert in [*business_rule_names(), *watched]:
             assert seen.get(alert) == {True, False}, alert

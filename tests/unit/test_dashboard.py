@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,10 @@ import yaml
 
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
+from freshfoodz_seasonal.content.alerting.rules import season_alert_rules
 from freshfoodz_seasonal.content.dashboards import war_room_dashboard, war_room_uid
 from freshfoodz_seasonal.metrics.names import MetricNames
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, Series, plan_season
 from tests.support.project import ROOT, STACKS, shared_catalog
 
 SCHEMAS = ROOT / "schemas" / "grafana"
@@ -232,6 +234,58 @@ def test_hpa_lines_are_the_plans_max_replicas(stack: str) -> None:
             "sum(kube_horizontalpodautoscaler_status_current_replicas"
             f'{{namespace="{service.namespace}",horizontalpodautoscaler="{service.deployment}"}})'
         )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_worker_replica_lines_are_the_plans(stack: str) -> None:
+    plan, board = plan_of(stack), build(stack)
+    assert plan.workers
+    for worker in plan.workers:
+        panel = by_title_prefix(board, f"{worker.name} worker: replicas")
+        assert step_values(panel, "red") == [worker.hpa.max_replicas]
+        assert step_values(panel, "orange") == [worker.hpa.min_replicas] == [worker.pods]
+        (target,) = panel["targets"]
+        assert target["expr"] == (
+            "sum(kube_horizontalpodautoscaler_status_current_replicas"
+            f'{{namespace="{worker.namespace}",horizontalpodautoscaler="{worker.deployment}"}})'
+        )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_queue_lines_are_where_the_sla_alerts_fire(stack: str) -> None:
+    plan, board = plan_of(stack), build(stack)
+    rules = {r.name: r for r in season_alert_rules(plan, route_paths_of(stack))}
+    panel = by_title_prefix(board, "sample-dispatch: oldest queued job")
+    assert step_values(panel, "orange") == [3600] == [rules["SampleDispatchOldestJobAboveHalfSla"].threshold]
+    assert step_values(panel, "red") == [7200] == [rules["SampleDispatchOldestJobAboveSla"].threshold]
+    assert panel["fieldConfig"]["defaults"]["unit"] == "s"
+    assert panel["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"]["mode"] == "dashed"
+    (target,) = panel["targets"]
+    assert target["expr"] == 'max(freshfoodz_queue_oldest_job_age_seconds{queue="sample-dispatch"})'
+    # order-fulfilment has no SLA and no gauge: nothing to draw.
+    assert [p["title"] for p in panels(board) if "oldest queued job" in p["title"]] == [panel["title"]]
+    rows = [p["title"] for p in board["panels"] if p["type"] == "row"]
+    assert rows.index("Replicas vs HPA max") + 1 == rows.index("Queues: oldest job vs SLA")
+
+
+def test_no_queue_row_without_a_watched_queue() -> None:
+    plan = plan_of("weihnachten")
+    unwatched = replace(plan, workers=tuple(replace(w, backlog_age=None) for w in plan.workers))
+    board = war_room_dashboard(unwatched, route_paths_of("weihnachten"), DATASOURCE)
+    assert errors("dashboard", board) == []
+    assert "Queues: oldest job vs SLA" not in [p["title"] for p in board["panels"] if p["type"] == "row"]
+    assert not [p for p in panels(board) if "oldest queued job" in p["title"]]
+    assert by_title_prefix(board, "sample-dispatch worker: replicas")
+
+
+def test_queue_matchers_are_escaped_for_promql() -> None:
+    plan = plan_of("weihnachten")
+    hostile = Series("freshfoodz_queue_oldest_job_age_seconds", (("queue", 'a"} or vector(1) #'),))
+    workers = tuple(replace(w, backlog_age=hostile) if w.backlog_age else w for w in plan.workers)
+    board = war_room_dashboard(replace(plan, workers=workers), route_paths_of("weihnachten"), DATASOURCE)
+    panel = by_title_prefix(board, "sample-dispatch: oldest queued job")
+    assert panel["targets"][0]["expr"] == 'max(freshfoodz_queue_oldest_job_age_seconds{queue="a\\"} or vector(1) #"})'
+    assert errors("dashboard", board) == []
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -2,8 +2,11 @@
 
 Business thresholds of the original plan (sample-request p95 > 2 s, event-catering availability
 p95 > 1.5 s) are the routes' `p95SloMs` in the stack config, so every route gets a p95 alert at its
-own SLO. The rest: HTTP error rate, sample success rate, and capacity alerts derived from the plan
-(HPA at its max, DB connections near the class limit, traffic above the planned peak).
+own SLO. The rest: HTTP error rate, sample success rate, the queue SLAs of the workers (a sample
+request handled within 2 hours: the oldest queued job's age against half the worker's `slaSeconds`,
+warning, and against all of it, critical; only for a worker with a `backlogAgeMetric` to watch), and
+capacity alerts derived from the plan (the HPA of a service or a worker at its max, DB connections
+near the class limit, traffic above the planned peak).
 """
 
 from __future__ import annotations
@@ -16,8 +19,13 @@ from typing import Literal
 from capacity.pool_sizing import SLO_QUANTILE
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
-from freshfoodz_seasonal.metrics.thresholds import DB_CONNECTION_SHARE, ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.metrics.thresholds import (
+    DB_CONNECTION_SHARE,
+    ERROR_RATE_THRESHOLD,
+    QUEUE_SLA_WARNING_SHARE,
+    SAMPLE_SUCCESS_THRESHOLD,
+)
+from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, WorkerPlan
 
 Severity = Literal["critical", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
@@ -28,6 +36,21 @@ _ALERT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 # The matchers below are regexes on the status code, constants of our own: no user data in them.
 _STATUS_5XX = "5.."
 _STATUS_2XX = "2.."
+
+# The queue SLA alerts watch the age of the oldest queued job. It does not flap: in a stuck queue it
+# grows by a second each second, in a draining one it falls. So a `for` only has to outlast one odd
+# sample (an exporter restarting, a job re-queued with its first enqueue time).
+# Warning at half the SLA, held 5m: a backlog that is real, with nearly half the SLA left to add
+# workers or drain the queue by hand (an hour for the 2-hour sample SLA).
+# Critical at the SLA, held 1m (two evaluations a minute apart): that job has missed its SLA already;
+# every further minute of waiting delays the page, not the breach.
+# Neither `for` is longer than a tenth of the SLA, so on a short SLA the warning still comes well
+# before the SLA passes.
+_SLA_WARNING_FOR_S = 300
+_SLA_CRITICAL_FOR_S = 60
+_SLA_FOR_SHARE = 0.1
+# A gauge gone for 10m (an exporter down, a renamed metric) is no scrape hiccup: the SLA is unwatched.
+_BACKLOG_MISSING_FOR = "10m"
 
 
 @dataclass(frozen=True)
@@ -115,6 +138,19 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+def _duration(seconds: float) -> str:
+    """`seconds` as a PromQL duration in the largest unit that keeps it whole, milliseconds at the finest."""
+    ms = max(1, round(seconds * 1000))
+    for unit, size in (("m", 60_000), ("s", 1000)):
+        if ms % size == 0:
+            return f"{ms // size}{unit}"
+    return f"{ms}ms"
+
+
+def _sla_for(longest_s: float, sla_s: float) -> str:
+    return _duration(min(longest_s, sla_s * _SLA_FOR_SHARE))
+
+
 @dataclass(frozen=True)
 class _Builder:
     plan: SeasonPlan
@@ -152,6 +188,78 @@ class _Builder:
         m = self.metrics
         return ((m.uri_label, "=", uri), (m.method_label, "=", method))
 
+    def hpa_at_max(self, name: str, item: ScaledPlan, hpa: str, who: str, consequence: str, **labels: str) -> AlertRule:
+        """The HPA `hpa` of `item` (a service or a worker, called `who` in the summary) at its maxReplicas for 10m."""
+        m = self.metrics
+        by_hpa = f"max by ({m.hpa_namespace_label}, {m.hpa_name_label})"
+        which = ((m.hpa_namespace_label, "=", item.namespace), (m.hpa_name_label, "=", hpa))
+        current = promql.selector(m.hpa_current_replicas, which)
+        maximum = promql.selector(m.hpa_max_replicas, which)
+        top = item.hpa.max_replicas
+        return self.rule(
+            name,
+            f"{by_hpa} ({current}) >= {by_hpa} ({maximum})",
+            "10m",
+            "warning",
+            top,
+            f"{who}: HPA at its max of {top} replicas",
+            f"HPA {item.namespace}/{hpa} has run at maxReplicas (planned {top}, {item.pods} pods at the planned "
+            f"peak) for 10m in season {self.plan.season}; {consequence}.",
+            **labels,
+        )
+
+    def queue_sla(self, worker: WorkerPlan, backlog: Series, sla: float) -> list[AlertRule]:
+        """The oldest queued job past half the SLA (warning), and past the SLA (critical)."""
+        # `max`: one alert per worker however many series (pods, partitions) export the age.
+        gauge = promql.selector(backlog.metric, promql.exact_matchers(dict(backlog.matchers)))
+        age = f"max({gauge})"
+        expected = (
+            f"the plan expects a p99 wait of {worker.predicted_p99_wait_s:.3g} s at {worker.pods} pods "
+            f"(HPA max {worker.hpa.max_replicas})"
+        )
+        half = sla * QUEUE_SLA_WARNING_SHARE
+        warning_for = _sla_for(_SLA_WARNING_FOR_S, sla)
+        critical_for = _sla_for(_SLA_CRITICAL_FOR_S, sla)
+        return [
+            self.rule(
+                f"{camel(worker.name)}OldestJobAboveHalfSla",
+                f"{age} > {promql.number(half)}",
+                warning_for,
+                "warning",
+                half,
+                f"{worker.name}: oldest queued job older than {_seconds(half)}, half its {_seconds(sla)} SLA",
+                f"The oldest job in the queue of worker {worker.name} ({gauge}) has waited more than "
+                f"{_seconds(half)}, half its SLA of {_seconds(sla)} from enqueue to done, for {warning_for} in "
+                f"season {self.plan.season}; {expected}. Find what holds the queue back (failing jobs, the HPA at "
+                "its max) before jobs miss the SLA.",
+                worker=worker.name,
+            ),
+            self.rule(
+                f"{camel(worker.name)}OldestJobAboveSla",
+                f"{age} > {promql.number(sla)}",
+                critical_for,
+                "critical",
+                sla,
+                f"{worker.name}: oldest queued job past its {_seconds(sla)} SLA",
+                f"The oldest job in the queue of worker {worker.name} ({gauge}) has waited more than its SLA of "
+                f"{_seconds(sla)} from enqueue to done, for {critical_for} in season {self.plan.season}: jobs are "
+                f"missing the SLA; {expected}.",
+                worker=worker.name,
+            ),
+            # Without the gauge both alerts above are silent whatever the queue does: say so.
+            self.rule(
+                f"{camel(worker.name)}OldestJobAgeMissing",
+                f"absent({gauge})",
+                _BACKLOG_MISSING_FOR,
+                "warning",
+                0,
+                f"{worker.name}: no oldest-job age, so its {_seconds(sla)} SLA is not watched",
+                f"No series of {gauge} for {_BACKLOG_MISSING_FOR} in season {self.plan.season}: the SLA alerts of "
+                f"worker {worker.name} cannot fire. Check the worker's exporter and backlogAgeMetric in the stack.",
+                worker=worker.name,
+            ),
+        ]
+
 
 def season_alert_rules(
     plan: SeasonPlan,
@@ -167,10 +275,12 @@ def season_alert_rules(
     sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
     db_connection_share: float = DB_CONNECTION_SHARE,
 ) -> list[AlertRule]:
-    """Every alert of the season, in a stable order: route p95s, error rate, sample success, capacity.
+    """Every alert of the season, in a stable order: route p95s, error rate, sample success, queue SLAs,
+    capacity.
 
     `route_paths` maps each planned route to its (method, URI template) as Micrometer labels it.
-    `hpa_names` maps a service to its HPA's name (default: the service's deployment name).
+    `hpa_names` maps a service to its HPA's name (default: the service's deployment name); a worker's
+    HPA is named like its deployment, as the season declares it.
     `http_matchers` / `db_matchers` are extra exact label matchers (e.g. a namespace or a
     postgres_exporter `server`) added to every HTTP / database selector.
     """
@@ -247,24 +357,33 @@ def season_alert_rules(
         )
     )
 
-    by_hpa = f"max by ({metrics.hpa_namespace_label}, {metrics.hpa_name_label})"
+    for worker in plan.workers:
+        # A worker with an SLA but no gauge to watch gets no SLA alert: nothing here could see it.
+        if worker.sla_seconds is not None and worker.backlog_age is not None:
+            rules.extend(b.queue_sla(worker, worker.backlog_age, worker.sla_seconds))
+
     for service in plan.services:
         hpa = (hpa_names or {}).get(service.name, service.deployment)
-        which = ((metrics.hpa_namespace_label, "=", service.namespace), (metrics.hpa_name_label, "=", hpa))
-        current = promql.selector(metrics.hpa_current_replicas, which)
-        maximum = promql.selector(metrics.hpa_max_replicas, which)
         rules.append(
-            b.rule(
+            b.hpa_at_max(
                 f"{camel(service.name)}HpaAtMaxReplicas",
-                f"{by_hpa} ({current}) >= {by_hpa} ({maximum})",
-                "10m",
-                "warning",
-                service.hpa.max_replicas,
-                f"{service.name}: HPA at its max of {service.hpa.max_replicas} replicas",
-                f"HPA {service.namespace}/{hpa} has run at maxReplicas (planned {service.hpa.max_replicas}, "
-                f"{service.pods} pods at the planned peak) for 10m in season {plan.season}; "
-                "the service cannot scale further.",
+                service,
+                hpa,
+                service.name,
+                "the service cannot scale further",
                 service=service.name,
+            )
+        )
+    for worker in plan.workers:
+        # `Worker` in the name: a service and a worker may share a name, their alerts may not.
+        rules.append(
+            b.hpa_at_max(
+                f"{camel(worker.name)}WorkerHpaAtMaxReplicas",
+                worker,
+                worker.deployment,
+                f"worker {worker.name}",
+                "the worker cannot drain its queue faster",
+                worker=worker.name,
             )
         )
 
@@ -302,7 +421,7 @@ def season_alert_rules(
     names = [rule.name for rule in rules]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise ValueError(f"alert names collide: {', '.join(duplicates)}; rename the routes or services")
+        raise ValueError(f"alert names collide: {', '.join(duplicates)}; rename the routes, services or workers")
     return rules
 
 

@@ -8,7 +8,9 @@ same JSON, byte for byte.
 Every line the war room compares against comes from the plan, not from a second copy of the numbers:
 - p95 per route: the route's `p95_slo_s` as a dashed red threshold line;
 - traffic: the sum of the planned route rates (the season's peak) as the threshold;
-- replicas per service: the HPA's `max_replicas` (and its `min_replicas`, the planned pods);
+- replicas per service and per worker: the HPA's `max_replicas` (and its `min_replicas`, the planned pods);
+- the oldest queued job of each worker with a queue SLA and a gauge of that age: half the SLA and the
+  SLA, where the warning and the critical alert fire;
 - database connections: the planned class's `usable_max_connections` (and the planned connections).
 """
 
@@ -30,9 +32,13 @@ from grafana_foundation_sdk.models.prometheus import QueryEditorMode
 
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
-from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.metrics.thresholds import (
+    ERROR_RATE_THRESHOLD,
+    QUEUE_SLA_WARNING_SHARE,
+    SAMPLE_SUCCESS_THRESHOLD,
+)
 from freshfoodz_seasonal.naming import resource_prefix
-from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan
+from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, WorkerPlan
 
 GRID_WIDTH = 24
 MAX_UID_LENGTH = 40
@@ -112,6 +118,10 @@ class _Queries:
 
     def db_connections(self) -> str:
         return f"sum({promql.selector(self.m.db_connections, self.db_matchers)})"
+
+    def oldest_job_age(self, backlog: Series) -> str:
+        """As the SLA alerts read it: the oldest age over every series the worker's matchers pick."""
+        return f"max({promql.selector(backlog.metric, promql.exact_matchers(dict(backlog.matchers)))})"
 
 
 @dataclass(frozen=True)
@@ -290,19 +300,61 @@ def _traffic_panel(b: _Builder, peak_rps: float) -> timeseries.Panel:
     )
 
 
-def _replicas_panel(b: _Builder, service: ServicePlan, hpa_name: str, span: int) -> timeseries.Panel:
-    hpa = service.hpa
+def _replicas_panel(b: _Builder, item: ScaledPlan, hpa_name: str, who: str, at_max: str, span: int) -> timeseries.Panel:
+    """Replicas of a service or a worker (`who` in the title) against its HPA's bounds."""
+    hpa = item.hpa
     description = (
-        f"Current replicas of HPA {service.namespace}/{hpa_name} (deployment {service.deployment}). "
+        f"Current replicas of HPA {item.namespace}/{hpa_name} (deployment {item.deployment}). "
         f"Dashed lines: the planned {hpa.min_replicas} pods (HPA min) and the HPA max of {hpa.max_replicas}; "
-        "at the max the service cannot scale further."
+        f"at the max {at_max}."
     )
     levels: list[tuple[float, str]] = [(hpa.max_replicas, RED)]
     if hpa.min_replicas < hpa.max_replicas:
         levels.insert(0, (hpa.min_replicas, ORANGE))
     return b.graph(
-        f"{service.name}: replicas vs HPA max {hpa.max_replicas}", description, "short", _steps(GREEN, *levels), span
-    ).with_target(b.target("A", b.queries.replicas(service.namespace, hpa_name), "current replicas"))
+        f"{who}: replicas vs HPA max {hpa.max_replicas}", description, "short", _steps(GREEN, *levels), span
+    ).with_target(b.target("A", b.queries.replicas(item.namespace, hpa_name), "current replicas"))
+
+
+def _replicas_panels(plan: SeasonPlan, b: _Builder, hpa_names: Mapping[str, str]) -> list[timeseries.Panel]:
+    """Services first, then workers; a worker's HPA is named like its deployment, as the season declares it."""
+    span = max(GRID_WIDTH // max(len(plan.scaled), 1), 6)
+    services = [
+        _replicas_panel(
+            b,
+            service,
+            hpa_names.get(service.name, service.deployment),
+            service.name,
+            "the service cannot scale further",
+            span,
+        )
+        for service in plan.services
+    ]
+    # `worker` in the title: a service and a worker may share a name.
+    workers = [
+        _replicas_panel(
+            b, worker, worker.deployment, f"{worker.name} worker", "the worker cannot drain its queue faster", span
+        )
+        for worker in plan.workers
+    ]
+    return [*services, *workers]
+
+
+def _queue_panel(b: _Builder, worker: WorkerPlan, backlog: Series, sla: float, span: int) -> timeseries.Panel:
+    """The oldest queued job's age against the SLA alerts' thresholds."""
+    half = sla * QUEUE_SLA_WARNING_SHARE
+    description = (
+        f"Age of the oldest job in the queue of worker {worker.name} ({backlog.metric}). Dashed lines: "
+        f"half the SLA ({half:g} s, the warning) and the SLA of {sla:g} s from enqueue to done (critical). "
+        f"The plan expects a p99 wait of {worker.predicted_p99_wait_s:.3g} s at {worker.pods} pods."
+    )
+    return b.graph(
+        f"{worker.name}: oldest queued job vs SLA {sla:g} s",
+        description,
+        "s",
+        _steps(GREEN, (half, ORANGE), (sla, RED)),
+        span,
+    ).with_target(b.target("A", b.queries.oldest_job_age(backlog), "oldest job"))
 
 
 def _database_panel(b: _Builder, plan: SeasonPlan) -> timeseries.Panel:
@@ -340,7 +392,8 @@ def war_room_dashboard(
 
     `route_paths` maps each planned route's name to its (HTTP method, URI template) as Micrometer
     labels it; `sample_route` names the route whose success rate is the business KPI. `hpa_names`
-    maps a service name to its HPA's name; by default the HPA is named like the deployment.
+    maps a service name to its HPA's name; by default the HPA is named like the deployment (a worker's
+    always is, as the season declares it).
     `http_matchers` / `db_matchers` are extra exact label matchers (e.g. `{"job": "freshfoodz-api"}`)
     added to every HTTP / database query; `rate_window` is the range of every `rate()`.
     """
@@ -383,9 +436,19 @@ def war_room_dashboard(
     board = board.with_row(b.row("Traffic vs planned capacity"))
     board = board.with_panel(_traffic_panel(b, peak_rps))
     board = board.with_row(b.row("Replicas vs HPA max"))
-    span = max(GRID_WIDTH // max(len(plan.services), 1), 6)
-    for service in plan.services:
-        board = board.with_panel(_replicas_panel(b, service, hpa_names.get(service.name, service.deployment), span))
+    for replicas in _replicas_panels(plan, b, hpa_names):
+        board = board.with_panel(replicas)
+    # As with the alerts: a worker's queue is watched when it has an SLA and a gauge of the oldest job's age.
+    queues = [
+        (w, w.backlog_age, w.sla_seconds)
+        for w in plan.workers
+        if w.backlog_age is not None and w.sla_seconds is not None
+    ]
+    if queues:
+        board = board.with_row(b.row("Queues: oldest job vs SLA"))
+        span = max(GRID_WIDTH // len(queues), GRID_WIDTH // 2)
+        for worker, backlog, sla in queues:
+            board = board.with_panel(_queue_panel(b, worker, backlog, sla, span))
     board = board.with_row(b.row("Database"))
     board = board.with_panel(_database_panel(b, plan))
 
