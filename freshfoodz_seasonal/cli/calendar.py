@@ -93,7 +93,7 @@ def draw_chart(
     capacity = {}
     for name, settings in stacks:
         plan = plan_or_exit(settings, catalog, name, year, name)
-        capacity[name] = PlannedCapacity(sum(s.pods for s in plan.services), plan.nodes.nodes)
+        capacity[name] = PlannedCapacity(sum(p.pods for p in (*plan.services, *plan.workers)), plan.nodes.nodes)
     try:
         draw_year(entries, capacity, year, path)
     except OSError as error:

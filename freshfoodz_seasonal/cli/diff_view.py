@@ -54,7 +54,12 @@ def footprint_rows(diff: StackDiff) -> list[list[str]]:
     per_hour = cost_delta(old, new)
     return [
         ["phase", old.phase, new.phase, "" if old.phase == new.phase else "changed"],
-        ["pods (HPA min, all services)", str(old.min_pods), str(new.min_pods), _delta(old.min_pods, new.min_pods)],
+        [
+            "pods (HPA min, services and workers)",
+            str(old.min_pods),
+            str(new.min_pods),
+            _delta(old.min_pods, new.min_pods),
+        ],
         ["pods (HPA max)", str(old.max_pods), str(new.max_pods), _delta(old.max_pods, new.max_pods)],
         [
             "seasonal nodes",

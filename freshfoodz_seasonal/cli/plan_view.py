@@ -46,14 +46,13 @@ def _services(plan: SeasonPlan) -> Section:
             f"{s.baseline_replicas} -> {s.pods}",
             s.binding_constraint,
             _pct(s.sizing.utilization),
-            f"{s.hpa.min_replicas}-{s.hpa.max_replicas}",
             str(s.seed_formula_pods),
         ]
         for s in plan.services
     ]
     return Section(
         "App pods",
-        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "HPA", "seed"],
+        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "seed"],
         rows,
         [
             "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
@@ -88,22 +87,20 @@ def _workers(plan: SeasonPlan) -> Section:
     rows = [
         [
             w.name,
-            f"{w.sizing.jobs_per_s:.1f}",
-            f"{w.sizing.busy_slots:.1f}",
+            f"{w.sizing.jobs_per_s:.3g}",
             f"{w.baseline_replicas} -> {w.pods}",
             w.binding_constraint,
             _pct(w.utilization),
-            f"{w.hpa.min_replicas}-{w.hpa.max_replicas}",
-            _wait(w.predicted_p99_wait_s),
+            _wait(w.predicted_p99_done_s),
             "-" if w.sla_seconds is None else _wait(w.sla_seconds),
         ]
         for w in plan.workers
     ]
     return Section(
         "Workers",
-        ["worker", "jobs/s", "busy", "pods", "binding", "util", "HPA", "p99 wait", "SLA"],
+        ["worker", "jobs/s", "pods", "binding", "util", "p99 done", "SLA"],
         rows,
-        ["p99 wait: a job's wait in the queue at the planned pods and the peak input (M/M/k)"],
+        ["p99 done: a job's time from enqueue to done at the planned pods and the peak input (M/M/k)"],
     )
 
 
@@ -120,25 +117,27 @@ def _autoscaling(plan: SeasonPlan) -> Section:
     for item, unit in [*((s, "req") for s in plan.services), *((w, "job") for w in plan.workers)]:
         cpu = item.cpu
         concurrency = item.concurrency_target
-        measured = cpu.utilization_at_plan is not None
         rows.append(
             [
                 item.name,
-                "in-flight" if concurrency is not None else "CPU",
-                f"{concurrency:g} per pod" if concurrency is not None else f"{item.hpa.cpu_target_percent} %",
-                _pct(cpu.utilization_at_plan) if cpu.utilization_at_plan is not None else "-",
-                f"{cpu.millicores_per_unit:.3g} ms/{unit}" if cpu.millicores_per_unit is not None else "-",
-                f"{cpu.idle_millicores:.0f} m" if cpu.idle_millicores is not None else "-",
-                "measured" if measured else "fallback",
+                f"{item.hpa.min_replicas}-{item.hpa.max_replicas}",
+                f"{concurrency:.3g} in flight" if concurrency is not None else f"{item.hpa.cpu_target_percent} % CPU",
+                "-" if cpu.utilization_at_plan is None else _pct(cpu.utilization_at_plan),
+                "-" if cpu.reacts_at_load is None else f"{cpu.reacts_at_load:.2f}x",
+                "-"
+                if cpu.millicores_per_unit is None or cpu.idle_millicores is None
+                else f"{cpu.millicores_per_unit:.3g} ms/{unit} + {cpu.idle_millicores:.0f} m",
             ]
         )
     return Section(
         "Autoscaling at the peak",
-        ["workload", "scales on", "target", "CPU at plan", "CPU per unit", "idle", "CPU from"],
+        ["workload", "HPA", "target", "CPU at plan", "reacts at", "CPU use"],
         rows,
         [
-            "CPU at plan: CPU used / CPU requested per pod at the planned pods and peak load; the CPU target",
-            "fallback: no measured CPU per request or job; the target is the tier's slot utilisation target",
+            "HPA: minReplicas (the planned pods) - maxReplicas; CPU at plan: CPU used / requested per pod at the peak",
+            "reacts at: the load per pod, against the plan's, at which the HPA adds pods (its 10 % tolerance)",
+            "CPU use: CPU time per request or job + an idle pod's millicores (seasonctl baseline measures it)",
+            "-: not measured; the CPU target is then the tier's slot utilisation target (the fallback)",
         ],
     )
 

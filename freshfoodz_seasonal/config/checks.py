@@ -62,19 +62,21 @@ def _duplicate_names(sections: ValidSections) -> Iterator[Finding]:
         for name, count in Counter(item.name for _, item in items).items():
             if count > 1:
                 yield (section,), f"the name {name!r} is used {count} times; names must be unique"
-    seen: dict[tuple[str, str], str] = {}
+    # By name alone, across namespaces: each HPA patch (and its provisioning step) is named after its
+    # Deployment, and two resources of one name would collide in the stack.
+    seen: dict[str, str] = {}
     for section, workloads in _workload_sections(sections):
         for index, workload in workloads:
-            deployment = (workload.namespace, workload.deployment)
-            if deployment in seen:
+            if workload.deployment in seen:
                 yield (
                     (section, index, "deployment"),
                     (
-                        f"deployment {'/'.join(deployment)} is already scaled by {seen[deployment]}; "
-                        "each Deployment belongs to one service or worker"
+                        f"deployment {workload.deployment!r} is already scaled by {seen[workload.deployment]}; "
+                        "each Deployment name belongs to one service or worker, across namespaces too (the season "
+                        "names each HPA patch after its Deployment)"
                     ),
                 )
-            seen.setdefault(deployment, f"{section} {workload.name!r}")
+            seen.setdefault(workload.deployment, f"{section} {workload.name!r} (namespace {workload.namespace})")
 
 
 def _route_references(sections: ValidSections) -> Iterator[Finding]:

@@ -291,8 +291,22 @@ class Service(Workload):
         return None if self.cpu is None else CpuUse(self.cpu.ms_per_request / 1000.0, self.cpu.idle_millicores / 1000.0)
 
 
+class WorkerAutoscaler(StrEnum):
+    """Who scales a worker: the platform's HPA, which the season patches, or something else (KEDA)."""
+
+    HPA = "hpa"
+    EXTERNAL = "external"
+
+
 class Worker(Workload):
     """A queue-consuming Deployment."""
+
+    autoscaler: WorkerAutoscaler = Field(
+        default=WorkerAutoscaler.HPA,
+        strict=False,
+        description="'hpa' (the season patches the HPA named like the Deployment) or 'external' (e.g. KEDA: "
+        "the season declares nothing for it)",
+    )
 
     baseline_jobs_per_second: float = Field(
         ge=MIN_RATE, le=MAX_RPS, description="jobs per second at baseline, 0.0001 <= x <= 1e6"

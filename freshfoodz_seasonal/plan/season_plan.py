@@ -19,8 +19,25 @@ from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from capacity.service_time import ServiceTime
-from capacity.workers import WorkerSizing, job_wait_quantile_s, pods_for_sla, size_workers
-from freshfoodz_seasonal.config.model import Phase, Route, ScalingMetric, Service, StackSettings, Worker, Workload
+from capacity.workers import (
+    SLA_QUANTILE,
+    ExponentialJobTime,
+    WorkerSizing,
+    job_done_quantile_s,
+    job_wait_quantile_s,
+    pods_for_sla,
+    size_workers,
+)
+from freshfoodz_seasonal.config.model import (
+    Phase,
+    Route,
+    ScalingMetric,
+    Service,
+    StackSettings,
+    Worker,
+    WorkerAutoscaler,
+    Workload,
+)
 from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
 
@@ -33,6 +50,11 @@ BUDGET_MEASURE = (
 # An HPA CPU target outside this range cannot work: below, metrics noise and idle CPU trigger it;
 # above, pods are saturated before the HPA reacts.
 SENSIBLE_CPU_TARGET = (0.10, 0.90)
+# The HPA leaves the replicas alone while the metric is within 10 % of its target (kube-controller-manager's
+# --horizontal-pod-autoscaler-tolerance, default 0.1).
+HPA_TOLERANCE = 0.1
+# Above this load per pod (against the plan's) before the HPA reacts, idle CPU blunts it: warned.
+LATE_REACTION = 1.2
 
 
 @dataclass(frozen=True)
@@ -44,9 +66,13 @@ class CpuAtPlan:
     idle_millicores: float | None
     utilization_at_plan: float | None
     """CPU used / CPU requested at the planned pods and the peak load; None when unmeasured."""
+    used_millicores: float | None
+    """CPU a pod uses at the planned pods and the peak load; None when unmeasured."""
     hpa_target_percent: int
     pods_for_cpu: int | None
     """The fewest pods whose CPU stays under the tier's target; None when unmeasured."""
+    reacts_at_load: float | None
+    """The load per pod, as a multiple of the plan's, at which the HPA starts adding pods; None when unknown."""
 
     @property
     def source(self) -> str:
@@ -110,8 +136,12 @@ class WorkerPlan(ScaledPlan):
     sla_seconds: float | None
     predicted_p99_wait_s: float
     """The 99th percentile of a job's wait in the queue at the planned pods and the peak input."""
+    predicted_p99_done_s: float
+    """The 99th percentile of a job's time from enqueue to done (wait + work): what the SLA holds."""
     backlog_age: Series | None
     """The gauge of the oldest queued job's age, which the SLA alerts watch."""
+    external_autoscaler: bool
+    """Scaled by something else than the platform's HPA (e.g. KEDA): the season patches no HPA for it."""
 
 
 @dataclass(frozen=True)
@@ -144,8 +174,13 @@ class SeasonPlan:
 
     @property
     def scaled(self) -> tuple[ScaledPlan, ...]:
-        """Every Deployment whose HPA the season patches: the services, then the workers."""
-        return (*self.services, *self.workers)
+        """Every Deployment whose HPA the season patches: the services, then the workers the HPA scales."""
+        return (*self.services, *self.hpa_workers)
+
+    @property
+    def hpa_workers(self) -> tuple[WorkerPlan, ...]:
+        """The workers the platform's HPA scales (not `autoscaler: external`)."""
+        return tuple(worker for worker in self.workers if not worker.external_autoscaler)
 
     def route(self, name: str) -> PlannedRoute:
         """The route named `name`; KeyError if the plan has none."""
@@ -205,8 +240,8 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
         sizing = describe_pool(
             spec, pods, method, sizing.binding_constraint, sizing.pods_for_utilization, sizing.pods_for_latency
         )
-    cpu = _cpu_at_plan(service, peak_rps, pods, cpu_pods, target)
     concurrency = settings.autoscaling.metric is ScalingMetric.CONCURRENCY
+    cpu = _cpu_at_plan(service, peak_rps, pods, cpu_pods, target, concurrency)
     return ServicePlan(
         name=service.name,
         deployment=service.deployment,
@@ -219,7 +254,8 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
         max_replicas_cap=service.max_replicas_cap,
         baseline_max_replicas=service.baseline_max_replicas,
         baseline_cpu_target_percent=service.baseline_cpu_target_percent,
-        concurrency_target=service.slots_per_pod * target if concurrency else None,
+        # The requests a pod serves at once at the planned peak: the HPA keeps each pod at the plan's load.
+        concurrency_target=sizing.busy_slots / pods if concurrency else None,
         routing=service.routing.value,
         sizing=sizing,
         seed_formula_pods=seed,
@@ -239,19 +275,34 @@ def _cpu_pods(workload: Workload, rate_per_s: float, target: float) -> int | Non
     return pods_for_cpu(rate_per_s, use, workload.cpu_request_millicores / 1000.0, target)
 
 
-def _cpu_at_plan(workload: Workload, rate_per_s: float, pods: int, cpu_pods: int | None, target: float) -> CpuAtPlan:
-    """The CPU a pod uses at the planned peak: the HPA's target, so it adds pods exactly when the load per pod
-    passes the plan's. Without a measurement the target is the tier's target utilisation (the fallback)."""
+def _cpu_at_plan(
+    workload: Workload, rate_per_s: float, pods: int, cpu_pods: int | None, target: float, concurrency: bool = False
+) -> CpuAtPlan:
+    """The CPU a pod uses at the planned peak: the HPA's target, so it adds pods when the load per pod passes
+    the plan's. Without a measurement the target is the tier's target utilisation (the fallback)."""
     use: CpuUse | None = workload.cpu_use
     if use is None:
-        return CpuAtPlan(None, None, None, round(target * 100), None)
-    utilization = cpu_utilization(rate_per_s, use, pods, workload.cpu_request_millicores / 1000.0)
+        # In-flight requests grow with the load per pod: the HPA reacts past its tolerance.
+        reacts = 1.0 + HPA_TOLERANCE if concurrency else None
+        return CpuAtPlan(None, None, None, None, round(target * 100), None, reacts)
+    request = workload.cpu_request_millicores / 1000.0
+    utilization = cpu_utilization(rate_per_s, use, pods, request)
+    percent = min(100, max(1, round(utilization * 100)))
+    if concurrency:
+        reacts = 1.0 + HPA_TOLERANCE
+    else:
+        # The HPA adds pods once CPU passes (1 + tolerance) x its target; idle CPU does not grow with load,
+        # so the load per pod must grow by more than the tolerance.
+        at_plan = rate_per_s / pods * use.seconds_per_unit
+        reacts = ((1.0 + HPA_TOLERANCE) * percent / 100.0 * request - use.idle_cores_per_pod) / at_plan
     return CpuAtPlan(
         millicores_per_unit=use.seconds_per_unit * 1000.0,
         idle_millicores=use.idle_cores_per_pod * 1000.0,
         utilization_at_plan=utilization,
-        hpa_target_percent=min(100, max(1, round(utilization * 100))),
+        used_millicores=utilization * workload.cpu_request_millicores,
+        hpa_target_percent=percent,
         pods_for_cpu=cpu_pods,
+        reacts_at_load=reacts,
     )
 
 
@@ -304,32 +355,40 @@ def _size_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
         utilization=sizing.busy_slots / (pods * worker.concurrency_per_pod),
         sla_seconds=worker.sla_seconds,
         predicted_p99_wait_s=job_wait_quantile_s(jobs_per_s, job_s, pods * worker.concurrency_per_pod),
+        predicted_p99_done_s=job_done_quantile_s(jobs_per_s, job_s, pods * worker.concurrency_per_pod),
         backlog_age=(
             None
             if worker.backlog_age_metric is None
             else Series(worker.backlog_age_metric.name, tuple(sorted(worker.backlog_age_metric.matchers.items())))
         ),
+        external_autoscaler=worker.autoscaler is WorkerAutoscaler.EXTERNAL,
     )
 
 
 def _sla_pods(worker: Worker, jobs_per_s: float, first: int) -> int | None:
     """The fewest pods that hold the queue SLA; InfeasibleError when maxReplicasCap pods cannot."""
-    if worker.sla_seconds is None:
+    sla = worker.sla_seconds
+    if sla is None:
         return None
     job_s = worker.mean_job_time_ms / 1000.0
+    own = ExponentialJobTime(job_s).quantile_s(SLA_QUANTILE)
+    if own > sla:
+        raise InfeasibleError(
+            f"slaSeconds {sla:g} is shorter than a job's own p99 time of {own:.4g} s (a job of {job_s:.4g} s on "
+            "average, taken as exponential): no number of pods helps; shorten the jobs or allow a longer SLA"
+        )
     cap = worker.max_replicas_cap
-    pods = pods_for_sla(jobs_per_s, job_s, worker.concurrency_per_pod, worker.sla_seconds, min(first, cap), cap)
+    pods = pods_for_sla(jobs_per_s, job_s, worker.concurrency_per_pod, sla, min(first, cap), cap)
     if pods is not None:
         return pods
     drain = cap * worker.concurrency_per_pod / job_s
     if jobs_per_s >= drain:
         reason = f"the peak input of {jobs_per_s:.4g} jobs/s is at or above the {drain:.4g} jobs/s {cap} pods drain"
     else:
-        wait = job_wait_quantile_s(jobs_per_s, job_s, cap * worker.concurrency_per_pod)
-        reason = f"at {cap} pods the p99 wait of {wait:.4g} s plus the {job_s:.4g} s job passes it"
+        done = job_done_quantile_s(jobs_per_s, job_s, cap * worker.concurrency_per_pod)
+        reason = f"at {cap} pods 1 % of the jobs take longer than {done:.4g} s from enqueue to done"
     raise InfeasibleError(
-        f"slaSeconds {worker.sla_seconds:g} cannot be held at maxReplicasCap: {reason}; raise the cap or the "
-        "concurrency per pod, or shorten the jobs"
+        f"slaSeconds {sla:g} cannot be held at maxReplicasCap: {reason}; raise the cap or the concurrency per pod"
     )
 
 
@@ -438,20 +497,31 @@ def _plan_cost(
     )
 
 
-def _cpu_target_warnings(cpu: CpuAtPlan) -> list[str]:
+def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
+    """What makes a CPU target unfit: out of the sensible range, or idle CPU that blunts the HPA."""
+    cpu = item.cpu
     utilization = cpu.utilization_at_plan
-    low, high = SENSIBLE_CPU_TARGET
-    if utilization is None or low <= utilization <= high:
+    if item.concurrency_target is not None or utilization is None:
         return []
-    consequence = (
-        "idle CPU and noise move the HPA more than the load does; lower the CPU request"
-        if utilization < low
-        else "a pod is near saturation before the HPA reacts; raise the CPU request"
-    )
-    return [
-        f"the HPA CPU target of {cpu.hpa_target_percent} % (the CPU a pod uses at the planned peak) is outside "
-        f"{low:.0%} to {high:.0%}: {consequence}"
-    ]
+    low, high = SENSIBLE_CPU_TARGET
+    warnings = []
+    if not low <= utilization <= high:
+        consequence = (
+            "metrics noise and idle CPU move the HPA more than the load does; lower the CPU request"
+            if utilization < low
+            else "a pod is near saturation before the HPA reacts; raise the CPU request"
+        )
+        warnings.append(
+            f"the CPU a pod uses at the planned peak, {utilization:.1%} of its request (the HPA CPU target), is "
+            f"outside {low:.0%} to {high:.0%}: {consequence}"
+        )
+    if cpu.reacts_at_load is not None and cpu.reacts_at_load > LATE_REACTION:
+        warnings.append(
+            f"idle CPU is {cpu.idle_millicores or 0:.0f} of the {cpu.used_millicores or 0:.0f} millicores "
+            f"a pod uses at the peak, so the HPA adds pods only at {cpu.reacts_at_load:.2f}x the plan's load per pod "
+            "(CPU must pass its target by 10 %); consider autoscaling.metric: concurrency"
+        )
+    return warnings
 
 
 def _warnings(
@@ -476,18 +546,39 @@ def _warnings(
                     f"{kind} {item.name}: maxReplicasCap {item.hpa.max_replicas} leaves less headroom "
                     f"than asked above the planned {item.pods} pods"
                 )
-            warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item.cpu))
+            warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item))
     for worker in plan_workers:
+        if worker.external_autoscaler:
+            warnings.append(
+                f"worker {worker.name}: scaled by an external autoscaler (autoscaler: external), so the season "
+                f"declares nothing for it; set its minimum to {worker.pods} and its maximum to at least "
+                f"{worker.hpa.max_replicas} at T-14 yourself, and back to {worker.baseline_replicas} and "
+                f"{worker.baseline_max_replicas} at rollback"
+            )
+        if worker.backlog_age is not None and worker.sla_seconds is None:
+            warnings.append(
+                f"worker {worker.name}: backlogAgeMetric is set but no slaSeconds, so no alert watches its queue"
+            )
         if worker.sla_seconds is not None and worker.backlog_age is None:
             warnings.append(
                 f"worker {worker.name}: slaSeconds is set but no backlogAgeMetric, so no alert watches the age of "
                 "its oldest job; the plan's p99 wait is a prediction nobody checks at the peak"
             )
-    unmeasured = [item.name for item in (*plan_services, *plan_workers) if item.cpu.utilization_at_plan is None]
+    unmeasured = [
+        item.name
+        for item in (*plan_services, *plan_workers)
+        if item.cpu.utilization_at_plan is None and item.concurrency_target is None
+    ]
     if unmeasured:
         warnings.append(
             f"no CPU per request or job for {', '.join(unmeasured)}: their HPA CPU target is the tier's target "
             "utilisation (the fallback), a share of slots, not of CPU; `seasonctl baseline --write` measures it"
+        )
+    autoscaling = settings.autoscaling
+    if autoscaling.metric is ScalingMetric.CPU and autoscaling.concurrency_metric is not None:
+        warnings.append(
+            f"autoscaling: concurrencyMetric {autoscaling.concurrency_metric} is set but metric is cpu, so the "
+            "HPAs scale on CPU; set metric: concurrency to use it"
         )
     if at_max > database.usable_max_connections:
         warnings.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from capacity.cost import CostLine
@@ -81,7 +80,9 @@ def _cpu(cpu: CpuAtPlan, unit: str) -> dict[str, Any]:
         f"millicores_per_{unit}": _rounded(cpu.millicores_per_unit),
         "idle_millicores": _rounded(cpu.idle_millicores),
         "utilization_at_plan": _rounded(cpu.utilization_at_plan),
+        "used_millicores": _rounded(cpu.used_millicores),
         "hpa_target_percent": cpu.hpa_target_percent,
+        "reacts_at_load": _rounded(cpu.reacts_at_load),
         "pods_for_cpu": cpu.pods_for_cpu,
         "source": cpu.source,
     }
@@ -89,11 +90,6 @@ def _cpu(cpu: CpuAtPlan, unit: str) -> dict[str, Any]:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
-
-
-def _finite_or_none(value: float) -> float | None:
-    # JSON has no infinity; the plan refuses an SLA it cannot hold, so this is a worker without one.
-    return round(value, 4) if math.isfinite(value) else None
 
 
 def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
@@ -146,7 +142,9 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
                 "utilization": round(w.utilization, 4),
                 "sla": {
                     "seconds": w.sla_seconds,
-                    "predicted_p99_wait_s": _finite_or_none(w.predicted_p99_wait_s),
+                    # Finite: the planned pods keep the workers under their target utilisation, below 1.
+                    "predicted_p99_wait_s": round(w.predicted_p99_wait_s, 4),
+                    "predicted_p99_done_s": round(w.predicted_p99_done_s, 4),
                 },
             }
             for w in plan.workers

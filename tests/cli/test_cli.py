@@ -253,10 +253,23 @@ INFEASIBLE_PLANS = [
         id="worker-cap",
     ),
     pytest.param(
-        # sample-dispatch: 7.5 jobs/s of 0.8 s; 5 pods of 2 slots wait ~0.46 s at p99, more than 1 s - 0.8 s.
-        {("workers", 1, "slaSeconds"): 1, ("workers", 1, "maxReplicasCap"): 5, ("workers", 1, "baselineMaxReplicas"): 4},
-        ("worker sample-dispatch", "slaSeconds 1 cannot be held at maxReplicasCap", "at 5 pods the p99 wait of"),
+        # sample-dispatch: 7.5 jobs/s of 0.8 s; 5 pods of 2 slots take 3.71 s at p99 from enqueue to done.
+        {
+            ("workers", 1, "slaSeconds"): 3.7,
+            ("workers", 1, "maxReplicasCap"): 5,
+            ("workers", 1, "baselineMaxReplicas"): 4,
+        },
+        (
+            "worker sample-dispatch",
+            "slaSeconds 3.7 cannot be held at maxReplicasCap",
+            "at 5 pods 1 % of the jobs take longer than 3.711 s from enqueue to done",
+        ),
         id="worker-sla",
+    ),
+    pytest.param(
+        {("workers", 1, "slaSeconds"): 1},
+        ("worker sample-dispatch", "slaSeconds 1 is shorter than a job's own p99 time of 3.684 s", "no number of pods"),
+        id="worker-sla-below-job",
     ),
     pytest.param(
         # 3 pods x 2 slots / 0.8 s drain 7.5 jobs/s: exactly the peak input, so the queue never empties.

@@ -189,6 +189,12 @@ CASES = [
         says=("already scaled by services 'api'",),
     ),
     Case(
+        "deployment-name-in-another-namespace",
+        all_of(put(("workers", 0, "namespace"), "jobs"), put(("workers", 0, "deployment"), "freshfoodz-api")),
+        f"{NS}:workers[0].deployment",
+        says=("already scaled by services 'api' (namespace freshfoodz)", "across namespaces"),
+    ),
+    Case(
         "sample-route-unknown",
         put(("metrics",), {"sampleRoute": "samples"}),
         f"{NS}:metrics.sampleRoute",

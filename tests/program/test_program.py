@@ -125,6 +125,22 @@ def test_the_primary_database_is_adopted_never_owned(phase: str) -> None:
     assert "engineVersion" in primary.ignore_changes and "allocatedStorage" in primary.ignore_changes
 
 
+def test_concurrency_scaling_reaches_the_services_hpas_and_baseline_puts_cpu_back() -> None:
+    autoscaling = {"metric": "concurrency", "concurrencyMetric": "http_server_active_requests"}
+    capture = run("weihnachten", autoscaling=autoscaling)
+    peak = {p.inputs["metadata"]["name"]: p for p in of_type(capture, "HorizontalPodAutoscalerPatch")}
+    for name in ("freshfoodz-api", "event-catering-api"):
+        (metric,) = peak[name].inputs["spec"]["metrics"]
+        assert metric["type"] == "Pods" and metric["pods"]["metric"] == {"name": "http_server_active_requests"}
+    for name in ("order-fulfilment-worker", "sample-dispatch-worker"):
+        (metric,) = peak[name].inputs["spec"]["metrics"]
+        assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu"
+    baseline = run("weihnachten", autoscaling=autoscaling, phase="baseline")
+    for patch in of_type(baseline, "HorizontalPodAutoscalerPatch"):
+        (metric,) = patch.inputs["spec"]["metrics"]
+        assert metric["type"] == "Resource", patch.inputs["metadata"]["name"]
+
+
 def test_nothing_platform_owned_is_declared_as_the_seasons() -> None:
     capture = run("weihnachten")
     types = {r.type for r in capture.resources}

@@ -14,11 +14,13 @@ import pytest
 from capacity.catalog import Catalog
 from capacity.cpu import CpuUse, cpu_utilization, pods_for_cpu
 from capacity.errors import InfeasibleError
-from capacity.workers import job_wait_quantile_s, pods_for_sla
+from capacity.workers import job_done_quantile_s, job_wait_quantile_s, pods_for_sla
+from freshfoodz_seasonal.content.alerting.rules import route_paths_of, season_alert_rules
 from freshfoodz_seasonal.content.manifests.hpa import HpaValues, PodsMetric, hpa_manifest, milli_quantity
 from freshfoodz_seasonal.declaration.phase_values import hpa_values
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.plan.summary import plan_as_dict
+from tests.unit.test_queueing import exact_quantile, mmc_sojourn_survival
 from tests.unit.test_season_plan import settings_with
 
 
@@ -64,7 +66,10 @@ def test_a_cpu_bound_service_is_sized_by_its_cpu(catalog: Catalog) -> None:
         "millicores_per_request": 8.0,
         "idle_millicores": 50.0,
         "utilization_at_plan": 0.5,
+        "used_millicores": 250.0,
         "hpa_target_percent": 50,
+        # CPU must pass 1.1 x 50 % = 275 m; idle stays 50 m, so requests must go 0.2 -> 0.225 cores.
+        "reacts_at_load": 1.125,
         "pods_for_cpu": 8,
         "source": "measured",
     }
@@ -74,7 +79,7 @@ def test_a_target_out_of_the_sensible_range_is_warned(catalog: Catalog) -> None:
     # (0.005 + 200 / 7 x 0.0001) / 0.5 = 1.6 %: the HPA would follow idle noise.
     plan = planned(catalog, services__0__cpu={"msPerRequest": 0.1, "idleMillicores": 5})
     assert plan.services[0].hpa.cpu_target_percent == 2
-    (low,) = [w for w in plan.warnings if w.startswith("service api: the HPA CPU target of 2 %")]
+    (low,) = [w for w in plan.warnings if w.startswith("service api: the CPU a pod uses at the planned peak, 1.6%")]
     assert "outside 10% to 90%" in low and "lower the CPU request" in low
     # At a 95 % app-server target: 2.1 cores / (0.475 - 0.05) -> 5 pods, each at (0.05 + 40 x 0.0105) / 0.5 = 94 %.
     hot = planned(
@@ -83,7 +88,8 @@ def test_a_target_out_of_the_sensible_range_is_warned(catalog: Catalog) -> None:
         services__0__cpu={"msPerRequest": 10.5, "idleMillicores": 50},
     )
     assert (hot.services[0].pods, hot.services[0].binding_constraint) == (5, "cpu")
-    assert any("service api: the HPA CPU target of 94 %" in w and "raise the CPU request" in w for w in hot.warnings)
+    hot_warnings = [w for w in hot.warnings if "service api: the CPU a pod uses at the planned peak, 94.0%" in w]
+    assert len(hot_warnings) == 1 and "raise the CPU request" in hot_warnings[0]
 
 
 def test_without_a_measurement_the_target_is_the_fallback_and_the_plan_says_so(catalog: Catalog) -> None:
@@ -129,38 +135,61 @@ def test_the_p99_job_wait_is_erlang_cs_exponential_tail() -> None:
     assert job_wait_quantile_s(0.1, 0.8, 10) == 0.0  # fewer than 1 % of jobs wait at all
 
 
-def test_the_sla_raises_the_pods_to_the_fewest_that_hold_it(catalog: Catalog) -> None:
-    # An SLA of 1 s leaves 0.2 s of wait for a 0.8 s job; 5 pods wait 0.46 s at p99.
-    def meets(pods: int) -> bool:
-        c = erlang_c_by_sums(2 * pods, 6.0)
-        wait = 0.0 if c <= 0.01 else 0.8 / (2 * pods - 6) * math.log(c / 0.01)
-        return wait + 0.8 <= 1.0
+def sojourn_p99(pods: int) -> float:
+    """sample-dispatch's p99 from enqueue to done on `pods` x 2 slots, from M/M/c's closed form."""
+    return exact_quantile(lambda t: mmc_sojourn_survival(2 * pods, 7.5, 0.8, t), 0.99)
 
-    fewest = next(pods for pods in range(4, 21) if meets(pods))
-    assert fewest > 5
-    assert pods_for_sla(7.5, 0.8, 2, 1.0, 5, 20) == fewest
-    assert pods_for_sla(7.5, 0.8, 2, 1.0, 5, fewest - 1) is None
-    plan = planned(catalog, workers__1__slaSeconds=1)
+
+def test_the_p99_from_enqueue_to_done_is_m_m_cs_sojourn_time() -> None:
+    for pods in (4, 5, 6, 9):
+        assert job_done_quantile_s(7.5, 0.8, 2 * pods) == pytest.approx(sojourn_p99(pods), rel=2e-3)
+    # The job's own exponential time is a floor: ln(100) x 0.8 s.
+    assert job_done_quantile_s(7.5, 0.8, 1000) == pytest.approx(0.8 * math.log(100), rel=1e-3)
+    assert job_done_quantile_s(7.5, 0.8, 6) == math.inf
+
+
+def test_the_sla_raises_the_pods_to_the_fewest_that_hold_it(catalog: Catalog) -> None:
+    # 3.70 s from enqueue to done: 5 pods give 3.711 s at p99, 6 pods 3.688 s.
+    assert sojourn_p99(5) > 3.7 >= sojourn_p99(6)
+    assert pods_for_sla(7.5, 0.8, 2, 3.7, 5, 20) == 6
+    assert pods_for_sla(7.5, 0.8, 2, 3.7, 5, 5) is None
+    plan = planned(catalog, workers__1__slaSeconds=3.7)
     worker = plan.workers[1]
-    assert (worker.pods, worker.binding_constraint) == (fewest, "sla")
-    assert worker.predicted_p99_wait_s + 0.8 <= 1.0
+    assert (worker.pods, worker.binding_constraint) == (6, "sla")
+    assert worker.predicted_p99_done_s == pytest.approx(sojourn_p99(6), rel=2e-3)
     summary = plan_as_dict(plan)["workers"][1]
-    assert summary["sla"] == {"seconds": 1, "predicted_p99_wait_s": round(worker.predicted_p99_wait_s, 4)}
-    assert summary["hpa"]["min_replicas"] == fewest
+    assert summary["sla"] == {
+        "seconds": 3.7,
+        "predicted_p99_wait_s": round(worker.predicted_p99_wait_s, 4),
+        "predicted_p99_done_s": round(worker.predicted_p99_done_s, 4),
+    }
+    assert summary["hpa"]["min_replicas"] == 6
+
+
+def test_an_sla_shorter_than_the_job_itself_is_refused_without_asking_for_pods(catalog: Catalog) -> None:
+    # 1 % of 0.8 s exponential jobs take longer than 3.68 s however many pods wait for them.
+    with pytest.raises(InfeasibleError, match=r"worker sample-dispatch: slaSeconds 3\.6 is shorter than a job's own"):
+        planned(catalog, workers__1__slaSeconds=3.6)
 
 
 def test_the_shipped_two_hour_sla_is_held_with_room(catalog: Catalog) -> None:
     worker = planned(catalog).workers[1]
     assert worker.sla_seconds == 7200 and worker.binding_constraint == "utilization"
     assert worker.predicted_p99_wait_s == pytest.approx(0.8 / 4 * math.log(erlang_c_by_sums(10, 6.0) / 0.01))
+    assert worker.predicted_p99_done_s == pytest.approx(sojourn_p99(5), rel=2e-3)
 
 
-def test_concurrency_scaling_targets_the_slots_the_plan_fills(catalog: Catalog) -> None:
-    plan = planned(catalog, autoscaling={"metric": "concurrency", "concurrencyMetric": "http_server_active_requests"})
+CONCURRENCY = {"metric": "concurrency", "concurrencyMetric": "http_server_active_requests"}
+
+
+def test_concurrency_scaling_targets_the_requests_a_pod_serves_at_the_plan(catalog: Catalog) -> None:
+    plan = planned(catalog, autoscaling=CONCURRENCY)
     assert plan.concurrency_metric == "http_server_active_requests"
     services, workers = hpa_values(plan)[:2], hpa_values(plan)[2:]
-    # 8 slots per pod x 50 %: 4 requests in flight per pod on average at the planned peak.
-    assert [v.pods_metric for v in services] == [PodsMetric("http_server_active_requests", 4.0)] * 2
+    # api: 26.2 busy slots on 7 pods = 3.74 requests in service per pod at the planned peak.
+    api = plan.services[0]
+    assert services[0].pods_metric == PodsMetric("http_server_active_requests", api.sizing.busy_slots / 7)
+    assert services[0].pods_metric.average_per_pod == pytest.approx(3.742857, rel=1e-6)
     assert all(v.pods_metric is None for v in workers)  # workers keep CPU
     metric = hpa_manifest(services[0])["spec"]["metrics"]
     assert metric == [
@@ -168,10 +197,22 @@ def test_concurrency_scaling_targets_the_slots_the_plan_fills(catalog: Catalog) 
             "type": "Pods",
             "pods": {
                 "metric": {"name": "http_server_active_requests"},
-                "target": {"type": "AverageValue", "averageValue": "4"},
+                "target": {"type": "AverageValue", "averageValue": "3743m"},
             },
         }
     ]
+    # The services' CPU target is not used: no CPU advice for them, only for the workers.
+    (note,) = [w for w in plan.warnings if w.startswith("no CPU per request or job")]
+    assert "api" not in note and "order-fulfilment" in note
+
+
+def test_a_latency_bound_service_keeps_its_lower_in_flight_target(catalog: Catalog) -> None:
+    # An SLO of 184 ms for catalog-browse needs more pods than the slots: fewer requests per pod.
+    plan = planned(catalog, routes__0__p95SloMs=184, autoscaling=CONCURRENCY)
+    api = plan.services[0]
+    assert api.binding_constraint == "latency" and api.pods > 7
+    assert api.concurrency_target == pytest.approx(api.sizing.busy_slots / api.pods)
+    assert api.concurrency_target < 8 * 0.5 * 0.8
 
 
 def test_quantities_in_thousandths() -> None:
@@ -187,3 +228,37 @@ def test_an_sla_nobody_watches_is_warned(catalog: Catalog) -> None:
     plan = planned(catalog, workers__0__slaSeconds=600)
     (warning,) = [w for w in plan.warnings if "backlogAgeMetric" in w]
     assert warning.startswith("worker order-fulfilment: slaSeconds is set but no backlogAgeMetric")
+
+
+def test_idle_cpu_that_blunts_the_hpa_is_warned(catalog: Catalog) -> None:
+    # event-catering: 50 rps on 5 pods, 10 rps x 2 ms = 20 m + 50 m idle = 70 m of 500 m, target 14 %.
+    # The HPA adds pods above 1.1 x 14 % x 500 m = 77 m: requests must reach 27 m, 1.35x the plan's 20 m.
+    plan = planned(catalog, services__1__cpu={"msPerRequest": 2, "idleMillicores": 50})
+    catering = plan.services[1]
+    assert catering.hpa.cpu_target_percent == 14
+    assert catering.cpu.reacts_at_load == pytest.approx(1.35)
+    (warning,) = [w for w in plan.warnings if w.startswith("service event-catering: idle CPU")]
+    assert "idle CPU is 50 of the 70 millicores" in warning and "only at 1.35x the plan's load" in warning
+    # Little idle CPU: the HPA reacts within the tolerance, no warning.
+    lean = planned(catalog, services__1__cpu={"msPerRequest": 2, "idleMillicores": 2})
+    assert lean.services[1].cpu.reacts_at_load < 1.2
+    assert not [w for w in lean.warnings if "idle CPU is" in w]
+
+
+def test_a_worker_scaled_by_an_external_autoscaler_gets_no_hpa_patch_but_its_numbers(catalog: Catalog) -> None:
+    plan = planned(catalog, workers__1__autoscaler="external")
+    worker = plan.workers[1]
+    assert worker.external_autoscaler and plan.hpa_workers == (plan.workers[0],)
+    assert [v.deployment for v in hpa_values(plan)] == [
+        "freshfoodz-api",
+        "event-catering-api",
+        "order-fulfilment-worker",
+    ]
+    (warning,) = [w for w in plan.warnings if "external autoscaler" in w]
+    assert warning.startswith("worker sample-dispatch: scaled by an external autoscaler (autoscaler: external)")
+    assert f"set its minimum to {worker.pods} and its maximum to at least {worker.hpa.max_replicas}" in warning
+    # It still counts: its pods are packed on the nodes and its pools open connections.
+    assert plan.database.connections == planned(catalog).database.connections
+    rules = season_alert_rules(plan, route_paths_of(plan))
+    assert "SampleDispatchWorkerHpaAtMaxReplicas" not in {r.name for r in rules}
+    assert "SampleDispatchOldestJobAboveSla" in {r.name for r in rules}  # its queue is still watched

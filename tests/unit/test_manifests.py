@@ -13,7 +13,7 @@ import yaml
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
-from freshfoodz_seasonal.content.manifests.hpa import HpaValues, hpa_manifest
+from freshfoodz_seasonal.content.manifests.hpa import HpaValues, PodsMetric, hpa_manifest
 from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
 from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.declaration.phase_values import hpa_values
@@ -63,6 +63,17 @@ def test_peak_sets_the_plan_and_baseline_restores_the_platform_values(catalog: C
         for s in baseline_settings.workloads
     ]
     assert [v.deployment for v in peak] == [v.deployment for v in baseline]
+
+
+def test_an_hpa_on_in_flight_requests_is_a_valid_pods_metric_hpa() -> None:
+    manifest = hpa_manifest(HpaValues("api", "shop", 7, 11, 50, 60, PodsMetric("http_server_active_requests", 3.74)))
+    validate(manifest)
+    (metric,) = manifest["spec"]["metrics"]
+    assert metric["pods"]["target"] == {"type": "AverageValue", "averageValue": "3740m"}
+    broken = json.loads(json.dumps(manifest))
+    broken["spec"]["metrics"][0]["pods"]["metric"]["names"] = "a typo"  # strict: unknown fields are errors
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate(broken)
 
 
 def test_scale_up_is_fast_and_scale_down_is_slow() -> None:

@@ -374,7 +374,7 @@ def season_alert_rules(
                 service=service.name,
             )
         )
-    for worker in plan.workers:
+    for worker in plan.hpa_workers:
         # `Worker` in the name: a service and a worker may share a name, their alerts may not.
         rules.append(
             b.hpa_at_max(

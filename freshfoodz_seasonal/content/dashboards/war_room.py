@@ -335,7 +335,7 @@ def _replicas_panels(plan: SeasonPlan, b: _Builder, hpa_names: Mapping[str, str]
         _replicas_panel(
             b, worker, worker.deployment, f"{worker.name} worker", "the worker cannot drain its queue faster", span
         )
-        for worker in plan.workers
+        for worker in plan.hpa_workers
     ]
     return [*services, *workers]
 
