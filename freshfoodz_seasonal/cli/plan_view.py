@@ -105,10 +105,10 @@ def _workers(plan: SeasonPlan) -> Section:
 
 
 def _wait(seconds: float) -> str:
-    if seconds == 0:
-        return "0 s"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     return f"{seconds:,.0f} s" if seconds < 3600 else f"{seconds / 3600:.1f} h"
 
 
