@@ -67,7 +67,8 @@ class BaselineWindow:
             duration_seconds(value)
 
 
-def _literal_regex(values: Sequence[str]) -> str:
+def literal_regex(values: Sequence[str]) -> str:
+    """An RE2 alternation that matches exactly these values (Prometheus anchors label regexes)."""
     return "|".join(sorted({_REGEX_SPECIAL.sub(r"\\\1", value) for value in values}))
 
 
@@ -76,8 +77,8 @@ def route_matchers(names: MetricNames, routes: Sequence[RouteKey]) -> tuple[Matc
     if not routes:
         return ()
     return (
-        (names.uri_label, "=~", _literal_regex([route.uri for route in routes])),
-        (names.method_label, "=~", _literal_regex([route.method for route in routes])),
+        (names.uri_label, "=~", literal_regex([route.uri for route in routes])),
+        (names.method_label, "=~", literal_regex([route.method for route in routes])),
     )
 
 

@@ -3,7 +3,10 @@
 Text in, text out (ruamel.yaml's round trip): the caller reads and writes the file. Only the
 measured keys of the measured routes change: `baselineRps`, `meanServiceTimeMs` and the spread
 the route already uses (`serviceTimeCv` from the fitted lognormal, or `p95ServiceTimeMs` as
-measured). Values are rounded up, so a rounded baseline never plans less than the measured one.
+measured); and of each measured service or worker its `cpu` (`msPerRequest` or `msPerJob`, and
+`idleMillicores`). Values are rounded up, so a rounded baseline never plans less than the measured one.
+A key the file lacks is added at the end of its mapping, before the comment lines that follow it:
+those describe what comes next.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
+from freshfoodz_seasonal.baseline.cpu_measure import WorkloadCpu
+from freshfoodz_seasonal.baseline.cpu_queries import Unit
 from freshfoodz_seasonal.baseline.measure import RouteBaseline
 from freshfoodz_seasonal.config.edit import StackEditError, config_of, dump, round_trip_yaml
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -21,6 +28,12 @@ from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 ROUTES_KEY = f"{CONFIG_NAMESPACE}:routes"
 SEASON_KEY = f"{CONFIG_NAMESPACE}:season"
 QUIET_HOUR_KEY = "quietHour"
+# Where each kind of workload lives in the file, and its key for the CPU per unit.
+WORKLOADS_KEY = {Unit.REQUEST: f"{CONFIG_NAMESPACE}:services", Unit.JOB: f"{CONFIG_NAMESPACE}:workers"}
+CPU_KEY = "cpu"
+MS_PER_UNIT_KEY = {Unit.REQUEST: "msPerRequest", Unit.JOB: "msPerJob"}
+IDLE_KEY = "idleMillicores"
+CPU_SIGNIFICANT_DIGITS = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,23 @@ def _round_up(value: float, decimals: int) -> float:
     return math.ceil(value * scale - 1e-6) / scale
 
 
+def _round_up_significant(value: float, digits: int) -> float:
+    if value <= 0:
+        return 0.0
+    scale = 10.0 ** (digits - 1 - math.floor(math.log10(value)))
+    # A thousandth of the last digit is float noise of the fit (30.0000004 stays 30.0, not 30.1); the
+    # result is formatted back to `digits` digits, as a scale of 10^-n leaves noise (1240.0000000000002).
+    return float(f"{math.ceil(value * scale - 1e-3) / scale:.{digits}g}")
+
+
+def cpu_values(measured: WorkloadCpu) -> dict[str, float]:
+    """The `cpu` keys written for one workload, rounded up to three significant digits."""
+    return {
+        MS_PER_UNIT_KEY[measured.target.unit]: _round_up_significant(measured.fit.ms_per_unit, CPU_SIGNIFICANT_DIGITS),
+        IDLE_KEY: _round_up_significant(measured.fit.idle_millicores, CPU_SIGNIFICANT_DIGITS),
+    }
+
+
 def measured_values(measured: RouteBaseline, spread_key: str) -> dict[str, float]:
     """The keys written for one route, rounded up: rps to 0.01, ms to 0.1, CV to 0.01."""
     values = {
@@ -54,34 +84,107 @@ def measured_values(measured: RouteBaseline, spread_key: str) -> dict[str, float
     return values
 
 
-def _routes(document: object) -> CommentedSeq:
+def _entries(document: object, key: str) -> dict[object, CommentedMap]:
+    """The named entries of the list at `config.<key>`, by name."""
     try:
-        routes = config_of(document).get(ROUTES_KEY)
+        entries = config_of(document).get(key)
     except StackEditError as error:
         raise StackUpdateError(str(error)) from None
-    if not isinstance(routes, CommentedSeq):
-        raise StackUpdateError(f"config.{ROUTES_KEY} is not a list of routes")
-    return routes
+    if not isinstance(entries, CommentedSeq):
+        raise StackUpdateError(f"config.{key} is not a list")
+    return {entry.get("name"): entry for entry in entries if isinstance(entry, CommentedMap)}
+
+
+def _last_slot(node: object) -> tuple[CommentedMap | CommentedSeq, object] | None:
+    """The innermost last key (or index) of a block: ruamel keeps the comment lines after the block there."""
+    slot = None
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0:
+        key: object = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        slot = (node, key)
+        node = node[key]
+    return slot
+
+
+def _comment_index(container: CommentedMap | CommentedSeq) -> int:
+    # ruamel's per-item comment slots: the comment after the value is the third of a key's, the first of an item's.
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _take_comment_lines(mapping: CommentedMap) -> str | None:
+    """Removes the full comment lines after `mapping`'s last value and returns them; an end-of-line comment stays."""
+    slot = _last_slot(mapping)
+    if slot is None:
+        return None
+    container, key = slot
+    slots = container.ca.items.get(key)
+    token = slots[_comment_index(container)] if slots else None
+    if not isinstance(token, CommentToken):
+        return None
+    end_of_line, _, lines = token.value.partition("\n")
+    if not lines.strip():
+        return None
+    if end_of_line.strip():
+        token.value = end_of_line + "\n"
+    else:
+        slots[_comment_index(container)] = None
+    return lines
+
+
+def _set_key(mapping: CommentedMap, key: str, value: object) -> None:
+    """`mapping[key] = value`: in place if the key is there; else appended, the comment lines that followed the
+    mapping's last value moved after the new one, since they describe what follows the mapping."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    lines = _take_comment_lines(mapping)
+    mapping[key] = value
+    slot = _last_slot(mapping)
+    if lines is not None and slot is not None:
+        container, last = slot
+        token = CommentToken("\n" + lines, CommentMark(0), None)
+        empty: list[object] = [None] * (4 if isinstance(container, CommentedMap) else 2)
+        container.ca.items.setdefault(last, empty)[_comment_index(container)] = token
+
+
+def _write_cpu(document: object, measured: WorkloadCpu) -> list[Change]:
+    target = measured.target
+    key = WORKLOADS_KEY[target.unit]
+    entry = _entries(document, key).get(target.workload)
+    if entry is None:
+        raise StackUpdateError(f"config.{key} has no entry named {target.workload!r}")
+    cpu = entry.get(CPU_KEY)
+    if cpu is None:
+        cpu = CommentedMap()
+        _set_key(entry, CPU_KEY, cpu)
+    elif not isinstance(cpu, CommentedMap):
+        raise StackUpdateError(f"config.{key}[{target.workload}].{CPU_KEY} is not a mapping")
+    changes = []
+    for name, value in cpu_values(measured).items():
+        changes.append(
+            Change(f"{target.unit.workload_kind} {target.workload}", f"{CPU_KEY}.{name}", cpu.get(name), value)
+        )
+        _set_key(cpu, name, value)
+    return changes
 
 
 def update_stack_text(
-    text: str, measured: Sequence[RouteBaseline], quiet_hour: int | None = None
+    text: str, measured: Sequence[RouteBaseline], quiet_hour: int | None = None, cpu: Sequence[WorkloadCpu] = ()
 ) -> tuple[str, list[Change]]:
-    """`text` with each measured route's values replaced (routes matched by name) and, if given, the
-    season's quiet hour (`season.quietHour`), and the changes."""
+    """`text` with each measured route's values replaced (routes matched by name), each measured workload's
+    `cpu` set (services and workers matched by name) and, if given, the season's quiet hour
+    (`season.quietHour`), and the changes."""
     yaml = round_trip_yaml()
     document = yaml.load(text)
+    changes = []
     if quiet_hour is not None:
         season = config_of(document).get(SEASON_KEY)
         if not isinstance(season, CommentedMap):
             raise StackUpdateError(f"config.{SEASON_KEY} is not a mapping")
         old = season.get(QUIET_HOUR_KEY)
-        changes_of_season = [] if old == quiet_hour else [Change("(season)", QUIET_HOUR_KEY, old, quiet_hour)]
-        season[QUIET_HOUR_KEY] = quiet_hour
-    else:
-        changes_of_season = []
-    entries = {entry.get("name"): entry for entry in _routes(document) if isinstance(entry, CommentedMap)}
-    changes = []
+        if old != quiet_hour:
+            changes.append(Change("(season)", QUIET_HOUR_KEY, old, quiet_hour))
+        _set_key(season, QUIET_HOUR_KEY, quiet_hour)
+    entries = _entries(document, ROUTES_KEY)
     for route in measured:
         entry = entries.get(route.route.name)
         if entry is None:
@@ -90,4 +193,6 @@ def update_stack_text(
         for key, value in measured_values(route, spread_key).items():
             changes.append(Change(route.route.name, key, entry.get(key), value))
             entry[key] = value
-    return dump(yaml, document), [*changes_of_season, *changes]
+    for workload in cpu:
+        changes.extend(_write_cpu(document, workload))
+    return dump(yaml, document), changes

@@ -22,7 +22,8 @@ def baseline(
         typer.Option(metavar="STACK|FILE", help="measure this stack's routes with its metrics names and matchers"),
     ] = None,
     write: Annotated[
-        bool, typer.Option("--write", help="update the stack file's routes (baselineRps, service times)")
+        bool,
+        typer.Option("--write", help="update the stack file's routes (baselineRps, service times) and workloads' cpu"),
     ] = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
@@ -36,13 +37,24 @@ def baseline(
         bool,
         typer.Option("--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)"),
     ] = False,
+    no_cpu: Annotated[
+        bool,
+        typer.Option(
+            "--no-cpu",
+            help="do not measure the CPU per request and per job (for a cluster without cAdvisor or "
+            "kube-state-metrics metrics); the stack's cpu values stay as they are",
+        ),
+    ] = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """Measure each route's baseline from Prometheus: peak rate, mean and p95 service time, CV, errors.
 
-    Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
-    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline or
-    Prometheus warns that its answers may be partial (unless --accept-warnings); then nothing is written.
+    With --stack, also each service's CPU per request and each worker's CPU per job (workers with a
+    jobsMetric), from cAdvisor's container CPU joined to the Deployments by kube-state-metrics; --no-cpu
+    skips it. Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
+    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline, a
+    workload's data no CPU per unit, or Prometheus warns that its answers may be partial (unless
+    --accept-warnings); then nothing is written.
     """
     # Imported here: only this command needs the HTTP client, the fit and the YAML round trip.
     from freshfoodz_seasonal.cli.baseline_command import BaselineRequest, run_baseline  # noqa: PLC0415
@@ -58,5 +70,6 @@ def baseline(
         insecure_skip_tls_verify,
         project_dir,
         accept_warnings,
+        measure_cpu=not no_cpu,
     )
     run_baseline(request, output_format, read_clock().utc)

@@ -1,8 +1,8 @@
 """`seasonctl baseline`: check the flags, ask Prometheus, show what was measured, and update the stack file.
 
 The steps are kept apart so a failure in any of them leaves the stack file as it was: all queries
-run and every route is measured before the new file text is made; the new text must validate as a
-stack before it replaces the file, in one rename.
+run and every route (and workload's CPU) is measured before the new file text is made; the new
+text must validate as a stack before it replaces the file, in one rename.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from freshfoodz_seasonal.adapters.prometheus_http import (
     credentials_from_environment,
 )
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
-from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError, RouteBaseline
+from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
 from freshfoodz_seasonal.baseline.queries import BaselineWindow
 from freshfoodz_seasonal.baseline.stack_update import Change, StackUpdateError
-from freshfoodz_seasonal.cli.baseline_measure import Scope, measure_baseline, updated_stack
+from freshfoodz_seasonal.cli.baseline_measure import Baseline, Scope, measure_baseline, updated_stack
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_heading, baseline_sections
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, EXIT_NO_BASELINE, EXIT_PROMETHEUS, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import TableOrJson
@@ -56,6 +56,8 @@ class BaselineRequest:
     insecure: bool
     project_dir: Path
     accept_warnings: bool = False
+    measure_cpu: bool = True
+    """With a stack: measure each workload's CPU per request or job (--no-cpu: not)."""
 
 
 def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.datetime) -> None:
@@ -69,7 +71,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     if request.stack is not None:
         loaded = load_stack(request.stack, request.project_dir, catalog)
         path, original = loaded.path, loaded.path.read_bytes().decode("utf-8")
-        scope, rate_window = Scope.of_stack(loaded.settings), loaded.settings.metrics.rate_window
+        scope = Scope.of_stack(loaded.settings, request.measure_cpu)
+        rate_window = loaded.settings.metrics.rate_window
     window = baseline_window(request.window, rate_window)
     end_s = parse_end(request.end, duration_seconds(window.step), now)
     client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
@@ -77,14 +80,15 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
         measured = measure_baseline(client, scope, window, end_s)
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
-    # With a stack, one route without a baseline means no write: show what was measured, then say why.
-    # So do Prometheus's warnings: a partial answer can under-state the rate, and so plan too few pods.
+    # With a stack, one route or workload without a baseline means no write: show what was measured, then
+    # say why. So do Prometheus's warnings: a partial answer can under-state the rate, and so plan too few pods.
     partial = bool(measured.warnings) and not request.accept_warnings
-    refused = (request.stack is not None and bool(measured.problems)) or partial
+    unmeasured = bool(measured.problems) or bool(measured.cpu_problems)
+    refused = (request.stack is not None and unmeasured) or partial
     changes = None
     if request.write and path is not None and not refused:
         quiet_hour = measured.profile.quiet_hour if measured.profile is not None else None
-        changes = write_baseline(path, original, measured.routes, catalog, quiet_hour)
+        changes = write_baseline(path, original, measured, catalog, quiet_hour)
     if output_format is TableOrJson.JSON:
         print_json(baseline_as_dict(measured, changes))
     else:
@@ -99,7 +103,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
             if partial
             else []
         )
-        fail(EXIT_NO_BASELINE, [*map(str, measured.problems), *partial_note, *nothing_written])
+        problems = [*map(str, measured.problems), *map(str, measured.cpu_problems)]
+        fail(EXIT_NO_BASELINE, [*problems, *partial_note, *nothing_written])
     if not measured.routes:
         fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
 
@@ -151,11 +156,11 @@ def prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure
 
 
 def write_baseline(
-    path: Path, original: str, routes: list[RouteBaseline], catalog: Catalog, quiet_hour: int | None
+    path: Path, original: str, measured: Baseline, catalog: Catalog, quiet_hour: int | None
 ) -> list[Change]:
-    """Replaces the stack file with the measured routes, if the result is a valid stack; exits otherwise."""
+    """Replaces the stack file with the measured routes and CPU, if the result is a valid stack; exits otherwise."""
     try:
-        text, changes = updated_stack(path, original, routes, catalog, quiet_hour)
+        text, changes = updated_stack(path, original, measured.routes, catalog, quiet_hour, measured.measured_cpu)
     except ConfigError as error:
         fail(
             EXIT_NO_BASELINE,

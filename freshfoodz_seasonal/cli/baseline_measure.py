@@ -1,4 +1,5 @@
-"""`seasonctl baseline`'s measurement: ask Prometheus, measure every route, make the stack file's new text.
+"""`seasonctl baseline`'s measurement: ask Prometheus, measure every route (and, with a stack, each workload's
+CPU), make the stack file's new text.
 
 The steps are kept apart so a failure in any of them leaves the stack file as it was: all queries
 run and every route is measured before the new file text is made; the new text must validate as a
@@ -15,6 +16,16 @@ from pathlib import Path
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
 from freshfoodz_seasonal.adapters.stack_file import settings_from_config, stack_config_from_text
+from freshfoodz_seasonal.baseline.cpu_measure import CpuBaseline, CpuProblem, WorkloadCpu, measure_cpu
+from freshfoodz_seasonal.baseline.cpu_queries import (
+    CpuMeasure,
+    CpuScope,
+    CpuTarget,
+    JobsCounter,
+    Unit,
+    cpu_queries,
+    cpu_step_s,
+)
 from freshfoodz_seasonal.baseline.measure import (
     BaselineProblem,
     NamedRoute,
@@ -34,6 +45,7 @@ from freshfoodz_seasonal.baseline.queries import (
     baseline_queries,
     hourly_rate_query,
 )
+from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.baseline.stack_update import Change, update_stack_text
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics.names import MetricNames
@@ -68,11 +80,21 @@ class Baseline:
     history_days: float = 0.0
     profile: HourlyProfile | None = None
     """The job's traffic by Europe/Berlin hour, and its quietest hour."""
+    cpu: CpuBaseline | None = None
+    """CPU per request and per job; None when not measured (no stack, or --no-cpu)."""
 
     @property
     def warnings(self) -> list[tuple[QueryRun, str]]:
         """Prometheus's warnings with the query that got them: the answer may be partial."""
         return [(run, warning) for run in self.queries for warning in run.warnings]
+
+    @property
+    def cpu_problems(self) -> list[CpuProblem]:
+        return [] if self.cpu is None else self.cpu.problems
+
+    @property
+    def measured_cpu(self) -> list[WorkloadCpu]:
+        return [] if self.cpu is None else self.cpu.workloads
 
 
 @dataclass(frozen=True)
@@ -82,15 +104,46 @@ class Scope:
     names: MetricNames
     matchers: tuple[Matcher, ...]
     routes: tuple[NamedRoute, ...]
+    cpu: CpuScope | None = None
+    """The workloads whose CPU is measured; None: none is (no stack, or --no-cpu)."""
 
     @classmethod
-    def of_stack(cls, settings: StackSettings) -> Scope:
+    def of_stack(cls, settings: StackSettings, measure_cpu: bool = True) -> Scope:
         metrics = settings.metrics
         return cls(
             names=MetricNames(**metrics.metric_names()),
             matchers=exact_matchers(metrics.http_matchers),
             routes=tuple(NamedRoute(r.name, RouteKey(r.method, r.path)) for r in settings.routes),
+            cpu=cpu_scope(settings) if measure_cpu else None,
         )
+
+
+def cpu_scope(settings: StackSettings) -> CpuScope:
+    """Every service by its routes (the config refuses a service without one), every worker by its jobs counter;
+    a worker without one is not measured."""
+    targets = [
+        CpuTarget(
+            service.name,
+            Unit.REQUEST,
+            service.namespace,
+            service.deployment,
+            routes=tuple(RouteKey(r.method, r.path) for r in settings.routes if r.service == service.name),
+        )
+        for service in settings.services
+    ]
+    unmeasured = []
+    for worker in settings.workers:
+        if worker.jobs_metric is None:
+            unmeasured.append(
+                f"{worker.name}: no jobsMetric (a counter of its jobs), so its CPU per job is not measured"
+            )
+            continue
+        jobs = JobsCounter(worker.jobs_metric.name, exact_matchers(worker.jobs_metric.matchers))
+        targets.append(CpuTarget(worker.name, Unit.JOB, worker.namespace, worker.deployment, jobs=jobs))
+    metrics = settings.metrics
+    return CpuScope(
+        tuple(targets), exact_matchers(metrics.cpu_matchers), exact_matchers(metrics.http_matchers), tuple(unmeasured)
+    )
 
 
 def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWindow, end_s: float) -> Baseline:
@@ -118,13 +171,43 @@ def measure_baseline(client: PrometheusClient, scope: Scope, window: BaselineWin
     routes = scope.routes or tuple(routes_in_data(answers[Measure.REQUESTS], scope.names))
     measured, problems = measure_routes(routes, answers, scope.names, window)
     history = history_days(answers, duration_seconds(window.step))
-    return Baseline(client.base_url, window, end_s, measured, problems, runs, history, profile)
+    cpu = None if scope.cpu is None else _measure_cpu(client, scope.names, scope.cpu, window, end_s, runs)
+    return Baseline(client.base_url, window, end_s, measured, problems, runs, history, profile, cpu)
+
+
+def _measure_cpu(
+    client: PrometheusClient,
+    names: MetricNames,
+    scope: CpuScope,
+    window: BaselineWindow,
+    end_s: float,
+    runs: list[QueryRun],
+) -> CpuBaseline:
+    """Runs the CPU range queries (recorded in `runs`), then fits every workload."""
+    step_s = cpu_step_s(window)
+    start_s = end_s - duration_seconds(window.window) + step_s
+    answers: dict[CpuMeasure, list[RangeSeries]] = {}
+    for measure, promql in cpu_queries(names, window, scope).items():
+        started = time.perf_counter()
+        answer = client.query_range(promql, start_s, end_s, step_s)
+        answers[measure] = range_series(answer)
+        runs.append(
+            QueryRun(
+                measure.value, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer)
+            )
+        )
+    return measure_cpu(scope, answers, names, step_s)
 
 
 def updated_stack(
-    path: Path, original: str, measured: Sequence[RouteBaseline], catalog: Catalog, quiet_hour: int | None
+    path: Path,
+    original: str,
+    measured: Sequence[RouteBaseline],
+    catalog: Catalog,
+    quiet_hour: int | None,
+    cpu: Sequence[WorkloadCpu] = (),
 ) -> tuple[str, list[Change]]:
     """The stack file's new text, checked to be a valid stack (ConfigError otherwise), and what changed."""
-    text, changes = update_stack_text(original, measured, quiet_hour)
+    text, changes = update_stack_text(original, measured, quiet_hour, cpu)
     settings_from_config(stack_config_from_text(text, path), path, catalog)
     return text, changes

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from freshfoodz_seasonal.baseline.cpu_fit import MIN_R_SQUARED
+from freshfoodz_seasonal.baseline.cpu_measure import CpuBaseline, WorkloadCpu
 from freshfoodz_seasonal.baseline.measure import NamedRoute
 from freshfoodz_seasonal.baseline.profile import HourlyProfile
 from freshfoodz_seasonal.baseline.queries import PEAK_QUANTILE
@@ -62,6 +64,8 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
         ],
     )
     sections = [measured]
+    if baseline.cpu is not None:
+        sections.append(_cpu_section(baseline.cpu))
     if baseline.profile is not None:
         sections.append(_profile_section(baseline.profile))
     notes = [[r.route.name, note] for r in baseline.routes for note in r.notes]
@@ -81,6 +85,14 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
                 "Routes without a baseline", ["route", "problem"], [[p.route, p.message] for p in baseline.problems]
             )
         )
+    if baseline.cpu_problems:
+        sections.append(
+            Section(
+                "Workloads without a CPU measurement",
+                ["workload", "problem"],
+                [[p.workload, p.message] for p in baseline.cpu_problems],
+            )
+        )
     sections.append(
         Section(
             f"Queries ({len(baseline.queries)}, evaluated at {_when(baseline.end_s)})",
@@ -93,11 +105,48 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
         sections.append(
             Section(
                 "Written to the stack file",
-                ["route", "key", "old", "new"],
+                ["where", "key", "old", "new"],
                 [[c.route, c.key, "-" if c.old is None else str(c.old), f"{c.new:g}"] for c in changes],
             )
         )
     return sections
+
+
+def _ms_per_unit(workload: WorkloadCpu) -> str:
+    return f"{workload.fit.ms_per_unit:.3g} ms/{workload.target.unit.value}"
+
+
+def _cpu_section(cpu: CpuBaseline) -> Section:
+    """Each measured workload's fitted line, and what was not measured."""
+    step_minutes = cpu.step_s / 60
+    clamped = [
+        f"{w.target.workload}: the fitted idle CPU was slightly below zero, within its noise: counted as 0"
+        for w in cpu.workloads
+        if w.fit.idle_clamped
+    ]
+    return Section(
+        "CPU",
+        ["workload", "deployment", "CPU per unit", "idle m", "R^2", "points", "peak /s per pod"],
+        [
+            [
+                w.target.workload,
+                f"{w.target.namespace}/{w.target.deployment}",
+                _ms_per_unit(w),
+                f"{w.fit.idle_millicores:.3g}",
+                f"{w.fit.r_squared:.3f}",
+                str(w.fit.points),
+                f"{w.fit.peak_rate_per_pod:.3g}",
+            ]
+            for w in cpu.workloads
+        ],
+        notes=[
+            "a pod's cores = idle + rate per pod x CPU per unit, a least-squares line over the window's steps "
+            f"(every {step_minutes:g} min: the Deployment's cores and its rate, both per running pod); refused below "
+            f"R^2 {MIN_R_SQUARED:g}; beyond the peak rate per pod the line is an extrapolation",
+            *clamped,
+            *cpu.unmeasured,
+        ],
+    )
 
 
 def _profile_section(profile: HourlyProfile) -> Section:
@@ -147,6 +196,10 @@ def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> di
         "hourlyRps": None if baseline.profile is None else list(baseline.profile.rates),
         "quietHour": None if baseline.profile is None else baseline.profile.quiet_hour,
         "problems": [{"route": p.route, "message": p.message} for p in baseline.problems],
+        "cpu": [_cpu_as_dict(w) for w in baseline.measured_cpu],
+        "cpuStep": None if baseline.cpu is None else f"{baseline.cpu.step_s:g}s",
+        "cpuProblems": [{"workload": p.workload, "message": p.message} for p in baseline.cpu_problems],
+        "cpuNotMeasured": [] if baseline.cpu is None else list(baseline.cpu.unmeasured),
         "warnings": [{"measure": run.measure, "warning": warning} for run, warning in baseline.warnings],
         "queries": [
             {"measure": q.measure, "promql": q.promql, "seconds": q.seconds, "series": q.series}
@@ -155,4 +208,21 @@ def baseline_as_dict(baseline: Baseline, changes: Sequence[Change] | None) -> di
         "written": None
         if changes is None
         else [{"route": c.route, "key": c.key, "old": c.old, "new": c.new} for c in changes],
+    }
+
+
+def _cpu_as_dict(workload: WorkloadCpu) -> dict[str, Any]:
+    target, fit = workload.target, workload.fit
+    return {
+        "workload": target.workload,
+        "kind": target.unit.workload_kind,
+        "namespace": target.namespace,
+        "deployment": target.deployment,
+        "unit": target.unit.value,
+        "msPerUnit": fit.ms_per_unit,
+        "idleMillicores": fit.idle_millicores,
+        "idleClamped": fit.idle_clamped,
+        "rSquared": fit.r_squared,
+        "points": fit.points,
+        "peakRatePerPod": fit.peak_rate_per_pod,
     }

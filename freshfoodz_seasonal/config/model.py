@@ -210,6 +210,17 @@ class Route(_Section):
 
 MetricName = Annotated[str, Field(pattern=METRIC_NAME.pattern, description="a Prometheus metric name")]
 LabelName = Annotated[str, Field(pattern=LABEL_NAME.pattern, description="a Prometheus label name")]
+
+
+def _not_reserved(label: str) -> str:
+    # `__name__` would set the metric name twice (Prometheus refuses the rule file); `__` names are internal.
+    if label.startswith("__"):
+        raise ValueError(f"{label!r} starts with '__', reserved by Prometheus; accepted: a label name without it")
+    return label
+
+
+# A label an exact matcher may name: a label name, not one of Prometheus's reserved `__` labels.
+MatcherLabel = Annotated[str, Field(pattern=LABEL_NAME.pattern), AfterValidator(_not_reserved)]
 # CPU-milliseconds per request: also the millicores one request per second keeps busy.
 CpuMs = Annotated[float, Field(gt=0, le=MAX_MS, description="CPU milliseconds, 0 < x <= 3.6e6")]
 IdleMillicores = Annotated[
@@ -235,7 +246,7 @@ class SeriesSelector(_Section):
     """One Prometheus metric and exact label matchers that pick the series of this workload."""
 
     name: MetricName
-    matchers: dict[LabelName, Text] = Field(
+    matchers: dict[MatcherLabel, Text] = Field(
         default_factory=dict, max_length=20, description="exact label matchers, e.g. queue: sample-dispatch"
     )
 
@@ -449,12 +460,22 @@ METRIC_NAME_FIELDS = (
     "hpa_namespace_label",
     "hpa_name_label",
     "db_connections",
+    "container_cpu_usage",
+    "pod_owner",
+    "replicaset_owner",
+    "pod_namespace_label",
+    "pod_label",
+    "container_label",
+    "replicaset_label",
+    "owner_kind_label",
+    "owner_name_label",
 )
 
 
 class Metrics(_Section):
-    """Where the alerts and the dashboard find their numbers; unset names keep the exporters'
-    defaults (metrics.names.MetricNames: Quarkus/Micrometer, kube-state-metrics, postgres_exporter)."""
+    """Where the alerts, the dashboard and `seasonctl baseline` find their numbers; unset names keep the
+    exporters' defaults (metrics.names.MetricNames: Quarkus/Micrometer, kube-state-metrics,
+    postgres_exporter, cAdvisor)."""
 
     http_histogram: MetricName | None = None
     uri_label: LabelName | None = None
@@ -465,11 +486,26 @@ class Metrics(_Section):
     hpa_namespace_label: LabelName | None = None
     hpa_name_label: LabelName | None = None
     db_connections: MetricName | None = None
-    http_matchers: dict[LabelName, Text] = Field(
+    container_cpu_usage: MetricName | None = None
+    pod_owner: MetricName | None = None
+    replicaset_owner: MetricName | None = None
+    pod_namespace_label: LabelName | None = None
+    pod_label: LabelName | None = None
+    container_label: LabelName | None = None
+    replicaset_label: LabelName | None = None
+    owner_kind_label: LabelName | None = None
+    owner_name_label: LabelName | None = None
+    http_matchers: dict[MatcherLabel, Text] = Field(
         default_factory=dict, max_length=20, description="extra exact label matchers on HTTP queries, e.g. job"
     )
-    db_matchers: dict[LabelName, Text] = Field(
+    db_matchers: dict[MatcherLabel, Text] = Field(
         default_factory=dict, max_length=20, description="extra exact label matchers on database queries"
+    )
+    cpu_matchers: dict[MatcherLabel, Text] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="extra exact label matchers on the CPU and pod-owner queries (cAdvisor, kube-state-metrics), "
+        "e.g. cluster",
     )
     rate_window: str = Field(
         default=DEFAULT_RATE_WINDOW,

@@ -45,7 +45,9 @@ def key_path(location: Location) -> str:
         return "config"
     text = f"{CONFIG_NAMESPACE}:{location[0]}"
     for part in location[1:]:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        # pydantic marks a refused mapping key with `[key]` after it: the path already ends at the key.
+        if part != "[key]":
+            text += f"[{part}]" if isinstance(part, int) else f".{part}"
     return text
 
 

@@ -19,7 +19,9 @@ class MetricNames:
 
     HTTP: the Quarkus Micrometer timer `http.server.requests` with `percentiles-histogram` enabled,
     exported as `<base>_bucket`, `<base>_count` and `<base>_sum`. HPAs: kube-state-metrics. Database
-    connections: postgres_exporter's per-database backends, summed over the instance.
+    connections: postgres_exporter's per-database backends, summed over the instance. A pod's CPU:
+    cAdvisor's (the kubelet's) per-container counter, joined to its Deployment through
+    kube-state-metrics' owner series (pod -> ReplicaSet -> Deployment).
 
     Only names live here; per-query choices (extra label matchers, the rate window) are parameters of
     the functions that build the queries.
@@ -34,6 +36,16 @@ class MetricNames:
     hpa_namespace_label: str = "namespace"
     hpa_name_label: str = "horizontalpodautoscaler"
     db_connections: str = "pg_stat_database_numbackends"
+    container_cpu_usage: str = "container_cpu_usage_seconds_total"
+    pod_owner: str = "kube_pod_owner"
+    replicaset_owner: str = "kube_replicaset_owner"
+    # Shared by cAdvisor's and kube-state-metrics' pod series: the joins match on them.
+    pod_namespace_label: str = "namespace"
+    pod_label: str = "pod"
+    container_label: str = "container"
+    replicaset_label: str = "replicaset"
+    owner_kind_label: str = "owner_kind"
+    owner_name_label: str = "owner_name"
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -195,6 +195,18 @@ CASES = [
         says=("already scaled by services 'api' (namespace freshfoodz)", "across namespaces"),
     ),
     Case(
+        "reserved-matcher-label",
+        put(("workers", 1, "backlogAgeMetric", "matchers"), {"__name__": "x"}),
+        f"{NS}:workers[1].backlogAgeMetric.matchers.__name__",
+        says=("reserved by Prometheus",),
+    ),
+    Case(
+        "reserved-http-matcher-label",
+        put(("metrics",), {"httpMatchers": {"__address__": "x"}}),
+        f"{NS}:metrics.httpMatchers.__address__",
+        says=("reserved by Prometheus",),
+    ),
+    Case(
         "sample-route-unknown",
         put(("metrics",), {"sampleRoute": "samples"}),
         f"{NS}:metrics.sampleRoute",

@@ -1,7 +1,8 @@
 """`seasonctl baseline` against a real Prometheus holding 14 days of known traffic, and its faults.
 
 The server (Debian package `prometheus`) is started on 127.0.0.1 on history backfilled with
-`promtool`; the truth is the synthetic traffic of `tests/support/prometheus_data.py`. Faults the real
+`promtool`; the truth is the synthetic traffic of `tests/support/prometheus_data.py` and, in the same
+backfill, the pods' CPU of `tests/support/cpu_data.py` (a known CPU per request and job). Faults the real
 server cannot produce on demand (timeouts, HTTP errors, TLS, credentials, NaN answers) come from
 small local HTTP servers. Every fault must leave the stack file byte-identical.
 """
@@ -34,8 +35,9 @@ from click.testing import Result
 
 from capacity.service_time import ServiceTime
 from tests.support.cli_runner import invoke
+from tests.support.cpu_data import ReplicaSet, SyntheticDeployment, SyntheticJobs, SyntheticPods
 from tests.support.project import ROOT
-from tests.support.prometheus_data import BUCKETS_S, DAY_S, SyntheticRoute, SyntheticTraffic
+from tests.support.prometheus_data import BUCKETS_S, DAY_S, DailyCycle, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, free_port, running_prometheus
 
 WINDOW_S = 14 * DAY_S
@@ -60,6 +62,73 @@ LATE_ROUTE_DAYS = 7.0
 
 
 @dataclass(frozen=True)
+class CpuTruth:
+    deployment: str
+    seconds_per_unit: float
+    idle_cores: float
+    pods: tuple[int, ...]  # per ReplicaSet, one rollout after another
+    traffic: tuple[DailyCycle, ...]
+
+
+NAMESPACE = "freshfoodz"
+JOBS_METRIC = "freshfoodz_jobs_completed"
+JOBS = {"order-fulfilment": DailyCycle(4.0, 0.5, 14.0), "sample-dispatch": DailyCycle(1.5, 0.6, 10.0)}
+# The weihnachten stack's workloads: services serve their routes, workers their queue's jobs.
+TRUE_CPU = {
+    "api": CpuTruth(
+        "freshfoodz-api",
+        0.012,
+        0.080,
+        (3, 4, 3),
+        tuple(TRUE_ROUTES[r].cycle for r in ("catalog-browse", "customer-lookup", "order-submit", "sample-request")),
+    ),
+    "event-catering": CpuTruth(
+        "event-catering-api",
+        0.025,
+        0.060,
+        (2, 3, 2),
+        tuple(TRUE_ROUTES[r].cycle for r in ("event-availability", "event-booking")),
+    ),
+    "order-fulfilment": CpuTruth("order-fulfilment-worker", 0.040, 0.030, (2, 3, 2), (JOBS["order-fulfilment"],)),
+    "sample-dispatch": CpuTruth("sample-dispatch-worker", 0.015, 0.020, (1, 2, 1), (JOBS["sample-dispatch"],)),
+}
+WORKERS = ("order-fulfilment", "sample-dispatch")
+
+
+def synthetic_pods(start_s: float, end_s: float) -> SyntheticPods:
+    """Each Deployment rolled out twice in the window (three ReplicaSets), its pods' CPU following TRUE_CPU."""
+    deployments = []
+    for truth in TRUE_CPU.values():
+        # Rollouts on the scrape grid, five days apart: the pod count changes with each.
+        bounds = [start_s, start_s + 5 * DAY_S, start_s + 10 * DAY_S, end_s]
+        replicasets = [
+            ReplicaSet(f"{7 * index + 3:x}b9d{len(truth.deployment):x}f", pods, bounds[index], bounds[index + 1])
+            for index, pods in enumerate(truth.pods)
+        ]
+        deployments.append(
+            SyntheticDeployment(
+                NAMESPACE, truth.deployment, truth.seconds_per_unit, truth.idle_cores, truth.traffic, replicasets
+            )
+        )
+    jobs = [SyntheticJobs(JOBS_METRIC, queue, cycle) for queue, cycle in JOBS.items()]
+    return SyntheticPods(deployments, jobs)
+
+
+def with_jobs_metrics(text: str, workers: tuple[str, ...] = WORKERS) -> str:
+    """The stack's text with a jobsMetric for each of `workers` (placed after its unique maxReplicasCap line)."""
+    caps = {"order-fulfilment": "30", "sample-dispatch": "20"}
+    for worker in workers:
+        line = f"      maxReplicasCap: {caps[worker]}\n"
+        assert text.count(line) == 1
+        text = text.replace(
+            line,
+            f"{line}      jobsMetric:\n        name: {JOBS_METRIC}_total\n"
+            f"        matchers:\n          queue: {worker}\n",
+        )
+    return text
+
+
+@dataclass(frozen=True)
 class Backfilled:
     url: str
     end: str  # the window's end as --end takes it
@@ -77,12 +146,14 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
     late_route = SyntheticRoute(
         "GET", "/api/wishlist", 2.0, 0.5, ServiceTime(0.05, 0.8), first_s=end_s - LATE_ROUTE_DAYS * DAY_S
     )
+    start_s = end_s - WINDOW_S - 7200
     traffic = SyntheticTraffic(
         routes=[*TRUE_ROUTES.values(), SLOW_ROUTE, MIXED_ROUTE, late_route],
-        start_s=end_s - WINDOW_S - 7200,
+        start_s=start_s,
         end_s=end_s,
         scrape_interval_s=120.0,
         idle_routes=[IDLE_ROUTE],
+        more=[synthetic_pods(start_s, end_s)],
     )
     tsdb = backfill(traffic, workdir)
     with running_prometheus(tsdb, workdir) as url:
@@ -159,6 +230,9 @@ def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_pa
         "errors",
         "p95",
         "hourly_profile",
+        "cpu_cores",
+        "cpu_pods",
+        "cpu_rate",
     ]
     assert report["written"] is None
     # The job's rate by Europe/Berlin hour: the sum of the routes' daily cycles, quietest where they dip.
@@ -172,12 +246,18 @@ def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled
     result = baseline(prometheus, "--stack", str(path), "--write")
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
-    kept = [line for line in after.splitlines() if line.strip().split(":")[0] != "quietHour"]
+    added = {"quietHour", "cpu", "msPerRequest", "idleMillicores"}
+    kept = [line for line in after.splitlines() if line.strip().split(":")[0] not in added]
     changed = [(old, new) for old, new in zip(before.splitlines(), kept, strict=True) if old != new]
     keys = {new.split(":")[0].strip() for _, new in changed}
-    # Only these keys change (a value measured equal to the file's stays as it was), and the quiet hour
-    # comes in as one new line.
+    # Only these keys change (a value measured equal to the file's stays as it was); the quiet hour and each
+    # service's CPU come in as new lines, at the end of their mapping, before the comments on what follows.
     assert keys == {"baselineRps", "meanServiceTimeMs", "serviceTimeCv"}
+    assert "      database: 0.60\n    quietHour: " in after
+    assert (
+        "      baselineCpuTargetPercent: 70\n      cpu:\n        msPerRequest: 12.0\n        idleMillicores: 80.0\n"
+        "    - name: event-catering\n"
+    ) in after
     season = yaml.safe_load(after)["config"]["freshfoodz-seasonal:season"]
     assert season["quietHour"] == expected_quiet_hour(prometheus.end_s)
     routes = {r["name"]: r for r in yaml.safe_load(after)["config"]["freshfoodz-seasonal:routes"]}
@@ -200,7 +280,9 @@ def test_the_table_says_which_statistic_and_which_queries(prometheus: Backfilled
     flat = " ".join(result.output.split())
     assert "p99 of 5m rates" in flat
     assert "quantile_over_time(0.99," in flat and "histogram_quantile(0.95," in flat
-    assert "Queries (9," in flat and "Traffic by hour (Europe/Berlin, whole job)" in flat
+    assert "Queries (12," in flat and "Traffic by hour (Europe/Berlin, whole job)" in flat
+    assert "CPU" in flat and "a least-squares line over the window's steps" in flat
+    assert "order-fulfilment: no jobsMetric" in flat
 
 
 def test_without_a_stack_every_route_in_the_data_is_reported(prometheus: Backfilled) -> None:
@@ -257,6 +339,83 @@ def test_a_rate_window_shorter_than_two_scrapes_is_named(prometheus: Backfilled,
     ), problems
 
 
+# --- CPU per request and per job ----------------------------------------------------------------------
+
+
+def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
+    prometheus: Backfilled, tmp_path: Path
+) -> None:
+    path = stack_copy(tmp_path, with_jobs_metrics)
+    result = baseline(prometheus, "--stack", str(path), "--write", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    measured = {w["workload"]: w for w in report["cpu"]}
+    assert list(measured) == list(TRUE_CPU)
+    for name, truth in TRUE_CPU.items():
+        fit = measured[name]
+        assert (fit["deployment"], fit["unit"]) == (truth.deployment, "job" if name in WORKERS else "request")
+        assert fit["msPerUnit"] == pytest.approx(truth.seconds_per_unit * 1000, rel=0.02), name
+        assert fit["idleMillicores"] == pytest.approx(truth.idle_cores * 1000, rel=0.03), name
+        # Every 5-minute step of the 14 days, across both rollouts and their changes of pod count.
+        assert fit["rSquared"] > 0.99 and fit["points"] == 4032
+    assert report["cpuProblems"] == [] and report["cpuNotMeasured"] == [] and report["cpuStep"] == "300s"
+    assert [(q["measure"], q["series"]) for q in report["queries"]][-3:] == [
+        ("cpu_cores", 4),
+        ("cpu_pods", 4),
+        ("cpu_rate", 4),
+    ]
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))["config"]
+    written = {
+        w["name"]: w["cpu"] for w in [*config["freshfoodz-seasonal:services"], *config["freshfoodz-seasonal:workers"]]
+    }
+    for name, truth in TRUE_CPU.items():
+        key = "msPerJob" if name in WORKERS else "msPerRequest"
+        assert written[name] == {
+            key: pytest.approx(truth.seconds_per_unit * 1000, rel=0.02),
+            "idleMillicores": pytest.approx(truth.idle_cores * 1000, rel=0.03),
+        }
+    assert run("validate", str(path)).exit_code == 0
+    assert run("plan", str(path), "--format", "json").exit_code == 0
+
+
+def test_a_deployment_without_cpu_series_is_refused_unless_cpu_is_skipped(
+    prometheus: Backfilled, tmp_path: Path
+) -> None:
+    stack = stack_copy(
+        tmp_path, lambda text: text.replace("deployment: event-catering-api", "deployment: event-catering-v2")
+    )
+    before = stack.read_bytes()
+    refused = baseline(prometheus, "--stack", str(stack), "--write")
+    assert refused.exit_code == 5, refused.output
+    flat = " ".join(refused.output.split())
+    assert "error: event-catering (CPU): no CPU series for Deployment freshfoodz/event-catering-v2" in flat
+    assert 'kube_replicaset_owner{owner_kind="Deployment",owner_name="event-catering-v2"}' in flat
+    assert "give --no-cpu if the cluster does not export cAdvisor and kube-state-metrics metrics" in flat
+    assert "Workloads without a CPU measurement" in flat and "nothing written" in flat
+    assert "api (CPU)" not in flat  # the other service is measured
+    assert stack.read_bytes() == before
+    skipped = baseline(prometheus, "--stack", str(stack), "--write", "--no-cpu", "--format", "json")
+    assert skipped.exit_code == 0, skipped.output
+    report = json.loads(skipped.stdout)
+    assert (report["cpu"], report["cpuProblems"], report["cpuStep"]) == ([], [], None)
+    assert not any(q["measure"].startswith("cpu_") for q in report["queries"])
+    after = stack.read_text(encoding="utf-8")
+    assert after != before.decode("utf-8") and "cpu:" not in after
+
+
+def test_a_worker_without_a_jobs_counter_is_named_as_not_measured(prometheus: Backfilled, tmp_path: Path) -> None:
+    stack = stack_copy(tmp_path, lambda text: with_jobs_metrics(text, ("order-fulfilment",)))
+    result = baseline(prometheus, "--stack", str(stack), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
+    assert report["cpuNotMeasured"] == [
+        "sample-dispatch: no jobsMetric (a counter of its jobs), so its CPU per job is not measured"
+    ]
+    table = " ".join(baseline(prometheus, "--stack", str(stack)).output.split())
+    assert "ms/request" in table and "ms/job" in table and "sample-dispatch: no jobsMetric" in table
+
+
 # --- faults the real server shows ------------------------------------------------------------------
 
 
@@ -295,13 +454,13 @@ def test_with_one_unusable_route_the_rest_is_shown_before_the_refusal(prometheus
     report = json.loads(result.stdout)
     assert [r["name"] for r in report["routes"]] == [name for name in TRUE_ROUTES if name != "event-booking"]
     assert [p["route"] for p in report["problems"]] == ["event-booking"]
-    assert len(report["queries"]) == 9 and report["written"] is None
+    assert len(report["queries"]) == 12 and report["written"] is None
     assert stack.read_bytes() == before
     table = run(
         "baseline", "--prometheus-url", prometheus.url, "--end", prometheus.end, "--stack", str(stack), "--write"
     )
     flat = " ".join(table.output.split())
-    assert table.exit_code == 5 and "Routes without a baseline" in flat and "Queries (9," in flat
+    assert table.exit_code == 5 and "Routes without a baseline" in flat and "Queries (12," in flat
     assert "nothing written" in flat and stack.read_bytes() == before
 
 

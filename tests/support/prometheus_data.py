@@ -10,7 +10,9 @@ that rate (no sampling noise), so the truth a baseline must recover is known in 
 A route may start late: its series appear only then, as Micrometer's do on a route's first request.
 
 The series look like Quarkus/Micrometer's `http_server_requests_seconds` histogram, with the
-labels `method`, `uri`, `status` and `outcome`. Units: seconds, requests per second.
+labels `method`, `uri`, `status` and `outcome`. Units: seconds, requests per second. Other families
+over the same scrape times go into the same backfill through `SyntheticTraffic.more`
+(tests/support/cpu_data.py: pods' CPU, their owners, jobs counters).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -28,6 +31,36 @@ DAY_S = 86_400.0
 # Bucket bounds in seconds, a coarse version of Micrometer's percentile-histogram layout.
 BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 HISTOGRAM = "http_server_requests_seconds"
+
+
+@dataclass(frozen=True)
+class DailyCycle:
+    """A rate with a daily cycle: rate(t) = mean x (1 + amplitude x sin(2 pi (t - shift) / day)), peaking at
+    `peak_hour` (UTC); units are requests or jobs."""
+
+    mean_per_s: float
+    amplitude: float
+    peak_hour: float = 11.0
+
+    def _phase(self, t_s: np.ndarray) -> np.ndarray:
+        # sin peaks at a quarter period: shift so the peak falls on peak_hour (UTC).
+        return 2 * math.pi * (t_s - (self.peak_hour * 3600 - DAY_S / 4)) / DAY_S
+
+    def rate(self, t_s: np.ndarray) -> np.ndarray:
+        return self.mean_per_s * (1 + self.amplitude * np.sin(self._phase(t_s)))
+
+    def units_since(self, start_s: float, t_s: np.ndarray) -> np.ndarray:
+        """Units done in (start, t]: the integral of the rate."""
+        start = np.asarray(start_s, dtype=float)
+        swing = self.mean_per_s * self.amplitude * DAY_S / (2 * math.pi)
+        return self.mean_per_s * (t_s - start) - swing * (np.cos(self._phase(t_s)) - np.cos(self._phase(start)))
+
+
+class MetricFamilies(Protocol):
+    """More series for the same backfill: whole OpenMetrics families (each `# TYPE` once), each series'
+    points contiguous and in time order."""
+
+    def openmetrics_lines(self, times: np.ndarray) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -66,18 +99,16 @@ class SyntheticRoute:
         )
         return math.sqrt(second - self.mean_s**2) / self.mean_s
 
-    def _phase(self, t_s: np.ndarray) -> np.ndarray:
-        # sin peaks at a quarter period: shift so the peak falls on peak_hour (UTC).
-        return 2 * math.pi * (t_s - (self.peak_hour * 3600 - DAY_S / 4)) / DAY_S
+    @property
+    def cycle(self) -> DailyCycle:
+        return DailyCycle(self.mean_rps, self.amplitude, self.peak_hour)
 
     def rate(self, t_s: np.ndarray) -> np.ndarray:
-        return self.mean_rps * (1 + self.amplitude * np.sin(self._phase(t_s)))
+        return self.cycle.rate(t_s)
 
     def requests_since(self, start_s: float, t_s: np.ndarray) -> np.ndarray:
         """Requests served in (start, t]: the integral of the rate."""
-        start = np.asarray(start_s, dtype=float)
-        swing = self.mean_rps * self.amplitude * DAY_S / (2 * math.pi)
-        return self.mean_rps * (t_s - start) - swing * (np.cos(self._phase(t_s)) - np.cos(self._phase(start)))
+        return self.cycle.units_since(start_s, t_s)
 
     def share_below(self, bound_s: float) -> float:
         """P(service time <= bound): what a cumulative `le` bucket holds."""
@@ -102,6 +133,8 @@ class SyntheticTraffic:
     scrape_interval_s: float = 60.0
     # Series that exist but never count a request (a route deployed and never called).
     idle_routes: Sequence[tuple[str, str]] = ()
+    # Further families over the same scrape times (tests/support/cpu_data.py: pods' CPU, owners, jobs).
+    more: Sequence[MetricFamilies] = ()
 
     def scrape_times(self) -> np.ndarray:
         return np.arange(self.start_s, self.end_s + 1e-9, self.scrape_interval_s)
@@ -112,7 +145,7 @@ def _labels(method: str, uri: str, status: str) -> str:
     return f'method="{method}",outcome="{outcome}",status="{status}",uri="{uri}"'
 
 
-def _series(name: str, labels: str, times: np.ndarray, values: np.ndarray) -> Iterator[str]:
+def series_lines(name: str, labels: str, times: np.ndarray, values: np.ndarray) -> Iterator[str]:
     for t, value in zip(times.tolist(), values.tolist(), strict=True):
         yield f"{name}{{{labels}}} {value:.6f} {t:.3f}\n"
 
@@ -135,19 +168,21 @@ def openmetrics_lines(traffic: SyntheticTraffic) -> Iterator[str]:
     for method, uri in traffic.idle_routes:
         labels = _labels(method, uri, "200")
         for bound in (*BUCKETS_S, math.inf):
-            yield from _series(f"{HISTOGRAM}_bucket", f'{labels},le="{_le(bound)}"', times, zero)
-        yield from _series(f"{HISTOGRAM}_count", labels, times, zero)
-        yield from _series(f"{HISTOGRAM}_sum", labels, times, zero)
+            yield from series_lines(f"{HISTOGRAM}_bucket", f'{labels},le="{_le(bound)}"', times, zero)
+        yield from series_lines(f"{HISTOGRAM}_count", labels, times, zero)
+        yield from series_lines(f"{HISTOGRAM}_sum", labels, times, zero)
+    for families in traffic.more:
+        yield from families.openmetrics_lines(times)
     yield "# EOF\n"
 
 
 def _histogram_lines(labels: str, times: np.ndarray, count: np.ndarray, route: SyntheticRoute) -> Iterator[str]:
     for bound in BUCKETS_S:
         share = route.share_below(bound)
-        yield from _series(f"{HISTOGRAM}_bucket", f'{labels},le="{_le(bound)}"', times, count * share)
-    yield from _series(f"{HISTOGRAM}_bucket", f'{labels},le="+Inf"', times, count)
-    yield from _series(f"{HISTOGRAM}_count", labels, times, count)
-    yield from _series(f"{HISTOGRAM}_sum", labels, times, count * route.mean_s)
+        yield from series_lines(f"{HISTOGRAM}_bucket", f'{labels},le="{_le(bound)}"', times, count * share)
+    yield from series_lines(f"{HISTOGRAM}_bucket", f'{labels},le="+Inf"', times, count)
+    yield from series_lines(f"{HISTOGRAM}_count", labels, times, count)
+    yield from series_lines(f"{HISTOGRAM}_sum", labels, times, count * route.mean_s)
 
 
 def _le(bound: float) -> str:

@@ -31,6 +31,18 @@ from freshfoodz_seasonal.adapters.prometheus_http import (
     credentials_from_environment,
 )
 from freshfoodz_seasonal.adapters.text_files import FileChanged, write_text_atomically
+from freshfoodz_seasonal.baseline.cpu_fit import CpuFit
+from freshfoodz_seasonal.baseline.cpu_measure import CpuBaseline, CpuProblem, WorkloadCpu
+from freshfoodz_seasonal.baseline.cpu_queries import (
+    MAX_POINTS,
+    CpuMeasure,
+    CpuScope,
+    CpuTarget,
+    JobsCounter,
+    Unit,
+    cpu_queries,
+    cpu_step_s,
+)
 from freshfoodz_seasonal.baseline.measure import (
     MIN_COVERAGE,
     NamedRoute,
@@ -102,6 +114,89 @@ def test_the_history_is_the_jobs_whatever_the_routes() -> None:
     assert queries[Measure.HISTORY] == (
         'count_over_time((sum(rate(http_server_requests_seconds_count{job="api"}[5m])))[14d:5m])'
     )
+
+
+CPU_SCOPE = CpuScope(
+    (
+        CpuTarget(
+            "api",
+            Unit.REQUEST,
+            "shop",
+            "shop.api",
+            routes=(RouteKey("GET", "/api/customers/{id}"), RouteKey("POST", '/api/orders"x')),
+        ),
+        CpuTarget("mailer", Unit.JOB, "mail", "mailer", jobs=JobsCounter("jobs_done_total", (("queue", "=", 'a"b'),))),
+        CpuTarget("billing", Unit.JOB, "mail", "billing", jobs=JobsCounter("billed_total")),
+    ),
+    cpu_matchers=(("cluster", "=", "eu\\1"),),
+    http_matchers=(("job", "=", "api"),),
+)
+
+
+def test_the_cpu_queries_join_pods_to_their_deployment_through_the_replicaset() -> None:
+    queries = cpu_queries(NAMES, WINDOW, CPU_SCOPE)
+    assert list(queries) == list(CpuMeasure)
+    usage = 'container_cpu_usage_seconds_total{cluster="eu\\\\1",namespace=~"mail|shop",container!="",container!="POD"}'
+    pod_cores = (
+        f"sum by (namespace, pod) (max by (namespace, pod, container) (rate({usage}[5m]))) "
+        "* on (namespace, pod) group_left (deployment) max by (namespace, pod, deployment) ("
+        'label_replace(kube_pod_owner{cluster="eu\\\\1",namespace=~"mail|shop",owner_kind="ReplicaSet"}, '
+        '"replicaset", "$1", "owner_name", "(.+)") '
+        "* on (namespace, replicaset) group_left (deployment) max by (namespace, replicaset, deployment) ("
+        'label_replace(kube_replicaset_owner{cluster="eu\\\\1",namespace=~"mail|shop",owner_kind="Deployment",'
+        'owner_name=~"billing|mailer|shop\\\\.api"}, "deployment", "$1", "owner_name", "(.+)")))'
+    )
+    assert queries[CpuMeasure.CORES] == f"sum by (namespace, deployment) ({pod_cores})"
+    assert queries[CpuMeasure.PODS] == f"count by (namespace, deployment) ({pod_cores})"
+    # One series per workload: each route selected exactly (paths match literally, PromQL-escaped).
+    count = "http_server_requests_seconds_count"
+    assert queries[CpuMeasure.RATE] == (
+        f'label_replace(sum(rate({count}{{job="api",method="GET",uri="/api/customers/{{id}}"}}[5m]) or '
+        f'rate({count}{{job="api",method="POST",uri="/api/orders\\"x"}}[5m])), "workload", "api", "", "") or '
+        'label_replace(sum(rate(jobs_done_total{queue="a\\"b"}[5m])), "workload", "mailer", "", "") or '
+        'label_replace(sum(rate(billed_total[5m])), "workload", "billing", "", "")'
+    )
+
+
+def test_the_cpu_queries_are_as_many_whatever_the_workloads() -> None:
+    services = [
+        CpuTarget(f"s{i}", Unit.REQUEST, "shop", f"s{i}", routes=(RouteKey("GET", f"/r{i}"),)) for i in range(30)
+    ]
+    queries = cpu_queries(NAMES, WINDOW, CpuScope(tuple(services)))
+    assert list(queries) == list(CpuMeasure)
+    assert queries[CpuMeasure.RATE].count("label_replace(") == 30
+    assert cpu_queries(NAMES, WINDOW, CpuScope(())) == {}
+
+
+def test_custom_cpu_names_reach_every_cpu_query() -> None:
+    names = MetricNames(
+        container_cpu_usage="cadvisor_cpu_seconds_total",
+        pod_owner="ksm_pod_owner",
+        replicaset_owner="ksm_rs_owner",
+        pod_namespace_label="ns",
+        pod_label="pod_name",
+        container_label="container_name",
+        replicaset_label="rs",
+        owner_kind_label="kind",
+        owner_name_label="owner",
+    )
+    cores = cpu_queries(names, WINDOW, CPU_SCOPE)[CpuMeasure.CORES]
+    defaults = ("container_cpu_usage_seconds_total", "kube_pod_owner", "kube_replicaset_owner", "namespace", "pod")
+    for default in (*defaults, "container", "replicaset", "owner_kind", "owner_name"):
+        assert re.search(rf"\b{default}\b", cores) is None, default
+    assert 'container_name!="POD"' in cores and "max by (ns, pod_name, container_name)" in cores
+    assert (
+        'label_replace(ksm_pod_owner{cluster="eu\\\\1",ns=~"mail|shop",kind="ReplicaSet"}, "rs", "$1", "owner"' in cores
+    )
+
+
+@pytest.mark.parametrize(
+    ("window", "step_s"), [("1d", 300.0), ("14d", 300.0), ("35d", 360.0), ("400d", 3480.0), ("2w", 300.0)]
+)
+def test_the_cpu_step_keeps_every_series_under_prometheus_point_limit(window: str, step_s: float) -> None:
+    step = cpu_step_s(BaselineWindow(window))
+    assert step == step_s and step % 60 == 0
+    assert duration_seconds(window) / step <= MAX_POINTS < 11_000
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("14d", 1_209_600), ("2w", 1_209_600), ("336h", 1_209_600), ("5m", 300)])
@@ -456,6 +551,136 @@ def test_measured_values_outside_the_model_are_refused_before_writing(catalog: C
             Path("Pulumi.weihnachten.yaml"), original, [measured("catalog-browse", 20, 0.06, 1.2, 0.3)], catalog, None
         )
     assert any("p95ServiceTimeMs / meanServiceTimeMs = 5" in str(p) for p in raised.value.problems)
+
+
+def workload_cpu(name: str, unit: Unit, ms: float, idle_m: float, clamped: bool = False) -> WorkloadCpu:
+    fit = CpuFit(ms / 1000, idle_m / 1000, 0.97, 4032, 12.5, clamped)
+    return WorkloadCpu(CpuTarget(name, unit, "freshfoodz", f"{name}-deployment"), fit)
+
+
+def changed_lines(original: str, text: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_measured_cpu_goes_under_each_workload_rounded_up_to_three_digits() -> None:
+    original = stack_text("weihnachten")
+    measured = [
+        workload_cpu("api", Unit.REQUEST, 12.3401, 80.0),
+        workload_cpu("sample-dispatch", Unit.JOB, 0.045612, 1234.5),
+    ]
+    text, changes = update_stack_text(original, [], cpu=measured)
+    assert changed_lines(original, text) == [
+        "+      cpu:",
+        "+        msPerRequest: 12.4",
+        "+        idleMillicores: 80.0",
+        "+      cpu:",
+        "+        msPerJob: 0.0457",
+        "+        idleMillicores: 1240.0",
+    ]
+    # At the end of each entry: the next entry and the next section follow as before.
+    assert "      baselineCpuTargetPercent: 70\n      cpu:\n        msPerRequest: 12.4\n" in text
+    assert (
+        "          queue: sample-dispatch\n      cpu:\n        msPerJob: 0.0457\n        idleMillicores: 1240.0\n"
+        in text
+    )
+    assert [(c.route, c.key, c.old, c.new) for c in changes] == [
+        ("service api", "cpu.msPerRequest", None, 12.4),
+        ("service api", "cpu.idleMillicores", None, 80.0),
+        ("worker sample-dispatch", "cpu.msPerJob", None, 0.0457),
+        ("worker sample-dispatch", "cpu.idleMillicores", None, 1240.0),
+    ]
+
+
+def test_measured_cpu_replaces_the_files_values_in_place_with_their_comments() -> None:
+    original = stack_text("weihnachten").replace(
+        "      routing: per-pod\n      # The platform's own HPA",
+        "      routing: per-pod\n      cpu:  # measured last year\n        msPerRequest: 9\n"
+        "        idleMillicores: 50\n      # The platform's own HPA",
+        1,
+    )
+    text, changes = update_stack_text(
+        original, [], cpu=[workload_cpu("api", Unit.REQUEST, 11.0000004, 0.0, clamped=True)]
+    )
+    assert changed_lines(original, text) == [
+        "-        msPerRequest: 9",
+        "-        idleMillicores: 50",
+        "+        msPerRequest: 11.0",
+        "+        idleMillicores: 0.0",
+    ]
+    assert [(c.old, c.new) for c in changes] == [(9, 11.0), (50, 0.0)]
+
+
+def test_a_new_key_goes_before_the_comments_on_what_follows() -> None:
+    original = stack_text("weihnachten")
+    text, _ = update_stack_text(original, [], quiet_hour=3)
+    assert changed_lines(original, text) == ["+    quietHour: 3"]
+    assert "      database: 0.60\n    quietHour: 3\n  # Baseline traffic: 50 rps in total" in text
+
+
+def test_cpu_for_a_workload_the_file_lacks_is_refused() -> None:
+    with pytest.raises(
+        StackUpdateError, match=re.escape("config.freshfoodz-seasonal:workers has no entry named 'ghost'")
+    ):
+        update_stack_text(stack_text("weihnachten"), [], cpu=[workload_cpu("ghost", Unit.JOB, 1.0, 1.0)])
+
+
+def test_measured_cpu_is_validated_before_writing(catalog: Catalog) -> None:
+    path = Path("Pulumi.weihnachten.yaml")
+    fine = [workload_cpu("api", Unit.REQUEST, 12.0, 80.0)]
+    text, _ = updated_stack(path, stack_text("weihnachten"), [], catalog, None, fine)
+    assert "msPerRequest: 12.0" in text
+    # More CPU per request than the model accepts (an hour).
+    with pytest.raises(ConfigError) as raised:
+        updated_stack(path, stack_text("weihnachten"), [], catalog, None, [workload_cpu("api", Unit.REQUEST, 4e6, 1.0)])
+    assert any("msPerRequest" in str(p) for p in raised.value.problems)
+
+
+def test_the_cpu_shows_in_the_table_and_the_json() -> None:
+    cpu = CpuBaseline(
+        300.0,
+        [workload_cpu("api", Unit.REQUEST, 12.04, 80.0), workload_cpu("mailer", Unit.JOB, 40.0, 0.0, clamped=True)],
+        [CpuProblem("billing", "the rate per pod hardly varies")],
+        ("batch: no jobsMetric (a counter of its jobs), so its CPU per job is not measured",),
+    )
+    baseline = Baseline("http://p:9090", WINDOW, 1.8e9, [], [], [], history_days=14.0, cpu=cpu)
+    sections = {section.title: section for section in baseline_sections(baseline, None)}
+    assert sections["CPU"].rows == [
+        ["api", "freshfoodz/api-deployment", "12 ms/request", "80", "0.970", "4032", "12.5"],
+        ["mailer", "freshfoodz/mailer-deployment", "40 ms/job", "0", "0.970", "4032", "12.5"],
+    ]
+    notes = " ".join(sections["CPU"].notes)
+    assert "every 5 min" in notes and "mailer: the fitted idle CPU was slightly below zero" in notes
+    assert "batch: no jobsMetric" in notes
+    assert sections["Workloads without a CPU measurement"].rows == [["billing", "the rate per pod hardly varies"]]
+    document = baseline_as_dict(baseline, None)
+    assert document["cpu"][0] == {
+        "workload": "api",
+        "kind": "service",
+        "namespace": "freshfoodz",
+        "deployment": "api-deployment",
+        "unit": "request",
+        "msPerUnit": pytest.approx(12.04),
+        "idleMillicores": pytest.approx(80.0),
+        "idleClamped": False,
+        "rSquared": 0.97,
+        "points": 4032,
+        "peakRatePerPod": 12.5,
+    }
+    assert document["cpuStep"] == "300s" and document["cpuProblems"] == [
+        {"workload": "billing", "message": "the rate per pod hardly varies"}
+    ]
+    assert document["cpuNotMeasured"] == list(cpu.unmeasured)
+
+
+def test_without_a_cpu_measurement_there_is_no_cpu_section() -> None:
+    baseline = Baseline("http://p:9090", WINDOW, 1.8e9, [], [], [], history_days=14.0)
+    assert "CPU" not in {section.title for section in baseline_sections(baseline, None)}
+    document = baseline_as_dict(baseline, None)
+    assert (document["cpu"], document["cpuStep"], document["cpuProblems"]) == ([], None, [])
 
 
 # --- the file write and the credentials ---------------------------------------------------------------
