@@ -114,7 +114,7 @@ def _wait(seconds: float) -> str:
 
 def _autoscaling(plan: SeasonPlan) -> Section:
     rows = []
-    for item, unit in [*((s, "req") for s in plan.services), *((w, "job") for w in plan.workers)]:
+    for item in (*plan.services, *plan.workers):
         cpu = item.cpu
         concurrency = item.concurrency_target
         rows.append(
@@ -126,7 +126,7 @@ def _autoscaling(plan: SeasonPlan) -> Section:
                 "-" if cpu.reacts_at_load is None else f"{cpu.reacts_at_load:.2f}x",
                 "-"
                 if cpu.millicores_per_unit is None or cpu.idle_millicores is None
-                else f"{cpu.millicores_per_unit:.3g} ms/{unit} + {cpu.idle_millicores:.0f} m",
+                else f"{cpu.millicores_per_unit:.3g} ms + {cpu.idle_millicores:.0f} m",
             ]
         )
     return Section(
@@ -136,7 +136,7 @@ def _autoscaling(plan: SeasonPlan) -> Section:
         [
             "HPA: minReplicas (the planned pods) - maxReplicas; CPU at plan: CPU used / requested per pod at the peak",
             "reacts at: the load per pod, against the plan's, at which the HPA adds pods (its 10 % tolerance)",
-            "CPU use: CPU time per request or job + an idle pod's millicores (seasonctl baseline measures it)",
+            "CPU use: CPU ms per request (services) or job (workers) + an idle pod's millicores (seasonctl baseline)",
             "-: not measured; the CPU target is then the tier's slot utilisation target (the fallback)",
         ],
     )

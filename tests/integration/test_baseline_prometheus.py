@@ -375,7 +375,20 @@ def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
             "idleMillicores": pytest.approx(truth.idle_cores * 1000, rel=0.03),
         }
     assert run("validate", str(path)).exit_code == 0
-    assert run("plan", str(path), "--format", "json").exit_code == 0
+    planned = run("plan", str(path), "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    # The plan now takes its CPU targets from the measurement, not from the fallback.
+    plan = json.loads(planned.stdout)
+    for item in [*plan["services"], *plan["workers"]]:
+        cpu = item["cpu"]
+        unit = "millicores_per_job" if item["name"] in WORKERS else "millicores_per_request"
+        assert cpu["source"] == "measured" and cpu[unit] == written[item["name"]][key_of(item["name"])]
+        assert cpu["hpa_target_percent"] == item["hpa"]["cpu_target_percent"] == round(cpu["utilization_at_plan"] * 100)
+    assert not [w for w in plan["warnings"] if w.startswith("no CPU per request or job")]
+
+
+def key_of(workload: str) -> str:
+    return "msPerJob" if workload in WORKERS else "msPerRequest"
 
 
 def test_a_deployment_without_cpu_series_is_refused_unless_cpu_is_skipped(
