@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import pytest
 
@@ -16,6 +15,7 @@ from capacity.queueing import (
     response_time_survival,
     variability_factor,
 )
+from capacity.workers import ExponentialJobTime
 
 
 def erlang_b_closed_form(servers: int, offered: float) -> float:
@@ -74,24 +74,6 @@ def test_mm1_mean_response_time() -> None:
     assert wait.mean_s + mean_s == pytest.approx(1.0 / (1.0 / mean_s - rate), rel=1e-12)
 
 
-@dataclass(frozen=True)
-class ExponentialService:
-    """Exponential service time, so the M/M/c sojourn time has a closed form to compare with."""
-
-    mean_s: float
-
-    def survival(self, t_s: float) -> float:
-        return math.exp(-max(t_s, 0.0) / self.mean_s)
-
-    def quantile_s(self, probability: float) -> float:
-        return -self.mean_s * math.log1p(-probability)
-
-    def discounted_mass(self, t_s: float, scale_s: float) -> float:
-        """Integral of mu e^{-mu s} e^{-(t - s)/m} over [0, t]."""
-        mu, k = 1.0 / self.mean_s, 1.0 / scale_s
-        return mu * (math.exp(-mu * t_s) - math.exp(-k * t_s)) / (k - mu)
-
-
 def mmc_sojourn_survival(servers: int, rate: float, mean_s: float, t_s: float) -> float:
     """Exact P(T > t) of M/M/c FCFS: (1 - C) e^{-mu t} + C (theta e^{-mu t} - mu e^{-theta t}) / (theta - mu)."""
     mu = 1.0 / mean_s
@@ -114,7 +96,7 @@ def exact_quantile(survival, probability: float) -> float:  # type: ignore[no-un
 )
 def test_mmc_response_time_p95_matches_closed_form(servers: int, rate: float, mean_s: float) -> None:
     wait = mgk_waiting_time(rate, servers, mean_s, 1.0)
-    service = ExponentialService(mean_s)
+    service = ExponentialJobTime(mean_s)
     exact = exact_quantile(lambda t: mmc_sojourn_survival(servers, rate, mean_s, t), 0.95)
     assert response_time_quantile(wait, service, 0.95) == pytest.approx(exact, rel=2e-3)
     assert response_time_survival(wait, service, exact) == pytest.approx(0.05, abs=1e-3)
@@ -138,6 +120,6 @@ def test_allen_cunneen_above_exponential_variability(scv: float) -> None:
 
 
 def test_no_waiting_means_response_is_service() -> None:
-    service = ExponentialService(0.2)
+    service = ExponentialJobTime(0.2)
     no_wait = WaitingTime(probability_of_wait=0.0, conditional_mean_s=1.0)
     assert response_time_quantile(no_wait, service, 0.95) == pytest.approx(service.quantile_s(0.95), rel=1e-5)
