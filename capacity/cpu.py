@@ -20,6 +20,8 @@ class CpuUse:
     """CPU seconds one request (or job) takes: cores per unit per second."""
     idle_cores_per_pod: float
     """Cores a pod uses without traffic."""
+    measured_up_to: float | None = None
+    """The highest rate per pod the line was measured on (None: unknown); beyond it, it is extrapolated."""
 
 
 def pods_for_cpu(rate_per_s: float, use: CpuUse, request_cores: float, target_utilization: float) -> int:

@@ -62,6 +62,18 @@ def _duplicate_names(sections: ValidSections) -> Iterator[Finding]:
         for name, count in Counter(item.name for _, item in items).items():
             if count > 1:
                 yield (section,), f"the name {name!r} is used {count} times; names must be unique"
+    # The HTTP metrics label a request by method and path only: two routes with both alike would share one
+    # series (its traffic counted twice, its CPU given to the wrong service).
+    endpoints: dict[tuple[str, str], str] = {}
+    for index, route in sections.routes:
+        endpoint = (route.method, route.path)
+        if endpoint in endpoints:
+            yield (
+                ("routes", index, "path"),
+                f"{route.method} {route.path} is already route {endpoints[endpoint]!r}; each method and path belongs "
+                "to one route (the HTTP metrics cannot tell two apart)",
+            )
+        endpoints.setdefault(endpoint, route.name)
     # By name alone, across namespaces: each HPA patch (and its provisioning step) is named after its
     # Deployment, and two resources of one name would collide in the stack.
     seen: dict[str, str] = {}

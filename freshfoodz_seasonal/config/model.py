@@ -228,11 +228,19 @@ IdleMillicores = Annotated[
 ]
 
 
+# The highest rate per pod a CPU line was measured on: beyond it the plan extrapolates, and says so.
+PeakRatePerPod = Annotated[
+    float | None,
+    Field(default=None, gt=0, le=MAX_RPS, description="the highest rate per pod the measurement saw, > 0"),
+]
+
+
 class CpuPerRequest(_Section):
     """What one request costs in CPU, and what a pod uses without any (JVM, GC, health checks)."""
 
     ms_per_request: CpuMs
     idle_millicores: IdleMillicores
+    peak_rate_per_pod: PeakRatePerPod = None
 
 
 class CpuPerJob(_Section):
@@ -240,6 +248,7 @@ class CpuPerJob(_Section):
 
     ms_per_job: CpuMs
     idle_millicores: IdleMillicores
+    peak_rate_per_pod: PeakRatePerPod = None
 
 
 class SeriesSelector(_Section):
@@ -299,7 +308,12 @@ class Service(Workload):
 
     @property
     def cpu_use(self) -> CpuUse | None:
-        return None if self.cpu is None else CpuUse(self.cpu.ms_per_request / 1000.0, self.cpu.idle_millicores / 1000.0)
+        cpu = self.cpu
+        return (
+            None
+            if cpu is None
+            else CpuUse(cpu.ms_per_request / 1000, cpu.idle_millicores / 1000, cpu.peak_rate_per_pod)
+        )
 
 
 class WorkerAutoscaler(StrEnum):
@@ -344,7 +358,10 @@ class Worker(Workload):
 
     @property
     def cpu_use(self) -> CpuUse | None:
-        return None if self.cpu is None else CpuUse(self.cpu.ms_per_job / 1000.0, self.cpu.idle_millicores / 1000.0)
+        cpu = self.cpu
+        if cpu is None:
+            return None
+        return CpuUse(cpu.ms_per_job / 1000, cpu.idle_millicores / 1000, cpu.peak_rate_per_pod)
 
 
 class DaemonOverhead(_Section):

@@ -73,6 +73,10 @@ class CpuAtPlan:
     """The fewest pods whose CPU stays under the tier's target; None when unmeasured."""
     reacts_at_load: float | None
     """The load per pod, as a multiple of the plan's, at which the HPA starts adding pods; None when unknown."""
+    rate_per_pod: float
+    """Requests (or jobs) per second each planned pod takes at the peak."""
+    measured_up_to: float | None
+    """The highest rate per pod the CPU line was measured on; None when unknown."""
 
     @property
     def source(self) -> str:
@@ -284,7 +288,7 @@ def _cpu_at_plan(
     if use is None:
         # In-flight requests grow with the load per pod: the HPA reacts past its tolerance.
         reacts = 1.0 + HPA_TOLERANCE if concurrency else None
-        return CpuAtPlan(None, None, None, None, round(target * 100), None, reacts)
+        return CpuAtPlan(None, None, None, None, round(target * 100), None, reacts, rate_per_s / pods, None)
     request = workload.cpu_request_millicores / 1000.0
     utilization = cpu_utilization(rate_per_s, use, pods, request)
     percent = min(100, max(1, round(utilization * 100)))
@@ -303,6 +307,8 @@ def _cpu_at_plan(
         hpa_target_percent=percent,
         pods_for_cpu=cpu_pods,
         reacts_at_load=reacts,
+        rate_per_pod=rate_per_s / pods,
+        measured_up_to=use.measured_up_to,
     )
 
 
@@ -514,6 +520,12 @@ def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
         warnings.append(
             f"the CPU a pod uses at the planned peak, {utilization:.1%} of its request (the HPA CPU target), is "
             f"outside {low:.0%} to {high:.0%}: {consequence}"
+        )
+    if cpu.measured_up_to is not None and cpu.rate_per_pod > cpu.measured_up_to:
+        warnings.append(
+            f"each pod takes {cpu.rate_per_pod:.3g}/s at the planned peak, beyond the {cpu.measured_up_to:.3g}/s per "
+            "pod its CPU was measured on: the CPU target and the CPU constraint are extrapolated; measure again "
+            "after a busier period, or check the target in the load test"
         )
     if cpu.reacts_at_load is not None and cpu.reacts_at_load > LATE_REACTION:
         warnings.append(

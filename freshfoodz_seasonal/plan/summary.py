@@ -83,6 +83,8 @@ def _cpu(cpu: CpuAtPlan, unit: str) -> dict[str, Any]:
         "used_millicores": _rounded(cpu.used_millicores),
         "hpa_target_percent": cpu.hpa_target_percent,
         "reacts_at_load": _rounded(cpu.reacts_at_load),
+        "rate_per_pod": round(cpu.rate_per_pod, 4),
+        "measured_up_to": _rounded(cpu.measured_up_to),
         "pods_for_cpu": cpu.pods_for_cpu,
         "source": cpu.source,
     }

@@ -195,6 +195,12 @@ CASES = [
         says=("already scaled by services 'api' (namespace freshfoodz)", "across namespaces"),
     ),
     Case(
+        "route-endpoint-twice",
+        all_of(put(("routes", 4, "method"), "GET"), put(("routes", 4, "path"), "/api/products")),
+        f"{NS}:routes[4].path",
+        says=("GET /api/products is already route 'catalog-browse'",),
+    ),
+    Case(
         "reserved-matcher-label",
         put(("workers", 1, "backlogAgeMetric", "matchers"), {"__name__": "x"}),
         f"{NS}:workers[1].backlogAgeMetric.matchers.__name__",

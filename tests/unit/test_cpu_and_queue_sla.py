@@ -70,6 +70,8 @@ def test_a_cpu_bound_service_is_sized_by_its_cpu(catalog: Catalog) -> None:
         "hpa_target_percent": 50,
         # CPU must pass 1.1 x 50 % = 275 m; idle stays 50 m, so requests must go 0.2 -> 0.225 cores.
         "reacts_at_load": 1.125,
+        "rate_per_pod": 25.0,
+        "measured_up_to": None,
         "pods_for_cpu": 8,
         "source": "measured",
     }
@@ -262,3 +264,13 @@ def test_a_worker_scaled_by_an_external_autoscaler_gets_no_hpa_patch_but_its_num
     rules = season_alert_rules(plan, route_paths_of(plan))
     assert "SampleDispatchWorkerHpaAtMaxReplicas" not in {r.name for r in rules}
     assert "SampleDispatchOldestJobAboveSla" in {r.name for r in rules}  # its queue is still watched
+
+
+def test_a_plan_beyond_the_measured_rate_per_pod_says_its_cpu_is_extrapolated(catalog: Catalog) -> None:
+    # api at the peak: 200 rps on 7 pods = 28.6 rps per pod.
+    within = planned(catalog, services__0__cpu={"msPerRequest": 2, "idleMillicores": 50, "peakRatePerPod": 30})
+    assert within.services[0].cpu.rate_per_pod == pytest.approx(200 / 7)
+    assert not [w for w in within.warnings if "extrapolated" in w]
+    beyond = planned(catalog, services__0__cpu={"msPerRequest": 2, "idleMillicores": 50, "peakRatePerPod": 20})
+    (warning,) = [w for w in beyond.warnings if "extrapolated" in w]
+    assert warning.startswith("service api: each pod takes 28.6/s at the planned peak, beyond the 20/s per pod")
