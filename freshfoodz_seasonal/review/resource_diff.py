@@ -35,6 +35,8 @@ KEY_FIELDS: Mapping[str, tuple[str, ...]] = {
         "spec.minReplicas",
         "spec.maxReplicas",
         "spec.metrics[*].resource.target.averageUtilization",
+        # autoscaling.metric concurrency: the in-flight target per pod.
+        "spec.metrics[*].pods.target.averageValue",
     ),
     EKS_NODE_GROUP_TYPE: ("instanceTypes*", "scalingConfig.minSize", "scalingConfig.maxSize"),
     RDS_INSTANCE_TYPE: ("identifier", "instanceClass"),

@@ -232,6 +232,29 @@ def test_a_lower_utilisation_target(repo: Path) -> None:
     assert_cost_delta(report, repo)
 
 
+def test_a_worker_change_reaches_its_hpa(repo: Path) -> None:
+    edit(repo, "weihnachten", lambda t: t.replace("concurrencyPerPod: 4", "concurrencyPerPod: 2"))
+    report = diff_report(repo)
+    hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
+    before, after = hpa["scaling-order-fulfilment-worker:spec.minReplicas"]
+    assert after > before  # half the jobs per pod: more worker pods, and its HPA's minimum says so
+    assert changed_resources(report) >= {"scaling-order-fulfilment-worker"}
+    assert "scaling-freshfoodz-api" not in changed_resources(report)
+
+
+def test_scaling_on_in_flight_requests_shows_the_new_target(repo: Path) -> None:
+    def concurrency(text: str) -> str:
+        return text + "  freshfoodz-seasonal:autoscaling:\n    metric: concurrency\n    concurrencyMetric: inflight\n"
+
+    edit(repo, "weihnachten", concurrency)
+    report = diff_report(repo)
+    hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
+    assert hpa["scaling-freshfoodz-api:spec.metrics[0].resource.target.averageUtilization"][0] == 50
+    (target,) = [v for k, v in hpa.items() if k == "scaling-freshfoodz-api:spec.metrics[0].pods.target.averageValue"]
+    assert target[1] == "3743m"
+    assert "scaling-order-fulfilment-worker" not in changed_resources(report)  # workers keep CPU
+
+
 def test_another_instance_type(repo: Path) -> None:
     edit(repo, "weihnachten", lambda t: t.replace("instanceType: m7g.xlarge", "instanceType: m7g.2xlarge"))
     report = diff_report(repo)
