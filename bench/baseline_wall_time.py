@@ -4,9 +4,10 @@ A real Prometheus (Debian package `prometheus`) on 127.0.0.1 serves one backfill
 tests) of synthetic series scraped every 60 s, holding two 14-day windows one after the other:
 - the first: 10 routes (histograms with 12 buckets, two status codes each), measured without `--stack`,
   so over every route the data holds;
-- the second: the 10 routes go on, and the weihnachten stack's 6 routes, its 4 Deployments' pods' CPU
-  (cAdvisor and kube-state-metrics series) and its workers' jobs counters join them, generated as
-  tests/integration/test_baseline_prometheus.py generates them. It is measured with `--stack weihnachten`
+- the second: the 10 routes go on, and the weihnachten stack's 6 routes (counted per pod), its 4
+  Deployments' pods' CPU (cAdvisor and kube-state-metrics series; a canary Deployment beside api) and
+  its workers' jobs counters join them, generated as tests/integration/test_baseline_prometheus.py
+  generates them. It is measured with `--stack weihnachten`
   (a copy, each worker given a jobsMetric, in a temporary project folder), so with the CPU per request
   and per job.
 The stack's series begin an hour after the first window ends: the run without a stack sees the 10 routes only.
@@ -79,12 +80,15 @@ def first_end_s(end_s: float) -> float:
 def traffic(end_s: float) -> SyntheticTraffic:
     start_s = stack_start_s(end_s)
     stack_routes = [dataclasses.replace(route, first_s=start_s) for route in TRUE_ROUTES.values()]
+    # The stack's routes are counted per pod (pod and namespace labels), as the CPU measurement's rate needs.
+    pods = synthetic_pods(start_s, end_s)
     return SyntheticTraffic(
         [*bench_routes(), *stack_routes],
         first_end_s(end_s) - DAYS * DAY_S - LEAD_S,
         end_s,
         scrape_interval_s=60.0,
-        more=[synthetic_pods(start_s, end_s)],
+        more=[pods],
+        servers=pods,
     )
 
 

@@ -10,6 +10,11 @@ when the data cannot support it, each time with the reason:
 - a slope at or below zero: CPU that does not rise with the load is not CPU per unit;
 - a poor fit (R^2 below MIN_R_SQUARED): the CPU follows something else (other traffic, batch
   work, throttling at the CPU limit);
+- a bent line: the lower and the upper half of the steps (split at the median rate per pod of the
+  steps with traffic) each fitted alone give slopes more than MAX_HALF_SLOPE_DIFFERENCE apart, beyond
+  their noise. A CPU capped at the pod's limit (throttling) flattens the upper half, a code path that
+  changes with the load bends the line either way; one straight line through both would plan the
+  peak on a slope that holds for neither, and a high R^2 does not show it;
 - a negative idle CPU beyond its noise: no pod uses less than nothing, so the line is not this model.
 A negative intercept within its noise is an idle CPU too small to measure, and counts as zero.
 """
@@ -30,6 +35,10 @@ MIN_R_SQUARED = 0.5
 # (a millicore: the written precision), is noise around an idle CPU of about nothing.
 INTERCEPT_NOISE_ERRORS = 2.0
 INTERCEPT_NOISE_CORES = 0.001
+# The two halves' slopes may differ by this share of the larger one, and by no more than this many standard
+# errors of their difference (each half's own noise), before the line counts as bent.
+MAX_HALF_SLOPE_DIFFERENCE = 0.2
+HALF_SLOPE_NOISE_ERRORS = 3.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,9 @@ class CpuFit:
     """The highest rate per pod among the points: beyond it, the line is an extrapolation."""
     idle_clamped: bool = False
     """The fitted intercept was slightly negative, within its noise, and counts as zero."""
+    half_slopes: tuple[float, float] | None = None
+    """CPU seconds per unit of the lower and the upper half of the steps, each fitted alone (the linearity
+    check); None where a half has no spread of its own to fit."""
 
     @property
     def ms_per_unit(self) -> float:
@@ -57,6 +69,48 @@ class CpuFit:
 
 class CpuFitRefused(ValueError):
     """The data cannot give CPU per unit; the message says why."""
+
+
+def _least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+    """Slope, intercept, sum of squared residuals and Sxx of the least-squares line (Sxx > 0 needed)."""
+    mean_x, mean_y = float(x.mean()), float(y.mean())
+    sxx = float(((x - mean_x) ** 2).sum())
+    slope = float(((x - mean_x) * (y - mean_y)).sum()) / sxx
+    intercept = mean_y - slope * mean_x
+    return slope, intercept, float(((y - intercept - slope * x) ** 2).sum()), sxx
+
+
+def _half_slopes(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """Each half's slope and its standard error: the steps up to the median rate per pod of the steps with
+    traffic, and those above it. None where a half has fewer than three points or no spread of its own."""
+    median = float(np.median(x[x > 0]))
+    halves = []
+    for half in (x <= median, x > median):
+        hx, hy = x[half], y[half]
+        if hx.size < 3 or float(np.ptp(hx)) <= 0:
+            return None
+        slope, _, residual, sxx = _least_squares(hx, hy)
+        halves.append((slope, math.sqrt(residual / (hx.size - 2) / sxx)))
+    return halves[0], halves[1]
+
+
+def _check_straight(x: np.ndarray, y: np.ndarray, unit: str) -> tuple[float, float] | None:
+    """The halves' slopes; CpuFitRefused when they differ beyond MAX_HALF_SLOPE_DIFFERENCE and their noise."""
+    halves = _half_slopes(x, y)
+    if halves is None:
+        return None
+    (low, low_error), (high, high_error) = halves
+    difference = abs(high - low)
+    larger = max(abs(low), abs(high))
+    noise = HALF_SLOPE_NOISE_ERRORS * math.hypot(low_error, high_error)
+    if difference > MAX_HALF_SLOPE_DIFFERENCE * larger and difference > noise:
+        raise CpuFitRefused(
+            f"the CPU is not a straight line of the rate: the lower half of the steps gives {low * 1000:.3g} ms per "
+            f"{unit}, the upper half {high * 1000:.3g} ms (more than {MAX_HALF_SLOPE_DIFFERENCE:.0%} apart); "
+            "likely throttling at the pod's CPU limit (the CPU flattens at the top) or a code path that changes "
+            "with the load, so no single CPU per unit holds at the peak"
+        )
+    return low, high
 
 
 def fit_cpu(rate_per_pod: Sequence[float], cores_per_pod: Sequence[float], unit: str) -> CpuFit:
@@ -79,11 +133,8 @@ def fit_cpu(rate_per_pod: Sequence[float], cores_per_pod: Sequence[float], unit:
             f"the rate per pod hardly varies (5th percentile {low:.3g}/s, 95th {high:.3g}/s, less than "
             f"{MIN_RATE_SPREAD:g}x apart): the CPU per {unit} cannot be told from the idle CPU"
         )
+    slope, intercept, residual, sxx = _least_squares(x, y)
     mean_x, mean_y = float(x.mean()), float(y.mean())
-    sxx = float(((x - mean_x) ** 2).sum())
-    slope = float(((x - mean_x) * (y - mean_y)).sum()) / sxx
-    intercept = mean_y - slope * mean_x
-    residual = float(((y - intercept - slope * x) ** 2).sum())
     total = float(((y - mean_y) ** 2).sum())
     r_squared = 1.0 - residual / total if total > 0 else 0.0
     if slope <= 0:
@@ -95,6 +146,7 @@ def fit_cpu(rate_per_pod: Sequence[float], cores_per_pod: Sequence[float], unit:
             f"the rate explains little of the CPU (R^2 {r_squared:.2f}, at least {MIN_R_SQUARED:g} needed): the CPU "
             "follows something else (other traffic, batch work, throttling at the CPU limit)"
         )
+    halves = _check_straight(x, y, unit)
     clamped = False
     if intercept < 0:
         n = x.size
@@ -106,4 +158,4 @@ def fit_cpu(rate_per_pod: Sequence[float], cores_per_pod: Sequence[float], unit:
                 f"({noise * 1000:.1f}): the CPU is not an idle part plus a fixed CPU time per {unit}"
             )
         intercept, clamped = 0.0, True
-    return CpuFit(slope, intercept, r_squared, int(x.size), float(x.max()), clamped)
+    return CpuFit(slope, intercept, r_squared, int(x.size), float(x.max()), clamped, halves)

@@ -3,33 +3,45 @@
 Pure: it takes the parsed series of `baseline.cpu_queries` and returns fits and problems. At each
 step, a workload's point is its Deployment's cores and its rate, both divided by its pods; a step
 counts where all three are known and a pod ran. A service's rate at a step is the sum of the routes
-that have a series then (a route without one had no traffic since its pods started); a step where
-none has one is unknown, not zero.
+that have a series then on its pods (a route without one had no traffic since its pods started); a
+step where none has one is unknown, not zero.
+
+A step whose pod count differs from the step before's is left out, and counted: around a rollout or
+a scaling the count includes pods that started or stopped within the rate window (whose rates cover
+part of it) and pods warming up (JIT compilation, caches), which spend more CPU than the line. The
+first step of the Deployment's series has no step before and stays.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.baseline.cpu_fit import CpuFit, CpuFitRefused, fit_cpu
 from freshfoodz_seasonal.baseline.cpu_queries import (
     DEPLOYMENT_LABEL,
-    NOT_A_CONTAINER,
+    SERIES_LABEL,
     WORKLOAD_LABEL,
     CpuMeasure,
     CpuScope,
     CpuTarget,
+    SeriesKind,
+    cpu_selectors,
+    unit_selectors,
 )
+from freshfoodz_seasonal.baseline.measure import Sample
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries
 from freshfoodz_seasonal.metrics.names import MetricNames
-from freshfoodz_seasonal.metrics.promql import selector
+from freshfoodz_seasonal.metrics.promql import Matcher
 
 
 @dataclass(frozen=True)
 class WorkloadCpu:
     target: CpuTarget
     fit: CpuFit
+    dropped_steps: int = 0
+    """Steps left out because the pod count differed from the step before's (rollouts, scaling)."""
 
 
 @dataclass(frozen=True)
@@ -55,82 +67,155 @@ class _Unusable(ValueError):
     """A workload's series cannot give a fit; the message says why."""
 
 
+def _way_out(workload: str, no_cpu: str = "to measure no CPU at all") -> str:
+    """What every refusal ends with: how to write the rest without this workload's CPU, or without any."""
+    return (
+        f"give --skip-cpu {workload} to write the rest without its CPU (its cpu stays as it is), or --no-cpu {no_cpu}"
+    )
+
+
 def _deployment_series(
-    series: Sequence[RangeSeries], target: CpuTarget, names: MetricNames
+    series: Sequence[RangeSeries], target: CpuTarget, names: MetricNames, workload: str | None = None
 ) -> Mapping[float, float] | None:
     for one in series:
-        if (one.labels.get(names.pod_namespace_label), one.labels.get(DEPLOYMENT_LABEL)) == (
-            target.namespace,
-            target.deployment,
+        if (
+            one.labels.get(names.pod_namespace_label) == target.namespace
+            and one.labels.get(DEPLOYMENT_LABEL) == target.deployment
+            and (workload is None or one.labels.get(WORKLOAD_LABEL) == workload)
         ):
             return one.points
     return None
 
 
-def _no_cpu_series(target: CpuTarget, names: MetricNames) -> str:
-    usage = selector(
-        names.container_cpu_usage,
-        (
-            (names.pod_namespace_label, "=", target.namespace),
-            *((names.container_label, "!=", container) for container in NOT_A_CONTAINER),
-        ),
-    )
-    pod_owner = selector(names.pod_owner, ((names.owner_kind_label, "=", "ReplicaSet"),))
-    replicaset_owner = selector(
-        names.replicaset_owner,
-        ((names.owner_kind_label, "=", "Deployment"), (names.owner_name_label, "=", target.deployment)),
-    )
+def _no_cpu_series(target: CpuTarget, names: MetricNames, cpu_matchers: Sequence[Matcher]) -> str:
+    # The selectors the queries use, as they read for this Deployment alone.
+    selectors = cpu_selectors(names, (target,), cpu_matchers)
     return (
-        f"no CPU series for Deployment {target.namespace}/{target.deployment}: checked {usage} joined by "
-        f"{names.pod_label} to {pod_owner} and by {names.replicaset_label} to {replicaset_owner}; check the "
-        "deployment's name and the metrics section's names and cpuMatchers, or give --no-cpu if the cluster does "
-        "not export cAdvisor and kube-state-metrics metrics"
+        f"no CPU series for Deployment {target.namespace}/{target.deployment}: checked {selectors.usage} joined by "
+        f"{names.pod_label} to {selectors.pod_owner} and by {names.replicaset_label} to {selectors.replicaset_owner}; "
+        "check the deployment's name and the metrics section's names and cpuMatchers; "
+        + _way_out(target.workload, "if the cluster does not export cAdvisor and kube-state-metrics metrics")
     )
 
 
-def _rate(
-    answers: Mapping[CpuMeasure, Sequence[RangeSeries]], target: CpuTarget, names: MetricNames
-) -> Mapping[float, float]:
-    rates = [s for s in answers.get(CpuMeasure.RATE, ()) if s.labels.get(WORKLOAD_LABEL) == target.workload]
-    if rates:
-        return rates[0].points
-    if target.jobs is not None:
-        raise _Unusable(f"no {target.jobs.selector} series (workers[].jobsMetric): the job rate is unknown")
-    requests = ", ".join(f"{route.method} {route.uri}" for route in target.routes)
-    raise _Unusable(
-        f"no {names.http_count} series for its routes ({requests}) with the metrics section's httpMatchers: "
-        "the request rate is unknown"
+def _counter(target: CpuTarget, names: MetricNames, http_matchers: Sequence[Matcher]) -> str:
+    """The workload's counter as the messages name it: its selectors, every pod's."""
+    counter = " or ".join(unit_selectors(names, target, http_matchers))
+    return f"{counter} (workers[].jobsMetric)" if target.jobs is not None else counter
+
+
+def _no_rate(
+    target: CpuTarget, names: MetricNames, http_matchers: Sequence[Matcher], rate_labels: Sequence[Sample] | None
+) -> str:
+    """Why a workload with CPU series has no rate on its Deployment's pods, as far as the diagnostic query tells."""
+    counted = {
+        sample.labels.get(SERIES_LABEL): sample.value
+        for sample in rate_labels or ()
+        if sample.labels.get(WORKLOAD_LABEL) == target.workload
+    }
+    counter = _counter(target, names, http_matchers)
+    pod_labels = (
+        f"{names.pod_namespace_label} and {names.pod_label} (metrics.podNamespaceLabel, metrics.podLabel: the "
+        "labels cAdvisor's series name the pod by)"
     )
+    unit = "job" if target.jobs is not None else "request"
+    if rate_labels is not None and not counted.get(SeriesKind.ANY.value):
+        reason = f"no series of {counter} in the window: the {unit} rate is unknown"
+    elif rate_labels is not None and not counted.get(SeriesKind.WITH_POD.value):
+        reason = (
+            f"{counter} has {counted[SeriesKind.ANY.value]:.0f} series in the window, none with the pod labels "
+            f"{pod_labels}: the {unit} rate is held to the Deployment's pods by them, so the scrape config must keep "
+            "the pod's namespace and name on the application's series (kube-prometheus ServiceMonitors do); a "
+            "counter exported elsewhere (a queue broker's, a gateway's) cannot be held to this Deployment's pods"
+        )
+    elif rate_labels is not None:
+        reason = (
+            f"the series of {counter} name pods, but none of Deployment {target.namespace}/{target.deployment}'s "
+            f"pods with a CPU rate at the same steps: check that the labels {pod_labels} name the pod that counted "
+            "them, and that this Deployment's pods are the ones that serve them"
+        )
+    else:
+        reason = (
+            f"no series of {counter} on Deployment {target.namespace}/{target.deployment}'s pods: the series must "
+            f"carry the labels {pod_labels} (the scrape config must keep them; kube-prometheus ServiceMonitors do)"
+        )
+    return f"{reason}; {_way_out(target.workload)}"
 
 
-def _fit(answers: Mapping[CpuMeasure, Sequence[RangeSeries]], target: CpuTarget, names: MetricNames) -> CpuFit:
+def _steady_steps(steps: Sequence[float], pods: Mapping[float, float], step_s: float) -> list[float]:
+    """The steps whose pod count equals the step before's; the first step of the pods' series stays."""
+    ordered = sorted(pods)
+    first = ordered[0] if ordered else None
+    previous = {later: earlier for earlier, later in itertools.pairwise(ordered)}
+    kept = []
+    for at_s in steps:
+        before = previous.get(at_s)
+        if at_s == first or (
+            before is not None and abs(at_s - before - step_s) < step_s / 2 and pods[before] == pods[at_s]
+        ):
+            kept.append(at_s)
+    return kept
+
+
+def rateless_targets(
+    scope: CpuScope, answers: Mapping[CpuMeasure, Sequence[RangeSeries]], names: MetricNames
+) -> list[CpuTarget]:
+    """The targets with CPU series but no rate series on their Deployment: the diagnostic query's."""
+    return [
+        target
+        for target in scope.targets
+        if _deployment_series(answers.get(CpuMeasure.CORES, ()), target, names) is not None
+        and _deployment_series(answers.get(CpuMeasure.PODS, ()), target, names) is not None
+        and _deployment_series(answers.get(CpuMeasure.RATE, ()), target, names, target.workload) is None
+    ]
+
+
+def _fit(
+    answers: Mapping[CpuMeasure, Sequence[RangeSeries]],
+    target: CpuTarget,
+    names: MetricNames,
+    scope: CpuScope,
+    step_s: float,
+    rate_labels: Sequence[Sample] | None,
+) -> WorkloadCpu:
     cores = _deployment_series(answers.get(CpuMeasure.CORES, ()), target, names)
     pods = _deployment_series(answers.get(CpuMeasure.PODS, ()), target, names)
     if cores is None or pods is None:
-        raise _Unusable(_no_cpu_series(target, names))
-    rate = _rate(answers, target, names)
+        raise _Unusable(_no_cpu_series(target, names, scope.cpu_matchers))
+    rate = _deployment_series(answers.get(CpuMeasure.RATE, ()), target, names, target.workload)
+    if rate is None:
+        raise _Unusable(_no_rate(target, names, scope.http_matchers, rate_labels))
     steps = sorted(
         at_s
         for at_s in cores.keys() & pods.keys() & rate.keys()
         if pods[at_s] > 0 and min(cores[at_s], rate[at_s]) >= 0
     )
+    kept = _steady_steps(steps, pods, step_s)
     try:
-        return fit_cpu(
-            [rate[at_s] / pods[at_s] for at_s in steps], [cores[at_s] / pods[at_s] for at_s in steps], target.unit.value
+        fit = fit_cpu(
+            [rate[at_s] / pods[at_s] for at_s in kept], [cores[at_s] / pods[at_s] for at_s in kept], target.unit.value
         )
     except CpuFitRefused as error:
-        raise _Unusable(str(error)) from None
+        dropped = len(steps) - len(kept)
+        note = f" ({dropped} steps left out where the pod count changed)" if dropped else ""
+        raise _Unusable(f"{error}{note}; {_way_out(target.workload)}") from None
+    return WorkloadCpu(target, fit, len(steps) - len(kept))
 
 
 def measure_cpu(
-    scope: CpuScope, answers: Mapping[CpuMeasure, Sequence[RangeSeries]], names: MetricNames, step_s: float
+    scope: CpuScope,
+    answers: Mapping[CpuMeasure, Sequence[RangeSeries]],
+    names: MetricNames,
+    step_s: float,
+    rate_labels: Sequence[Sample] | None = None,
 ) -> CpuBaseline:
-    """A fit for every target that has one, in the scope's order, and a problem for every one that has none."""
+    """A fit for every target that has one, in the scope's order, and a problem for every one that has none.
+    `rate_labels`: the answer of `cpu_queries.rate_labels_query` for `rateless_targets`, if it was run."""
     workloads: list[WorkloadCpu] = []
     problems: list[CpuProblem] = []
     for target in scope.targets:
         try:
-            workloads.append(WorkloadCpu(target, _fit(answers, target, names)))
+            workloads.append(_fit(answers, target, names, scope, step_s, rate_labels))
         except _Unusable as error:
             problems.append(CpuProblem(target.workload, str(error)))
     return CpuBaseline(step_s, workloads, problems, scope.unmeasured)

@@ -11,12 +11,23 @@ value is a `rate_window` rate, so the CPU and the traffic it is held against cov
   series (two kube-state-metrics replicas, the kubelet's cAdvisor and resource endpoints) must
   neither be counted twice nor break the join's one-to-one match.
 - pods: per Deployment, how many pods had a CPU rate at that step (running pods).
-- rate: per workload, the units it serves per second, tagged with its name (`label_replace`) and
-  joined with `or`, so all workloads share one query and its answer holds one series per workload.
-  A service's requests: the sum over its routes, each selected exactly (method and uri, with the
-  stack's HTTP matchers; a regex over the uris and one over the methods would also count their
-  cross pairs, e.g. a GET /api/orders beside the stack's POST /api/orders). A worker's jobs: the rate
-  of its `jobsMetric` counter.
+- rate: per workload and Deployment, the units its pods serve per second. Each workload's counter,
+  summed per pod (a service's requests: its routes, each selected exactly by method and uri with the
+  stack's HTTP matchers, since a regex over the uris and one over the methods would also count their
+  cross pairs; a worker's jobs: its `jobsMetric`), tagged with its name (`label_replace`), joined to
+  the same pod -> Deployment mapping as the cores and kept only on the pods that have a CPU rate at
+  that step (`and on`): the rate and the CPU cover the same pods. Traffic that other pods serve (a
+  canary Deployment on the same routes, another namespace or cluster) is not this Deployment's. The
+  counter's series must carry the pod's namespace and name in the same labels as cAdvisor's
+  (`metrics.podNamespaceLabel`, `metrics.podLabel`), as a kube-prometheus ServiceMonitor keeps them.
+
+Every selector is held to the workloads' namespaces and to pod names that begin with one of their
+Deployments' names (`pod=~"(d1-|d2-).+"`), so Prometheus reads the samples of those pods only; the
+joins stay exact (a Deployment named like another's prefix, `api` and `api-canary`, is told apart
+by its owner series).
+
+When a workload has no rate series, `rate_labels_query` (an instant query, run only then) tells
+whether its counter has no series at all, or series without the pod labels the join needs.
 """
 
 from __future__ import annotations
@@ -30,13 +41,21 @@ from freshfoodz_seasonal.baseline.queries import BaselineWindow, RouteKey, liter
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds, selector, string_literal
 
-# Labels the queries make themselves (label_replace): the Deployment a pod belongs to, the worker a rate is of.
+# Labels the queries make themselves (label_replace): the Deployment a pod belongs to, the worker a rate is
+# of, and in the diagnostic query which series were counted.
 DEPLOYMENT_LABEL = "deployment"
 WORKLOAD_LABEL = "workload"
+SERIES_LABEL = "series"
 # Prometheus refuses a range query of more than 11,000 points per series; a margin below it.
 MAX_POINTS = 10_000
 # cAdvisor's series that are not a container of the pod: the pod's cgroup (the sum) and the pause container.
 NOT_A_CONTAINER = ("", "POD")
+# A Deployment's pods are named `<deployment>-<template hash>-<5 characters>`, from a generated-name base
+# (`<deployment>-<hash>-`) that Kubernetes cuts to 58 characters (63 less the random suffix): a pod's name
+# begins with the first 58 characters of `<deployment>-`.
+POD_NAME_BASE_CHARS = 58
+# The diagnostic query's measure, beside the three range queries.
+RATE_LABELS = "cpu_rate_labels"
 
 
 class CpuMeasure(StrEnum):
@@ -93,6 +112,15 @@ class CpuScope:
     """Why a workload of the stack is not measured, one line each."""
 
 
+@dataclass(frozen=True)
+class CpuSelectors:
+    """The series the CPU side reads: cAdvisor's counter and the two owner series of kube-state-metrics."""
+
+    usage: str
+    pod_owner: str
+    replicaset_owner: str
+
+
 def cpu_step_s(window: BaselineWindow) -> float:
     """The range queries' step in seconds: the window's step, or coarser where the window would hold more
     than MAX_POINTS points, rounded up to a whole minute."""
@@ -105,47 +133,128 @@ def _label_replace(vector: str, destination: str, replacement: str, source: str,
     return f"label_replace({vector}, {arguments})"
 
 
+def _tagged(vector: str, label: str, value: str) -> str:
+    """`vector` with `label` set to `value` on every series."""
+    return _label_replace(vector, label, value, "", "")
+
+
+def pod_name_regex(deployments: Sequence[str]) -> str:
+    """An RE2 regex for the names of these Deployments' pods, and of pods of Deployments whose names begin
+    like theirs: a pre-filter for the samples Prometheus reads, not the join (the owner series are exact)."""
+    return f"({literal_regex([f'{name}-'[:POD_NAME_BASE_CHARS] for name in deployments])}).+"
+
+
+def _in_namespaces(names: MetricNames, targets: Sequence[CpuTarget]) -> Matcher:
+    return (names.pod_namespace_label, "=~", literal_regex([target.namespace for target in targets]))
+
+
+def _pods_of(names: MetricNames, targets: Sequence[CpuTarget]) -> tuple[Matcher, ...]:
+    """The targets' namespaces, and pod names that begin as their Deployments' pods' names do."""
+    return (
+        _in_namespaces(names, targets),
+        (names.pod_label, "=~", pod_name_regex([target.deployment for target in targets])),
+    )
+
+
+def cpu_selectors(names: MetricNames, targets: Sequence[CpuTarget], matchers: Sequence[Matcher]) -> CpuSelectors:
+    """The selectors of the CPU queries for `targets`, with the stack's `metrics.cpuMatchers`."""
+    pods = (*matchers, *_pods_of(names, targets))
+    namespaces = (*matchers, _in_namespaces(names, targets))
+    return CpuSelectors(
+        usage=selector(
+            names.container_cpu_usage, (*pods, *((names.container_label, "!=", c) for c in NOT_A_CONTAINER))
+        ),
+        pod_owner=selector(names.pod_owner, (*pods, (names.owner_kind_label, "=", "ReplicaSet"))),
+        replicaset_owner=selector(
+            names.replicaset_owner,
+            (
+                *namespaces,
+                (names.owner_kind_label, "=", "Deployment"),
+                (names.owner_name_label, "=~", literal_regex([target.deployment for target in targets])),
+            ),
+        ),
+    )
+
+
+def _cores_by_pod(names: MetricNames, selectors: CpuSelectors, rate_window: str) -> str:
+    """Each pod's CPU cores, labelled with its namespace and name.
+
+    `max by` over one container's series, not `sum`: two series of one container are either the same
+    counter from the kubelet's two endpoints (/metrics/cadvisor and /metrics/resource; the latter has no
+    container id label to tell instances apart), which a sum would count twice at every step; or an old and
+    a restarted instance of the container within one rate window, where `max` under-counts the container
+    for the one or two steps that window spans: a restart's few points among the window's thousands, well
+    within the fit's noise, where doubling would bias every step.
+    """
+    by_pod = f"{names.pod_namespace_label}, {names.pod_label}"
+    return f"sum by ({by_pod}) (max by ({by_pod}, {names.container_label}) (rate({selectors.usage}[{rate_window}])))"
+
+
+def _deployment_of_pod(names: MetricNames, selectors: CpuSelectors) -> str:
+    """One series per pod of the targets' Deployments, labelled with its Deployment (`DEPLOYMENT_LABEL`)."""
+    namespace, pod, replicaset = names.pod_namespace_label, names.pod_label, names.replicaset_label
+    deployment_of_replicaset = (
+        f"max by ({namespace}, {replicaset}, {DEPLOYMENT_LABEL}) "
+        f"({_label_replace(selectors.replicaset_owner, DEPLOYMENT_LABEL, '$1', names.owner_name_label, '(.+)')})"
+    )
+    replicaset_of_pod = _label_replace(selectors.pod_owner, replicaset, "$1", names.owner_name_label, "(.+)")
+    return (
+        f"max by ({namespace}, {pod}, {DEPLOYMENT_LABEL}) ({replicaset_of_pod} "
+        f"* on ({namespace}, {replicaset}) group_left ({DEPLOYMENT_LABEL}) {deployment_of_replicaset})"
+    )
+
+
 def pod_cores_query(
     names: MetricNames, targets: Sequence[CpuTarget], rate_window: str, matchers: Sequence[Matcher]
 ) -> str:
     """Each pod's CPU cores, labelled with its namespace, its name and its Deployment (`DEPLOYMENT_LABEL`)."""
-    namespace, pod, replicaset = names.pod_namespace_label, names.pod_label, names.replicaset_label
-    in_namespaces = (*matchers, (namespace, "=~", literal_regex([target.namespace for target in targets])))
-    usage = selector(
-        names.container_cpu_usage, (*in_namespaces, *((names.container_label, "!=", c) for c in NOT_A_CONTAINER))
+    selectors = cpu_selectors(names, targets, matchers)
+    by_pod = f"{names.pod_namespace_label}, {names.pod_label}"
+    return (
+        f"{_cores_by_pod(names, selectors, rate_window)} * on ({by_pod}) group_left ({DEPLOYMENT_LABEL}) "
+        f"{_deployment_of_pod(names, selectors)}"
     )
-    by_pod = f"{namespace}, {pod}"
-    cores = f"sum by ({by_pod}) (max by ({by_pod}, {names.container_label}) (rate({usage}[{rate_window}])))"
-    replicaset_owner = selector(
-        names.replicaset_owner,
-        (
-            *in_namespaces,
-            (names.owner_kind_label, "=", "Deployment"),
-            (names.owner_name_label, "=~", literal_regex([target.deployment for target in targets])),
-        ),
-    )
-    deployment_of_replicaset = (
-        f"max by ({namespace}, {replicaset}, {DEPLOYMENT_LABEL}) "
-        f"({_label_replace(replicaset_owner, DEPLOYMENT_LABEL, '$1', names.owner_name_label, '(.+)')})"
-    )
-    pod_owner = selector(names.pod_owner, (*in_namespaces, (names.owner_kind_label, "=", "ReplicaSet")))
-    replicaset_of_pod = _label_replace(pod_owner, replicaset, "$1", names.owner_name_label, "(.+)")
-    deployment_of_pod = (
-        f"max by ({by_pod}, {DEPLOYMENT_LABEL}) ({replicaset_of_pod} "
-        f"* on ({namespace}, {replicaset}) group_left ({DEPLOYMENT_LABEL}) {deployment_of_replicaset})"
-    )
-    return f"{cores} * on ({by_pod}) group_left ({DEPLOYMENT_LABEL}) {deployment_of_pod}"
 
 
-def units_query(names: MetricNames, target: CpuTarget, rate_window: str, http_matchers: Sequence[Matcher]) -> str:
-    """The units `target` serves per second, over all its pods: its jobs counter's rate, or its routes' requests."""
+def unit_selectors(
+    names: MetricNames, target: CpuTarget, http_matchers: Sequence[Matcher], extra: Sequence[Matcher] = ()
+) -> tuple[str, ...]:
+    """The series that count `target`'s units, with `extra` matchers: its jobs counter, or one per route."""
     if target.jobs is not None:
-        return f"sum(rate({target.jobs.selector}[{rate_window}]))"
-    requests = (
-        selector(names.http_count, (*http_matchers, (names.method_label, "=", r.method), (names.uri_label, "=", r.uri)))
+        return (selector(target.jobs.metric, (*target.jobs.matchers, *extra)),)
+    return tuple(
+        selector(
+            names.http_count,
+            (*http_matchers, (names.method_label, "=", r.method), (names.uri_label, "=", r.uri), *extra),
+        )
         for r in target.routes
     )
-    return f"sum({' or '.join(f'rate({count}[{rate_window}])' for count in requests)})"
+
+
+def units_by_pod_query(
+    names: MetricNames, target: CpuTarget, rate_window: str, http_matchers: Sequence[Matcher]
+) -> str:
+    """The units `target` serves per second, per pod (namespace and pod labels) that its counter names; only
+    series of its namespace and of pods named as its Deployment's pods may be are read."""
+    by_pod = f"{names.pod_namespace_label}, {names.pod_label}"
+    series = unit_selectors(names, target, http_matchers, _pods_of(names, (target,)))
+    return f"sum by ({by_pod}) ({' or '.join(f'rate({one}[{rate_window}])' for one in series)})"
+
+
+def rate_query(names: MetricNames, window: BaselineWindow, scope: CpuScope) -> str:
+    """Per workload (`WORKLOAD_LABEL`) and Deployment, the units per second its pods with a CPU rate serve."""
+    selectors = cpu_selectors(names, scope.targets, scope.cpu_matchers)
+    by_pod = f"{names.pod_namespace_label}, {names.pod_label}"
+    rate_window = window.rate_window
+    units = " or ".join(
+        _tagged(units_by_pod_query(names, target, rate_window, scope.http_matchers), WORKLOAD_LABEL, target.workload)
+        for target in scope.targets
+    )
+    return (
+        f"sum by ({WORKLOAD_LABEL}, {names.pod_namespace_label}, {DEPLOYMENT_LABEL}) (({units}) "
+        f"* on ({by_pod}) group_left ({DEPLOYMENT_LABEL}) {_deployment_of_pod(names, selectors)} "
+        f"and on ({by_pod}) {_cores_by_pod(names, selectors, rate_window)})"
+    )
 
 
 def cpu_queries(names: MetricNames, window: BaselineWindow, scope: CpuScope) -> dict[CpuMeasure, str]:
@@ -154,14 +263,33 @@ def cpu_queries(names: MetricNames, window: BaselineWindow, scope: CpuScope) -> 
         return {}
     pod_cores = pod_cores_query(names, scope.targets, window.rate_window, scope.cpu_matchers)
     by_deployment = f"{names.pod_namespace_label}, {DEPLOYMENT_LABEL}"
-    rates = (
-        _label_replace(
-            units_query(names, target, window.rate_window, scope.http_matchers), WORKLOAD_LABEL, target.workload, "", ""
-        )
-        for target in scope.targets
-    )
     return {
         CpuMeasure.CORES: f"sum by ({by_deployment}) ({pod_cores})",
         CpuMeasure.PODS: f"count by ({by_deployment}) ({pod_cores})",
-        CpuMeasure.RATE: " or ".join(rates),
+        CpuMeasure.RATE: rate_query(names, window, scope),
     }
+
+
+class SeriesKind(StrEnum):
+    """What the diagnostic query counts per workload: its counter's series, and those with both pod labels."""
+
+    ANY = "any"
+    WITH_POD = "with_pod"
+
+
+def rate_labels_query(
+    names: MetricNames, window: BaselineWindow, targets: Sequence[CpuTarget], http_matchers: Sequence[Matcher]
+) -> str:
+    """An instant query at the window's end: per workload (`WORKLOAD_LABEL`) and `SERIES_LABEL` (a
+    `SeriesKind`), how many series of its counter the window holds, anywhere, and with a namespace and a pod
+    label. A workload without any has no series of the kind."""
+    has_pod: tuple[Matcher, ...] = ((names.pod_namespace_label, "!=", ""), (names.pod_label, "!=", ""))
+    parts = []
+    for target in targets:
+        for kind in SeriesKind:
+            series = unit_selectors(names, target, http_matchers, has_pod if kind is SeriesKind.WITH_POD else ())
+            present = " or ".join(f"present_over_time({one}[{window.window}])" for one in series)
+            parts.append(
+                _tagged(_tagged(f"count({present})", SERIES_LABEL, kind.value), WORKLOAD_LABEL, target.workload)
+            )
+    return " or ".join(parts)

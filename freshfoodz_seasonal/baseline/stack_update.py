@@ -33,6 +33,7 @@ WORKLOADS_KEY = {Unit.REQUEST: f"{CONFIG_NAMESPACE}:services", Unit.JOB: f"{CONF
 CPU_KEY = "cpu"
 MS_PER_UNIT_KEY = {Unit.REQUEST: "msPerRequest", Unit.JOB: "msPerJob"}
 IDLE_KEY = "idleMillicores"
+PEAK_KEY = "peakRatePerPod"
 CPU_SIGNIFICANT_DIGITS = 3
 
 
@@ -63,11 +64,23 @@ def _round_up_significant(value: float, digits: int) -> float:
     return float(f"{math.ceil(value * scale - 1e-3) / scale:.{digits}g}")
 
 
+def _round_down_significant(value: float, digits: int) -> float:
+    if value <= 0:
+        return 0.0
+    scale = 10.0 ** (digits - 1 - math.floor(math.log10(value)))
+    # A millionth of the last digit is float noise of the rate (29.99999999999 stays 30.0); more is not, since
+    # rounding down must never claim a rate above the one measured.
+    return float(f"{math.floor(value * scale + 1e-6) / scale:.{digits}g}")
+
+
 def cpu_values(measured: WorkloadCpu) -> dict[str, float]:
-    """The `cpu` keys written for one workload, rounded up to three significant digits."""
+    """The `cpu` keys written for one workload, to three significant digits: the CPU rounded up, the peak
+    rate per pod (where the line's range of validity ends) rounded down."""
+    fit = measured.fit
     return {
-        MS_PER_UNIT_KEY[measured.target.unit]: _round_up_significant(measured.fit.ms_per_unit, CPU_SIGNIFICANT_DIGITS),
-        IDLE_KEY: _round_up_significant(measured.fit.idle_millicores, CPU_SIGNIFICANT_DIGITS),
+        MS_PER_UNIT_KEY[measured.target.unit]: _round_up_significant(fit.ms_per_unit, CPU_SIGNIFICANT_DIGITS),
+        IDLE_KEY: _round_up_significant(fit.idle_millicores, CPU_SIGNIFICANT_DIGITS),
+        PEAK_KEY: _round_down_significant(fit.peak_rate_per_pod, CPU_SIGNIFICANT_DIGITS),
     }
 
 

@@ -45,16 +45,27 @@ def baseline(
             "kube-state-metrics metrics); the stack's cpu values stay as they are",
         ),
     ] = False,
+    skip_cpu: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-cpu",
+            metavar="WORKLOAD",
+            help="do not measure this service's or worker's CPU (repeatable); its cpu in the stack stays as it "
+            "is, and the rest is measured and written",
+            show_default=False,
+        ),
+    ] = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """Measure each route's baseline from Prometheus: peak rate, mean and p95 service time, CV, errors.
 
     With --stack, also each service's CPU per request and each worker's CPU per job (workers with a
-    jobsMetric), from cAdvisor's container CPU joined to the Deployments by kube-state-metrics; --no-cpu
-    skips it. Credentials come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and
-    PROMETHEUS_PASSWORD. Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline, a
-    workload's data no CPU per unit, or Prometheus warns that its answers may be partial (unless
-    --accept-warnings); then nothing is written.
+    jobsMetric), from cAdvisor's container CPU joined to the Deployments by kube-state-metrics, against the
+    rate their own pods serve; --no-cpu skips it, --skip-cpu WORKLOAD skips one workload. Credentials
+    come from the environment: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD.
+    Exit 4 if Prometheus cannot be read, 5 if a route's data gives no baseline, a workload's data no CPU
+    per unit, or Prometheus warns that its answers may be partial (unless --accept-warnings); then
+    nothing is written.
     """
     # Imported here: only this command needs the HTTP client, the fit and the YAML round trip.
     from freshfoodz_seasonal.cli.baseline_command import BaselineRequest, run_baseline  # noqa: PLC0415
@@ -71,5 +82,6 @@ def baseline(
         project_dir,
         accept_warnings,
         measure_cpu=not no_cpu,
+        skip_cpu=tuple(skip_cpu or ()),
     )
     run_baseline(request, output_format, read_clock().utc)

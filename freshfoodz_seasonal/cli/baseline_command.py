@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
 from freshfoodz_seasonal.baseline.queries import BaselineWindow
 from freshfoodz_seasonal.baseline.stack_update import Change, StackUpdateError
-from freshfoodz_seasonal.cli.baseline_measure import Baseline, Scope, measure_baseline, updated_stack
+from freshfoodz_seasonal.cli.baseline_measure import Baseline, Scope, cpu_workloads, measure_baseline, updated_stack
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_heading, baseline_sections
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, EXIT_NO_BASELINE, EXIT_PROMETHEUS, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import TableOrJson
@@ -58,12 +59,16 @@ class BaselineRequest:
     accept_warnings: bool = False
     measure_cpu: bool = True
     """With a stack: measure each workload's CPU per request or job (--no-cpu: not)."""
+    skip_cpu: tuple[str, ...] = ()
+    """Services and workers whose CPU is not measured (--skip-cpu): their cpu in the stack stays as it is."""
 
 
 def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.datetime) -> None:
     """Checks the flags and the stack, measures, shows, and writes the stack file if asked and all went well."""
     if request.write and request.stack is None:
         fail(EXIT_INVALID, ["--write needs --stack: the stack file whose routes are updated"])
+    if request.skip_cpu and request.stack is None:
+        fail(EXIT_INVALID, ["--skip-cpu needs --stack: it names a service or worker of the stack"])
     catalog = load_catalog()
     path, original = None, ""
     scope = Scope(MetricNames(), (), ())
@@ -71,7 +76,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     if request.stack is not None:
         loaded = load_stack(request.stack, request.project_dir, catalog)
         path, original = loaded.path, loaded.path.read_bytes().decode("utf-8")
-        scope = Scope.of_stack(loaded.settings, request.measure_cpu)
+        check_skip_cpu(request.skip_cpu, cpu_workloads(loaded.settings))
+        scope = Scope.of_stack(loaded.settings, request.measure_cpu, request.skip_cpu)
         rate_window = loaded.settings.metrics.rate_window
     window = baseline_window(request.window, rate_window)
     end_s = parse_end(request.end, duration_seconds(window.step), now)
@@ -107,6 +113,15 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
         fail(EXIT_NO_BASELINE, [*problems, *partial_note, *nothing_written])
     if not measured.routes:
         fail(EXIT_NO_BASELINE, ["no route gives a baseline"])
+
+
+def check_skip_cpu(skip: Sequence[str], workloads: Sequence[str]) -> None:
+    """Exit 2 if `--skip-cpu` names something that is not a service or worker of the stack."""
+    unknown = [name for name in skip if name not in workloads]
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        verb = "is not a service or worker" if len(unknown) == 1 else "are not services or workers"
+        fail(EXIT_INVALID, [f"--skip-cpu: {names} {verb} of the stack; accepted: {', '.join(workloads)}"])
 
 
 def parse_end(text: str | None, step_s: float, now: dt.datetime) -> float:

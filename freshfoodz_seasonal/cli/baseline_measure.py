@@ -16,8 +16,15 @@ from pathlib import Path
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
 from freshfoodz_seasonal.adapters.stack_file import settings_from_config, stack_config_from_text
-from freshfoodz_seasonal.baseline.cpu_measure import CpuBaseline, CpuProblem, WorkloadCpu, measure_cpu
+from freshfoodz_seasonal.baseline.cpu_measure import (
+    CpuBaseline,
+    CpuProblem,
+    WorkloadCpu,
+    measure_cpu,
+    rateless_targets,
+)
 from freshfoodz_seasonal.baseline.cpu_queries import (
+    RATE_LABELS,
     CpuMeasure,
     CpuScope,
     CpuTarget,
@@ -25,6 +32,7 @@ from freshfoodz_seasonal.baseline.cpu_queries import (
     Unit,
     cpu_queries,
     cpu_step_s,
+    rate_labels_query,
 )
 from freshfoodz_seasonal.baseline.measure import (
     BaselineProblem,
@@ -60,7 +68,7 @@ HOURLY_PROFILE = "hourly_profile"
 @dataclass(frozen=True)
 class QueryRun:
     measure: str
-    """A `Measure`, or HOURLY_PROFILE."""
+    """A `Measure`, HOURLY_PROFILE, a `CpuMeasure` or RATE_LABELS."""
     promql: str
     seconds: float
     series: int
@@ -108,31 +116,40 @@ class Scope:
     """The workloads whose CPU is measured; None: none is (no stack, or --no-cpu)."""
 
     @classmethod
-    def of_stack(cls, settings: StackSettings, measure_cpu: bool = True) -> Scope:
+    def of_stack(cls, settings: StackSettings, measure_cpu: bool = True, skip_cpu: Sequence[str] = ()) -> Scope:
         metrics = settings.metrics
         return cls(
             names=MetricNames(**metrics.metric_names()),
             matchers=exact_matchers(metrics.http_matchers),
             routes=tuple(NamedRoute(r.name, RouteKey(r.method, r.path)) for r in settings.routes),
-            cpu=cpu_scope(settings) if measure_cpu else None,
+            cpu=cpu_scope(settings, skip_cpu) if measure_cpu else None,
         )
 
 
-def cpu_scope(settings: StackSettings) -> CpuScope:
+def cpu_workloads(settings: StackSettings) -> list[str]:
+    """The names `--skip-cpu` accepts: the stack's services and workers."""
+    return [*(service.name for service in settings.services), *(worker.name for worker in settings.workers)]
+
+
+def _skipped(name: str) -> str:
+    return f"{name}: skipped (--skip-cpu), so its CPU is not measured and its cpu in the stack stays as it is"
+
+
+def cpu_scope(settings: StackSettings, skip: Sequence[str] = ()) -> CpuScope:
     """Every service by its routes (the config refuses a service without one), every worker by its jobs counter;
-    a worker without one is not measured."""
-    targets = [
-        CpuTarget(
-            service.name,
-            Unit.REQUEST,
-            service.namespace,
-            service.deployment,
-            routes=tuple(RouteKey(r.method, r.path) for r in settings.routes if r.service == service.name),
-        )
-        for service in settings.services
-    ]
+    a worker without one is not measured, nor is a workload named in `skip`."""
+    targets = []
     unmeasured = []
+    for service in settings.services:
+        if service.name in skip:
+            unmeasured.append(_skipped(service.name))
+            continue
+        routes = tuple(RouteKey(r.method, r.path) for r in settings.routes if r.service == service.name)
+        targets.append(CpuTarget(service.name, Unit.REQUEST, service.namespace, service.deployment, routes=routes))
     for worker in settings.workers:
+        if worker.name in skip:
+            unmeasured.append(_skipped(worker.name))
+            continue
         if worker.jobs_metric is None:
             unmeasured.append(
                 f"{worker.name}: no jobsMetric (a counter of its jobs), so its CPU per job is not measured"
@@ -183,7 +200,9 @@ def _measure_cpu(
     end_s: float,
     runs: list[QueryRun],
 ) -> CpuBaseline:
-    """Runs the CPU range queries (recorded in `runs`), then fits every workload."""
+    """Runs the CPU range queries (recorded in `runs`), then fits every workload. Where a workload has CPU
+    series but no rate on its pods, one instant query more tells whether its counter has series at all, and
+    whether they carry the pod labels the join needs."""
     step_s = cpu_step_s(window)
     start_s = end_s - duration_seconds(window.window) + step_s
     answers: dict[CpuMeasure, list[RangeSeries]] = {}
@@ -196,7 +215,16 @@ def _measure_cpu(
                 measure.value, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer)
             )
         )
-    return measure_cpu(scope, answers, names, step_s)
+    rate_labels = None
+    rateless = rateless_targets(scope, answers, names)
+    if rateless:
+        promql = rate_labels_query(names, window, rateless, scope.http_matchers)
+        started = time.perf_counter()
+        answer = client.query(promql, end_s)
+        rate_labels = instant_vector(answer)
+        seconds = time.perf_counter() - started
+        runs.append(QueryRun(RATE_LABELS, promql, seconds, len(rate_labels), answer_warnings(answer)))
+    return measure_cpu(scope, answers, names, step_s, rate_labels)
 
 
 def updated_stack(

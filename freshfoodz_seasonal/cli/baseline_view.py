@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from freshfoodz_seasonal.baseline.cpu_fit import MIN_R_SQUARED
+from freshfoodz_seasonal.baseline.cpu_fit import MAX_HALF_SLOPE_DIFFERENCE, MIN_R_SQUARED
 from freshfoodz_seasonal.baseline.cpu_measure import CpuBaseline, WorkloadCpu
 from freshfoodz_seasonal.baseline.measure import NamedRoute
 from freshfoodz_seasonal.baseline.profile import HourlyProfile
@@ -112,26 +112,29 @@ def baseline_sections(baseline: Baseline, changes: Sequence[Change] | None) -> l
     return sections
 
 
-def _ms_per_unit(workload: WorkloadCpu) -> str:
-    return f"{workload.fit.ms_per_unit:.3g} ms/{workload.target.unit.value}"
-
-
 def _cpu_section(cpu: CpuBaseline) -> Section:
-    """Each measured workload's fitted line, and what was not measured."""
+    """Each measured workload's fitted line, and what was not measured. Narrow enough for 80 columns with
+    names like `order-fulfilment` whole: the units are in the headers (a row reads "12 ms per request"), the
+    Deployment is in the JSON."""
     step_minutes = cpu.step_s / 60
     clamped = [
         f"{w.target.workload}: the fitted idle CPU was slightly below zero, within its noise: counted as 0"
         for w in cpu.workloads
         if w.fit.idle_clamped
     ]
+    dropped = [
+        f"{w.target.workload}: {w.dropped_steps} steps left out (the pod count changed)"
+        for w in cpu.workloads
+        if w.dropped_steps
+    ]
     return Section(
         "CPU",
-        ["workload", "deployment", "CPU per unit", "idle m", "R^2", "points", "peak /s per pod"],
+        ["workload", "ms", "per", "idle mCPU", "R^2", "points", "peak/s/pod"],
         [
             [
                 w.target.workload,
-                f"{w.target.namespace}/{w.target.deployment}",
-                _ms_per_unit(w),
+                f"{w.fit.ms_per_unit:.3g}",
+                w.target.unit.value,
                 f"{w.fit.idle_millicores:.3g}",
                 f"{w.fit.r_squared:.3f}",
                 str(w.fit.points),
@@ -141,8 +144,11 @@ def _cpu_section(cpu: CpuBaseline) -> Section:
         ],
         notes=[
             "a pod's cores = idle + rate per pod x CPU per unit, a least-squares line over the window's steps "
-            f"(every {step_minutes:g} min: the Deployment's cores and its rate, both per running pod); refused below "
-            f"R^2 {MIN_R_SQUARED:g}; beyond the peak rate per pod the line is an extrapolation",
+            f"(every {step_minutes:g} min: the Deployment's cores and the rate its own pods serve, both per running "
+            f"pod; steps where the pod count changed left out); refused below R^2 {MIN_R_SQUARED:g} or where the "
+            f"lower and upper half of the steps give slopes more than {MAX_HALF_SLOPE_DIFFERENCE:.0%} apart; "
+            "beyond the peak rate per pod (peak/s/pod, written as peakRatePerPod) the line is an extrapolation",
+            *dropped,
             *clamped,
             *cpu.unmeasured,
         ],
@@ -224,5 +230,7 @@ def _cpu_as_dict(workload: WorkloadCpu) -> dict[str, Any]:
         "idleClamped": fit.idle_clamped,
         "rSquared": fit.r_squared,
         "points": fit.points,
+        "droppedSteps": workload.dropped_steps,
         "peakRatePerPod": fit.peak_rate_per_pod,
+        "msPerUnitByHalf": None if fit.half_slopes is None else [slope * 1000 for slope in fit.half_slopes],
     }

@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
 import socket
 import ssl
 import threading
@@ -35,7 +36,7 @@ from click.testing import Result
 
 from capacity.service_time import ServiceTime
 from tests.support.cli_runner import invoke
-from tests.support.cpu_data import ReplicaSet, SyntheticDeployment, SyntheticJobs, SyntheticPods
+from tests.support.cpu_data import QUEUE, ReplicaSet, Share, SyntheticDeployment, SyntheticJobs, SyntheticPods
 from tests.support.project import ROOT
 from tests.support.prometheus_data import BUCKETS_S, DAY_S, DailyCycle, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, free_port, running_prometheus
@@ -66,51 +67,101 @@ class CpuTruth:
     deployment: str
     seconds_per_unit: float
     idle_cores: float
-    pods: tuple[int, ...]  # per ReplicaSet, one rollout after another
-    traffic: tuple[DailyCycle, ...]
+    pods: tuple[int, ...]  # per ReplicaSet, one rollout after another (repeated if there are more)
+    serves: tuple[Share, ...]
+    rollout_every_s: float = 5 * DAY_S
+    surge_interval_s: float = 0.0  # a surge rollout: one pod at a time, this far apart
+    warmup_cores: float = 0.0  # a new pod's extra CPU for its first warmup_s
+    warmup_s: float = 0.0
+
+
+def part(name: str, share: float = 1.0) -> Share:
+    """`share` of a route's requests."""
+    route = TRUE_ROUTES[name]
+    return Share((route.method, route.uri), DailyCycle(route.mean_rps * share, route.amplitude, route.peak_hour))
 
 
 NAMESPACE = "freshfoodz"
 JOBS_METRIC = "freshfoodz_jobs_completed"
+# The queue broker's own count of the jobs done: no pod labels, so no Deployment's.
+BROKER_JOBS_METRIC = "freshfoodz_broker_acked"
 JOBS = {"order-fulfilment": DailyCycle(4.0, 0.5, 14.0), "sample-dispatch": DailyCycle(1.5, 0.6, 10.0)}
+# A canary Deployment, named like api's with a suffix, serves this share of two of api's routes with its own,
+# costlier, build: neither its requests nor its CPU are api's.
+CANARY_SHARE = 0.2
+CANARY_ROUTES = ("catalog-browse", "customer-lookup")
+CANARY = CpuTruth("freshfoodz-api-canary", 0.020, 0.100, (1,), tuple(part(r, CANARY_SHARE) for r in CANARY_ROUTES))
 # The weihnachten stack's workloads: services serve their routes, workers their queue's jobs.
 TRUE_CPU = {
     "api": CpuTruth(
         "freshfoodz-api",
         0.012,
         0.080,
-        (3, 4, 3),
-        tuple(TRUE_ROUTES[r].cycle for r in ("catalog-browse", "customer-lookup", "order-submit", "sample-request")),
+        (2, 3, 2),
+        (
+            *(part(r, 1 - CANARY_SHARE) for r in CANARY_ROUTES),
+            *(part(r) for r in ("order-submit", "sample-request")),
+        ),
     ),
+    # Two surge rollouts a day, each new pod warming up: the steps around them are left out.
     "event-catering": CpuTruth(
         "event-catering-api",
         0.025,
         0.060,
-        (2, 3, 2),
-        tuple(TRUE_ROUTES[r].cycle for r in ("event-availability", "event-booking")),
+        (2,),
+        (part("event-availability"), part("event-booking")),
+        rollout_every_s=DAY_S / 2,
+        surge_interval_s=90.0,
+        warmup_cores=0.4,
+        warmup_s=150.0,
     ),
-    "order-fulfilment": CpuTruth("order-fulfilment-worker", 0.040, 0.030, (2, 3, 2), (JOBS["order-fulfilment"],)),
-    "sample-dispatch": CpuTruth("sample-dispatch-worker", 0.015, 0.020, (1, 2, 1), (JOBS["sample-dispatch"],)),
+    "order-fulfilment": CpuTruth(
+        "order-fulfilment-worker",
+        0.040,
+        0.030,
+        (2, 3, 2),
+        (Share((QUEUE, "order-fulfilment"), JOBS["order-fulfilment"]),),
+    ),
+    "sample-dispatch": CpuTruth(
+        "sample-dispatch-worker", 0.015, 0.020, (1, 2, 1), (Share((QUEUE, "sample-dispatch"), JOBS["sample-dispatch"]),)
+    ),
 }
 WORKERS = ("order-fulfilment", "sample-dispatch")
 
 
-def synthetic_pods(start_s: float, end_s: float) -> SyntheticPods:
-    """Each Deployment rolled out twice in the window (three ReplicaSets), its pods' CPU following TRUE_CPU."""
-    deployments = []
-    for truth in TRUE_CPU.values():
-        # Rollouts on the scrape grid, five days apart: the pod count changes with each.
-        bounds = [start_s, start_s + 5 * DAY_S, start_s + 10 * DAY_S, end_s]
-        replicasets = [
-            ReplicaSet(f"{7 * index + 3:x}b9d{len(truth.deployment):x}f", pods, bounds[index], bounds[index + 1])
-            for index, pods in enumerate(truth.pods)
-        ]
-        deployments.append(
-            SyntheticDeployment(
-                NAMESPACE, truth.deployment, truth.seconds_per_unit, truth.idle_cores, truth.traffic, replicasets
-            )
+def synthetic_deployment(truth: CpuTruth, start_s: float, end_s: float) -> SyntheticDeployment:
+    """The Deployment rolled out every `rollout_every_s` (on the scrape grid), its pods' CPU following `truth`."""
+    bounds = [*np.arange(start_s, end_s, truth.rollout_every_s).tolist(), end_s]
+    replicasets = [
+        ReplicaSet(
+            f"{7 * index + 3:x}b9d{len(truth.deployment):x}f",
+            truth.pods[index % len(truth.pods)],
+            bounds[index],
+            bounds[index + 1],
+            truth.surge_interval_s,
         )
-    jobs = [SyntheticJobs(JOBS_METRIC, queue, cycle) for queue, cycle in JOBS.items()]
+        for index in range(len(bounds) - 1)
+    ]
+    return SyntheticDeployment(
+        NAMESPACE,
+        truth.deployment,
+        truth.seconds_per_unit,
+        truth.idle_cores,
+        truth.serves,
+        replicasets,
+        truth.warmup_cores,
+        truth.warmup_s,
+    )
+
+
+def synthetic_pods(start_s: float, end_s: float) -> SyntheticPods:
+    """Each Deployment of TRUE_CPU and the canary, rolled out in the window, its pods' CPU following its truth;
+    the routes' requests and the queues' jobs counted per pod (`SyntheticTraffic.servers`)."""
+    deployments = [synthetic_deployment(truth, start_s, end_s) for truth in (*TRUE_CPU.values(), CANARY)]
+    jobs = [
+        SyntheticJobs(JOBS_METRIC, queue, cycle, BROKER_JOBS_METRIC if queue == "sample-dispatch" else None)
+        for queue, cycle in JOBS.items()
+    ]
     return SyntheticPods(deployments, jobs)
 
 
@@ -147,13 +198,15 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
         "GET", "/api/wishlist", 2.0, 0.5, ServiceTime(0.05, 0.8), first_s=end_s - LATE_ROUTE_DAYS * DAY_S
     )
     start_s = end_s - WINDOW_S - 7200
+    pods = synthetic_pods(start_s, end_s)
     traffic = SyntheticTraffic(
         routes=[*TRUE_ROUTES.values(), SLOW_ROUTE, MIXED_ROUTE, late_route],
         start_s=start_s,
         end_s=end_s,
         scrape_interval_s=120.0,
         idle_routes=[IDLE_ROUTE],
-        more=[synthetic_pods(start_s, end_s)],
+        more=[pods],
+        servers=pods,
     )
     tsdb = backfill(traffic, workdir)
     with running_prometheus(tsdb, workdir) as url:
@@ -246,7 +299,7 @@ def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled
     result = baseline(prometheus, "--stack", str(path), "--write")
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
-    added = {"quietHour", "cpu", "msPerRequest", "idleMillicores"}
+    added = {"quietHour", "cpu", "msPerRequest", "idleMillicores", "peakRatePerPod"}
     kept = [line for line in after.splitlines() if line.strip().split(":")[0] not in added]
     changed = [(old, new) for old, new in zip(before.splitlines(), kept, strict=True) if old != new]
     keys = {new.split(":")[0].strip() for _, new in changed}
@@ -254,10 +307,12 @@ def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled
     # service's CPU come in as new lines, at the end of their mapping, before the comments on what follows.
     assert keys == {"baselineRps", "meanServiceTimeMs", "serviceTimeCv"}
     assert "      database: 0.60\n    quietHour: " in after
-    assert (
-        "      baselineCpuTargetPercent: 70\n      cpu:\n        msPerRequest: 12.0\n        idleMillicores: 80.0\n"
-        "    - name: event-catering\n"
-    ) in after
+    number = r"[0-9]+(\.[0-9]+)?"
+    assert re.search(
+        rf"\n      baselineCpuTargetPercent: 70\n      cpu:\n        msPerRequest: {number}\n        idleMillicores: "
+        rf"{number}\n        peakRatePerPod: {number}\n    - name: event-catering\n",
+        after,
+    )
     season = yaml.safe_load(after)["config"]["freshfoodz-seasonal:season"]
     assert season["quietHour"] == expected_quiet_hour(prometheus.end_s)
     routes = {r["name"]: r for r in yaml.safe_load(after)["config"]["freshfoodz-seasonal:routes"]}
@@ -354,26 +409,39 @@ def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
     for name, truth in TRUE_CPU.items():
         fit = measured[name]
         assert (fit["deployment"], fit["unit"]) == (truth.deployment, "job" if name in WORKERS else "request")
+        # api: 12 ms, not less: the canary's share of its routes is served, and its CPU spent, by other pods.
+        # event-catering: its surge rollouts and warm-ups are left out, or it would read some 4 % less.
         assert fit["msPerUnit"] == pytest.approx(truth.seconds_per_unit * 1000, rel=0.02), name
         assert fit["idleMillicores"] == pytest.approx(truth.idle_cores * 1000, rel=0.03), name
-        # Every 5-minute step of the 14 days, across both rollouts and their changes of pod count.
-        assert fit["rSquared"] > 0.99 and fit["points"] == 4032
+        # Noisy CPU (4 % per scrape): a good line, not a perfect one; straight in both halves.
+        assert 0.95 < fit["rSquared"] < 0.9995, name
+        low, high = fit["msPerUnitByHalf"]
+        assert abs(high - low) < 0.05 * fit["msPerUnit"], name
+        # Every 5-minute step of the 14 days, fitted or left out where a rollout changed the pod count.
+        assert fit["points"] + fit["droppedSteps"] == 4032 and fit["droppedSteps"] >= 2, name
+    assert measured["event-catering"]["droppedSteps"] >= 2 * 27  # two surge rollouts a day
     assert report["cpuProblems"] == [] and report["cpuNotMeasured"] == [] and report["cpuStep"] == "300s"
     assert [(q["measure"], q["series"]) for q in report["queries"]][-3:] == [
         ("cpu_cores", 4),
         ("cpu_pods", 4),
         ("cpu_rate", 4),
     ]
+    rate_query = report["queries"][-1]["promql"]
+    assert 'pod=~"(freshfoodz-api-).+"' in rate_query and "group_left (deployment)" in rate_query
     config = yaml.safe_load(path.read_text(encoding="utf-8"))["config"]
     written = {
         w["name"]: w["cpu"] for w in [*config["freshfoodz-seasonal:services"], *config["freshfoodz-seasonal:workers"]]
     }
     for name, truth in TRUE_CPU.items():
         key = "msPerJob" if name in WORKERS else "msPerRequest"
+        peak = measured[name]["peakRatePerPod"]
         assert written[name] == {
             key: pytest.approx(truth.seconds_per_unit * 1000, rel=0.02),
             "idleMillicores": pytest.approx(truth.idle_cores * 1000, rel=0.03),
+            # Rounded down to three digits: the line is not claimed beyond the rates it was measured on.
+            "peakRatePerPod": pytest.approx(peak, rel=0.01),
         }
+        assert written[name]["peakRatePerPod"] <= peak
     assert run("validate", str(path)).exit_code == 0
     planned = run("plan", str(path), "--format", "json")
     assert planned.exit_code == 0, planned.output
@@ -385,6 +453,19 @@ def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
         assert cpu["source"] == "measured" and cpu[unit] == written[item["name"]][key_of(item["name"])]
         assert cpu["hpa_target_percent"] == item["hpa"]["cpu_target_percent"] == round(cpu["utilization_at_plan"] * 100)
     assert not [w for w in plan["warnings"] if w.startswith("no CPU per request or job")]
+
+
+def test_the_routes_count_every_pod_but_api_cpu_only_its_own(prometheus: Backfilled, tmp_path: Path) -> None:
+    # The route baselines are the routes' whole traffic, the canary's share too. api's CPU line holds its own
+    # pods' CPU against the requests those pods served: with the canary's 6.2 of the 45 rps counted (its pods'
+    # names begin as api's do, `freshfoodz-api-canary-...`), it would read 10.3 ms instead of 12.
+    report = json.loads(baseline(prometheus, "--stack", str(stack_copy(tmp_path)), "--format", "json").stdout)
+    routes = {r["name"]: r for r in report["routes"]}
+    for name in CANARY_ROUTES:
+        truth = TRUE_ROUTES[name].peak_rate(prometheus.end_s, WINDOW_S)
+        assert routes[name]["peakRps"] == pytest.approx(truth, rel=0.02)
+    (api,) = [w for w in report["cpu"] if w["workload"] == "api"]
+    assert api["msPerUnit"] == pytest.approx(12.0, rel=0.02)
 
 
 def key_of(workload: str) -> str:
@@ -402,8 +483,16 @@ def test_a_deployment_without_cpu_series_is_refused_unless_cpu_is_skipped(
     assert refused.exit_code == 5, refused.output
     flat = " ".join(refused.output.split())
     assert "error: event-catering (CPU): no CPU series for Deployment freshfoodz/event-catering-v2" in flat
-    assert 'kube_replicaset_owner{owner_kind="Deployment",owner_name="event-catering-v2"}' in flat
-    assert "give --no-cpu if the cluster does not export cAdvisor and kube-state-metrics metrics" in flat
+    # The selectors as the queries used them, namespace and pod names included.
+    assert (
+        'container_cpu_usage_seconds_total{namespace=~"freshfoodz",pod=~"(event-catering-v2-).+",container!="",'
+        'container!="POD"}' in flat
+    )
+    assert (
+        'kube_replicaset_owner{namespace=~"freshfoodz",owner_kind="Deployment",owner_name=~"event-catering-v2"}' in flat
+    )
+    assert "give --skip-cpu event-catering to write the rest without its CPU" in flat
+    assert "or --no-cpu if the cluster does not export cAdvisor and kube-state-metrics metrics" in flat
     assert "Workloads without a CPU measurement" in flat and "nothing written" in flat
     assert "api (CPU)" not in flat  # the other service is measured
     assert stack.read_bytes() == before
@@ -425,8 +514,75 @@ def test_a_worker_without_a_jobs_counter_is_named_as_not_measured(prometheus: Ba
     assert report["cpuNotMeasured"] == [
         "sample-dispatch: no jobsMetric (a counter of its jobs), so its CPU per job is not measured"
     ]
-    table = " ".join(baseline(prometheus, "--stack", str(stack)).output.split())
-    assert "ms/request" in table and "ms/job" in table and "sample-dispatch: no jobsMetric" in table
+    # At 80 columns every name and number whole, the units in the headers ("12 ms per request").
+    output = run(
+        "baseline", "--prometheus-url", prometheus.url, "--end", prometheus.end, "--stack", str(stack),
+        env={"COLUMNS": "80"},
+    ).output  # fmt: skip
+    table = output[output.index("CPU") : output.index("a pod's cores")]
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert re.search(r"┃ workload +┃ +ms ┃ +per ┃ idle mCPU ┃ +R\^2 ┃ points ┃ peak/s/pod ┃", table), table
+    assert re.search(r"│ api +│ +1[12]\.?[0-9]? │ request │ +[0-9.]+ │", table), table
+    assert re.search(r"│ order-fulfilment │ +[34][0-9.]* │ +job │", table), table
+    assert "sample-dispatch: no jobsMetric" in " ".join(output.split())
+
+
+def test_a_jobs_counter_without_pod_labels_is_refused_and_the_worker_can_be_skipped(
+    prometheus: Backfilled, tmp_path: Path
+) -> None:
+    # The queue broker's count of sample-dispatch's jobs: right in total, but no pod is named, so the rate
+    # cannot be held to the worker's own pods.
+    def broker_counter(text: str) -> str:
+        return with_jobs_metrics(text).replace(
+            f"name: {JOBS_METRIC}_total\n        matchers:\n          queue: sample-dispatch",
+            f"name: {BROKER_JOBS_METRIC}_total\n        matchers:\n          queue: sample-dispatch",
+        )
+
+    stack = stack_copy(tmp_path, broker_counter)
+    before = stack.read_bytes()
+    refused = baseline(prometheus, "--stack", str(stack), "--write", "--format", "json")
+    assert refused.exit_code == 5, refused.output
+    report = json.loads(refused.stdout)
+    assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
+    (problem,) = report["cpuProblems"]
+    assert problem["workload"] == "sample-dispatch"
+    assert problem["message"].startswith(
+        f'{BROKER_JOBS_METRIC}_total{{queue="sample-dispatch"}} (workers[].jobsMetric) has 1 series in the window, '
+        "none with the pod labels namespace and pod (metrics.podNamespaceLabel, metrics.podLabel"
+    )
+    assert "the scrape config must keep the pod's namespace and name" in problem["message"]
+    assert "kube-prometheus ServiceMonitors do" in problem["message"]
+    assert "give --skip-cpu sample-dispatch to write the rest without its CPU" in problem["message"]
+    assert "or --no-cpu" in problem["message"]
+    # The diagnostic query runs only for the workload without a rate.
+    assert [q["measure"] for q in report["queries"]][-4:] == ["cpu_cores", "cpu_pods", "cpu_rate", "cpu_rate_labels"]
+    assert "sample-dispatch" in report["queries"][-1]["promql"] and "api" not in report["queries"][-1]["promql"]
+    assert stack.read_bytes() == before
+    skipped = baseline(
+        prometheus, "--stack", str(stack), "--write", "--skip-cpu", "sample-dispatch", "--format", "json"
+    )
+    assert skipped.exit_code == 0, skipped.output
+    report = json.loads(skipped.stdout)
+    assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
+    assert report["cpuProblems"] == [] and report["cpuNotMeasured"] == [
+        "sample-dispatch: skipped (--skip-cpu), so its CPU is not measured and its cpu in the stack stays as it is"
+    ]
+    config = yaml.safe_load(stack.read_text(encoding="utf-8"))["config"]
+    cpu = {w["name"]: w.get("cpu") for w in config["freshfoodz-seasonal:workers"]}
+    assert cpu["sample-dispatch"] is None and cpu["order-fulfilment"]["msPerJob"] == pytest.approx(40.0, rel=0.02)
+
+
+def test_skip_cpu_names_a_workload_of_the_stack(tmp_path: Path) -> None:
+    stack = str(stack_copy(tmp_path))
+    url = f"http://127.0.0.1:{free_port()}"
+    unknown = run("baseline", "--prometheus-url", url, "--stack", stack, "--skip-cpu", "api", "--skip-cpu", "apii")
+    assert unknown.exit_code == 2, unknown.output
+    assert (
+        "--skip-cpu: 'apii' is not a service or worker of the stack; accepted: api, event-catering, "
+        "order-fulfilment, sample-dispatch"
+    ) in " ".join(unknown.output.split())
+    without_stack = run("baseline", "--prometheus-url", url, "--skip-cpu", "api")
+    assert without_stack.exit_code == 2 and "--skip-cpu needs --stack" in without_stack.output
 
 
 # --- faults the real server shows ------------------------------------------------------------------

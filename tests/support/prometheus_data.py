@@ -8,6 +8,10 @@ that rate (no sampling noise), so the truth a baseline must recover is known in 
   a lognormal, or a mixture of two (a slow minority) that no single lognormal describes;
 - the error rate (a share of the requests is recorded under status 500).
 A route may start late: its series appear only then, as Micrometer's do on a route's first request.
+A route served by pods (`SyntheticTraffic.servers`: tests/support/cpu_data.py's Deployments) has one
+set of series per pod, labelled with the pod's `namespace` and `pod` as a kube-prometheus ServiceMonitor
+scrapes them, each counting that pod's share of the requests from its start; the others have one set,
+without pod labels.
 
 The series look like Quarkus/Micrometer's `http_server_requests_seconds` histogram, with the
 labels `method`, `uri`, `status` and `outcome`. Units: seconds, requests per second. Other families
@@ -54,6 +58,22 @@ class DailyCycle:
         start = np.asarray(start_s, dtype=float)
         swing = self.mean_per_s * self.amplitude * DAY_S / (2 * math.pi)
         return self.mean_per_s * (t_s - start) - swing * (np.cos(self._phase(t_s)) - np.cos(self._phase(start)))
+
+
+@dataclass(frozen=True)
+class PodCounter:
+    """One pod's count of a route's requests: its labels (`namespace="...",pod="..."`), its scrape times and
+    the requests it served from its start to each of them."""
+
+    labels: str
+    times: np.ndarray
+    counts: np.ndarray
+
+
+class RouteServers(Protocol):
+    """Who serves a route: one counter per pod, none if no pods do (the route's series then have no pod)."""
+
+    def route_counters(self, method: str, uri: str, times: np.ndarray) -> list[PodCounter]: ...
 
 
 class MetricFamilies(Protocol):
@@ -135,6 +155,8 @@ class SyntheticTraffic:
     idle_routes: Sequence[tuple[str, str]] = ()
     # Further families over the same scrape times (tests/support/cpu_data.py: pods' CPU, owners, jobs).
     more: Sequence[MetricFamilies] = ()
+    # The pods that serve the routes (tests/support/cpu_data.py's SyntheticPods): their series get pod labels.
+    servers: RouteServers | None = None
 
     def scrape_times(self) -> np.ndarray:
         return np.arange(self.start_s, self.end_s + 1e-9, self.scrape_interval_s)
@@ -158,12 +180,14 @@ def openmetrics_lines(traffic: SyntheticTraffic) -> Iterator[str]:
     for route in traffic.routes:
         start_s = traffic.start_s if route.first_s is None else route.first_s
         route_times = times[times >= start_s]
-        total = route.requests_since(start_s, route_times)
+        servers = traffic.servers.route_counters(route.method, route.uri, route_times) if traffic.servers else []
+        counters = servers or [PodCounter("", route_times, route.requests_since(start_s, route_times))]
         for status, share in (("200", 1.0 - route.error_share), ("500", route.error_share)):
             if share == 0.0:
                 continue
-            labels = _labels(route.method, route.uri, status)
-            yield from _histogram_lines(labels, route_times, total * share, route)
+            for counter in counters:
+                labels = _labels(route.method, route.uri, status) + (f",{counter.labels}" if counter.labels else "")
+                yield from _histogram_lines(labels, counter.times, counter.counts * share, route)
     zero = np.zeros_like(times)
     for method, uri in traffic.idle_routes:
         labels = _labels(method, uri, "200")

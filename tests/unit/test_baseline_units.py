@@ -42,6 +42,8 @@ from freshfoodz_seasonal.baseline.cpu_queries import (
     Unit,
     cpu_queries,
     cpu_step_s,
+    pod_name_regex,
+    rate_labels_query,
 )
 from freshfoodz_seasonal.baseline.measure import (
     MIN_COVERAGE,
@@ -55,7 +57,7 @@ from freshfoodz_seasonal.baseline.measure import (
     routes_in_data,
 )
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
-from freshfoodz_seasonal.baseline.stack_update import StackUpdateError, measured_values, update_stack_text
+from freshfoodz_seasonal.baseline.stack_update import StackUpdateError, cpu_values, measured_values, update_stack_text
 from freshfoodz_seasonal.cli.baseline_measure import Baseline, QueryRun, updated_stack
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict, baseline_sections
 from freshfoodz_seasonal.config.problems import ConfigError
@@ -136,25 +138,39 @@ CPU_SCOPE = CpuScope(
 def test_the_cpu_queries_join_pods_to_their_deployment_through_the_replicaset() -> None:
     queries = cpu_queries(NAMES, WINDOW, CPU_SCOPE)
     assert list(queries) == list(CpuMeasure)
-    usage = 'container_cpu_usage_seconds_total{cluster="eu\\\\1",namespace=~"mail|shop",container!="",container!="POD"}'
-    pod_cores = (
-        f"sum by (namespace, pod) (max by (namespace, pod, container) (rate({usage}[5m]))) "
-        "* on (namespace, pod) group_left (deployment) max by (namespace, pod, deployment) ("
-        'label_replace(kube_pod_owner{cluster="eu\\\\1",namespace=~"mail|shop",owner_kind="ReplicaSet"}, '
+    # Every selector held to the namespaces and to pods named as the Deployments' pods are (a pre-filter:
+    # `shop.api-canary-...` passes it, the owner join keeps it out).
+    pods = 'namespace=~"mail|shop",pod=~"(billing-|mailer-|shop\\\\.api-).+"'
+    usage = f'container_cpu_usage_seconds_total{{cluster="eu\\\\1",{pods},container!="",container!="POD"}}'
+    cores_by_pod = f"sum by (namespace, pod) (max by (namespace, pod, container) (rate({usage}[5m])))"
+    deployment_of_pod = (
+        "max by (namespace, pod, deployment) ("
+        f'label_replace(kube_pod_owner{{cluster="eu\\\\1",{pods},owner_kind="ReplicaSet"}}, '
         '"replicaset", "$1", "owner_name", "(.+)") '
         "* on (namespace, replicaset) group_left (deployment) max by (namespace, replicaset, deployment) ("
         'label_replace(kube_replicaset_owner{cluster="eu\\\\1",namespace=~"mail|shop",owner_kind="Deployment",'
         'owner_name=~"billing|mailer|shop\\\\.api"}, "deployment", "$1", "owner_name", "(.+)")))'
     )
+    pod_cores = f"{cores_by_pod} * on (namespace, pod) group_left (deployment) {deployment_of_pod}"
     assert queries[CpuMeasure.CORES] == f"sum by (namespace, deployment) ({pod_cores})"
     assert queries[CpuMeasure.PODS] == f"count by (namespace, deployment) ({pod_cores})"
-    # One series per workload: each route selected exactly (paths match literally, PromQL-escaped).
+    # Per workload and Deployment: each route selected exactly (paths match literally, PromQL-escaped) on the
+    # workload's own namespace and pods, summed per pod, joined to the same Deployments and kept on the pods
+    # that have a CPU rate.
     count = "http_server_requests_seconds_count"
+    api_pods = 'namespace=~"shop",pod=~"(shop\\\\.api-).+"'
+    units = (
+        f'label_replace(sum by (namespace, pod) (rate({count}{{job="api",method="GET",uri="/api/customers/{{id}}",'
+        f'{api_pods}}}[5m]) or rate({count}{{job="api",method="POST",uri="/api/orders\\"x",{api_pods}}}[5m])), '
+        '"workload", "api", "", "") or '
+        'label_replace(sum by (namespace, pod) (rate(jobs_done_total{queue="a\\"b",namespace=~"mail",'
+        'pod=~"(mailer-).+"}[5m])), "workload", "mailer", "", "") or '
+        'label_replace(sum by (namespace, pod) (rate(billed_total{namespace=~"mail",pod=~"(billing-).+"}[5m])), '
+        '"workload", "billing", "", "")'
+    )
     assert queries[CpuMeasure.RATE] == (
-        f'label_replace(sum(rate({count}{{job="api",method="GET",uri="/api/customers/{{id}}"}}[5m]) or '
-        f'rate({count}{{job="api",method="POST",uri="/api/orders\\"x"}}[5m])), "workload", "api", "", "") or '
-        'label_replace(sum(rate(jobs_done_total{queue="a\\"b"}[5m])), "workload", "mailer", "", "") or '
-        'label_replace(sum(rate(billed_total[5m])), "workload", "billing", "", "")'
+        f"sum by (workload, namespace, deployment) (({units}) "
+        f"* on (namespace, pod) group_left (deployment) {deployment_of_pod} and on (namespace, pod) {cores_by_pod})"
     )
 
 
@@ -164,7 +180,7 @@ def test_the_cpu_queries_are_as_many_whatever_the_workloads() -> None:
     ]
     queries = cpu_queries(NAMES, WINDOW, CpuScope(tuple(services)))
     assert list(queries) == list(CpuMeasure)
-    assert queries[CpuMeasure.RATE].count("label_replace(") == 30
+    assert queries[CpuMeasure.RATE].count('"workload", "s') == 30
     assert cpu_queries(NAMES, WINDOW, CpuScope(())) == {}
 
 
@@ -180,14 +196,42 @@ def test_custom_cpu_names_reach_every_cpu_query() -> None:
         owner_kind_label="kind",
         owner_name_label="owner",
     )
-    cores = cpu_queries(names, WINDOW, CPU_SCOPE)[CpuMeasure.CORES]
+    queries = cpu_queries(names, WINDOW, CPU_SCOPE)
     defaults = ("container_cpu_usage_seconds_total", "kube_pod_owner", "kube_replicaset_owner", "namespace", "pod")
-    for default in (*defaults, "container", "replicaset", "owner_kind", "owner_name"):
-        assert re.search(rf"\b{default}\b", cores) is None, default
+    for promql in queries.values():
+        for default in (*defaults, "container", "replicaset", "owner_kind", "owner_name"):
+            assert re.search(rf"\b{default}\b", promql) is None, default
+    cores = queries[CpuMeasure.CORES]
     assert 'container_name!="POD"' in cores and "max by (ns, pod_name, container_name)" in cores
     assert (
-        'label_replace(ksm_pod_owner{cluster="eu\\\\1",ns=~"mail|shop",kind="ReplicaSet"}, "rs", "$1", "owner"' in cores
+        'label_replace(ksm_pod_owner{cluster="eu\\\\1",ns=~"mail|shop",pod_name=~"(billing-|mailer-|shop\\\\.api-).+",'
+        'kind="ReplicaSet"}, "rs", "$1", "owner"' in cores
     )
+    # The application's counters are joined by the same labels as cAdvisor's series.
+    assert 'jobs_done_total{queue="a\\"b",ns=~"mail",pod_name=~"(mailer-).+"}' in queries[CpuMeasure.RATE]
+    assert "sum by (workload, ns, deployment) (" in queries[CpuMeasure.RATE]
+    assert "* on (ns, pod_name) group_left (deployment)" in queries[CpuMeasure.RATE]
+
+
+def test_the_pod_name_prefilter_follows_kubernetes_generated_names() -> None:
+    # A pod's generated name keeps 58 characters of `<deployment>-<hash>-`: a long Deployment name is cut.
+    long_name = "a" * 70
+    assert pod_name_regex([long_name]) == f"({'a' * 58}).+"
+    assert pod_name_regex(["api", "api-canary"]) == "(api-|api-canary-).+"
+    assert re.fullmatch(pod_name_regex(["shop.api"]), "shop.api-7d9f8c6b5-x2x9z")
+    assert not re.fullmatch(pod_name_regex(["shop.api"]), "shopxapi-7d9f8c6b5-x2x9z")
+
+
+def test_the_rate_labels_query_counts_the_counters_series_with_and_without_pod_labels() -> None:
+    promql = rate_labels_query(NAMES, WINDOW, CPU_SCOPE.targets[1:2], CPU_SCOPE.http_matchers)
+    assert promql == (
+        'label_replace(label_replace(count(present_over_time(jobs_done_total{queue="a\\"b"}[14d])), '
+        '"series", "any", "", ""), "workload", "mailer", "", "") or '
+        'label_replace(label_replace(count(present_over_time(jobs_done_total{queue="a\\"b",namespace!="",pod!=""}'
+        '[14d])), "series", "with_pod", "", ""), "workload", "mailer", "", "")'
+    )
+    routes = rate_labels_query(NAMES, WINDOW, CPU_SCOPE.targets[:1], CPU_SCOPE.http_matchers)
+    assert routes.count("present_over_time(") == 4 and '{job="api",method="GET",uri="/api/customers/{id}"}' in routes
 
 
 @pytest.mark.parametrize(
@@ -401,6 +445,7 @@ def test_the_fit_is_not_fooled_by_noisy_cumulative_counts() -> None:
 @settings(max_examples=80, deadline=None)
 @given(mean_s=st.floats(0.005, 2.0), cv=st.floats(0.05, 9.0))
 @example(mean_s=1.5078125, cv=0.05)  # every request in one bucket: both moment CVs are rounding noise
+@example(mean_s=0.49842, cv=0.0546875)  # narrow: the optimiser's tolerance leaves a CDF gap of 2e-6
 def test_an_exactly_lognormal_histogram_keeps_its_fitted_cv(mean_s: float, cv: float) -> None:
     buckets = exact_buckets(ServiceTime(mean_s, cv), 1e6)
     try:
@@ -410,7 +455,8 @@ def test_an_exactly_lognormal_histogram_keeps_its_fitted_cv(mean_s: float, cv: f
         raise
     estimate = estimate_service_time(mean_s, buckets)
     assert estimate.lognormal_fits, estimate
-    assert estimate.service_time == fitted and estimate.cdf_gap < 1e-6
+    # The fit's own tolerance, a thousand times below the 0.01 gap that calls a histogram not lognormal.
+    assert estimate.service_time == fitted and estimate.cdf_gap < 1e-5
 
 
 def histogram(cdf: Callable[[float], float], requests: float = 1e6) -> list[tuple[float, float]]:
@@ -553,9 +599,11 @@ def test_measured_values_outside_the_model_are_refused_before_writing(catalog: C
     assert any("p95ServiceTimeMs / meanServiceTimeMs = 5" in str(p) for p in raised.value.problems)
 
 
-def workload_cpu(name: str, unit: Unit, ms: float, idle_m: float, clamped: bool = False) -> WorkloadCpu:
-    fit = CpuFit(ms / 1000, idle_m / 1000, 0.97, 4032, 12.5, clamped)
-    return WorkloadCpu(CpuTarget(name, unit, "freshfoodz", f"{name}-deployment"), fit)
+def workload_cpu(
+    name: str, unit: Unit, ms: float, idle_m: float, clamped: bool = False, peak: float = 12.5, dropped: int = 0
+) -> WorkloadCpu:
+    fit = CpuFit(ms / 1000, idle_m / 1000, 0.97, 4032, peak, clamped, (ms / 1000 * 0.99, ms / 1000 * 1.01))
+    return WorkloadCpu(CpuTarget(name, unit, "freshfoodz", f"{name}-deployment"), fit, dropped)
 
 
 def changed_lines(original: str, text: str) -> list[str]:
@@ -569,30 +617,44 @@ def changed_lines(original: str, text: str) -> list[str]:
 def test_measured_cpu_goes_under_each_workload_rounded_up_to_three_digits() -> None:
     original = stack_text("weihnachten")
     measured = [
-        workload_cpu("api", Unit.REQUEST, 12.3401, 80.0),
-        workload_cpu("sample-dispatch", Unit.JOB, 0.045612, 1234.5),
+        workload_cpu("api", Unit.REQUEST, 12.3401, 80.0, peak=30.4999),
+        workload_cpu("sample-dispatch", Unit.JOB, 0.045612, 1234.5, peak=2.99999999999),
     ]
     text, changes = update_stack_text(original, [], cpu=measured)
+    # The CPU rounded up (never plans less than measured), the peak rate per pod down (never claims a range the
+    # measurement did not see; float noise under a thousandth of the last digit is not a digit less).
     assert changed_lines(original, text) == [
         "+      cpu:",
         "+        msPerRequest: 12.4",
         "+        idleMillicores: 80.0",
+        "+        peakRatePerPod: 30.4",
         "+      cpu:",
         "+        msPerJob: 0.0457",
         "+        idleMillicores: 1240.0",
+        "+        peakRatePerPod: 3.0",
     ]
     # At the end of each entry: the next entry and the next section follow as before.
     assert "      baselineCpuTargetPercent: 70\n      cpu:\n        msPerRequest: 12.4\n" in text
     assert (
         "          queue: sample-dispatch\n      cpu:\n        msPerJob: 0.0457\n        idleMillicores: 1240.0\n"
-        in text
+        "        peakRatePerPod: 3.0\n" in text
     )
     assert [(c.route, c.key, c.old, c.new) for c in changes] == [
         ("service api", "cpu.msPerRequest", None, 12.4),
         ("service api", "cpu.idleMillicores", None, 80.0),
+        ("service api", "cpu.peakRatePerPod", None, 30.4),
         ("worker sample-dispatch", "cpu.msPerJob", None, 0.0457),
         ("worker sample-dispatch", "cpu.idleMillicores", None, 1240.0),
+        ("worker sample-dispatch", "cpu.peakRatePerPod", None, 3.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("peak", "written"),
+    [(30.4999, 30.4), (0.012345, 0.0123), (1234.9, 1230.0), (99.96, 99.9), (7.0, 7.0), (6.99999999999, 7.0)],
+)
+def test_the_peak_rate_per_pod_is_rounded_down_to_three_digits(peak: float, written: float) -> None:
+    assert cpu_values(workload_cpu("api", Unit.REQUEST, 12.0, 80.0, peak=peak))["peakRatePerPod"] == written
 
 
 def test_measured_cpu_replaces_the_files_values_in_place_with_their_comments() -> None:
@@ -610,8 +672,9 @@ def test_measured_cpu_replaces_the_files_values_in_place_with_their_comments() -
         "-        idleMillicores: 50",
         "+        msPerRequest: 11.0",
         "+        idleMillicores: 0.0",
+        "+        peakRatePerPod: 12.5",
     ]
-    assert [(c.old, c.new) for c in changes] == [(9, 11.0), (50, 0.0)]
+    assert [(c.old, c.new) for c in changes] == [(9, 11.0), (50, 0.0), (None, 12.5)]
 
 
 def test_a_new_key_goes_before_the_comments_on_what_follows() -> None:
@@ -642,18 +705,25 @@ def test_measured_cpu_is_validated_before_writing(catalog: Catalog) -> None:
 def test_the_cpu_shows_in_the_table_and_the_json() -> None:
     cpu = CpuBaseline(
         300.0,
-        [workload_cpu("api", Unit.REQUEST, 12.04, 80.0), workload_cpu("mailer", Unit.JOB, 40.0, 0.0, clamped=True)],
+        [
+            workload_cpu("api", Unit.REQUEST, 12.04, 80.0, dropped=12),
+            workload_cpu("mailer", Unit.JOB, 40.0, 0.0, clamped=True),
+        ],
         [CpuProblem("billing", "the rate per pod hardly varies")],
         ("batch: no jobsMetric (a counter of its jobs), so its CPU per job is not measured",),
     )
     baseline = Baseline("http://p:9090", WINDOW, 1.8e9, [], [], [], history_days=14.0, cpu=cpu)
     sections = {section.title: section for section in baseline_sections(baseline, None)}
+    # Units in the headers, a row reads "12 ms per request"; the Deployment is in the JSON.
+    assert sections["CPU"].columns == ["workload", "ms", "per", "idle mCPU", "R^2", "points", "peak/s/pod"]
     assert sections["CPU"].rows == [
-        ["api", "freshfoodz/api-deployment", "12 ms/request", "80", "0.970", "4032", "12.5"],
-        ["mailer", "freshfoodz/mailer-deployment", "40 ms/job", "0", "0.970", "4032", "12.5"],
+        ["api", "12", "request", "80", "0.970", "4032", "12.5"],
+        ["mailer", "40", "job", "0", "0.970", "4032", "12.5"],
     ]
     notes = " ".join(sections["CPU"].notes)
     assert "every 5 min" in notes and "mailer: the fitted idle CPU was slightly below zero" in notes
+    assert "api: 12 steps left out (the pod count changed)" in notes and "mailer: 0 steps" not in notes
+    assert "more than 20% apart" in notes and "written as peakRatePerPod" in notes
     assert "batch: no jobsMetric" in notes
     assert sections["Workloads without a CPU measurement"].rows == [["billing", "the rate per pod hardly varies"]]
     document = baseline_as_dict(baseline, None)
@@ -668,7 +738,9 @@ def test_the_cpu_shows_in_the_table_and_the_json() -> None:
         "idleClamped": False,
         "rSquared": 0.97,
         "points": 4032,
+        "droppedSteps": 12,
         "peakRatePerPod": 12.5,
+        "msPerUnitByHalf": [pytest.approx(12.04 * 0.99), pytest.approx(12.04 * 1.01)],
     }
     assert document["cpuStep"] == "300s" and document["cpuProblems"] == [
         {"workload": "billing", "message": "the rate per pod hardly varies"}
