@@ -23,6 +23,7 @@ from freshfoodz_seasonal.cli import (
     provision,
     rollback,
     size,
+    track,
     validate,
 )
 
@@ -48,6 +49,7 @@ for command in (
     validate.validate,
     size.size,
     baseline.baseline,
+    track.track,
 ):
     app.command()(command)
 

@@ -22,6 +22,8 @@ EXIT_INFEASIBLE = 3
 EXIT_PROMETHEUS = 4
 EXIT_NO_BASELINE = 5
 EXIT_PULUMI = 6
+# `seasonctl track`: a line of the day says act (a scheduled run pages on it).
+EXIT_ACT = 7
 EXIT_ABORTED = 1
 
 

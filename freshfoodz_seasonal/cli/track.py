@@ -1,0 +1,45 @@
+"""`seasonctl track`: one day of the season held against its plan (the work is in `track_command`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
+
+
+def track(
+    stack: StackArgument,
+    prometheus_url: Annotated[
+        str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
+    ],
+    date: Annotated[
+        str | None, typer.Option(help="the day to track, YYYY-MM-DD (Europe/Berlin); default yesterday")
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table, json or markdown (the war room's daily note)")
+    ] = ReportFormat.TABLE,
+    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
+    ] = None,
+    insecure_skip_tls_verify: Annotated[
+        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
+    ] = False,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """One day of the season against its plan: each route's peak and p95, each service's needed pods, the KPIs.
+
+    A verdict per line (ok, watch, act) and, where the plan falls short, the stack-file change the model
+    proposes (never applied). Credentials as for `seasonctl baseline`. Exit 4 if Prometheus cannot be read,
+    7 when a line says act (so a scheduled run can page).
+    """
+    # Imported here: only this command needs the HTTP client.
+    from freshfoodz_seasonal.cli.track_command import TrackRequest, run_track  # noqa: PLC0415
+
+    run_track(
+        TrackRequest(stack, prometheus_url, date, timeout, ca_file, insecure_skip_tls_verify, project_dir),
+        output_format,
+    )

@@ -1,0 +1,137 @@
+"""What `seasonctl track` shows: the day against the plan, line by line, with the verdicts and the proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.track.day import TrackedDay
+from freshfoodz_seasonal.track.judge import DayJudgement, Kpi, RouteLine, ServiceLine
+
+
+def track_heading(stack: str, day: TrackedDay, judgement: DayJudgement) -> str:
+    return f"{stack}, {day.date} (Europe/Berlin): {judgement.verdict.value}"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def _route_row(line: RouteLine) -> list[str]:
+    seen = line.observed
+    multiplier = line.observed_multiplier
+    return [
+        line.route,
+        f"{line.planned_peak_rps:.4g}",
+        "-" if seen is None else f"{seen.peak_rps:.4g}",
+        "-" if multiplier is None else f"{multiplier:.2f}x",
+        "-" if seen is None else _ms(seen.p95_s),
+        _ms(line.p95_slo_s),
+        line.verdict.value,
+    ]
+
+
+def _service_row(line: ServiceLine) -> list[str]:
+    return [
+        line.service,
+        str(line.planned_pods),
+        str(line.hpa_max),
+        "-" if line.needed_pods is None else str(line.needed_pods),
+        line.verdict.value,
+    ]
+
+
+def _kpi_row(kpi: Kpi) -> list[str]:
+    return [kpi.name, "-" if kpi.observed is None else f"{kpi.observed:.2%}", kpi.reason, kpi.verdict.value]
+
+
+def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
+    reasons = [f"{line.route}: {line.reason}" for line in judgement.routes if line.verdict.value != "ok"]
+    reasons += [f"{line.service}: {line.reason}" for line in judgement.services if line.verdict.value != "ok"]
+    sections = [
+        Section(
+            "Routes: the day's peak against the plan",
+            ["route", "plan rps", "peak rps", "x base", "p95 ms", "SLO ms", ""],
+            [_route_row(line) for line in judgement.routes],
+            [
+                "peak: the 99th percentile of the 5-minute rate over the day, as seasonctl baseline measures it",
+                f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
+            ],
+        ),
+        Section(
+            "Services: the pods the observed peak needed",
+            ["service", "plan pods", "HPA max", "needed", ""],
+            [_service_row(line) for line in judgement.services],
+            ["needed: the model's pods at the routes' observed peaks (plan pods = the HPA's minimum)"],
+        ),
+        Section("Business KPIs", ["KPI", "observed", "target", ""], [_kpi_row(kpi) for kpi in judgement.kpis]),
+    ]
+    if reasons:
+        sections.append(Section("Why", ["line"], [[reason] for reason in reasons]))
+    proposal = judgement.proposal
+    if proposal is not None:
+        sections.append(
+            Section(
+                "Proposed change (not applied)",
+                ["change"],
+                [[f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"], *([effect] for effect in proposal.effects)],
+                ["edit the stack file, then `seasonctl plan` and `seasonctl diff` show what it does"],
+            )
+        )
+    return sections
+
+
+def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJudgement) -> dict[str, Any]:
+    proposal = judgement.proposal
+    return {
+        "stack": stack,
+        "date": day.date.isoformat(),
+        "season": {
+            "first_day": plan.window.first_day.isoformat(),
+            "last_day": plan.window.last_day.isoformat(),
+            "load_multiplier": plan.load_multiplier,
+        },
+        "verdict": judgement.verdict.value,
+        "routes": [
+            {
+                "route": line.route,
+                "service": line.service,
+                "planned_peak_rps": round(line.planned_peak_rps, 4),
+                "observed_peak_rps": None if line.observed is None else round(line.observed.peak_rps, 4),
+                "observed_multiplier": None if line.observed_multiplier is None else round(line.observed_multiplier, 4),
+                "p95_ms": None if line.observed is None else round(line.observed.p95_s * 1000, 1),
+                "p95_slo_ms": round(line.p95_slo_s * 1000, 1),
+                "error_rate": None if line.observed is None else round(line.observed.error_rate, 6),
+                "verdict": line.verdict.value,
+                "reason": line.reason,
+            }
+            for line in judgement.routes
+        ],
+        "services": [
+            {
+                "service": line.service,
+                "planned_pods": line.planned_pods,
+                "hpa_max": line.hpa_max,
+                "needed_pods": line.needed_pods,
+                "planned_rps": round(line.planned_rps, 4),
+                "observed_rps": None if line.observed_rps is None else round(line.observed_rps, 4),
+                "baseline_rps": round(line.baseline_rps, 4),
+                "verdict": line.verdict.value,
+                "reason": line.reason,
+            }
+            for line in judgement.services
+        ],
+        "kpis": [
+            {
+                "kpi": kpi.name,
+                "observed": None if kpi.observed is None else round(kpi.observed, 6),
+                "threshold": kpi.threshold,
+                "verdict": kpi.verdict.value,
+            }
+            for kpi in judgement.kpis
+        ],
+        "proposal": None
+        if proposal is None
+        else {"key": proposal.key, "old": proposal.old, "new": proposal.new, "effects": list(proposal.effects)},
+    }

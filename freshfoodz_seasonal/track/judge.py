@@ -1,0 +1,319 @@
+"""A tracked day held against the plan: per route, per service and for the business KPIs, a verdict and,
+where the plan falls short, the stack-file change the model proposes (never applied by itself).
+
+Pure: it takes the plan, the settings it came from and what Prometheus measured, and returns lines.
+A route's observed peak is the baseline's peak (the 99th percentile of its 5-minute rate over the day),
+so it compares with the planned peak (baseline peak x the season's multiplier) like for like.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from capacity.catalog import Catalog
+from capacity.cpu import pods_for_cpu
+from capacity.errors import InfeasibleError
+from capacity.pool_sizing import size_pool
+from capacity.pool_spec import PoolSpec, RouteLoad
+from freshfoodz_seasonal.config.model import Service, StackSettings
+from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
+
+# A route above its planned peak by more than this share asks for action; up to it, it is watched.
+ACT_ABOVE_PLAN = 0.10
+# A p95 above this share of its SLO is watched; above the SLO, acted on.
+WATCH_SLO_SHARE = 0.8
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    WATCH = "watch"
+    ACT = "act"
+
+
+@dataclass(frozen=True)
+class ObservedRoute:
+    """What one route did on the day."""
+
+    peak_rps: float
+    p95_s: float
+    error_rate: float
+    success_rate: float | None
+    """The share of 2xx answers, where measured (the sample route's KPI)."""
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    route: str
+    service: str
+    planned_peak_rps: float
+    observed: ObservedRoute | None
+    """None: no data that day."""
+    baseline_rps: float
+    p95_slo_s: float
+    verdict: Verdict
+    reason: str
+
+    @property
+    def observed_multiplier(self) -> float | None:
+        return None if self.observed is None else self.observed.peak_rps / self.baseline_rps
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    service: str
+    planned_pods: int
+    """The HPA's minimum at the peak: the plan's pods."""
+    hpa_max: int
+    needed_pods: int | None
+    """What the model says the observed load needed (None: no route of it had data)."""
+    planned_rps: float
+    observed_rps: float | None
+    """The routes' observed peaks summed (a route without data at its plan); None without any."""
+    baseline_rps: float
+    verdict: Verdict
+    reason: str
+
+    @property
+    def observed_multiplier(self) -> float | None:
+        return None if self.observed_rps is None else self.observed_rps / self.baseline_rps
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str
+    observed: float | None
+    threshold: float
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A change to the stack file, and what it does to the plan."""
+
+    key: str
+    old: float
+    new: float
+    effects: tuple[str, ...]
+    """e.g. `api minReplicas 7 -> 9: observed 236 rps, 4.7x, above the planned 200`."""
+
+
+@dataclass(frozen=True)
+class DayJudgement:
+    routes: tuple[RouteLine, ...]
+    services: tuple[ServiceLine, ...]
+    kpis: tuple[Kpi, ...]
+    proposal: Proposal | None
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst of every line."""
+        verdicts = [
+            *(line.verdict for line in self.routes),
+            *(line.verdict for line in self.services),
+            *(kpi.verdict for kpi in self.kpis),
+        ]
+        for worst in (Verdict.ACT, Verdict.WATCH):
+            if worst in verdicts:
+                return worst
+        return Verdict.OK
+
+
+def _route_line(
+    name: str,
+    service: ServiceLine,
+    planned: float,
+    baseline: float,
+    slo: float,
+    seen: ObservedRoute | None,
+    missing: str,
+) -> RouteLine:
+    def line(verdict: Verdict, reason: str) -> RouteLine:
+        return RouteLine(name, service.service, planned, seen, baseline, slo, verdict, reason)
+
+    if seen is None:
+        return line(Verdict.WATCH, f"not measured: {missing}")
+    above = seen.peak_rps / planned - 1.0
+    load = f"peak {seen.peak_rps:.4g} rps ({seen.peak_rps / baseline:.2f}x), planned {planned:.4g}"
+    if seen.p95_s > slo:
+        return line(Verdict.ACT, f"p95 {seen.p95_s * 1000:.0f} ms above its {slo * 1000:.0f} ms SLO; {load}")
+    if above > ACT_ABOVE_PLAN:
+        # Above the plan by more than the model's promise: act when the service ran short of pods for it.
+        short = service.verdict is Verdict.ACT
+        consequence = f"{service.service} {service.reason}" if short else f"{service.service}'s pods carried it"
+        return line(Verdict.ACT if short else Verdict.WATCH, f"{load}: {above:.0%} above the plan; {consequence}")
+    if seen.p95_s > WATCH_SLO_SHARE * slo:
+        return line(Verdict.WATCH, f"p95 {seen.p95_s * 1000:.0f} ms near its {slo * 1000:.0f} ms SLO; {load}")
+    if above > 0:
+        return line(Verdict.WATCH, f"{load}: {above:.0%} above the plan, within {ACT_ABOVE_PLAN:.0%}")
+    return line(Verdict.OK, f"{load}; p95 {seen.p95_s * 1000:.0f} ms of {slo * 1000:.0f} ms")
+
+
+def _observed_load(spec: PoolSpec, observed: Mapping[str, ObservedRoute]) -> PoolSpec | None:
+    """The service's pool at the routes' observed peaks (a route without data at its plan); None without any."""
+    if not any(route.name in observed for route in spec.routes):
+        return None
+    loads: tuple[RouteLoad, ...] = tuple(
+        dataclasses.replace(route, rps=observed[route.name].peak_rps) if route.name in observed else route
+        for route in spec.routes
+    )
+    return dataclasses.replace(spec, routes=loads)
+
+
+def _needed_pods(settings: StackSettings, service: Service, load: PoolSpec) -> int | None:
+    """The pods the model gives the service at `load`, with its CPU and its floors; None when no count can."""
+    try:
+        pods = size_pool(load).pods
+    except InfeasibleError:
+        return None
+    use = service.cpu_use
+    if use is not None:
+        rate = sum(route.rps for route in load.routes)
+        target = settings.season.target_utilization.app_servers
+        try:
+            pods = max(pods, pods_for_cpu(rate, use, service.cpu_request_millicores / 1000.0, target))
+        except InfeasibleError:
+            return None
+    return max(pods, service.replica_floor)
+
+
+def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[str, ObservedRoute]) -> ServiceLine:
+    service = next(s for s in settings.services if s.name == plan.name)
+    spec = pool_spec_of(settings, service, settings.season.load_multiplier)
+    baseline = sum(route.baseline_rps for route in settings.routes_of(service.name))
+    planned = sum(route.rps for route in spec.routes)
+    load = _observed_load(spec, observed)
+    observed_rps = None if load is None else sum(route.rps for route in load.routes)
+    needed = None if load is None else _needed_pods(settings, service, load)
+
+    def line(verdict: Verdict, reason: str) -> ServiceLine:
+        return ServiceLine(
+            plan.name, plan.pods, plan.hpa.max_replicas, needed, planned, observed_rps, baseline, verdict, reason
+        )
+
+    if load is None:
+        return line(Verdict.WATCH, "no route of it was measured")
+    if needed is None:
+        return line(
+            Verdict.ACT, "the observed load needs more pods than any count can give (an SLO below a service time)"
+        )
+    if needed > plan.pods:
+        ceiling = f", above the HPA's max of {plan.hpa.max_replicas}" if needed > plan.hpa.max_replicas else ""
+        return line(
+            Verdict.ACT,
+            f"needed {needed} pods for the observed {observed_rps:.4g} rps, above the planned {plan.pods}{ceiling}",
+        )
+    return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for the observed {observed_rps:.4g} rps")
+
+
+def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
+    kpis = []
+    seen = list(observed.values())
+    total = sum(route.peak_rps for route in seen)
+    if seen and total > 0:
+        # Weighted by each route's peak rate: the day's error share across the API.
+        errors = sum(route.error_rate * route.peak_rps for route in seen) / total
+        verdict = Verdict.ACT if errors > ERROR_RATE_THRESHOLD else Verdict.OK
+        kpis.append(Kpi("error rate", errors, ERROR_RATE_THRESHOLD, verdict, f"below {ERROR_RATE_THRESHOLD:.0%}"))
+    else:
+        kpis.append(Kpi("error rate", None, ERROR_RATE_THRESHOLD, Verdict.WATCH, "no data"))
+    sample = observed.get(settings.metrics.sample_route)
+    success = None if sample is None else sample.success_rate
+    if success is None:
+        kpis.append(Kpi("sample success", None, SAMPLE_SUCCESS_THRESHOLD, Verdict.WATCH, "no data"))
+    else:
+        verdict = Verdict.ACT if success < SAMPLE_SUCCESS_THRESHOLD else Verdict.OK
+        kpis.append(
+            Kpi("sample success", success, SAMPLE_SUCCESS_THRESHOLD, verdict, f"above {SAMPLE_SUCCESS_THRESHOLD:.0%}")
+        )
+    return kpis
+
+
+# The proposal searches multipliers in tenths, at most this far above the season's.
+MAX_PROPOSAL_STEPS = 200
+
+
+def _proposal(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, services: Sequence[ServiceLine]
+) -> Proposal | None:
+    """The smallest multiplier (in tenths) whose plan gives every service the pods its observed load needed,
+    and what the plan then changes; None when the plan's pods sufficed."""
+    short = [line for line in services if line.verdict is Verdict.ACT and line.needed_pods is not None]
+    if not short:
+        return None
+    needed = {line.service: line.needed_pods or 0 for line in short}
+    # Start at the highest observed multiplier of a short service: its routes together ran at least that.
+    start = max(line.observed_multiplier or plan.load_multiplier for line in short)
+    new = max(math.ceil(start * 10 - 1e-9) / 10, plan.load_multiplier + 0.1)
+    year = plan.window.first_day.year
+    for _ in range(MAX_PROPOSAL_STEPS):
+        season = settings.season.model_copy(update={"load_multiplier": round(new, 1)})
+        try:
+            replanned = plan_season(settings.model_copy(update={"season": season}), catalog, plan.stack, year)
+        except InfeasibleError as error:
+            return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (f"infeasible: {error}",))
+        if all(service.pods >= needed.get(service.name, 0) for service in replanned.services):
+            return Proposal(
+                "season.loadMultiplier", plan.load_multiplier, round(new, 1), _effects(plan, replanned, short)
+            )
+        new += 0.1
+    return None
+
+
+def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLine]) -> tuple[str, ...]:
+    why = {line.service: line for line in short}
+    effects = []
+    for old, now in zip(plan.scaled, replanned.scaled, strict=True):
+        if now.pods == old.pods and now.hpa.max_replicas == old.hpa.max_replicas:
+            continue
+        line = why.get(old.name)
+        observed = (
+            f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, above the planned "
+            f"{line.planned_rps:.4g}"
+            if line is not None and line.observed_rps is not None and line.observed_multiplier is not None
+            else ""
+        )
+        effects.append(
+            f"{old.name} minReplicas {old.pods} -> {now.pods}, maxReplicas {old.hpa.max_replicas} -> "
+            f"{now.hpa.max_replicas}{observed}"
+        )
+    if replanned.nodes.nodes != plan.nodes.nodes:
+        effects.append(f"seasonal nodes {plan.nodes.nodes} -> {replanned.nodes.nodes}")
+    before = (plan.database.instance_class, plan.database.read_replicas)
+    after = (replanned.database.instance_class, replanned.database.read_replicas)
+    if before != after:
+        effects.append(f"database {before[0]} + {before[1]} replicas -> {after[0]} + {after[1]} replicas")
+    return tuple(effects)
+
+
+def judge_day(
+    settings: StackSettings,
+    catalog: Catalog,
+    plan: SeasonPlan,
+    observed: Mapping[str, ObservedRoute],
+    missing: Mapping[str, str],
+) -> DayJudgement:
+    """Every route, service and KPI of the plan against the day; `observed` by route name, `missing` the reason
+    a route has no measurement."""
+    services = {service.name: _service_line(settings, service, observed) for service in plan.services}
+    baseline = {route.name: route.baseline_rps for route in plan.routes}
+    routes = tuple(
+        _route_line(
+            route.name,
+            services[service.name],
+            route.rps,
+            baseline[route.name],
+            route.p95_slo_s,
+            observed.get(route.name),
+            missing.get(route.name, "no data"),
+        )
+        for service in plan.services
+        for route in service.sizing.routes
+    )
+    lines = tuple(services.values())
+    return DayJudgement(routes, lines, tuple(_kpis(settings, observed)), _proposal(settings, catalog, plan, lines))

@@ -1,0 +1,212 @@
+"""`seasonctl track` against a real Prometheus holding a known day of the Christmas season.
+
+The backfill (Debian package `prometheus`, as for the baseline) holds three days of the weihnachten
+stack's routes; the tracked day is the last whole Europe/Berlin day in it. The truth is the synthetic
+traffic: catalog-browse runs well above its planned peak, sample-request's service time breaks its SLO,
+the others stay within the plan. The verdicts and the proposed change are asserted, not just printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import Result
+
+from capacity.service_time import ServiceTime
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.plan.season_plan import plan_season
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT, shared_catalog
+from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
+from tests.support.prometheus_server import backfill, running_prometheus
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Planned peaks at 5x: catalog-browse 100, customer-lookup 30, order-submit 40, sample-request 30,
+# event-availability 40, event-booking 10 rps. A route's busiest 5 minutes run at about mean x (1 + amplitude).
+ROUTES = {
+    # api's routes: about 20 %, 15 %, 9 % and 10 % above their plan, 230 rps against 200 all together.
+    "catalog-browse": SyntheticRoute("GET", "/api/products", 80.0, 0.5, ServiceTime(0.06, 1.2)),
+    "customer-lookup": SyntheticRoute("GET", "/api/customers/{id}", 23.0, 0.5, ServiceTime(0.04, 0.8)),
+    "order-submit": SyntheticRoute("POST", "/api/orders", 29.0, 0.5, ServiceTime(0.25, 0.8), error_share=0.01),
+    # Its service time has grown: a p95 of about 4 s against its 2 s SLO.
+    "sample-request": SyntheticRoute("POST", "/api/samples/request", 22.0, 0.5, ServiceTime(1.5, 0.8)),
+    # event-catering's routes: well within their plan.
+    "event-availability": SyntheticRoute("GET", "/api/events/availability", 20.0, 0.5, ServiceTime(0.3, 0.8)),
+    "event-booking": SyntheticRoute("POST", "/api/events/bookings", 4.0, 0.5, ServiceTime(0.45, 0.7)),
+}
+
+
+@dataclass(frozen=True)
+class Season:
+    url: str
+    day: dt.date
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
+    workdir = tmp_path_factory.mktemp("track")
+    # The backfill may not reach into the head block: it ends a while before now, on a 5-minute mark.
+    end_s = (time.time() // 300) * 300 - 900
+    last_midnight = dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = (last_midnight - dt.timedelta(days=1)).date()
+    traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s)
+    with running_prometheus(backfill(traffic, workdir), workdir) as url:
+        yield Season(url, day)
+
+
+API_ROUTES = ("catalog-browse", "customer-lookup", "order-submit", "sample-request")
+BASELINE = {
+    "catalog-browse": 20.0,
+    "customer-lookup": 6.0,
+    "order-submit": 8.0,
+    "sample-request": 6.0,
+    "event-availability": 8.0,
+    "event-booking": 2.0,
+}
+
+
+def track(season: Season, *args: str) -> Result:
+    return invoke("track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(ROOT), *args)
+
+
+def day_bounds(day: dt.date) -> tuple[float, float]:
+    start = dt.datetime.combine(day, dt.time(), BERLIN)
+    return start.timestamp(), (start + dt.timedelta(days=1)).timestamp()
+
+
+def true_peak(route: str, day: dt.date) -> float:
+    start, end = day_bounds(day)
+    return ROUTES[route].peak_rate(end, end - start)
+
+
+def smallest_multiplier(settings: StackSettings, year: int, needed: dict[str, int], start: float) -> float:
+    """The first multiplier in tenths from `start` whose plan gives each service at least `needed` pods."""
+    catalog = shared_catalog()
+    multiplier = start
+    while True:
+        season = settings.season.model_copy(update={"load_multiplier": multiplier})
+        plan = plan_season(settings.model_copy(update={"season": season}), catalog, "weihnachten", year)
+        if all(service.pods >= needed.get(service.name, 0) for service in plan.services):
+            return multiplier
+        multiplier = round(multiplier + 0.1, 1)
+
+
+def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Season) -> None:
+    result = track(season, "--date", season.day.isoformat(), "--format", "json")
+    assert result.exit_code == 7, result.output  # act: a scheduled run pages on it
+    report = json.loads(result.stdout)
+    assert (report["date"], report["verdict"]) == (season.day.isoformat(), "act")
+    routes = {line["route"]: line for line in report["routes"]}
+    for name in ROUTES:
+        assert routes[name]["observed_peak_rps"] == pytest.approx(true_peak(name, season.day), rel=0.02), name
+        multiplier = routes[name]["observed_peak_rps"] / BASELINE[name]
+        assert routes[name]["observed_multiplier"] == pytest.approx(multiplier, rel=1e-3)
+    # api ran short of pods: its routes more than 10 % above the plan are act, the one within 10 % watched.
+    services = {line["service"]: line for line in report["services"]}
+    api = services["api"]
+    assert api["verdict"] == "act" and api["needed_pods"] > api["planned_pods"] == 7
+    assert api["observed_rps"] == pytest.approx(sum(true_peak(r, season.day) for r in API_ROUTES), rel=0.02)
+    assert [routes[name]["verdict"] for name in API_ROUTES] == ["act", "act", "watch", "act"]
+    assert "above its 2000 ms SLO" in routes["sample-request"]["reason"]
+    assert (
+        "10% above the plan" in routes["customer-lookup"]["reason"]
+        or "above the plan" in routes["customer-lookup"]["reason"]
+    )
+    # event-catering had room.
+    assert services["event-catering"]["verdict"] == "ok"
+    assert [routes[name]["verdict"] for name in ("event-availability", "event-booking")] == ["ok", "ok"]
+    # The proposal: the smallest multiplier, in tenths from api's observed one, whose plan has the pods api needed.
+    proposal = report["proposal"]
+    catalog = shared_catalog()
+    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    year = dt.date.fromisoformat(report["season"]["first_day"]).year
+    start = math.ceil(api["observed_rps"] / 40 * 10) / 10
+    expected = smallest_multiplier(settings, year, {"api": api["needed_pods"]}, start)
+    assert (proposal["key"], proposal["old"], proposal["new"]) == ("season.loadMultiplier", 5.0, expected)
+    before = plan_season(settings, catalog, "weihnachten", year).services[0]
+    season_now = settings.season.model_copy(update={"load_multiplier": expected})
+    after = plan_season(settings.model_copy(update={"season": season_now}), catalog, "weihnachten", year).services[0]
+    assert after.pods >= api["needed_pods"]
+    (effect,) = [effect for effect in proposal["effects"] if effect.startswith("api ")]
+    assert effect == (
+        f"api minReplicas {before.pods} -> {after.pods}, maxReplicas {before.hpa.max_replicas} -> "
+        f"{after.hpa.max_replicas}: observed {api['observed_rps']:.4g} rps, {api['observed_rps'] / 40:.1f}x, "
+        "above the planned 200"
+    )
+    kpis = {kpi["kpi"]: kpi for kpi in report["kpis"]}
+    assert kpis["sample success"]["observed"] == pytest.approx(1.0) and kpis["sample success"]["verdict"] == "ok"
+    # 1 % of order-submit's requests fail: well under 2 % of all.
+    assert 0 < kpis["error rate"]["observed"] < 0.01 and kpis["error rate"]["verdict"] == "ok"
+
+
+def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(season: Season, tmp_path: Path) -> None:
+    # The data shows about 5.7x for api and 3.75x for event-catering; this plan says 3x.
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (
+        (ROOT / "Pulumi.weihnachten.yaml")
+        .read_text(encoding="utf-8")
+        .replace("loadMultiplier: 5.0", "loadMultiplier: 3.0")
+    )
+    (project / "Pulumi.weihnachten.yaml").write_text(text, encoding="utf-8")
+    result = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--date", season.day.isoformat(), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 7, result.output
+    report = json.loads(result.stdout)
+    routes = {line["route"]: line for line in report["routes"]}
+    services = {line["service"]: line for line in report["services"]}
+    assert {name for name, line in services.items() if line["verdict"] == "act"} == {"api", "event-catering"}
+    for name, line in routes.items():
+        above = line["observed_peak_rps"] / (3 * BASELINE[name]) - 1
+        expected = "act" if above > 0.1 or name == "sample-request" else "watch" if above > 0 else "ok"
+        assert line["verdict"] == expected, (name, above)
+    settings = load_stack_settings(project / "Pulumi.weihnachten.yaml", shared_catalog())
+    year = dt.date.fromisoformat(report["season"]["first_day"]).year
+    needed = {name: line["needed_pods"] for name, line in services.items()}
+    start = max(math.ceil(line["observed_rps"] / line["baseline_rps"] * 10) / 10 for line in services.values())
+    proposal = report["proposal"]
+    assert (proposal["old"], proposal["new"]) == (3.0, smallest_multiplier(settings, year, needed, start))
+    assert {effect.split()[0] for effect in proposal["effects"]} >= {"api", "event-catering"}
+
+
+def test_a_day_without_data_is_watched_not_guessed(season: Season) -> None:
+    before_data = season.day - dt.timedelta(days=5)
+    result = track(season, "--date", before_data.isoformat(), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["verdict"] == "watch" and report["proposal"] is None
+    assert all(line["verdict"] == "watch" and line["observed_peak_rps"] is None for line in report["routes"])
+    assert all("not measured" in line["reason"] for line in report["routes"])
+
+
+def test_the_markdown_is_the_war_rooms_daily_note(season: Season) -> None:
+    result = track(season, "--date", season.day.isoformat(), "--format", "markdown")
+    assert result.exit_code == 7, result.output
+    text = result.stdout
+    assert text.startswith(f"### weihnachten, {season.day} (Europe/Berlin): act\n")
+    assert "Proposed change (not applied)" in text and "season.loadMultiplier 5 -\\> " in text
+    assert "| catalog-browse |" in text
+
+
+def test_refusals(season: Season, tmp_path: Path) -> None:
+    tomorrow = (dt.datetime.now(BERLIN) + dt.timedelta(days=1)).date()
+    result = track(season, "--date", tomorrow.isoformat())
+    assert result.exit_code == 2 and "has not ended yet" in result.stderr
+    unreachable = invoke(
+        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT),
+        "--date", season.day.isoformat(), "--timeout", "2",
+    )  # fmt: skip
+    assert unreachable.exit_code == 4, unreachable.output
+    assert "Traceback" not in unreachable.output

@@ -1,0 +1,120 @@
+"""A tracked day judged against the weihnachten plan, on hand-made observations (no Prometheus).
+
+The plan at 5x: api 7 pods for 200 rps (catalog-browse 100, customer-lookup 30, order-submit 40,
+sample-request 30), event-catering 5 pods for 50 rps (event-availability 40, event-booking 10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
+from freshfoodz_seasonal.track.judge import DayJudgement, ObservedRoute, Verdict, judge_day
+from tests.unit.test_season_plan import settings_with
+
+PLANNED = {
+    "catalog-browse": 100.0,
+    "customer-lookup": 30.0,
+    "order-submit": 40.0,
+    "sample-request": 30.0,
+    "event-availability": 40.0,
+    "event-booking": 10.0,
+}
+FAST = 0.05  # a p95 of 50 ms: within every SLO
+
+
+def seen(rps: float, p95_s: float = FAST, errors: float = 0.0, success: float | None = 1.0) -> ObservedRoute:
+    return ObservedRoute(rps, p95_s, errors, success)
+
+
+def judged(catalog: Catalog, observed: dict[str, ObservedRoute], **changes: Any) -> tuple[SeasonPlan, DayJudgement]:
+    settings = settings_with(**changes)
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    return plan, judge_day(settings, catalog, plan, observed, {})
+
+
+def at(share: float) -> dict[str, ObservedRoute]:
+    return {name: seen(rps * share) for name, rps in PLANNED.items()}
+
+
+def test_a_day_at_the_plan_is_ok_and_proposes_nothing(catalog: Catalog) -> None:
+    _, day = judged(catalog, at(0.9))
+    assert day.verdict is Verdict.OK and day.proposal is None
+    assert [line.verdict for line in day.routes] == [Verdict.OK] * 6
+    api = day.services[0]
+    assert api.observed_rps == pytest.approx(180.0) and api.needed_pods is not None and api.needed_pods <= 7
+
+
+def test_within_ten_percent_above_the_plan_is_watched(catalog: Catalog) -> None:
+    _, day = judged(catalog, at(1.05))
+    assert {line.verdict for line in day.routes} == {Verdict.WATCH}
+    assert all(line.reason.endswith("5% above the plan, within 10%") for line in day.routes)
+
+
+def test_a_service_short_of_pods_makes_its_routes_act_and_the_model_proposes_a_multiplier(catalog: Catalog) -> None:
+    # api at 6x (240 rps): 26.2 x 1.2 = 31.4 busy slots need 8 pods at 50 % of 8 slots; event-catering at plan.
+    observed = {**at(1.0), **{name: seen(PLANNED[name] * 1.2) for name in ("catalog-browse", "customer-lookup")}}
+    observed |= {name: seen(PLANNED[name] * 1.2) for name in ("order-submit", "sample-request")}
+    plan, day = judged(catalog, observed)
+    api, catering = day.services
+    assert (api.verdict, api.needed_pods, catering.verdict) == (Verdict.ACT, 8, Verdict.OK)
+    assert api.observed_multiplier == pytest.approx(6.0)
+    assert [line.verdict for line in day.routes[:4]] == [Verdict.ACT] * 4
+    assert day.routes[0].reason == (
+        "peak 120 rps (6.00x), planned 100: 20% above the plan; api needed 8 pods for the observed 240 rps, "
+        "above the planned 7"
+    )
+    proposal = day.proposal
+    assert proposal is not None and (proposal.key, proposal.old, proposal.new) == ("season.loadMultiplier", 5.0, 6.0)
+    replanned = plan_season(settings_with(season__loadMultiplier=6.0), catalog, "weihnachten", 2026)
+    assert replanned.services[0].pods >= 8
+    assert proposal.effects[0] == (
+        f"api minReplicas 7 -> {replanned.services[0].pods}, maxReplicas {plan.services[0].hpa.max_replicas} -> "
+        f"{replanned.services[0].hpa.max_replicas}: observed 240 rps, 6.0x, above the planned 200"
+    )
+
+
+def test_a_route_above_the_plan_whose_service_has_room_is_watched(catalog: Catalog) -> None:
+    # catalog-browse 20 % above, the rest of api 30 % below: 100 x 1.2 + 100 x 0.7 = 190 rps, within 7 pods.
+    observed = {**at(0.7), "catalog-browse": seen(120.0)}
+    _, day = judged(catalog, observed)
+    assert day.services[0].verdict is Verdict.OK and day.proposal is None
+    assert day.routes[0].verdict is Verdict.WATCH and day.routes[0].reason.endswith("api's pods carried it")
+
+
+def test_a_p95_above_the_slo_acts_and_near_it_is_watched(catalog: Catalog) -> None:
+    observed = {**at(0.8), "sample-request": seen(24.0, p95_s=2.4), "order-submit": seen(32.0, p95_s=1.3)}
+    _, day = judged(catalog, observed)
+    lines = {line.route: line for line in day.routes}
+    assert lines["sample-request"].verdict is Verdict.ACT
+    assert lines["sample-request"].reason.startswith("p95 2400 ms above its 2000 ms SLO")
+    assert lines["order-submit"].verdict is Verdict.WATCH  # 1300 ms of 1500: above 80 % of the SLO
+    assert day.proposal is None  # more pods would not shorten a service time
+
+
+def test_missing_routes_are_watched_with_the_reason(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    day = judge_day(settings, catalog, plan, {}, {"catalog-browse": "the histogram is off"})
+    assert day.verdict is Verdict.WATCH and day.proposal is None
+    assert day.routes[0].reason == "not measured: the histogram is off"
+    assert day.routes[1].reason == "not measured: no data"
+    assert [line.needed_pods for line in day.services] == [None, None]
+    assert [(kpi.name, kpi.observed, kpi.verdict) for kpi in day.kpis] == [
+        ("error rate", None, Verdict.WATCH),
+        ("sample success", None, Verdict.WATCH),
+    ]
+
+
+def test_the_business_kpis(catalog: Catalog) -> None:
+    # Errors weighted by each route's peak: 3 % on all of them is 3 %, above the 2 % threshold.
+    observed = {name: seen(rps, errors=0.03, success=0.75) for name, rps in PLANNED.items()}
+    _, day = judged(catalog, observed)
+    errors, sample = day.kpis
+    assert (errors.observed, errors.verdict) == (pytest.approx(0.03), Verdict.ACT)
+    assert (sample.observed, sample.verdict) == (0.75, Verdict.ACT)
+    _, fine = judged(catalog, {name: seen(rps, errors=0.01, success=0.95) for name, rps in PLANNED.items()})
+    assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK, Verdict.OK]
