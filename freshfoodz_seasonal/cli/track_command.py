@@ -56,7 +56,7 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
     for text in measured.warnings:
         warn(f"Prometheus: {text} (the answer may be partial)")
-    judgement = judge_day(loaded.settings, catalog, loaded.plan, measured.observed, measured.missing)
+    judgement = judge_day(loaded.settings, catalog, loaded.plan, measured.observed, measured.missing, measured.hours)
     if output_format is ReportFormat.JSON:
         print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
     else:

@@ -13,10 +13,20 @@ from dataclasses import dataclass
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
 from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector, measure_routes
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, baseline_queries
+from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.cli.baseline_measure import Scope
 from freshfoodz_seasonal.config.model import StackSettings
-from freshfoodz_seasonal.track.day import TrackedDay, success_query
+from freshfoodz_seasonal.track.day import (
+    HOUR_S,
+    TrackedDay,
+    hour_buckets_query,
+    hourly_at_max_query,
+    hourly_rate_query,
+    hourly_replicas_query,
+    success_query,
+)
 from freshfoodz_seasonal.track.judge import ObservedRoute
+from freshfoodz_seasonal.track.peak_hour import ServiceHour, busiest_hour
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,8 @@ class MeasuredDay:
     observed: dict[str, ObservedRoute]
     missing: dict[str, str]
     """Route name -> why it has no measurement that day."""
+    hours: dict[str, ServiceHour]
+    """Service name -> its busiest hour of the day (services with traffic that day)."""
     queries: int
     warnings: tuple[str, ...]
 
@@ -60,6 +72,90 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
             error_rate=route.error_rate,
             success_rate=min(max(ok / route.requests, 0.0), 1.0) if math.isfinite(ok) else None,
         )
+    hours, hour_queries = _busiest_hours(client, settings, scope, day, warnings)
     return MeasuredDay(
-        day, observed, {problem.route: problem.message for problem in problems}, len(queries), tuple(warnings)
+        day,
+        observed,
+        {problem.route: problem.message for problem in problems},
+        hours,
+        len(queries) + hour_queries,
+        tuple(warnings),
     )
+
+
+def _by_route(series: list[RangeSeries], scope: Scope) -> dict[str, dict[float, float]]:
+    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
+    found: dict[str, dict[float, float]] = {}
+    for one in series:
+        key = (one.labels.get(scope.names.method_label, ""), one.labels.get(scope.names.uri_label, ""))
+        if key in names:
+            found[names[key]] = dict(one.points)
+    return found
+
+
+def _by_hpa(series: list[RangeSeries], scope: Scope) -> dict[tuple[str, str], dict[float, float]]:
+    labels = (scope.names.hpa_namespace_label, scope.names.hpa_name_label)
+    return {(one.labels.get(labels[0], ""), one.labels.get(labels[1], "")): dict(one.points) for one in series}
+
+
+def _busiest_hours(
+    client: PrometheusClient, settings: StackSettings, scope: Scope, day: TrackedDay, warnings: list[str]
+) -> tuple[dict[str, ServiceHour], int]:
+    """Each service's busiest hour: its routes' hourly rates, the pods and the share at the HPA's max (range
+    queries on the day's full hours), then the p95 of each busiest hour (one instant query per distinct hour)."""
+    keys = [route.key for route in scope.routes]
+    namespaces = sorted({service.namespace for service in settings.services})
+    hpas = sorted({service.deployment for service in settings.services})
+    ranges = {
+        "rates": hourly_rate_query(scope.names, scope.matchers, keys),
+        "pods": hourly_replicas_query(scope.names, namespaces, hpas),
+        "at_max": hourly_at_max_query(scope.names, namespaces, hpas),
+    }
+    answers = {}
+    for name, promql in ranges.items():
+        answer = client.query_range(promql, day.start_s + HOUR_S, day.end_s, HOUR_S)
+        answers[name] = range_series(answer)
+        warnings += answer_warnings(answer)
+    rates = _by_route(answers["rates"], scope)
+    pods, at_max = _by_hpa(answers["pods"], scope), _by_hpa(answers["at_max"], scope)
+    busiest = {
+        service.name: end_s
+        for service in settings.services
+        if (end_s := busiest_hour(rates, [route.name for route in settings.routes_of(service.name)])) is not None
+    }
+    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
+    buckets_at: dict[float, dict[str, list[tuple[float, float]]]] = {}
+    for end_s in sorted(set(busiest.values())):
+        answer = client.query(hour_buckets_query(scope.names, scope.matchers, keys), end_s)
+        warnings += answer_warnings(answer)
+        found: dict[str, list[tuple[float, float]]] = {}
+        for sample in instant_vector(answer):
+            key = (sample.labels.get(scope.names.method_label, ""), sample.labels.get(scope.names.uri_label, ""))
+            if key in names and math.isfinite(sample.value):
+                found.setdefault(names[key], []).append((float(sample.labels.get("le", "nan")), sample.value))
+        buckets_at[end_s] = found
+    hours = {}
+    for service in settings.services:
+        if service.name not in busiest:
+            continue
+        end_s = busiest[service.name]
+        hpa = (service.namespace, service.deployment)
+        shares = at_max.get(hpa)
+        hours[service.name] = ServiceHour(
+            end_s=end_s,
+            rates={
+                route: points[end_s]
+                for route, points in rates.items()
+                if end_s in points and _serves(settings, service.name, route)
+            },
+            pods=pods.get(hpa, {}).get(end_s),
+            buckets={
+                route: found for route, found in buckets_at[end_s].items() if _serves(settings, service.name, route)
+            },
+            hours_at_max=None if shares is None else sum(shares.values()),
+        )
+    return hours, len(ranges) + len(buckets_at)
+
+
+def _serves(settings: StackSettings, service: str, route: str) -> bool:
+    return any(r.name == route for r in settings.routes_of(service))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
-from freshfoodz_seasonal.track.day import TrackedDay
+from freshfoodz_seasonal.track.day import BERLIN, TrackedDay
 from freshfoodz_seasonal.track.judge import DayJudgement, Kpi, RouteLine, ServiceLine
+from freshfoodz_seasonal.track.peak_hour import RouteAtPeakHour
 
 
 def track_heading(stack: str, day: TrackedDay, judgement: DayJudgement) -> str:
@@ -21,6 +23,7 @@ def _ms(seconds: float) -> str:
 def _route_row(line: RouteLine) -> list[str]:
     seen = line.observed
     multiplier = line.observed_multiplier
+    error = None if line.at_peak_hour is None else line.at_peak_hour.model_error
     return [
         line.route,
         f"{line.planned_peak_rps:.4g}",
@@ -28,16 +31,20 @@ def _route_row(line: RouteLine) -> list[str]:
         "-" if multiplier is None else f"{multiplier:.2f}x",
         "-" if seen is None else _ms(seen.p95_s),
         _ms(line.p95_slo_s),
+        "-" if error is None else f"{error:+.0%}",
         line.verdict.value,
     ]
 
 
 def _service_row(line: ServiceLine) -> list[str]:
+    hour = line.hour
     return [
         line.service,
         str(line.planned_pods),
         str(line.hpa_max),
         "-" if line.needed_pods is None else str(line.needed_pods),
+        "-" if hour is None or hour.pods is None else f"{hour.pods:.1f}",
+        "-" if hour is None or hour.hours_at_max is None else f"{hour.hours_at_max:.1f}",
         line.verdict.value,
     ]
 
@@ -52,18 +59,22 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
     sections = [
         Section(
             "Routes: the day's peak against the plan",
-            ["route", "plan rps", "peak rps", "x base", "p95 ms", "SLO ms", ""],
+            ["route", "plan rps", "peak rps", "x base", "p95 ms", "SLO ms", "model", ""],
             [_route_row(line) for line in judgement.routes],
             [
                 "peak: the 99th percentile of the 5-minute rate over the day, as seasonctl baseline measures it",
                 f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
+                "model: the busiest hour's observed p95 against the model's at that hour's load and pods",
             ],
         ),
         Section(
             "Services: the pods the observed peak needed",
-            ["service", "plan pods", "HPA max", "needed", ""],
+            ["service", "plan pods", "HPA max", "needed", "ran", "h at max", ""],
             [_service_row(line) for line in judgement.services],
-            ["needed: the model's pods at the routes' observed peaks (plan pods = the HPA's minimum)"],
+            [
+                "needed: the model's pods at the routes' observed peaks (plan pods = the HPA's minimum)",
+                "ran: the HPA's replicas in the service's busiest hour; h at max: hours at the HPA's max that day",
+            ],
         ),
         Section("Business KPIs", ["KPI", "observed", "target", ""], [_kpi_row(kpi) for kpi in judgement.kpis]),
     ]
@@ -103,6 +114,7 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
                 "p95_ms": None if line.observed is None else round(line.observed.p95_s * 1000, 1),
                 "p95_slo_ms": round(line.p95_slo_s * 1000, 1),
                 "error_rate": None if line.observed is None else round(line.observed.error_rate, 6),
+                "busiest_hour": _hour_dict(line.at_peak_hour),
                 "verdict": line.verdict.value,
                 "reason": line.reason,
             }
@@ -117,6 +129,13 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
                 "planned_rps": round(line.planned_rps, 4),
                 "observed_rps": None if line.observed_rps is None else round(line.observed_rps, 4),
                 "baseline_rps": round(line.baseline_rps, 4),
+                "busiest_hour_end": None
+                if line.hour is None
+                else dt.datetime.fromtimestamp(line.hour.end_s, BERLIN).isoformat(),
+                "pods_ran": None if line.hour is None or line.hour.pods is None else round(line.hour.pods, 3),
+                "hours_at_max": None
+                if line.hour is None or line.hour.hours_at_max is None
+                else round(line.hour.hours_at_max, 3),
                 "verdict": line.verdict.value,
                 "reason": line.reason,
             }
@@ -134,4 +153,15 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
         "proposal": None
         if proposal is None
         else {"key": proposal.key, "old": proposal.old, "new": proposal.new, "effects": list(proposal.effects)},
+    }
+
+
+def _hour_dict(hour: RouteAtPeakHour | None) -> dict[str, Any] | None:
+    if hour is None:
+        return None
+    return {
+        "rps": round(hour.rps, 4),
+        "observed_p95_ms": None if hour.observed_p95_s is None else round(hour.observed_p95_s * 1000, 1),
+        "predicted_p95_ms": None if hour.predicted_p95_s is None else round(hour.predicted_p95_s * 1000, 1),
+        "model_error": None if hour.model_error is None else round(hour.model_error, 4),
     }

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from freshfoodz_seasonal.baseline.queries import RouteKey, route_matchers
+from freshfoodz_seasonal.baseline.queries import RouteKey, literal_regex, route_matchers
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, selector
 
@@ -44,3 +44,44 @@ def success_query(
     by_route = f"{names.uri_label}, {names.method_label}"
     matchers = (*extra_matchers, *route_matchers(names, routes), (names.status_label, "=~", SUCCESS_STATUS))
     return f"sum by ({by_route}) (increase({selector(names.http_count, matchers)}[{window}]))"
+
+
+# The peak hour: each service's busiest clock hour, where the model is held to what ran.
+HOUR_S = 3600.0
+
+
+def hourly_rate_query(names: MetricNames, extra_matchers: Sequence[Matcher], routes: Sequence[RouteKey]) -> str:
+    """Per route, the mean request rate of the hour before each point (a range query on the full hours)."""
+    matchers = (*extra_matchers, *route_matchers(names, routes))
+    return f"sum by ({names.uri_label}, {names.method_label}) (rate({selector(names.http_count, matchers)}[1h]))"
+
+
+def _hpa_matchers(names: MetricNames, namespaces: Sequence[str], hpas: Sequence[str]) -> tuple[Matcher, ...]:
+    return (
+        (names.hpa_namespace_label, "=~", literal_regex(namespaces)),
+        (names.hpa_name_label, "=~", literal_regex(hpas)),
+    )
+
+
+def hourly_replicas_query(names: MetricNames, namespaces: Sequence[str], hpas: Sequence[str]) -> str:
+    """Per HPA (named like its Deployment), the mean of its current replicas over the hour before each point."""
+    by_hpa = f"{names.hpa_namespace_label}, {names.hpa_name_label}"
+    current = selector(names.hpa_current_replicas, _hpa_matchers(names, namespaces, hpas))
+    return f"max by ({by_hpa}) (avg_over_time({current}[1h]))"
+
+
+def hourly_at_max_query(names: MetricNames, namespaces: Sequence[str], hpas: Sequence[str]) -> str:
+    """Per HPA, the share of the hour before each point it ran at its maxReplicas (read every minute)."""
+    by_hpa = f"{names.hpa_namespace_label}, {names.hpa_name_label}"
+    which = _hpa_matchers(names, namespaces, hpas)
+    current = f"max by ({by_hpa}) ({selector(names.hpa_current_replicas, which)})"
+    maximum = f"max by ({by_hpa}) ({selector(names.hpa_max_replicas, which)})"
+    return f"avg_over_time(({current} >= bool {maximum})[1h:1m])"
+
+
+def hour_buckets_query(names: MetricNames, extra_matchers: Sequence[Matcher], routes: Sequence[RouteKey]) -> str:
+    """Per route and bucket, the requests of the hour before the evaluation time: the hour's p95 and the
+    histogram's resolution around it."""
+    matchers = (*extra_matchers, *route_matchers(names, routes))
+    by = f"{names.uri_label}, {names.method_label}, le"
+    return f"sum by ({by}) (increase({selector(names.http_bucket, matchers)}[1h]))"

@@ -22,6 +22,7 @@ from capacity.pool_spec import PoolSpec, RouteLoad
 from freshfoodz_seasonal.config.model import Service, StackSettings
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
+from freshfoodz_seasonal.track.peak_hour import MODEL_TOLERANCE, RouteAtPeakHour, ServiceHour, held_to_the_model
 
 # A route above its planned peak by more than this share asks for action; up to it, it is watched.
 ACT_ABOVE_PLAN = 0.10
@@ -57,6 +58,8 @@ class RouteLine:
     p95_slo_s: float
     verdict: Verdict
     reason: str
+    at_peak_hour: RouteAtPeakHour | None = None
+    """The route in its service's busiest hour: observed p95 against the model's at the load and pods that ran."""
 
     @property
     def observed_multiplier(self) -> float | None:
@@ -77,6 +80,8 @@ class ServiceLine:
     baseline_rps: float
     verdict: Verdict
     reason: str
+    hour: ServiceHour | None = None
+    """The service's busiest hour: the load and pods that ran."""
 
     @property
     def observed_multiplier(self) -> float | None:
@@ -122,6 +127,26 @@ class DayJudgement:
             if worst in verdicts:
                 return worst
         return Verdict.OK
+
+
+def _held_to_the_model(line: RouteLine, hour: ServiceHour | None, at_hour: RouteAtPeakHour | None) -> RouteLine:
+    """The route's line with its busiest hour: a model error beyond the plan's promise of 10 % is watched."""
+    if hour is None or at_hour is None:
+        return line
+    error = at_hour.model_error
+    if error is None or at_hour.predicted_p95_s is None or at_hour.observed_p95_s is None:
+        return dataclasses.replace(line, at_peak_hour=at_hour)
+    pods = f"{round(hour.pods)} pods" if hour.pods is not None else "the pods that ran"
+    note = (
+        f"in the busiest hour ({at_hour.rps:.4g} rps, {pods}) the model predicted a p95 of "
+        f"{at_hour.predicted_p95_s * 1000:.0f} ms, observed {at_hour.observed_p95_s * 1000:.0f} ms ({error:+.0%})"
+    )
+    verdict = line.verdict
+    if at_hour.within_resolution:
+        note += ", within the histogram's bucket"
+    elif verdict is Verdict.OK and abs(error) > MODEL_TOLERANCE:
+        verdict, note = Verdict.WATCH, f"{note}: beyond the model's {MODEL_TOLERANCE:.0%}"
+    return dataclasses.replace(line, verdict=verdict, reason=f"{line.reason}; {note}", at_peak_hour=at_hour)
 
 
 def _route_line(
@@ -211,6 +236,20 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
     return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for the observed {observed_rps:.4g} rps")
 
 
+def _with_hour(line: ServiceLine, hour: ServiceHour | None) -> ServiceLine:
+    """The service's line with its busiest hour: hours at the HPA's max are watched."""
+    if hour is None:
+        return line
+    verdict, reason = line.verdict, line.reason
+    if hour.hours_at_max:
+        reason += f"; the HPA ran at its max of {line.hpa_max} for {hour.hours_at_max:.1f} h"
+        if verdict is Verdict.OK:
+            verdict = Verdict.WATCH
+    if hour.pods is not None:
+        reason += f"; {hour.pods:.1f} pods ran in the busiest hour"
+    return dataclasses.replace(line, verdict=verdict, reason=reason, hour=hour)
+
+
 def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
     kpis = []
     seen = list(observed.values())
@@ -297,20 +336,35 @@ def judge_day(
     plan: SeasonPlan,
     observed: Mapping[str, ObservedRoute],
     missing: Mapping[str, str],
+    hours: Mapping[str, ServiceHour] | None = None,
 ) -> DayJudgement:
     """Every route, service and KPI of the plan against the day; `observed` by route name, `missing` the reason
-    a route has no measurement."""
-    services = {service.name: _service_line(settings, service, observed) for service in plan.services}
+    a route has no measurement, `hours` each service's busiest hour (where measured)."""
+    hours = hours or {}
+    services = {
+        service.name: _with_hour(_service_line(settings, service, observed), hours.get(service.name))
+        for service in plan.services
+    }
+    at_hour = {
+        route: measured
+        for service in settings.services
+        if (hour := hours.get(service.name)) is not None
+        for route, measured in held_to_the_model(settings, service, hour).items()
+    }
     baseline = {route.name: route.baseline_rps for route in plan.routes}
     routes = tuple(
-        _route_line(
-            route.name,
-            services[service.name],
-            route.rps,
-            baseline[route.name],
-            route.p95_slo_s,
-            observed.get(route.name),
-            missing.get(route.name, "no data"),
+        _held_to_the_model(
+            _route_line(
+                route.name,
+                services[service.name],
+                route.rps,
+                baseline[route.name],
+                route.p95_slo_s,
+                observed.get(route.name),
+                missing.get(route.name, "no data"),
+            ),
+            hours.get(service.name),
+            at_hour.get(route.name),
         )
         for service in plan.services
         for route in service.sizing.routes

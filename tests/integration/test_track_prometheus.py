@@ -25,6 +25,7 @@ from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from tests.support.cli_runner import invoke
+from tests.support.hpa_data import SyntheticHpa, SyntheticHpas
 from tests.support.project import ROOT, shared_catalog
 from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, running_prometheus
@@ -58,7 +59,15 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
     end_s = (time.time() // 300) * 300 - 900
     last_midnight = dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
     day = (last_midnight - dt.timedelta(days=1)).date()
-    traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s)
+    # api runs its 7 planned pods; event-catering sits at its HPA's max of 8 from 14:00 to 17:00 on the tracked day.
+    start = last_midnight.timestamp() - DAY_S
+    hpas = SyntheticHpas(
+        (
+            SyntheticHpa("freshfoodz", "freshfoodz-api", 7, 11),
+            SyntheticHpa("freshfoodz", "event-catering-api", 5, 8, ((start + 14 * 3600, start + 17 * 3600),)),
+        )
+    )
+    traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s, more=(hpas,))
     with running_prometheus(backfill(traffic, workdir), workdir) as url:
         yield Season(url, day)
 
@@ -121,9 +130,21 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
         "10% above the plan" in routes["customer-lookup"]["reason"]
         or "above the plan" in routes["customer-lookup"]["reason"]
     )
-    # event-catering had room.
-    assert services["event-catering"]["verdict"] == "ok"
+    # event-catering had room for its load, but its HPA sat at its max for three hours: watched.
+    catering = services["event-catering"]
+    assert catering["verdict"] == "watch" and catering["hours_at_max"] == pytest.approx(3.0, abs=0.05)
+    assert "the HPA ran at its max of 8 for 3.0 h" in catering["reason"]
     assert [routes[name]["verdict"] for name in ("event-availability", "event-booking")] == ["ok", "ok"]
+    # The busiest hour: the pods that ran (kube-state-metrics), the model's p95 at that load and those pods.
+    assert (api["pods_ran"], api["hours_at_max"]) == (7.0, 0.0)
+    start, _ = day_bounds(season.day)
+    busiest = dt.datetime.fromisoformat(api["busiest_hour_end"]).timestamp()
+    assert start < busiest <= start + DAY_S
+    for name in API_ROUTES:
+        hour = routes[name]["busiest_hour"]
+        assert hour["model_error"] == pytest.approx(hour["observed_p95_ms"] / hour["predicted_p95_ms"] - 1, abs=1e-3)
+    # sample-request's service time grew from the stack's 300 ms mean to 1.5 s: the model is far off there.
+    assert routes["sample-request"]["busiest_hour"]["model_error"] > 1.0
     # The proposal: the smallest multiplier, in tenths from api's observed one, whose plan has the pods api needed.
     proposal = report["proposal"]
     catalog = shared_catalog()

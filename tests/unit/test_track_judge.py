@@ -6,6 +6,8 @@ sample-request 30), event-catering 5 pods for 50 rps (event-availability 40, eve
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.track.judge import DayJudgement, ObservedRoute, Verdict, judge_day
+from freshfoodz_seasonal.track.peak_hour import ServiceHour, bucket_quantile, busiest_hour, held_to_the_model
 from tests.unit.test_season_plan import settings_with
 
 PLANNED = {
@@ -118,3 +121,44 @@ def test_the_business_kpis(catalog: Catalog) -> None:
     assert (sample.observed, sample.verdict) == (0.75, Verdict.ACT)
     _, fine = judged(catalog, {name: seen(rps, errors=0.01, success=0.95) for name, rps in PLANNED.items()})
     assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK, Verdict.OK]
+
+
+def test_bucket_quantiles_are_prometheus_linear_interpolation() -> None:
+    # 100 requests: 50 up to 0.1 s, 40 more up to 0.25 s, the rest up to 1 s.
+    buckets = [(0.1, 50.0), (0.25, 90.0), (1.0, 100.0), (math.inf, 100.0)]
+    # The 95th request lies halfway through (0.25, 1]: 0.25 + 0.75 x 5/10.
+    assert bucket_quantile(buckets, 0.95) == (pytest.approx(0.625), (0.25, 1.0))
+    assert bucket_quantile(buckets, 0.5) == (pytest.approx(0.1), (0.0, 0.1))
+    # In the +Inf bucket: the largest finite bound, as histogram_quantile caps it.
+    assert bucket_quantile([(0.1, 10.0), (math.inf, 100.0)], 0.95) == (0.1, (0.1, math.inf))
+    assert bucket_quantile([(0.1, 0.0), (math.inf, 0.0)], 0.95) is None
+
+
+def test_the_busiest_hour_and_the_model_held_to_it(catalog: Catalog) -> None:
+    rates = {"catalog-browse": {3600.0: 50.0, 7200.0: 90.0}, "customer-lookup": {3600.0: 30.0, 7200.0: 20.0}}
+    assert busiest_hour(rates, ["catalog-browse", "customer-lookup"]) == 7200.0
+    assert busiest_hour({}, ["catalog-browse"]) is None
+    settings = settings_with()
+    api = settings.services[0]
+    # catalog-browse's p95 in (0.1, 0.25]: the model's ~190 ms at 100 rps on 7 pods lies in that bucket.
+    buckets = {"catalog-browse": [(0.1, 500.0), (0.25, 980.0), (1.0, 1000.0), (math.inf, 1000.0)]}
+    hour = ServiceHour(7200.0, {"catalog-browse": 100.0}, 7.0, buckets, 0.0)
+    (line,) = held_to_the_model(settings, api, hour).values()
+    assert line.bucket == (0.1, 0.25) and line.predicted_p95_s is not None and line.within_resolution
+    assert line.model_error == pytest.approx(line.observed_p95_s / line.predicted_p95_s - 1)
+    # A p95 two buckets up is beyond the model's 10 %: watched, with the numbers.
+    slow = dataclasses.replace(hour, buckets={"catalog-browse": [(0.25, 100.0), (1.0, 990.0), (math.inf, 1000.0)]})
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    day = judge_day(settings, catalog, plan, at(0.9), {}, {"api": slow})
+    browse = day.routes[0]
+    assert browse.verdict is Verdict.WATCH and browse.reason.endswith("beyond the model's 10%")
+    assert "in the busiest hour (100 rps, 7 pods) the model predicted a p95 of" in browse.reason
+
+
+def test_hours_at_the_hpas_max_are_watched(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    hour = ServiceHour(7200.0, {}, 11.0, {}, 2.5)
+    day = judge_day(settings, catalog, plan, at(0.9), {}, {"api": hour})
+    api = day.services[0]
+    assert api.verdict is Verdict.WATCH and "the HPA ran at its max of 11 for 2.5 h" in api.reason

@@ -1,0 +1,47 @@
+"""kube-state-metrics' HPA series as OpenMetrics, for the same backfill as the HTTP traffic.
+
+Each HPA runs at a fixed number of replicas, except during its windows at the maximum; both gauges
+(`kube_horizontalpodautoscaler_status_current_replicas`, `..._spec_max_replicas`) carry the labels
+`namespace` and `horizontalpodautoscaler` as kube-state-metrics exports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tests.support.prometheus_data import series_lines
+
+CURRENT = "kube_horizontalpodautoscaler_status_current_replicas"
+MAXIMUM = "kube_horizontalpodautoscaler_spec_max_replicas"
+
+
+@dataclass(frozen=True)
+class SyntheticHpa:
+    namespace: str
+    name: str
+    replicas: int
+    max_replicas: int
+    at_max: Sequence[tuple[float, float]] = ()
+    """(start, end) Unix seconds during which it runs at its maximum."""
+
+    def current(self, times: np.ndarray) -> np.ndarray:
+        values = np.full(times.shape, float(self.replicas))
+        for start, end in self.at_max:
+            values[(times >= start) & (times < end)] = self.max_replicas
+        return values
+
+
+@dataclass(frozen=True)
+class SyntheticHpas:
+    hpas: Sequence[SyntheticHpa]
+
+    def openmetrics_lines(self, times: np.ndarray) -> Iterator[str]:
+        for metric in (CURRENT, MAXIMUM):
+            yield f"# TYPE {metric} gauge\n"
+            for hpa in self.hpas:
+                labels = f'horizontalpodautoscaler="{hpa.name}",namespace="{hpa.namespace}"'
+                values = hpa.current(times) if metric == CURRENT else np.full(times.shape, float(hpa.max_replicas))
+                yield from series_lines(metric, labels, times, values)
