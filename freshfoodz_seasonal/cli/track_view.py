@@ -59,10 +59,11 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
     sections = [
         Section(
             "Routes: the day's peak against the plan",
-            ["route", "plan rps", "peak rps", "x base", "p95 ms", "SLO ms", "model", ""],
+            ["route", "plan/s", "peak/s", "x base", "p95", "SLO", "model", ""],
             [_route_row(line) for line in judgement.routes],
             [
-                "peak: the 99th percentile of the 5-minute rate over the day, as seasonctl baseline measures it",
+                "plan/s, peak/s: requests per second; peak: the 99th percentile of the 5-minute rate over the day",
+                "p95, SLO: ms; p95 over the day, from the histogram",
                 f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
                 "model: the busiest hour's observed p95 against the model's at that hour's load and pods",
             ],
