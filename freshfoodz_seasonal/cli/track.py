@@ -28,18 +28,25 @@ def track(
     insecure_skip_tls_verify: Annotated[
         bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
     ] = False,
+    accept_warnings: Annotated[
+        bool,
+        typer.Option("--accept-warnings", help="judge on answers Prometheus warns may be partial (refused otherwise)"),
+    ] = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """One day of the season against its plan: each route's peak and p95, each service's needed pods, the KPIs.
 
     A verdict per line (ok, watch, act) and, where the plan falls short, the stack-file change the model
     proposes (never applied). Credentials as for `seasonctl baseline`. Exit 4 if Prometheus cannot be read,
-    7 when a line says act (so a scheduled run can page).
+    5 if it warns its answers may be partial (unless --accept-warnings), 7 when a line says act (so a
+    scheduled run can page).
     """
     # Imported here: only this command needs the HTTP client.
     from freshfoodz_seasonal.cli.track_command import TrackRequest, run_track  # noqa: PLC0415
 
     run_track(
-        TrackRequest(stack, prometheus_url, date, timeout, ca_file, insecure_skip_tls_verify, project_dir),
+        TrackRequest(
+            stack, prometheus_url, date, timeout, ca_file, insecure_skip_tls_verify, project_dir, accept_warnings
+        ),
         output_format,
     )

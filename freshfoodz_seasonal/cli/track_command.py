@@ -14,7 +14,15 @@ from freshfoodz_seasonal.adapters.prometheus_http import PrometheusUnavailable
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
 from freshfoodz_seasonal.cli.baseline_command import prometheus_client
 from freshfoodz_seasonal.cli.clock import parse_date, read_clock
-from freshfoodz_seasonal.cli.exits import EXIT_ACT, EXIT_INVALID, EXIT_PROMETHEUS, fail, print_json, warn
+from freshfoodz_seasonal.cli.exits import (
+    EXIT_ACT,
+    EXIT_INVALID,
+    EXIT_NO_BASELINE,
+    EXIT_PROMETHEUS,
+    fail,
+    print_json,
+    warn,
+)
 from freshfoodz_seasonal.cli.options import ReportFormat
 from freshfoodz_seasonal.cli.stacks import load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
@@ -33,6 +41,7 @@ class TrackRequest:
     ca_file: Path | None
     insecure: bool
     project_dir: Path
+    accept_warnings: bool = False
 
 
 def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
@@ -55,7 +64,7 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
     for text in measured.warnings:
-        warn(f"Prometheus: {text} (the answer may be partial)")
+        warn(f"Prometheus: {text}")
     judgement = judge_day(loaded.settings, catalog, loaded.plan, measured.observed, measured.missing, measured.hours)
     if output_format is ReportFormat.JSON:
         print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
@@ -66,5 +75,14 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
             sys.stdout.write(to_markdown(heading, sections))
         else:
             Console(highlight=False).print(to_rich(heading, sections))
+    if measured.warnings and not request.accept_warnings:
+        # A partial answer under-states the rate: an "ok" may not be one.
+        fail(
+            EXIT_NO_BASELINE,
+            [
+                f"Prometheus warned {len(measured.warnings)} time(s) that its answers may be partial, so the verdicts "
+                "above may be too mild; check the warnings, or give --accept-warnings to judge on the answers"
+            ],
+        )
     if judgement.verdict is Verdict.ACT:
         sys.exit(EXIT_ACT)

@@ -15,15 +15,24 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import trustme
 from click.testing import Result
 
 from capacity.service_time import ServiceTime
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.plan.season_plan import plan_season
+from tests.integration.test_baseline_prometheus import (
+    empty_vector,
+    nan_for_every_query,
+    stand_in,
+    status,
+    warning_proxy,
+)
 from tests.support.cli_runner import invoke
 from tests.support.hpa_data import SyntheticHpa, SyntheticHpas
 from tests.support.project import ROOT, shared_catalog
@@ -231,3 +240,57 @@ def test_refusals(season: Season, tmp_path: Path) -> None:
     )  # fmt: skip
     assert unreachable.exit_code == 4, unreachable.output
     assert "Traceback" not in unreachable.output
+
+
+@pytest.mark.parametrize(
+    ("respond", "code", "message"),
+    [
+        (status(500, b"internal trouble", "text/plain"), 4, "HTTP 500: internal trouble"),
+        (status(200, b"<html>login</html>", "text/html"), 4, "the answer is not JSON; is this Prometheus?"),
+        (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), 4, "instant vector"),
+        (status(401, b"Unauthorized", "text/plain"), 4, "HTTP 401, access denied"),
+    ],
+)
+def test_prometheus_faults_exit_4_without_a_traceback(respond: Any, code: int, message: str) -> None:
+    day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
+    env = {"PROMETHEUS_BEARER_TOKEN": "s3cr3t-token"}
+    with stand_in(respond) as url:
+        result = invoke(
+            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day, env=env
+        )
+    assert result.exit_code == code, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output and "s3cr3t-token" not in result.output
+
+
+def test_not_a_number_is_not_measured_never_judged_ok() -> None:
+    day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
+    with stand_in(nan_for_every_query) as url:
+        result = invoke(
+            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day,
+            "--format", "json",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["verdict"] == "watch"
+    assert all(line["observed_peak_rps"] is None and line["verdict"] == "watch" for line in report["routes"])
+
+
+def test_tls_is_verified(tmp_path: Path) -> None:
+    authority = trustme.CA()
+    day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
+    with stand_in(empty_vector, tls=authority) as url:
+        result = invoke("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day)
+    assert result.exit_code == 4 and "the TLS certificate is not trusted" in result.output
+
+
+def test_partial_answers_are_shown_and_refused_unless_accepted(season: Season) -> None:
+    with stand_in(warning_proxy(season.url)) as url:
+        args = ("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT))
+        refused = invoke(*args, "--date", season.day.isoformat())
+        accepted = invoke(*args, "--date", season.day.isoformat(), "--accept-warnings")
+    assert refused.exit_code == 5, refused.output
+    flat = " ".join(refused.output.split())
+    assert "store-gateway eu-1 unavailable" in flat and "the verdicts above may be too mild" in flat
+    assert "catalog-browse" in refused.stdout  # what was measured is still shown
+    assert accepted.exit_code == 7, accepted.output
