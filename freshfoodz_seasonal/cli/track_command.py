@@ -65,7 +65,15 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
     for text in measured.warnings:
         warn(f"Prometheus: {text}")
-    judgement = judge_day(loaded.settings, catalog, loaded.plan, measured.observed, measured.missing, measured.hours)
+    judgement = judge_day(
+        loaded.settings,
+        catalog,
+        loaded.plan,
+        measured.observed,
+        measured.missing,
+        measured.hours,
+        measured.peak_connections,
+    )
     if output_format is ReportFormat.JSON:
         print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
     else:

@@ -16,6 +16,7 @@ from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, baseli
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.cli.baseline_measure import Scope
 from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.metrics.promql import exact_matchers
 from freshfoodz_seasonal.track.day import (
     HOUR_S,
     TrackedDay,
@@ -23,6 +24,7 @@ from freshfoodz_seasonal.track.day import (
     hourly_at_max_query,
     hourly_rate_query,
     hourly_replicas_query,
+    peak_connections_query,
     success_query,
 )
 from freshfoodz_seasonal.track.judge import ObservedRoute
@@ -37,6 +39,8 @@ class MeasuredDay:
     """Route name -> why it has no measurement that day."""
     hours: dict[str, ServiceHour]
     """Service name -> its busiest hour of the day (services with traffic that day)."""
+    peak_connections: float | None
+    """The most database connections open at once; None when the metric had none."""
     queries: int
     warnings: tuple[str, ...]
 
@@ -73,12 +77,17 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
             success_rate=min(max(ok / route.requests, 0.0), 1.0) if math.isfinite(ok) else None,
         )
     hours, hour_queries = _busiest_hours(client, settings, scope, day, warnings)
+    db_matchers = exact_matchers(settings.metrics.db_matchers)
+    answer = client.query(peak_connections_query(scope.names, db_matchers, day.window), day.end_s)
+    warnings += answer_warnings(answer)
+    connections = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
     return MeasuredDay(
         day,
         observed,
         {problem.route: problem.message for problem in problems},
         hours,
-        len(queries) + hour_queries,
+        max(connections) if connections else None,
+        len(queries) + hour_queries + 1,
         tuple(warnings),
     )
 

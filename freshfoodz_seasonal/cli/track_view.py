@@ -56,6 +56,8 @@ def _kpi_row(kpi: Kpi) -> list[str]:
 def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
     reasons = [f"{line.route}: {line.reason}" for line in judgement.routes if line.verdict.value != "ok"]
     reasons += [f"{line.service}: {line.reason}" for line in judgement.services if line.verdict.value != "ok"]
+    if judgement.database.verdict.value != "ok":
+        reasons.append(f"database: {judgement.database.reason}")
     sections = [
         Section(
             "Routes: the day's peak against the plan",
@@ -76,6 +78,20 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "needed: the model's pods at the routes' observed peaks (plan pods = the HPA's minimum)",
                 "ran: the HPA's replicas in the service's busiest hour; h at max: hours at the HPA's max that day",
             ],
+        ),
+        Section(
+            "Database",
+            ["class", "usable", "planned", "peak", ""],
+            [
+                [
+                    judgement.database.planned_class,
+                    str(judgement.database.usable_connections),
+                    str(judgement.database.planned_connections),
+                    "-" if (peak := judgement.database.peak_connections) is None else f"{peak:.0f}",
+                    judgement.database.verdict.value,
+                ]
+            ],
+            ["connections: usable on the planned class, planned at the peak, the day's most at once; CPU not measured"],
         ),
         Section("Business KPIs", ["KPI", "observed", "target", ""], [_kpi_row(kpi) for kpi in judgement.kpis]),
     ]
@@ -142,6 +158,15 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
             }
             for line in judgement.services
         ],
+        "database": {
+            "class": judgement.database.planned_class,
+            "usable_connections": judgement.database.usable_connections,
+            "planned_connections": judgement.database.planned_connections,
+            "peak_connections": judgement.database.peak_connections,
+            "cpu": None,
+            "verdict": judgement.database.verdict.value,
+            "reason": judgement.database.reason,
+        },
         "kpis": [
             {
                 "kpi": kpi.name,

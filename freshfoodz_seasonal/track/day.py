@@ -85,3 +85,8 @@ def hour_buckets_query(names: MetricNames, extra_matchers: Sequence[Matcher], ro
     matchers = (*extra_matchers, *route_matchers(names, routes))
     by = f"{names.uri_label}, {names.method_label}, le"
     return f"sum by ({by}) (increase({selector(names.http_bucket, matchers)}[1h]))"
+
+
+def peak_connections_query(names: MetricNames, db_matchers: Sequence[Matcher], window: str) -> str:
+    """The most database connections open at once over the window, read every minute."""
+    return f"max_over_time((sum({selector(names.db_connections, db_matchers)}))[{window}:1m])"

@@ -20,7 +20,11 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from freshfoodz_seasonal.config.model import Service, StackSettings
-from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.metrics.thresholds import (
+    DB_CONNECTION_SHARE,
+    ERROR_RATE_THRESHOLD,
+    SAMPLE_SUCCESS_THRESHOLD,
+)
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
 from freshfoodz_seasonal.track.peak_hour import MODEL_TOLERANCE, RouteAtPeakHour, ServiceHour, held_to_the_model
 
@@ -98,6 +102,17 @@ class Kpi:
 
 
 @dataclass(frozen=True)
+class DatabaseLine:
+    planned_class: str
+    usable_connections: int
+    planned_connections: int
+    peak_connections: float | None
+    """The most connections open at once that day; None when the metric had none."""
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A change to the stack file, and what it does to the plan."""
 
@@ -112,6 +127,7 @@ class Proposal:
 class DayJudgement:
     routes: tuple[RouteLine, ...]
     services: tuple[ServiceLine, ...]
+    database: DatabaseLine
     kpis: tuple[Kpi, ...]
     proposal: Proposal | None
 
@@ -121,6 +137,7 @@ class DayJudgement:
         verdicts = [
             *(line.verdict for line in self.routes),
             *(line.verdict for line in self.services),
+            self.database.verdict,
             *(kpi.verdict for kpi in self.kpis),
         ]
         for worst in (Verdict.ACT, Verdict.WATCH):
@@ -250,6 +267,26 @@ def _with_hour(line: ServiceLine, hour: ServiceHour | None) -> ServiceLine:
     return dataclasses.replace(line, verdict=verdict, reason=reason, hour=hour)
 
 
+def _database_line(plan: SeasonPlan, peak_connections: float | None) -> DatabaseLine:
+    """The day's most connections against what the planned class accepts; the database's CPU is not measured
+    (CloudWatch's, which Prometheus need not hold)."""
+    db = plan.database
+    usable = db.usable_max_connections
+
+    def line(verdict: Verdict, reason: str) -> DatabaseLine:
+        return DatabaseLine(db.instance_class, usable, db.connections, peak_connections, verdict, reason)
+
+    cpu = "CPU not measured (not in Prometheus)"
+    if peak_connections is None:
+        return line(Verdict.WATCH, f"connections not measured (no series); {cpu}")
+    used = f"{peak_connections:.0f} connections at most, of {usable} usable on {db.instance_class}"
+    if peak_connections > DB_CONNECTION_SHARE * usable:
+        return line(Verdict.ACT, f"{used}: above {DB_CONNECTION_SHARE:.0%}; {cpu}")
+    if peak_connections > db.connections:
+        return line(Verdict.WATCH, f"{used}: more than the planned {db.connections}; {cpu}")
+    return line(Verdict.OK, f"{used} (planned {db.connections}); {cpu}")
+
+
 def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
     kpis = []
     seen = list(observed.values())
@@ -337,6 +374,7 @@ def judge_day(
     observed: Mapping[str, ObservedRoute],
     missing: Mapping[str, str],
     hours: Mapping[str, ServiceHour] | None = None,
+    peak_connections: float | None = None,
 ) -> DayJudgement:
     """Every route, service and KPI of the plan against the day; `observed` by route name, `missing` the reason
     a route has no measurement, `hours` each service's busiest hour (where measured)."""
@@ -370,4 +408,10 @@ def judge_day(
         for route in service.sizing.routes
     )
     lines = tuple(services.values())
-    return DayJudgement(routes, lines, tuple(_kpis(settings, observed)), _proposal(settings, catalog, plan, lines))
+    return DayJudgement(
+        routes,
+        lines,
+        _database_line(plan, peak_connections),
+        tuple(_kpis(settings, observed)),
+        _proposal(settings, catalog, plan, lines),
+    )

@@ -34,7 +34,7 @@ from tests.integration.test_baseline_prometheus import (
     warning_proxy,
 )
 from tests.support.cli_runner import invoke
-from tests.support.hpa_data import SyntheticHpa, SyntheticHpas
+from tests.support.hpa_data import SyntheticConnections, SyntheticHpa, SyntheticHpas
 from tests.support.project import ROOT, shared_catalog
 from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, running_prometheus
@@ -76,7 +76,11 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
             SyntheticHpa("freshfoodz", "event-catering-api", 5, 8, ((start + 14 * 3600, start + 17 * 3600),)),
         )
     )
-    traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s, more=(hpas,))
+    # 20 backends on each of two databases, 100 more on the first from 15:00 to 15:30: 140 at most.
+    busy = (start + 15 * 3600, start + 15.5 * 3600)
+    connections = SyntheticConnections(("freshfoodz", "postgres"), 20.0, 100.0, busy)
+    more = (hpas, connections)
+    traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s, more=more)
     with running_prometheus(backfill(traffic, workdir), workdir) as url:
         yield Season(url, day)
 
@@ -172,6 +176,10 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
         f"{after.hpa.max_replicas}: observed {api['observed_rps']:.4g} rps, {api['observed_rps'] / 40:.1f}x, "
         "above the planned 200"
     )
+    database = report["database"]
+    assert (database["peak_connections"], database["planned_connections"]) == (140.0, 122)
+    assert database["verdict"] == "watch" and "more than the planned 122" in database["reason"]
+    assert database["cpu"] is None and "CPU not measured" in database["reason"]
     kpis = {kpi["kpi"]: kpi for kpi in report["kpis"]}
     assert kpis["sample success"]["observed"] == pytest.approx(1.0) and kpis["sample success"]["verdict"] == "ok"
     # 1 % of order-submit's requests fail: well under 2 % of all.

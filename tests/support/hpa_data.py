@@ -1,4 +1,5 @@
-"""kube-state-metrics' HPA series as OpenMetrics, for the same backfill as the HTTP traffic.
+"""kube-state-metrics' HPA series and postgres_exporter's connections as OpenMetrics, for the same backfill
+as the HTTP traffic.
 
 Each HPA runs at a fixed number of replicas, except during its windows at the maximum; both gauges
 (`kube_horizontalpodautoscaler_status_current_replicas`, `..._spec_max_replicas`) carry the labels
@@ -45,3 +46,24 @@ class SyntheticHpas:
                 labels = f'horizontalpodautoscaler="{hpa.name}",namespace="{hpa.namespace}"'
                 values = hpa.current(times) if metric == CURRENT else np.full(times.shape, float(hpa.max_replicas))
                 yield from series_lines(metric, labels, times, values)
+
+
+DB_CONNECTIONS = "pg_stat_database_numbackends"
+
+
+@dataclass(frozen=True)
+class SyntheticConnections:
+    """postgres_exporter's backends per database: `base` on each, `peak` more on the first during `busy`."""
+
+    databases: Sequence[str]
+    base: float
+    peak: float
+    busy: tuple[float, float]
+
+    def openmetrics_lines(self, times: np.ndarray) -> Iterator[str]:
+        yield f"# TYPE {DB_CONNECTIONS} gauge\n"
+        for index, database in enumerate(self.databases):
+            values = np.full(times.shape, self.base)
+            if index == 0:
+                values[(times >= self.busy[0]) & (times < self.busy[1])] += self.peak
+            yield from series_lines(DB_CONNECTIONS, f'datname="{database}"', times, values)

@@ -33,10 +33,12 @@ def seen(rps: float, p95_s: float = FAST, errors: float = 0.0, success: float | 
     return ObservedRoute(rps, p95_s, errors, success)
 
 
-def judged(catalog: Catalog, observed: dict[str, ObservedRoute], **changes: Any) -> tuple[SeasonPlan, DayJudgement]:
+def judged(
+    catalog: Catalog, observed: dict[str, ObservedRoute], connections: float | None = 100.0, **changes: Any
+) -> tuple[SeasonPlan, DayJudgement]:
     settings = settings_with(**changes)
     plan = plan_season(settings, catalog, "weihnachten", 2026)
-    return plan, judge_day(settings, catalog, plan, observed, {})
+    return plan, judge_day(settings, catalog, plan, observed, {}, None, connections)
 
 
 def at(share: float) -> dict[str, ObservedRoute]:
@@ -162,3 +164,16 @@ def test_hours_at_the_hpas_max_are_watched(catalog: Catalog) -> None:
     day = judge_day(settings, catalog, plan, at(0.9), {}, {"api": hour})
     api = day.services[0]
     assert api.verdict is Verdict.WATCH and "the HPA ran at its max of 11 for 2.5 h" in api.reason
+
+
+def test_the_database_against_its_planned_class(catalog: Catalog) -> None:
+    plan, day = judged(catalog, at(0.9), connections=100.0)
+    usable = plan.database.usable_max_connections
+    assert day.database.verdict is Verdict.OK and day.database.usable_connections == usable
+    assert day.database.reason.endswith("CPU not measured (not in Prometheus)")
+    _, busy = judged(catalog, at(0.9), connections=plan.database.connections + 1.0)
+    assert busy.database.verdict is Verdict.WATCH and "more than the planned" in busy.database.reason
+    _, full = judged(catalog, at(0.9), connections=0.95 * usable)
+    assert full.database.verdict is Verdict.ACT and "above 90%" in full.database.reason
+    _, unknown = judged(catalog, at(0.9), connections=None)
+    assert unknown.database.verdict is Verdict.WATCH and unknown.database.peak_connections is None
