@@ -32,8 +32,8 @@ from freshfoodz_seasonal.baseline.cpu_queries import (
 )
 from freshfoodz_seasonal.baseline.measure import Sample
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries
-from freshfoodz_seasonal.metrics.names import MetricNames
-from freshfoodz_seasonal.metrics.promql import Matcher
+from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, MetricNames
+from freshfoodz_seasonal.metrics.promql import Matcher, duration_seconds
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,15 @@ class CpuBaseline:
 
 class _Unusable(ValueError):
     """A workload's series cannot give a fit; the message says why."""
+
+
+def unanswered(scope: CpuScope, step_s: float, query: str, error: str) -> CpuBaseline:
+    """Every workload refused because a CPU query got no answer: the routes still stand, the CPU does not."""
+    problems = [
+        CpuProblem(target.workload, f"the CPU query {query} got no answer ({error}); {_way_out(target.workload)}")
+        for target in scope.targets
+    ]
+    return CpuBaseline(step_s, [], problems, scope.unmeasured)
 
 
 def _way_out(workload: str, no_cpu: str = "to measure no CPU at all") -> str:
@@ -142,17 +151,26 @@ def _no_rate(
     return f"{reason}; {_way_out(target.workload)}"
 
 
-def _steady_steps(steps: Sequence[float], pods: Mapping[float, float], step_s: float) -> list[float]:
-    """The steps whose pod count equals the step before's; the first step of the pods' series stays."""
+# A new pod's JVM compiles and warms its caches for minutes, burning CPU no request asked for: the steps that
+# follow a change of the pod count are left out for this long, on top of the rate window (whose rates still
+# mix the old pods in).
+WARMUP_S = 600.0
+DEFAULT_SETTLE_S = WARMUP_S + duration_seconds(DEFAULT_RATE_WINDOW)
+
+
+def _steady_steps(steps: Sequence[float], pods: Mapping[float, float], step_s: float, settle_s: float) -> list[float]:
+    """The steps with no change of the pod count (or gap in its series) within `settle_s` before them; the
+    first step of the pods' series stays. A replacement that keeps the count is not seen (the count is all
+    the query reads)."""
     ordered = sorted(pods)
-    first = ordered[0] if ordered else None
-    previous = {later: earlier for earlier, later in itertools.pairwise(ordered)}
+    changes = [
+        later
+        for earlier, later in itertools.pairwise(ordered)
+        if pods[earlier] != pods[later] or abs(later - earlier - step_s) >= step_s / 2
+    ]
     kept = []
     for at_s in steps:
-        before = previous.get(at_s)
-        if at_s == first or (
-            before is not None and abs(at_s - before - step_s) < step_s / 2 and pods[before] == pods[at_s]
-        ):
+        if not any(at_s - settle_s < changed <= at_s for changed in changes):
             kept.append(at_s)
     return kept
 
@@ -177,6 +195,7 @@ def _fit(
     scope: CpuScope,
     step_s: float,
     rate_labels: Sequence[Sample] | None,
+    settle_s: float,
 ) -> WorkloadCpu:
     cores = _deployment_series(answers.get(CpuMeasure.CORES, ()), target, names)
     pods = _deployment_series(answers.get(CpuMeasure.PODS, ()), target, names)
@@ -190,14 +209,14 @@ def _fit(
         for at_s in cores.keys() & pods.keys() & rate.keys()
         if pods[at_s] > 0 and min(cores[at_s], rate[at_s]) >= 0
     )
-    kept = _steady_steps(steps, pods, step_s)
+    kept = _steady_steps(steps, pods, step_s, settle_s)
     try:
         fit = fit_cpu(
             [rate[at_s] / pods[at_s] for at_s in kept], [cores[at_s] / pods[at_s] for at_s in kept], target.unit.value
         )
     except CpuFitRefused as error:
         dropped = len(steps) - len(kept)
-        note = f" ({dropped} steps left out where the pod count changed)" if dropped else ""
+        note = f" ({dropped} steps left out after the pod count changed)" if dropped else ""
         raise _Unusable(f"{error}{note}; {_way_out(target.workload)}") from None
     return WorkloadCpu(target, fit, len(steps) - len(kept))
 
@@ -208,6 +227,7 @@ def measure_cpu(
     names: MetricNames,
     step_s: float,
     rate_labels: Sequence[Sample] | None = None,
+    settle_s: float = DEFAULT_SETTLE_S,
 ) -> CpuBaseline:
     """A fit for every target that has one, in the scope's order, and a problem for every one that has none.
     `rate_labels`: the answer of `cpu_queries.rate_labels_query` for `rateless_targets`, if it was run."""
@@ -215,7 +235,7 @@ def measure_cpu(
     problems: list[CpuProblem] = []
     for target in scope.targets:
         try:
-            workloads.append(_fit(answers, target, names, scope, step_s, rate_labels))
+            workloads.append(_fit(answers, target, names, scope, step_s, rate_labels, settle_s))
         except _Unusable as error:
             problems.append(CpuProblem(target.workload, str(error)))
     return CpuBaseline(step_s, workloads, problems, scope.unmeasured)

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
+from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient, PrometheusUnavailable
 from freshfoodz_seasonal.adapters.stack_file import settings_from_config, stack_config_from_text
 from freshfoodz_seasonal.baseline.cpu_measure import (
+    WARMUP_S,
     CpuBaseline,
     CpuProblem,
     WorkloadCpu,
     measure_cpu,
     rateless_targets,
+    unanswered,
 )
 from freshfoodz_seasonal.baseline.cpu_queries import (
     RATE_LABELS,
@@ -37,6 +39,7 @@ from freshfoodz_seasonal.baseline.cpu_queries import (
 from freshfoodz_seasonal.baseline.measure import (
     BaselineProblem,
     NamedRoute,
+    PrometheusAnswerError,
     RouteBaseline,
     Sample,
     answer_warnings,
@@ -208,8 +211,12 @@ def _measure_cpu(
     answers: dict[CpuMeasure, list[RangeSeries]] = {}
     for measure, promql in cpu_queries(names, window, scope).items():
         started = time.perf_counter()
-        answer = client.query_range(promql, start_s, end_s, step_s)
-        answers[measure] = range_series(answer)
+        try:
+            answer = client.query_range(promql, start_s, end_s, step_s)
+            answers[measure] = range_series(answer)
+        except (PrometheusUnavailable, PrometheusAnswerError) as error:
+            # A heavy join may time out where the routes' queries did not: their baseline still stands.
+            return unanswered(scope, step_s, measure.value, client.shown(str(error)))
         runs.append(
             QueryRun(
                 measure.value, promql, time.perf_counter() - started, len(answers[measure]), answer_warnings(answer)
@@ -220,11 +227,17 @@ def _measure_cpu(
     if rateless:
         promql = rate_labels_query(names, window, rateless, scope.http_matchers)
         started = time.perf_counter()
-        answer = client.query(promql, end_s)
-        rate_labels = instant_vector(answer)
+        try:
+            answer = client.query(promql, end_s)
+            rate_labels = instant_vector(answer)
+        except (PrometheusUnavailable, PrometheusAnswerError):
+            # Only a diagnosis: without it the refusal says less about why, not something else.
+            answer, rate_labels = {}, None
         seconds = time.perf_counter() - started
-        runs.append(QueryRun(RATE_LABELS, promql, seconds, len(rate_labels), answer_warnings(answer)))
-    return measure_cpu(scope, answers, names, step_s, rate_labels)
+        found = 0 if rate_labels is None else len(rate_labels)
+        runs.append(QueryRun(RATE_LABELS, promql, seconds, found, answer_warnings(answer)))
+    settle_s = WARMUP_S + duration_seconds(window.rate_window)
+    return measure_cpu(scope, answers, names, step_s, rate_labels, settle_s)
 
 
 def updated_stack(

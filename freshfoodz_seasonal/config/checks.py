@@ -62,6 +62,15 @@ def _duplicate_names(sections: ValidSections) -> Iterator[Finding]:
         for name, count in Counter(item.name for _, item in items).items():
             if count > 1:
                 yield (section,), f"the name {name!r} is used {count} times; names must be unique"
+    # A workload is named in alerts, `--skip-cpu` and the plan by its name alone: a service and a worker may
+    # not share one.
+    services = {service.name for _, service in sections.services}
+    for index, worker in sections.workers:
+        if worker.name in services:
+            yield (
+                ("workers", index, "name"),
+                f"{worker.name!r} is also a service's name; a service and a worker need names of their own",
+            )
     # The HTTP metrics label a request by method and path only: two routes with both alike would share one
     # series (its traffic counted twice, its CPU given to the wrong service).
     endpoints: dict[tuple[str, str], str] = {}

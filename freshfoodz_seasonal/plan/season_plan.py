@@ -504,13 +504,22 @@ def _plan_cost(
 
 
 def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
-    """What makes a CPU target unfit: out of the sensible range, or idle CPU that blunts the HPA."""
+    """What makes a CPU measurement or target unfit: a plan beyond the measured rates (whatever the HPA scales
+    on, the CPU constraint uses the line), a target out of the sensible range, idle CPU that blunts the HPA."""
     cpu = item.cpu
     utilization = cpu.utilization_at_plan
-    if item.concurrency_target is not None or utilization is None:
+    if utilization is None:
         return []
-    low, high = SENSIBLE_CPU_TARGET
     warnings = []
+    if cpu.measured_up_to is not None and cpu.rate_per_pod > cpu.measured_up_to:
+        warnings.append(
+            f"each pod takes {cpu.rate_per_pod:.3g}/s at the planned peak, beyond the {cpu.measured_up_to:.3g}/s per "
+            "pod its CPU was measured on: the CPU constraint and target are extrapolated; measure again "
+            "after a busier period, or check them in the load test"
+        )
+    if item.concurrency_target is not None:
+        return warnings
+    low, high = SENSIBLE_CPU_TARGET
     if not low <= utilization <= high:
         consequence = (
             "metrics noise and idle CPU move the HPA more than the load does; lower the CPU request"
@@ -520,12 +529,6 @@ def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
         warnings.append(
             f"the CPU a pod uses at the planned peak, {utilization:.1%} of its request (the HPA CPU target), is "
             f"outside {low:.0%} to {high:.0%}: {consequence}"
-        )
-    if cpu.measured_up_to is not None and cpu.rate_per_pod > cpu.measured_up_to:
-        warnings.append(
-            f"each pod takes {cpu.rate_per_pod:.3g}/s at the planned peak, beyond the {cpu.measured_up_to:.3g}/s per "
-            "pod its CPU was measured on: the CPU target and the CPU constraint are extrapolated; measure again "
-            "after a busier period, or check the target in the load test"
         )
     if cpu.reacts_at_load is not None and cpu.reacts_at_load > LATE_REACTION:
         warnings.append(

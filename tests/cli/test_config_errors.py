@@ -195,6 +195,12 @@ CASES = [
         says=("already scaled by services 'api' (namespace freshfoodz)", "across namespaces"),
     ),
     Case(
+        "worker-named-like-a-service",
+        put(("workers", 0, "name"), "api"),
+        f"{NS}:workers[0].name",
+        says=("'api' is also a service's name",),
+    ),
+    Case(
         "route-endpoint-twice",
         all_of(put(("routes", 4, "method"), "GET"), put(("routes", 4, "path"), "/api/products")),
         f"{NS}:routes[4].path",

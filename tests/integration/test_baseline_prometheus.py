@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -1001,3 +1002,40 @@ def test_partial_answers_are_refused_unless_accepted(prometheus: Backfilled, tmp
         )  # fmt: skip
     assert accepted.exit_code == 0, accepted.output
     assert path.read_bytes() != before
+
+
+def cpu_timeout_proxy(target: str) -> Responder:
+    """Forwards each query to `target`, but answers the CPU queries (cAdvisor's counter) with a server timeout."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        body = getattr(handler, "body", b"")
+        if b"container_cpu_usage_seconds_total" in urllib.parse.unquote_to_bytes(body):
+            error = {"status": "error", "errorType": "timeout", "error": "query timed out in expression evaluation"}
+            return 503, {"Content-Type": "application/json"}, json.dumps(error).encode()
+        request = urllib.request.Request(target + handler.path, data=body, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return 200, {"Content-Type": "application/json"}, answer.read()
+
+    respond.forwards = True  # type: ignore[attr-defined]  # the range queries go to Prometheus too
+    return respond
+
+
+def test_a_cpu_query_without_an_answer_keeps_the_routes_and_names_the_way_out(
+    prometheus: Backfilled, tmp_path: Path
+) -> None:
+    path = stack_copy(tmp_path)
+    before = path.read_bytes()
+    with stand_in(cpu_timeout_proxy(prometheus.url)) as url:
+        refused = run("baseline", "--prometheus-url", url, "--end", prometheus.end, "--stack", str(path), "--write")
+        after_refusal = path.read_bytes()
+        skipped = run(
+            "baseline", "--prometheus-url", url, "--end", prometheus.end, "--stack", str(path), "--write", "--no-cpu"
+        )
+    assert refused.exit_code == 5, refused.output
+    flat = " ".join(refused.output.split())
+    assert "api (CPU): the CPU query cpu_cores got no answer" in flat and "timed out" in flat
+    assert "--no-cpu to measure no CPU at all" in flat and "nothing written" in flat
+    assert refused.stdout.startswith("Baseline from") and "catalog" in refused.stdout  # the routes are shown
+    assert after_refusal == before
+    assert skipped.exit_code == 0, skipped.output

@@ -274,3 +274,12 @@ def test_a_plan_beyond_the_measured_rate_per_pod_says_its_cpu_is_extrapolated(ca
     beyond = planned(catalog, services__0__cpu={"msPerRequest": 2, "idleMillicores": 50, "peakRatePerPod": 20})
     (warning,) = [w for w in beyond.warnings if "extrapolated" in w]
     assert warning.startswith("service api: each pod takes 28.6/s at the planned peak, beyond the 20/s per pod")
+
+
+def test_a_service_scaled_on_in_flight_requests_still_says_when_its_cpu_is_extrapolated(catalog: Catalog) -> None:
+    # api CPU-bound (8 pods at 25 rps each) on a line measured up to 20 rps per pod: the constraint extrapolates.
+    cpu = {"msPerRequest": 8, "idleMillicores": 50, "peakRatePerPod": 20}
+    plan = planned(catalog, services__0__cpu=cpu, autoscaling=CONCURRENCY)
+    assert plan.services[0].binding_constraint == "cpu"
+    (warning,) = [w for w in plan.warnings if "extrapolated" in w]
+    assert warning.startswith("service api: each pod takes 25/s at the planned peak, beyond the 20/s")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from freshfoodz_seasonal.baseline.cpu_fit import MIN_STEPS_WITH_TRAFFIC, CpuFitRefused, fit_cpu
-from freshfoodz_seasonal.baseline.cpu_measure import measure_cpu, rateless_targets
+from freshfoodz_seasonal.baseline.cpu_measure import DEFAULT_SETTLE_S, measure_cpu, rateless_targets
 from freshfoodz_seasonal.baseline.cpu_queries import (
     DEPLOYMENT_LABEL,
     SERIES_LABEL,
@@ -267,8 +267,10 @@ def test_steps_where_the_pod_count_changed_are_left_out_and_counted() -> None:
     data[CpuMeasure.CORES] = [RangeSeries(data[CpuMeasure.CORES][0].labels, skewed), data[CpuMeasure.CORES][1]]
     (api,) = measure_cpu(CpuScope((API,)), data, NAMES, STEP_S).workloads
     changes = len(range(100, STEPS, 200))
-    # Each rollout: 3 -> 5 -> 4 -> 3, three steps whose count differs from the step before's.
-    assert api.dropped_steps == 3 * changes and api.fit.points == STEPS - 3 * changes
+    # Each rollout: 3 -> 5 -> 4 -> 3, three changes of the count; every step within the rate window plus the
+    # warm-up (900 s, three steps) after one is left out: the three changing steps and the two after them.
+    assert DEFAULT_SETTLE_S == 900.0
+    assert api.dropped_steps == 5 * changes and api.fit.points == STEPS - 5 * changes
     assert api.fit.ms_per_unit == pytest.approx(12.0, rel=1e-6) and api.fit.idle_millicores == pytest.approx(80.0)
 
 
@@ -280,7 +282,8 @@ def test_a_gap_in_the_pods_leaves_out_the_step_after_it_but_not_the_first() -> N
     gap = {at: value for at, value in pods.points.items() if not TIMES[500] <= at < TIMES[510]}
     data[CpuMeasure.PODS] = [RangeSeries(pods.labels, gap), data[CpuMeasure.PODS][1]]
     (api,) = measure_cpu(CpuScope((API,)), data, NAMES, STEP_S).workloads
-    assert api.dropped_steps == 1 and api.fit.points == STEPS - 11
+    # The step they come back and the two after it (the settling time): three left out.
+    assert api.dropped_steps == 3 and api.fit.points == STEPS - 13
 
 
 def test_too_few_steps_left_are_refused_with_how_many_were_left_out() -> None:
@@ -289,7 +292,7 @@ def test_too_few_steps_left_are_refused_with_how_many_were_left_out() -> None:
     pods[:90] = 3.0  # steady for 90 steps, and the 91st (3 pods, as the 90th) too
     (problem,) = measure_cpu(CpuScope((API,)), answers(requests, requests, pods), NAMES, STEP_S).problems
     assert "only 91 steps have both CPU and traffic; at least 100 are needed" in problem.message
-    assert f"({STEPS - 91} steps left out where the pod count changed)" in problem.message
+    assert f"({STEPS - 91} steps left out after the pod count changed)" in problem.message
     assert "give --skip-cpu api to write the rest without its CPU" in problem.message and "--no-cpu" in problem.message
 
 
