@@ -18,6 +18,10 @@ def track(
     date: Annotated[
         str | None, typer.Option(help="the day to track, YYYY-MM-DD (Europe/Berlin); default yesterday")
     ] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="a span's first day, YYYY-MM-DD (with --to; instead of --date)")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="a span's last day, YYYY-MM-DD (inclusive)")] = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or markdown (the war room's daily note)")
     ] = ReportFormat.TABLE,
@@ -34,7 +38,8 @@ def track(
     ] = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
-    """One day of the season against its plan: each route's peak and p95, each service's needed pods, the KPIs.
+    """A day (or a span of days) of the season against its plan: each route's peak and p95, each service's
+    needed pods, the database and the KPIs.
 
     A verdict per line (ok, watch, act) and, where the plan falls short, the stack-file change the model
     proposes (never applied). Credentials as for `seasonctl baseline`. Exit 4 if Prometheus cannot be read,
@@ -46,7 +51,16 @@ def track(
 
     run_track(
         TrackRequest(
-            stack, prometheus_url, date, timeout, ca_file, insecure_skip_tls_verify, project_dir, accept_warnings
+            stack,
+            prometheus_url,
+            date,
+            timeout,
+            ca_file,
+            insecure_skip_tls_verify,
+            project_dir,
+            accept_warnings,
+            first,
+            last,
         ),
         output_format,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
+from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusUnavailable
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
@@ -24,12 +26,24 @@ from freshfoodz_seasonal.cli.exits import (
     warn,
 )
 from freshfoodz_seasonal.cli.options import ReportFormat
-from freshfoodz_seasonal.cli.stacks import load_plan
+from freshfoodz_seasonal.cli.stacks import PlannedStack, load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.cli.track_measure import measure_day
-from freshfoodz_seasonal.cli.track_view import track_as_dict, track_heading, track_sections
+from freshfoodz_seasonal.cli.track_view import (
+    span_as_dict,
+    span_heading,
+    span_sections,
+    track_as_dict,
+    track_heading,
+    track_sections,
+)
 from freshfoodz_seasonal.track.day import TrackedDay
-from freshfoodz_seasonal.track.judge import Verdict, judge_day
+from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span
+
+# A span of at most a year and a day: a season and the weeks around it, with room to spare.
+MAX_SPAN_DAYS = 366
+# Days measured at once: Prometheus answers several queries in parallel, the client waits on the network.
+PARALLEL_DAYS = 4
 
 
 @dataclass(frozen=True)
@@ -42,55 +56,107 @@ class TrackRequest:
     insecure: bool
     project_dir: Path
     accept_warnings: bool = False
+    first: str | None = None
+    last: str | None = None
+
+
+def tracked_days(request: TrackRequest, today: dt.date, real_today: dt.date) -> list[TrackedDay]:
+    """The day (`--date`, default yesterday) or the span (`--from`, `--to`, both inclusive); exit 2 otherwise."""
+    yesterday = today - dt.timedelta(days=1)
+    if request.first is None and request.last is None:
+        first = last = parse_date(request.date, yesterday)
+    elif request.date is not None:
+        fail(EXIT_INVALID, ["give --date, or --from and --to, not both"])
+    elif request.first is None or request.last is None:
+        fail(EXIT_INVALID, ["--from and --to go together: the span's first and last day"])
+    else:
+        first, last = parse_date(request.first, yesterday), parse_date(request.last, yesterday)
+        if last < first:
+            fail(EXIT_INVALID, [f"--to {last} comes before --from {first}"])
+        if (last - first).days + 1 > MAX_SPAN_DAYS:
+            fail(EXIT_INVALID, [f"--from {first} --to {last}: at most {MAX_SPAN_DAYS} days at once"])
+    if last >= real_today:
+        flag = "--date" if request.first is None else "--to"
+        fail(
+            EXIT_INVALID,
+            [f"{flag}: {last} has not ended yet (Europe/Berlin); accepted: up to {real_today - dt.timedelta(days=1)}"],
+        )
+    return [TrackedDay(first + dt.timedelta(days=offset)) for offset in range((last - first).days + 1)]
 
 
 def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     now = read_clock()
-    yesterday = now.today - dt.timedelta(days=1)
-    day = TrackedDay(parse_date(request.date, yesterday))
-    if day.date >= now.real_today:
-        fail(EXIT_INVALID, [f"--date: {day.date} has not ended yet (Europe/Berlin); accepted: up to {yesterday}"])
+    days = tracked_days(request, now.today, now.real_today)
     catalog = load_catalog()
-    loaded = load_plan(request.stack, request.project_dir, catalog, day.date)
+    loaded = load_plan(request.stack, request.project_dir, catalog, days[0].date)
     window = loaded.plan.window
-    if not window.first_day <= day.date <= window.last_day:
+    outside = [day.date for day in days if not window.first_day <= day.date <= window.last_day]
+    if outside:
         warn(
-            f"{day.date} is outside the season's window {window.first_day} to {window.last_day}; "
-            "judged against the season's plan all the same"
+            f"{len(outside)} day(s) from {outside[0]} are outside the season's window {window.first_day} to "
+            f"{window.last_day}; judged against the season's plan all the same"
         )
     client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
     try:
-        measured = measure_day(client, loaded.settings, day)
+        with ThreadPoolExecutor(max_workers=PARALLEL_DAYS) as pool:
+            measured = list(pool.map(lambda day: measure_day(client, loaded.settings, day), days))
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
-    for text in measured.warnings:
+    warnings = [text for one in measured for text in one.warnings]
+    for text in dict.fromkeys(warnings):
         warn(f"Prometheus: {text}")
-    judgement = judge_day(
-        loaded.settings,
-        catalog,
-        loaded.plan,
-        measured.observed,
-        measured.missing,
-        measured.hours,
-        measured.peak_connections,
-    )
-    if output_format is ReportFormat.JSON:
-        print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
-    else:
-        heading = track_heading(loaded.name, day, judgement)
-        sections = track_sections(judgement, loaded.plan.load_multiplier)
-        if output_format is ReportFormat.MARKDOWN:
-            sys.stdout.write(to_markdown(heading, sections))
-        else:
-            Console(highlight=False).print(to_rich(heading, sections))
-    if measured.warnings and not request.accept_warnings:
+    judged = [
+        (
+            one.day,
+            judge_day(
+                loaded.settings,
+                catalog,
+                loaded.plan,
+                one.observed,
+                one.missing,
+                one.hours,
+                one.peak_connections,
+            ),
+        )
+        for one in measured
+    ]
+    verdict = _show(loaded, catalog, judged, output_format)
+    if warnings and not request.accept_warnings:
         # A partial answer under-states the rate: an "ok" may not be one.
         fail(
             EXIT_NO_BASELINE,
             [
-                f"Prometheus warned {len(measured.warnings)} time(s) that its answers may be partial, so the verdicts "
+                f"Prometheus warned {len(warnings)} time(s) that its answers may be partial, so the verdicts "
                 "above may be too mild; check the warnings, or give --accept-warnings to judge on the answers"
             ],
         )
-    if judgement.verdict is Verdict.ACT:
+    if verdict is Verdict.ACT:
         sys.exit(EXIT_ACT)
+
+
+def _show(
+    loaded: PlannedStack, catalog: Catalog, judged: list[tuple[TrackedDay, DayJudgement]], output_format: ReportFormat
+) -> Verdict:
+    """Prints the day, or the span, in the format asked; returns the worst verdict."""
+    if len(judged) == 1:
+        ((day, judgement),) = judged
+        if output_format is ReportFormat.JSON:
+            print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
+            return judgement.verdict
+        heading, sections = (
+            track_heading(loaded.name, day, judgement),
+            track_sections(judgement, loaded.plan.load_multiplier),
+        )
+        verdict = judgement.verdict
+    else:
+        span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
+        if output_format is ReportFormat.JSON:
+            print_json(span_as_dict(loaded.name, loaded.plan, span))
+            return span.verdict
+        heading, sections = span_heading(loaded.name, span), span_sections(span, loaded.plan.load_multiplier)
+        verdict = span.verdict
+    if output_format is ReportFormat.MARKDOWN:
+        sys.stdout.write(to_markdown(heading, sections))
+    else:
+        Console(highlight=False).print(to_rich(heading, sections))
+    return verdict

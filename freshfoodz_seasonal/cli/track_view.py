@@ -8,7 +8,15 @@ from typing import Any
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.track.day import BERLIN, TrackedDay
-from freshfoodz_seasonal.track.judge import DayJudgement, Kpi, RouteLine, ServiceLine
+from freshfoodz_seasonal.track.judge import (
+    DayJudgement,
+    Kpi,
+    Proposal,
+    RouteLine,
+    ServiceLine,
+    SpanJudgement,
+    Verdict,
+)
 from freshfoodz_seasonal.track.peak_hour import RouteAtPeakHour
 
 
@@ -97,17 +105,73 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
     ]
     if reasons:
         sections.append(Section("Why", ["line"], [[reason] for reason in reasons]))
-    proposal = judgement.proposal
-    if proposal is not None:
-        sections.append(
-            Section(
-                "Proposed change (not applied)",
-                ["change"],
-                [[f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"], *([effect] for effect in proposal.effects)],
-                ["edit the stack file, then `seasonctl plan` and `seasonctl diff` show what it does"],
-            )
+    return [*sections, *_proposal_rows(judgement.proposal)]
+
+
+def _proposal_rows(proposal: Proposal | None) -> list[Section]:
+    if proposal is None:
+        return []
+    return [
+        Section(
+            "Proposed change (not applied)",
+            ["change"],
+            [[f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"], *([effect] for effect in proposal.effects)],
+            ["edit the stack file, then `seasonctl plan` and `seasonctl diff` show what it does"],
         )
-    return sections
+    ]
+
+
+def _proposal_dict(proposal: Proposal | None) -> dict[str, Any] | None:
+    if proposal is None:
+        return None
+    return {"key": proposal.key, "old": proposal.old, "new": proposal.new, "effects": list(proposal.effects)}
+
+
+def span_heading(stack: str, span: SpanJudgement) -> str:
+    first, last = span.days[0][0], span.days[-1][0]
+    return f"{stack}, {first} to {last} (Europe/Berlin, {len(span.days)} days): {span.verdict.value}"
+
+
+def _day_row(date: dt.date, day: DayJudgement) -> list[str]:
+    acts = [line.route for line in day.routes if line.verdict is Verdict.ACT]
+    acts += [line.service for line in day.services if line.verdict is Verdict.ACT]
+    watched = sum(line.verdict is Verdict.WATCH for line in day.routes)
+    watched += sum(line.verdict is Verdict.WATCH for line in day.services)
+    multipliers = [m for line in day.routes if (m := line.observed_multiplier) is not None]
+    return [
+        date.isoformat(),
+        "-" if not multipliers else f"{max(multipliers):.2f}x",
+        str(watched),
+        ", ".join(acts) or "-",
+        day.verdict.value,
+    ]
+
+
+def span_sections(span: SpanJudgement, multiplier: float) -> list[Section]:
+    """A line per day and the one change that covers the span; `seasonctl track --date D` shows a day whole."""
+    return [
+        Section(
+            "Days",
+            ["day", "max x", "watch", "act", ""],
+            [_day_row(date, day) for date, day in span.days],
+            [
+                f"max x: the highest peak over its baselineRps of any route that day; the season plans {multiplier:g}x",
+                "watch, act: the lines of routes and services with that verdict (seasonctl track --date DAY: the day)",
+            ],
+        ),
+        *_proposal_rows(span.proposal),
+    ]
+
+
+def span_as_dict(stack: str, plan: SeasonPlan, span: SpanJudgement) -> dict[str, Any]:
+    return {
+        "stack": stack,
+        "from": span.days[0][0].isoformat(),
+        "to": span.days[-1][0].isoformat(),
+        "verdict": span.verdict.value,
+        "days": [track_as_dict(stack, TrackedDay(date), plan, day) for date, day in span.days],
+        "proposal": _proposal_dict(span.proposal),
+    }
 
 
 def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJudgement) -> dict[str, Any]:
@@ -176,9 +240,7 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
             }
             for kpi in judgement.kpis
         ],
-        "proposal": None
-        if proposal is None
-        else {"key": proposal.key, "old": proposal.old, "new": proposal.new, "effects": list(proposal.effects)},
+        "proposal": _proposal_dict(proposal),
     }
 
 

@@ -9,6 +9,7 @@ so it compares with the planned peak (baseline peak x the season's multiplier) l
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -415,3 +416,33 @@ def judge_day(
         tuple(_kpis(settings, observed)),
         _proposal(settings, catalog, plan, lines),
     )
+
+
+@dataclass(frozen=True)
+class SpanJudgement:
+    """Several days against the plan: each day's judgement, and one proposal that covers them all."""
+
+    days: tuple[tuple[dt.date, DayJudgement], ...]
+    proposal: Proposal | None
+
+    @property
+    def verdict(self) -> Verdict:
+        verdicts = [day.verdict for _, day in self.days]
+        for worst in (Verdict.ACT, Verdict.WATCH):
+            if worst in verdicts:
+                return worst
+        return Verdict.OK
+
+
+def judge_span(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, days: Sequence[tuple[dt.date, DayJudgement]]
+) -> SpanJudgement:
+    """The days, and the smallest multiplier whose plan gives every service the most pods any day needed."""
+    busiest: dict[str, ServiceLine] = {}
+    for _, day in days:
+        for line in day.services:
+            if line.verdict is Verdict.ACT and line.needed_pods is not None:
+                kept = busiest.get(line.service)
+                if kept is None or (kept.needed_pods or 0) < line.needed_pods:
+                    busiest[line.service] = line
+    return SpanJudgement(tuple(days), _proposal(settings, catalog, plan, list(busiest.values())))

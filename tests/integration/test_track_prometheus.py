@@ -302,3 +302,39 @@ def test_partial_answers_are_shown_and_refused_unless_accepted(season: Season) -
     assert "store-gateway eu-1 unavailable" in flat and "the verdicts above may be too mild" in flat
     assert "catalog-browse" in refused.stdout  # what was measured is still shown
     assert accepted.exit_code == 7, accepted.output
+
+
+def test_a_span_judges_each_day_and_proposes_one_change_for_all(season: Season) -> None:
+    first = season.day - dt.timedelta(days=1)
+    result = track(season, "--from", first.isoformat(), "--to", season.day.isoformat(), "--format", "json")
+    assert result.exit_code == 7, result.output
+    report = json.loads(result.stdout)
+    assert (report["from"], report["to"], report["verdict"]) == (first.isoformat(), season.day.isoformat(), "act")
+    assert [day["date"] for day in report["days"]] == [first.isoformat(), season.day.isoformat()]
+    # Each day is the one-day report; the span's proposal covers the most pods any day needed.
+    single = json.loads(track(season, "--date", season.day.isoformat(), "--format", "json").stdout)
+    assert report["days"][1]["routes"] == single["routes"]
+    needed = max(day["services"][0]["needed_pods"] for day in report["days"])
+    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", shared_catalog())
+    year = dt.date.fromisoformat(single["season"]["first_day"]).year
+    api = next(day["services"][0] for day in report["days"] if day["services"][0]["needed_pods"] == needed)
+    start = math.ceil(api["observed_rps"] / 40 * 10) / 10
+    assert report["proposal"]["new"] == smallest_multiplier(settings, year, {"api": needed}, start)
+    table = track(season, "--from", first.isoformat(), "--to", season.day.isoformat())
+    assert table.exit_code == 7 and "Days" in table.stdout and "catalog-browse" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-11-01"], "--from and --to go together"),
+        (["--from", "2026-11-02", "--to", "2026-11-01"], "--to 2026-11-01 comes before --from 2026-11-02"),
+        (["--date", "2026-11-01", "--from", "2026-11-01", "--to", "2026-11-02"], "not both"),
+        (["--from", "2024-01-01", "--to", "2025-06-01"], "at most 366 days at once"),
+        (["--date", "yesterday"], "--date: 'yesterday' is not a date"),
+    ],
+)
+def test_bad_days_exit_2(args: list[str], message: str) -> None:
+    result = invoke("track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT), *args)
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
