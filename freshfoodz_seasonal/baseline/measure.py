@@ -119,14 +119,14 @@ def _describe(value: float) -> str:
 
 
 @dataclass(frozen=True)
-class _RouteAnswers:
+class RouteAnswers:
     """One route's share of every answer."""
 
     single: Mapping[Measure, float | None]
     buckets: Sequence[tuple[float, float]]
 
 
-def _route_answers(answers: Mapping[Measure, Sequence[Sample]], names: MetricNames) -> dict[RouteKey, _RouteAnswers]:
+def route_answers(answers: Mapping[Measure, Sequence[Sample]], names: MetricNames) -> dict[RouteKey, RouteAnswers]:
     grouped = {measure: _by_route(answers.get(measure, ()), names) for measure in Measure}
     keys = set().union(*(grouped[m].keys() for m in (Measure.REQUESTS, Measure.COVERAGE, Measure.PEAK_RATE)))
     result = {}
@@ -137,7 +137,7 @@ def _route_answers(answers: Mapping[Measure, Sequence[Sample]], names: MetricNam
             if measure not in {Measure.BUCKETS, Measure.HISTORY}
         }
         buckets = [(float(s.labels.get("le", "nan")), s.value) for s in grouped[Measure.BUCKETS].get(key, [])]
-        result[key] = _RouteAnswers(single, buckets)
+        result[key] = RouteAnswers(single, buckets)
     return result
 
 
@@ -154,7 +154,7 @@ def _finite(values: Mapping[Measure, float | None], measure: Measure, route: Nam
     return value
 
 
-def _p95(answers: _RouteAnswers, names: MetricNames) -> float:
+def _p95(answers: RouteAnswers, names: MetricNames) -> float:
     p95 = answers.single[Measure.P95]
     if p95 is None or not answers.buckets:
         raise _Unusable(f"no {names.http_bucket} series: enable the histogram (percentiles-histogram) for this route")
@@ -191,7 +191,7 @@ def _count_mismatch_note(histogram: float, requests: float, names: MetricNames) 
     )
 
 
-def _route_baseline(route: NamedRoute, answers: _RouteAnswers, step_s: float, names: MetricNames) -> RouteBaseline:
+def _route_baseline(route: NamedRoute, answers: RouteAnswers, step_s: float, names: MetricNames) -> RouteBaseline:
     """The route's baseline; _Unusable with the first reason there is none."""
     values = answers.single
     peak_rps = _finite(values, Measure.PEAK_RATE, route)
@@ -274,17 +274,17 @@ def measure_routes(
     The history is checked for the job as a whole: a window longer than the job's data would
     measure less than it says for every route alike.
     """
-    by_key = _route_answers(answers, names)
+    by_key = route_answers(answers, names)
     step_s = duration_seconds(window.step)
     short = _short_history(answers, window, names) if by_key else None
     results: list[RouteBaseline] = []
     problems: list[BaselineProblem] = []
     for route in routes:
-        route_answers = by_key.get(route.key)
+        found = by_key.get(route.key)
         if short is not None:
             problems.append(BaselineProblem(route.name, short))
             continue
-        if route_answers is None:
+        if found is None:
             problems.append(
                 BaselineProblem(
                     route.name,
@@ -295,7 +295,7 @@ def measure_routes(
             )
             continue
         try:
-            results.append(_route_baseline(route, route_answers, step_s, names))
+            results.append(_route_baseline(route, found, step_s, names))
         except _Unusable as error:
             problems.append(BaselineProblem(route.name, str(error)))
     return results, problems

@@ -121,6 +121,18 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         for one in measured
     ]
     verdict = _show(loaded, catalog, judged, output_format)
+    if not any(one.observed for one in measured):
+        fail(
+            EXIT_NO_BASELINE,
+            [
+                f"no route was measured on {days[0].date}"
+                + (f" to {days[-1].date}" if len(days) > 1 else "")
+                + ": check the URL, the stack's metrics names and matchers, and that Prometheus holds those days"
+            ],
+        )
+    # An act stands on a partial answer too: missing series only lower the rates it saw.
+    if verdict is Verdict.ACT:
+        sys.exit(EXIT_ACT)
     if warnings and not request.accept_warnings:
         # A partial answer under-states the rate: an "ok" may not be one.
         fail(
@@ -130,8 +142,6 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
                 "above may be too mild; check the warnings, or give --accept-warnings to judge on the answers"
             ],
         )
-    if verdict is Verdict.ACT:
-        sys.exit(EXIT_ACT)
 
 
 def _show(

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
-from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector, measure_routes
+from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector
 from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, baseline_queries
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.cli.baseline_measure import Scope
@@ -27,7 +27,7 @@ from freshfoodz_seasonal.track.day import (
     peak_connections_query,
     success_query,
 )
-from freshfoodz_seasonal.track.judge import ObservedRoute
+from freshfoodz_seasonal.track.observe import ObservedRoute, observe_routes
 from freshfoodz_seasonal.track.peak_hour import ServiceHour, busiest_hour
 
 
@@ -60,22 +60,9 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
         answer = client.query(promql, day.end_s)
         answers[name] = instant_vector(answer)
         warnings += answer_warnings(answer)
-    measured, problems = measure_routes(
-        scope.routes, {measure: answers[measure.value] for measure in Measure}, scope.names, window
+    observed, missing = observe_routes(
+        scope.routes, {measure: answers[measure.value] for measure in Measure}, answers["success"], scope.names
     )
-    successes = {
-        (s.labels.get(scope.names.method_label, ""), s.labels.get(scope.names.uri_label, "")): s.value
-        for s in answers["success"]
-    }
-    observed = {}
-    for route in measured:
-        ok = successes.get((route.route.key.method, route.route.key.uri), 0.0)
-        observed[route.route.name] = ObservedRoute(
-            peak_rps=route.peak_rps,
-            p95_s=route.p95_s,
-            error_rate=route.error_rate,
-            success_rate=min(max(ok / route.requests, 0.0), 1.0) if math.isfinite(ok) else None,
-        )
     hours, hour_queries = _busiest_hours(client, settings, scope, day, warnings)
     db_matchers = exact_matchers(settings.metrics.db_matchers)
     answer = client.query(peak_connections_query(scope.names, db_matchers, day.window), day.end_s)
@@ -84,7 +71,7 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
     return MeasuredDay(
         day,
         observed,
-        {problem.route: problem.message for problem in problems},
+        missing,
         hours,
         max(connections) if connections else None,
         len(queries) + hour_queries + 1,

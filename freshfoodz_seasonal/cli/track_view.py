@@ -31,17 +31,32 @@ def _ms(seconds: float) -> str:
 def _route_row(line: RouteLine) -> list[str]:
     seen = line.observed
     multiplier = line.observed_multiplier
-    error = None if line.at_peak_hour is None else line.at_peak_hour.model_error
     return [
         line.route,
         f"{line.planned_peak_rps:.4g}",
         "-" if seen is None else f"{seen.peak_rps:.4g}",
         "-" if multiplier is None else f"{multiplier:.2f}x",
-        "-" if seen is None else _ms(seen.p95_s),
+        _p95_cell(line),
         _ms(line.p95_slo_s),
-        "-" if error is None else f"{error:+.0%}",
+        _model_cell(line),
         line.verdict.value,
     ]
+
+
+def _p95_cell(line: RouteLine) -> str:
+    seen = line.observed
+    if seen is None or seen.p95_s is None:
+        return "-"
+    return f">{_ms(seen.p95_s)}" if seen.p95_beyond_buckets else _ms(seen.p95_s)
+
+
+def _model_cell(line: RouteLine) -> str:
+    """The model's error; `~` where the prediction lies within the histogram's bucket (noise, not error)."""
+    hour = line.at_peak_hour
+    error = None if hour is None else hour.model_error
+    if hour is None or error is None:
+        return "-"
+    return f"~{error:+.0%}" if hour.within_resolution else f"{error:+.0%}"
 
 
 def _service_row(line: ServiceLine) -> list[str]:
@@ -75,7 +90,9 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "plan/s, peak/s: requests per second; peak: the 99th percentile of the 5-minute rate over the day",
                 "p95, SLO: ms; p95 over the day, from the histogram",
                 f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
-                "model: the busiest hour's observed p95 against the model's at that hour's load and pods",
+                "model: the busiest hour's observed p95 against the model's at that hour's load and pods; ~: the "
+                "prediction lies within the histogram's bucket (the error is the bucket's, not the model's)",
+                ">: the p95 lies beyond the largest bucket, at least this",
             ],
         ),
         Section(
@@ -111,11 +128,21 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
 def _proposal_rows(proposal: Proposal | None) -> list[Section]:
     if proposal is None:
         return []
+    change = f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"
+    if proposal.blocked is not None:
+        return [
+            Section(
+                "No change covers it yet",
+                ["what stands in the way"],
+                [[f"{change} would cover the load, but its plan is infeasible: {proposal.blocked}"]],
+                ["raise what it names first (a cap, a node limit), then track again"],
+            )
+        ]
     return [
         Section(
             "Proposed change (not applied)",
             ["change"],
-            [[f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"], *([effect] for effect in proposal.effects)],
+            [[change], *([effect] for effect in proposal.effects)],
             ["edit the stack file, then `seasonctl plan` and `seasonctl diff` show what it does"],
         )
     ]
@@ -124,7 +151,13 @@ def _proposal_rows(proposal: Proposal | None) -> list[Section]:
 def _proposal_dict(proposal: Proposal | None) -> dict[str, Any] | None:
     if proposal is None:
         return None
-    return {"key": proposal.key, "old": proposal.old, "new": proposal.new, "effects": list(proposal.effects)}
+    return {
+        "key": proposal.key,
+        "old": proposal.old,
+        "new": proposal.new,
+        "effects": list(proposal.effects),
+        "blocked_by": proposal.blocked,
+    }
 
 
 def span_heading(stack: str, span: SpanJudgement) -> str:
@@ -192,7 +225,10 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
                 "planned_peak_rps": round(line.planned_peak_rps, 4),
                 "observed_peak_rps": None if line.observed is None else round(line.observed.peak_rps, 4),
                 "observed_multiplier": None if line.observed_multiplier is None else round(line.observed_multiplier, 4),
-                "p95_ms": None if line.observed is None else round(line.observed.p95_s * 1000, 1),
+                "p95_ms": None
+                if line.observed is None or line.observed.p95_s is None
+                else round(line.observed.p95_s * 1000, 1),
+                "p95_beyond_buckets": None if line.observed is None else line.observed.p95_beyond_buckets,
                 "p95_slo_ms": round(line.p95_slo_s * 1000, 1),
                 "error_rate": None if line.observed is None else round(line.observed.error_rate, 6),
                 "busiest_hour": _hour_dict(line.at_peak_hour),
@@ -252,4 +288,5 @@ def _hour_dict(hour: RouteAtPeakHour | None) -> dict[str, Any] | None:
         "observed_p95_ms": None if hour.observed_p95_s is None else round(hour.observed_p95_s * 1000, 1),
         "predicted_p95_ms": None if hour.predicted_p95_s is None else round(hour.predicted_p95_s * 1000, 1),
         "model_error": None if hour.model_error is None else round(hour.model_error, 4),
+        "within_resolution": hour.within_resolution,
     }

@@ -88,5 +88,6 @@ def hour_buckets_query(names: MetricNames, extra_matchers: Sequence[Matcher], ro
 
 
 def peak_connections_query(names: MetricNames, db_matchers: Sequence[Matcher], window: str) -> str:
-    """The most database connections open at once over the window, read every minute."""
-    return f"max_over_time((sum({selector(names.db_connections, db_matchers)}))[{window}:1m])"
+    """The most connections open at once on one database server over the window, read every minute: summed per
+    scraped instance (postgres_exporter counts backends per database), never across a primary and its replicas."""
+    return f"max_over_time((max(sum by (instance) ({selector(names.db_connections, db_matchers)})))[{window}:1m])"

@@ -27,29 +27,27 @@ from freshfoodz_seasonal.metrics.thresholds import (
     SAMPLE_SUCCESS_THRESHOLD,
 )
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
-from freshfoodz_seasonal.track.peak_hour import MODEL_TOLERANCE, RouteAtPeakHour, ServiceHour, held_to_the_model
+from freshfoodz_seasonal.track.observe import ObservedRoute
+from freshfoodz_seasonal.track.peak_hour import (
+    MODEL_TOLERANCE,
+    RouteAtPeakHour,
+    ServiceHour,
+    held_to_the_model,
+    rounded_pods,
+)
 
 # A route above its planned peak by more than this share asks for action; up to it, it is watched.
 ACT_ABOVE_PLAN = 0.10
 # A p95 above this share of its SLO is watched; above the SLO, acted on.
 WATCH_SLO_SHARE = 0.8
+# A peak this close above the plan is the plan (rates are read from counters: float noise).
+AT_PLAN = 0.005
 
 
 class Verdict(StrEnum):
     OK = "ok"
     WATCH = "watch"
     ACT = "act"
-
-
-@dataclass(frozen=True)
-class ObservedRoute:
-    """What one route did on the day."""
-
-    peak_rps: float
-    p95_s: float
-    error_rate: float
-    success_rate: float | None
-    """The share of 2xx answers, where measured (the sample route's KPI)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,8 @@ class Proposal:
     new: float
     effects: tuple[str, ...]
     """e.g. `api minReplicas 7 -> 9: observed 236 rps, 4.7x, above the planned 200`."""
+    blocked: str | None = None
+    """Why the plan at `new` is infeasible (a cap to raise first); then there are no effects."""
 
 
 @dataclass(frozen=True)
@@ -148,23 +148,31 @@ class DayJudgement:
 
 
 def _held_to_the_model(line: RouteLine, hour: ServiceHour | None, at_hour: RouteAtPeakHour | None) -> RouteLine:
-    """The route's line with its busiest hour: a model error beyond the plan's promise of 10 % is watched."""
+    """The route's line with its busiest hour: a p95 above the SLO in that hour acts (the day's p95 mixes in the
+    quiet hours), a model error beyond the plan's promise of 10 % is watched."""
     if hour is None or at_hour is None:
         return line
-    error = at_hour.model_error
-    if error is None or at_hour.predicted_p95_s is None or at_hour.observed_p95_s is None:
-        return dataclasses.replace(line, at_peak_hour=at_hour)
-    pods = f"{round(hour.pods)} pods" if hour.pods is not None else "the pods that ran"
+    verdict, reason = line.verdict, line.reason
+    observed = at_hour.observed_p95_s
+    if observed is not None and observed > line.p95_slo_s and verdict is not Verdict.ACT:
+        verdict = Verdict.ACT
+        reason = (
+            f"in the busiest hour the p95 was {observed * 1000:.0f} ms, above its {line.p95_slo_s * 1000:.0f} ms "
+            f"SLO; {reason}"
+        )
+    error, predicted = at_hour.model_error, at_hour.predicted_p95_s
+    if error is None or predicted is None or observed is None:
+        return dataclasses.replace(line, verdict=verdict, reason=reason, at_peak_hour=at_hour)
+    pods = f"{rounded_pods(hour.pods)} pods" if hour.pods is not None else "the pods that ran"
     note = (
         f"in the busiest hour ({at_hour.rps:.4g} rps, {pods}) the model predicted a p95 of "
-        f"{at_hour.predicted_p95_s * 1000:.0f} ms, observed {at_hour.observed_p95_s * 1000:.0f} ms ({error:+.0%})"
+        f"{predicted * 1000:.0f} ms, observed {observed * 1000:.0f} ms ({error:+.0%})"
     )
-    verdict = line.verdict
     if at_hour.within_resolution:
         note += ", within the histogram's bucket"
     elif verdict is Verdict.OK and abs(error) > MODEL_TOLERANCE:
         verdict, note = Verdict.WATCH, f"{note}: beyond the model's {MODEL_TOLERANCE:.0%}"
-    return dataclasses.replace(line, verdict=verdict, reason=f"{line.reason}; {note}", at_peak_hour=at_hour)
+    return dataclasses.replace(line, verdict=verdict, reason=f"{reason}; {note}", at_peak_hour=at_hour)
 
 
 def _route_line(
@@ -181,20 +189,37 @@ def _route_line(
 
     if seen is None:
         return line(Verdict.WATCH, f"not measured: {missing}")
+    return line(*_route_verdict(seen, service, planned, baseline, slo))
+
+
+def _route_verdict(
+    seen: ObservedRoute, service: ServiceLine, planned: float, baseline: float, slo: float
+) -> tuple[Verdict, str]:
+    """The first rule that holds, worst first: the SLO, the load above the plan, then what to watch."""
     above = seen.peak_rps / planned - 1.0
     load = f"peak {seen.peak_rps:.4g} rps ({seen.peak_rps / baseline:.2f}x), planned {planned:.4g}"
-    if seen.p95_s > slo:
-        return line(Verdict.ACT, f"p95 {seen.p95_s * 1000:.0f} ms above its {slo * 1000:.0f} ms SLO; {load}")
+    p95, slo_ms = _p95_text(seen), f"{slo * 1000:.0f} ms"
+    # A p95 beyond the largest bucket is a lower bound: above the SLO only when the bound is.
+    if seen.p95_s is not None and (seen.p95_s > slo or (seen.p95_beyond_buckets and seen.p95_s >= slo)):
+        return Verdict.ACT, f"{p95} above its {slo_ms} SLO; {load}"
     if above > ACT_ABOVE_PLAN:
         # Above the plan by more than the model's promise: act when the service ran short of pods for it.
         short = service.verdict is Verdict.ACT
         consequence = f"{service.service} {service.reason}" if short else f"{service.service}'s pods carried it"
-        return line(Verdict.ACT if short else Verdict.WATCH, f"{load}: {above:.0%} above the plan; {consequence}")
-    if seen.p95_s > WATCH_SLO_SHARE * slo:
-        return line(Verdict.WATCH, f"p95 {seen.p95_s * 1000:.0f} ms near its {slo * 1000:.0f} ms SLO; {load}")
-    if above > 0:
-        return line(Verdict.WATCH, f"{load}: {above:.0%} above the plan, within {ACT_ABOVE_PLAN:.0%}")
-    return line(Verdict.OK, f"{load}; p95 {seen.p95_s * 1000:.0f} ms of {slo * 1000:.0f} ms")
+        return (Verdict.ACT if short else Verdict.WATCH), f"{load}: {above:.0%} above the plan; {consequence}"
+    if seen.p95_s is None or seen.p95_beyond_buckets or seen.p95_s > WATCH_SLO_SHARE * slo:
+        return Verdict.WATCH, f"{p95}, SLO {slo_ms}; {load}"
+    if above > AT_PLAN:
+        return Verdict.WATCH, f"{load}: {above:.0%} above the plan, within {ACT_ABOVE_PLAN:.0%}"
+    return Verdict.OK, f"{load}; {p95} of {slo_ms}"
+
+
+def _p95_text(seen: ObservedRoute) -> str:
+    if seen.p95_s is None:
+        return "no p95"
+    if seen.p95_beyond_buckets:
+        return f"p95 beyond the largest bucket (at least {seen.p95_s * 1000:.0f} ms)"
+    return f"p95 {seen.p95_s * 1000:.0f} ms"
 
 
 def _observed_load(spec: PoolSpec, observed: Mapping[str, ObservedRoute]) -> PoolSpec | None:
@@ -245,11 +270,16 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
         return line(
             Verdict.ACT, "the observed load needs more pods than any count can give (an SLO below a service time)"
         )
+    shortfall = f"needed {needed} pods for the observed {observed_rps:.4g} rps, above the planned {plan.pods}"
+    if needed > plan.hpa.max_replicas:
+        return line(Verdict.ACT, f"{shortfall} and the HPA's max of {plan.hpa.max_replicas}")
+    # The HPA covers a little more than the plan up to its max: act once the load passed the model's promise.
+    if needed > plan.pods and (observed_rps or 0.0) > (1 + ACT_ABOVE_PLAN) * planned:
+        return line(Verdict.ACT, f"{shortfall}, more than {ACT_ABOVE_PLAN:.0%} above the planned {planned:.4g} rps")
     if needed > plan.pods:
-        ceiling = f", above the HPA's max of {plan.hpa.max_replicas}" if needed > plan.hpa.max_replicas else ""
         return line(
-            Verdict.ACT,
-            f"needed {needed} pods for the observed {observed_rps:.4g} rps, above the planned {plan.pods}{ceiling}",
+            Verdict.WATCH,
+            f"{shortfall}; within {ACT_ABOVE_PLAN:.0%}, the HPA's max of {plan.hpa.max_replicas} covers it",
         )
     return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for the observed {observed_rps:.4g} rps")
 
@@ -291,10 +321,10 @@ def _database_line(plan: SeasonPlan, peak_connections: float | None) -> Database
 def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
     kpis = []
     seen = list(observed.values())
-    total = sum(route.peak_rps for route in seen)
+    total = sum(route.requests for route in seen)
     if seen and total > 0:
-        # Weighted by each route's peak rate: the day's error share across the API.
-        errors = sum(route.error_rate * route.peak_rps for route in seen) / total
+        # The day's 5xx answers over its requests, across the API.
+        errors = sum(route.error_rate * route.requests for route in seen) / total
         verdict = Verdict.ACT if errors > ERROR_RATE_THRESHOLD else Verdict.OK
         kpis.append(Kpi("error rate", errors, ERROR_RATE_THRESHOLD, verdict, f"below {ERROR_RATE_THRESHOLD:.0%}"))
     else:
@@ -333,7 +363,7 @@ def _proposal(
         try:
             replanned = plan_season(settings.model_copy(update={"season": season}), catalog, plan.stack, year)
         except InfeasibleError as error:
-            return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (f"infeasible: {error}",))
+            return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (), str(error))
         if all(service.pods >= needed.get(service.name, 0) for service in replanned.services):
             return Proposal(
                 "season.loadMultiplier", plan.load_multiplier, round(new, 1), _effects(plan, replanned, short)
@@ -353,7 +383,7 @@ def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLin
             f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, above the planned "
             f"{line.planned_rps:.4g}"
             if line is not None and line.observed_rps is not None and line.observed_multiplier is not None
-            else ""
+            else " (follows the multiplier; its own load did not ask for it)"
         )
         effects.append(
             f"{old.name} minReplicas {old.pods} -> {now.pods}, maxReplicas {old.hpa.max_replicas} -> "

@@ -66,6 +66,11 @@ class RouteAtPeakHour:
         return (self.observed_p95_s - self.predicted_p95_s) / self.predicted_p95_s
 
 
+def rounded_pods(pods: float) -> int:
+    """An hour's mean replicas as a pod count: to the nearest, halves up (not to the even one)."""
+    return math.floor(pods + 0.5)
+
+
 def busiest_hour(rates: Mapping[str, Mapping[float, float]], routes: list[str]) -> float | None:
     """The end of the hour with the most requests over `routes`, from each route's hourly rates."""
     totals: dict[float, float] = {}
@@ -82,9 +87,9 @@ def held_to_the_model(settings: StackSettings, service: Service, hour: ServiceHo
     loads = tuple(dataclasses.replace(route, rps=hour.rates.get(route.name, 0.0)) for route in spec.routes)
     loads = tuple(route for route in loads if route.rps > 0)
     predicted: dict[str, float] = {}
-    if hour.pods is not None and round(hour.pods) >= 1 and loads:
+    if hour.pods is not None and rounded_pods(hour.pods) >= 1 and loads:
         try:
-            state = PoolQueue(dataclasses.replace(spec, routes=loads)).at(round(hour.pods))
+            state = PoolQueue(dataclasses.replace(spec, routes=loads)).at(rounded_pods(hour.pods))
             predicted = {route.name: state.response_quantile(i, SLO_QUANTILE) for i, route in enumerate(loads)}
         except ValueError:  # the load passed what those pods serve: no steady state to predict
             predicted = {}
