@@ -26,31 +26,16 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from capacity.service_time import ServiceTime
+from bench.baseline_wall_time import bench_routes
 from tests.support.hpa_data import SyntheticHpa, SyntheticHpas
 from tests.support.project import ROOT
-from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
+from tests.support.prometheus_data import DAY_S, SyntheticTraffic
 from tests.support.prometheus_server import backfill, running_prometheus
 
 TARGET_S = 10.0
-ROUTES = 10
 DAYS = 60
 BERLIN = ZoneInfo("Europe/Berlin")
 NS = "freshfoodz-seasonal"
-
-
-def bench_routes() -> list[SyntheticRoute]:
-    return [
-        SyntheticRoute(
-            "GET" if i % 2 else "POST",
-            f"/api/route-{i}/{{id}}",
-            mean_rps=2.0 + 3.0 * i,
-            amplitude=0.6,
-            service_time=ServiceTime(0.03 + 0.04 * i, 0.6 + 0.1 * i),
-            error_share=0.01,
-        )
-        for i in range(ROUTES)
-    ]
 
 
 def stack_project(folder: Path) -> Path:
@@ -59,19 +44,20 @@ def stack_project(folder: Path) -> Path:
     project.mkdir()
     shutil.copy(ROOT / "Pulumi.yaml", project)
     document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    routes = bench_routes()
     document["config"][f"{NS}:routes"] = [
         {
             "name": f"route-{i}",
             "method": route.method,
             "path": route.uri,
-            "service": "api" if i < ROUTES // 2 else "event-catering",
+            "service": "api" if i < len(routes) // 2 else "event-catering",
             # The season's 5x of this baseline is the route's busiest 5 minutes: a plan the traffic fits.
             "baselineRps": round(route.mean_rps * (1 + route.amplitude) / 5, 2),
             "meanServiceTimeMs": round(route.service_time.mean_s * 1000, 1),
             "serviceTimeCv": route.service_time.cv,
             "p95SloMs": 5000,
         }
-        for i, route in enumerate(bench_routes())
+        for i, route in enumerate(routes)
     ]
     document["config"][f"{NS}:metrics"] = {"sampleRoute": "route-0"}
     (project / "Pulumi.weihnachten.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -106,7 +92,7 @@ def main() -> None:
         project = stack_project(workdir)
         started = time.perf_counter()
         tsdb = backfill(SyntheticTraffic(bench_routes(), start_s, end_s, more=(hpas,)), workdir)
-        print(f"backfilled {DAYS + 1} days of {ROUTES} routes in {time.perf_counter() - started:.1f} s")
+        print(f"backfilled {DAYS + 1} days of {len(bench_routes())} routes in {time.perf_counter() - started:.1f} s")
         with running_prometheus(tsdb, workdir) as url:
             run_track(url, project, first, last)  # warm Prometheus's page cache and Python's bytecode
             measured = [run_track(url, project, first, last) for _ in range(arguments.runs)]
@@ -115,7 +101,8 @@ def main() -> None:
     days = report["days"]
     assert len(days) == DAYS and all(day["routes"][0]["observed_peak_rps"] is not None for day in days), report
     print(
-        f"seasonctl track --from {first} --to {last} ({DAYS} days x {ROUTES} routes), {arguments.runs} runs: "
+        f"seasonctl track --from {first} --to {last} ({DAYS} days x {len(bench_routes())} routes), "
+        f"{arguments.runs} runs: "
         f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s (target {TARGET_S:g} s)"
     )
     if max(times) >= TARGET_S:

@@ -8,13 +8,18 @@ from typing import Annotated
 import typer
 
 from freshfoodz_seasonal.cli.clock import read_clock
-from freshfoodz_seasonal.cli.options import ProjectDirOption, TableOrJson
+from freshfoodz_seasonal.cli.options import (
+    CaFileOption,
+    InsecureOption,
+    ProjectDirOption,
+    PrometheusUrlOption,
+    QueryTimeoutOption,
+    TableOrJson,
+)
 
 
 def baseline(
-    prometheus_url: Annotated[
-        str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
-    ],
+    prometheus_url: PrometheusUrlOption,
     window: Annotated[str, typer.Option(help="how far back to look, a PromQL duration: 14d, 2w, 336h")] = "14d",
     end: Annotated[str | None, typer.Option(help="the window's end, ISO 8601 (no offset: UTC); default now")] = None,
     stack: Annotated[
@@ -26,13 +31,9 @@ def baseline(
         typer.Option("--write", help="update the stack file's routes (baselineRps, service times) and workloads' cpu"),
     ] = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
-    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
-    ca_file: Annotated[
-        Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
-    ] = None,
-    insecure_skip_tls_verify: Annotated[
-        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
-    ] = False,
+    timeout: QueryTimeoutOption = 30.0,
+    ca_file: CaFileOption = None,
+    insecure_skip_tls_verify: InsecureOption = False,
     accept_warnings: Annotated[
         bool,
         typer.Option("--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)"),

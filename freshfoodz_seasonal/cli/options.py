@@ -32,3 +32,15 @@ DateOption = Annotated[
     str | None,
     typer.Option(help="judge as on this day, YYYY-MM-DD (Europe/Berlin), for dry runs; default today"),
 ]
+
+# How `baseline` and `track` reach Prometheus.
+PrometheusUrlOption = Annotated[
+    str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
+]
+QueryTimeoutOption = Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")]
+CaFileOption = Annotated[
+    Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
+]
+InsecureOption = Annotated[
+    bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
+]

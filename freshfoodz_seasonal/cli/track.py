@@ -7,14 +7,20 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.options import ProjectDirOption, ReportFormat, StackArgument
+from freshfoodz_seasonal.cli.options import (
+    CaFileOption,
+    InsecureOption,
+    ProjectDirOption,
+    PrometheusUrlOption,
+    QueryTimeoutOption,
+    ReportFormat,
+    StackArgument,
+)
 
 
 def track(
     stack: StackArgument,
-    prometheus_url: Annotated[
-        str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
-    ],
+    prometheus_url: PrometheusUrlOption,
     date: Annotated[
         str | None, typer.Option(help="the day to track, YYYY-MM-DD (Europe/Berlin); default yesterday")
     ] = None,
@@ -25,13 +31,9 @@ def track(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or markdown (the war room's daily note)")
     ] = ReportFormat.TABLE,
-    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")] = 30.0,
-    ca_file: Annotated[
-        Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
-    ] = None,
-    insecure_skip_tls_verify: Annotated[
-        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
-    ] = False,
+    timeout: QueryTimeoutOption = 30.0,
+    ca_file: CaFileOption = None,
+    insecure_skip_tls_verify: InsecureOption = False,
     accept_warnings: Annotated[
         bool,
         typer.Option("--accept-warnings", help="judge on answers Prometheus warns may be partial (refused otherwise)"),
