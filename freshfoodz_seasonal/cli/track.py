@@ -28,6 +28,10 @@ def track(
         str | None, typer.Option("--from", help="a span's first day, YYYY-MM-DD (with --to; instead of --date)")
     ] = None,
     last: Annotated[str | None, typer.Option("--to", help="a span's last day, YYYY-MM-DD (inclusive)")] = None,
+    season: Annotated[
+        int | None,
+        typer.Option(min=2000, max=2100, help="a whole season of that year (its window), with its measured multiplier"),
+    ] = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or markdown (the war room's daily note)")
     ] = ReportFormat.TABLE,
@@ -63,6 +67,7 @@ def track(
             accept_warnings,
             first,
             last,
+            season,
         ),
         output_format,
     )

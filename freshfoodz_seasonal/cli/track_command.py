@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from freshfoodz_seasonal.cli.exits import (
 from freshfoodz_seasonal.cli.options import ReportFormat
 from freshfoodz_seasonal.cli.stacks import PlannedStack, load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
-from freshfoodz_seasonal.cli.track_measure import measure_day
+from freshfoodz_seasonal.cli.track_measure import SeasonContext, measure_day, measure_season_context
 from freshfoodz_seasonal.cli.track_view import (
     span_as_dict,
     span_heading,
@@ -37,8 +38,10 @@ from freshfoodz_seasonal.cli.track_view import (
     track_heading,
     track_sections,
 )
-from freshfoodz_seasonal.track.day import TrackedDay
-from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.seasons.windows import resolve_window
+from freshfoodz_seasonal.track.day import BERLIN, HOUR_S, TrackedDay
+from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
 
 # A span of at most a year and a day: a season and the weeks around it, with room to spare.
 MAX_SPAN_DAYS = 366
@@ -58,6 +61,7 @@ class TrackRequest:
     accept_warnings: bool = False
     first: str | None = None
     last: str | None = None
+    season: int | None = None
 
 
 def tracked_days(request: TrackRequest, today: dt.date, real_today: dt.date) -> list[TrackedDay]:
@@ -84,11 +88,29 @@ def tracked_days(request: TrackRequest, today: dt.date, real_today: dt.date) -> 
     return [TrackedDay(first + dt.timedelta(days=offset)) for offset in range((last - first).days + 1)]
 
 
+def season_days(request: TrackRequest, settings: StackSettings, year: int, real_today: dt.date) -> list[TrackedDay]:
+    """The days of the stack's season in `year` that have ended; exit 2 if it has not begun or with another day
+    flag."""
+    if request.date is not None or request.first is not None or request.last is not None:
+        fail(EXIT_INVALID, ["give --season, or --date, or --from and --to: one of them"])
+    window = resolve_window(settings.season.window.start, settings.season.window.end, year)
+    last = min(window.last_day, real_today - dt.timedelta(days=1))
+    if last < window.first_day:
+        fail(EXIT_INVALID, [f"--season {year}: the season begins on {window.first_day}; no day of it has ended"])
+    if last < window.last_day:
+        warn(f"--season {year}: the season runs until {window.last_day}; tracked up to {last}")
+    return [TrackedDay(window.first_day + dt.timedelta(days=n)) for n in range((last - window.first_day).days + 1)]
+
+
 def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     now = read_clock()
-    days = tracked_days(request, now.today, now.real_today)
     catalog = load_catalog()
-    loaded = load_plan(request.stack, request.project_dir, catalog, days[0].date)
+    if request.season is None:
+        days = tracked_days(request, now.today, now.real_today)
+        loaded = load_plan(request.stack, request.project_dir, catalog, days[0].date)
+    else:
+        loaded = load_plan(request.stack, request.project_dir, catalog, now.today, request.season)
+        days = season_days(request, loaded.settings, request.season, now.real_today)
     window = loaded.plan.window
     outside = [day.date for day in days if not window.first_day <= day.date <= window.last_day]
     if outside:
@@ -97,7 +119,11 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
             f"{window.last_day}; judged against the season's plan all the same"
         )
     client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
+    context = None
     try:
+        if request.season is not None:
+            context = measure_season_context(client, loaded.settings, days[0], days[-1])
+            _check_retention(context, days[0])
         with ThreadPoolExecutor(max_workers=PARALLEL_DAYS) as pool:
             measured = list(pool.map(lambda day: measure_day(client, loaded.settings, day), days))
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
@@ -120,7 +146,8 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         )
         for one in measured
     ]
-    verdict = _show(loaded, catalog, judged, output_format)
+    weeks_before = None if context is None else context.weeks_before_peaks
+    verdict = _show(loaded, catalog, judged, output_format, weeks_before)
     if not any(one.observed for one in measured):
         fail(
             EXIT_NO_BASELINE,
@@ -144,11 +171,33 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         )
 
 
+def _check_retention(context: SeasonContext, first: TrackedDay) -> None:
+    """Exit 5 when Prometheus's data begins after the season's first hour: the season cannot be judged whole."""
+    if context.earliest_s is not None and context.earliest_s <= first.start_s + HOUR_S:
+        return
+    held = (
+        "none of this job's requests"
+        if context.earliest_s is None
+        else f"this job's requests from {dt.datetime.fromtimestamp(context.earliest_s, BERLIN):%Y-%m-%d %H:%M} on"
+    )
+    fail(
+        EXIT_NO_BASELINE,
+        [
+            f"Prometheus holds {held}, but the season began on {first.date}: its retention does not reach back; "
+            "track the days it holds with --from and --to"
+        ],
+    )
+
+
 def _show(
-    loaded: PlannedStack, catalog: Catalog, judged: list[tuple[TrackedDay, DayJudgement]], output_format: ReportFormat
+    loaded: PlannedStack,
+    catalog: Catalog,
+    judged: list[tuple[TrackedDay, DayJudgement]],
+    output_format: ReportFormat,
+    weeks_before: Mapping[str, float] | None = None,
 ) -> Verdict:
-    """Prints the day, or the span, in the format asked; returns the worst verdict."""
-    if len(judged) == 1:
+    """Prints the day, or the span (a season's always), in the format asked; returns the worst verdict."""
+    if len(judged) == 1 and weeks_before is None:
         ((day, judgement),) = judged
         if output_format is ReportFormat.JSON:
             print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
@@ -160,10 +209,12 @@ def _show(
         verdict = judgement.verdict
     else:
         span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
+        multipliers = None if weeks_before is None else measured_multipliers(span, weeks_before)
         if output_format is ReportFormat.JSON:
-            print_json(span_as_dict(loaded.name, loaded.plan, span))
+            print_json(span_as_dict(loaded.name, loaded.plan, span, multipliers))
             return span.verdict
-        heading, sections = span_heading(loaded.name, span), span_sections(span, loaded.plan.load_multiplier)
+        heading = span_heading(loaded.name, span)
+        sections = span_sections(span, loaded.plan.load_multiplier, multipliers)
         verdict = span.verdict
     if output_format is ReportFormat.MARKDOWN:
         sys.stdout.write(to_markdown(heading, sections))

@@ -19,13 +19,16 @@ from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics.promql import exact_matchers
 from freshfoodz_seasonal.track.day import (
     HOUR_S,
+    WEEKS_BEFORE,
     TrackedDay,
+    earliest_data_query,
     hour_buckets_query,
     hourly_at_max_query,
     hourly_rate_query,
     hourly_replicas_query,
     peak_connections_query,
     success_query,
+    weeks_before_peak_query,
 )
 from freshfoodz_seasonal.track.observe import ObservedRoute, observe_routes
 from freshfoodz_seasonal.track.peak_hour import ServiceHour, busiest_hour
@@ -155,3 +158,36 @@ def _busiest_hours(
 
 def _serves(settings: StackSettings, service: str, route: str) -> bool:
     return any(r.name == route for r in settings.routes_of(service))
+
+
+@dataclass(frozen=True)
+class SeasonContext:
+    """What a past season is held against besides its plan: how far back Prometheus reaches, and the routes'
+    peaks in the weeks before the season."""
+
+    earliest_s: float | None
+    """The earliest hour with the job's request rate from the weeks before the season to its end."""
+    weeks_before_peaks: dict[str, float]
+    """Route name -> its peak in the weeks before the season's first day."""
+
+
+def measure_season_context(
+    client: PrometheusClient, settings: StackSettings, first: TrackedDay, last: TrackedDay
+) -> SeasonContext:
+    """Two queries: the earliest data of the span with the weeks before it, and each route's peak then."""
+    scope = Scope.of_stack(settings, measure_cpu=False)
+    reach_s = last.end_s - first.start_s + WEEKS_BEFORE * 7 * 86_400
+    answer = client.query(earliest_data_query(scope.names, scope.matchers, f"{math.ceil(reach_s / 3600)}h"), last.end_s)
+    earliest = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
+    keys = [route.key for route in scope.routes]
+    promql = weeks_before_peak_query(scope.names, scope.matchers, keys, settings.metrics.rate_window)
+    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
+    peaks = {
+        names[key]: sample.value
+        for sample in instant_vector(client.query(promql, first.start_s))
+        if (key := (sample.labels.get(scope.names.method_label, ""), sample.labels.get(scope.names.uri_label, "")))
+        in names
+        and math.isfinite(sample.value)
+        and sample.value > 0
+    }
+    return SeasonContext(min(earliest) if earliest else None, peaks)

@@ -7,10 +7,11 @@ from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
-from freshfoodz_seasonal.track.day import BERLIN, TrackedDay
+from freshfoodz_seasonal.track.day import BERLIN, WEEKS_BEFORE, TrackedDay
 from freshfoodz_seasonal.track.judge import (
     DayJudgement,
     Kpi,
+    MeasuredMultiplier,
     Proposal,
     RouteLine,
     ServiceLine,
@@ -180,9 +181,37 @@ def _day_row(date: dt.date, day: DayJudgement) -> list[str]:
     ]
 
 
-def span_sections(span: SpanJudgement, multiplier: float) -> list[Section]:
+def _multiplier_section(multipliers: list[MeasuredMultiplier], planned: float) -> Section:
+    def cell(value: float | None, text: str) -> str:
+        return "-" if value is None else text
+
+    return Section(
+        "Multiplier measured: the season's peak over the weeks before it",
+        ["route", f"{WEEKS_BEFORE} weeks before/s", "season/s", "x", "planned x"],
+        [
+            [
+                one.route,
+                cell(one.weeks_before_peak, f"{one.weeks_before_peak or 0:.4g}"),
+                cell(one.season_peak, f"{one.season_peak or 0:.4g}"),
+                cell(one.multiplier, f"{one.multiplier or 0:.2f}x"),
+                f"{planned:g}x",
+            ]
+            for one in multipliers
+        ],
+        [
+            "peaks: the 99th percentile of the 5-minute rate; the season's is its busiest day's",
+            "check the season's multiplier against what it really was before trusting it for the next",
+        ],
+    )
+
+
+def span_sections(
+    span: SpanJudgement, multiplier: float, multipliers: list[MeasuredMultiplier] | None = None
+) -> list[Section]:
     """A line per day and the one change that covers the span; `seasonctl track --date D` shows a day whole."""
+    measured = [] if multipliers is None else [_multiplier_section(multipliers, multiplier)]
     return [
+        *measured,
         Section(
             "Days",
             ["day", "max x", "watch", "act", ""],
@@ -196,8 +225,25 @@ def span_sections(span: SpanJudgement, multiplier: float) -> list[Section]:
     ]
 
 
-def span_as_dict(stack: str, plan: SeasonPlan, span: SpanJudgement) -> dict[str, Any]:
-    return {
+def span_as_dict(
+    stack: str, plan: SeasonPlan, span: SpanJudgement, multipliers: list[MeasuredMultiplier] | None = None
+) -> dict[str, Any]:
+    measured = (
+        {}
+        if multipliers is None
+        else {
+            "measured_multipliers": [
+                {
+                    "route": one.route,
+                    "weeks_before_peak_rps": None if one.weeks_before_peak is None else round(one.weeks_before_peak, 4),
+                    "season_peak_rps": None if one.season_peak is None else round(one.season_peak, 4),
+                    "multiplier": None if one.multiplier is None else round(one.multiplier, 4),
+                }
+                for one in multipliers
+            ]
+        }
+    )
+    return measured | {
         "stack": stack,
         "from": span.days[0][0].isoformat(),
         "to": span.days[-1][0].isoformat(),

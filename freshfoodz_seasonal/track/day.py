@@ -91,3 +91,23 @@ def peak_connections_query(names: MetricNames, db_matchers: Sequence[Matcher], w
     """The most connections open at once on one database server over the window, read every minute: summed per
     scraped instance (postgres_exporter counts backends per database), never across a primary and its replicas."""
     return f"max_over_time((max(sum by (instance) ({selector(names.db_connections, db_matchers)})))[{window}:1m])"
+
+
+# A season's measured multiplier: its peak over the peak of the weeks before it.
+WEEKS_BEFORE = 4
+
+
+def earliest_data_query(names: MetricNames, extra_matchers: Sequence[Matcher], window: str) -> str:
+    """The earliest hour within the window (before the evaluation time) with the job's request rate."""
+    rate = f"sum(rate({selector(names.http_count, extra_matchers)}[1h]))"
+    return f"min_over_time(timestamp({rate})[{window}:1h])"
+
+
+def weeks_before_peak_query(
+    names: MetricNames, extra_matchers: Sequence[Matcher], routes: Sequence[RouteKey], rate_window: str
+) -> str:
+    """Per route, the peak (99th percentile of the rate) of the weeks before the evaluation time."""
+    matchers = (*extra_matchers, *route_matchers(names, routes))
+    by_route = f"{names.uri_label}, {names.method_label}"
+    rates = f"sum by ({by_route}) (rate({selector(names.http_count, matchers)}[{rate_window}]))"
+    return f"quantile_over_time(0.99, ({rates})[{WEEKS_BEFORE * 7}d:5m])"

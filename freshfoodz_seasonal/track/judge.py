@@ -476,3 +476,31 @@ def judge_span(
                 if kept is None or (kept.needed_pods or 0) < line.needed_pods:
                     busiest[line.service] = line
     return SpanJudgement(tuple(days), _proposal(settings, catalog, plan, list(busiest.values())))
+
+
+@dataclass(frozen=True)
+class MeasuredMultiplier:
+    """A route's season peak over its peak in the weeks before the season: the multiplier it really had."""
+
+    route: str
+    weeks_before_peak: float | None
+    season_peak: float | None
+
+    @property
+    def multiplier(self) -> float | None:
+        if self.weeks_before_peak is None or self.season_peak is None:
+            return None
+        return self.season_peak / self.weeks_before_peak
+
+
+def measured_multipliers(span: SpanJudgement, weeks_before: Mapping[str, float]) -> list[MeasuredMultiplier]:
+    """Per route of the plan, the highest daily peak of the span against the weeks before it."""
+    peaks: dict[str, float] = {}
+    order: list[str] = []
+    for _, day in span.days:
+        for line in day.routes:
+            if line.route not in order:
+                order.append(line.route)
+            if line.observed is not None:
+                peaks[line.route] = max(peaks.get(line.route, 0.0), line.observed.peak_rps)
+    return [MeasuredMultiplier(route, weeks_before.get(route), peaks.get(route)) for route in order]

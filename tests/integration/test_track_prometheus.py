@@ -361,3 +361,42 @@ def test_bad_days_exit_2(args: list[str], message: str) -> None:
     result = invoke("track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT), *args)
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
+
+
+def test_a_season_prometheus_does_not_reach_back_to_is_refused_naming_what_it_holds(season: Season) -> None:
+    # weihnachten begins on 1 November; the backfill holds three days.
+    year = season.day.year if season.day >= dt.date(season.day.year, 11, 1) else season.day.year - 1
+    result = track(season, "--season", str(year))
+    assert result.exit_code == 5, result.output
+    flat = " ".join(result.output.split())
+    assert f"but the season began on {year}-11-01: its retention does not reach back" in flat
+    assert "Prometheus holds this job's requests from" in flat and result.stdout == ""
+
+
+def test_a_whole_season_with_its_measured_multiplier(season: Season, tmp_path: Path) -> None:
+    # A one-day season on the tracked day: the two days before it are its weeks before, at the same traffic.
+    project = tmp_path / "short"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    day = f"{season.day:%m-%d}"
+    text = text.replace('start: "11-01"', f'start: "{day}"').replace('end: "12-31"', f'end: "{day}"')
+    (project / "Pulumi.weihnachten.yaml").write_text(text, encoding="utf-8")
+    result = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--season", str(season.day.year), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 7, result.output
+    report = json.loads(result.stdout)
+    assert [day["date"] for day in report["days"]] == [season.day.isoformat()]
+    measured = {one["route"]: one for one in report["measured_multipliers"]}
+    assert set(measured) == set(ROUTES)
+    for name, one in measured.items():
+        assert one["season_peak_rps"] == pytest.approx(true_peak(name, season.day), rel=0.02)
+        # The same daily cycle every day: the season's peak is the weeks before's.
+        assert one["multiplier"] == pytest.approx(1.0, rel=0.03), name
+    table = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--season", str(season.day.year),
+    )  # fmt: skip
+    assert "Multiplier measured" in table.stdout and "planned x" in table.stdout
