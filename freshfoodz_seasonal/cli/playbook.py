@@ -51,7 +51,7 @@ def playbook(
         fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
-    values = step_values(loaded.name, loaded.settings)
+    values = step_values(loaded.name, loaded.settings, year)
     # The calendar of the season shown (its span, judged on its T-14), not of whatever runs today.
     findings = season_findings(loaded.path, loaded.settings, catalog, window)
     for line in findings.warnings():

@@ -32,6 +32,12 @@ def track(
         int | None,
         typer.Option(min=2000, max=2100, help="a whole season of that year (its window), with its measured multiplier"),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="also write the season review there: report.md and PNG charts (a folder of its own)"
+        ),
+    ] = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or markdown (the war room's daily note)")
     ] = ReportFormat.TABLE,
@@ -68,6 +74,7 @@ def track(
             first,
             last,
             season,
+            report,
         ),
         output_format,
     )

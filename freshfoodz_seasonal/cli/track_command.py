@@ -39,6 +39,7 @@ from freshfoodz_seasonal.cli.track_view import (
     track_sections,
 )
 from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
 from freshfoodz_seasonal.seasons.windows import resolve_window
 from freshfoodz_seasonal.track.day import BERLIN, HOUR_S, TrackedDay
 from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
@@ -62,6 +63,7 @@ class TrackRequest:
     first: str | None = None
     last: str | None = None
     season: int | None = None
+    report: Path | None = None
 
 
 def tracked_days(request: TrackRequest, today: dt.date, real_today: dt.date) -> list[TrackedDay]:
@@ -148,6 +150,8 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     ]
     weeks_before = None if context is None else context.weeks_before_peaks
     verdict = _show(loaded, catalog, judged, output_format, weeks_before)
+    if request.report is not None:
+        _write_report(request.report, loaded, catalog, judged, weeks_before, now.today)
     if not any(one.observed for one in measured):
         fail(
             EXIT_NO_BASELINE,
@@ -187,6 +191,29 @@ def _check_retention(context: SeasonContext, first: TrackedDay) -> None:
             "track the days it holds with --from and --to"
         ],
     )
+
+
+def _write_report(
+    folder: Path,
+    loaded: PlannedStack,
+    catalog: Catalog,
+    judged: list[tuple[TrackedDay, DayJudgement]],
+    weeks_before: Mapping[str, float] | None,
+    today: dt.date,
+) -> None:
+    """The season review's markdown and charts, all at once into `folder`; exit 2 if it cannot be written."""
+    # Imported here: matplotlib is slow to import and only the report draws.
+    from freshfoodz_seasonal.cli.track_report import MARKER, report_files  # noqa: PLC0415
+
+    span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
+    multipliers = None if weeks_before is None else measured_multipliers(span, weeks_before)
+    sections = span_sections(span, loaded.plan.load_multiplier, multipliers)
+    files = report_files(loaded.name, span, sections, span_heading(loaded.name, span), today)
+    try:
+        write_tree(folder, files, MARKER, "seasonctl track --report")
+    except (OutputRefused, OSError) as error:
+        fail(EXIT_INVALID, [f"--report: {error}; nothing written"])
+    warn(f"the season report is in {folder}: report.md and {len(files) - 1} charts")
 
 
 def _show(

@@ -36,11 +36,12 @@ class DatedStep:
     state: State
 
 
-def step_values(stack: str, settings: StackSettings) -> dict[str, str]:
-    """What a stack's steps fill in: names exactly as the program declares them."""
+def step_values(stack: str, settings: StackSettings, year: int) -> dict[str, str]:
+    """What a stack's steps fill in: names exactly as the program declares them, and the season's year."""
     season = settings.season
     return {
         "stack": stack,
+        "year": str(year),
         "multiplier": f"{season.load_multiplier:g}",
         "namespace": settings.peak_controls.namespace,
         "config_map": peak_controls_config_map_name(season.name),

@@ -1,9 +1,11 @@
-"""Writes a preview's files all at once: into a temporary folder beside the target, then renamed."""
+"""Writes a folder of files all at once (a preview's, a season report's): into a temporary folder beside the
+target, then renamed."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 MARKER = ".seasonctl-preview"
@@ -13,28 +15,33 @@ class OutputRefused(ValueError):
     """The target folder holds files this tool did not write, or a file would land outside it."""
 
 
-def write_tree(out_dir: Path, files: dict[str, str]) -> None:
-    """`files` maps relative paths to text. A failure leaves `out_dir` as it was.
+def write_tree(
+    out_dir: Path, files: Mapping[str, str | bytes], marker: str = MARKER, writer: str = "seasonctl preview"
+) -> None:
+    """`files` maps relative paths to text or bytes. A failure leaves `out_dir` as it was.
 
-    An existing `out_dir` is replaced only if an earlier preview wrote it (it has the marker
+    An existing `out_dir` is replaced only if an earlier run of `writer` wrote it (it has the `marker`
     file): a mistyped `--out .` must not delete a project.
     """
     out_dir = out_dir.resolve()
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise OutputRefused(f"{out_dir} exists and was not written by seasonctl preview; choose an empty folder")
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / marker).is_file():
+        raise OutputRefused(f"{out_dir} exists and was not written by {writer}; choose an empty folder")
     for relative in files:
         # Names come from stack names: whatever they hold, every file stays inside the folder.
         path = Path(relative)
         if path.is_absolute() or ".." in path.parts or not path.parts:
             raise OutputRefused(f"{relative!r} would be written outside {out_dir}; nothing written")
-    files = {**files, MARKER: "written by seasonctl preview; the whole folder is replaced on the next run\n"}
+    files = {**files, marker: f"written by {writer}; the whole folder is replaced on the next run\n"}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        for relative, text in files.items():
+        for relative, content in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
         if out_dir.exists():
             previous = out_dir.with_name(f".{out_dir.name}-previous")
             shutil.rmtree(previous, ignore_errors=True)

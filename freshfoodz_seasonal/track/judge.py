@@ -383,7 +383,11 @@ def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLin
             f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, above the planned "
             f"{line.planned_rps:.4g}"
             if line is not None and line.observed_rps is not None and line.observed_multiplier is not None
-            else " (follows the multiplier; its own load did not ask for it)"
+            else (
+                " (follows the multiplier; its own load did not ask for it)"
+                if isinstance(old, ServicePlan)
+                else " (follows the multiplier; a worker's jobs are not tracked)"
+            )
         )
         effects.append(
             f"{old.name} minReplicas {old.pods} -> {now.pods}, maxReplicas {old.hpa.max_replicas} -> "

@@ -71,6 +71,7 @@ def test_most_urgent_first() -> None:
         frozenset({"t30-capacity-plan"}),
         {
             "stack": "o",
+            "year": "2026",
             "multiplier": "4",
             "namespace": "ns",
             "config_map": "cm",

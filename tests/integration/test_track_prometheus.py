@@ -400,3 +400,27 @@ def test_a_whole_season_with_its_measured_multiplier(season: Season, tmp_path: P
         "--season", str(season.day.year),
     )  # fmt: skip
     assert "Multiplier measured" in table.stdout and "planned x" in table.stdout
+
+
+def test_the_season_review_writes_its_report_and_charts_all_at_once(season: Season, tmp_path: Path) -> None:
+    first = season.day - dt.timedelta(days=1)
+    out = tmp_path / "review"
+    args = ("--from", first.isoformat(), "--to", season.day.isoformat(), "--report", str(out))
+    result = track(season, *args)
+    assert result.exit_code == 7, result.output
+    names = sorted(path.name for path in out.iterdir())
+    assert names == [".seasonctl-report", "p95.png", "peak.png", "pods.png", "report.md", "sample-success.png"]
+    for chart in ("p95.png", "peak.png", "pods.png", "sample-success.png"):
+        data = (out / chart).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, chart
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert report.startswith(f"### weihnachten, {first} to {season.day}")
+    assert "![p95 per route against its SLO and the model](p95.png)" in report and "#### Days" in report
+    # A second run replaces its own report; a folder it did not write is refused, untouched.
+    assert track(season, *args).exit_code == 7
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = track(season, "--date", season.day.isoformat(), "--report", str(foreign))
+    assert refused.exit_code == 2 and "was not written by seasonctl track --report" in refused.output
+    assert [path.name for path in foreign.iterdir()] == ["notes.txt"]

@@ -55,7 +55,7 @@ def test_every_kubectl_command_names_a_declared_object(stack: str, catalog: Cata
         window,
         dt.date(2026, 1, 1),
         frozenset(),
-        step_values(stack, settings),
+        step_values(stack, settings, 2026),
     )
     objects = declared(stack)
     gets = [get for step in steps if step.command for get in kubectl_gets(step.command)]
@@ -75,7 +75,7 @@ def test_oktoberfest_checks_the_priority_lane_and_the_limits() -> None:
 
 def test_commands_quote_what_they_are_given(catalog: Catalog) -> None:
     settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
-    values = step_values("weihnachten", settings) | {"stack": "odd name; rm -rf /"}
+    values = step_values("weihnachten", settings, 2026) | {"stack": "odd name; rm -rf /"}
     window = resolve_window("11-01", "12-31", 2026)
     steps = dated_playbook(load_playbooks().steps_of("weihnachten"), window, dt.date(2026, 1, 1), frozenset(), values)
     rollback = next(s for s in steps if s.id == "t1-rollback")

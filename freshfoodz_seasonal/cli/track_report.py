@@ -1,0 +1,172 @@
+"""The season review (T+7): `seasonctl track --report DIR` writes a markdown report and its PNG charts.
+
+Per day: each service's observed peak against its plan, each route's p95 against its SLO and the model's
+prediction in the busiest hour, the pods that ran against the HPA's bounds, and the sample success rate.
+The charts are drawn with matplotlib's non-interactive backend into memory; the folder is written all at
+once (preview.output.write_tree), so a failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; must be chosen before pyplot is imported
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from freshfoodz_seasonal.cli.tables import Section, markdown_text, to_markdown
+from freshfoodz_seasonal.track.judge import SpanJudgement
+
+MARKER = ".seasonctl-report"
+CHARTS = {
+    "peak.png": "Observed peak per service against the plan",
+    "p95.png": "p95 per route against its SLO and the model",
+    "pods.png": "Pods that ran in the busiest hour against the HPA's bounds",
+    "sample-success.png": "Sample success against the 80 % target",
+}
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _grid(count: int, title: str) -> tuple[Figure, list[Axes]]:
+    columns = min(count, 3)
+    rows = math.ceil(count / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False, sharex=True)
+    figure.suptitle(title)
+    flat = [axis for row in axes for axis in row]
+    for unused in flat[count:]:
+        unused.set_visible(False)
+    return figure, flat[:count]
+
+
+def _days(span: SpanJudgement) -> np.ndarray:
+    """The span's days as the x axis (numpy dates: matplotlib draws them as dates)."""
+    return np.array([date for date, _ in span.days], dtype="datetime64[D]")
+
+
+def _room_above(axis: Axes, *values: float) -> None:
+    """From 0 to 15 % above the largest value drawn, so no line runs along the frame."""
+    finite = [value for value in values if math.isfinite(value)]
+    axis.set_ylim(0, max(finite, default=1.0) * 1.15 or 1.0)
+
+
+def _dates(axis: Axes) -> None:
+    axis.tick_params(axis="x", labelrotation=45, labelsize=7)
+    axis.grid(alpha=0.3)
+
+
+def _peak_chart(span: SpanJudgement) -> bytes:
+    days = _days(span)
+    services = [line.service for line in span.days[0][1].services]
+    figure, axes = _grid(len(services), CHARTS["peak.png"])
+    for index, (axis, service) in enumerate(zip(axes, services, strict=True)):
+        lines = [day.services[index] for _, day in span.days]
+        observed = [line.observed_rps or math.nan for line in lines]
+        axis.plot(days, observed, marker=".", label="observed peak")
+        axis.axhline(lines[0].planned_rps, color="tab:red", linestyle="--", label="planned peak")
+        axis.set_title(service, fontsize=9)
+        axis.set_ylabel("requests/s")
+        _room_above(axis, *observed, lines[0].planned_rps)
+        _dates(axis)
+        axis.legend(fontsize=7)
+    return _png(figure)
+
+
+def _p95_chart(span: SpanJudgement) -> bytes:
+    days = _days(span)
+    routes = [line.route for line in span.days[0][1].routes]
+    figure, axes = _grid(len(routes), CHARTS["p95.png"])
+    for index, (axis, route) in enumerate(zip(axes, routes, strict=True)):
+        lines = [day.routes[index] for _, day in span.days]
+        observed = [line.observed.p95_s * 1000 if line.observed and line.observed.p95_s else math.nan for line in lines]
+        predicted = [
+            line.at_peak_hour.predicted_p95_s * 1000
+            if line.at_peak_hour is not None and line.at_peak_hour.predicted_p95_s is not None
+            else math.nan
+            for line in lines
+        ]
+        busiest = [
+            line.at_peak_hour.observed_p95_s * 1000
+            if line.at_peak_hour is not None and line.at_peak_hour.observed_p95_s is not None
+            else math.nan
+            for line in lines
+        ]
+        axis.plot(days, observed, marker=".", label="p95 of the day")
+        axis.plot(days, busiest, marker="x", linestyle=":", label="p95, busiest hour")
+        axis.plot(days, predicted, marker="+", linestyle=":", label="model, busiest hour")
+        axis.axhline(lines[0].p95_slo_s * 1000, color="tab:red", linestyle="--", label="SLO")
+        axis.set_title(route, fontsize=9)
+        axis.set_ylabel("ms")
+        _room_above(axis, *observed, *busiest, *predicted, lines[0].p95_slo_s * 1000)
+        _dates(axis)
+        axis.legend(fontsize=6)
+    return _png(figure)
+
+
+def _pods_chart(span: SpanJudgement) -> bytes:
+    days = _days(span)
+    services = [line.service for line in span.days[0][1].services]
+    figure, axes = _grid(len(services), CHARTS["pods.png"])
+    for index, (axis, service) in enumerate(zip(axes, services, strict=True)):
+        lines = [day.services[index] for _, day in span.days]
+        ran = [line.hour.pods if line.hour is not None and line.hour.pods is not None else math.nan for line in lines]
+        needed = [math.nan if line.needed_pods is None else line.needed_pods for line in lines]
+        axis.plot(days, ran, marker=".", label="ran")
+        axis.plot(days, needed, marker="x", linestyle=":", label="model needed")
+        axis.axhline(lines[0].planned_pods, color="tab:green", linestyle="--", label="HPA min (plan)")
+        axis.axhline(lines[0].hpa_max, color="tab:red", linestyle="--", label="HPA max")
+        axis.set_title(service, fontsize=9)
+        axis.set_ylabel("pods")
+        _room_above(axis, *ran, *needed, lines[0].hpa_max)
+        _dates(axis)
+        axis.legend(fontsize=7)
+    return _png(figure)
+
+
+def _sample_chart(span: SpanJudgement) -> bytes:
+    days = _days(span)
+    figure, axis = plt.subplots(figsize=(6.0, 3.0))
+    values = []
+    for _, day in span.days:
+        kpi = next(kpi for kpi in day.kpis if kpi.name == "sample success")
+        values.append(math.nan if kpi.observed is None else kpi.observed * 100)
+        threshold = kpi.threshold * 100
+    axis.plot(days, values, marker=".", label="sample success")
+    axis.axhline(threshold, color="tab:red", linestyle="--", label="target")
+    axis.set_title(CHARTS["sample-success.png"], fontsize=10)
+    axis.set_ylabel("% of sample requests answered 2xx")
+    axis.set_ylim(0, 108)
+    _dates(axis)
+    axis.legend(fontsize=7)
+    return _png(figure)
+
+
+def report_files(
+    stack: str, span: SpanJudgement, sections: list[Section], heading: str, written_on: dt.date
+) -> dict[str, str | bytes]:
+    """The report's markdown (the span's tables, then the charts) and the charts' PNGs, by file name."""
+    charts: dict[str, bytes] = {
+        "peak.png": _peak_chart(span),
+        "p95.png": _p95_chart(span),
+        "pods.png": _pods_chart(span),
+        "sample-success.png": _sample_chart(span),
+    }
+    first, last = span.days[0][0], span.days[-1][0]
+    text = to_markdown(heading, sections)
+    text += f"\n#### Charts, {first} to {last}\n\n"
+    text += "".join(f"![{CHARTS[name]}]({name})\n\n" for name in charts)
+    text += f"Written by seasonctl track {markdown_text(stack)} on {written_on}.\n"
+    return {"report.md": text, **charts}
