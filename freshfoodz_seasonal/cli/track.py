@@ -54,9 +54,10 @@ def track(
     needed pods, the database and the KPIs.
 
     A verdict per line (ok, watch, act) and, where the plan falls short, the stack-file change the model
-    proposes (never applied). Credentials as for `seasonctl baseline`. Exit 4 if Prometheus cannot be read,
-    5 if it warns its answers may be partial (unless --accept-warnings), 7 when a line says act (so a
-    scheduled run can page).
+    proposes (never applied). Credentials as for `seasonctl baseline`. Exit 7 when a line says act (so a
+    scheduled run can page); 5 when nothing was measured, when --season's data is not held, or when
+    Prometheus warns its answers may be partial and nothing acts (unless --accept-warnings); 4 if
+    Prometheus cannot be read.
     """
     # Imported here: only this command needs the HTTP client.
     from freshfoodz_seasonal.cli.track_command import TrackRequest, run_track  # noqa: PLC0415

@@ -24,6 +24,7 @@ from freshfoodz_seasonal.cli.exits import (
     EXIT_PROMETHEUS,
     fail,
     print_json,
+    stderr_console,
     warn,
 )
 from freshfoodz_seasonal.cli.options import ReportFormat
@@ -41,7 +42,7 @@ from freshfoodz_seasonal.cli.track_view import (
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
 from freshfoodz_seasonal.seasons.windows import resolve_window
-from freshfoodz_seasonal.track.day import BERLIN, HOUR_S, TrackedDay
+from freshfoodz_seasonal.track.day import BERLIN, HOUR_S, WEEKS_BEFORE, TrackedDay
 from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
 
 # A span of at most a year and a day: a season and the weeks around it, with room to spare.
@@ -176,8 +177,10 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
 
 
 def _check_retention(context: SeasonContext, first: TrackedDay) -> None:
-    """Exit 5 when Prometheus's data begins after the season's first hour: the season cannot be judged whole."""
-    if context.earliest_s is not None and context.earliest_s <= first.start_s + HOUR_S:
+    """Exit 5 when Prometheus's data begins after the first hour of the weeks before the season: the season
+    and its measured multiplier cannot be judged whole."""
+    needed_s = first.start_s - WEEKS_BEFORE * 7 * 86_400
+    if context.earliest_s is not None and context.earliest_s <= needed_s + HOUR_S:
         return
     held = (
         "none of this job's requests"
@@ -187,8 +190,9 @@ def _check_retention(context: SeasonContext, first: TrackedDay) -> None:
     fail(
         EXIT_NO_BASELINE,
         [
-            f"Prometheus holds {held}, but the season began on {first.date}: its retention does not reach back; "
-            "track the days it holds with --from and --to"
+            f"Prometheus holds {held}, but the season (from {first.date}) and the {WEEKS_BEFORE} weeks before it, "
+            f"its measured multiplier's baseline, begin on {dt.datetime.fromtimestamp(needed_s, BERLIN):%Y-%m-%d}: "
+            "its retention does not reach back; track the days it holds with --from and --to"
         ],
     )
 
@@ -213,7 +217,7 @@ def _write_report(
         write_tree(folder, files, MARKER, "seasonctl track --report")
     except (OutputRefused, OSError) as error:
         fail(EXIT_INVALID, [f"--report: {error}; nothing written"])
-    warn(f"the season report is in {folder}: report.md and {len(files) - 1} charts")
+    stderr_console().print(f"the season report is in {folder}: report.md and {len(files) - 1} charts", markup=False)
 
 
 def _show(

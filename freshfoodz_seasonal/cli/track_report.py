@@ -44,7 +44,7 @@ def _png(figure: Figure) -> bytes:
 def _grid(count: int, title: str) -> tuple[Figure, list[Axes]]:
     columns = min(count, 3)
     rows = math.ceil(count / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False, sharex=True)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
     figure.suptitle(title)
     flat = [axis for row in axes for axis in row]
     for unused in flat[count:]:
@@ -63,7 +63,10 @@ def _room_above(axis: Axes, *values: float) -> None:
     axis.set_ylim(0, max(finite, default=1.0) * 1.15 or 1.0)
 
 
-def _dates(axis: Axes) -> None:
+def _dates(axis: Axes, days: np.ndarray) -> None:
+    """Whole days on the x axis, at most about ten labels, as MM-DD."""
+    shown = days[:: max(1, math.ceil(len(days) / 10))]
+    axis.set_xticks(shown, [str(day)[5:] for day in shown])
     axis.tick_params(axis="x", labelrotation=45, labelsize=7)
     axis.grid(alpha=0.3)
 
@@ -74,13 +77,16 @@ def _peak_chart(span: SpanJudgement) -> bytes:
     figure, axes = _grid(len(services), CHARTS["peak.png"])
     for index, (axis, service) in enumerate(zip(axes, services, strict=True)):
         lines = [day.services[index] for _, day in span.days]
-        observed = [line.observed_rps or math.nan for line in lines]
-        axis.plot(days, observed, marker=".", label="observed peak")
+        observed = [math.nan if line.measured_rps is None else line.measured_rps for line in lines]
+        axis.plot(days, observed, marker=".", label="observed peak (measured routes)")
+        partial = [value if line.unmeasured_routes else math.nan for value, line in zip(observed, lines, strict=True)]
+        if any(math.isfinite(value) for value in partial):
+            axis.plot(days, partial, "o", fillstyle="none", color="tab:orange", label="a route not measured")
         axis.axhline(lines[0].planned_rps, color="tab:red", linestyle="--", label="planned peak")
         axis.set_title(service, fontsize=9)
         axis.set_ylabel("requests/s")
         _room_above(axis, *observed, lines[0].planned_rps)
-        _dates(axis)
+        _dates(axis, days)
         axis.legend(fontsize=7)
     return _png(figure)
 
@@ -106,12 +112,21 @@ def _p95_chart(span: SpanJudgement) -> bytes:
         ]
         axis.plot(days, observed, marker=".", label="p95 of the day")
         axis.plot(days, busiest, marker="x", linestyle=":", label="p95, busiest hour")
+        beyond = [
+            value
+            if (line.observed is not None and line.observed.p95_beyond_buckets)
+            or (line.at_peak_hour is not None and line.at_peak_hour.beyond_buckets)
+            else math.nan
+            for value, line in zip(observed, lines, strict=True)
+        ]
+        if any(math.isfinite(value) for value in beyond):
+            axis.plot(days, beyond, "^", color="tab:purple", label="beyond the largest bucket: at least")
         axis.plot(days, predicted, marker="+", linestyle=":", label="model, busiest hour")
         axis.axhline(lines[0].p95_slo_s * 1000, color="tab:red", linestyle="--", label="SLO")
         axis.set_title(route, fontsize=9)
         axis.set_ylabel("ms")
         _room_above(axis, *observed, *busiest, *predicted, lines[0].p95_slo_s * 1000)
-        _dates(axis)
+        _dates(axis, days)
         axis.legend(fontsize=6)
     return _png(figure)
 
@@ -124,14 +139,21 @@ def _pods_chart(span: SpanJudgement) -> bytes:
         lines = [day.services[index] for _, day in span.days]
         ran = [line.hour.pods if line.hour is not None and line.hour.pods is not None else math.nan for line in lines]
         needed = [math.nan if line.needed_pods is None else line.needed_pods for line in lines]
-        axis.plot(days, ran, marker=".", label="ran")
+        axis.plot(days, ran, marker=".", label="ran (busiest hour)", zorder=3)
         axis.plot(days, needed, marker="x", linestyle=":", label="model needed")
         axis.axhline(lines[0].planned_pods, color="tab:green", linestyle="--", label="HPA min (plan)")
         axis.axhline(lines[0].hpa_max, color="tab:red", linestyle="--", label="HPA max")
         axis.set_title(service, fontsize=9)
         axis.set_ylabel("pods")
         _room_above(axis, *ran, *needed, lines[0].hpa_max)
-        _dates(axis)
+        at_max = [line.hour.hours_at_max or 0.0 if line.hour is not None else 0.0 for line in lines]
+        if any(at_max):
+            hours = axis.twinx()
+            hours.bar(days, at_max, color="tab:red", alpha=0.25, label="hours at HPA max")
+            hours.set_ylabel("hours at HPA max", fontsize=8)
+            hours.set_ylim(0, 24)
+            hours.legend(fontsize=7, loc="upper right")
+        _dates(axis, days)
         axis.legend(fontsize=7)
     return _png(figure)
 
@@ -149,7 +171,7 @@ def _sample_chart(span: SpanJudgement) -> bytes:
     axis.set_title(CHARTS["sample-success.png"], fontsize=10)
     axis.set_ylabel("% of sample requests answered 2xx")
     axis.set_ylim(0, 108)
-    _dates(axis)
+    _dates(axis, days)
     axis.legend(fontsize=7)
     return _png(figure)
 

@@ -57,6 +57,8 @@ def _model_cell(line: RouteLine) -> str:
     error = None if hour is None else hour.model_error
     if hour is None or error is None:
         return "-"
+    if hour.beyond_buckets:
+        return f">{error:+.0%}"
     return f"~{error:+.0%}" if hour.within_resolution else f"{error:+.0%}"
 
 
@@ -92,7 +94,8 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "p95, SLO: ms; p95 over the day, from the histogram",
                 f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
                 "model: the busiest hour's observed p95 against the model's at that hour's load and pods; ~: the "
-                "prediction lies within the histogram's bucket (the error is the bucket's, not the model's)",
+                "prediction lies within the histogram's bucket (the error is the bucket's, not the model's); >: the "
+                "hour's p95 lies beyond the largest bucket, so the error is at least this",
                 ">: the p95 lies beyond the largest bucket, at least this",
             ],
         ),
@@ -167,10 +170,14 @@ def span_heading(stack: str, span: SpanJudgement) -> str:
 
 
 def _day_row(date: dt.date, day: DayJudgement) -> list[str]:
-    acts = [line.route for line in day.routes if line.verdict is Verdict.ACT]
-    acts += [line.service for line in day.services if line.verdict is Verdict.ACT]
-    watched = sum(line.verdict is Verdict.WATCH for line in day.routes)
-    watched += sum(line.verdict is Verdict.WATCH for line in day.services)
+    verdicts = [
+        *((line.route, line.verdict) for line in day.routes),
+        *((line.service, line.verdict) for line in day.services),
+        ("database", day.database.verdict),
+        *((kpi.name, kpi.verdict) for kpi in day.kpis),
+    ]
+    acts = [name for name, verdict in verdicts if verdict is Verdict.ACT]
+    watched = sum(verdict is Verdict.WATCH for _, verdict in verdicts)
     multipliers = [m for line in day.routes if (m := line.observed_multiplier) is not None]
     return [
         date.isoformat(),
@@ -218,7 +225,7 @@ def span_sections(
             [_day_row(date, day) for date, day in span.days],
             [
                 f"max x: the highest peak over its baselineRps of any route that day; the season plans {multiplier:g}x",
-                "watch, act: the lines of routes and services with that verdict (seasonctl track --date DAY: the day)",
+                "watch, act: the lines (routes, services, database, KPIs) with that verdict; track --date DAY: the day",
             ],
         ),
         *_proposal_rows(span.proposal),
@@ -291,6 +298,8 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
                 "needed_pods": line.needed_pods,
                 "planned_rps": round(line.planned_rps, 4),
                 "observed_rps": None if line.observed_rps is None else round(line.observed_rps, 4),
+                "measured_rps": None if line.measured_rps is None else round(line.measured_rps, 4),
+                "unmeasured_routes": line.unmeasured_routes,
                 "baseline_rps": round(line.baseline_rps, 4),
                 "busiest_hour_end": None
                 if line.hour is None
@@ -335,4 +344,5 @@ def _hour_dict(hour: RouteAtPeakHour | None) -> dict[str, Any] | None:
         "predicted_p95_ms": None if hour.predicted_p95_s is None else round(hour.predicted_p95_s * 1000, 1),
         "model_error": None if hour.model_error is None else round(hour.model_error, 4),
         "within_resolution": hour.within_resolution,
+        "beyond_buckets": hour.beyond_buckets,
     }

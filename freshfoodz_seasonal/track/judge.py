@@ -79,7 +79,11 @@ class ServiceLine:
     """What the model says the observed load needed (None: no route of it had data)."""
     planned_rps: float
     observed_rps: float | None
-    """The routes' observed peaks summed (a route without data at its plan); None without any."""
+    """The routes' observed peaks summed, a route without data at its plan (what the pods are sized for); None
+    without any."""
+    measured_rps: float | None
+    """The measured routes' peaks summed, nothing planned filled in (what a chart shows)."""
+    unmeasured_routes: int
     baseline_rps: float
     verdict: Verdict
     reason: str
@@ -257,11 +261,22 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
     planned = sum(route.rps for route in spec.routes)
     load = _observed_load(spec, observed)
     observed_rps = None if load is None else sum(route.rps for route in load.routes)
+    measured = [observed[route.name].peak_rps for route in spec.routes if route.name in observed]
     needed = None if load is None else _needed_pods(settings, service, load)
 
     def line(verdict: Verdict, reason: str) -> ServiceLine:
         return ServiceLine(
-            plan.name, plan.pods, plan.hpa.max_replicas, needed, planned, observed_rps, baseline, verdict, reason
+            plan.name,
+            plan.pods,
+            plan.hpa.max_replicas,
+            needed,
+            planned,
+            observed_rps,
+            sum(measured) if measured else None,
+            len(spec.routes) - len(measured),
+            baseline,
+            verdict,
+            reason,
         )
 
     if load is None:

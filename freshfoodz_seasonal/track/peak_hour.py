@@ -49,6 +49,11 @@ class RouteAtPeakHour:
     """The histogram bucket (lower, upper] the observed p95 lies in: the measurement's resolution."""
 
     @property
+    def beyond_buckets(self) -> bool:
+        """The observed p95 lies in the +Inf bucket: it is the largest finite bound, a lower bound."""
+        return self.bucket is not None and math.isinf(self.bucket[1])
+
+    @property
     def within_resolution(self) -> bool:
         """The prediction lies within the model's 10 % of the bucket that holds the observed p95: the histogram
         only knows the p95 to that bucket (Prometheus interpolates linearly inside it), so it cannot tell
