@@ -3,6 +3,7 @@ target, then renamed."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -34,6 +35,10 @@ def write_tree(
     files = {**files, marker: f"written by {writer}; the whole folder is replaced on the next run\n"}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    # mkdtemp makes the folder private (0700); the folder is for the team, as the umask says.
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     try:
         for relative, content in files.items():
             path = staging / relative

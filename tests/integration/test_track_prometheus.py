@@ -8,6 +8,7 @@ the others stay within the plan. The verdicts and the proposed change are assert
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -22,10 +23,11 @@ import pytest
 import trustme
 from click.testing import Result
 
+from capacity.pool_sizing import size_pool
 from capacity.service_time import ServiceTime
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.config.model import StackSettings
-from freshfoodz_seasonal.plan.season_plan import plan_season
+from freshfoodz_seasonal.plan.season_plan import plan_season, pool_spec_of
 from tests.integration.test_baseline_prometheus import (
     empty_vector,
     nan_for_every_query,
@@ -211,6 +213,13 @@ def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(s
         expected = "act" if above > 0.1 or name == "sample-request" else "watch" if above > 0 else "ok"
         assert line["verdict"] == expected, (name, above)
     settings = load_stack_settings(project / "Pulumi.weihnachten.yaml", shared_catalog())
+    # The pods each service needed, computed here from the true peaks: the model at that load, never below
+    # the service's floor.
+    for service in settings.services:
+        spec = pool_spec_of(settings, service, 3.0)
+        truth = tuple(dataclasses.replace(r, rps=true_peak(r.name, season.day)) for r in spec.routes)
+        pods = max(size_pool(dataclasses.replace(spec, routes=truth)).pods, service.replica_floor)
+        assert services[service.name]["needed_pods"] == pods, service.name
     year = dt.date.fromisoformat(report["season"]["first_day"]).year
     needed = {name: line["needed_pods"] for name, line in services.items()}
     start = max(math.ceil(line["observed_rps"] / line["baseline_rps"] * 10) / 10 for line in services.values())
