@@ -32,6 +32,7 @@ from freshfoodz_seasonal.cli.stacks import PlannedStack, load_plan
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.cli.track_measure import SeasonContext, measure_day, measure_season_context
 from freshfoodz_seasonal.cli.track_view import (
+    review_sections,
     span_as_dict,
     span_heading,
     span_sections,
@@ -211,7 +212,7 @@ def _write_report(
 
     span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
     multipliers = None if weeks_before is None else measured_multipliers(span, weeks_before)
-    sections = span_sections(span, loaded.plan.load_multiplier, multipliers)
+    sections = [*span_sections(span, loaded.plan.load_multiplier, multipliers), *review_sections(span)]
     files = report_files(loaded.name, span, sections, span_heading(loaded.name, span), today)
     try:
         write_tree(folder, files, MARKER, "seasonctl track --report")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
@@ -18,7 +19,7 @@ from freshfoodz_seasonal.track.judge import (
     SpanJudgement,
     Verdict,
 )
-from freshfoodz_seasonal.track.peak_hour import RouteAtPeakHour
+from freshfoodz_seasonal.track.peak_hour import MODEL_TOLERANCE, RouteAtPeakHour
 
 
 def track_heading(stack: str, day: TrackedDay, judgement: DayJudgement) -> str:
@@ -230,6 +231,66 @@ def span_sections(
         ),
         *_proposal_rows(span.proposal),
     ]
+
+
+def _model_row(route: str, hours: list[RouteAtPeakHour]) -> list[str]:
+    measured = [(hour, hour.model_error) for hour in hours if hour.model_error is not None and not hour.beyond_buckets]
+    if not measured:
+        return [route, "0", "-", "-", "-"]
+    errors = [error for _, error in measured]
+    held = sum(abs(error) <= MODEL_TOLERANCE or hour.within_resolution for hour, error in measured)
+    return [route, str(len(errors)), str(held), f"{statistics.median(errors):+.0%}", f"{max(errors, key=abs):+.0%}"]
+
+
+def review_sections(span: SpanJudgement) -> list[Section]:
+    """What the season review adds to the span: the model's error over the days (the original plan's +-10 %),
+    the KPIs and the database day by day, and why each act day acted."""
+    routes = [line.route for line in span.days[0][1].routes]
+    hours: dict[str, list[RouteAtPeakHour]] = {route: [] for route in routes}
+    for _, day in span.days:
+        for line in day.routes:
+            if line.at_peak_hour is not None:
+                hours[line.route].append(line.at_peak_hour)
+    kpi_rows = []
+    for date, day in span.days:
+        kpis = {kpi.name: kpi for kpi in day.kpis}
+        errors, sample = kpis["error rate"].observed, kpis["sample success"].observed
+        peak = day.database.peak_connections
+        kpi_rows.append(
+            [
+                date.isoformat(),
+                "-" if errors is None else f"{errors:.2%}",
+                "-" if sample is None else f"{sample:.1%}",
+                "-" if peak is None else f"{peak:.0f} of {day.database.usable_connections}",
+            ]
+        )
+    why = [
+        [date.isoformat(), f"{name}: {reason}"]
+        for date, day in span.days
+        for name, verdict, reason in (
+            *((line.route, line.verdict, line.reason) for line in day.routes),
+            *((line.service, line.verdict, line.reason) for line in day.services),
+            ("database", day.database.verdict, day.database.reason),
+            *((kpi.name, kpi.verdict, kpi.reason) for kpi in day.kpis),
+        )
+        if verdict is Verdict.ACT
+    ]
+    sections = [
+        Section(
+            "The model against production, busiest hour of each day",
+            ["route", "days", "within 10%", "median", "worst"],
+            [_model_row(route, hours[route]) for route in routes],
+            [
+                "the observed p95 against the model's at the hour's load and pods; within 10% counts a prediction "
+                "within the histogram's bucket too (the bucket's error, not the model's); a p95 beyond the largest "
+                "bucket is left out (only a lower bound)"
+            ],
+        ),
+        Section("KPIs and the database, day by day", ["day", "errors", "sample success", "connections"], kpi_rows),
+    ]
+    if why:
+        sections.append(Section("Why the act days acted", ["day", "line"], why))
+    return sections
 
 
 def span_as_dict(

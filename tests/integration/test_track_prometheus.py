@@ -461,6 +461,10 @@ def test_the_season_review_writes_its_report_and_charts_all_at_once(season: Seas
     report = (out / "report.md").read_text(encoding="utf-8")
     assert report.startswith(f"### weihnachten, {first} to {season.day}")
     assert "![p95 per route against its SLO and the model](p95.png)" in report and "#### Days" in report
+    # The review's own tables: the model's error over the days, the KPIs and the database, why the act days acted.
+    assert "#### The model against production, busiest hour of each day" in report
+    assert "#### KPIs and the database, day by day" in report and f"| {season.day} | 0.1" in report
+    assert "#### Why the act days acted" in report and "sample-request: p95" in report
     # A second run replaces its own report; a folder it did not write is refused, untouched.
     assert track(season, *args).exit_code == 7
     foreign = tmp_path / "foreign"
