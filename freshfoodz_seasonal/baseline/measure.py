@@ -99,11 +99,15 @@ def answer_warnings(answer: Any) -> tuple[str, ...]:
     return tuple(visible(str(warning), MAX_WARNING_CHARS) for warning in warnings)
 
 
+def route_key(labels: Mapping[str, str], names: MetricNames) -> RouteKey:
+    """The route a series counts, by its method and uri labels."""
+    return RouteKey(labels.get(names.method_label, ""), labels.get(names.uri_label, ""))
+
+
 def _by_route(samples: Sequence[Sample], names: MetricNames) -> dict[RouteKey, list[Sample]]:
     grouped: dict[RouteKey, list[Sample]] = {}
     for sample in samples:
-        key = RouteKey(sample.labels.get(names.method_label, ""), sample.labels.get(names.uri_label, ""))
-        grouped.setdefault(key, []).append(sample)
+        grouped.setdefault(route_key(sample.labels, names), []).append(sample)
     return grouped
 
 

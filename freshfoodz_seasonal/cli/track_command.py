@@ -42,8 +42,9 @@ from freshfoodz_seasonal.cli.track_view import (
 )
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
+from freshfoodz_seasonal.seasons.ownership import BERLIN
 from freshfoodz_seasonal.seasons.windows import resolve_window
-from freshfoodz_seasonal.track.day import BERLIN, HOUR_S, WEEKS_BEFORE, TrackedDay
+from freshfoodz_seasonal.track.day import HOUR_S, WEEKS_BEFORE, TrackedDay
 from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
 
 # A span of at most a year and a day: a season and the weeks around it, with room to spare.

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
-from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector
-from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, baseline_queries
+from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector, route_key
+from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.cli.baseline_measure import Scope
 from freshfoodz_seasonal.config.model import StackSettings
@@ -82,14 +82,13 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
     )
 
 
+def _route_names(scope: Scope) -> dict[RouteKey, str]:
+    return {route.key: route.name for route in scope.routes}
+
+
 def _by_route(series: list[RangeSeries], scope: Scope) -> dict[str, dict[float, float]]:
-    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
-    found: dict[str, dict[float, float]] = {}
-    for one in series:
-        key = (one.labels.get(scope.names.method_label, ""), one.labels.get(scope.names.uri_label, ""))
-        if key in names:
-            found[names[key]] = dict(one.points)
-    return found
+    names = _route_names(scope)
+    return {names[key]: dict(one.points) for one in series if (key := route_key(one.labels, scope.names)) in names}
 
 
 def _by_hpa(series: list[RangeSeries], scope: Scope) -> dict[tuple[str, str], dict[float, float]]:
@@ -122,14 +121,14 @@ def _busiest_hours(
         for service in settings.services
         if (end_s := busiest_hour(rates, [route.name for route in settings.routes_of(service.name)])) is not None
     }
-    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
+    names = _route_names(scope)
     buckets_at: dict[float, dict[str, list[tuple[float, float]]]] = {}
     for end_s in sorted(set(busiest.values())):
         answer = client.query(hour_buckets_query(scope.names, scope.matchers, keys), end_s)
         warnings += answer_warnings(answer)
         found: dict[str, list[tuple[float, float]]] = {}
         for sample in instant_vector(answer):
-            key = (sample.labels.get(scope.names.method_label, ""), sample.labels.get(scope.names.uri_label, ""))
+            key = route_key(sample.labels, scope.names)
             if key in names and math.isfinite(sample.value):
                 found.setdefault(names[key], []).append((float(sample.labels.get("le", "nan")), sample.value))
         buckets_at[end_s] = found
@@ -138,26 +137,17 @@ def _busiest_hours(
         if service.name not in busiest:
             continue
         end_s = busiest[service.name]
+        served = {route.name for route in settings.routes_of(service.name)}
         hpa = (service.namespace, service.deployment)
         shares = at_max.get(hpa)
         hours[service.name] = ServiceHour(
             end_s=end_s,
-            rates={
-                route: points[end_s]
-                for route, points in rates.items()
-                if end_s in points and _serves(settings, service.name, route)
-            },
+            rates={route: points[end_s] for route, points in rates.items() if end_s in points and route in served},
             pods=pods.get(hpa, {}).get(end_s),
-            buckets={
-                route: found for route, found in buckets_at[end_s].items() if _serves(settings, service.name, route)
-            },
+            buckets={route: found for route, found in buckets_at[end_s].items() if route in served},
             hours_at_max=None if shares is None else sum(shares.values()),
         )
     return hours, len(ranges) + len(buckets_at)
-
-
-def _serves(settings: StackSettings, service: str, route: str) -> bool:
-    return any(r.name == route for r in settings.routes_of(service))
 
 
 @dataclass(frozen=True)
@@ -181,13 +171,10 @@ def measure_season_context(
     earliest = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
     keys = [route.key for route in scope.routes]
     promql = weeks_before_peak_query(scope.names, scope.matchers, keys, settings.metrics.rate_window)
-    names = {(route.key.method, route.key.uri): route.name for route in scope.routes}
+    names = _route_names(scope)
     peaks = {
         names[key]: sample.value
         for sample in instant_vector(client.query(promql, first.start_s))
-        if (key := (sample.labels.get(scope.names.method_label, ""), sample.labels.get(scope.names.uri_label, "")))
-        in names
-        and math.isfinite(sample.value)
-        and sample.value > 0
+        if (key := route_key(sample.labels, scope.names)) in names and math.isfinite(sample.value) and sample.value > 0
     }
     return SeasonContext(min(earliest) if earliest else None, peaks)

@@ -63,6 +63,15 @@ def _room_above(axis: Axes, *values: float) -> None:
     axis.set_ylim(0, max(finite, default=1.0) * 1.15 or 1.0)
 
 
+def _finish(axis: Axes, title: str, unit: str, days: np.ndarray, *values: float) -> None:
+    """A small chart's title, unit, room above what it draws, day ticks and legend."""
+    axis.set_title(title, fontsize=9)
+    axis.set_ylabel(unit)
+    _room_above(axis, *values)
+    _dates(axis, days)
+    axis.legend(fontsize=7)
+
+
 def _dates(axis: Axes, days: np.ndarray) -> None:
     """Whole days on the x axis, at most about ten labels, as MM-DD."""
     shown = days[:: max(1, math.ceil(len(days) / 10))]
@@ -83,11 +92,7 @@ def _peak_chart(span: SpanJudgement) -> bytes:
         if any(math.isfinite(value) for value in partial):
             axis.plot(days, partial, "o", fillstyle="none", color="tab:orange", label="a route not measured")
         axis.axhline(lines[0].planned_rps, color="tab:red", linestyle="--", label="planned peak")
-        axis.set_title(service, fontsize=9)
-        axis.set_ylabel("requests/s")
-        _room_above(axis, *observed, lines[0].planned_rps)
-        _dates(axis, days)
-        axis.legend(fontsize=7)
+        _finish(axis, service, "requests/s", days, *observed, lines[0].planned_rps)
     return _png(figure)
 
 
@@ -123,11 +128,7 @@ def _p95_chart(span: SpanJudgement) -> bytes:
             axis.plot(days, beyond, "^", color="tab:purple", label="beyond the largest bucket: at least")
         axis.plot(days, predicted, marker="+", linestyle=":", label="model, busiest hour")
         axis.axhline(lines[0].p95_slo_s * 1000, color="tab:red", linestyle="--", label="SLO")
-        axis.set_title(route, fontsize=9)
-        axis.set_ylabel("ms")
-        _room_above(axis, *observed, *busiest, *predicted, lines[0].p95_slo_s * 1000)
-        _dates(axis, days)
-        axis.legend(fontsize=6)
+        _finish(axis, route, "ms", days, *observed, *busiest, *predicted, lines[0].p95_slo_s * 1000)
     return _png(figure)
 
 
@@ -143,9 +144,7 @@ def _pods_chart(span: SpanJudgement) -> bytes:
         axis.plot(days, needed, marker="x", linestyle=":", label="model needed")
         axis.axhline(lines[0].planned_pods, color="tab:green", linestyle="--", label="HPA min (plan)")
         axis.axhline(lines[0].hpa_max, color="tab:red", linestyle="--", label="HPA max")
-        axis.set_title(service, fontsize=9)
-        axis.set_ylabel("pods")
-        _room_above(axis, *ran, *needed, lines[0].hpa_max)
+        _finish(axis, service, "pods", days, *ran, *needed, lines[0].hpa_max)
         at_max = [line.hour.hours_at_max or 0.0 if line.hour is not None else 0.0 for line in lines]
         if any(at_max):
             hours = axis.twinx()
@@ -153,8 +152,6 @@ def _pods_chart(span: SpanJudgement) -> bytes:
             hours.set_ylabel("hours at HPA max", fontsize=8)
             hours.set_ylim(0, 24)
             hours.legend(fontsize=7, loc="upper right")
-        _dates(axis, days)
-        axis.legend(fontsize=7)
     return _png(figure)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
-from freshfoodz_seasonal.track.day import BERLIN, WEEKS_BEFORE, TrackedDay
+from freshfoodz_seasonal.seasons.ownership import BERLIN
+from freshfoodz_seasonal.track.day import WEEKS_BEFORE, TrackedDay
 from freshfoodz_seasonal.track.judge import (
     DayJudgement,
     Kpi,
@@ -81,10 +82,13 @@ def _kpi_row(kpi: Kpi) -> list[str]:
 
 
 def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
-    reasons = [f"{line.route}: {line.reason}" for line in judgement.routes if line.verdict.value != "ok"]
-    reasons += [f"{line.service}: {line.reason}" for line in judgement.services if line.verdict.value != "ok"]
-    if judgement.database.verdict.value != "ok":
-        reasons.append(f"database: {judgement.database.reason}")
+    # The KPIs have their own table with their targets; the rest say why here.
+    kpis = {kpi.name for kpi in judgement.kpis}
+    reasons = [
+        f"{name}: {reason}"
+        for name, verdict, reason in judgement.lines
+        if verdict is not Verdict.OK and name not in kpis
+    ]
     sections = [
         Section(
             "Routes: the day's peak against the plan",
@@ -171,14 +175,8 @@ def span_heading(stack: str, span: SpanJudgement) -> str:
 
 
 def _day_row(date: dt.date, day: DayJudgement) -> list[str]:
-    verdicts = [
-        *((line.route, line.verdict) for line in day.routes),
-        *((line.service, line.verdict) for line in day.services),
-        ("database", day.database.verdict),
-        *((kpi.name, kpi.verdict) for kpi in day.kpis),
-    ]
-    acts = [name for name, verdict in verdicts if verdict is Verdict.ACT]
-    watched = sum(verdict is Verdict.WATCH for _, verdict in verdicts)
+    acts = [name for name, verdict, _ in day.lines if verdict is Verdict.ACT]
+    watched = sum(verdict is Verdict.WATCH for _, verdict, _ in day.lines)
     multipliers = [m for line in day.routes if (m := line.observed_multiplier) is not None]
     return [
         date.isoformat(),
@@ -267,12 +265,7 @@ def review_sections(span: SpanJudgement) -> list[Section]:
     why = [
         [date.isoformat(), f"{name}: {reason}"]
         for date, day in span.days
-        for name, verdict, reason in (
-            *((line.route, line.verdict, line.reason) for line in day.routes),
-            *((line.service, line.verdict, line.reason) for line in day.services),
-            ("database", day.database.verdict, day.database.reason),
-            *((kpi.name, kpi.verdict, kpi.reason) for kpi in day.kpis),
-        )
+        for name, verdict, reason in day.lines
         if verdict is Verdict.ACT
     ]
     sections = [

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from freshfoodz_seasonal.baseline.queries import RouteKey, literal_regex, route_matchers
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, selector
+from freshfoodz_seasonal.seasons.ownership import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 SUCCESS_STATUS = "2.."
 
 

@@ -50,6 +50,14 @@ class Verdict(StrEnum):
     ACT = "act"
 
 
+def worst(verdicts: Sequence[Verdict]) -> Verdict:
+    """Act over watch over ok."""
+    for verdict in (Verdict.ACT, Verdict.WATCH):
+        if verdict in verdicts:
+            return verdict
+    return Verdict.OK
+
+
 @dataclass(frozen=True)
 class RouteLine:
     route: str
@@ -137,18 +145,19 @@ class DayJudgement:
     proposal: Proposal | None
 
     @property
+    def lines(self) -> list[tuple[str, Verdict, str]]:
+        """Every line of the day as (name, verdict, reason): routes, services, the database, the KPIs."""
+        return [
+            *((line.route, line.verdict, line.reason) for line in self.routes),
+            *((line.service, line.verdict, line.reason) for line in self.services),
+            ("database", self.database.verdict, self.database.reason),
+            *((kpi.name, kpi.verdict, kpi.reason) for kpi in self.kpis),
+        ]
+
+    @property
     def verdict(self) -> Verdict:
         """The worst of every line."""
-        verdicts = [
-            *(line.verdict for line in self.routes),
-            *(line.verdict for line in self.services),
-            self.database.verdict,
-            *(kpi.verdict for kpi in self.kpis),
-        ]
-        for worst in (Verdict.ACT, Verdict.WATCH):
-            if worst in verdicts:
-                return worst
-        return Verdict.OK
+        return worst([verdict for _, verdict, _ in self.lines])
 
 
 def _held_to_the_model(line: RouteLine, hour: ServiceHour | None, at_hour: RouteAtPeakHour | None) -> RouteLine:
@@ -476,11 +485,7 @@ class SpanJudgement:
 
     @property
     def verdict(self) -> Verdict:
-        verdicts = [day.verdict for _, day in self.days]
-        for worst in (Verdict.ACT, Verdict.WATCH):
-            if worst in verdicts:
-                return worst
-        return Verdict.OK
+        return worst([day.verdict for _, day in self.days])
 
 
 def judge_span(

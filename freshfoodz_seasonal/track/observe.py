@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from freshfoodz_seasonal.baseline.measure import NamedRoute, RouteAnswers, Sample, route_answers
+from freshfoodz_seasonal.baseline.measure import NamedRoute, RouteAnswers, Sample, route_answers, route_key
 from freshfoodz_seasonal.baseline.queries import Measure
 from freshfoodz_seasonal.metrics.names import MetricNames
 
@@ -59,11 +59,7 @@ def observe_routes(
 ) -> tuple[dict[str, ObservedRoute], dict[str, str]]:
     """Per route, what it did, or why it has no measurement."""
     by_key = route_answers(answers, names)
-    ok = {
-        (s.labels.get(names.method_label, ""), s.labels.get(names.uri_label, "")): s.value
-        for s in successes
-        if math.isfinite(s.value)
-    }
+    ok = {route_key(s.labels, names): s.value for s in successes if math.isfinite(s.value)}
     observed: dict[str, ObservedRoute] = {}
     missing: dict[str, str] = {}
     for route in routes:
@@ -81,7 +77,7 @@ def observe_routes(
             continue
         p95, beyond = _p95(found)
         errors = _value(found, Measure.ERRORS) or 0.0
-        success = ok.get((route.key.method, route.key.uri), 0.0)
+        success = ok.get(route.key, 0.0)
         observed[route.name] = ObservedRoute(
             peak_rps=peak,
             p95_s=p95,
