@@ -54,6 +54,10 @@ class RouteKey:
     uri: str
 
 
+# `seasonctl baseline`'s look-back when none is given: two weeks, each weekday twice.
+DEFAULT_BASELINE_DAYS = 14
+
+
 @dataclass(frozen=True)
 class BaselineWindow:
     """The look-back (`window`, e.g. `14d`), the rate's averaging window and the subquery step."""

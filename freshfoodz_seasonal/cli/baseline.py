@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from freshfoodz_seasonal.baseline.queries import DEFAULT_BASELINE_DAYS
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.options import (
     CaFileOption,
@@ -20,7 +21,9 @@ from freshfoodz_seasonal.cli.options import (
 
 def baseline(
     prometheus_url: PrometheusUrlOption,
-    window: Annotated[str, typer.Option(help="how far back to look, a PromQL duration: 14d, 2w, 336h")] = "14d",
+    window: Annotated[
+        str, typer.Option(help="how far back to look, a PromQL duration: 14d, 2w, 336h")
+    ] = f"{DEFAULT_BASELINE_DAYS}d",
     end: Annotated[str | None, typer.Option(help="the window's end, ISO 8601 (no offset: UTC); default now")] = None,
     stack: Annotated[
         str | None,

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
-from freshfoodz_seasonal.adapters.prometheus_http import PrometheusUnavailable
+from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient, PrometheusUnavailable
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
 from freshfoodz_seasonal.cli.baseline_command import prometheus_client
 from freshfoodz_seasonal.cli.clock import parse_date, read_clock
@@ -44,8 +44,16 @@ from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
 from freshfoodz_seasonal.seasons.ownership import BERLIN
 from freshfoodz_seasonal.seasons.windows import resolve_window
-from freshfoodz_seasonal.track.day import HOUR_S, WEEKS_BEFORE, TrackedDay
-from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
+from freshfoodz_seasonal.track.day import DAYS_BEFORE, TrackedDay
+from freshfoodz_seasonal.track.judge import (
+    DayJudgement,
+    MeasuredMultiplier,
+    SpanJudgement,
+    Verdict,
+    judge_day,
+    judge_span,
+    measured_multipliers,
+)
 
 # A span of at most a year and a day: a season and the weeks around it, with room to spare.
 MAX_SPAN_DAYS = 366
@@ -124,16 +132,13 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
             f"{window.last_day}; judged against the season's plan all the same"
         )
     client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
-    context = None
     try:
-        if request.season is not None:
-            context = measure_season_context(client, loaded.settings, days[0], days[-1])
-            _check_retention(context, days[0])
+        context = _season_context(request, client, loaded, days)
         with ThreadPoolExecutor(max_workers=PARALLEL_DAYS) as pool:
             measured = list(pool.map(lambda day: measure_day(client, loaded.settings, day), days))
     except (PrometheusUnavailable, PrometheusAnswerError) as error:
         fail(EXIT_PROMETHEUS, [client.shown(str(error))])
-    warnings = [text for one in measured for text in one.warnings]
+    warnings = [*(context.warnings if context else ()), *(text for one in measured for text in one.warnings)]
     for text in dict.fromkeys(warnings):
         warn(f"Prometheus: {text}")
     judged = [
@@ -147,14 +152,15 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
                 one.missing,
                 one.hours,
                 one.peak_connections,
+                one.peak_db_cpu,
             ),
         )
         for one in measured
     ]
-    weeks_before = None if context is None else context.weeks_before_peaks
-    verdict = _show(loaded, catalog, judged, output_format, weeks_before)
+    days_before = None if context is None else context.days_before_peaks
+    verdict = _show(loaded, catalog, judged, output_format, days_before)
     if request.report is not None:
-        _write_report(request.report, loaded, catalog, judged, weeks_before, now.today)
+        _write_report(request.report, loaded, catalog, judged, days_before, now.today)
     if not any(one.observed for one in measured):
         fail(
             EXIT_NO_BASELINE,
@@ -178,23 +184,39 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         )
 
 
-def _check_retention(context: SeasonContext, first: TrackedDay) -> None:
-    """Exit 5 when Prometheus's data begins after the first hour of the weeks before the season: the season
-    and its measured multiplier cannot be judged whole."""
-    needed_s = first.start_s - WEEKS_BEFORE * 7 * 86_400
-    if context.earliest_s is not None and context.earliest_s <= needed_s + HOUR_S:
-        return
+def _season_context(
+    request: TrackRequest, client: PrometheusClient, loaded: PlannedStack, days: list[TrackedDay]
+) -> SeasonContext | None:
+    """The days before the season, for the measured multiplier: with --season, or a span (--from, --to) that
+    reaches into the season. --season exits 5 when Prometheus's retention does not reach back to them; a
+    span goes on without the multiplier, saying why."""
+    window = loaded.plan.window
+    if request.season is None and (len(days) == 1 or days[-1].date < window.first_day):
+        return None
+    if days[0].date > window.last_day:
+        return None
+    first = TrackedDay(window.first_day)
+    context = measure_season_context(client, loaded.settings, first, days[-1])
+    if context.holds_days_before:
+        return context
     held = (
         "none of this job's requests"
         if context.earliest_s is None
         else f"this job's requests from {dt.datetime.fromtimestamp(context.earliest_s, BERLIN):%Y-%m-%d %H:%M} on"
     )
+    needed = f"{dt.datetime.fromtimestamp(context.needed_from_s, BERLIN):%Y-%m-%d}"
+    if request.season is None:
+        warn(
+            f"Prometheus holds {held}: the {DAYS_BEFORE} days before the season (from {needed}) are not all held, "
+            "so the measured multiplier is left out"
+        )
+        return None
     fail(
         EXIT_NO_BASELINE,
         [
-            f"Prometheus holds {held}, but the season (from {first.date}) and the {WEEKS_BEFORE} weeks before it, "
-            f"its measured multiplier's baseline, begin on {dt.datetime.fromtimestamp(needed_s, BERLIN):%Y-%m-%d}: "
-            "its retention does not reach back; track the days it holds with --from and --to"
+            f"Prometheus holds {held}, but the season (from {first.date}) and the {DAYS_BEFORE} days before it, "
+            f"its measured multiplier's baseline, begin on {needed}: its retention does not reach back; "
+            "track the days it holds with --from and --to"
         ],
     )
 
@@ -204,7 +226,7 @@ def _write_report(
     loaded: PlannedStack,
     catalog: Catalog,
     judged: list[tuple[TrackedDay, DayJudgement]],
-    weeks_before: Mapping[str, float] | None,
+    days_before: Mapping[str, float] | None,
     today: dt.date,
 ) -> None:
     """The season review's markdown and charts, all at once into `folder`; exit 2 if it cannot be written."""
@@ -212,7 +234,7 @@ def _write_report(
     from freshfoodz_seasonal.cli.track_report import MARKER, report_files  # noqa: PLC0415
 
     span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
-    multipliers = None if weeks_before is None else measured_multipliers(span, weeks_before)
+    multipliers = _multipliers(loaded, span, days_before)
     sections = [*span_sections(span, loaded.plan.load_multiplier, multipliers), *review_sections(span)]
     files = report_files(loaded.name, span, sections, span_heading(loaded.name, span), today)
     try:
@@ -227,10 +249,10 @@ def _show(
     catalog: Catalog,
     judged: list[tuple[TrackedDay, DayJudgement]],
     output_format: ReportFormat,
-    weeks_before: Mapping[str, float] | None = None,
+    days_before: Mapping[str, float] | None = None,
 ) -> Verdict:
     """Prints the day, or the span (a season's always), in the format asked; returns the worst verdict."""
-    if len(judged) == 1 and weeks_before is None:
+    if len(judged) == 1 and days_before is None:
         ((day, judgement),) = judged
         if output_format is ReportFormat.JSON:
             print_json(track_as_dict(loaded.name, day, loaded.plan, judgement))
@@ -242,7 +264,7 @@ def _show(
         verdict = judgement.verdict
     else:
         span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
-        multipliers = None if weeks_before is None else measured_multipliers(span, weeks_before)
+        multipliers = _multipliers(loaded, span, days_before)
         if output_format is ReportFormat.JSON:
             print_json(span_as_dict(loaded.name, loaded.plan, span, multipliers))
             return span.verdict
@@ -254,3 +276,10 @@ def _show(
     else:
         Console(highlight=False).print(to_rich(heading, sections))
     return verdict
+
+
+def _multipliers(
+    loaded: PlannedStack, span: SpanJudgement, days_before: Mapping[str, float] | None
+) -> list[MeasuredMultiplier] | None:
+    window = loaded.plan.window
+    return None if days_before is None else measured_multipliers(span, days_before, window.first_day, window.last_day)

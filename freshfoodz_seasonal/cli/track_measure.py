@@ -18,17 +18,18 @@ from freshfoodz_seasonal.cli.baseline_measure import Scope
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.metrics.promql import exact_matchers
 from freshfoodz_seasonal.track.day import (
+    DAYS_BEFORE,
     HOUR_S,
-    WEEKS_BEFORE,
     TrackedDay,
+    days_before_peak_query,
     earliest_data_query,
     hour_buckets_query,
     hourly_at_max_query,
     hourly_rate_query,
     hourly_replicas_query,
     peak_connections_query,
+    peak_db_cpu_query,
     success_query,
-    weeks_before_peak_query,
 )
 from freshfoodz_seasonal.track.observe import ObservedRoute, observe_routes
 from freshfoodz_seasonal.track.peak_hour import ServiceHour, busiest_hour
@@ -44,6 +45,8 @@ class MeasuredDay:
     """Service name -> its busiest hour of the day (services with traffic that day)."""
     peak_connections: float | None
     """The most database connections open at once; None when the metric had none."""
+    peak_db_cpu: float | None
+    """The database primary's highest CPU share (0-1); None when not configured or without series."""
     queries: int
     warnings: tuple[str, ...]
 
@@ -71,15 +74,32 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
     answer = client.query(peak_connections_query(scope.names, db_matchers, day.window), day.end_s)
     warnings += answer_warnings(answer)
     connections = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
+    cpu, cpu_queries = _peak_db_cpu(client, settings, day, warnings)
     return MeasuredDay(
         day,
         observed,
         missing,
         hours,
         max(connections) if connections else None,
-        len(queries) + hour_queries + 1,
+        cpu,
+        len(queries) + hour_queries + 1 + cpu_queries,
         tuple(warnings),
     )
+
+
+def _peak_db_cpu(
+    client: PrometheusClient, settings: StackSettings, day: TrackedDay, warnings: list[str]
+) -> tuple[float | None, int]:
+    """The primary's highest CPU share of the day from `metrics.dbCpuPercent`, and the queries it took; not
+    measured (None, 0) where the stack names no such metric."""
+    metric = settings.metrics.db_cpu_percent
+    if metric is None:
+        return None, 0
+    promql = peak_db_cpu_query(metric, exact_matchers(settings.metrics.db_cpu_matchers), day.window)
+    answer = client.query(promql, day.end_s)
+    warnings += answer_warnings(answer)
+    percents = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
+    return (max(percents) / 100.0 if percents else None), 1
 
 
 def _route_names(scope: Scope) -> dict[RouteKey, str]:
@@ -153,28 +173,45 @@ def _busiest_hours(
 @dataclass(frozen=True)
 class SeasonContext:
     """What a past season is held against besides its plan: how far back Prometheus reaches, and the routes'
-    peaks in the weeks before the season."""
+    peaks in the days before the season."""
 
     earliest_s: float | None
-    """The earliest hour with the job's request rate from the weeks before the season to its end."""
-    weeks_before_peaks: dict[str, float]
-    """Route name -> its peak in the weeks before the season's first day."""
+    """The earliest hour with the job's request rate from the days before the season to its end."""
+    days_before_peaks: dict[str, float]
+    """Route name -> its peak in the days before the season's first day."""
+    first: TrackedDay
+    """The season's first day."""
+    warnings: tuple[str, ...]
+
+    @property
+    def needed_from_s(self) -> float:
+        """Where the days before the season begin."""
+        return self.first.start_s - DAYS_BEFORE * 86_400
+
+    @property
+    def holds_days_before(self) -> bool:
+        """Prometheus's data reaches back to the first hour of the days before the season."""
+        return self.earliest_s is not None and self.earliest_s <= self.needed_from_s + HOUR_S
 
 
 def measure_season_context(
     client: PrometheusClient, settings: StackSettings, first: TrackedDay, last: TrackedDay
 ) -> SeasonContext:
-    """Two queries: the earliest data of the span with the weeks before it, and each route's peak then."""
+    """Two queries: the earliest data from the days before the season's `first` day to the tracked span's
+    `last`, and each route's peak in those days before."""
     scope = Scope.of_stack(settings, measure_cpu=False)
-    reach_s = last.end_s - first.start_s + WEEKS_BEFORE * 7 * 86_400
-    answer = client.query(earliest_data_query(scope.names, scope.matchers, f"{math.ceil(reach_s / 3600)}h"), last.end_s)
+    reach = f"{math.ceil((last.end_s - first.start_s + DAYS_BEFORE * 86_400) / HOUR_S)}h"
+    answer = client.query(earliest_data_query(scope.names, scope.matchers, reach), last.end_s)
+    warnings = answer_warnings(answer)
     earliest = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
     keys = [route.key for route in scope.routes]
-    promql = weeks_before_peak_query(scope.names, scope.matchers, keys, settings.metrics.rate_window)
     names = _route_names(scope)
+    promql = days_before_peak_query(scope.names, scope.matchers, keys, settings.metrics.rate_window)
+    answer = client.query(promql, first.start_s)
+    warnings += answer_warnings(answer)
     peaks = {
         names[key]: sample.value
-        for sample in instant_vector(client.query(promql, first.start_s))
+        for sample in instant_vector(answer)
         if (key := route_key(sample.labels, scope.names)) in names and math.isfinite(sample.value) and sample.value > 0
     }
-    return SeasonContext(min(earliest) if earliest else None, peaks)
+    return SeasonContext(min(earliest) if earliest else None, peaks, first, tuple(warnings))

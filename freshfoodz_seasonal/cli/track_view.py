@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.seasons.ownership import BERLIN
-from freshfoodz_seasonal.track.day import WEEKS_BEFORE, TrackedDay
+from freshfoodz_seasonal.track.day import DAYS_BEFORE, TrackedDay
 from freshfoodz_seasonal.track.judge import (
+    DatabaseLine,
     DayJudgement,
     Kpi,
     MeasuredMultiplier,
@@ -99,9 +101,8 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "p95, SLO: ms; p95 over the day, from the histogram",
                 f"x base: the peak over the stack's baselineRps; the season plans {multiplier:g}x",
                 "model: the busiest hour's observed p95 against the model's at that hour's load and pods; ~: the "
-                "prediction lies within the histogram's bucket (the error is the bucket's, not the model's); >: the "
-                "hour's p95 lies beyond the largest bucket, so the error is at least this",
-                ">: the p95 lies beyond the largest bucket, at least this",
+                "prediction lies within the histogram's bucket (the error is the bucket's, not the model's)",
+                ">: the p95 lies beyond the largest bucket: it, or the model's error, is at least this",
             ],
         ),
         Section(
@@ -113,28 +114,51 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "ran: the HPA's replicas in the service's busiest hour; h at max: hours at the HPA's max that day",
             ],
         ),
-        Section(
-            "Database",
-            ["class", "usable", "planned", "peak", ""],
-            [
-                [
-                    judgement.database.planned_class,
-                    str(judgement.database.usable_connections),
-                    str(judgement.database.planned_connections),
-                    "-" if (peak := judgement.database.peak_connections) is None else f"{peak:.0f}",
-                    judgement.database.verdict.value,
-                ]
-            ],
-            ["connections: usable on the planned class, planned at the peak, the day's most at once; CPU not measured"],
-        ),
+        _database_section(judgement.database),
         Section("Business KPIs", ["KPI", "observed", "target", ""], [_kpi_row(kpi) for kpi in judgement.kpis]),
     ]
     if reasons:
         sections.append(Section("Why", ["line"], [[reason] for reason in reasons]))
-    return [*sections, *_proposal_rows(judgement.proposal)]
+    return [
+        *sections,
+        *_proposal_rows(judgement.proposal),
+        *_proposal_rows(judgement.database_proposal, DATABASE_CHANGE),
+    ]
 
 
-def _proposal_rows(proposal: Proposal | None) -> list[Section]:
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
+
+
+def _database_section(line: DatabaseLine) -> Section:
+    return Section(
+        "Database",
+        ["class", "usable", "planned", "peak", "CPU", "model", "target", ""],
+        [
+            [
+                line.planned_class,
+                str(line.usable_connections),
+                str(line.planned_connections),
+                "-" if line.peak_connections is None else f"{line.peak_connections:.0f}",
+                _percent(line.peak_cpu),
+                _percent(line.predicted_cpu),
+                f"{line.cpu_target:.0%}",
+                line.verdict.value,
+            ]
+        ],
+        [
+            "usable, planned, peak: connections the planned class accepts, the plan's at the peak, the day's most "
+            "at once",
+            "CPU: the primary's highest that day (metrics.dbCpuPercent; - where not measured); model: the plan's "
+            "CPU at the day's observed load; target: the season's database target",
+        ],
+    )
+
+
+DATABASE_CHANGE = "Proposed change for the database (not applied)"
+
+
+def _proposal_rows(proposal: Proposal | None, title: str = "Proposed change (not applied)") -> list[Section]:
     if proposal is None:
         return []
     change = f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"
@@ -149,7 +173,7 @@ def _proposal_rows(proposal: Proposal | None) -> list[Section]:
         ]
     return [
         Section(
-            "Proposed change (not applied)",
+            title,
             ["change"],
             [[change], *([effect] for effect in proposal.effects)],
             ["edit the stack file, then `seasonctl plan` and `seasonctl diff` show what it does"],
@@ -192,12 +216,12 @@ def _multiplier_section(multipliers: list[MeasuredMultiplier], planned: float) -
         return "-" if value is None else text
 
     return Section(
-        "Multiplier measured: the season's peak over the weeks before it",
-        ["route", f"{WEEKS_BEFORE} weeks before/s", "season/s", "x", "planned x"],
+        "Multiplier measured: the season's peak over the days before it",
+        ["route", f"{DAYS_BEFORE} days before/s", "season/s", "x", "planned x"],
         [
             [
                 one.route,
-                cell(one.weeks_before_peak, f"{one.weeks_before_peak or 0:.4g}"),
+                cell(one.days_before_peak, f"{one.days_before_peak or 0:.4g}"),
                 cell(one.season_peak, f"{one.season_peak or 0:.4g}"),
                 cell(one.multiplier, f"{one.multiplier or 0:.2f}x"),
                 f"{planned:g}x",
@@ -205,7 +229,8 @@ def _multiplier_section(multipliers: list[MeasuredMultiplier], planned: float) -
             for one in multipliers
         ],
         [
-            "peaks: the 99th percentile of the 5-minute rate; the season's is its busiest day's",
+            f"peaks: the 99th percentile of the 5-minute rate; before: the {DAYS_BEFORE} days before the season's "
+            "first day (seasonctl baseline's window); season: its busiest day's",
             "check the season's multiplier against what it really was before trusting it for the next",
         ],
     )
@@ -227,8 +252,37 @@ def span_sections(
                 "watch, act: the lines (routes, services, database, KPIs) with that verdict; track --date DAY: the day",
             ],
         ),
+        _services_section(span),
         *_proposal_rows(span.proposal),
+        *_proposal_rows(span.database_proposal, DATABASE_CHANGE),
+        *_proposal_rows(span.needed_less, "The span needed less (not applied)"),
     ]
+
+
+def _services_section(span: SpanJudgement) -> Section:
+    """Per service, the day that needed the most pods against the plan and the HPA's bounds."""
+    rows = []
+    for index, first in enumerate(span.days[0][1].services):
+        lines = [(date, day.services[index]) for date, day in span.days]
+        needed = [(line.needed_pods, date) for date, line in lines if line.needed_pods is not None]
+        most, on = max(needed, key=lambda pair: (pair[0], pair[1])) if needed else (None, None)
+        at_max = [line.hour.hours_at_max for _, line in lines if line.hour and line.hour.hours_at_max is not None]
+        rows.append(
+            [
+                first.service,
+                str(first.planned_pods),
+                str(first.hpa_max),
+                "-" if most is None else str(most),
+                "-" if on is None else on.isoformat(),
+                "-" if not at_max else f"{sum(at_max):.1f}",
+            ]
+        )
+    return Section(
+        "Services: the most pods any day needed",
+        ["service", "plan pods", "HPA max", "most needed", "on", "h at max"],
+        rows,
+        ["most needed: the model's pods at that day's observed peaks; h at max: summed over the days"],
+    )
 
 
 def _model_row(route: str, hours: list[RouteAtPeakHour]) -> list[str]:
@@ -260,13 +314,17 @@ def review_sections(span: SpanJudgement) -> list[Section]:
                 "-" if errors is None else f"{errors:.2%}",
                 "-" if sample is None else f"{sample:.1%}",
                 "-" if peak is None else f"{peak:.0f} of {day.database.usable_connections}",
+                _percent(day.database.peak_cpu),
             ]
         )
+    acted: dict[str, list[tuple[dt.date, str]]] = {}
+    for date, day in span.days:
+        for name, verdict, reason in day.lines:
+            if verdict is Verdict.ACT:
+                acted.setdefault(name, []).append((date, reason))
     why = [
-        [date.isoformat(), f"{name}: {reason}"]
-        for date, day in span.days
-        for name, verdict, reason in day.lines
-        if verdict is Verdict.ACT
+        [name, str(len(days)), _dates(date for date, _ in days), f"{days[-1][0]}: {days[-1][1]}"]
+        for name, days in acted.items()
     ]
     sections = [
         Section(
@@ -279,10 +337,22 @@ def review_sections(span: SpanJudgement) -> list[Section]:
                 "bucket is left out (only a lower bound)"
             ],
         ),
-        Section("KPIs and the database, day by day", ["day", "errors", "sample success", "connections"], kpi_rows),
+        Section(
+            "KPIs and the database, day by day",
+            ["day", "errors", "sample success", "connections", "DB CPU"],
+            kpi_rows,
+            ["connections: the most at once, of the planned class's usable; DB CPU: the primary's highest"],
+        ),
     ]
     if why:
-        sections.append(Section("Why the act days acted", ["day", "line"], why))
+        sections.append(
+            Section(
+                "The lines that acted",
+                ["line", "days", "which", "the last of them"],
+                why,
+                ["track --date DAY shows any of those days whole"],
+            )
+        )
     return sections
 
 
@@ -296,7 +366,7 @@ def span_as_dict(
             "measured_multipliers": [
                 {
                     "route": one.route,
-                    "weeks_before_peak_rps": None if one.weeks_before_peak is None else round(one.weeks_before_peak, 4),
+                    "days_before_peak_rps": None if one.days_before_peak is None else round(one.days_before_peak, 4),
                     "season_peak_rps": None if one.season_peak is None else round(one.season_peak, 4),
                     "multiplier": None if one.multiplier is None else round(one.multiplier, 4),
                 }
@@ -311,6 +381,8 @@ def span_as_dict(
         "verdict": span.verdict.value,
         "days": [track_as_dict(stack, TrackedDay(date), plan, day) for date, day in span.days],
         "proposal": _proposal_dict(span.proposal),
+        "database_proposal": _proposal_dict(span.database_proposal),
+        "needed_less": _proposal_dict(span.needed_less),
     }
 
 
@@ -372,7 +444,11 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
             "usable_connections": judgement.database.usable_connections,
             "planned_connections": judgement.database.planned_connections,
             "peak_connections": judgement.database.peak_connections,
-            "cpu": None,
+            "peak_cpu": None if judgement.database.peak_cpu is None else round(judgement.database.peak_cpu, 4),
+            "predicted_cpu": None
+            if judgement.database.predicted_cpu is None
+            else round(judgement.database.predicted_cpu, 4),
+            "cpu_target": judgement.database.cpu_target,
             "verdict": judgement.database.verdict.value,
             "reason": judgement.database.reason,
         },
@@ -386,6 +462,7 @@ def track_as_dict(stack: str, day: TrackedDay, plan: SeasonPlan, judgement: DayJ
             for kpi in judgement.kpis
         ],
         "proposal": _proposal_dict(proposal),
+        "database_proposal": _proposal_dict(judgement.database_proposal),
     }
 
 
@@ -400,3 +477,14 @@ def _hour_dict(hour: RouteAtPeakHour | None) -> dict[str, Any] | None:
         "within_resolution": hour.within_resolution,
         "beyond_buckets": hour.beyond_buckets,
     }
+
+
+def _dates(dates: Iterable[dt.date]) -> str:
+    """Days as runs of consecutive days: `2026-12-20..2026-12-22, 2026-12-24`."""
+    runs: list[list[dt.date]] = []
+    for date in dates:
+        if runs and (date - runs[-1][-1]).days == 1:
+            runs[-1].append(date)
+        else:
+            runs.append([date])
+    return ", ".join(f"{run[0]}..{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in runs)

@@ -524,6 +524,17 @@ class Metrics(_Section):
         description="extra exact label matchers on the CPU and pod-owner queries (cAdvisor, kube-state-metrics), "
         "e.g. cluster",
     )
+    db_cpu_percent: MetricName | None = Field(
+        default=None,
+        description="a gauge of the database primary's CPU in percent (0-100), e.g. a CloudWatch exporter's "
+        "aws_rds_cpuutilization_average; unset: `seasonctl track` says the database CPU is not measured",
+    )
+    db_cpu_matchers: dict[MatcherLabel, Text] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="extra exact label matchers that select the primary on dbCpuPercent, e.g. "
+        "dimension_DBInstanceIdentifier",
+    )
     rate_window: str = Field(
         default=DEFAULT_RATE_WINDOW,
         pattern=r"^[1-9][0-9]{0,3}[smh]$",

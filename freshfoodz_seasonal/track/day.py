@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from freshfoodz_seasonal.baseline.queries import RouteKey, literal_regex, route_matchers
+from freshfoodz_seasonal.baseline.queries import DEFAULT_BASELINE_DAYS, RouteKey, literal_regex, route_matchers
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.promql import Matcher, selector
 from freshfoodz_seasonal.seasons.ownership import BERLIN
@@ -92,8 +92,15 @@ def peak_connections_query(names: MetricNames, db_matchers: Sequence[Matcher], w
     return f"max_over_time((max(sum by (instance) ({selector(names.db_connections, db_matchers)})))[{window}:1m])"
 
 
-# A season's measured multiplier: its peak over the peak of the weeks before it.
-WEEKS_BEFORE = 4
+def peak_db_cpu_query(metric: str, matchers: Sequence[Matcher], window: str) -> str:
+    """The database primary's highest CPU percentage over the window, read every minute (the gauge a CloudWatch
+    exporter keeps; `max` across series, should the matchers leave several)."""
+    return f"max_over_time((max({selector(metric, matchers)}))[{window}:1m])"
+
+
+# A season's measured multiplier: its peak over the peak of the days before it, as long a look-back as
+# `seasonctl baseline`'s default, so the multiplier compares with a stack's baselineRps like for like.
+DAYS_BEFORE = DEFAULT_BASELINE_DAYS
 
 
 def earliest_data_query(names: MetricNames, extra_matchers: Sequence[Matcher], window: str) -> str:
@@ -102,11 +109,11 @@ def earliest_data_query(names: MetricNames, extra_matchers: Sequence[Matcher], w
     return f"min_over_time(timestamp({rate})[{window}:1h])"
 
 
-def weeks_before_peak_query(
+def days_before_peak_query(
     names: MetricNames, extra_matchers: Sequence[Matcher], routes: Sequence[RouteKey], rate_window: str
 ) -> str:
-    """Per route, the peak (99th percentile of the rate) of the weeks before the evaluation time."""
+    """Per route, the peak (99th percentile of the rate) of the days before the evaluation time."""
     matchers = (*extra_matchers, *route_matchers(names, routes))
     by_route = f"{names.uri_label}, {names.method_label}"
     rates = f"sum by ({by_route}) (rate({selector(names.http_count, matchers)}[{rate_window}]))"
-    return f"quantile_over_time(0.99, ({rates})[{WEEKS_BEFORE * 7}d:5m])"
+    return f"quantile_over_time(0.99, ({rates})[{DAYS_BEFORE}d:5m])"

@@ -121,6 +121,12 @@ class DatabaseLine:
     """The most connections open at once that day; None when the metric had none."""
     verdict: Verdict
     reason: str
+    peak_cpu: float | None = None
+    """The primary's highest CPU share that day (0-1); None when not measured."""
+    predicted_cpu: float | None = None
+    """The model's primary CPU share at the day's observed load; None without a measured route."""
+    cpu_target: float = 1.0
+    """The season's database target: the planned peak's CPU share at most."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class DayJudgement:
     database: DatabaseLine
     kpis: tuple[Kpi, ...]
     proposal: Proposal | None
+    database_proposal: Proposal | None = None
 
     @property
     def lines(self) -> list[tuple[str, Verdict, str]]:
@@ -167,11 +174,16 @@ def _held_to_the_model(line: RouteLine, hour: ServiceHour | None, at_hour: Route
         return line
     verdict, reason = line.verdict, line.reason
     observed = at_hour.observed_p95_s
-    if observed is not None and observed > line.p95_slo_s and verdict is not Verdict.ACT:
+    # A p95 beyond the largest bucket is a lower bound: above the SLO once the bound reaches it.
+    broke = observed is not None and (
+        observed > line.p95_slo_s or (at_hour.beyond_buckets and observed >= line.p95_slo_s)
+    )
+    if observed is not None and broke and verdict is not Verdict.ACT:
         verdict = Verdict.ACT
+        at_least = "at least " if at_hour.beyond_buckets else ""
         reason = (
-            f"in the busiest hour the p95 was {observed * 1000:.0f} ms, above its {line.p95_slo_s * 1000:.0f} ms "
-            f"SLO; {reason}"
+            f"in the busiest hour the p95 was {at_least}{observed * 1000:.0f} ms, above its "
+            f"{line.p95_slo_s * 1000:.0f} ms SLO; {reason}"
         )
     error, predicted = at_hour.model_error, at_hour.predicted_p95_s
     if error is None or predicted is None or observed is None:
@@ -322,24 +334,95 @@ def _with_hour(line: ServiceLine, hour: ServiceHour | None) -> ServiceLine:
     return dataclasses.replace(line, verdict=verdict, reason=reason, hour=hour)
 
 
-def _database_line(plan: SeasonPlan, peak_connections: float | None) -> DatabaseLine:
-    """The day's most connections against what the planned class accepts; the database's CPU is not measured
-    (CloudWatch's, which Prometheus need not hold)."""
+def _connections_verdict(plan: SeasonPlan, peak: float | None) -> tuple[Verdict, str]:
+    """The day's most connections against what the planned class accepts."""
     db = plan.database
-    usable = db.usable_max_connections
+    if peak is None:
+        return Verdict.WATCH, "connections not measured (no series)"
+    used = f"{peak:.0f} connections at most, of {db.usable_max_connections} usable on {db.instance_class}"
+    if peak > DB_CONNECTION_SHARE * db.usable_max_connections:
+        return Verdict.ACT, f"{used}: above {DB_CONNECTION_SHARE:.0%}"
+    if peak > db.connections:
+        return Verdict.WATCH, f"{used}: more than the planned {db.connections}"
+    return Verdict.OK, f"{used} (planned {db.connections})"
 
-    def line(verdict: Verdict, reason: str) -> DatabaseLine:
-        return DatabaseLine(db.instance_class, usable, db.connections, peak_connections, verdict, reason)
 
-    cpu = "CPU not measured (not in Prometheus)"
-    if peak_connections is None:
-        return line(Verdict.WATCH, f"connections not measured (no series); {cpu}")
-    used = f"{peak_connections:.0f} connections at most, of {usable} usable on {db.instance_class}"
-    if peak_connections > DB_CONNECTION_SHARE * usable:
-        return line(Verdict.ACT, f"{used}: above {DB_CONNECTION_SHARE:.0%}; {cpu}")
-    if peak_connections > db.connections:
-        return line(Verdict.WATCH, f"{used}: more than the planned {db.connections}; {cpu}")
-    return line(Verdict.OK, f"{used} (planned {db.connections}); {cpu}")
+def _load_share(services: Sequence[ServiceLine]) -> float | None:
+    """The day's observed load over the planned one, across the services (a route without data at its plan)."""
+    measured = [line for line in services if line.observed_rps is not None]
+    if not measured:
+        return None
+    return sum(line.observed_rps or 0.0 for line in measured) / sum(line.planned_rps for line in measured)
+
+
+def _cpu_verdict(
+    settings: StackSettings, peak: float | None, predicted: float | None, target: float
+) -> tuple[Verdict, str]:
+    """The primary's peak CPU against the season's database target and the model's CPU at the observed load."""
+    if settings.metrics.db_cpu_percent is None:
+        return Verdict.OK, "CPU not measured (no metrics.dbCpuPercent)"
+    if peak is None:
+        return Verdict.WATCH, f"CPU not measured (no {settings.metrics.db_cpu_percent} series)"
+    cpu = f"CPU peaked at {peak:.0%} (target {target:.0%}"
+    cpu += ")" if predicted is None else f", the model's {predicted:.0%} at the observed load)"
+    if peak > target:
+        return Verdict.ACT, f"{cpu}: above the target"
+    if predicted is not None and peak > predicted * (1 + MODEL_TOLERANCE):
+        return Verdict.WATCH, f"{cpu}: the model's database CPU is {peak / predicted - 1:.0%} low"
+    return Verdict.OK, cpu
+
+
+def _database_line(
+    settings: StackSettings,
+    plan: SeasonPlan,
+    services: Sequence[ServiceLine],
+    peak_connections: float | None,
+    peak_cpu: float | None,
+) -> DatabaseLine:
+    """Connections and, where `metrics.dbCpuPercent` names a gauge (CloudWatch's, which Prometheus need not
+    hold), the primary's CPU; the worse of the two."""
+    share = _load_share(services)
+    predicted = None if share is None else plan.database.primary_cpu_utilization * share
+    target = settings.season.target_utilization.database
+    parts = [_connections_verdict(plan, peak_connections), _cpu_verdict(settings, peak_cpu, predicted, target)]
+    return DatabaseLine(
+        plan.database.instance_class,
+        plan.database.usable_max_connections,
+        plan.database.connections,
+        peak_connections,
+        worst([verdict for verdict, _ in parts]),
+        "; ".join(reason for _, reason in parts),
+        peak_cpu,
+        predicted,
+        target,
+    )
+
+
+def _database_proposal(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, lines: Sequence[DatabaseLine]
+) -> Proposal | None:
+    """Where the primary's CPU passed its target by more than the model said at that load: the stack's
+    database.baselineCpuUtilization scaled by the worst day's observed over predicted, and what the plan then
+    changes. None when no day's CPU acted."""
+    ratios = [
+        line.peak_cpu / line.predicted_cpu
+        for line in lines
+        if line.peak_cpu is not None and line.predicted_cpu and line.peak_cpu > line.cpu_target
+    ]
+    if not ratios or max(ratios) <= 1.0:
+        return None
+    old = settings.database.baseline_cpu_utilization
+    new = min(math.ceil(old * max(ratios) * 100 - 1e-9) / 100, MAX_CPU_UTILIZATION)
+    if new <= old:
+        return None
+    database = settings.database.model_copy(update={"baseline_cpu_utilization": new})
+    try:
+        replanned = plan_season(
+            settings.model_copy(update={"database": database}), catalog, plan.stack, plan.window.first_day.year
+        )
+    except InfeasibleError as error:
+        return Proposal("database.baselineCpuUtilization", old, new, (), str(error))
+    return Proposal("database.baselineCpuUtilization", old, new, _effects(plan, replanned, ()))
 
 
 def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
@@ -367,21 +450,35 @@ def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> lis
 
 # The proposal searches multipliers in tenths, at most this far above the season's.
 MAX_PROPOSAL_STEPS = 200
+# database.baselineCpuUtilization's largest accepted value.
+MAX_CPU_UTILIZATION = 0.99
 
 
 def _proposal(
     settings: StackSettings, catalog: Catalog, plan: SeasonPlan, services: Sequence[ServiceLine]
 ) -> Proposal | None:
-    """The smallest multiplier (in tenths) whose plan gives every service the pods its observed load needed,
-    and what the plan then changes; None when the plan's pods sufficed."""
+    """The smallest multiplier (in tenths, above the season's) whose plan gives every act service the pods its
+    observed load needed, and what the plan then changes; None when the plan's pods sufficed."""
     short = [line for line in services if line.verdict is Verdict.ACT and line.needed_pods is not None]
     if not short:
         return None
-    needed = {line.service: line.needed_pods or 0 for line in short}
     # Start at the highest observed multiplier of a short service: its routes together ran at least that.
     start = max(line.observed_multiplier or plan.load_multiplier for line in short)
-    new = max(math.ceil(start * 10 - 1e-9) / 10, plan.load_multiplier + 0.1)
+    return _covering(settings, catalog, plan, short, max(_tenths_up(start), plan.load_multiplier + 0.1))
+
+
+def _tenths_up(multiplier: float) -> float:
+    return math.ceil(multiplier * 10 - 1e-9) / 10
+
+
+def _covering(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, lines: Sequence[ServiceLine], start: float
+) -> Proposal | None:
+    """From `start` up in tenths, the first multiplier whose plan gives each line's service its needed pods;
+    blocked where that plan is infeasible."""
+    needed = {line.service: line.needed_pods or 0 for line in lines}
     year = plan.window.first_day.year
+    new = start
     for _ in range(MAX_PROPOSAL_STEPS):
         season = settings.season.model_copy(update={"load_multiplier": round(new, 1)})
         try:
@@ -390,7 +487,7 @@ def _proposal(
             return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (), str(error))
         if all(service.pods >= needed.get(service.name, 0) for service in replanned.services):
             return Proposal(
-                "season.loadMultiplier", plan.load_multiplier, round(new, 1), _effects(plan, replanned, short)
+                "season.loadMultiplier", plan.load_multiplier, round(new, 1), _effects(plan, replanned, lines)
             )
         new += 0.1
     return None
@@ -404,8 +501,8 @@ def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLin
             continue
         line = why.get(old.name)
         observed = (
-            f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, above the planned "
-            f"{line.planned_rps:.4g}"
+            f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, "
+            f"{'above' if line.observed_rps > line.planned_rps else 'below'} the planned {line.planned_rps:.4g}"
             if line is not None and line.observed_rps is not None and line.observed_multiplier is not None
             else (
                 " (follows the multiplier; its own load did not ask for it)"
@@ -423,6 +520,9 @@ def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLin
     after = (replanned.database.instance_class, replanned.database.read_replicas)
     if before != after:
         effects.append(f"database {before[0]} + {before[1]} replicas -> {after[0]} + {after[1]} replicas")
+    old_cost, new_cost = plan.cost.extra_while_running, replanned.cost.extra_while_running
+    if round(old_cost) != round(new_cost):
+        effects.append(f"the season's own cost {old_cost:,.0f} -> {new_cost:,.0f} {plan.cost.currency} (estimate)")
     return tuple(effects)
 
 
@@ -434,6 +534,7 @@ def judge_day(
     missing: Mapping[str, str],
     hours: Mapping[str, ServiceHour] | None = None,
     peak_connections: float | None = None,
+    peak_db_cpu: float | None = None,
 ) -> DayJudgement:
     """Every route, service and KPI of the plan against the day; `observed` by route name, `missing` the reason
     a route has no measurement, `hours` each service's busiest hour (where measured)."""
@@ -467,12 +568,14 @@ def judge_day(
         for route in service.sizing.routes
     )
     lines = tuple(services.values())
+    database = _database_line(settings, plan, lines, peak_connections, peak_db_cpu)
     return DayJudgement(
         routes,
         lines,
-        _database_line(plan, peak_connections),
+        database,
         tuple(_kpis(settings, observed)),
         _proposal(settings, catalog, plan, lines),
+        _database_proposal(settings, catalog, plan, [database]),
     )
 
 
@@ -482,49 +585,87 @@ class SpanJudgement:
 
     days: tuple[tuple[dt.date, DayJudgement], ...]
     proposal: Proposal | None
+    database_proposal: Proposal | None = None
+    needed_less: Proposal | None = None
+    """Where no day acted and the span ran below the season's multiplier: the multiplier that ran, as the plan
+    that would have carried each service's busiest day (money spent on load that did not come)."""
 
     @property
     def verdict(self) -> Verdict:
         return worst([day.verdict for _, day in self.days])
 
 
-def judge_span(
-    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, days: Sequence[tuple[dt.date, DayJudgement]]
-) -> SpanJudgement:
-    """The days, and the smallest multiplier whose plan gives every service the most pods any day needed."""
+def _busiest_lines(days: Sequence[tuple[dt.date, DayJudgement]], acted: bool) -> dict[str, ServiceLine]:
+    """Per service, its line of the day that needed the most pods (only act lines when `acted`)."""
     busiest: dict[str, ServiceLine] = {}
     for _, day in days:
         for line in day.services:
-            if line.verdict is Verdict.ACT and line.needed_pods is not None:
-                kept = busiest.get(line.service)
-                if kept is None or (kept.needed_pods or 0) < line.needed_pods:
-                    busiest[line.service] = line
-    return SpanJudgement(tuple(days), _proposal(settings, catalog, plan, list(busiest.values())))
+            if line.needed_pods is None or (acted and line.verdict is not Verdict.ACT):
+                continue
+            kept = busiest.get(line.service)
+            if kept is None or (kept.needed_pods or 0) < line.needed_pods:
+                busiest[line.service] = line
+    return busiest
+
+
+def _needed_less(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, days: Sequence[tuple[dt.date, DayJudgement]]
+) -> Proposal | None:
+    """Where every service was measured and the span's highest observed multiplier lies below the season's:
+    the multiplier (in tenths, from that one up) whose plan still gives every service the most pods any day
+    needed. The multiplier stays at the load that ran, never below: the database and the workers follow it
+    and are not held to their need here. None otherwise."""
+    busiest = _busiest_lines(days, acted=False)
+    if set(busiest) != {service.name for service in plan.services}:
+        return None
+    ran = max(
+        (m for _, day in days for line in day.services if (m := line.observed_multiplier) is not None),
+        default=None,
+    )
+    if ran is None or _tenths_up(ran) >= plan.load_multiplier:
+        return None
+    proposal = _covering(settings, catalog, plan, list(busiest.values()), _tenths_up(ran))
+    return proposal if proposal is not None and proposal.new < plan.load_multiplier else None
+
+
+def judge_span(
+    settings: StackSettings, catalog: Catalog, plan: SeasonPlan, days: Sequence[tuple[dt.date, DayJudgement]]
+) -> SpanJudgement:
+    """The days; the smallest multiplier whose plan gives every service the most pods any act day needed, or,
+    where no day acted, the lowest that still carried the span; the database's CPU proposal over the days."""
+    acted = _busiest_lines(days, acted=True)
+    proposal = _proposal(settings, catalog, plan, list(acted.values()))
+    less = None if acted else _needed_less(settings, catalog, plan, days)
+    database = _database_proposal(settings, catalog, plan, [day.database for _, day in days])
+    return SpanJudgement(tuple(days), proposal, database, less)
 
 
 @dataclass(frozen=True)
 class MeasuredMultiplier:
-    """A route's season peak over its peak in the weeks before the season: the multiplier it really had."""
+    """A route's season peak over its peak in the days before the season: the multiplier it really had."""
 
     route: str
-    weeks_before_peak: float | None
+    days_before_peak: float | None
     season_peak: float | None
 
     @property
     def multiplier(self) -> float | None:
-        if self.weeks_before_peak is None or self.season_peak is None:
+        if self.days_before_peak is None or self.season_peak is None:
             return None
-        return self.season_peak / self.weeks_before_peak
+        return self.season_peak / self.days_before_peak
 
 
-def measured_multipliers(span: SpanJudgement, weeks_before: Mapping[str, float]) -> list[MeasuredMultiplier]:
-    """Per route of the plan, the highest daily peak of the span against the weeks before it."""
+def measured_multipliers(
+    span: SpanJudgement, days_before: Mapping[str, float], first: dt.date, last: dt.date
+) -> list[MeasuredMultiplier]:
+    """Per route of the plan, the highest daily peak of the span's days within the season (`first` to `last`)
+    against the days before it."""
     peaks: dict[str, float] = {}
     order: list[str] = []
-    for _, day in span.days:
+    for date, day in span.days:
         for line in day.routes:
             if line.route not in order:
                 order.append(line.route)
-            if line.observed is not None:
+            if line.observed is not None and first <= date <= last:
                 peaks[line.route] = max(peaks.get(line.route, 0.0), line.observed.peak_rps)
-    return [MeasuredMultiplier(route, weeks_before.get(route), peaks.get(route)) for route in order]
+    return [MeasuredMultiplier(route, days_before.get(route), peaks.get(route)) for route in order]

@@ -36,7 +36,7 @@ from tests.integration.test_baseline_prometheus import (
     warning_proxy,
 )
 from tests.support.cli_runner import invoke
-from tests.support.hpa_data import SyntheticConnections, SyntheticHpa, SyntheticHpas
+from tests.support.hpa_data import SyntheticConnections, SyntheticDbCpu, SyntheticHpa, SyntheticHpas
 from tests.support.project import ROOT, shared_catalog
 from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, running_prometheus
@@ -81,7 +81,11 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
     # 20 backends on each of two databases, 100 more on the first from 15:00 to 15:30: 140 at most.
     busy = (start + 15 * 3600, start + 15.5 * 3600)
     connections = SyntheticConnections(("freshfoodz", "postgres"), 20.0, 100.0, busy)
-    more = (hpas, connections)
+    # The primary's CPU at 30 %, 72 % from 12:00 to 12:30 on the tracked day; a replica at 95 % all along.
+    cpu = SyntheticDbCpu(
+        "freshfoodz-prod", "freshfoodz-prod-replica", 30.0, 72.0, (start + 12 * 3600, start + 12.5 * 3600)
+    )
+    more = (hpas, connections, cpu)
     traffic = SyntheticTraffic(list(ROUTES.values()), last_midnight.timestamp() - 3 * DAY_S, end_s, more=more)
     with running_prometheus(backfill(traffic, workdir), workdir) as url:
         yield Season(url, day)
@@ -110,6 +114,18 @@ def day_bounds(day: dt.date) -> tuple[float, float]:
 def true_peak(route: str, day: dt.date) -> float:
     start, end = day_bounds(day)
     return ROUTES[route].peak_rate(end, end - start)
+
+
+def variant(folder: Path, edits: tuple[tuple[str, str], ...] = (), config: str = "") -> Path:
+    """A project with the weihnachten stack edited (each `old` must be in it) and `config` lines added."""
+    folder.mkdir(exist_ok=True)
+    (folder / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "Pulumi.weihnachten.yaml").write_text(text + config, encoding="utf-8")
+    return folder
 
 
 def smallest_multiplier(settings: StackSettings, year: int, needed: dict[str, int], start: float) -> float:
@@ -181,7 +197,8 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
     database = report["database"]
     assert (database["peak_connections"], database["planned_connections"]) == (140.0, 122)
     assert database["verdict"] == "watch" and "more than the planned 122" in database["reason"]
-    assert database["cpu"] is None and "CPU not measured" in database["reason"]
+    assert database["peak_cpu"] is None and "CPU not measured (no metrics.dbCpuPercent)" in database["reason"]
+    assert report["database_proposal"] is None
     kpis = {kpi["kpi"]: kpi for kpi in report["kpis"]}
     assert kpis["sample success"]["observed"] == pytest.approx(1.0) and kpis["sample success"]["verdict"] == "ok"
     # 1 % of order-submit's requests fail: well under 2 % of all.
@@ -190,15 +207,7 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
 
 def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(season: Season, tmp_path: Path) -> None:
     # The data shows about 5.7x for api and 3.75x for event-catering; this plan says 3x.
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    text = (
-        (ROOT / "Pulumi.weihnachten.yaml")
-        .read_text(encoding="utf-8")
-        .replace("loadMultiplier: 5.0", "loadMultiplier: 3.0")
-    )
-    (project / "Pulumi.weihnachten.yaml").write_text(text, encoding="utf-8")
+    project = variant(tmp_path / "project", (("loadMultiplier: 5.0", "loadMultiplier: 3.0"),))
     result = invoke(
         "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
         "--date", season.day.isoformat(), "--format", "json",
@@ -226,6 +235,40 @@ def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(s
     proposal = report["proposal"]
     assert (proposal["old"], proposal["new"]) == (3.0, smallest_multiplier(settings, year, needed, start))
     assert {effect.split()[0] for effect in proposal["effects"]} >= {"api", "event-catering"}
+
+
+DB_CPU_CONFIG = """  freshfoodz-seasonal:metrics:
+    dbCpuPercent: aws_rds_cpuutilization_average
+    dbCpuMatchers:
+      dimension_DBInstanceIdentifier: freshfoodz-prod
+"""
+
+
+def test_the_database_cpu_above_its_target_proposes_the_stacks_cpu_share(season: Season, tmp_path: Path) -> None:
+    project = variant(tmp_path / "cpu", config=DB_CPU_CONFIG)
+    result = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--date", season.day.isoformat(), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 7, result.output
+    report = json.loads(result.stdout)
+    database = report["database"]
+    # The primary's 72 % (the replica's 95 % is not selected), against the season's 60 % target.
+    assert (database["peak_cpu"], database["cpu_target"], database["verdict"]) == (0.72, 0.6, "act")
+    # The model's CPU at the day's load: the plan's 37.5 % on the primary, scaled by observed over planned load.
+    services = report["services"]
+    share = sum(line["observed_rps"] for line in services) / sum(line["planned_rps"] for line in services)
+    assert database["predicted_cpu"] == pytest.approx(0.375 * share, abs=1e-4)
+    assert "CPU peaked at 72% (target 60%" in database["reason"] and "above the target" in database["reason"]
+    proposal = report["database_proposal"]
+    expected = math.ceil(0.25 * 0.72 / (0.375 * share) * 100 - 1e-9) / 100
+    assert (proposal["key"], proposal["old"], proposal["new"]) == ("database.baselineCpuUtilization", 0.25, expected)
+    assert any(effect.startswith("database db.r7g.xlarge + 2 replicas -> ") for effect in proposal["effects"])
+    table = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--date", season.day.isoformat(),
+    )  # fmt: skip
+    assert f"database.baselineCpuUtilization 0.25 -> {expected:g}" in table.stdout
 
 
 def test_a_day_without_data_is_shown_as_not_measured_and_exits_5(season: Season) -> None:
@@ -305,19 +348,9 @@ def test_tls_is_verified(tmp_path: Path) -> None:
 
 def quiet_project(folder: Path) -> Path:
     """The weihnachten stack at 10x with a sample-request SLO of 20 s: the backfilled day asks for no act."""
-    project = folder / "quiet"
-    project.mkdir(exist_ok=True)
-    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    text = (
-        (ROOT / "Pulumi.weihnachten.yaml")
-        .read_text(encoding="utf-8")
-        .replace("loadMultiplier: 5.0", "loadMultiplier: 10.0")
-    )
-    text = text.replace(
-        "p95SloMs: 2000\n    - name: event-availability", "p95SloMs: 20000\n    - name: event-availability"
-    )
-    (project / "Pulumi.weihnachten.yaml").write_text(text, encoding="utf-8")
-    return project
+    slo = "p95SloMs: 2000\n    - name: event-availability"
+    edits = (("loadMultiplier: 5.0", "loadMultiplier: 10.0"), (slo, slo.replace("2000", "20000")))
+    return variant(folder / "quiet", edits)
 
 
 def test_partial_answers_are_shown_and_an_act_still_pages(season: Season, tmp_path: Path) -> None:
@@ -378,24 +411,20 @@ def test_a_season_prometheus_does_not_reach_back_to_is_refused_naming_what_it_ho
     result = track(season, "--season", str(year))
     assert result.exit_code == 5, result.output
     flat = " ".join(result.output.split())
-    assert f"but the season (from {year}-11-01) and the 4 weeks before it" in flat
+    assert f"but the season (from {year}-11-01) and the 14 days before it" in flat
     assert "its retention does not reach back" in flat
     assert "Prometheus holds this job's requests from" in flat and result.stdout == ""
 
 
 def one_day_season(folder: Path, day: dt.date) -> Path:
     """The weihnachten stack with a season of one day, `day`."""
-    project = folder / "short"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
-    text = text.replace('start: "11-01"', f'start: "{day:%m-%d}"').replace('end: "12-31"', f'end: "{day:%m-%d}"')
-    (project / "Pulumi.weihnachten.yaml").write_text(text, encoding="utf-8")
-    return project
+    return variant(
+        folder / "short", (('start: "11-01"', f'start: "{day:%m-%d}"'), ('end: "12-31"', f'end: "{day:%m-%d}"'))
+    )
 
 
-def test_a_season_whose_weeks_before_prometheus_lacks_is_refused(season: Season, tmp_path: Path) -> None:
-    # The backfill holds two days before the tracked day: not the four weeks its multiplier is measured against.
+def test_a_season_whose_days_before_prometheus_lacks_is_refused(season: Season, tmp_path: Path) -> None:
+    # The backfill holds two days before the tracked day: not the 14 days its multiplier is measured against.
     project = one_day_season(tmp_path, season.day)
     result = invoke(
         "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
@@ -403,8 +432,16 @@ def test_a_season_whose_weeks_before_prometheus_lacks_is_refused(season: Season,
     )  # fmt: skip
     assert result.exit_code == 5, result.output
     flat = " ".join(result.output.split())
-    weeks_before = season.day - dt.timedelta(days=28)
-    assert f"and the 4 weeks before it, its measured multiplier's baseline, begin on {weeks_before}" in flat
+    days_before = season.day - dt.timedelta(days=14)
+    assert f"and the 14 days before it, its measured multiplier's baseline, begin on {days_before}" in flat
+    # A span over the same season goes on without the measured multiplier, and says why.
+    span = invoke(
+        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
+        "--from", (season.day - dt.timedelta(days=1)).isoformat(), "--to", season.day.isoformat(), "--format", "json",
+    )  # fmt: skip
+    assert span.exit_code == 7, span.output
+    assert "measured multiplier is left out" in " ".join(span.stderr.split())
+    assert "measured_multipliers" not in json.loads(span.stdout)
 
 
 @dataclass(frozen=True)
@@ -415,11 +452,11 @@ class Month:
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Month]:
-    """Thirty days of catalog-browse alone: four weeks before a one-day season, and the season."""
+    """Seventeen days of catalog-browse alone: the 14 days before a one-day season, and the season."""
     workdir = tmp_path_factory.mktemp("month")
     end_s = (time.time() // 300) * 300 - 900
     last_midnight = dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
-    traffic = SyntheticTraffic([ROUTES["catalog-browse"]], last_midnight.timestamp() - 30 * DAY_S, end_s)
+    traffic = SyntheticTraffic([ROUTES["catalog-browse"]], last_midnight.timestamp() - 17 * DAY_S, end_s)
     with running_prometheus(backfill(traffic, workdir), workdir) as url:
         yield Month(url, (last_midnight - dt.timedelta(days=1)).date())
 
@@ -436,7 +473,7 @@ def test_a_whole_season_with_its_measured_multiplier(month: Month, tmp_path: Pat
     measured = {one["route"]: one for one in report["measured_multipliers"]}
     browse = measured["catalog-browse"]
     assert browse["season_peak_rps"] == pytest.approx(true_peak("catalog-browse", month.day), rel=0.02)
-    # The same daily cycle every day: the season's peak is the weeks before's.
+    # The same daily cycle every day: the season's peak is the days before's.
     assert browse["multiplier"] == pytest.approx(1.0, rel=0.03)
     # Routes without data: no multiplier, never a guess.
     assert measured["order-submit"]["multiplier"] is None and measured["order-submit"]["season_peak_rps"] is None
@@ -445,6 +482,13 @@ def test_a_whole_season_with_its_measured_multiplier(month: Month, tmp_path: Pat
         "--season", str(month.day.year),
     )  # fmt: skip
     assert "Multiplier measured" in table.stdout and "planned x" in table.stdout
+    # A span that reaches into the season measures it too, over the season's days only.
+    span = invoke(
+        "track", "weihnachten", "--prometheus-url", month.url, "--project-dir", str(project),
+        "--from", (month.day - dt.timedelta(days=1)).isoformat(), "--to", month.day.isoformat(), "--format", "json",
+    )  # fmt: skip
+    assert span.exit_code in (0, 7), span.output
+    assert json.loads(span.stdout)["measured_multipliers"] == report["measured_multipliers"]
 
 
 def test_the_season_review_writes_its_report_and_charts_all_at_once(season: Season, tmp_path: Path) -> None:
@@ -464,7 +508,9 @@ def test_the_season_review_writes_its_report_and_charts_all_at_once(season: Seas
     # The review's own tables: the model's error over the days, the KPIs and the database, why the act days acted.
     assert "#### The model against production, busiest hour of each day" in report
     assert "#### KPIs and the database, day by day" in report and f"| {season.day} | 0.1" in report
-    assert "#### Why the act days acted" in report and "sample-request: p95" in report
+    assert "#### The lines that acted" in report
+    # One row per line that acted, with its days as a run and the last day's reason.
+    assert f"| sample-request | 2 | {first}..{season.day} | {season.day}: p95 " in report
     # A second run replaces its own report; a folder it did not write is refused, untouched.
     assert track(season, *args).exit_code == 7
     foreign = tmp_path / "foreign"

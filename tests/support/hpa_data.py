@@ -67,3 +67,26 @@ class SyntheticConnections:
             if index == 0:
                 values[(times >= self.busy[0]) & (times < self.busy[1])] += self.peak
             yield from series_lines(DB_CONNECTIONS, f'datname="{database}"', times, values)
+
+
+DB_CPU = "aws_rds_cpuutilization_average"
+
+
+@dataclass(frozen=True)
+class SyntheticDbCpu:
+    """A CloudWatch exporter's CPU percentage per RDS instance: the primary at `base`, at `peak` during `busy`;
+    a read replica busier all day (a query that does not select the primary would see it)."""
+
+    primary: str
+    replica: str
+    base: float
+    peak: float
+    busy: tuple[float, float]
+    replica_percent: float = 95.0
+
+    def openmetrics_lines(self, times: np.ndarray) -> Iterator[str]:
+        yield f"# TYPE {DB_CPU} gauge\n"
+        primary = np.full(times.shape, self.base)
+        primary[(times >= self.busy[0]) & (times < self.busy[1])] = self.peak
+        for instance, values in ((self.primary, primary), (self.replica, np.full(times.shape, self.replica_percent))):
+            yield from series_lines(DB_CPU, f'dimension_DBInstanceIdentifier="{instance}"', times, values)

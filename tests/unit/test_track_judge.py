@@ -16,7 +16,7 @@ import pytest
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.track.day import TrackedDay
-from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day
+from freshfoodz_seasonal.track.judge import DayJudgement, Verdict, judge_day, judge_span, measured_multipliers
 from freshfoodz_seasonal.track.observe import ObservedRoute
 from freshfoodz_seasonal.track.peak_hour import ServiceHour, bucket_quantile, busiest_hour, held_to_the_model
 from tests.unit.test_season_plan import settings_with
@@ -38,11 +38,18 @@ def seen(rps: float, p95_s: float = FAST, errors: float = 0.0, success: float | 
 
 
 def judged(
-    catalog: Catalog, observed: dict[str, ObservedRoute], connections: float | None = 100.0, **changes: Any
+    catalog: Catalog,
+    observed: dict[str, ObservedRoute],
+    connections: float | None = 100.0,
+    db_cpu: float | None = None,
+    cpu_metric: str | None = None,
+    **changes: Any,
 ) -> tuple[SeasonPlan, DayJudgement]:
     settings = settings_with(**changes)
+    metrics = settings.metrics.model_copy(update={"db_cpu_percent": cpu_metric})
+    settings = settings.model_copy(update={"metrics": metrics})
     plan = plan_season(settings, catalog, "weihnachten", 2026)
-    return plan, judge_day(settings, catalog, plan, observed, {}, None, connections)
+    return plan, judge_day(settings, catalog, plan, observed, {}, None, connections, db_cpu)
 
 
 def at(share: float) -> dict[str, ObservedRoute]:
@@ -174,7 +181,8 @@ def test_the_database_against_its_planned_class(catalog: Catalog) -> None:
     plan, day = judged(catalog, at(0.9), connections=100.0)
     usable = plan.database.usable_max_connections
     assert day.database.verdict is Verdict.OK and day.database.usable_connections == usable
-    assert day.database.reason.endswith("CPU not measured (not in Prometheus)")
+    assert day.database.reason.endswith("CPU not measured (no metrics.dbCpuPercent)")
+    assert day.database.peak_cpu is None and day.database_proposal is None
     _, busy = judged(catalog, at(0.9), connections=plan.database.connections + 1.0)
     assert busy.database.verdict is Verdict.WATCH and "more than the planned" in busy.database.reason
     _, full = judged(catalog, at(0.9), connections=0.95 * usable)
@@ -227,3 +235,93 @@ def test_a_tracked_day_is_the_europe_berlin_day(date: dt.date, window: str, star
     assert dt.datetime.fromtimestamp(day.start_s, dt.UTC).isoformat() == start
     assert day.end_s - day.start_s == int(window[:-1]) * 3600
     assert TrackedDay(date + dt.timedelta(days=1)).start_s == day.end_s
+
+
+CPU_METRIC = {"cpu_metric": "aws_rds_cpuutilization_average"}
+
+
+def test_the_database_cpu_against_its_target_and_the_model(catalog: Catalog) -> None:
+    # The plan's primary runs at 37.5 % at 5x (0.25 x 4 vCPU x 5 = 5 busy vCPU, 70 % of it reads on two
+    # replicas); at 90 % of the planned load the model says 33.75 %. The season's database target is 60 %.
+    _, calm = judged(catalog, at(0.9), db_cpu=0.34, **CPU_METRIC)
+    assert calm.database.verdict is Verdict.OK and calm.database.predicted_cpu == pytest.approx(0.3375)
+    assert "CPU peaked at 34% (target 60%, the model's 34% at the observed load)" in calm.database.reason
+    _, drifting = judged(catalog, at(0.9), db_cpu=0.45, **CPU_METRIC)
+    assert (
+        drifting.database.verdict is Verdict.WATCH and "the model's database CPU is 33% low" in drifting.database.reason
+    )
+    assert drifting.database_proposal is None
+    _, unknown = judged(catalog, at(0.9), db_cpu=None, **CPU_METRIC)
+    assert unknown.database.verdict is Verdict.WATCH
+    assert "CPU not measured (no aws_rds_cpuutilization_average series)" in unknown.database.reason
+
+
+def test_a_database_cpu_above_its_target_proposes_the_stacks_cpu_share(catalog: Catalog) -> None:
+    _, hot = judged(catalog, at(0.9), db_cpu=0.70, **CPU_METRIC)
+    assert hot.database.verdict is Verdict.ACT and hot.verdict is Verdict.ACT
+    assert "CPU peaked at 70%" in hot.database.reason and "above the target" in hot.database.reason
+    proposal = hot.database_proposal
+    # 0.25 x 0.70 / 0.3375 = 0.5185..., rounded up to the hundredth.
+    assert proposal is not None and (proposal.key, proposal.old, proposal.new) == (
+        "database.baselineCpuUtilization",
+        0.25,
+        0.52,
+    )
+    replanned = plan_season(settings_with(database__baselineCpuUtilization=0.52), catalog, "weihnachten", 2026).database
+    assert any(
+        effect.startswith("database db.r7g.xlarge + 2 replicas -> ")
+        and effect.endswith(f"{replanned.instance_class} + {replanned.read_replicas} replicas")
+        for effect in proposal.effects
+    )
+    assert hot.proposal is None  # the services' pods were enough
+
+
+def test_a_busiest_hour_beyond_the_largest_bucket_at_the_slo_acts(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    # catalog-browse's SLO is 800 ms and its largest finite bucket 0.8 s: the p95 is at least the SLO.
+    buckets = {"catalog-browse": [(0.25, 100.0), (0.8, 900.0), (math.inf, 1000.0)]}
+    hour = ServiceHour(7200.0, {"catalog-browse": 100.0}, 7.0, buckets, 0.0)
+    browse = judge_day(settings, catalog, plan, at(0.9), {}, {"api": hour}).routes[0]
+    assert browse.verdict is Verdict.ACT
+    assert browse.reason.startswith("in the busiest hour the p95 was at least 800 ms, above its 800 ms SLO")
+
+
+def test_a_span_that_ran_below_the_plan_names_the_multiplier_that_ran(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    days = [
+        (dt.date(2026, 12, 1) + dt.timedelta(days=n), judge_day(settings, catalog, plan, at(share), {}))
+        for n, share in enumerate((0.4, 0.6, 0.5))
+    ]
+    span = judge_span(settings, catalog, plan, days)
+    assert span.verdict is not Verdict.ACT and span.proposal is None
+    # The busiest day ran at 60 % of the 5x plan: 3.0x, whose plan carries every service's busiest day.
+    less = span.needed_less
+    assert less is not None and (less.key, less.old, less.new) == ("season.loadMultiplier", 5.0, 3.0)
+    season = settings.season.model_copy(update={"load_multiplier": 3.0})
+    replanned = plan_season(settings.model_copy(update={"season": season}), catalog, "weihnachten", 2026)
+    api = replanned.services[0]
+    assert (
+        f"api minReplicas 7 -> {api.pods}, maxReplicas 11 -> {api.hpa.max_replicas}: observed 120 rps, 3.0x, "
+        "below the planned 200" in less.effects
+    )
+    assert any(effect.startswith("the season's own cost ") for effect in less.effects)
+    # A day at the plan leaves nothing to save.
+    full = judge_span(
+        settings, catalog, plan, [*days, (dt.date(2026, 12, 4), judge_day(settings, catalog, plan, at(1.0), {}))]
+    )
+    assert full.needed_less is None
+
+
+def test_the_measured_multiplier_counts_the_seasons_days_only(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    inside = judge_day(settings, catalog, plan, at(1.0), {})
+    outside = judge_day(settings, catalog, plan, at(2.0), {})
+    first = plan.window.first_day
+    span = judge_span(settings, catalog, plan, [(first - dt.timedelta(days=1), outside), (first, inside)])
+    multipliers = measured_multipliers(span, {"catalog-browse": 20.0}, first, plan.window.last_day)
+    browse = next(one for one in multipliers if one.route == "catalog-browse")
+    assert (browse.season_peak, browse.multiplier) == (100.0, 5.0)
+    assert next(one for one in multipliers if one.route == "order-submit").multiplier is None
