@@ -10,7 +10,7 @@ from capacity.errors import InfeasibleError
 from components.season import instantiate
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.live_primary import LivePrimary, PrimaryUnreadable, read_primary
-from freshfoodz_seasonal.adapters.pulumi_config import load_settings, load_webhook_url
+from freshfoodz_seasonal.adapters.pulumi_config import load_settings, load_war_room_secrets
 from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_season
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.config.problems import ConfigError
@@ -32,6 +32,7 @@ def main(now: dt.datetime, offline: bool) -> None:
     stack = pulumi.get_stack()
     try:
         settings = load_settings(catalog)
+        secrets = load_war_room_secrets(settings, pulumi.runtime.is_dry_run())
         window = settings.season.window
         year = deployed_season_year(window.start, window.end, berlin_date(now))
         plan = plan_season(settings, catalog, stack, year)
@@ -63,7 +64,9 @@ def main(now: dt.datetime, offline: bool) -> None:
     for gate in gates:
         if gate.message is not None:
             pulumi.log.warn(gate.message)
-    instantiate(declaration, load_webhook_url())
+    for key in secrets.placeholders:
+        pulumi.log.warn(f"{key} is not set: its war-room integration declares a placeholder until it is")
+    instantiate(declaration, secrets.values)
 
 
 def _live_refusal(identifier: str, primary: LivePrimary | None, stack: str) -> str | None:

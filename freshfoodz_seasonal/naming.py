@@ -121,9 +121,20 @@ def folder_title(season_title: str) -> str:
     return f"FreshFoodz {season_title}"
 
 
-def war_room_contact_point_name(season: str) -> str:
-    """The Grafana contact point the season's alerts notify."""
-    return f"{rule_group_name(season)}-war-room"
+def war_room_contact_point_name(season: str, severity: str) -> str:
+    """The Grafana contact point the season's alerts of one severity notify."""
+    return f"{rule_group_name(season)}-{severity}"
+
+
+def war_room_child(severity: str) -> str:
+    """The monitoring component's contact point for one severity."""
+    return f"{Child.WAR_ROOM}-{severity}"
+
+
+def runbook_anchor(alert: str) -> str:
+    """The runbook section of an alert, as markdown renderers anchor a heading: `SampleSuccessRateLow` ->
+    `samplesuccessratelow` (lowercase; any run of other characters one '-')."""
+    return re.sub(r"[^a-z0-9]+", "-", alert.lower()).strip("-")
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,6 @@ def prepare(tree: Path, stacks: list[str]) -> None:
     season = config["freshfoodz-seasonal:season"]
     season.update({"name": "sommerfest", "title": "Sommerfest", "window": {"start": "07-01", "end": "07-31"}})
     config["freshfoodz-seasonal:loadTest"] = {"inCluster": True, "apiBaseUrl": "http://api.example:8080"}
-    config["freshfoodz-seasonal:warRoomWebhookUrl"] = {"secure": "v1:compare-outputs"}
     config["freshfoodz-seasonal:costs"]["seasonBudget"] = 123456
     (tree / "extras").mkdir(exist_ok=True)
     (tree / EXTRA).write_text(yaml.safe_dump(document, sort_keys=False))

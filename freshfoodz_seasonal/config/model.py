@@ -14,32 +14,24 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     Strict,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
 
 from capacity.catalog import Catalog
 from capacity.cpu import CpuUse
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
+from freshfoodz_seasonal.config.fields import ConfigSection, Slug, Text, printable
+from freshfoodz_seasonal.config.war_room import WarRoom
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
-from freshfoodz_seasonal.visible import shows_as_itself
-
-
-class _Section(BaseModel):
-    # strict: `true` is not 1 and "8" is not 8 in a production stack; no inf or nan either.
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _month_day(text: str) -> str:
@@ -51,39 +43,17 @@ def _window_end(text: str) -> str:
     return text if text == OKTOBERFEST_END else _month_day(text)
 
 
-Slug = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
-        description="a lowercase name: letters, digits and '-', at most 63 characters (a Kubernetes name)",
-    ),
-]
 # Lower bounds keep the queueing maths sound: a share of 5e-324 or a CV of 1e-200 divides by zero or
 # asks for infinitely many pods.
 Fraction = Annotated[float, Field(ge=0.01, le=0.99, description="a fraction from 0.01 to 0.99")]
 MIN_MS = 0.01
 
 
-def _printable(text: str) -> str:
-    """Only characters that show as themselves: no control characters (C0, C1: terminal escapes), no
-    format characters (bidi marks and overrides, zero-width characters, tag characters), no line or
-    paragraph separators (visible.shows_as_itself); spaces of any width are allowed."""
-    hidden = next((char for char in text if not shows_as_itself(char)), None)
-    if hidden is not None:
-        raise ValueError(f"holds U+{ord(hidden):04X}, a control or invisible character; accepted: printable text")
-    return text
-
-
-Text = Annotated[
-    str,
-    Field(min_length=1, max_length=200, description="1 to 200 printable characters"),
-    AfterValidator(_printable),
-]
 # A URL path: printable, without white space.
 UrlPath = Annotated[
     str,
     Field(pattern=r"^/\S{0,499}$", description="the URL path, starting with '/', printable, no white space"),
-    AfterValidator(_printable),
+    AfterValidator(printable),
 ]
 # Requests or jobs per second: below this the queueing maths divides by numbers too small to be traffic.
 MIN_RATE = 0.0001
@@ -123,7 +93,7 @@ InstanceTypeName = Annotated[str, AfterValidator(_known_instance_type)]
 RdsClassName = Annotated[str, AfterValidator(_known_rds_class)]
 
 
-class TargetUtilization(_Section):
+class TargetUtilization(ConfigSection):
     """How busy each tier may be at the planned peak; the rest is headroom for surprises."""
 
     app_servers: Fraction
@@ -131,7 +101,7 @@ class TargetUtilization(_Section):
     database: Fraction
 
 
-class SeasonWindow(_Section):
+class SeasonWindow(ConfigSection):
     """First and last day, both inclusive, within one calendar year."""
 
     start: Annotated[str, AfterValidator(_month_day), Field(description="first day, MM-DD")]
@@ -153,7 +123,7 @@ class SeasonWindow(_Section):
         return self
 
 
-class Season(_Section):
+class Season(ConfigSection):
     # 20 characters: Grafana folder uids (`freshfoodz-seasonal-<name>`) may have 40.
     name: Annotated[str, Field(max_length=20)] = Field(
         pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", description="a lowercase name of at most 20 characters"
@@ -173,7 +143,7 @@ class Season(_Section):
     )
 
 
-class Route(_Section):
+class Route(ConfigSection):
     """One API route at baseline: its traffic, its service time, its latency objective."""
 
     name: Slug
@@ -235,7 +205,7 @@ PeakRatePerPod = Annotated[
 ]
 
 
-class CpuPerRequest(_Section):
+class CpuPerRequest(ConfigSection):
     """What one request costs in CPU, and what a pod uses without any (JVM, GC, health checks)."""
 
     ms_per_request: CpuMs
@@ -243,7 +213,7 @@ class CpuPerRequest(_Section):
     peak_rate_per_pod: PeakRatePerPod = None
 
 
-class CpuPerJob(_Section):
+class CpuPerJob(ConfigSection):
     """What one job costs in CPU, and what a pod uses without any."""
 
     ms_per_job: CpuMs
@@ -251,7 +221,7 @@ class CpuPerJob(_Section):
     peak_rate_per_pod: PeakRatePerPod = None
 
 
-class SeriesSelector(_Section):
+class SeriesSelector(ConfigSection):
     """One Prometheus metric and exact label matchers that pick the series of this workload."""
 
     name: MetricName
@@ -260,7 +230,7 @@ class SeriesSelector(_Section):
     )
 
 
-class Workload(_Section):
+class Workload(ConfigSection):
     """What services and workers share: a Deployment, its requests, its pool, its replica bounds."""
 
     name: Slug
@@ -364,7 +334,7 @@ class Worker(Workload):
         return CpuUse(cpu.ms_per_job / 1000, cpu.idle_millicores / 1000, cpu.peak_rate_per_pod)
 
 
-class DaemonOverhead(_Section):
+class DaemonOverhead(ConfigSection):
     cpu_millicores: int = Field(ge=0, le=1_000_000, description="CPU requested by DaemonSets per node, >= 0")
     memory_mib: int = Field(ge=0, le=10_000_000, description="memory requested by DaemonSets per node, >= 0")
     pods: int = Field(ge=0, le=1000, description="DaemonSet pods per node, >= 0")
@@ -373,7 +343,7 @@ class DaemonOverhead(_Section):
         return DaemonOverheadRequest(self.cpu_millicores, self.memory_mib, self.pods)
 
 
-class Nodes(_Section):
+class Nodes(ConfigSection):
     """The seasonal EKS managed node group."""
 
     instance_type: InstanceTypeName
@@ -382,7 +352,7 @@ class Nodes(_Section):
     max_nodes: int = Field(ge=1, le=1000, description="the node group's maxSize, 1 to 1000")
 
 
-class Database(_Section):
+class Database(ConfigSection):
     """The platform's primary PostgreSQL on RDS, which the season resizes."""
 
     instance_class: RdsClassName = Field(description="the class outside the season")
@@ -394,7 +364,7 @@ class Database(_Section):
     max_read_replicas: int = Field(default=2, ge=0, le=15, description="0 to 15 (the RDS limit)")
 
 
-class Costs(_Section):
+class Costs(ConfigSection):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="an ISO 4217 code, e.g. EUR")
     currency_per_usd: float = Field(
         default=1.0, gt=0, le=1_000_000, description="your exchange rate: units of `currency` per USD, > 0"
@@ -433,12 +403,12 @@ class Costs(_Section):
         return overrides
 
 
-class BaselineNodeGroup(_Section):
+class BaselineNodeGroup(ConfigSection):
     instance_type: InstanceTypeName
     nodes: int = Field(ge=0, le=10_000, description="nodes outside the season, >= 0")
 
 
-class Platform(_Section):
+class Platform(ConfigSection):
     """What the platform owns and the season only refers to."""
 
     cluster_name: Text
@@ -451,7 +421,7 @@ class Platform(_Section):
     baseline_node_group: BaselineNodeGroup
 
 
-class PeakControls(_Section):
+class PeakControls(ConfigSection):
     """Oktoberfest's lessons, for every season: who goes first, how much each route may take,
     what to switch off."""
 
@@ -489,7 +459,7 @@ METRIC_NAME_FIELDS = (
 )
 
 
-class Metrics(_Section):
+class Metrics(ConfigSection):
     """Where the alerts, the dashboard and `seasonctl baseline` find their numbers; unset names keep the
     exporters' defaults (metrics.names.MetricNames: Quarkus/Micrometer, kube-state-metrics,
     postgres_exporter, cAdvisor)."""
@@ -555,7 +525,7 @@ class Metrics(_Section):
         return {name: value for name in METRIC_NAME_FIELDS if (value := getattr(self, name)) is not None}
 
 
-class LoadTest(_Section):
+class LoadTest(ConfigSection):
     """The peak test run inside the cluster by the k6-operator, declared with the season."""
 
     in_cluster: bool = Field(default=False, description="declare the k6-operator TestRun at the peak")
@@ -579,7 +549,7 @@ class ScalingMetric(StrEnum):
     CONCURRENCY = "concurrency"
 
 
-class Autoscaling(_Section):
+class Autoscaling(ConfigSection):
     """How the season's HPAs measure load. Workers always scale on CPU."""
 
     metric: ScalingMetric = Field(default=ScalingMetric.CPU, strict=False, description="'cpu' or 'concurrency'")
@@ -595,13 +565,7 @@ class Autoscaling(_Section):
         return self
 
 
-# The pydantic error type of a secret given in plain text: its messages never show the value.
-PLAINTEXT_SECRET = "plaintext_secret"  # noqa: S105 - an error type, not a credential
-# The config keys that hold secrets (SecureValue fields): read as Pulumi secrets, never printed.
-SECRET_KEYS = ("warRoomWebhookUrl",)
-
-
-class MeasuredMinutes(_Section):
+class MeasuredMinutes(ConfigSection):
     """A team's own measurement of one kind of change, in minutes."""
 
     low: float = Field(ge=0, le=1440, description="minutes, 0 to 1440")
@@ -618,19 +582,13 @@ class MeasuredMinutes(_Section):
         return Minutes(self.low, self.typical, self.high)
 
 
-class Provisioning(_Section):
+class Provisioning(ConfigSection):
     """How provisioning is planned: the duration model's rows this stack replaces with its own figures."""
 
     durations: dict[Annotated[ChangeKind, Strict(False)], MeasuredMinutes] = Field(
         default_factory=dict,
         description="kind of change -> {low, typical, high} minutes (seasonctl provision --record writes them)",
     )
-
-
-class SecureValue(_Section):
-    """How a stack file holds a secret: `pulumi config set --secret` writes `{secure: <ciphertext>}`."""
-
-    secure: str = Field(min_length=1)
 
 
 class Phase(StrEnum):
@@ -640,7 +598,7 @@ class Phase(StrEnum):
     BASELINE = "baseline"
 
 
-class StackSettings(_Section):
+class StackSettings(ConfigSection):
     """Everything one season stack declares."""
 
     phase: Phase = Field(strict=False)  # from its string value, as a stack file holds it
@@ -657,30 +615,9 @@ class StackSettings(_Section):
     load_test: LoadTest = Field(default_factory=LoadTest)
     autoscaling: Autoscaling = Field(default_factory=Autoscaling)
     provisioning: Provisioning = Field(default_factory=Provisioning)
-    war_room_webhook_url: SecureValue | None = Field(
-        default=None,
-        description="the war room's alert webhook, set with `pulumi config set --secret warRoomWebhookUrl URL`",
+    war_room: WarRoom | None = Field(
+        default=None, description="receivers, routing by severity, the escalation ladder and the rota's limits"
     )
-
-    @field_validator("war_room_webhook_url", mode="before")
-    @classmethod
-    def _only_as_a_secret(cls, value: object) -> object:
-        # A webhook URL carries its credential: in plain text it would sit in git, previews and PR
-        # comments. The message never repeats the value.
-        if value is not None and not isinstance(value, dict):
-            raise PydanticCustomError(
-                PLAINTEXT_SECRET,
-                "a secret in plain text; accepted: a Pulumi secret, set with "
-                "`pulumi config set --secret warRoomWebhookUrl URL` (then commit the encrypted value)",
-            )
-        if isinstance(value, dict) and not (set(value) == {"secure"} and isinstance(value["secure"], str)):
-            # `secure:` holding anything but the ciphertext string may be the URL itself: never shown.
-            raise PydanticCustomError(
-                PLAINTEXT_SECRET,
-                "not a Pulumi secret; accepted: `secure: <ciphertext>` as `pulumi config set --secret "
-                "warRoomWebhookUrl URL` writes it",
-            )
-        return value
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]

@@ -11,6 +11,7 @@ from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.checks import ValidSections, cross_section_problems
 from freshfoodz_seasonal.config.model import Route, Service, StackSettings, Worker
 from freshfoodz_seasonal.config.problems import ConfigError, Problem, problems_from_validation
+from freshfoodz_seasonal.config.secrets import split_secrets, unnamed_secret_problems
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 
@@ -87,10 +88,11 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
     Field problems come from the whole model; checks across sections run on every section that
     is valid on its own, so one bad value does not hide a broken reference elsewhere.
     """
+    values, secrets, secret_problems = split_secrets(values, file)
     try:
-        settings = StackSettings.model_validate(dict(values), context={"catalog": catalog})
+        settings = StackSettings.model_validate(values, context={"catalog": catalog})
     except ValidationError as error:
-        problems = problems_from_validation(error, file)
+        problems = secret_problems + problems_from_validation(error, file)
         raise ConfigError(problems + cross_section_problems(_valid_sections(values, catalog), catalog, file)) from None
     sections = ValidSections(
         routes=list(enumerate(settings.routes)),
@@ -104,7 +106,11 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
         service_names=frozenset(service.name for service in settings.services),
         served_names=frozenset(route.service for route in settings.routes),
     )
-    problems = cross_section_problems(sections, catalog, file)
+    problems = [
+        *secret_problems,
+        *unnamed_secret_problems(settings.war_room, secrets, file),
+        *cross_section_problems(sections, catalog, file),
+    ]
     if problems:
         raise ConfigError(problems)
     return settings

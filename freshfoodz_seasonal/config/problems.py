@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from freshfoodz_seasonal.config.model import PLAINTEXT_SECRET, StackSettings
+from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 _NOT_GIVEN = object()
@@ -153,8 +153,6 @@ def problems_from_validation(error: ValidationError, file: str) -> list[Problem]
             problems.append(Problem(file, key_path(location), _unknown_key(location)))
         elif kind == "missing":
             problems.append(Problem(file, key_path(location), "missing required key" + _accepted(location)))
-        elif kind == PLAINTEXT_SECRET:
-            problems.append(Problem(file, key_path(location), item["msg"]))
         elif kind == "value_error":
             # A whole section's check (input is the mapping) names its keys in the message.
             value = _NOT_GIVEN if isinstance(item["input"], dict) else item["input"]

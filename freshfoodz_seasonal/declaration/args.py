@@ -84,8 +84,39 @@ class SeasonMonitoringArgs:
     prometheus_datasource_uid: str
     dashboard: dict[str, Any]
     """The war-room dashboard model (content.dashboards.war_room)."""
-    contact_point: str | None
-    """The war room's contact point, which every rule notifies; None without a webhook, and then the
-    alerts go to Grafana's default policy. Its URL, a secret, is given to the component apart."""
+    contact_points: tuple[WarRoomContactPoint, ...]
+    """The war room's contact points, one per routed severity; none without a war room, and then the
+    alerts go to Grafana's default policy. Their secrets are given to the component apart."""
     notes: tuple[str, ...] = ()
     """Warnings the component logs against itself."""
+
+    def contact_point_of(self, severity: str) -> WarRoomContactPoint | None:
+        """Where a rule of `severity` goes: its own severity's contact point, info without one to warning's."""
+        found = {point.severity: point for point in self.contact_points}
+        return found.get(severity) or (found.get("warning") if severity == "info" else None)
+
+
+@dataclass(frozen=True)
+class WarRoomIntegration:
+    receiver: str
+    """The stack's receiver it belongs to (a contact point joins the receivers its severity is routed to)."""
+    kind: str
+    """An IntegrationKind value: webhook, slack, pagerduty, teams, email."""
+    secret_key: str | None
+    """The config key of its URL, key or token (a Pulumi secret); None for e-mail."""
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarRoomContactPoint:
+    """The Grafana contact point of one severity: the integrations of every receiver routed there, and the
+    timings each rule of that severity carries in its notification settings."""
+
+    severity: str
+    name: str
+    child: str
+    """Its resource's name under the monitoring component (naming.war_room_child)."""
+    integrations: tuple[WarRoomIntegration, ...]
+    group_wait: str
+    group_interval: str
+    repeat_interval: str

@@ -18,7 +18,14 @@ def monitoring_content(settings: StackSettings, plan: SeasonPlan) -> tuple[list[
     """The season's alert rules and war-room dashboard, as the program declares them."""
     options = monitoring_options(settings)
     route_paths = route_paths_of(plan)
-    rules = season_alert_rules(plan, route_paths, **options)
+    war_room = settings.war_room
+    rules = season_alert_rules(
+        plan,
+        route_paths,
+        **options,
+        sample_loss_critical=war_room is not None and war_room.sample_loss_critical,
+        runbook_base_url=None if war_room is None else war_room.runbook_base_url,
+    )
     dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
     return rules, dashboard
 

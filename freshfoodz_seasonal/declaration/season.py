@@ -33,6 +33,7 @@ from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.declaration.phase_values import database_values, hpa_values
 from freshfoodz_seasonal.declaration.scale_back import aws_timestamp, scale_back_at
 from freshfoodz_seasonal.declaration.season_tags import node_group_tags
+from freshfoodz_seasonal.declaration.war_room import war_room_contact_points
 from freshfoodz_seasonal.naming import (
     PATCH_FORCE_ANNOTATION,
     SEASON_KEY,
@@ -41,7 +42,6 @@ from freshfoodz_seasonal.naming import (
     folder_title,
     peak_controls_config_map_name,
     rule_group_name,
-    war_room_contact_point_name,
 )
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.plan.summary import plan_as_dict
@@ -186,7 +186,7 @@ def _node_group(settings: StackSettings, plan: SeasonPlan, now: dt.datetime) -> 
 
 def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringArgs:
     rules, dashboard = monitoring_content(settings, plan)
-    webhook = settings.war_room_webhook_url is not None
+    points = war_room_contact_points(settings, plan.season)
     return SeasonMonitoringArgs(
         group_name=rule_group_name(plan.season),
         folder_uid=rule_group_name(plan.season),
@@ -195,8 +195,8 @@ def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringAr
         evaluation_interval_s=EVALUATION_INTERVAL_S,
         prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
         dashboard=dashboard,
-        contact_point=war_room_contact_point_name(plan.season) if webhook else None,
-        notes=() if webhook else ("no warRoomWebhookUrl set; the alerts notify Grafana's default policy",),
+        contact_points=points,
+        notes=() if points else ("no warRoom in the stack; the alerts notify Grafana's default policy",),
     )
 
 

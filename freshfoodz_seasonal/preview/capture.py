@@ -27,6 +27,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from freshfoodz_seasonal.adapters.live_primary import LivePrimary
+from freshfoodz_seasonal.adapters.pulumi_config import UNSET_PLACEHOLDER
 from freshfoodz_seasonal.naming import EKS_NODE_GROUP_TYPE, STACK_TYPE
 
 
@@ -143,7 +144,10 @@ _PLACEHOLDER = re.compile(r"\[secret( [0-9a-f]{12})?\]")
 
 
 def _is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and _PLACEHOLDER.fullmatch(value) is not None
+    """A config secret's placeholder, or the one a preview declares for a war-room secret not set."""
+    return isinstance(value, str) and any(
+        pattern.fullmatch(value) is not None for pattern in (_PLACEHOLDER, UNSET_PLACEHOLDER)
+    )
 
 
 def _is_secure(value: Any) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.durations import NO_TIME, ChangeKind, Duration, Minutes, with_overrides
-from freshfoodz_seasonal.naming import Child, Part, child_name, component_name, replica_child
+from freshfoodz_seasonal.naming import Child, Part, child_name, component_name, replica_child, war_room_child
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS, ROLLBACK_DAYS_AFTER
 
@@ -167,16 +167,13 @@ def _extras(settings: StackSettings, names: Mapping[Part, str]) -> tuple[Change,
     kubernetes = [Child.LIMITS, Child.PRIORITY]
     if settings.load_test.in_cluster:
         kubernetes += [Child.LOAD_TEST_SCRIPT, Child.LOAD_TEST]
-    folder, war_room = child_name(monitoring, Child.FOLDER), child_name(monitoring, Child.WAR_ROOM)
-    webhook = settings.war_room_webhook_url is not None
+    folder = child_name(monitoring, Child.FOLDER)
+    severities = [] if settings.war_room is None else settings.war_room.routed_severities
+    points = [child_name(monitoring, war_room_child(severity)) for severity in severities]
     grafana = [
         Change(folder, (ChangeKind.GRAFANA_OBJECT,)),
-        *([Change(war_room, (ChangeKind.GRAFANA_OBJECT,))] if webhook else []),
-        Change(
-            child_name(monitoring, Child.RULES),
-            (ChangeKind.GRAFANA_OBJECT,),
-            (folder, *([war_room] if webhook else [])),
-        ),
+        *(Change(point, (ChangeKind.GRAFANA_OBJECT,)) for point in points),
+        Change(child_name(monitoring, Child.RULES), (ChangeKind.GRAFANA_OBJECT,), (folder, *points)),
         Change(child_name(monitoring, Child.DASHBOARD), (ChangeKind.GRAFANA_OBJECT,), (folder,)),
     ]
     return tuple(Change(child_name(controls, c), (ChangeKind.KUBERNETES_OBJECT,)) for c in kubernetes) + tuple(grafana)

@@ -1,4 +1,5 @@
-"""The war room's webhook carries its credential: it is only ever a Pulumi secret and never printed.
+"""The war room's URLs and keys carry their credentials: each is only ever a Pulumi secret of its own and
+never printed.
 
 Found by an adversarial review: a plain-text webhook in a stack file passed validation and reached
 previews and PR comments; a long secret URL failed validation under the engine with the URL twice in
@@ -22,7 +23,7 @@ from tests.support.project import ROOT
 
 TOKEN = "T0KEN-" + "x" * 230  # longer than any plain text the model accepts
 URL = f"https://chat.example.org/webhook/{TOKEN}"
-KEY = f"{CONFIG_NAMESPACE}:warRoomWebhookUrl"
+KEY = f"{CONFIG_NAMESPACE}:warRoomSlackUrl"
 
 
 def stack_file(tmp_path: Path, webhook: Any) -> Path:
@@ -37,7 +38,7 @@ def stack_file(tmp_path: Path, webhook: Any) -> Path:
 def test_a_plain_text_webhook_is_refused_without_being_shown(tmp_path: Path, command: str) -> None:
     result = invoke(command, str(stack_file(tmp_path, URL)), "--project-dir", str(ROOT))
     assert result.exit_code == 2, result.output
-    assert TOKEN not in result.output and "pulumi config set --secret warRoomWebhookUrl" in result.output
+    assert TOKEN not in result.output and "pulumi config set --secret warRoomSlackUrl VALUE" in result.output
 
 
 def test_a_long_secret_passes_and_stays_hidden(tmp_path: Path) -> None:
@@ -51,7 +52,10 @@ def test_the_program_declares_the_webhook_only_as_a_secret(tmp_path: Path) -> No
     capture = run_program(
         ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config({**config, KEY: {"secure": URL}})
     )
-    assert any(r.type.endswith("ContactPoint") for r in capture.resources)
+    points = [r for r in capture.resources if r.type.endswith("ContactPoint")]
+    assert {point.name.rpartition("-")[2] for point in points} == {"critical", "warning"}
+    for point in points:
+        assert point.inputs["slacks"] == {"secret": [{"url": secret_placeholder(URL)}]}
     assert TOKEN not in str([r.inputs for r in capture.resources]) and TOKEN not in str(capture.outputs)
 
 
@@ -60,7 +64,7 @@ def test_a_plain_text_webhook_under_the_engine_is_refused_without_the_value() ->
     capture = Capture()
     with pytest.raises(pulumi.RunError) as refused:
         run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config({**config, KEY: URL}), capture)
-    assert "warRoomWebhookUrl" in str(refused.value) and TOKEN not in str(refused.value)
+    assert "warRoomSlackUrl" in str(refused.value) and TOKEN not in str(refused.value)
     assert capture.resources == []
 
 
@@ -94,5 +98,33 @@ def test_a_secret_on_any_other_key_is_refused_without_being_read(key: str) -> No
             stack_config({**config, f"{CONFIG_NAMESPACE}:{key}": {"secure": "v1:" + TOKEN}}), capture,
         )  # fmt: skip
     message = str(refused.value)
-    assert f"{CONFIG_NAMESPACE}:{key}" in message and "only warRoomWebhookUrl is read as one" in message
+    assert f"{CONFIG_NAMESPACE}:{key}" in message and "a settings key is never read as one" in message
     assert TOKEN not in message and capture.resources == []
+
+
+def test_a_secret_no_integration_names_is_refused(tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"][f"{CONFIG_NAMESPACE}:warRoomSlackURL"] = {"secure": "v1:" + TOKEN}  # a typo of the key
+    path = tmp_path / "Pulumi.typo.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "warRoomSlackURL: no integration of warRoom.receivers names this secret" in flat and TOKEN not in flat
+
+
+def test_an_update_without_its_secrets_is_refused_and_a_preview_marks_their_placeholders() -> None:
+    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
+    capture = Capture()
+    with pytest.raises(pulumi.RunError) as refused:
+        run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config(config), capture, preview=False)
+    message = str(refused.value)
+    for key in ("warRoomPagerDutyKey", "warRoomSlackUrl"):
+        assert f"{CONFIG_NAMESPACE}:{key}: not set; a war-room integration needs it" in message
+    assert capture.resources == []
+    preview = run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config(config))
+    assert "warRoomSlackUrl is not set: its war-room integration declares a placeholder until it is" in preview.warnings
+    critical = next(r for r in preview.resources if r.name.endswith("war-room-critical"))
+    assert critical.inputs["slacks"] == {
+        "secret": [{"url": "[not set: pulumi config set --secret warRoomSlackUrl VALUE]"}]
+    }

@@ -24,7 +24,7 @@ from freshfoodz_seasonal.naming import (
 )
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 from freshfoodz_seasonal.seasons.ownership import OVERRIDE_VARIABLE
-from tests.support.project import ROOT
+from tests.support.project import ROOT, with_war_room_secrets
 
 SEASONS = ("spargel", "oktoberfest", "weihnachten")
 MID_CHRISTMAS = dt.datetime(2026, 12, 10, 11, tzinfo=dt.UTC)
@@ -38,7 +38,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def config_of(project: Path, stack: str) -> dict[str, Any]:
-    return stack_config(yaml.safe_load((project / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"])
+    config = yaml.safe_load((project / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+    return stack_config(with_war_room_secrets(config))
 
 
 def update(

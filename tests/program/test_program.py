@@ -227,17 +227,37 @@ def test_monitoring_declares_folder_rules_and_dashboard_of_the_season() -> None:
         assert rule["datas"][0]["datasourceUid"] == "prometheus"
     schema = json.loads((ROOT / "schemas" / "grafana" / "dashboard.schema.json").read_text())
     jsonschema.validate(json.loads(dashboard.inputs["configJson"]), schema)
-    assert not of_type(capture, "alerting/contactPoint:ContactPoint")  # no webhook configured
+    # No notification policy: the organisation's tree is never a season's.
+    assert not [r for r in capture.resources if "notificationPolicy" in r.type or "NotificationPolicy" in r.type]
 
 
-def test_the_war_room_webhook_is_a_secret_contact_point() -> None:
-    capture = run("weihnachten", warRoomWebhookUrl={"secure": "v1:ciphertext"})
-    (contact,) = of_type(capture, "alerting/contactPoint:ContactPoint")
+def test_each_rule_names_the_contact_point_and_timings_of_its_severity() -> None:
+    secret = {"secure": "v1:ciphertext"}
+    capture = run("weihnachten", warRoomSlackUrl=secret, warRoomPagerDutyKey={"secure": "v1:other"})
+    points = {point.inputs["name"]: point for point in of_type(capture, "alerting/contactPoint:ContactPoint")}
+    assert set(points) == {"freshfoodz-seasonal-weihnachten-critical", "freshfoodz-seasonal-weihnachten-warning"}
+    critical = points["freshfoodz-seasonal-weihnachten-critical"]
     # marked secret, and a preview never decrypts: the program saw only a placeholder naming the ciphertext
-    assert contact.inputs["webhooks"] == {"secret": [{"url": secret_placeholder("v1:ciphertext")}]}
-    assert secret_placeholder("v1:ciphertext") != secret_placeholder("v1:other") != "v1:other"
+    assert critical.inputs["slacks"] == {"secret": [{"url": secret_placeholder("v1:ciphertext")}]}
+    assert critical.inputs["pagerduties"] == {
+        "secret": [{"integrationKey": secret_placeholder("v1:other"), "severity": "[secret]"}]
+    }
+    assert critical.inputs["emails"] == [{"addresses": ["war-room@freshfoodz.example"]}]
+    assert "pagerduties" not in points["freshfoodz-seasonal-weihnachten-warning"].inputs
     (group,) = of_type(capture, "alerting/ruleGroup:RuleGroup")
-    assert all(rule["notificationSettings"]["contactPoint"] == contact.inputs["name"] for rule in group.inputs["rules"])
+    timings = {"critical": ("10s", "1m", "30m"), "warning": ("30s", "5m", "4h")}
+    for rule in group.inputs["rules"]:
+        severity = rule["labels"]["severity"]
+        notify = rule["notificationSettings"]
+        assert notify["contactPoint"] == f"freshfoodz-seasonal-weihnachten-{severity}", rule["name"]
+        assert (notify["groupWait"], notify["groupInterval"], notify["repeatInterval"]) == timings[severity]
+    # Christmas: any lost sample is critical, and pages.
+    lost = next(rule for rule in group.inputs["rules"] if rule["name"] == "SampleRequestLost")
+    assert lost["labels"]["severity"] == "critical" and lost["for"] == "0m"
+    assert set(of_type(capture, "alerting/ruleGroup:RuleGroup")[0].depends_on) >= {
+        "freshfoodz-weihnachten-monitoring-war-room-critical",
+        "freshfoodz-weihnachten-monitoring-war-room-warning",
+    }
 
 
 def test_baseline_removes_the_season_monitoring() -> None:

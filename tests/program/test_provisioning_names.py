@@ -21,11 +21,17 @@ from tests.support.project import ROOT
     "edit",
     [
         {},
-        # a growing class, the load test in the cluster and a war-room webhook: every optional resource
+        # a growing class, the load test in the cluster and an info route of its own: every optional resource
         {
             "database": {"baselineCpuUtilization": 0.5},
             "loadTest": {"inCluster": True, "apiBaseUrl": "http://freshfoodz-api.freshfoodz.svc:8080"},
-            "warRoomWebhookUrl": {"secure": "v1:ciphertext"},
+            "warRoom": {
+                "routing": {
+                    "critical": {"receivers": ["pager", "chat"]},
+                    "warning": {"receivers": ["chat"]},
+                    "info": {"receivers": ["chat"]},
+                }
+            },
         },
     ],
 )

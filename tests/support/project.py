@@ -9,9 +9,11 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root: Pulumi.yaml, the stack files, __main__.py, policy/."""
@@ -36,3 +38,11 @@ def stand_in_pulumi_bin(folder: Path) -> Path:
     executable.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_PULUMI}" "$@"\n', encoding="utf-8")
     executable.chmod(0o755)
     return folder
+
+
+def with_war_room_secrets(config: dict[str, Any]) -> dict[str, Any]:
+    """A stack file's `config:` with a stand-in ciphertext for every war-room secret its receivers name, as
+    an update needs them (`pulumi config set --secret` at deploy time)."""
+    war_room = config.get(f"{CONFIG_NAMESPACE}:warRoom") or {}
+    keys = [i["secret"] for r in war_room.get("receivers", []) for i in r["integrations"] if "secret" in i]
+    return {**config, **{f"{CONFIG_NAMESPACE}:{key}": {"secure": f"v1:{key}"} for key in keys}}

@@ -9,7 +9,7 @@ import pytest
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
-from freshfoodz_seasonal.config.model import Phase, SecureValue, StackSettings
+from freshfoodz_seasonal.config.model import Phase, StackSettings
 from freshfoodz_seasonal.declaration.season import AMI_TYPES, SeasonDeclaration, declare_season
 from freshfoodz_seasonal.naming import (
     MAX_REPLICAS_CAP_ANNOTATION,
@@ -126,14 +126,28 @@ def test_the_scale_back_is_declared_only_while_it_is_ahead(catalog: Catalog) -> 
     assert passed.args.notes == ("the scale-back time has passed; no scheduled action is declared",)
 
 
-def test_the_war_room_contact_point_needs_a_webhook(catalog: Catalog) -> None:
-    without = declared(settings_of("oktoberfest", catalog, war_room_webhook_url=None), catalog)[1].monitoring
-    assert without is not None and without.args.contact_point is None
-    assert without.args.notes == ("no warRoomWebhookUrl set; the alerts notify Grafana's default policy",)
-    settings = settings_of("oktoberfest", catalog, war_room_webhook_url=SecureValue(secure="v1:abc"))
-    with_hook = declared(settings, catalog)[1].monitoring
-    assert with_hook is not None and with_hook.args.contact_point == "freshfoodz-seasonal-oktoberfest-war-room"
-    assert with_hook.args.notes == ()
+def test_each_routed_severity_has_a_contact_point_of_its_receivers(catalog: Catalog) -> None:
+    without = declared(settings_of("oktoberfest", catalog, war_room=None), catalog)[1].monitoring
+    assert without is not None and without.args.contact_points == ()
+    assert without.args.notes == ("no warRoom in the stack; the alerts notify Grafana's default policy",)
+    assert without.args.contact_point_of("critical") is None
+    monitoring = declared(settings_of("oktoberfest", catalog), catalog)[1].monitoring
+    assert monitoring is not None and monitoring.args.notes == ()
+    points = {point.severity: point for point in monitoring.args.contact_points}
+    # The shipped stacks: critical to pager and chat, warning to chat; info has no route and goes with warning.
+    assert set(points) == {"critical", "warning"}
+    critical = points["critical"]
+    assert critical.name == "freshfoodz-seasonal-oktoberfest-critical"
+    assert [(i.receiver, i.kind, i.secret_key) for i in critical.integrations] == [
+        ("pager", "pagerduty", "warRoomPagerDutyKey"),
+        ("chat", "slack", "warRoomSlackUrl"),
+        ("chat", "email", None),
+    ]
+    assert (critical.group_wait, critical.group_interval, critical.repeat_interval) == ("10s", "1m", "30m")
+    assert [i.kind for i in points["warning"].integrations] == ["slack", "email"]
+    assert monitoring.args.contact_point_of("info") == points["warning"]
+    severities = {rule.labels["severity"] for rule in monitoring.args.rules}
+    assert severities == {"critical", "warning"}
 
 
 @pytest.mark.parametrize("arch", ["arm64", "amd64"])

@@ -21,7 +21,9 @@ def test_the_names_production_depends_on() -> None:
     assert naming.PRIORITY_CLASS_NAME == "freshfoodz-priority-lane"
     assert naming.resource_prefix("weihnachten") == "freshfoodz-weihnachten"
     assert naming.rule_group_name("weihnachten") == "freshfoodz-seasonal-weihnachten"
-    assert naming.war_room_contact_point_name("spargel") == "freshfoodz-seasonal-spargel-war-room"
+    assert naming.war_room_contact_point_name("spargel", "critical") == "freshfoodz-seasonal-spargel-critical"
+    assert naming.war_room_child("warning") == "war-room-warning"
+    assert naming.runbook_anchor("SampleSuccessRateLow") == "samplesuccessratelow"
     assert naming.peak_controls_config_map_name("oktoberfest") == "freshfoodz-oktoberfest-peak-controls"
 
 

@@ -9,7 +9,7 @@ import pytest
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
-from freshfoodz_seasonal.config.model import MeasuredMinutes, Provisioning, SecureValue, StackSettings
+from freshfoodz_seasonal.config.model import MeasuredMinutes, Provisioning, StackSettings
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.provisioning.schedule import Change, ProvisioningPlan, critical_path, provisioning_plan
@@ -115,13 +115,15 @@ def test_the_failover_is_put_at_the_quiet_hour(catalog: Catalog) -> None:
     assert step(provisioning, "replicas").hour is None and step(provisioning, "nodes-pods").hour is None
 
 
-def test_the_rules_wait_for_their_folder_and_contact_point(catalog: Catalog) -> None:
-
-    settings = settings_of(catalog).model_copy(update={"war_room_webhook_url": SecureValue(secure="v1:x")})
-    _, provisioning = planned(settings, catalog)
+def test_the_rules_wait_for_their_folder_and_contact_points(catalog: Catalog) -> None:
+    _, provisioning = planned(settings_of(catalog), catalog)
     controls = step(provisioning, "controls")
     rules = next(change for change in controls.changes if change.resource.endswith("-monitoring-rules"))
-    assert {name.rpartition("-")[2] for name in rules.after} == {"folder", "room"}
+    assert {name.removeprefix(rules.resource.removesuffix("rules")) for name in rules.after} == {
+        "folder",
+        "war-room-critical",
+        "war-room-warning",
+    }
     grafana = ROWS[ChangeKind.GRAFANA_OBJECT].minutes
     # The longest chain: the folder or contact point, then the rules (or a Kubernetes object, if longer).
     expected = ROWS[ChangeKind.PULUMI_RUN].minutes + (grafana + grafana).longest(

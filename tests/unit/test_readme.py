@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from typer.main import get_command
 
 from freshfoodz_seasonal.cli.app import app
-from freshfoodz_seasonal.config.model import SecureValue, StackSettings
+from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import fields_by_key, sections_in
 from tests.support.project import ROOT
 
@@ -23,8 +23,7 @@ def leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
     """Every key a stack can set, as README writes it: `season.window.start`, `routes[].baselineRps`."""
     paths = set()
     for key, field in fields_by_key(model).items():
-        # Pulumi's {secure: ...} wrapper of a secret is how the file stores a value, not a section.
-        inner = [section for section in sections_in(field.annotation) if section is not SecureValue]
+        inner = sections_in(field.annotation)
         path = f"{prefix}{key}"
         if not inner:
             paths.add(path)

@@ -11,6 +11,7 @@ near the class limit, traffic above the planned peak).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from freshfoodz_seasonal.metrics.thresholds import (
     QUEUE_SLA_WARNING_SHARE,
     SAMPLE_SUCCESS_THRESHOLD,
 )
+from freshfoodz_seasonal.naming import runbook_anchor
 from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, WorkerPlan
 
 Severity = Literal["critical", "warning", "info"]
@@ -274,6 +276,8 @@ def season_alert_rules(
     error_rate_threshold: float = ERROR_RATE_THRESHOLD,
     sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
     db_connection_share: float = DB_CONNECTION_SHARE,
+    sample_loss_critical: bool = False,
+    runbook_base_url: str | None = None,
 ) -> list[AlertRule]:
     """Every alert of the season, in a stable order: route p95s, error rate, sample success, queue SLAs,
     capacity.
@@ -283,6 +287,9 @@ def season_alert_rules(
     HPA is named like its deployment, as the season declares it.
     `http_matchers` / `db_matchers` are extra exact label matchers (e.g. a namespace or a
     postgres_exporter `server`) added to every HTTP / database selector.
+    `sample_loss_critical` adds a critical alert on any sample request answered 5xx (the Christmas plan's
+    immediate escalation on any sample loss); `runbook_base_url` gives every rule a `runbook_url`
+    annotation pointing at its section of the war room's runbook (`seasonctl warroom runbook`).
     """
     metrics = metrics or MetricNames()
     promql.check_rate_window(rate_window)
@@ -357,6 +364,22 @@ def season_alert_rules(
         )
     )
 
+    if sample_loss_critical:
+        failed = b.http_rate(metrics.http_count, *on_sample, (metrics.status_label, "=~", _STATUS_5XX))
+        rules.append(
+            b.rule(
+                "SampleRequestLost",
+                f"{failed} > 0",
+                "0m",
+                "critical",
+                0,
+                "sample requests: a request answered 5xx (sample loss)",
+                f"A {sample_method} {sample_uri} request (route {sample_route}) answered 5xx within the last "
+                f"{rate_window} in season {plan.season}: a customer's sample may be lost. Escalate at once.",
+                route=sample_route,
+            )
+        )
+
     for worker in plan.workers:
         # A worker with an SLA but no gauge to watch gets no SLA alert: nothing here could see it.
         if worker.sla_seconds is not None and worker.backlog_age is not None:
@@ -422,7 +445,14 @@ def season_alert_rules(
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"alert names collide: {', '.join(duplicates)}; rename the routes, services or workers")
-    return rules
+    if runbook_base_url is None:
+        return rules
+    return [
+        dataclasses.replace(
+            rule, annotations={**rule.annotations, "runbook_url": f"{runbook_base_url}#{runbook_anchor(rule.name)}"}
+        )
+        for rule in rules
+    ]
 
 
 def business_rule_names(route_names: Sequence[str] = (DEFAULT_SAMPLE_ROUTE, "event-availability")) -> list[str]:
