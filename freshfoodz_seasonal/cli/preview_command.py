@@ -17,7 +17,7 @@ from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.declaration.monitoring import monitoring_files
 from freshfoodz_seasonal.preview.capture import OFFLINE_NOTE
-from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
+from freshfoodz_seasonal.preview.output import OutputRefused, check_target, write_tree
 from freshfoodz_seasonal.preview.render import kubernetes_manifests, preview_tree, resources_document
 
 
@@ -29,6 +29,12 @@ def run_preview(
     project_dir: Path,
     now: Now,
 ) -> None:
+    if out is not None:
+        # The folder first: a refusal after the programs ran would cost their time for nothing.
+        try:
+            check_target(out)
+        except OutputRefused as error:
+            fail(EXIT_INVALID, [f"--out: {error}"])
     runs = run_programs([(stack, phase) for stack in stacks], project_dir, load_catalog(), now)
     names = [run.name for run in runs]
     if len(set(names)) < len(names):

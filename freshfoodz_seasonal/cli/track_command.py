@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient, PrometheusUnavailable
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
@@ -41,7 +40,7 @@ from freshfoodz_seasonal.cli.track_view import (
     track_sections,
 )
 from freshfoodz_seasonal.config.model import StackSettings
-from freshfoodz_seasonal.preview.output import OutputRefused, write_tree
+from freshfoodz_seasonal.preview.output import OutputRefused, check_target, write_tree
 from freshfoodz_seasonal.seasons.ownership import BERLIN
 from freshfoodz_seasonal.seasons.windows import resolve_window
 from freshfoodz_seasonal.track.day import DAYS_BEFORE, TrackedDay
@@ -57,6 +56,9 @@ from freshfoodz_seasonal.track.judge import (
 
 # A span of at most a year and a day: a season and the weeks around it, with room to spare.
 MAX_SPAN_DAYS = 366
+# The season report's folder: marked as its own, so a later run may replace it and no other.
+REPORT_MARKER = ".seasonctl-report"
+REPORT_WRITER = "seasonctl track --report"
 # Days measured at once: Prometheus answers several queries in parallel, the client waits on the network.
 PARALLEL_DAYS = 4
 
@@ -124,6 +126,12 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     else:
         loaded = load_plan(request.stack, request.project_dir, catalog, now.today, request.season)
         days = season_days(request, loaded.settings, request.season, now.real_today)
+    if request.report is not None:
+        # The folder first: a refusal after the days were measured would print them and exit 2, not 7.
+        try:
+            check_target(request.report, REPORT_MARKER, REPORT_WRITER)
+        except OutputRefused as error:
+            fail(EXIT_INVALID, [f"--report: {error}; nothing measured"])
     window = loaded.plan.window
     outside = [day.date for day in days if not window.first_day <= day.date <= window.last_day]
     if outside:
@@ -158,9 +166,17 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         for one in measured
     ]
     days_before = None if context is None else context.days_before_peaks
-    verdict = _show(loaded, catalog, judged, output_format, days_before)
-    if request.report is not None:
-        _write_report(request.report, loaded, catalog, judged, days_before, now.today)
+    span = None
+    if len(judged) > 1 or days_before is not None or request.report is not None:
+        # Once: the span's proposals replan the season several times.
+        span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
+    verdict = _show(loaded, judged, span, output_format, days_before)
+    if request.report is not None and span is not None:
+        _write_report(request.report, loaded, span, days_before, now.today)
+    # An act pages whatever else is missing: a busiest hour may act on a day whose peak was not measured,
+    # and a partial answer only lowers the rates it saw.
+    if verdict is Verdict.ACT:
+        sys.exit(EXIT_ACT)
     if not any(one.observed for one in measured):
         fail(
             EXIT_NO_BASELINE,
@@ -170,9 +186,6 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
                 + ": check the URL, the stack's metrics names and matchers, and that Prometheus holds those days"
             ],
         )
-    # An act stands on a partial answer too: missing series only lower the rates it saw.
-    if verdict is Verdict.ACT:
-        sys.exit(EXIT_ACT)
     if warnings and not request.accept_warnings:
         # A partial answer under-states the rate: an "ok" may not be one.
         fail(
@@ -224,21 +237,19 @@ def _season_context(
 def _write_report(
     folder: Path,
     loaded: PlannedStack,
-    catalog: Catalog,
-    judged: list[tuple[TrackedDay, DayJudgement]],
+    span: SpanJudgement,
     days_before: Mapping[str, float] | None,
     today: dt.date,
 ) -> None:
     """The season review's markdown and charts, all at once into `folder`; exit 2 if it cannot be written."""
     # Imported here: matplotlib is slow to import and only the report draws.
-    from freshfoodz_seasonal.cli.track_report import MARKER, report_files  # noqa: PLC0415
+    from freshfoodz_seasonal.cli.track_report import report_files  # noqa: PLC0415
 
-    span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
     multipliers = _multipliers(loaded, span, days_before)
     sections = [*span_sections(span, loaded.plan.load_multiplier, multipliers), *review_sections(span)]
     files = report_files(loaded.name, span, sections, span_heading(loaded.name, span), today)
     try:
-        write_tree(folder, files, MARKER, "seasonctl track --report")
+        write_tree(folder, files, REPORT_MARKER, REPORT_WRITER)
     except (OutputRefused, OSError) as error:
         fail(EXIT_INVALID, [f"--report: {error}; nothing written"])
     stderr_console().print(f"the season report is in {folder}: report.md and {len(files) - 1} charts", markup=False)
@@ -246,8 +257,8 @@ def _write_report(
 
 def _show(
     loaded: PlannedStack,
-    catalog: Catalog,
     judged: list[tuple[TrackedDay, DayJudgement]],
+    span: SpanJudgement | None,
     output_format: ReportFormat,
     days_before: Mapping[str, float] | None = None,
 ) -> Verdict:
@@ -263,7 +274,7 @@ def _show(
         )
         verdict = judgement.verdict
     else:
-        span = judge_span(loaded.settings, catalog, loaded.plan, [(day.date, judgement) for day, judgement in judged])
+        assert span is not None, "a span or a season is judged as one"
         multipliers = _multipliers(loaded, span, days_before)
         if output_format is ReportFormat.JSON:
             print_json(span_as_dict(loaded.name, loaded.plan, span, multipliers))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from freshfoodz_seasonal.adapters.prometheus_http import PrometheusClient
 from freshfoodz_seasonal.baseline.measure import answer_warnings, instant_vector, route_key
-from freshfoodz_seasonal.baseline.queries import BaselineWindow, Measure, RouteKey, baseline_queries
+from freshfoodz_seasonal.baseline.queries import BaselineWindow, RouteKey, baseline_queries
 from freshfoodz_seasonal.baseline.range_answer import RangeSeries, range_series
 from freshfoodz_seasonal.cli.baseline_measure import Scope
 from freshfoodz_seasonal.config.model import StackSettings
@@ -31,7 +31,7 @@ from freshfoodz_seasonal.track.day import (
     peak_db_cpu_query,
     success_query,
 )
-from freshfoodz_seasonal.track.observe import ObservedRoute, observe_routes
+from freshfoodz_seasonal.track.observe import TRACKED, ObservedRoute, observe_routes
 from freshfoodz_seasonal.track.peak_hour import ServiceHour, busiest_hour
 
 
@@ -47,7 +47,6 @@ class MeasuredDay:
     """The most database connections open at once; None when the metric had none."""
     peak_db_cpu: float | None
     """The database primary's highest CPU share (0-1); None when not configured or without series."""
-    queries: int
     warnings: tuple[str, ...]
 
 
@@ -57,7 +56,7 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
     window = BaselineWindow(window=day.window, rate_window=settings.metrics.rate_window)
     keys = [route.key for route in scope.routes]
     queries: dict[str, str] = {
-        m.value: q for m, q in baseline_queries(scope.names, window, scope.matchers, keys).items()
+        m.value: q for m, q in baseline_queries(scope.names, window, scope.matchers, keys).items() if m in TRACKED
     }
     queries["success"] = success_query(scope.names, day.window, scope.matchers, keys)
     answers = {}
@@ -67,39 +66,37 @@ def measure_day(client: PrometheusClient, settings: StackSettings, day: TrackedD
         answers[name] = instant_vector(answer)
         warnings += answer_warnings(answer)
     observed, missing = observe_routes(
-        scope.routes, {measure: answers[measure.value] for measure in Measure}, answers["success"], scope.names
+        scope.routes, {measure: answers[measure.value] for measure in TRACKED}, answers["success"], scope.names
     )
-    hours, hour_queries = _busiest_hours(client, settings, scope, day, warnings)
+    hours = _busiest_hours(client, settings, scope, day, warnings)
     db_matchers = exact_matchers(settings.metrics.db_matchers)
     answer = client.query(peak_connections_query(scope.names, db_matchers, day.window), day.end_s)
     warnings += answer_warnings(answer)
     connections = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
-    cpu, cpu_queries = _peak_db_cpu(client, settings, day, warnings)
     return MeasuredDay(
         day,
         observed,
         missing,
         hours,
         max(connections) if connections else None,
-        cpu,
-        len(queries) + hour_queries + 1 + cpu_queries,
+        _peak_db_cpu(client, settings, day, warnings),
         tuple(warnings),
     )
 
 
 def _peak_db_cpu(
     client: PrometheusClient, settings: StackSettings, day: TrackedDay, warnings: list[str]
-) -> tuple[float | None, int]:
-    """The primary's highest CPU share of the day from `metrics.dbCpuPercent`, and the queries it took; not
-    measured (None, 0) where the stack names no such metric."""
+) -> float | None:
+    """The primary's highest CPU share of the day from `metrics.dbCpuPercent`; not measured (None) where the
+    stack names no such metric."""
     metric = settings.metrics.db_cpu_percent
     if metric is None:
-        return None, 0
+        return None
     promql = peak_db_cpu_query(metric, exact_matchers(settings.metrics.db_cpu_matchers), day.window)
     answer = client.query(promql, day.end_s)
     warnings += answer_warnings(answer)
     percents = [s.value for s in instant_vector(answer) if math.isfinite(s.value)]
-    return (max(percents) / 100.0 if percents else None), 1
+    return max(percents) / 100.0 if percents else None
 
 
 def _route_names(scope: Scope) -> dict[RouteKey, str]:
@@ -118,7 +115,7 @@ def _by_hpa(series: list[RangeSeries], scope: Scope) -> dict[tuple[str, str], di
 
 def _busiest_hours(
     client: PrometheusClient, settings: StackSettings, scope: Scope, day: TrackedDay, warnings: list[str]
-) -> tuple[dict[str, ServiceHour], int]:
+) -> dict[str, ServiceHour]:
     """Each service's busiest hour: its routes' hourly rates, the pods and the share at the HPA's max (range
     queries on the day's full hours), then the p95 of each busiest hour (one instant query per distinct hour)."""
     keys = [route.key for route in scope.routes]
@@ -165,9 +162,9 @@ def _busiest_hours(
             rates={route: points[end_s] for route, points in rates.items() if end_s in points and route in served},
             pods=pods.get(hpa, {}).get(end_s),
             buckets={route: found for route, found in buckets_at[end_s].items() if route in served},
-            hours_at_max=None if shares is None else sum(shares.values()),
+            hours_at_max=sum(shares.values()) if shares else None,
         )
-    return hours, len(ranges) + len(buckets_at)
+    return hours
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from matplotlib.figure import Figure
 from freshfoodz_seasonal.cli.tables import Section, markdown_text, to_markdown
 from freshfoodz_seasonal.track.judge import SpanJudgement
 
-MARKER = ".seasonctl-report"
 CHARTS = {
     "peak.png": "Observed peak per service against the plan",
     "p95.png": "p95 per route against its SLO and the model",

@@ -16,6 +16,16 @@ class OutputRefused(ValueError):
     """The target folder holds files this tool did not write, or a file would land outside it."""
 
 
+def check_target(out_dir: Path, marker: str = MARKER, writer: str = "seasonctl preview") -> None:
+    """OutputRefused unless `out_dir` is free for `writer`: absent, an empty folder, or one it wrote (marked).
+    Cheap: commands call it before their slow work, and write_tree again before writing."""
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputRefused(f"{out_dir} is a file, not a folder; choose a folder")
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / marker).is_file():
+        raise OutputRefused(f"{out_dir} exists and was not written by {writer}; choose an empty folder")
+
+
 def write_tree(
     out_dir: Path, files: Mapping[str, str | bytes], marker: str = MARKER, writer: str = "seasonctl preview"
 ) -> None:
@@ -25,8 +35,7 @@ def write_tree(
     file): a mistyped `--out .` must not delete a project.
     """
     out_dir = out_dir.resolve()
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / marker).is_file():
-        raise OutputRefused(f"{out_dir} exists and was not written by {writer}; choose an empty folder")
+    check_target(out_dir, marker, writer)
     for relative in files:
         # Names come from stack names: whatever they hold, every file stays inside the folder.
         path = Path(relative)

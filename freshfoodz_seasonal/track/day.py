@@ -39,10 +39,17 @@ class TrackedDay:
 def success_query(
     names: MetricNames, window: str, extra_matchers: Sequence[Matcher], routes: Sequence[RouteKey]
 ) -> str:
-    """Per route, the 2xx answers over the window: the sample route's success rate is these over its requests."""
+    """Per route, the 2xx answers over the window: the sample route's success rate is these over its requests.
+
+    A route whose series carry a status but no 2xx one answered nothing successfully: 0, not absent. A route
+    without any status label stays absent (not measured), so a wrong `metrics.statusLabel` never reads as
+    every request failing."""
     by_route = f"{names.uri_label}, {names.method_label}"
-    matchers = (*extra_matchers, *route_matchers(names, routes), (names.status_label, "=~", SUCCESS_STATUS))
-    return f"sum by ({by_route}) (increase({selector(names.http_count, matchers)}[{window}]))"
+    matchers = (*extra_matchers, *route_matchers(names, routes))
+    ok = (*matchers, (names.status_label, "=~", SUCCESS_STATUS))
+    labelled = (*matchers, (names.status_label, "=~", ".+"))
+    successes = f"sum by ({by_route}) (increase({selector(names.http_count, ok)}[{window}]))"
+    return f"{successes} or (0 * sum by ({by_route}) (increase({selector(names.http_count, labelled)}[{window}])))"
 
 
 # The peak hour: each service's busiest clock hour, where the model is held to what ran.

@@ -21,6 +21,7 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from freshfoodz_seasonal.config.model import Service, StackSettings
+from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.thresholds import (
     DB_CONNECTION_SHARE,
     ERROR_RATE_THRESHOLD,
@@ -110,6 +111,8 @@ class Kpi:
     threshold: float
     verdict: Verdict
     reason: str
+    unit: str = "share"
+    """`share` (0-1) or `seconds`."""
 
 
 @dataclass(frozen=True)
@@ -167,18 +170,23 @@ class DayJudgement:
         return worst([verdict for _, verdict, _ in self.lines])
 
 
-def _held_to_the_model(line: RouteLine, hour: ServiceHour | None, at_hour: RouteAtPeakHour | None) -> RouteLine:
+def breaks_slo(p95_s: float, lower_bound: bool, slo_s: float) -> bool:
+    """A p95 above its SLO; one beyond the largest bucket is a lower bound, above the SLO once it reaches it."""
+    return p95_s > slo_s or (lower_bound and p95_s >= slo_s)
+
+
+def _route_with_hour(line: RouteLine, hour: ServiceHour | None, at_hour: RouteAtPeakHour | None) -> RouteLine:
     """The route's line with its busiest hour: a p95 above the SLO in that hour acts (the day's p95 mixes in the
     quiet hours), a model error beyond the plan's promise of 10 % is watched."""
     if hour is None or at_hour is None:
         return line
     verdict, reason = line.verdict, line.reason
     observed = at_hour.observed_p95_s
-    # A p95 beyond the largest bucket is a lower bound: above the SLO once the bound reaches it.
-    broke = observed is not None and (
-        observed > line.p95_slo_s or (at_hour.beyond_buckets and observed >= line.p95_slo_s)
-    )
-    if observed is not None and broke and verdict is not Verdict.ACT:
+    if (
+        observed is not None
+        and breaks_slo(observed, at_hour.beyond_buckets, line.p95_slo_s)
+        and verdict is not Verdict.ACT
+    ):
         verdict = Verdict.ACT
         at_least = "at least " if at_hour.beyond_buckets else ""
         reason = (
@@ -213,7 +221,7 @@ def _route_line(
         return RouteLine(name, service.service, planned, seen, baseline, slo, verdict, reason)
 
     if seen is None:
-        return line(Verdict.WATCH, f"not measured: {missing}")
+        return line(Verdict.WATCH, f"the day's peak and p95 not measured: {missing}")
     return line(*_route_verdict(seen, service, planned, baseline, slo))
 
 
@@ -224,8 +232,7 @@ def _route_verdict(
     above = seen.peak_rps / planned - 1.0
     load = f"peak {seen.peak_rps:.4g} rps ({seen.peak_rps / baseline:.2f}x), planned {planned:.4g}"
     p95, slo_ms = _p95_text(seen), f"{slo * 1000:.0f} ms"
-    # A p95 beyond the largest bucket is a lower bound: above the SLO only when the bound is.
-    if seen.p95_s is not None and (seen.p95_s > slo or (seen.p95_beyond_buckets and seen.p95_s >= slo)):
+    if seen.p95_s is not None and breaks_slo(seen.p95_s, seen.p95_beyond_buckets, slo):
         return Verdict.ACT, f"{p95} above its {slo_ms} SLO; {load}"
     if above > ACT_ABOVE_PLAN:
         # Above the plan by more than the model's promise: act when the service ran short of pods for it.
@@ -320,15 +327,24 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
     return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for the observed {observed_rps:.4g} rps")
 
 
-def _with_hour(line: ServiceLine, hour: ServiceHour | None) -> ServiceLine:
-    """The service's line with its busiest hour: hours at the HPA's max are watched."""
+def _service_with_hour(line: ServiceLine, hour: ServiceHour | None, hpa: str) -> ServiceLine:
+    """The service's line with its busiest hour: hours at the HPA's max are watched, and so is an hour whose
+    load or pods were not measured (the model cannot be held to it); `hpa` names the series looked for."""
     if hour is None:
-        return line
+        if line.observed_rps is None:
+            return line
+        return dataclasses.replace(
+            line,
+            verdict=worst([line.verdict, Verdict.WATCH]),
+            reason=f"{line.reason}; its busiest hour not measured (no hourly rates), so the model is not held to it",
+        )
     verdict, reason = line.verdict, line.reason
+    if hour.pods is None or hour.hours_at_max is None:
+        verdict = worst([verdict, Verdict.WATCH])
+        reason += f"; the HPA's replicas not measured (no {hpa}), so hours at its max and the model are not"
     if hour.hours_at_max:
         reason += f"; the HPA ran at its max of {line.hpa_max} for {hour.hours_at_max:.1f} h"
-        if verdict is Verdict.OK:
-            verdict = Verdict.WATCH
+        verdict = worst([verdict, Verdict.WATCH])
     if hour.pods is not None:
         reason += f"; {hour.pods:.1f} pods ran in the busiest hour"
     return dataclasses.replace(line, verdict=verdict, reason=reason, hour=hour)
@@ -341,7 +357,10 @@ def _connections_verdict(plan: SeasonPlan, peak: float | None) -> tuple[Verdict,
         return Verdict.WATCH, "connections not measured (no series)"
     used = f"{peak:.0f} connections at most, of {db.usable_max_connections} usable on {db.instance_class}"
     if peak > DB_CONNECTION_SHARE * db.usable_max_connections:
-        return Verdict.ACT, f"{used}: above {DB_CONNECTION_SHARE:.0%}"
+        return Verdict.ACT, (
+            f"{used}: above {DB_CONNECTION_SHARE:.0%}; connections follow the pods that ran and each pod's pool, "
+            "so no multiplier covers them: lower services[].dbPoolPerPod or the HPAs' maxima"
+        )
     if peak > db.connections:
         return Verdict.WATCH, f"{used}: more than the planned {db.connections}"
     return Verdict.OK, f"{used} (planned {db.connections})"
@@ -445,7 +464,32 @@ def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> lis
         kpis.append(
             Kpi("sample success", success, SAMPLE_SUCCESS_THRESHOLD, verdict, f"above {SAMPLE_SUCCESS_THRESHOLD:.0%}")
         )
-    return kpis
+    return kpis + [_priority_p95(settings, name, observed) for name in settings.peak_controls.priority_services]
+
+
+def _priority_p95(settings: StackSettings, service: str, observed: Mapping[str, ObservedRoute]) -> Kpi:
+    """A priority service's p95 KPI (the original plan's event-catering below 1.5 s): its route furthest into
+    its SLO that day, against that SLO."""
+    name = f"{service} p95"
+    measured = [
+        (route, seen)
+        for route in settings.routes_of(service)
+        if (seen := observed.get(route.name)) is not None and seen.p95_s is not None
+    ]
+    if not measured:
+        return Kpi(name, None, 0.0, Verdict.WATCH, "no data", "seconds")
+    route, seen = max(measured, key=lambda pair: (pair[1].p95_s or 0.0) / pair[0].p95_slo_ms)
+    p95, slo = seen.p95_s or 0.0, route.p95_slo_ms / 1000.0
+    broke = breaks_slo(p95, seen.p95_beyond_buckets, slo)
+    relation = "above" if broke else "within"
+    return Kpi(
+        name,
+        p95,
+        slo,
+        Verdict.ACT if broke else Verdict.OK,
+        f"{route.name}: {relation} its {slo * 1000:.0f} ms SLO",
+        "seconds",
+    )
 
 
 # The proposal searches multipliers in tenths, at most this far above the season's.
@@ -539,8 +583,13 @@ def judge_day(
     """Every route, service and KPI of the plan against the day; `observed` by route name, `missing` the reason
     a route has no measurement, `hours` each service's busiest hour (where measured)."""
     hours = hours or {}
+    names = MetricNames(**settings.metrics.metric_names())
     services = {
-        service.name: _with_hour(_service_line(settings, service, observed), hours.get(service.name))
+        service.name: _service_with_hour(
+            _service_line(settings, service, observed),
+            hours.get(service.name),
+            f"{names.hpa_current_replicas} series for {service.namespace}/{service.deployment}",
+        )
         for service in plan.services
     }
     at_hour = {
@@ -551,7 +600,7 @@ def judge_day(
     }
     baseline = {route.name: route.baseline_rps for route in plan.routes}
     routes = tuple(
-        _held_to_the_model(
+        _route_with_hour(
             _route_line(
                 route.name,
                 services[service.name],
@@ -587,8 +636,8 @@ class SpanJudgement:
     proposal: Proposal | None
     database_proposal: Proposal | None = None
     needed_less: Proposal | None = None
-    """Where no day acted and the span ran below the season's multiplier: the multiplier that ran, as the plan
-    that would have carried each service's busiest day (money spent on load that did not come)."""
+    """Where no line of any day acted and the span ran below the season's multiplier: the multiplier that ran,
+    as the plan that would have carried each service's busiest day (money spent on load that did not come)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -603,7 +652,11 @@ def _busiest_lines(days: Sequence[tuple[dt.date, DayJudgement]], acted: bool) ->
             if line.needed_pods is None or (acted and line.verdict is not Verdict.ACT):
                 continue
             kept = busiest.get(line.service)
-            if kept is None or (kept.needed_pods or 0) < line.needed_pods:
+            # The most pods, and of days that needed as many, the busiest: its load is the one to cite.
+            if kept is None or (kept.needed_pods or 0, kept.observed_rps or 0.0) < (
+                line.needed_pods,
+                line.observed_rps or 0.0,
+            ):
                 busiest[line.service] = line
     return busiest
 
@@ -635,7 +688,9 @@ def judge_span(
     where no day acted, the lowest that still carried the span; the database's CPU proposal over the days."""
     acted = _busiest_lines(days, acted=True)
     proposal = _proposal(settings, catalog, plan, list(acted.values()))
-    less = None if acted else _needed_less(settings, catalog, plan, days)
+    # Less only where nothing acted: a route past its SLO or a database past its target is no day to save on.
+    calm = worst([day.verdict for _, day in days]) is not Verdict.ACT
+    less = _needed_less(settings, catalog, plan, days) if calm else None
     database = _database_proposal(settings, catalog, plan, [day.database for _, day in days])
     return SpanJudgement(tuple(days), proposal, database, less)
 

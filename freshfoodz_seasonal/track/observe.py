@@ -16,6 +16,8 @@ from freshfoodz_seasonal.baseline.measure import NamedRoute, RouteAnswers, Sampl
 from freshfoodz_seasonal.baseline.queries import Measure
 from freshfoodz_seasonal.metrics.names import MetricNames
 
+# The baseline's measures a tracked day needs (no history or service time: nothing is fitted).
+TRACKED = (Measure.PEAK_RATE, Measure.REQUESTS, Measure.BUCKETS, Measure.ERRORS, Measure.P95)
 # More than this share of requests above the largest finite bucket: the p95 lies beyond it.
 BEYOND_LARGEST_BUCKET = 0.05
 
@@ -29,7 +31,7 @@ class ObservedRoute:
     """The histogram's p95 (None without a histogram); a lower bound when `p95_beyond_buckets`."""
     error_rate: float
     success_rate: float | None
-    """The share of 2xx answers (the sample route's KPI)."""
+    """The share of 2xx answers (the sample route's KPI); None when Prometheus gave no number for it."""
     requests: float = 0.0
     p95_beyond_buckets: bool = False
     """More than 5 % of the requests were slower than the largest finite bucket: the p95 is at least that."""
@@ -77,12 +79,13 @@ def observe_routes(
             continue
         p95, beyond = _p95(found)
         errors = _value(found, Measure.ERRORS) or 0.0
-        success = ok.get(route.key, 0.0)
+        # Absent or not a number: not measured, never read as every request failing.
+        success = ok.get(route.key)
         observed[route.name] = ObservedRoute(
             peak_rps=peak,
             p95_s=p95,
             error_rate=min(max(errors / requests, 0.0), 1.0),
-            success_rate=min(max(success / requests, 0.0), 1.0),
+            success_rate=None if success is None else min(max(success / requests, 0.0), 1.0),
             requests=requests,
             p95_beyond_buckets=beyond,
         )

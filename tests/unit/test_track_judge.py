@@ -49,7 +49,22 @@ def judged(
     metrics = settings.metrics.model_copy(update={"db_cpu_percent": cpu_metric})
     settings = settings.model_copy(update={"metrics": metrics})
     plan = plan_season(settings, catalog, "weihnachten", 2026)
-    return plan, judge_day(settings, catalog, plan, observed, {}, None, connections, db_cpu)
+    return plan, judge_day(settings, catalog, plan, observed, {}, quiet_hours(plan, observed), connections, db_cpu)
+
+
+def quiet_hours(plan: SeasonPlan, observed: dict[str, ObservedRoute]) -> dict[str, ServiceHour]:
+    """Each service's busiest hour at its routes' peaks on the planned pods, never at the HPA's max, without
+    histogram buckets (so no model error is measured)."""
+    return {
+        service.name: ServiceHour(
+            7200.0,
+            {route.name: observed[route.name].peak_rps for route in service.sizing.routes if route.name in observed},
+            float(service.pods),
+            {},
+            0.0,
+        )
+        for service in plan.services
+    }
 
 
 def at(share: float) -> dict[str, ObservedRoute]:
@@ -81,7 +96,7 @@ def test_a_service_short_of_pods_makes_its_routes_act_and_the_model_proposes_a_m
     assert [line.verdict for line in day.routes[:4]] == [Verdict.ACT] * 4
     assert day.routes[0].reason == (
         "peak 120 rps (6.00x), planned 100: 20% above the plan; api needed 8 pods for the observed 240 rps, "
-        "above the planned 7, more than 10% above the planned 200 rps"
+        "above the planned 7, more than 10% above the planned 200 rps; 7.0 pods ran in the busiest hour"
     )
     proposal = day.proposal
     assert proposal is not None and (proposal.key, proposal.old, proposal.new) == ("season.loadMultiplier", 5.0, 6.0)
@@ -116,12 +131,13 @@ def test_missing_routes_are_watched_with_the_reason(catalog: Catalog) -> None:
     plan = plan_season(settings, catalog, "weihnachten", 2026)
     day = judge_day(settings, catalog, plan, {}, {"catalog-browse": "the histogram is off"})
     assert day.verdict is Verdict.WATCH and day.proposal is None
-    assert day.routes[0].reason == "not measured: the histogram is off"
-    assert day.routes[1].reason == "not measured: no data"
+    assert day.routes[0].reason == "the day's peak and p95 not measured: the histogram is off"
+    assert day.routes[1].reason == "the day's peak and p95 not measured: no data"
     assert [line.needed_pods for line in day.services] == [None, None]
     assert [(kpi.name, kpi.observed, kpi.verdict) for kpi in day.kpis] == [
         ("error rate", None, Verdict.WATCH),
         ("sample success", None, Verdict.WATCH),
+        ("event-catering p95", None, Verdict.WATCH),
     ]
 
 
@@ -129,11 +145,23 @@ def test_the_business_kpis(catalog: Catalog) -> None:
     # The day's 5xx over its requests: 3 % on all of them is 3 %, above the 2 % threshold.
     observed = {name: seen(rps, errors=0.03, success=0.75) for name, rps in PLANNED.items()}
     _, day = judged(catalog, observed)
-    errors, sample = day.kpis
+    errors, sample, catering = day.kpis
     assert (errors.observed, errors.verdict) == (pytest.approx(0.03), Verdict.ACT)
     assert (sample.observed, sample.verdict) == (0.75, Verdict.ACT)
+    # The priority service's p95 (the original plan's event-catering below 1.5 s): its route furthest into
+    # its SLO; every route at 50 ms, so event-availability, with the tighter 1.5 s SLO.
+    assert (catering.name, catering.unit, catering.verdict) == ("event-catering p95", "seconds", Verdict.OK)
+    assert (catering.observed, catering.threshold) == (FAST, 1.5)
+    assert catering.reason == "event-availability: within its 1500 ms SLO"
     _, fine = judged(catalog, {name: seen(rps, errors=0.01, success=0.95) for name, rps in PLANNED.items()})
-    assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK, Verdict.OK]
+    assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK, Verdict.OK, Verdict.OK]
+    slow = {**at(0.9), "event-availability": seen(36.0, p95_s=1.6), "event-booking": seen(9.0, p95_s=1.7)}
+    _, late = judged(catalog, slow)
+    # 1.6 s of 1.5 s is further into its SLO than 1.7 s of 2 s.
+    assert (late.kpis[2].observed, late.kpis[2].verdict) == (1.6, Verdict.ACT)
+    assert late.kpis[2].reason == "event-availability: above its 1500 ms SLO"
+    _, unseen = judged(catalog, {name: seen for name, seen in at(0.9).items() if not name.startswith("event-")})
+    assert (unseen.kpis[2].observed, unseen.kpis[2].verdict, unseen.kpis[2].reason) == (None, Verdict.WATCH, "no data")
 
 
 def test_bucket_quantiles_are_prometheus_linear_interpolation() -> None:
@@ -291,7 +319,10 @@ def test_a_span_that_ran_below_the_plan_names_the_multiplier_that_ran(catalog: C
     settings = settings_with()
     plan = plan_season(settings, catalog, "weihnachten", 2026)
     days = [
-        (dt.date(2026, 12, 1) + dt.timedelta(days=n), judge_day(settings, catalog, plan, at(share), {}))
+        (
+            dt.date(2026, 12, 1) + dt.timedelta(days=n),
+            judge_day(settings, catalog, plan, at(share), {}, quiet_hours(plan, at(share)), 100.0),
+        )
         for n, share in enumerate((0.4, 0.6, 0.5))
     ]
     span = judge_span(settings, catalog, plan, days)
@@ -309,7 +340,10 @@ def test_a_span_that_ran_below_the_plan_names_the_multiplier_that_ran(catalog: C
     assert any(effect.startswith("the season's own cost ") for effect in less.effects)
     # A day at the plan leaves nothing to save.
     full = judge_span(
-        settings, catalog, plan, [*days, (dt.date(2026, 12, 4), judge_day(settings, catalog, plan, at(1.0), {}))]
+        settings,
+        catalog,
+        plan,
+        [*days, (dt.date(2026, 12, 4), judge_day(settings, catalog, plan, at(1.0), {}, quiet_hours(plan, at(1.0))))],
     )
     assert full.needed_less is None
 
@@ -325,3 +359,36 @@ def test_the_measured_multiplier_counts_the_seasons_days_only(catalog: Catalog) 
     browse = next(one for one in multipliers if one.route == "catalog-browse")
     assert (browse.season_peak, browse.multiplier) == (100.0, 5.0)
     assert next(one for one in multipliers if one.route == "order-submit").multiplier is None
+
+
+def test_a_busiest_hour_without_the_hpas_replicas_is_watched_and_says_which_series(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    hours = quiet_hours(plan, at(0.9))
+    blind = {**hours, "api": dataclasses.replace(hours["api"], pods=None, hours_at_max=None)}
+    day = judge_day(settings, catalog, plan, at(0.9), {}, blind, 100.0)
+    api, catering = day.services
+    assert (api.verdict, catering.verdict) == (Verdict.WATCH, Verdict.OK)
+    assert api.reason.endswith(
+        "the HPA's replicas not measured (no kube_horizontalpodautoscaler_status_current_replicas series for "
+        "freshfoodz/freshfoodz-api), so hours at its max and the model are not"
+    )
+    # No busiest hour at all, though the day was measured: the model is not held to it, and that is said.
+    unheld = judge_day(settings, catalog, plan, at(0.9), {}, {"event-catering": hours["event-catering"]}, 100.0)
+    assert unheld.services[0].verdict is Verdict.WATCH
+    assert unheld.services[0].reason.endswith(
+        "its busiest hour not measured (no hourly rates), so the model is not held to it"
+    )
+
+
+def test_a_span_with_an_acting_route_never_says_it_needed_less(catalog: Catalog) -> None:
+    settings = settings_with()
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    # Half the planned load, but sample-request's p95 at 3 s against its 2 s SLO every day.
+    observed = {**at(0.5), "sample-request": seen(15.0, p95_s=3.0)}
+    days = [
+        (dt.date(2026, 12, n), judge_day(settings, catalog, plan, observed, {}, quiet_hours(plan, observed), 100.0))
+        for n in (1, 2)
+    ]
+    span = judge_span(settings, catalog, plan, days)
+    assert span.verdict is Verdict.ACT and span.proposal is None and span.needed_less is None
