@@ -14,6 +14,9 @@ from enum import StrEnum
 # The Pulumi project (Pulumi.yaml) and its config namespace: `freshfoodz-seasonal:<key>`.
 PROJECT = "freshfoodz-seasonal"
 CONFIG_NAMESPACE = PROJECT
+# Every iCalendar file the project writes: its product id, and the domain of its events' UIDs.
+ICS_PRODUCT_ID = "-//FreshFoodz//freshfoodz-seasonal//EN"
+ICS_UID_DOMAIN = PROJECT
 # The organisation's key prefix for labels, tags and annotations.
 KEY_DOMAIN = "freshfoodz.de"
 

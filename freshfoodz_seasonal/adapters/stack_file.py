@@ -61,7 +61,7 @@ def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
     try:
         document = load_strict_yaml(text)
     except yaml.MarkedYAMLError as error:
-        raise ConfigError([_yaml_problem(path, error)]) from None
+        raise ConfigError([yaml_problem(path, error)]) from None
     except yaml.YAMLError as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
@@ -74,7 +74,7 @@ def _position(mark: yaml.Mark) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
-def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+def yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     """Where the parser gave up, and where the construct it was reading began (an open bracket)."""
     mark = error.problem_mark or error.context_mark
     message = f"invalid YAML: {error.problem or error.context}"

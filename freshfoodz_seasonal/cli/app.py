@@ -26,6 +26,7 @@ from freshfoodz_seasonal.cli import (
     track,
     validate,
 )
+from freshfoodz_seasonal.cli.warroom import warroom
 
 app = typer.Typer(
     name="seasonctl",
@@ -52,6 +53,7 @@ for command in (
     track.track,
 ):
     app.command()(command)
+app.add_typer(warroom)
 
 
 def main() -> None:

@@ -39,11 +39,13 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def key_path(location: Location) -> str:
-    """(`season`, `window`, `end`) -> `freshfoodz-seasonal:season.window.end`; indices as `[2]`."""
+def key_path(location: Location, root: type[BaseModel] = StackSettings) -> str:
+    """(`season`, `window`, `end`) -> `freshfoodz-seasonal:season.window.end`; indices as `[2]`. Another
+    file's keys (`root` not the stack's settings) go without the config namespace: `people[0].roles[1]`."""
     if not location:
-        return "config"
-    text = f"{CONFIG_NAMESPACE}:{location[0]}"
+        return "config" if root is StackSettings else "file"
+    first = location[0]
+    text = f"{CONFIG_NAMESPACE}:{first}" if root is StackSettings else str(first)
     for part in location[1:]:
         # pydantic marks a refused mapping key with `[key]` after it: the path already ends at the key.
         if part != "[key]":
@@ -65,9 +67,9 @@ def fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
-def _section_at(location: Location) -> type[BaseModel] | None:
+def _section_at(location: Location, root: type[BaseModel]) -> type[BaseModel] | None:
     """The section whose keys are valid at `location` (list indices step into the items)."""
-    section: type[BaseModel] | None = StackSettings
+    section: type[BaseModel] | None = root
     for part in location:
         if isinstance(part, int):
             continue
@@ -79,13 +81,13 @@ def _section_at(location: Location) -> type[BaseModel] | None:
     return section
 
 
-def _field_at(location: Location) -> FieldInfo | None:
+def _field_at(location: Location, root: type[BaseModel]) -> FieldInfo | None:
     """The field of the last key in `location` (for `subnetIds[1]`, the field `subnetIds`)."""
     key_positions = [index for index, part in enumerate(location) if isinstance(part, str)]
     if not key_positions:
         return None
     last = key_positions[-1]
-    section = _section_at(location[:last])
+    section = _section_at(location[:last], root)
     return fields_by_key(section).get(str(location[last])) if section else None
 
 
@@ -104,9 +106,9 @@ def _item_description(field: FieldInfo) -> str | None:
     return None
 
 
-def _accepted(location: Location) -> str:
+def _accepted(location: Location, root: type[BaseModel]) -> str:
     """`; accepted: ...` for the value at `location`, from its description or its type."""
-    field = _field_at(location)
+    field = _field_at(location, root)
     if field is None:
         return ""
     annotation = field.annotation
@@ -127,8 +129,8 @@ def _accepted(location: Location) -> str:
     return f"; accepted: {accepted}"
 
 
-def _unknown_key(location: Location) -> str:
-    section = _section_at(location[:-1])
+def _unknown_key(location: Location, root: type[BaseModel]) -> str:
+    section = _section_at(location[:-1], root)
     keys = list(fields_by_key(section)) if section else []
     wrong = str(location[-1])
     if section is StackSettings:
@@ -143,21 +145,23 @@ def _value_error_text(message: str) -> str:
     return message.removeprefix("Value error, ")
 
 
-def problems_from_validation(error: ValidationError, file: str) -> list[Problem]:
-    """One Problem per pydantic error, with the key path users see in their stack file."""
+def problems_from_validation(error: ValidationError, file: str, root: type[BaseModel] = StackSettings) -> list[Problem]:
+    """One Problem per pydantic error, with the key path users see in their file (`root` is the model of the
+    whole file: the stack's settings, or another file's, such as a rota's roster)."""
     problems = []
     for item in error.errors(include_url=False):
         location: Location = tuple(item["loc"])
+        where = key_path(location, root)
         kind = item["type"]
         if kind == "extra_forbidden":
-            problems.append(Problem(file, key_path(location), _unknown_key(location)))
+            problems.append(Problem(file, where, _unknown_key(location, root)))
         elif kind == "missing":
-            problems.append(Problem(file, key_path(location), "missing required key" + _accepted(location)))
+            problems.append(Problem(file, where, "missing required key" + _accepted(location, root)))
         elif kind == "value_error":
             # A whole section's check (input is the mapping) names its keys in the message.
             value = _NOT_GIVEN if isinstance(item["input"], dict) else item["input"]
-            problems.append(Problem(file, key_path(location), _value_error_text(item["msg"]), value))
+            problems.append(Problem(file, where, _value_error_text(item["msg"]), value))
         else:
-            message = item["msg"][0].lower() + item["msg"][1:] + _accepted(location)
-            problems.append(Problem(file, key_path(location), message, item["input"]))
+            message = item["msg"][0].lower() + item["msg"][1:] + _accepted(location, root)
+            problems.append(Problem(file, where, message, item["input"]))
     return problems

@@ -11,17 +11,15 @@ import datetime as dt
 
 from icalendar import Calendar, Event, Timezone
 
-from freshfoodz_seasonal.naming import PROJECT
+from freshfoodz_seasonal.naming import ICS_PRODUCT_ID, ICS_UID_DOMAIN
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
-PRODUCT_ID = "-//FreshFoodz//freshfoodz-seasonal//EN"
-UID_DOMAIN = PROJECT
 TIME_ZONE = "Europe/Berlin"
 
 
 def _day_event(uid: str, summary: str, first: dt.date, last: dt.date, stamp: dt.datetime, description: str) -> Event:
     event = Event()
-    event.add("uid", f"{uid}@{UID_DOMAIN}")
+    event.add("uid", f"{uid}@{ICS_UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("summary", summary)
     event.add("dtstart", first)
@@ -34,7 +32,7 @@ def _day_event(uid: str, summary: str, first: dt.date, last: dt.date, stamp: dt.
 def calendar_ics(entries: list[SeasonEntry], stamp: dt.datetime) -> bytes:
     """`stamp` (aware) is the DTSTAMP of every event: when this export was made."""
     calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("prodid", ICS_PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "FreshFoodz seasonal peaks")

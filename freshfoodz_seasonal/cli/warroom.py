@@ -1,0 +1,44 @@
+"""`seasonctl warroom`: the season's war room as code: its runbook, its rota, and a drill through Grafana."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+
+warroom = typer.Typer(
+    name="warroom",
+    help="The season's war room: runbook, rota (who is on when) and a drill of its alert receivers.",
+    no_args_is_help=True,
+)
+
+
+class RotaFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    ICS = "ics"
+
+
+YearOption = Annotated[
+    int | None,
+    typer.Option(min=2000, max=2100, help="the season's year; default the season running or next"),
+]
+
+
+@warroom.command()
+def rota(
+    stack: StackArgument,
+    roster: Annotated[Path, typer.Option(help="the roster: a YAML file of people, roles and days off", dir_okay=False)],
+    year: YearOption = None,
+    output_format: Annotated[RotaFormat, typer.Option("--format", help="table, json or ics")] = RotaFormat.TABLE,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """A primary and a secondary for every staffed hour, within the working-time limits (exit 3 if the roster
+    cannot cover them, naming the hours and the limit that binds)."""
+    from freshfoodz_seasonal.cli.warroom_rota import run_rota  # noqa: PLC0415 - the solver is slow to import
+
+    run_rota(stack, roster, year, output_format.value, project_dir)

@@ -1,0 +1,251 @@
+"""The war room's rota: a primary and a secondary for every staffed shift, within the working-time limits,
+nobody on a day they cannot work, night and weekend shifts spread fairly.
+
+A constraint model (OR-Tools CP-SAT) rather than a greedy pass: a greedy assignment can fail where a
+rota exists, and the team must be able to trust "cannot be covered". Coverage is maximised first, so a
+roster that cannot cover every shift still yields the best rota and the exact shifts left open; each limit
+is then relaxed alone to name the one that binds. Fairness comes second: the most night shifts, weekend
+shifts and shifts of any one person, each as low as coverage allows. The solver runs on one thread with
+a fixed seed and a deterministic time budget, so the same roster gives the same rota.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from freshfoodz_seasonal.config.war_room import RotaLimits
+from freshfoodz_seasonal.warroom.roster import Person, Role, Roster
+from freshfoodz_seasonal.warroom.staffing import Shift
+
+# Objective weights: one more covered shift outweighs any fairness; among fairness, nights and weekends
+# (the shifts people mind) before the plain count.
+COVER_WEIGHT = 1_000_000
+NIGHT_WEIGHT = 1_000
+WEEKEND_WEIGHT = 1_000
+SHIFTS_WEIGHT = 100
+SPREAD_WEIGHT = 1
+# Deterministic work units (about seconds on a fast machine): enough to prove optimality on a season's rota.
+SOLVER_BUDGET = 20.0
+ROLES = (Role.PRIMARY, Role.SECONDARY)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    shift: Shift
+    role: Role
+    person: str
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    name: str
+    shifts: int
+    hours: float
+    nights: int
+    weekends: int
+
+
+@dataclass(frozen=True)
+class Relaxed:
+    """What relaxing one limit alone would cover."""
+
+    limit: str
+    covered: int
+
+
+@dataclass(frozen=True)
+class Rota:
+    assignments: tuple[Assignment, ...]
+    uncovered: tuple[tuple[Shift, Role], ...]
+    loads: tuple[PersonLoad, ...]
+    optimal: bool
+    """The fairness was proven the best possible (else: the best found within the budget)."""
+    binding: tuple[Relaxed, ...] = ()
+    """Where shifts stay open: each limit relaxed alone and the shifts it would then cover, most first."""
+
+    @property
+    def covered(self) -> bool:
+        return not self.uncovered
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """Which of the rota's rules hold; the diagnosis switches one off at a time."""
+
+    availability: bool = True
+    rest: bool = True
+    week: bool = True
+    roles: bool = True
+
+
+LIMIT_NAMES = {
+    "availability": "the days people cannot work (roster `unavailable`)",
+    "rest": "warRoom.rota.minRestHours",
+    "week": "warRoom.rota.maxShiftsPer7Days",
+    "roles": "the roles people hold (roster `roles`)",
+}
+
+
+def _eligible(person: Person, shift: Shift, role: Role, rules: _Rules) -> bool:
+    if rules.roles and role not in person.roles:
+        return False
+    return not (rules.availability and any(date in person.unavailable for date in shift.dates))
+
+
+def _too_close(first: Shift, second: Shift, rest_hours: float) -> bool:
+    """Two shifts one person may not both work: they overlap, or the rest between them is short."""
+    rest = dt.timedelta(hours=rest_hours)
+    return first.start < second.end + rest and second.start < first.end + rest
+
+
+Works = dict[tuple[int, int], list[cp_model.IntVar]]
+
+
+def _limit_person(
+    model: cp_model.CpModel, works: Works, p: int, shifts: Sequence[Shift], limits: RotaLimits, rules: _Rules
+) -> None:
+    """One person's rest between shifts and shifts in any 7 days."""
+    mine = sorted(s for (q, s) in works if q == p)
+    if rules.rest:
+        for i, first in enumerate(mine):
+            for second in mine[i + 1 :]:
+                if shifts[second].start >= shifts[first].end + dt.timedelta(hours=limits.min_rest_hours):
+                    break
+                if _too_close(shifts[first], shifts[second], limits.min_rest_hours):
+                    model.add(sum(works[p, first]) + sum(works[p, second]) <= 1)
+    if rules.week:
+        for first_day in sorted({shifts[s].start.date() for s in mine}):
+            inside = [s for s in mine if 0 <= (shifts[s].start.date() - first_day).days < 7]
+            if len(inside) > limits.max_shifts_per_7_days:
+                model.add(sum(v for s in inside for v in works[p, s]) <= limits.max_shifts_per_7_days)
+
+
+def _unfairness(model: cp_model.CpModel, works: Works, shifts: Sequence[Shift], people: int) -> cp_model.LinearExpr:
+    """The most night, weekend and plain shifts of any one person, weighted, and the spread of the plain."""
+
+    def counts(of: Iterable[int]) -> list[cp_model.LinearExpr]:
+        chosen = set(of)
+        return [
+            cp_model.LinearExpr.sum([v for s in chosen if (p, s) in works for v in works[p, s]]) for p in range(people)
+        ]
+
+    bound = len(shifts) * 2
+    most = {}
+    for name, of in (
+        ("nights", (s for s, shift in enumerate(shifts) if shift.night)),
+        ("weekends", (s for s, shift in enumerate(shifts) if shift.weekend)),
+        ("shifts", range(len(shifts))),
+    ):
+        top = model.new_int_var(0, bound, f"most_{name}")
+        each = counts(of)
+        model.add_max_equality(top, each)
+        # Redundant, and what lets the solver prove a rota fair quickly: the most is at least the mean.
+        model.add(top * people >= sum(each))
+        most[name] = top
+    fewest = model.new_int_var(0, bound, "fewest_shifts")
+    each = counts(range(len(shifts)))
+    model.add_min_equality(fewest, each)
+    model.add(fewest * people <= sum(each))  # redundant, as above: the fewest is at most the mean
+    return (
+        NIGHT_WEIGHT * most["nights"]
+        + WEEKEND_WEIGHT * most["weekends"]
+        + SHIFTS_WEIGHT * most["shifts"]
+        + SPREAD_WEIGHT * (most["shifts"] - fewest)
+    )
+
+
+def _solve(
+    shifts: Sequence[Shift], people: Sequence[Person], limits: RotaLimits, rules: _Rules, fair: bool
+) -> tuple[cp_model.CpSolver, bool, dict[tuple[int, int, Role], cp_model.IntVar]] | None:
+    """The rota covering the most shifts (the fairest of those with `fair`), whether that is proven, and its
+    variables; None when the solver found none within its budget."""
+    model = cp_model.CpModel()
+    x = {
+        (p, s, role): model.new_bool_var(f"x{p}_{s}_{role.value}")
+        for p, person in enumerate(people)
+        for s, shift in enumerate(shifts)
+        for role in ROLES
+        if _eligible(person, shift, role, rules)
+    }
+    works: Works = {}
+    for (p, s, _), var in x.items():
+        works.setdefault((p, s), []).append(var)
+    covered = []
+    for s in range(len(shifts)):
+        for role in ROLES:
+            takers = [var for (_, t, r), var in x.items() if t == s and r == role]
+            if takers:
+                model.add(sum(takers) <= 1)
+                covered.append(sum(takers))
+    for roles in works.values():
+        model.add(sum(roles) <= 1)  # one role per shift
+    for p in range(len(people)):
+        _limit_person(model, works, p, shifts, limits, rules)
+    objective = COVER_WEIGHT * sum(covered)
+    if fair and people:
+        objective -= _unfairness(model, works, shifts, len(people))
+    model.maximize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = SOLVER_BUDGET
+    status = solver.status_name(solver.solve(model))
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    return solver, status == "OPTIMAL", x
+
+
+def make_rota(shifts: Sequence[Shift], roster: Roster, limits: RotaLimits) -> Rota:
+    """The fairest rota that covers the most shifts; where some stay open, which limit binds."""
+    people = roster.people
+    solved = _solve(shifts, people, limits, _Rules(), fair=True)
+    if solved is None:  # the model always has the empty rota: only a budget too small gets here
+        raise RuntimeError("the rota solver found no rota within its budget")
+    solver, proven, x = solved
+    assignments = tuple(
+        Assignment(shifts[s], role, people[p].name)
+        for (p, s, role), var in sorted(x.items(), key=lambda item: (item[0][1], item[0][2] != Role.PRIMARY))
+        if solver.value(var)
+    )
+    taken = {(a.shift, a.role) for a in assignments}
+    uncovered = tuple((shift, role) for shift in shifts for role in ROLES if (shift, role) not in taken)
+    binding: tuple[Relaxed, ...] = ()
+    if uncovered:
+        binding = _binding(shifts, people, limits, len(shifts) * 2 - len(uncovered))
+    return Rota(assignments, uncovered, _loads(people, assignments), proven, binding)
+
+
+def _binding(
+    shifts: Sequence[Shift], people: Sequence[Person], limits: RotaLimits, covered: int
+) -> tuple[Relaxed, ...]:
+    """Each limit relaxed alone: how many shifts would then be covered, where more than now."""
+    found = []
+    for rule, limit in LIMIT_NAMES.items():
+        solved = _solve(shifts, people, limits, _Rules(**{rule: False}), fair=False)
+        if solved is None:
+            continue
+        solver, _, x = solved
+        now = sum(int(solver.value(var)) for var in x.values())
+        if now > covered:
+            found.append(Relaxed(limit, now))
+    return tuple(sorted(found, key=lambda relaxed: -relaxed.covered))
+
+
+def _loads(people: Sequence[Person], assignments: Sequence[Assignment]) -> tuple[PersonLoad, ...]:
+    loads = []
+    for person in people:
+        mine = [a.shift for a in assignments if a.person == person.name]
+        loads.append(
+            PersonLoad(
+                person.name,
+                len(mine),
+                round(sum(shift.hours for shift in mine), 2),
+                sum(shift.night for shift in mine),
+                sum(shift.weekend for shift in mine),
+            )
+        )
+    return tuple(loads)
