@@ -124,6 +124,11 @@ def folder_title(season_title: str) -> str:
     return f"FreshFoodz {season_title}"
 
 
+def war_room_dashboard_title(season_title: str) -> str:
+    """The war-room dashboard's title in Grafana."""
+    return f"FreshFoodz war room: {season_title}"
+
+
 def war_room_contact_point_name(season: str, severity: str) -> str:
     """The Grafana contact point the season's alerts of one severity notify."""
     return f"{rule_group_name(season)}-{severity}"

@@ -63,15 +63,21 @@ def markdown_text(text: str) -> str:
 
 def to_markdown(heading: str, sections: Sequence[Section]) -> str:
     """Every text escaped (markdown_text): what a stack file says is shown, never rendered."""
+    lines = [f"### {markdown_text(heading)}", "", *markdown_sections(sections)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
+    """The sections as markdown lines, each titled at heading `level`; every text escaped."""
 
     def cell(text: str) -> str:
         return markdown_cell(markdown_text(text))
 
-    lines = [f"### {markdown_text(heading)}", ""]
+    lines = []
     for section in sections:
-        lines += [f"#### {markdown_text(section.title)}", ""]
+        lines += [f"{'#' * level} {markdown_text(section.title)}", ""]
         lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
         lines.append("|" + "|".join(":---" if i == 0 else "---:" for i in range(len(section.columns))) + "|")
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in section.rows]
         lines += [""] + [f"> {markdown_text(note)}" for note in section.notes] + ([""] if section.notes else [])
-    return "\n".join(lines).rstrip() + "\n"
+    return lines

@@ -42,3 +42,26 @@ def rota(
     from freshfoodz_seasonal.cli.warroom_rota import run_rota  # noqa: PLC0415 - the solver is slow to import
 
     run_rota(stack, roster, year, output_format.value, project_dir)
+
+
+class RunbookFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@warroom.command()
+def runbook(
+    stack: StackArgument,
+    year: YearOption = None,
+    output_format: Annotated[RunbookFormat, typer.Option("--format", help="markdown or json")] = RunbookFormat.MARKDOWN,
+    roster: Annotated[
+        Path | None, typer.Option(help="also make the rota from this roster (YAML)", dir_okay=False)
+    ] = None,
+    grafana_url: Annotated[str | None, typer.Option(help="Grafana's base URL, to link the dashboard")] = None,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """The season's runbook: dates and staffed hours, the dashboard, where each severity goes, the escalation
+    ladder, the levers and who decides them, and per alert what to do first."""
+    from freshfoodz_seasonal.cli.warroom_runbook import run_runbook  # noqa: PLC0415 - the solver is slow to import
+
+    run_runbook(stack, year, output_format.value, roster, grafana_url, project_dir)

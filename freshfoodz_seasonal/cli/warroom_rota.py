@@ -70,7 +70,8 @@ def _clock(shift: Shift) -> str:
 
 def uncovered_lines(rota: Rota, shifts: int) -> list[str]:
     """The open shifts as runs of hours per role, and what relaxing each limit alone would cover."""
-    lines = [f"{len(rota.uncovered)} of {shifts * 2} shift places cannot be covered:"]
+    cannot = "cannot be covered" if rota.most_covered else "were not covered by any rota the solver found in its budget"
+    lines = [f"{len(rota.uncovered)} of {shifts * 2} shift places {cannot}:"]
     for role in (Role.PRIMARY, Role.SECONDARY):
         open_ = [shift for shift, open_role in rota.uncovered if open_role is role]
         runs: list[list[Shift]] = []
@@ -153,5 +154,6 @@ def rota_as_dict(stack: str, year: int, war_room: WarRoom, rota: Rota) -> dict[s
             for load in rota.loads
         ],
         "fairness_proven_optimal": rota.optimal,
+        "coverage_proven_optimal": rota.most_covered,
         "binding_limits": [{"limit": relaxed.limit, "covered": relaxed.covered} for relaxed in rota.binding],
     }

@@ -117,8 +117,11 @@ class Routing(ConfigSection):
     info: SeverityRoute | None = None
 
     def of(self, severity: str) -> SeverityRoute:
-        routes = {"critical": self.critical, "warning": self.warning, "info": self.info or self.warning}
-        return routes[severity]
+        """The route of a severity that has one (critical, warning, and info where set)."""
+        route: SeverityRoute | None = getattr(self, severity)
+        if route is None:
+            raise ValueError(f"no route of its own for {severity}")
+        return route
 
 
 class EscalationLevel(ConfigSection):
@@ -232,7 +235,7 @@ class WarRoom(ConfigSection):
                 raise ValueError(
                     f"routing.{severity} names {', '.join(unknown)}, not a receiver; receivers: {', '.join(names)}"
                 )
-        routed = {name for severity in ("critical", "warning", "info") for name in self.routing.of(severity).receivers}
+        routed = {name for severity in self.routed_severities for name in self.routing.of(severity).receivers}
         unused = [name for name in names if name not in routed]
         if unused:
             raise ValueError(f"receiver {', '.join(unused)} gets no severity; route it or remove it")
@@ -255,6 +258,11 @@ class WarRoom(ConfigSection):
         """The severities with a route, so a contact point, of their own: critical, warning, and info where
         it has one (else its rules go to warning's)."""
         return ["critical", "warning", *(["info"] if self.routing.info is not None else [])]
+
+    def routed_as(self, severity: str) -> str:
+        """The severity whose route and contact point an alert of `severity` takes: its own, or for info without
+        a route of its own, warning's."""
+        return "warning" if severity == "info" and self.routing.info is None else severity
 
     @property
     def secret_keys(self) -> list[str]:

@@ -90,10 +90,13 @@ class SeasonMonitoringArgs:
     notes: tuple[str, ...] = ()
     """Warnings the component logs against itself."""
 
+    routed_as: tuple[tuple[str, str], ...] = ()
+    """(severity, the severity whose contact point its rules take): config.war_room.WarRoom.routed_as."""
+
     def contact_point_of(self, severity: str) -> WarRoomContactPoint | None:
-        """Where a rule of `severity` goes: its own severity's contact point, info without one to warning's."""
-        found = {point.severity: point for point in self.contact_points}
-        return found.get(severity) or (found.get("warning") if severity == "info" else None)
+        """Where a rule of `severity` goes; None without a war room."""
+        target = dict(self.routed_as).get(severity)
+        return next((point for point in self.contact_points if point.severity == target), None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from freshfoodz_seasonal.config.model import Phase, StackSettings
 from freshfoodz_seasonal.content.alerting.grafana_rules import EVALUATION_INTERVAL_S, grafana_rule
+from freshfoodz_seasonal.content.alerting.rules import SEVERITIES
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.manifests.hpa import hpa_manifest
 from freshfoodz_seasonal.content.manifests.peak_controls import peak_controls_config_map, priority_class_manifest
@@ -196,6 +197,9 @@ def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringAr
         prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,
         dashboard=dashboard,
         contact_points=points,
+        routed_as=tuple(
+            (severity, settings.war_room.routed_as(severity)) for severity in SEVERITIES if settings.war_room
+        ),
         notes=() if points else ("no warRoom in the stack; the alerts notify Grafana's default policy",),
     )
 

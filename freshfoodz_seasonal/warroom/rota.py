@@ -21,9 +21,7 @@ from freshfoodz_seasonal.config.war_room import RotaLimits
 from freshfoodz_seasonal.warroom.roster import Person, Role, Roster
 from freshfoodz_seasonal.warroom.staffing import Shift
 
-# Objective weights: one more covered shift outweighs any fairness; among fairness, nights and weekends
-# (the shifts people mind) before the plain count.
-COVER_WEIGHT = 1_000_000
+# Fairness weights: nights and weekends (the shifts people mind) before the plain count.
 NIGHT_WEIGHT = 1_000
 WEEKEND_WEIGHT = 1_000
 SHIFTS_WEIGHT = 100
@@ -64,6 +62,8 @@ class Rota:
     loads: tuple[PersonLoad, ...]
     optimal: bool
     """The fairness was proven the best possible (else: the best found within the budget)."""
+    most_covered: bool
+    """No rota covers more shift places: proven (else: the most found within the budget)."""
     binding: tuple[Relaxed, ...] = ()
     """Where shifts stay open: each limit relaxed alone and the shifts it would then cover, most first."""
 
@@ -99,10 +99,20 @@ def _eligible(person: Person, shift: Shift, role: Role, rules: _Rules) -> bool:
 def _too_close(first: Shift, second: Shift, rest_hours: float) -> bool:
     """Two shifts one person may not both work: they overlap, or the rest between them is short."""
     rest = dt.timedelta(hours=rest_hours)
-    return first.start < second.end + rest and second.start < first.end + rest
+    return first.utc_start < second.utc_end + rest and second.utc_start < first.utc_end + rest
 
 
 Works = dict[tuple[int, int], list[cp_model.IntVar]]
+
+
+@dataclass(frozen=True)
+class _Solved:
+    solver: cp_model.CpSolver
+    x: dict[tuple[int, int, Role], cp_model.IntVar]
+    most: bool
+    """No rota covers more places: proven."""
+    fairest: bool
+    """No rota covering as many is fairer: proven."""
 
 
 def _limit_person(
@@ -113,7 +123,7 @@ def _limit_person(
     if rules.rest:
         for i, first in enumerate(mine):
             for second in mine[i + 1 :]:
-                if shifts[second].start >= shifts[first].end + dt.timedelta(hours=limits.min_rest_hours):
+                if shifts[second].utc_start >= shifts[first].utc_end + dt.timedelta(hours=limits.min_rest_hours):
                     break
                 if _too_close(shifts[first], shifts[second], limits.min_rest_hours):
                     model.add(sum(works[p, first]) + sum(works[p, second]) <= 1)
@@ -160,9 +170,13 @@ def _unfairness(model: cp_model.CpModel, works: Works, shifts: Sequence[Shift], 
 
 def _solve(
     shifts: Sequence[Shift], people: Sequence[Person], limits: RotaLimits, rules: _Rules, fair: bool
-) -> tuple[cp_model.CpSolver, bool, dict[tuple[int, int, Role], cp_model.IntVar]] | None:
-    """The rota covering the most shifts (the fairest of those with `fair`), whether that is proven, and its
-    variables; None when the solver found none within its budget."""
+) -> _Solved | None:
+    """The rota covering the most shifts (with `fair`, the fairest of those); None when the solver found none
+    within its budget.
+
+    Two solves, one goal each: the most covered places first, then, with that many places required, the
+    fairest spread. Required, the coverage fixes how many night and weekend places there are, so the solver
+    proves the fairest spread at once where one goal with weights would leave it unproven."""
     model = cp_model.CpModel()
     x = {
         (p, s, role): model.new_bool_var(f"x{p}_{s}_{role.value}")
@@ -174,29 +188,44 @@ def _solve(
     works: Works = {}
     for (p, s, _), var in x.items():
         works.setdefault((p, s), []).append(var)
-    covered = []
+    places = []
     for s in range(len(shifts)):
         for role in ROLES:
             takers = [var for (_, t, r), var in x.items() if t == s and r == role]
             if takers:
                 model.add(sum(takers) <= 1)
-                covered.append(sum(takers))
+                places += takers
     for roles in works.values():
         model.add(sum(roles) <= 1)  # one role per shift
     for p in range(len(people)):
         _limit_person(model, works, p, shifts, limits, rules)
-    objective = COVER_WEIGHT * sum(covered)
-    if fair and people:
-        objective -= _unfairness(model, works, shifts, len(people))
-    model.maximize(objective)
+    covered = cp_model.LinearExpr.sum(places)
+    model.maximize(covered)
+    solver = _solver()
+    status = solver.status_name(solver.solve(model))
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    most = status == "OPTIMAL"
+    if not fair or not people:
+        return _Solved(solver, x, most, fairest=False)
+    model.add(covered >= round(solver.objective_value))
+    for var in places:
+        model.add_hint(var, solver.value(var))
+    model.minimize(_unfairness(model, works, shifts, len(people)))
+    fairer = _solver()
+    status = fairer.status_name(fairer.solve(model))
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return _Solved(solver, x, most, fairest=False)
+    return _Solved(fairer, x, most, fairest=status == "OPTIMAL")
+
+
+def _solver() -> cp_model.CpSolver:
+    """One thread, a fixed seed and a deterministic budget: the same roster gives the same rota anywhere."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = SOLVER_BUDGET
-    status = solver.status_name(solver.solve(model))
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return None
-    return solver, status == "OPTIMAL", x
+    return solver
 
 
 def make_rota(shifts: Sequence[Shift], roster: Roster, limits: RotaLimits) -> Rota:
@@ -205,7 +234,7 @@ def make_rota(shifts: Sequence[Shift], roster: Roster, limits: RotaLimits) -> Ro
     solved = _solve(shifts, people, limits, _Rules(), fair=True)
     if solved is None:  # the model always has the empty rota: only a budget too small gets here
         raise RuntimeError("the rota solver found no rota within its budget")
-    solver, proven, x = solved
+    solver, x = solved.solver, solved.x
     assignments = tuple(
         Assignment(shifts[s], role, people[p].name)
         for (p, s, role), var in sorted(x.items(), key=lambda item: (item[0][1], item[0][2] != Role.PRIMARY))
@@ -216,7 +245,7 @@ def make_rota(shifts: Sequence[Shift], roster: Roster, limits: RotaLimits) -> Ro
     binding: tuple[Relaxed, ...] = ()
     if uncovered:
         binding = _binding(shifts, people, limits, len(shifts) * 2 - len(uncovered))
-    return Rota(assignments, uncovered, _loads(people, assignments), proven, binding)
+    return Rota(assignments, uncovered, _loads(people, assignments), solved.fairest, solved.most, binding)
 
 
 def _binding(
@@ -228,8 +257,7 @@ def _binding(
         solved = _solve(shifts, people, limits, _Rules(**{rule: False}), fair=False)
         if solved is None:
             continue
-        solver, _, x = solved
-        now = sum(int(solver.value(var)) for var in x.values())
+        now = sum(int(solved.solver.value(var)) for var in solved.x.values())
         if now > covered:
             found.append(Relaxed(limit, now))
     return tuple(sorted(found, key=lambda relaxed: -relaxed.covered))

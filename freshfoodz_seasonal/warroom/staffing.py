@@ -34,8 +34,18 @@ class Shift:
     end: dt.datetime
 
     @property
+    def utc_start(self) -> dt.datetime:
+        """For arithmetic: Python subtracts two times of one zone as wall-clock times, an hour off across a
+        clock change."""
+        return self.start.astimezone(dt.UTC)
+
+    @property
+    def utc_end(self) -> dt.datetime:
+        return self.end.astimezone(dt.UTC)
+
+    @property
     def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
+        return (self.utc_end - self.utc_start).total_seconds() / 3600
 
     @property
     def dates(self) -> tuple[dt.date, ...]:
@@ -52,7 +62,9 @@ class Shift:
                 _at(date, NIGHT_START_H * 60),
                 _at(date + dt.timedelta(days=1), NIGHT_END_H * 60),
             )
-            overlap += max(0.0, (min(self.end, night[1]) - max(self.start, night[0])).total_seconds() / 3600)
+            night_start, night_end = (moment.astimezone(dt.UTC) for moment in night)
+            seconds = (min(self.utc_end, night_end) - max(self.utc_start, night_start)).total_seconds()
+            overlap += max(0.0, seconds / 3600)
         return overlap > NIGHT_MIN_H
 
     @property

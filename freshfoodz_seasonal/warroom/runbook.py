@@ -1,0 +1,264 @@
+"""The war room's runbook as data: the season's dates and staffed hours, the dashboard, where each severity
+goes, the escalation ladder, the levers the program declares and who decides each, and per alert what to do
+first. The CLI renders it as markdown or JSON; each alert's section anchor is the one its rule's
+`runbook_url` annotation points at (naming.runbook_anchor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.war_room import WarRoom
+from freshfoodz_seasonal.content.alerting.rules import AlertRule
+from freshfoodz_seasonal.content.dashboards.war_room import war_room_uid
+from freshfoodz_seasonal.declaration.monitoring import monitoring_content
+from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.naming import (
+    folder_title,
+    peak_controls_config_map_name,
+    runbook_anchor,
+    war_room_contact_point_name,
+    war_room_dashboard_title,
+)
+from freshfoodz_seasonal.plan.season_plan import SeasonPlan
+from freshfoodz_seasonal.warroom.staffing import staffed_days
+
+
+@dataclass(frozen=True)
+class SeverityRouting:
+    severity: str
+    contact_point: str
+    receivers: tuple[str, ...]
+    integrations: tuple[str, ...]
+    """`receiver: kind` for each integration."""
+    group_wait: str
+    group_interval: str
+    repeat_interval: str
+
+
+@dataclass(frozen=True)
+class Rung:
+    level: int
+    role: str
+    reach: str
+    after_minutes: int
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    what: tuple[str, ...]
+    decides: str
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    name: str
+    anchor: str
+    severity: str
+    summary: str
+    for_duration: str
+    contact_point: str
+    first_steps: tuple[str, ...]
+    decides: str
+
+
+@dataclass(frozen=True)
+class Runbook:
+    stack: str
+    title: str
+    year: int
+    window: tuple[dt.date, dt.date]
+    staffed: tuple[dt.date, dt.date]
+    hours: str
+    round_the_clock: bool
+    load_multiplier: float
+    dashboard_title: str
+    dashboard_uid: str
+    folder: str
+    routing: tuple[SeverityRouting, ...]
+    ladder: tuple[Rung, ...]
+    levers: tuple[Lever, ...]
+    alerts: tuple[AlertEntry, ...]
+
+
+def _routing(war_room: WarRoom, season: str) -> tuple[SeverityRouting, ...]:
+    receivers = {receiver.name: receiver for receiver in war_room.receivers}
+    found = []
+    for severity in war_room.routed_severities:
+        route = war_room.routing.of(severity)
+        found.append(
+            SeverityRouting(
+                severity,
+                war_room_contact_point_name(season, severity),
+                tuple(route.receivers),
+                tuple(f"{name}: {i.kind.value}" for name in route.receivers for i in receivers[name].integrations),
+                route.group_wait,
+                route.group_interval,
+                route.repeat_interval,
+            )
+        )
+    return tuple(found)
+
+
+def _levers(settings: StackSettings, plan: SeasonPlan, war_room: WarRoom) -> tuple[Lever, ...]:
+    controls = settings.peak_controls
+    config_map = f"{controls.namespace}/{peak_controls_config_map_name(plan.season)}"
+    features = ", ".join(controls.non_critical_features) or "none declared (peakControls.nonCriticalFeatures)"
+    limits = [f"{limit.route} ({limit.method} {limit.path}): {limit.limit_rps} rps" for limit in route_limits(plan)]
+    capacity = [f"{item.name}: {item.pods} pods planned, HPA max {item.hpa.max_replicas}" for item in plan.scaled] + [
+        f"seasonal nodes: {plan.nodes.nodes}, at most {plan.max_nodes}"
+    ]
+    return (
+        Lever(
+            "degradation",
+            (f"switch off the non-critical features: {features}", f"the app reads them from ConfigMap {config_map}"),
+            war_room.decider("degradation"),
+        ),
+        Lever(
+            "rate-limits",
+            (f"each route's rate limit (ConfigMap {config_map}, rate-limits.json):", *limits),
+            war_room.decider("rate_limits"),
+        ),
+        Lever(
+            "capacity",
+            (
+                "beyond the plan: raise an HPA's maxReplicas or nodes.maxNodes in the stack, then "
+                "seasonctl plan and pulumi up:",
+                *capacity,
+            ),
+            war_room.decider("capacity"),
+        ),
+    )
+
+
+# Per kind of alert (matched by the end of its name, the first match wins): what to do first, and the lever
+# whose decider owns the next step. `{sample_route}` is the stack's sample route.
+FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (
+        ("SampleSuccessRateLow", "SampleRequestLost"),
+        (
+            "escalate at once to the ladder's second level: sample requests ({sample_route}) are the business KPI",
+            "find the failing answers on the dashboard's error panel and the sample worker's queue",
+            "switch off the non-critical features to free capacity for the samples (lever degradation)",
+        ),
+        "degradation",
+    ),
+    (
+        ("P95AboveSlo",),
+        (
+            "look at the route's service on the dashboard: pods against its HPA's bounds, CPU, errors",
+            "if the HPA runs at its max, the load passed the plan: see lever capacity; run seasonctl track for today",
+            "if one feature loads the route, switch it off (lever degradation)",
+        ),
+        "capacity",
+    ),
+    (
+        ("HttpErrorRateHigh",),
+        (
+            "find the route and service answering 5xx on the dashboard; a deploy of the day is the first suspect",
+            "if the errors come with load (timeouts, pool exhaustion), tighten the rate limits (lever rate-limits)",
+        ),
+        "rate_limits",
+    ),
+    (
+        ("OldestJobAboveHalfSla", "OldestJobAboveSla"),
+        (
+            "look at the worker's queue and its HPA on the dashboard: failing jobs hold the queue as much as load",
+            "if its HPA runs at its max, see lever capacity",
+        ),
+        "capacity",
+    ),
+    (
+        ("OldestJobAgeMissing",),
+        ("the worker's SLA is not watched: check its exporter and the stack's backlogAgeMetric",),
+        "capacity",
+    ),
+    (
+        ("WorkerHpaAtMaxReplicas",),
+        (
+            "the worker cannot scale further: check its queue alerts first",
+            "raise its maxReplicas beyond the plan only with lever capacity",
+        ),
+        "capacity",
+    ),
+    (
+        ("HpaAtMaxReplicas",),
+        (
+            "the service cannot scale further: check its latency alerts first",
+            "raise its maxReplicas beyond the plan only with lever capacity; else degrade (lever degradation)",
+        ),
+        "capacity",
+    ),
+    (
+        ("DbConnectionsNearLimit",),
+        (
+            "the database's connections near the class's limit: do not restart pods all at once (pools reconnect)",
+            "lower the pools (services[].dbPoolPerPod) or the HPAs' maxima; a larger class is a planned change",
+        ),
+        "capacity",
+    ),
+    (
+        ("TrafficAbovePlannedPeak",),
+        (
+            "traffic passed the planned peak: run seasonctl track for today for the model's proposal",
+            "watch the latency alerts; tighten the rate limits if the platform falls behind (lever rate-limits)",
+        ),
+        "rate_limits",
+    ),
+)
+
+
+def first_steps(rule: AlertRule, sample_route: str) -> tuple[tuple[str, ...], str]:
+    """What to do first for an alert of this kind, and which lever's decider owns the next step."""
+    for endings, steps, lever in FIRST_STEPS:
+        if rule.name.endswith(endings):
+            return tuple(step.replace("{sample_route}", sample_route) for step in steps), lever
+    return ("look at the dashboard's panel for this alert",), "capacity"
+
+
+def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
+    """The season's runbook; `settings` must declare a war room (staffing.StaffingError if its days leave the
+    season's window)."""
+    war_room = settings.war_room
+    if war_room is None:
+        raise ValueError("the stack declares no war room")
+    rules, _ = monitoring_content(settings, plan)
+    alerts = []
+    for rule in rules:
+        steps, lever = first_steps(rule, settings.metrics.sample_route)
+        alerts.append(
+            AlertEntry(
+                rule.name,
+                runbook_anchor(rule.name),
+                rule.severity,
+                rule.summary,
+                rule.for_duration,
+                war_room_contact_point_name(plan.season, war_room.routed_as(rule.severity)),
+                steps,
+                war_room.decider(lever),
+            )
+        )
+    hours = war_room.hours
+    return Runbook(
+        stack=stack,
+        title=plan.title,
+        year=plan.window.first_day.year,
+        window=(plan.window.first_day, plan.window.last_day),
+        staffed=staffed_days(war_room, plan.window),
+        hours=f"{hours.start} to {hours.end}",
+        round_the_clock=hours.round_the_clock,
+        load_multiplier=plan.load_multiplier,
+        dashboard_title=war_room_dashboard_title(plan.title),
+        dashboard_uid=war_room_uid(plan.season),
+        folder=folder_title(plan.title),
+        routing=_routing(war_room, plan.season),
+        ladder=tuple(
+            Rung(index + 1, level.role, level.reach, level.after_minutes)
+            for index, level in enumerate(war_room.escalation)
+        ),
+        levers=_levers(settings, plan, war_room),
+        alerts=tuple(alerts),
+    )
