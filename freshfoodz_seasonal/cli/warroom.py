@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, TableOrJson
 
 warroom = typer.Typer(
     name="warroom",
@@ -65,3 +65,27 @@ def runbook(
     from freshfoodz_seasonal.cli.warroom_runbook import run_runbook  # noqa: PLC0415 - the solver is slow to import
 
     run_runbook(stack, year, output_format.value, roster, grafana_url, project_dir)
+
+
+@warroom.command()
+def drill(
+    stack: StackArgument,
+    grafana_url: Annotated[
+        str, typer.Option(help="Grafana's base URL, e.g. https://grafana.example:3000", show_default=False)
+    ],
+    # Grafana gives each test 15 s of its own: the default waits longer, so Grafana's verdict arrives.
+    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each request")] = 30.0,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="trust this CA bundle (PEM) for Grafana's certificate", dir_okay=False)
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Grafana's certificate (not advised)")
+    ] = False,
+    output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
+    project_dir: ProjectDirOption = Path("."),
+) -> None:
+    """Grafana's test notification through each of the season's contact points: each integration's result
+    (exit 7 if one fails, 4 if Grafana cannot be asked). The token comes from GRAFANA_TOKEN."""
+    from freshfoodz_seasonal.cli.warroom_drill import run_drill  # noqa: PLC0415 - the HTTP client is slow to import
+
+    run_drill(stack, grafana_url, timeout, ca_file, insecure, output_format.value, project_dir)
