@@ -50,8 +50,10 @@ def stack(name: str) -> tuple[StackSettings, SeasonPlan]:
 
 
 def rules_of(name: str, **options: Any) -> list[AlertRule]:
-    _, plan = stack(name)
-    return season_alert_rules(plan, route_paths_of(plan), MetricNames(), **options)
+    """The stack's rules as the program declares them (its war room's sample-loss rule included)."""
+    settings, plan = stack(name)
+    loss = settings.war_room is not None and settings.war_room.sample_loss_critical
+    return season_alert_rules(plan, route_paths_of(plan), MetricNames(), **{"sample_loss_critical": loss, **options})
 
 
 def by_name(rules: Sequence[AlertRule]) -> dict[str, AlertRule]:
@@ -463,6 +465,13 @@ def cases(name: str) -> Iterator[Case]:
     yield Case("samples-failing", "SampleSuccessRateLow", samples(70, 30), {15: True})
     yield Case("samples-all-failing", "SampleSuccessRateLow", samples(0, 30), {15: True})
     yield Case("samples-normal", "SampleSuccessRateLow", samples(95, 5), {15: False})
+    if stack(name)[0].war_room is not None and stack(name)[0].war_room.sample_loss_critical:
+        # Christmas: any lost sample pages at once. One 5xx at minute 10 fires as soon as the rate sees it and
+        # stops when the rate window has passed; a 404 on another route or only 2xx answers never fire.
+        lost = [requests(sample_uri, sample_method, "500", phases((10, 0), (1, 1), (n - 11, 0)))]
+        lost.append(requests(sample_uri, sample_method, "201", [50] * n))
+        yield Case("sample-lost", "SampleRequestLost", lost, {9: False, 11: True, 20: False})
+        yield Case("sample-none-lost", "SampleRequestLost", samples(95, 0)[1:], {15: False})
 
     scaled: list[tuple[ScaledPlan, str]] = [(s, f"{camel(s.name)}HpaAtMaxReplicas") for s in plan.services]
     scaled += [(worker, f"{camel(worker.name)}WorkerHpaAtMaxReplicas") for worker in plan.workers]
@@ -605,5 +614,8 @@ def test_every_business_alert_and_every_worker_and_hpa_alert_have_firing_and_sil
             "SampleDispatchOldestJobAboveSla",
             "SampleDispatchOldestJobAgeMissing",
         } <= set(watched)
-        for alert in [*business_rule_names(), *watched]:
+        lost = ["SampleRequestLost"] if any(r.name == "SampleRequestLost" for r in rules) else []
+        for alert in [*business_rule_names(), *watched, *lost]:
             assert seen.get(alert) == {True, False}, alert
+        # Every rule carries a severity a war room routes; promtool's cases above expect it among the labels.
+        assert {rule.labels["severity"] for rule in rules} <= {"critical", "warning"}

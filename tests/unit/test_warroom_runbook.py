@@ -1,0 +1,119 @@
+"""The war room's runbook: the season's dates and hours, where each severity goes, the ladder, the levers and
+who decides them, and a section per alert that its rule's runbook_url points at."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from capacity.catalog import Catalog
+from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.declaration.monitoring import monitoring_content
+from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.plan.season_plan import plan_season
+from freshfoodz_seasonal.warroom.runbook import runbook
+from tests.support.cli_runner import invoke
+from tests.support.project import ROOT
+
+
+def stack_with(tmp_path: Path, **war_room: Any) -> Path:
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:warRoom"].update(war_room)
+    path = tmp_path / "Pulumi.xmas.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def github_anchor(heading: str) -> str:
+    """How GitHub anchors a heading: lowercase, punctuation but '-' dropped, spaces as '-'."""
+    return re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-")
+
+
+def test_the_runbook_holds_the_seasons_war_room(catalog: Catalog) -> None:
+    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    plan = plan_season(settings, catalog, "weihnachten", 2026)
+    book = runbook("weihnachten", settings, plan)
+    assert (str(book.window[0]), str(book.window[1])) == ("2026-11-01", "2026-12-31")
+    assert (str(book.staffed[0]), str(book.staffed[1]), book.hours) == ("2026-12-01", "2026-12-23", "07:00 to 22:00")
+    assert [(r.severity, r.receivers) for r in book.routing] == [
+        ("critical", ("pager", "chat")),
+        ("warning", ("chat",)),
+    ]
+    assert [(rung.level, rung.role, rung.after_minutes) for rung in book.ladder] == [
+        (1, "on-call engineer", 0),
+        (2, "second on-call engineer", 15),
+        (3, "head of operations", 30),
+    ]
+    rules, _ = monitoring_content(settings, plan)
+    assert [alert.name for alert in book.alerts] == [rule.name for rule in rules]
+    alerts = {alert.name: alert for alert in book.alerts}
+    lost = alerts["SampleRequestLost"]
+    assert (lost.severity, lost.contact_point, lost.decides) == (
+        "critical",
+        "freshfoodz-seasonal-weihnachten-critical",
+        "head of operations",
+    )
+    assert lost.first_steps[0].startswith("escalate at once to the ladder's second level")
+    assert alerts["HttpErrorRateHigh"].decides == "on-call engineer"  # decisions.rateLimits
+    assert all(alert.contact_point.endswith(alert.severity) for alert in book.alerts)
+    levers = {lever.name: lever for lever in book.levers}
+    limits = [f"{limit.route} ({limit.method} {limit.path}): {limit.limit_rps} rps" for limit in route_limits(plan)]
+    assert list(levers["rate-limits"].what[1:]) == limits
+    assert "product-recommendations" in levers["degradation"].what[0]
+
+
+def test_each_rules_runbook_url_points_at_its_section(tmp_path: Path, catalog: Catalog) -> None:
+    path = stack_with(tmp_path, runbookBaseUrl="https://wiki.freshfoodz.example/war-room/xmas")
+    settings = load_stack_settings(path, catalog)
+    rules, _ = monitoring_content(settings, plan_season(settings, catalog, "xmas", 2026))
+    result = invoke("warroom", "runbook", str(path), "--year", "2026")
+    assert result.exit_code == 0, result.output
+    headings = {github_anchor(line[4:]) for line in result.stdout.splitlines() if line.startswith("### ")}
+    for rule in rules:
+        base, _, anchor = rule.annotations["runbook_url"].partition("#")
+        assert base == "https://wiki.freshfoodz.example/war-room/xmas" and anchor in headings, rule.name
+
+
+def test_text_from_the_stack_is_shown_never_rendered(tmp_path: Path) -> None:
+    hostile = "[click](https://evil.example) **now** <b>@channel</b>"
+    path = stack_with(
+        tmp_path,
+        escalation=[{"role": hostile, "reach": "`rm -rf /`", "afterMinutes": 0}],
+        decisions={},
+    )
+    result = invoke("warroom", "runbook", str(path), "--year", "2026")
+    assert result.exit_code == 0, result.output
+    assert hostile not in result.stdout and "](https://evil.example)" not in result.stdout
+    assert "`rm -rf /`" not in result.stdout and "@channel" not in result.stdout
+    document = json.loads(invoke("warroom", "runbook", str(path), "--year", "2026", "--format", "json").stdout)
+    # JSON carries the text as it is, for a consumer that escapes it itself.
+    assert document["ladder"][0]["role"] == hostile and document["levers"][0]["decides"] == hostile
+
+
+def test_the_runbook_with_a_roster_carries_the_rota_and_a_grafana_link(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(
+        "people:\n" + "".join(f"  - {{name: P{n}, roles: [primary, secondary]}}\n" for n in range(8)), encoding="utf-8"
+    )
+    result = invoke(
+        "warroom", "runbook", "weihnachten", "--year", "2026", "--roster", str(roster),
+        "--grafana-url", "https://grafana.example", "--project-dir", str(ROOT), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["dashboard_url"] == "https://grafana.example/d/freshfoodz-weihnachten-war-room"
+    # 23 days of two 7.5-hour shifts, a primary and a secondary each.
+    assert len(document["rota"]["shifts"]) == 23 * 2 * 2 and document["rota"]["uncovered"] == []
+
+
+def test_war_room_days_outside_the_window_are_refused(tmp_path: Path) -> None:
+    path = stack_with(tmp_path, days="wiesn")
+    result = invoke("warroom", "runbook", str(path), "--year", "2026")
+    assert result.exit_code == 2
+    assert "warRoom.days: 2026-09-19 to 2026-10-04 leave the season's window 2026-11-01 to 2026-12-31" in " ".join(
+        result.output.split()
+    )
