@@ -56,10 +56,14 @@ def _days(span: SpanJudgement) -> np.ndarray:
     return np.array([date for date, _ in span.days], dtype="datetime64[D]")
 
 
+# Room above the largest value drawn, for the legend: no line runs along the frame or under the legend.
+ROOM_ABOVE = 1.6
+
+
 def _room_above(axis: Axes, *values: float) -> None:
-    """From 0 to 15 % above the largest value drawn, so no line runs along the frame."""
+    """From 0 to well above the largest value drawn (ROOM_ABOVE)."""
     finite = [value for value in values if math.isfinite(value)]
-    axis.set_ylim(0, max(finite, default=1.0) * 1.15 or 1.0)
+    axis.set_ylim(0, max(finite, default=1.0) * ROOM_ABOVE or 1.0)
 
 
 def _finish(axis: Axes, title: str, unit: str, days: np.ndarray, *values: float) -> None:
@@ -68,7 +72,7 @@ def _finish(axis: Axes, title: str, unit: str, days: np.ndarray, *values: float)
     axis.set_ylabel(unit)
     _room_above(axis, *values)
     _dates(axis, days)
-    axis.legend(fontsize=7)
+    axis.legend(fontsize=7, loc="upper left", ncols=2)
 
 
 def _dates(axis: Axes, days: np.ndarray) -> None:
@@ -150,7 +154,8 @@ def _pods_chart(span: SpanJudgement) -> bytes:
             hours.bar(days, at_max, color="tab:red", alpha=0.25, label="hours at HPA max")
             hours.set_ylabel("hours at HPA max", fontsize=8)
             hours.set_ylim(0, 24)
-            hours.legend(fontsize=7, loc="upper right")
+            # Below the pods' legend, which takes the upper left: never one over the other.
+            hours.legend(fontsize=7, loc="center left")
     return _png(figure)
 
 
