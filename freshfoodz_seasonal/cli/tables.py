@@ -21,6 +21,23 @@ class Section:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
+# A number as tables show one: a sign or a mark (`>` a lower bound, `~` within a bucket), digits with `,`
+# or `.`, and a unit. Columns of these are right-aligned; any other column is text, left-aligned.
+_NUMBER = re.compile(r"[<>~+\-]{0,2}\d[\d,.]*\s?(%|x|ms|s|h|rps|/s|m|MiB|GiB|[A-Z]{3})?")
+# What a table shows where it has no value.
+_NO_VALUE = frozenset({"", "-"})
+
+
+def numeric_columns(section: Section) -> list[bool]:
+    """Per column, whether every value in it is a number (the first column is always a name)."""
+    return [
+        index > 0
+        and any(row[index] not in _NO_VALUE for row in section.rows)
+        and all(row[index] in _NO_VALUE or _NUMBER.fullmatch(row[index]) for row in section.rows)
+        for index in range(len(section.columns))
+    ]
+
+
 def _text(text: str, style: str = "") -> Text:
     """Brackets from a stack file or a server's answer are not rich markup, control characters not sent raw."""
     return Text(escaped(text), style=style)
@@ -30,8 +47,8 @@ def to_rich(heading: str, sections: Sequence[Section]) -> RenderableType:
     parts: list[RenderableType] = [_text(heading, style="bold")]
     for section in sections:
         table = Table(title=_text(section.title), title_justify="left", title_style="bold cyan")
-        for index, column in enumerate(section.columns):
-            table.add_column(_text(column), justify="left" if index == 0 else "right", overflow="fold")
+        for column, numeric in zip(section.columns, numeric_columns(section), strict=True):
+            table.add_column(_text(column), justify="right" if numeric else "left", overflow="fold")
         for row in section.rows:
             table.add_row(*(_text(cell) for cell in row))
         parts.append(table)
@@ -77,7 +94,7 @@ def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
     for section in sections:
         lines += [f"{'#' * level} {markdown_text(section.title)}", ""]
         lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
-        lines.append("|" + "|".join(":---" if i == 0 else "---:" for i in range(len(section.columns))) + "|")
+        lines.append("|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|")
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in section.rows]
         lines += [""] + [f"> {markdown_text(note)}" for note in section.notes] + ([""] if section.notes else [])
     return lines
