@@ -98,7 +98,9 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
     if output_format is TableOrJson.JSON:
         print_json(baseline_as_dict(measured, changes))
     else:
-        Console(highlight=False).print(to_rich(baseline_heading(measured), baseline_sections(measured, changes)))
+        Console(highlight=False).print(
+            to_rich(baseline_heading(measured), baseline_sections(measured, changes)), crop=False
+        )
     if refused:
         nothing_written = [f"{path}: nothing written"] if request.write else []
         partial_note = (

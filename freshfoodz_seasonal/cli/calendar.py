@@ -74,7 +74,7 @@ def calendar(
     elif output_format is CalendarFormat.JSON:
         print_json(calendar_as_dict(entries))
     else:
-        Console(highlight=False).print(to_rich(f"Seasons in {shown_year}", calendar_sections(entries)))
+        Console(highlight=False).print(to_rich(f"Seasons in {shown_year}", calendar_sections(entries)), crop=False)
 
 
 def _provision_from(seasons: list[StackSeason], this: StackSeason, year: int) -> dt.date | None:

@@ -70,7 +70,7 @@ def run_diff(
     elif output_format is DiffFormat.MARKDOWN:
         sys.stdout.write(diff_markdown(result, warnings))
     else:
-        Console(highlight=False).print(to_rich(result.headline, diff_sections(result)))
+        Console(highlight=False).print(to_rich(result.headline, diff_sections(result)), crop=False)
 
 
 def snapshot_at(ref: str, stack: str, project_dir: Path) -> Snapshot:

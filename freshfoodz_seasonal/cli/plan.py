@@ -58,4 +58,4 @@ def plan(
     if output_format is ReportFormat.MARKDOWN:
         sys.stdout.write(to_markdown(plan_heading(result), sections))
     else:
-        Console(highlight=False).print(to_rich(plan_heading(result), sections))
+        Console(highlight=False).print(to_rich(plan_heading(result), sections), crop=False)

@@ -69,4 +69,4 @@ def playbook(
     elif output_format is ReportFormat.MARKDOWN:
         sys.stdout.write(to_markdown(view.heading(), view.sections()))
     else:
-        Console(highlight=False).print(to_rich(view.heading(), view.sections()))
+        Console(highlight=False).print(to_rich(view.heading(), view.sections()), crop=False)

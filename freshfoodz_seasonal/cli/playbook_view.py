@@ -32,7 +32,8 @@ class PlaybookView:
         rows = [
             [s.state.value, s.due.isoformat(), s.milestone, s.id, s.title, s.owner, s.command or ""] for s in self.steps
         ]
-        return [Section("Steps", ["state", "due", "when", "id", "step", "owner", "command"], rows)]
+        columns = ["state", "due", "when", "id", "step", "owner", "command"]
+        return [Section("Steps", columns, rows, apart=["step", "owner", "command"], whole=["command"], key="id")]
 
     def as_dict(self) -> dict[str, Any]:
         return {

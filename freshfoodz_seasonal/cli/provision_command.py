@@ -219,8 +219,8 @@ def run_provision(
     quiet_hour_checked(loaded.path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
-    console.print(to_rich(result.headline, diff_sections(result)))
-    console.print(to_rich("How it is done", provisioning_sections(plan, peak.plan.window.first_day)[:1]))
+    console.print(to_rich(result.headline, diff_sections(result)), crop=False)
+    console.print(to_rich("How it is done", provisioning_sections(plan, peak.plan.window.first_day)[:1]), crop=False)
 
     say = printer(console)
 
@@ -252,7 +252,7 @@ def _finish(
 ) -> None:
     """The measurements shown, and written with --record (even after a failure: what ran, ran)."""
     measured = [m for m in stopwatch.measured if m.name != FINAL_UPDATE]
-    console.print(to_rich("Provisioning times", [_timings(chosen, measured)]))
+    console.print(to_rich("Provisioning times", [_timings(chosen, measured)]), crop=False)
     if record is None:
         return
     final = next((m for m in stopwatch.measured if m.name == FINAL_UPDATE and m.finished), None)

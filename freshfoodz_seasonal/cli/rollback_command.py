@@ -156,7 +156,7 @@ def run_rollback(
     quiet_hour_checked(path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
-    console.print(to_rich(result.headline, diff_sections(result)))
+    console.print(to_rich(result.headline, diff_sections(result)), crop=False)
     try:
         targets = baseline_targets(baseline_run.capture.resources, name, CONFIG_NAMESPACE)
     except UnprotectedDatabaseError as error:

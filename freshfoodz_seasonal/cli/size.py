@@ -50,4 +50,6 @@ def size(
     if output_format is TableOrJson.JSON:
         print_json(size_as_dict(spec, sizing))
     else:
-        Console(highlight=False).print(to_rich(f"{rps:g} rps at {service_time_ms:g} ms", size_sections(spec, sizing)))
+        Console(highlight=False).print(
+            to_rich(f"{rps:g} rps at {service_time_ms:g} ms", size_sections(spec, sizing)), crop=False
+        )

@@ -285,7 +285,7 @@ def _show(
     if output_format is ReportFormat.MARKDOWN:
         sys.stdout.write(to_markdown(heading, sections))
     else:
-        Console(highlight=False).print(to_rich(heading, sections))
+        Console(highlight=False).print(to_rich(heading, sections), crop=False)
     return verdict
 
 

@@ -86,7 +86,7 @@ def _show(stack: str, results: list[IntegrationResult], output_format: str) -> N
         rows,
         ["each got Grafana's test notification, named as a drill; errors show URLs cut to their host"],
     )
-    Console(highlight=False).print(to_rich(f"{stack}: war-room drill", [section]))
+    Console(highlight=False).print(to_rich(f"{stack}: war-room drill", [section]), crop=False)
 
 
 def _as_dict(result: IntegrationResult) -> dict[str, Any]:

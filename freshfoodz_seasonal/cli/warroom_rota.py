@@ -59,7 +59,7 @@ def run_rota(stack: str, roster_path: Path, year: int | None, output_format: str
     elif output_format == "json":
         print_json(rota_as_dict(name, shown_year, war_room, rota))
     else:
-        Console(highlight=False).print(to_rich(f"{title}: war room rota {shown_year}", rota_sections(rota)))
+        Console(highlight=False).print(to_rich(f"{title}: war room rota {shown_year}", rota_sections(rota)), crop=False)
     if not rota.covered:
         fail(EXIT_INFEASIBLE, uncovered_lines(rota, len(shifts)))
 
