@@ -9,12 +9,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from freshfoodz_seasonal.adapters.json_http import (
+    MAX_MESSAGE_CHARS,
     Credentials,
     HttpUnavailable,
     JsonHttpClient,
     Service,
 )
 from freshfoodz_seasonal.adapters.json_http import credentials_from_environment as _credentials
+from freshfoodz_seasonal.visible import without_credentials
 
 GRAFANA = Service(
     name="Grafana",
@@ -43,6 +45,11 @@ def credentials_from_environment(environment: Mapping[str, str]) -> Credentials 
 class GrafanaClient(JsonHttpClient):
     service = GRAFANA
     unavailable = GrafanaUnavailable
+
+    def shown(self, text: str) -> str:
+        """As JsonHttpClient.shown, and more: Grafana's errors quote the integrations' URLs, which hold their
+        credentials (a Slack or Teams webhook), so every URL is cut to its host and token-like text replaced."""
+        return without_credentials(super().shown(text), MAX_MESSAGE_CHARS)
 
     def contact_point(self, name: str) -> Any:
         """The integrations of the contact point `name` (a list; empty when there is none), secrets redacted."""

@@ -37,7 +37,7 @@ _READ_CHUNK = 1024 * 1024
 # cut first, an echo split at the cut would show its first part.
 _EXCERPT_BYTES = 4096
 # A refusal quotes at most this much: the URL, what went wrong and an excerpt of the answer.
-_MAX_MESSAGE_CHARS = 1000
+MAX_MESSAGE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -262,10 +262,10 @@ class JsonHttpClient:
 
     def shown(self, text: str) -> str:
         """`text` from or about the server as it may be shown: the credentials replaced (before anything is
-        cut, so no part of one survives), control characters escaped, at most _MAX_MESSAGE_CHARS."""
+        cut, so no part of one survives), control characters escaped, at most MAX_MESSAGE_CHARS."""
         for secret in self._secrets():
             text = text.replace(secret, "[credential]")
-        return visible(text, _MAX_MESSAGE_CHARS)
+        return visible(text, MAX_MESSAGE_CHARS)
 
     def _secrets(self) -> tuple[str, ...]:
         return self._credentials.secrets() if self._credentials else ()

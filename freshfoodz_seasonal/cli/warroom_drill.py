@@ -15,12 +15,13 @@ from freshfoodz_seasonal.adapters.json_http import CaFileError, CredentialsError
 from freshfoodz_seasonal.cli.exits import EXIT_ACT, EXIT_INVALID, EXIT_PROMETHEUS, fail, print_json, warn
 from freshfoodz_seasonal.cli.stacks import load_stack
 from freshfoodz_seasonal.cli.tables import Section, to_rich
+from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.declaration.war_room import war_room_contact_points
 from freshfoodz_seasonal.warroom.drill import (
     DrillAnswerError,
     IntegrationResult,
     drill_request,
-    missing_integrations,
+    held_against_declared,
     read_results,
 )
 
@@ -35,9 +36,8 @@ def run_drill(
     project_dir: Path,
 ) -> None:
     loaded = load_stack(stack, project_dir, load_catalog())
+    war_room_of(loaded)
     settings = loaded.settings
-    if settings.war_room is None:
-        fail(EXIT_INVALID, [f"{loaded.path}: declares no freshfoodz-seasonal:warRoom (see README's Config reference)"])
     try:
         client = GrafanaClient(
             grafana_url,
@@ -53,11 +53,9 @@ def run_drill(
     results: list[IntegrationResult] = []
     try:
         for point in war_room_contact_points(settings, settings.season.name):
-            held = client.contact_point(point.name)
-            if not isinstance(held, list):
-                raise DrillAnswerError(f"contact point {point.name}: Grafana's answer is not a list of integrations")
-            results += missing_integrations(point, held)
-            if held:
+            held = held_against_declared(point, client.contact_point(point.name))
+            results += held.problems
+            if held.tested:
                 _, answer = client.test_receivers(drill_request(point, settings.season.name, held))
                 results += read_results(point, held, answer)
     except GrafanaUnavailable as error:
@@ -82,7 +80,7 @@ def _show(stack: str, results: list[IntegrationResult], output_format: str) -> N
     ]
     section = Section(
         "Integrations",
-        ["severity", "contact point", "receiver", "kind", "", "error"],
+        ["severity", "contact point", "receiver", "kind", "result", "error"],
         rows,
         ["each got Grafana's test notification, named as a drill; errors show URLs cut to their host"],
     )

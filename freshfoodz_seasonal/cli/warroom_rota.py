@@ -14,6 +14,7 @@ from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json
 from freshfoodz_seasonal.cli.stacks import load_stack
 from freshfoodz_seasonal.cli.tables import Section, to_rich
+from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.config.war_room import WarRoom
 from freshfoodz_seasonal.seasons.windows import season_year
@@ -23,18 +24,11 @@ from freshfoodz_seasonal.warroom.rota_ics import rota_ics
 from freshfoodz_seasonal.warroom.staffing import Shift, StaffingError, staffed_shifts
 
 
-def war_room_of(stack: str, project_dir: Path) -> tuple[str, str, WarRoom, str, str]:
-    """The stack's name, title, war room and window (start, end); exit 2 without a war room."""
-    loaded = load_stack(stack, project_dir, load_catalog())
-    war_room = loaded.settings.war_room
-    if war_room is None:
-        fail(EXIT_INVALID, [f"{loaded.path}: declares no freshfoodz-seasonal:warRoom (see README's Config reference)"])
-    season = loaded.settings.season
-    return loaded.name, season.title, war_room, season.window.start, season.window.end
-
-
 def run_rota(stack: str, roster_path: Path, year: int | None, output_format: str, project_dir: Path) -> None:
-    name, title, war_room, start, end = war_room_of(stack, project_dir)
+    loaded = load_stack(stack, project_dir, load_catalog())
+    war_room = war_room_of(loaded)
+    name, title = loaded.name, loaded.settings.season.title
+    start, end = loaded.settings.season.window.start, loaded.settings.season.window.end
     try:
         roster = load_roster(roster_path)
     except ConfigError as error:

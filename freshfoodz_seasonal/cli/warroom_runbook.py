@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
+from freshfoodz_seasonal.adapters.grafana_http import GRAFANA
+from freshfoodz_seasonal.adapters.json_http import check_base_url
 from freshfoodz_seasonal.adapters.roster_file import load_roster
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
 from freshfoodz_seasonal.cli.tables import Section, markdown_sections, markdown_text
 from freshfoodz_seasonal.cli.warroom_rota import rota_as_dict, rota_sections, uncovered_lines
+from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.seasons.windows import season_year
 from freshfoodz_seasonal.warroom.rota import Rota, make_rota
@@ -33,9 +36,12 @@ def run_runbook(
 ) -> None:
     catalog = load_catalog()
     loaded = load_stack(stack, project_dir, catalog)
-    war_room = loaded.settings.war_room
-    if war_room is None:
-        fail(EXIT_INVALID, [f"{loaded.path}: declares no freshfoodz-seasonal:warRoom (see README's Config reference)"])
+    war_room = war_room_of(loaded)
+    if grafana_url is not None:
+        try:
+            grafana_url = check_base_url(grafana_url, GRAFANA)
+        except ValueError as error:
+            fail(EXIT_INVALID, [f"--grafana-url: {error}"])
     roster = None
     if roster_path is not None:
         try:
@@ -93,7 +99,7 @@ def runbook_markdown(book: Runbook, grafana_url: str | None, rota: Rota | None, 
         f"- Season: {book.window[0]} to {book.window[1]}, planned at {book.load_multiplier:g}x the baseline load",
         f"- War room staffed: {book.staffed[0]} to {book.staffed[1]}, {staffed}",
         f"- Dashboard: {text(book.dashboard_title)} (uid `{book.dashboard_uid}`, folder {text(book.folder)})"
-        + (f": {url}" if url else ""),
+        + (f": {text(url)}" if url else ""),
         "",
     ]
     sections = [

@@ -14,8 +14,11 @@ from pydantic.fields import FieldInfo
 
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
+from freshfoodz_seasonal.visible import visible
 
 _NOT_GIVEN = object()
+# The most of a refused value a message shows.
+MAX_VALUE_CHARS = 200
 Location = tuple[str | int, ...]
 
 
@@ -27,7 +30,10 @@ class Problem:
     value: Any = _NOT_GIVEN
 
     def __str__(self) -> str:
-        got = "" if self.value is _NOT_GIVEN else f" (got {self.value!r})"
+        # A value is shown short: a list of 200 people or a pasted document would drown the message.
+        shown = "" if self.value is _NOT_GIVEN else repr(self.value)
+        cut = "..." if len(shown) > MAX_VALUE_CHARS else ""
+        got = "" if self.value is _NOT_GIVEN else f" (got {visible(shown, MAX_VALUE_CHARS)}{cut})"
         return f"{self.file}: {self.key}: {self.message}{got}"
 
 
@@ -163,5 +169,8 @@ def problems_from_validation(error: ValidationError, file: str, root: type[BaseM
             problems.append(Problem(file, where, _value_error_text(item["msg"]), value))
         else:
             message = item["msg"][0].lower() + item["msg"][1:] + _accepted(location, root)
-            problems.append(Problem(file, where, message, item["input"]))
+            field = _field_at(location, root)
+            extra = field.json_schema_extra if field is not None else None
+            shown = _NOT_GIVEN if isinstance(extra, dict) and extra.get("sensitive") else item["input"]
+            problems.append(Problem(file, where, message, shown))
     return problems

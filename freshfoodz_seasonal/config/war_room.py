@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
+from pydantic.config import JsonDict
 
 from freshfoodz_seasonal.config.fields import ConfigSection, Slug, Text
 from freshfoodz_seasonal.seasons.windows import parse_month_day
@@ -40,6 +41,10 @@ EmailAddress = Annotated[
         description="an e-mail address, e.g. war-room@freshfoodz.example",
     ),
 ]
+
+
+# A field whose refused value a message never shows (config.problems): it may hold a secret by mistake.
+SENSITIVE: JsonDict = {"sensitive": True}
 
 
 def timing_seconds(timing: str) -> int:
@@ -69,8 +74,13 @@ class Integration(ConfigSection):
     """One way a receiver is told: a kind, and its secret (or, for e-mail, its addresses)."""
 
     kind: IntegrationKind = Field(strict=False)  # from its string value
-    secret: SecretKey | None = Field(default=None, description="the config key of its URL, key or token")
-    addresses: list[EmailAddress] = Field(default_factory=list, max_length=20, description="e-mail only, 1 to 20")
+    # A URL or key pasted where its config key belongs must never be repeated in a message (SENSITIVE).
+    secret: SecretKey | None = Field(
+        default=None, description="the config key of its URL, key or token", json_schema_extra=SENSITIVE
+    )
+    addresses: list[EmailAddress] = Field(
+        default_factory=list, max_length=20, description="e-mail only, 1 to 20", json_schema_extra=SENSITIVE
+    )
 
     @model_validator(mode="after")
     def _secret_or_addresses(self) -> Integration:
@@ -187,7 +197,8 @@ class RotaLimits(ConfigSection):
     """Working-time limits of the rota; the defaults are Germany's (ArbZG §3, §5; six working days a week)."""
 
     max_shift_hours: float = Field(default=10.0, ge=1.0, le=24.0, description="the longest shift, 1 to 24 h")
-    min_rest_hours: float = Field(default=11.0, ge=0.0, le=48.0, description="the rest between two shifts, 0 to 48 h")
+    # At least an hour: with none, two shifts back to back would make one longer than maxShiftHours.
+    min_rest_hours: float = Field(default=11.0, ge=1.0, le=48.0, description="the rest between two shifts, 1 to 48 h")
     max_shifts_per_7_days: int = Field(default=6, ge=1, le=14, description="shifts in any 7 days, 1 to 14")
 
 

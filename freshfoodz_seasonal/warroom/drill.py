@@ -10,19 +10,14 @@ to its host and every token-like run of characters replaced.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from freshfoodz_seasonal.declaration.args import WarRoomContactPoint
-from freshfoodz_seasonal.visible import visible
+from freshfoodz_seasonal.visible import without_credentials
 
 REDACTED = "[REDACTED]"
 DRILL_ALERT = "WarRoomDrill"
-# Long runs of token characters: a key, a token or a webhook path, whatever the integration.
-_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-]{20,}")
-_URL = re.compile(r"(https?://[^/\s\"']+)[^\s\"']*")
 MAX_ERROR_CHARS = 300
 
 
@@ -43,23 +38,20 @@ class DrillAnswerError(ValueError):
 
 def shown_error(text: str) -> str:
     """A failure as Grafana reported it, fit to show: URLs cut to their host, token-like runs replaced."""
-    text = _URL.sub(lambda match: f"{match.group(1)}/...", text)
-    return visible(_TOKEN_LIKE.sub("[redacted]", text), MAX_ERROR_CHARS)
+    return without_credentials(text, MAX_ERROR_CHARS)
 
 
-def drill_request(point: WarRoomContactPoint, season: str, integrations: Sequence[Any]) -> dict[str, Any]:
+def drill_request(point: WarRoomContactPoint, season: str, held: Held) -> dict[str, Any]:
     """The receivers-test body for `point`, naming each integration Grafana holds by its uid."""
     configs = []
-    for integration in integrations:
-        if not isinstance(integration, dict) or not isinstance(integration.get("uid"), str):
-            raise DrillAnswerError(f"contact point {point.name}: an integration without a uid in Grafana's answer")
-        held = integration.get("settings")
-        settings: dict[str, Any] = held if isinstance(held, dict) else {}
+    for integration, kind, _ in held.tested:
+        stored = integration.get("settings")
+        settings: dict[str, Any] = stored if isinstance(stored, dict) else {}
         configs.append(
             {
                 "uid": integration["uid"],
                 "name": point.name,
-                "type": str(integration.get("type", "")),
+                "type": kind,
                 "settings": {key: value for key, value in settings.items() if value != REDACTED},
                 "disableResolveMessage": bool(integration.get("disableResolveMessage", False)),
             }
@@ -75,24 +67,59 @@ def drill_request(point: WarRoomContactPoint, season: str, integrations: Sequenc
     }
 
 
-def _receivers_by_uid(point: WarRoomContactPoint, integrations: Sequence[Any]) -> dict[str, tuple[str, str]]:
-    """Grafana's integrations matched to the stack's receivers, kind by kind in declared order."""
+@dataclass(frozen=True)
+class Held:
+    """A contact point as Grafana holds it, held against what the stack declares."""
+
+    tested: tuple[tuple[dict[str, Any], str, str], ...]
+    """(integration, kind, the stack's receiver) for each of Grafana's integrations the stack declares."""
+    problems: tuple[IntegrationResult, ...]
+    """Failures before any test: an integration the stack declares and Grafana lacks (the season not
+    applied yet), or one Grafana holds that the stack does not declare (changed by hand)."""
+
+
+def held_against_declared(point: WarRoomContactPoint, answer: Any) -> Held:
+    """Grafana's integrations of `point` (its answer to a search by name; only those of that very name
+    count, whatever else it returned) matched to the stack's receivers, kind by kind in declared order."""
+    if not isinstance(answer, list):
+        raise DrillAnswerError(f"contact point {point.name}: Grafana's answer is not a list of integrations")
+    mine = [item for item in answer if isinstance(item, dict) and item.get("name") == point.name]
     declared: dict[str, list[str]] = {}
-    for integration in point.integrations:
-        declared.setdefault(integration.kind, []).append(integration.receiver)
-    seen: dict[str, int] = {}
-    matched = {}
-    for integration in integrations:
+    for one in point.integrations:
+        declared.setdefault(one.kind, []).append(one.receiver)
+    tested: list[tuple[dict[str, Any], str, str]] = []
+    problems: list[IntegrationResult] = []
+    for integration in mine:
+        if not isinstance(integration.get("uid"), str):
+            raise DrillAnswerError(f"contact point {point.name}: an integration without a uid in Grafana's answer")
         kind = str(integration.get("type", ""))
-        index = seen.get(kind, 0)
-        seen[kind] = index + 1
         names = declared.get(kind, [])
-        matched[str(integration.get("uid"))] = (kind, names[index] if index < len(names) else "?")
-    return matched
+        if names:
+            tested.append((integration, kind, names.pop(0)))
+        else:
+            problems.append(
+                IntegrationResult(
+                    point.name, point.severity, kind, "?", False, "held by Grafana but not declared by the stack"
+                )
+            )
+    problems += [
+        IntegrationResult(
+            point.name,
+            point.severity,
+            kind,
+            receiver,
+            False,
+            "declared by the stack but not in Grafana: apply the season (pulumi up) first",
+        )
+        for kind, receivers in declared.items()
+        for receiver in receivers
+    ]
+    return Held(tuple(tested), tuple(problems))
 
 
-def read_results(point: WarRoomContactPoint, integrations: Sequence[Any], answer: Any) -> list[IntegrationResult]:
-    """Each integration's result in Grafana's answer to `drill_request`; one Grafana did not report fails."""
+def read_results(point: WarRoomContactPoint, held: Held, answer: Any) -> list[IntegrationResult]:
+    """Each tested integration's result in Grafana's answer to `drill_request`; one Grafana did not report
+    fails."""
     if not isinstance(answer, dict) or not isinstance(answer.get("receivers"), list):
         raise DrillAnswerError(f"contact point {point.name}: the test's answer has no receivers")
     reported: dict[str, dict[str, Any]] = {}
@@ -102,8 +129,8 @@ def read_results(point: WarRoomContactPoint, integrations: Sequence[Any], answer
             if isinstance(config, dict) and isinstance(config.get("uid"), str):
                 reported[config["uid"]] = config
     results = []
-    for uid, (kind, receiver) in _receivers_by_uid(point, integrations).items():
-        config = reported.get(uid)
+    for integration, kind, receiver in held.tested:
+        config = reported.get(integration["uid"])
         if config is None:
             results.append(IntegrationResult(point.name, point.severity, kind, receiver, False, "not in the answer"))
             continue
@@ -111,27 +138,3 @@ def read_results(point: WarRoomContactPoint, integrations: Sequence[Any], answer
         error = None if ok else shown_error(str(config.get("error") or config.get("status") or "failed"))
         results.append(IntegrationResult(point.name, point.severity, kind, receiver, ok, error))
     return results
-
-
-def missing_integrations(point: WarRoomContactPoint, integrations: Sequence[Any]) -> list[IntegrationResult]:
-    """What the stack declares for `point` and Grafana does not hold (an update not applied yet): failures."""
-    held: dict[str, int] = {}
-    for integration in integrations:
-        kind = str(integration.get("type", "")) if isinstance(integration, dict) else ""
-        held[kind] = held.get(kind, 0) + 1
-    missing = []
-    for integration in point.integrations:
-        if held.get(integration.kind, 0) > 0:
-            held[integration.kind] -= 1
-            continue
-        missing.append(
-            IntegrationResult(
-                point.name,
-                point.severity,
-                integration.kind,
-                integration.receiver,
-                False,
-                "declared by the stack but not in Grafana: apply the season (pulumi up) first",
-            )
-        )
-    return missing

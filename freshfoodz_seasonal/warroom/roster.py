@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, Strict, model_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
 from freshfoodz_seasonal.config.fields import ConfigSection, Text
 from freshfoodz_seasonal.config.war_room import EmailAddress
@@ -29,7 +29,8 @@ class Person(ConfigSection):
     roles: list[Annotated[Role, Strict(False)]] = Field(
         min_length=1, max_length=2, description="primary, secondary or both"
     )
-    unavailable: list[dt.date] = Field(
+    # From a YAML date or its quoted ISO form ("2027-09-20"): both read the same to a person.
+    unavailable: list[Annotated[dt.date, Strict(False)]] = Field(
         default_factory=list, max_length=366, description="days the person cannot work, YYYY-MM-DD"
     )
     email: EmailAddress | None = Field(default=None, description="the calendar invitation's attendee")
@@ -44,10 +45,11 @@ class Person(ConfigSection):
 class Roster(ConfigSection):
     people: list[Person] = Field(min_length=1, max_length=200, description="1 to 200 people")
 
-    @model_validator(mode="after")
-    def _names_unique(self) -> Roster:
-        names = [person.name for person in self.people]
+    @field_validator("people")
+    @classmethod
+    def _names_unique(cls, people: list[Person]) -> list[Person]:
+        names = [person.name for person in people]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
             raise ValueError(f"names must be unique: {', '.join(twice)}")
-        return self
+        return people

@@ -4,9 +4,10 @@ nobody on a day they cannot work, night and weekend shifts spread fairly.
 A constraint model (OR-Tools CP-SAT) rather than a greedy pass: a greedy assignment can fail where a
 rota exists, and the team must be able to trust "cannot be covered". Coverage is maximised first, so a
 roster that cannot cover every shift still yields the best rota and the exact shifts left open; each limit
-is then relaxed alone to name the one that binds. Fairness comes second: the most night shifts, weekend
-shifts and shifts of any one person, each as low as coverage allows. The solver runs on one thread with
-a fixed seed and a deterministic time budget, so the same roster gives the same rota.
+is then relaxed alone to name the one that binds. Fairness comes second, goal by goal with the coverage
+and each earlier goal's best kept: the most night shifts of any one person as few as can be, then the
+fewest as many as can be, then the same for weekend shifts, then for all shifts. The solver runs on one thread
+with a fixed seed and a deterministic time budget, so the same roster gives the same rota.
 """
 
 from __future__ import annotations
@@ -21,13 +22,10 @@ from freshfoodz_seasonal.config.war_room import RotaLimits
 from freshfoodz_seasonal.warroom.roster import Person, Role, Roster
 from freshfoodz_seasonal.warroom.staffing import Shift
 
-# Fairness weights: nights and weekends (the shifts people mind) before the plain count.
-NIGHT_WEIGHT = 1_000
-WEEKEND_WEIGHT = 1_000
-SHIFTS_WEIGHT = 100
-SPREAD_WEIGHT = 1
-# Deterministic work units (about seconds on a fast machine): enough to prove optimality on a season's rota.
+# Deterministic work units (about seconds on a fast machine) per solve: enough to prove a season's rota.
 SOLVER_BUDGET = 20.0
+# Per solve that relaxes a limit to name the one that binds: a count, not a rota, so a shorter budget.
+DIAGNOSIS_BUDGET = 5.0
 ROLES = (Role.PRIMARY, Role.SECONDARY)
 
 
@@ -128,14 +126,20 @@ def _limit_person(
                 if _too_close(shifts[first], shifts[second], limits.min_rest_hours):
                     model.add(sum(works[p, first]) + sum(works[p, second]) <= 1)
     if rules.week:
-        for first_day in sorted({shifts[s].start.date() for s in mine}):
-            inside = [s for s in mine if 0 <= (shifts[s].start.date() - first_day).days < 7]
+        # Any 7 days: every window of 7 x 24 hours from one of the person's possible shift starts.
+        week = dt.timedelta(days=7)
+        for first in mine:
+            start = shifts[first].utc_start
+            inside = [s for s in mine if start <= shifts[s].utc_start < start + week]
             if len(inside) > limits.max_shifts_per_7_days:
                 model.add(sum(v for s in inside for v in works[p, s]) <= limits.max_shifts_per_7_days)
 
 
-def _unfairness(model: cp_model.CpModel, works: Works, shifts: Sequence[Shift], people: int) -> cp_model.LinearExpr:
-    """The most night, weekend and plain shifts of any one person, weighted, and the spread of the plain."""
+def _fairness_goals(
+    model: cp_model.CpModel, works: Works, shifts: Sequence[Shift], people: int
+) -> list[cp_model.LinearExpr]:
+    """What a fair rota keeps low, in order: for night shifts, then weekend shifts, then all shifts, the
+    most any one person has, and then the fewest any one has, raised (as its negative, lowered)."""
 
     def counts(of: Iterable[int]) -> list[cp_model.LinearExpr]:
         chosen = set(of)
@@ -144,28 +148,23 @@ def _unfairness(model: cp_model.CpModel, works: Works, shifts: Sequence[Shift], 
         ]
 
     bound = len(shifts) * 2
-    most = {}
+    goals: list[cp_model.LinearExpr] = []
     for name, of in (
-        ("nights", (s for s, shift in enumerate(shifts) if shift.night)),
-        ("weekends", (s for s, shift in enumerate(shifts) if shift.weekend)),
-        ("shifts", range(len(shifts))),
+        ("nights", [s for s, shift in enumerate(shifts) if shift.night]),
+        ("weekends", [s for s, shift in enumerate(shifts) if shift.weekend]),
+        ("shifts", list(range(len(shifts)))),
     ):
-        top = model.new_int_var(0, bound, f"most_{name}")
         each = counts(of)
-        model.add_max_equality(top, each)
-        # Redundant, and what lets the solver prove a rota fair quickly: the most is at least the mean.
-        model.add(top * people >= sum(each))
-        most[name] = top
-    fewest = model.new_int_var(0, bound, "fewest_shifts")
-    each = counts(range(len(shifts)))
-    model.add_min_equality(fewest, each)
-    model.add(fewest * people <= sum(each))  # redundant, as above: the fewest is at most the mean
-    return (
-        NIGHT_WEIGHT * most["nights"]
-        + WEEKEND_WEIGHT * most["weekends"]
-        + SHIFTS_WEIGHT * most["shifts"]
-        + SPREAD_WEIGHT * (most["shifts"] - fewest)
-    )
+        total = cp_model.LinearExpr.sum(each)
+        most, fewest = model.new_int_var(0, bound, f"most_{name}"), model.new_int_var(0, bound, f"fewest_{name}")
+        model.add_max_equality(most, each)
+        model.add_min_equality(fewest, each)
+        # Redundant, and what lets the solver prove each goal quickly: the most is at least the mean, the
+        # fewest at most the mean.
+        model.add(most * people >= total)
+        model.add(fewest * people <= total)
+        goals += [most, -fewest]
+    return goals
 
 
 def _solve(
@@ -174,9 +173,11 @@ def _solve(
     """The rota covering the most shifts (with `fair`, the fairest of those); None when the solver found none
     within its budget.
 
-    Two solves, one goal each: the most covered places first, then, with that many places required, the
-    fairest spread. Required, the coverage fixes how many night and weekend places there are, so the solver
-    proves the fairest spread at once where one goal with weights would leave it unproven."""
+    The most covered places first: every place that anyone may take, asked for as a requirement (a rota
+    that meets it covers the most by construction, which a search for the most might not prove in its
+    budget), else the most found. Then, with that many places required, the fairness goals in order.
+    Required, the coverage fixes how many night and weekend places there are, so each goal is proven
+    quickly."""
     model = cp_model.CpModel()
     x = {
         (p, s, role): model.new_bool_var(f"x{p}_{s}_{role.value}")
@@ -189,42 +190,59 @@ def _solve(
     for (p, s, _), var in x.items():
         works.setdefault((p, s), []).append(var)
     places = []
+    every_place = model.new_bool_var("every_place")
     for s in range(len(shifts)):
         for role in ROLES:
             takers = [var for (_, t, r), var in x.items() if t == s and r == role]
             if takers:
                 model.add(sum(takers) <= 1)
+                model.add(sum(takers) == 1).only_enforce_if(every_place)
                 places += takers
     for roles in works.values():
         model.add(sum(roles) <= 1)  # one role per shift
     for p in range(len(people)):
         _limit_person(model, works, p, shifts, limits, rules)
     covered = cp_model.LinearExpr.sum(places)
-    model.maximize(covered)
-    solver = _solver()
+    budget = SOLVER_BUDGET if fair else DIAGNOSIS_BUDGET
+    model.add_assumptions([every_place])
+    solver = _solver(budget)
     status = solver.status_name(solver.solve(model))
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return None
-    most = status == "OPTIMAL"
+    model.clear_assumptions()
+    most = status in ("OPTIMAL", "FEASIBLE")
+    if not most:
+        model.maximize(covered)
+        solver = _solver(budget)
+        status = solver.status_name(solver.solve(model))
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            return None
+        most = status == "OPTIMAL"
     if not fair or not people:
         return _Solved(solver, x, most, fairest=False)
-    model.add(covered >= round(solver.objective_value))
-    for var in places:
-        model.add_hint(var, solver.value(var))
-    model.minimize(_unfairness(model, works, shifts, len(people)))
-    fairer = _solver()
-    status = fairer.status_name(fairer.solve(model))
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return _Solved(solver, x, most, fairest=False)
-    return _Solved(fairer, x, most, fairest=status == "OPTIMAL")
+    model.add(covered >= sum(int(solver.value(var)) for var in places))
+    # Each goal in its order, the best of each kept while the next is lowered: a night less for the most
+    # loaded person matters more than any number of weekend shifts.
+    fairest = True
+    for goal in _fairness_goals(model, works, shifts, len(people)):
+        model.clear_hints()  # type: ignore[no-untyped-call]  # OR-Tools leaves it unannotated
+        for var in places:
+            model.add_hint(var, solver.value(var))
+        model.minimize(goal)
+        fairer = _solver()
+        status = fairer.status_name(fairer.solve(model))
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            return _Solved(solver, x, most, fairest=False)
+        fairest = fairest and status == "OPTIMAL"
+        model.add(goal <= round(fairer.objective_value))
+        solver = fairer
+    return _Solved(solver, x, most, fairest)
 
 
-def _solver() -> cp_model.CpSolver:
+def _solver(budget: float = SOLVER_BUDGET) -> cp_model.CpSolver:
     """One thread, a fixed seed and a deterministic budget: the same roster gives the same rota anywhere."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    solver.parameters.max_deterministic_time = SOLVER_BUDGET
+    solver.parameters.max_deterministic_time = budget
     return solver
 
 

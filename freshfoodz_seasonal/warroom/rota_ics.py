@@ -1,7 +1,8 @@
 """The rota as an iCalendar file (RFC 5545): one event per shift and role, the person as its attendee.
 
-An event's UID is derived from stack, role and the shift's start, never from the person: importing a
-changed rota again moves the shift to its new person instead of leaving the old invitation behind.
+An event's UID is derived from stack, role and the shift's start, never from the person, and its SEQUENCE
+rises with every export: importing a changed rota again moves the shift to its new person instead of
+leaving the old invitation behind.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def rota_ics(stack: str, title: str, rota: Rota, roster: Roster, stamp: dt.datet
     calendar.add("prodid", ICS_PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{title}: war room rota")
     calendar.add("x-wr-timezone", TIME_ZONE)
     calendar.add_component(Timezone.from_tzid(TIME_ZONE))
@@ -36,6 +38,9 @@ def rota_ics(stack: str, title: str, rota: Rota, roster: Roster, stamp: dt.datet
         event = Event()
         event.add("uid", shift_uid(stack, assignment.role.value, assignment.shift.start))
         event.add("dtstamp", stamp)
+        # Minutes since 1970 at this export: a later export of a changed rota has a higher sequence, so
+        # calendars take it as an update of the same event.
+        event.add("sequence", int(stamp.timestamp() // 60))
         event.add("summary", f"War room {stack}: {assignment.role.value} ({assignment.person})")
         event.add("dtstart", assignment.shift.start)
         event.add("dtend", assignment.shift.end)

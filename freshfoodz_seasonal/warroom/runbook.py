@@ -15,6 +15,7 @@ from freshfoodz_seasonal.content.alerting.rules import AlertRule
 from freshfoodz_seasonal.content.dashboards.war_room import war_room_uid
 from freshfoodz_seasonal.declaration.monitoring import monitoring_content
 from freshfoodz_seasonal.declaration.peak_controls import route_limits
+from freshfoodz_seasonal.declaration.war_room import war_room_contact_points
 from freshfoodz_seasonal.naming import (
     folder_title,
     peak_controls_config_map_name,
@@ -84,23 +85,19 @@ class Runbook:
     alerts: tuple[AlertEntry, ...]
 
 
-def _routing(war_room: WarRoom, season: str) -> tuple[SeverityRouting, ...]:
-    receivers = {receiver.name: receiver for receiver in war_room.receivers}
-    found = []
-    for severity in war_room.routed_severities:
-        route = war_room.routing.of(severity)
-        found.append(
-            SeverityRouting(
-                severity,
-                war_room_contact_point_name(season, severity),
-                tuple(route.receivers),
-                tuple(f"{name}: {i.kind.value}" for name in route.receivers for i in receivers[name].integrations),
-                route.group_wait,
-                route.group_interval,
-                route.repeat_interval,
-            )
+def _routing(settings: StackSettings, season: str) -> tuple[SeverityRouting, ...]:
+    return tuple(
+        SeverityRouting(
+            point.severity,
+            point.name,
+            tuple(dict.fromkeys(integration.receiver for integration in point.integrations)),
+            tuple(f"{integration.receiver}: {integration.kind}" for integration in point.integrations),
+            point.group_wait,
+            point.group_interval,
+            point.repeat_interval,
         )
-    return tuple(found)
+        for point in war_room_contact_points(settings, season)
+    )
 
 
 def _levers(settings: StackSettings, plan: SeasonPlan, war_room: WarRoom) -> tuple[Lever, ...]:
@@ -140,7 +137,8 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("SampleSuccessRateLow", "SampleRequestLost"),
         (
-            "escalate at once to the ladder's second level: sample requests ({sample_route}) are the business KPI",
+            "escalate at once, past the first level of the ladder: sample requests ({sample_route}) are the business "
+            "KPI",
             "find the failing answers on the dashboard's error panel and the sample worker's queue",
             "switch off the non-critical features to free capacity for the samples (lever degradation)",
         ),
@@ -254,7 +252,7 @@ def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
         dashboard_title=war_room_dashboard_title(plan.title),
         dashboard_uid=war_room_uid(plan.season),
         folder=folder_title(plan.title),
-        routing=_routing(war_room, plan.season),
+        routing=_routing(settings, plan.season),
         ladder=tuple(
             Rung(index + 1, level.role, level.reach, level.after_minutes)
             for index, level in enumerate(war_room.escalation)

@@ -128,3 +128,18 @@ def test_an_update_without_its_secrets_is_refused_and_a_preview_marks_their_plac
     assert critical.inputs["slacks"] == {
         "secret": [{"url": "[not set: pulumi config set --secret warRoomSlackUrl VALUE]"}]
     }
+
+
+def test_a_url_pasted_where_its_config_key_belongs_is_refused_without_being_shown(tmp_path: Path) -> None:
+    # Found by a review: the pattern's refusal quoted the pasted webhook URL, into CI logs.
+    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    chat = document["config"][f"{CONFIG_NAMESPACE}:warRoom"]["receivers"][1]
+    chat["integrations"][0]["secret"] = URL
+    chat["integrations"][1]["addresses"] = [URL]
+    path = tmp_path / "Pulumi.pasted.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2, result.output
+    assert "integrations[0].secret: string should match pattern" in result.output
+    assert "integrations[1].addresses[0]" in result.output
+    assert TOKEN not in result.output and "chat.example.org" not in result.output

@@ -471,6 +471,15 @@ def cases(name: str) -> Iterator[Case]:
         lost = [requests(sample_uri, sample_method, "500", phases((10, 0), (1, 1), (n - 11, 0)))]
         lost.append(requests(sample_uri, sample_method, "201", [50] * n))
         yield Case("sample-lost", "SampleRequestLost", lost, {9: False, 11: True, 20: False})
+        # As Micrometer exports it: the 500 series appears with the first lost request, at 1.
+        first = {
+            "series": series(
+                "http_server_requests_seconds_count", {"uri": sample_uri, "method": sample_method, "status": "500"}
+            ),
+            "values": "_x10 1x20",
+        }
+        first_lost = [first, requests(sample_uri, sample_method, "201", [50] * n)]
+        yield Case("sample-first-lost", "SampleRequestLost", first_lost, {9: False, 11: True, 20: False})
         yield Case("sample-none-lost", "SampleRequestLost", samples(95, 0)[1:], {15: False})
 
     scaled: list[tuple[ScaledPlan, str]] = [(s, f"{camel(s.name)}HpaAtMaxReplicas") for s in plan.services]

@@ -51,6 +51,8 @@ class StandIn:
     fail_uid: str | None = None
     status: int | None = None
     delay_s: float = 0.0
+    every_contact_point: bool = False
+    """Answer a search by name with every contact point, as a Grafana that ignores ?name= would."""
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
 
 
@@ -69,7 +71,7 @@ def grafana(state: StandIn) -> Iterator[str]:
             state.requests.append((self.command, self.path, dict(self.headers), document))
             time.sleep(state.delay_s)
             if state.status is not None:
-                self._answer(state.status, {"message": "refused by the stand-in"})
+                self._answer(state.status, {"message": f"refused by the stand-in: {SLACK_URL}"})
                 return False
             return True
 
@@ -79,6 +81,9 @@ def grafana(state: StandIn) -> Iterator[str]:
             parts = urllib.parse.urlsplit(self.path)
             assert parts.path == "/api/v1/provisioning/contact-points", parts.path
             name = urllib.parse.parse_qs(parts.query)["name"][0]
+            if state.every_contact_point:
+                self._answer(200, [item for held in state.held.values() for item in held])
+                return
             self._answer(200, state.held.get(name, []))
 
         def do_POST(self) -> None:
@@ -187,7 +192,8 @@ def test_grafana_refusing_exits_4_without_a_traceback(status: int, message: str)
         result = drill(url)
     assert result.exit_code == 4, result.output
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
-    assert TOKEN not in result.output
+    # Grafana's error quotes the webhook's URL: cut to its host.
+    assert TOKEN not in result.output and "T0000000" not in result.output
 
 
 def test_a_grafana_too_slow_exits_4_at_the_timeout() -> None:
@@ -202,3 +208,29 @@ def test_a_grafana_too_slow_exits_4_at_the_timeout() -> None:
 def test_an_unreachable_grafana_exits_4() -> None:
     result = drill("http://127.0.0.1:9")
     assert result.exit_code == 4 and "connection refused; is Grafana running there?" in result.output
+
+
+def test_only_the_seasons_own_contact_point_is_tested_and_a_stranger_fails() -> None:
+    state = StandIn(every_contact_point=True)
+    # Another team's contact point, which a search that ignores the name would return too.
+    state.held["team-payments"] = [{"uid": "pay", "type": "slack", "name": "team-payments", "settings": {}}]
+    # And an integration on the season's contact point that the stack does not declare (added by hand).
+    warning = "freshfoodz-seasonal-weihnachten-warning"
+    state.held[warning].append({"uid": "hand-made", "type": "webhook", "name": warning, "settings": {}})
+    with grafana(state) as url:
+        result = drill(url, "--format", "json")
+    assert result.exit_code == 7, result.output
+    report = json.loads(result.stdout)["integrations"]
+    tested = [
+        config["uid"]
+        for *_, body in state.requests
+        if body
+        for config in body["receivers"][0]["grafana_managed_receiver_configs"]
+    ]
+    assert "pay" not in tested and "hand-made" not in tested
+    (stranger,) = [r for r in report if r["receiver"] == "?"]
+    assert (stranger["kind"], stranger["ok"], stranger["error"]) == (
+        "webhook",
+        False,
+        "held by Grafana but not declared by the stack",
+    )

@@ -57,7 +57,7 @@ def test_the_runbook_holds_the_seasons_war_room(catalog: Catalog) -> None:
         "freshfoodz-seasonal-weihnachten-critical",
         "head of operations",
     )
-    assert lost.first_steps[0].startswith("escalate at once to the ladder's second level")
+    assert lost.first_steps[0].startswith("escalate at once, past the first level of the ladder")
     assert alerts["HttpErrorRateHigh"].decides == "on-call engineer"  # decisions.rateLimits
     assert all(alert.contact_point.endswith(alert.severity) for alert in book.alerts)
     levers = {lever.name: lever for lever in book.levers}
@@ -117,3 +117,13 @@ def test_war_room_days_outside_the_window_are_refused(tmp_path: Path) -> None:
     assert "warRoom.days: 2026-09-19 to 2026-10-04 leave the season's window 2026-11-01 to 2026-12-31" in " ".join(
         result.output.split()
     )
+
+
+def test_a_grafana_url_with_credentials_is_refused_not_published() -> None:
+    for url, message in (
+        ("https://admin:hunter2@grafana.example", "the URL holds credentials"),
+        ("javascript:alert(1)", "is not an http:// or https:// URL"),
+    ):
+        result = invoke("warroom", "runbook", "weihnachten", "--grafana-url", url, "--project-dir", str(ROOT))
+        assert result.exit_code == 2 and message in " ".join(result.output.split())
+        assert "hunter2" not in result.output

@@ -365,11 +365,17 @@ def season_alert_rules(
     )
 
     if sample_loss_critical:
-        failed = b.http_rate(metrics.http_count, *on_sample, (metrics.status_label, "=~", _STATUS_5XX))
+        failed = promql.selector(
+            metrics.http_count, (*b.http_matchers, *on_sample, (metrics.status_label, "=~", _STATUS_5XX))
+        )
         rules.append(
             b.rule(
                 "SampleRequestLost",
-                f"{failed} > 0",
+                # Micrometer creates a status's series with its first request, at 1: rate() sees no increase
+                # in a series that begins at 1. So also: more 5xx answers now than one rate window ago, a
+                # series that was not there counting as 0.
+                f"(sum({failed}) - (sum({failed} offset {rate_window}) or vector(0)) > 0)"
+                f" or (sum(increase({failed}[{rate_window}])) > 0)",
                 "0m",
                 "critical",
                 0,
