@@ -522,9 +522,10 @@ def test_a_worker_without_a_jobs_counter_is_named_as_not_measured(prometheus: Ba
     ).output  # fmt: skip
     table = output[output.index("CPU") : output.index("a pod's cores")]
     assert max(len(line) for line in table.splitlines()) <= 80
-    assert re.search(r"┃ workload +┃ +ms ┃ +per ┃ idle mCPU ┃ +R\^2 ┃ points ┃ peak/s/pod ┃", table), table
+    # Numbers to the right, text (the unit "per") to the left.
+    assert re.search(r"┃ workload +┃ +ms ┃ per +┃ idle mCPU ┃ +R\^2 ┃ points ┃ peak/s/pod ┃", table), table
     assert re.search(r"│ api +│ +1[12]\.?[0-9]? │ request │ +[0-9.]+ │", table), table
-    assert re.search(r"│ order-fulfilment │ +[34][0-9.]* │ +job │", table), table
+    assert re.search(r"│ order-fulfilment │ +[34][0-9.]* │ job +│", table), table
     assert "sample-dispatch: no jobsMetric" in " ".join(output.split())
 
 
