@@ -13,7 +13,7 @@ from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackA
 
 def adopt(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
     date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:

@@ -31,7 +31,9 @@ def baseline(
     ] = None,
     write: Annotated[
         bool,
-        typer.Option("--write", help="update the stack file's routes (baselineRps, service times) and workloads' cpu"),
+        typer.Option(
+            "--write", help="update the stack file's routes (baselineRps, service times) and workloads' cpu", metavar=""
+        ),
     ] = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     timeout: QueryTimeoutOption = 30.0,
@@ -39,7 +41,9 @@ def baseline(
     insecure_skip_tls_verify: InsecureOption = False,
     accept_warnings: Annotated[
         bool,
-        typer.Option("--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)"),
+        typer.Option(
+            "--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)", metavar=""
+        ),
     ] = False,
     no_cpu: Annotated[
         bool,
@@ -47,6 +51,7 @@ def baseline(
             "--no-cpu",
             help="do not measure the CPU per request and per job (for a cluster without cAdvisor or "
             "kube-state-metrics metrics); the stack's cpu values stay as they are",
+            metavar="",
         ),
     ] = False,
     skip_cpu: Annotated[

@@ -23,7 +23,7 @@ def loadtest(
     stack: StackArgument,
     out: Annotated[Path | None, typer.Option(help="write the script (or the manifests) here instead of stdout")] = None,
     in_cluster: Annotated[
-        bool, typer.Option("--in-cluster", help="a ConfigMap and a k6-operator TestRun instead of a script")
+        bool, typer.Option("--in-cluster", help="a ConfigMap and a k6-operator TestRun instead of a script", metavar="")
     ] = False,
     api_base_url: Annotated[
         str | None, typer.Option(help="the API's URL as the in-cluster runners reach it (with --in-cluster)")

@@ -41,6 +41,8 @@ QueryTimeoutOption = Annotated[float, typer.Option(min=1, max=600, help="seconds
 CaFileOption = Annotated[
     Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
 ]
+# Every flag (a bool option) says `metavar=""`: it takes no value, and typer's help would show `<bool>`.
 InsecureOption = Annotated[
-    bool, typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)")
+    bool,
+    typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)", metavar=""),
 ]

@@ -13,7 +13,7 @@ from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackA
 
 def provision(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
     step: Annotated[
         list[str] | None,
         typer.Option(

@@ -13,11 +13,13 @@ from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackA
 
 def rollback(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
     keep_seasonal: Annotated[
         bool,
         typer.Option(
-            "--keep-seasonal", help="re-apply the baseline values but keep the season's own resources for now"
+            "--keep-seasonal",
+            help="re-apply the baseline values but keep the season's own resources for now",
+            metavar="",
         ),
     ] = False,
     early: Annotated[

@@ -46,7 +46,9 @@ def track(
     insecure_skip_tls_verify: InsecureOption = False,
     accept_warnings: Annotated[
         bool,
-        typer.Option("--accept-warnings", help="judge on answers Prometheus warns may be partial (refused otherwise)"),
+        typer.Option(
+            "--accept-warnings", help="judge on answers Prometheus warns may be partial (refused otherwise)", metavar=""
+        ),
     ] = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:

@@ -79,7 +79,8 @@ def drill(
         Path | None, typer.Option(help="trust this CA bundle (PEM) for Grafana's certificate", dir_okay=False)
     ] = None,
     insecure: Annotated[
-        bool, typer.Option("--insecure-skip-tls-verify", help="do not check Grafana's certificate (not advised)")
+        bool,
+        typer.Option("--insecure-skip-tls-verify", help="do not check Grafana's certificate (not advised)", metavar=""),
     ] = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     project_dir: ProjectDirOption = Path("."),
