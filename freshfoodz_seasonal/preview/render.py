@@ -52,9 +52,19 @@ def _options(resource: CapturedResource) -> str:
         *(["protect"] if resource.protect else []),
         *(["retainOnDelete"] if resource.retain_on_delete else []),
         *([f"import={resource.import_id}"] if resource.import_id else []),
-        *([f"ignoreChanges={','.join(resource.ignore_changes)}"] if resource.ignore_changes else []),
+        *([_ignored(resource.ignore_changes)] if resource.ignore_changes else []),
     ]
     return f"  [{'; '.join(flags)}]" if flags else ""
+
+
+# More inputs left to the platform than this are counted, not listed (resources.json lists them).
+MAX_LISTED_IGNORED = 4
+
+
+def _ignored(inputs: tuple[str, ...]) -> str:
+    if len(inputs) <= MAX_LISTED_IGNORED:
+        return f"ignoreChanges={','.join(inputs)}"
+    return f"ignoreChanges: {len(inputs)} platform-owned inputs (see resources.json)"
 
 
 def _label(resource: CapturedResource) -> str:

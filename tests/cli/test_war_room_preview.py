@@ -28,3 +28,16 @@ def test_the_preview_routes_every_rule_by_severity_without_a_policy(tmp_path: Pa
     assert slack == {"secret": [{"url": "[not set: pulumi config set --secret warRoomSlackUrl VALUE]"}]}
     flat = " ".join(result.output.split())
     assert "warRoomSlackUrl is not set: its war-room integration declares a placeholder until it is" in flat
+
+
+def test_the_preview_counts_long_ignore_lists_instead_of_listing_them(tmp_path: Path) -> None:
+    out = tmp_path / "preview"
+    result = invoke("preview", "weihnachten", "--out", str(out), "--project-dir", str(ROOT), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))["resources"]
+    primary = next(r for r in resources if r["name"].endswith("-database-primary"))
+    ignored = primary["ignore_changes"]
+    assert len(ignored) > 4
+    flat = " ".join(result.stdout.split())
+    assert f"ignoreChanges: {len(ignored)} platform-owned inputs (see resources.json)" in flat
+    assert ignored[0] not in result.stdout
