@@ -32,7 +32,7 @@ def test_the_preview_routes_every_rule_by_severity_without_a_policy(tmp_path: Pa
 
 def test_the_preview_counts_long_ignore_lists_instead_of_listing_them(tmp_path: Path) -> None:
     out = tmp_path / "preview"
-    result = invoke("preview", "weihnachten", "--out", str(out), "--project-dir", str(ROOT), env={"COLUMNS": "80"})
+    result = invoke("preview", "weihnachten", "--out", str(out), "--project-dir", str(ROOT), env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))["resources"]
     primary = next(r for r in resources if r["name"].endswith("-database-primary"))
