@@ -97,15 +97,17 @@ def _smallest_meeting(failing: int, guess: int, meets: Callable[[int], bool]) ->
 
 
 def check_feasible(spec: PoolSpec) -> None:
-    """Raise InfeasibleError if some route's service time alone breaks its SLO at p95."""
-    for route in spec.routes:
-        service_p95 = route.service_time.quantile_s(SLO_QUANTILE)
-        if service_p95 >= route.p95_slo_s:
-            raise InfeasibleError(
-                f"route {route.name}: the service time alone has p95 {service_p95 * 1000:.0f} ms, "
-                f"at or above the {route.p95_slo_s * 1000:.0f} ms SLO; no number of pods can meet it "
-                "(make the route faster or relax the SLO)"
-            )
+    """Raise InfeasibleError naming every route whose service time alone breaks its SLO at p95."""
+    broken = [
+        f"route {route.name}: the service time alone has p95 {p95 * 1000:.0f} ms, at or above the "
+        f"{route.p95_slo_s * 1000:.0f} ms SLO"
+        for route in spec.routes
+        if (p95 := route.service_time.quantile_s(SLO_QUANTILE)) >= route.p95_slo_s
+    ]
+    if broken:
+        raise InfeasibleError(
+            "; ".join(broken) + "; no number of pods can meet it (make the route faster or relax the SLO)"
+        )
 
 
 def seed_formula_pods(spec: PoolSpec) -> int:

@@ -7,7 +7,9 @@ dashboard, load test and declaration take the plan alone and never join back to 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from capacity.catalog import Catalog
 from capacity.cost import CostEstimate, PriceBook, cost_line, ec2_price, rds_price
@@ -612,14 +614,31 @@ def _warnings(
     return warnings
 
 
+Item = TypeVar("Item")
+Planned = TypeVar("Planned")
+
+
+def _every_one(items: Sequence[Item], plan_one: Callable[[Item], Planned]) -> tuple[Planned, ...]:
+    """Each item planned; InfeasibleError naming every item that cannot be, not only the first."""
+    planned, errors = [], []
+    for item in items:
+        try:
+            planned.append(plan_one(item))
+        except InfeasibleError as error:
+            errors.append(str(error))
+    if errors:
+        raise InfeasibleError("; ".join(errors))
+    return tuple(planned)
+
+
 def plan_season(
     settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL
 ) -> SeasonPlan:
     """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible."""
     season = settings.season
     window = resolve_window(season.window.start, season.window.end, year)
-    services = tuple(_plan_service(settings, service, method) for service in settings.services)
-    workers = tuple(_plan_worker(settings, worker) for worker in settings.workers)
+    services = _every_one(settings.services, lambda service: _plan_service(settings, service, method))
+    workers = _every_one(settings.workers, lambda worker: _plan_worker(settings, worker))
     database, at_max = _plan_database(settings, catalog, services, workers)
     nodes = _plan_nodes(settings, catalog, services, workers)
     cost = _plan_cost(settings, catalog, window, database, nodes)

@@ -169,3 +169,13 @@ def test_an_estimate_above_the_budget_is_warned_about(catalog: Catalog) -> None:
     )
     within = plan_season(settings_with(costs__seasonBudget=1_000_000), catalog, "t", 2026)
     assert not [w for w in within.warnings if w.startswith("cost:")]
+
+
+def test_every_infeasible_route_is_named_at_once(catalog: Catalog) -> None:
+    # Two routes of two services whose service time alone breaks their SLO: both named, not the first only.
+    settings = settings_with(routes__0__p95SloMs=50, routes__4__p95SloMs=100)
+    with pytest.raises(InfeasibleError) as refused:
+        plan_season(settings, catalog, "weihnachten", 2026)
+    message = str(refused.value)
+    assert "service api: route catalog-browse: the service time alone has p95" in message
+    assert "service event-catering: route event-availability: the service time alone has p95" in message
