@@ -24,7 +24,7 @@ them without queueing, and each run reports, next to the client's p95, the serve
 server drew) pushed through the model's ideal FCFS queue. Replay against prediction is the luck of a
 one-minute sample; client against replay is what the real server and client add. Scenarios use mean
 service times of 30-100 ms, so a millisecond of overhead stays small, SLOs where latency (not the
-utilisation cap) decides N, and 150-300 rps, which the two processes of a 2-core machine carry. Other
+utilization cap) decides N, and 150-300 rps, which the two processes of a 2-core machine carry. Other
 work on the machine shows as generator slip, sleep overshoot and a load average above 2 per run.
 The exit code is 1 if some scenario's N clearly misses its SLO.
 """
@@ -74,7 +74,7 @@ class Scenario:
 
 
 def _scenario(name: str, slots: int, *routes: tuple[str, float, float, float, float]) -> Scenario:
-    """Per-pod routing at a 90 % utilisation cap; routes as (name, rps, mean service s, CV, p95 SLO s)."""
+    """Per-pod routing at a 90 % utilization cap; routes as (name, rps, mean service s, CV, p95 SLO s)."""
     loads = tuple(RouteLoad(route, rps, ServiceTime(mean_s, cv), slo_s) for route, rps, mean_s, cv, slo_s in routes)
     return Scenario(name, PoolSpec(routes=loads, slots_per_pod=slots, target_utilization=0.9, routing=Routing.PER_POD))
 

@@ -9,7 +9,7 @@ Run from the repository root (it imports the grid and simulator from `tests/`):
 Each case of `tests/support/sim_grid.py` is sized three ways: the model (`size_pool`, Method.MODEL), the
 seed formula (Method.SEED) and an exact discrete-event simulation of the model's assumptions
 (`tests/support/des.py`): the smallest pod count whose simulated p95 meets every SLO within the same
-utilisation cap. Over-plan = (planned - simulated) / simulated pods; negative means under-planned.
+utilization cap. Over-plan = (planned - simulated) / simulated pods; negative means under-planned.
 Takes about 1.5 minutes on 2 cores.
 """
 

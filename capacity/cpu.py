@@ -1,8 +1,8 @@
-"""CPU as a constraint beside the slots: pods whose CPU stays under the tier's target utilisation.
+"""CPU as a constraint beside the slots: pods whose CPU stays under the tier's target utilization.
 
 A pod's CPU is modelled as what it uses idle (runtime, GC, probes) plus a fixed CPU time per request
 or job: cores = idle + rate per pod x CPU seconds per unit. `seasonctl baseline` fits both from the
-cluster's own metrics. Kubernetes measures CPU utilisation against the pod's CPU request, so both
+cluster's own metrics. Kubernetes measures CPU utilization against the pod's CPU request, so both
 the constraint and the HPA's target are shares of the request.
 """
 

@@ -1,7 +1,7 @@
 """The RDS class (and read replicas) a season needs: connections and CPU at the database target.
 
 Assumptions, stated where the numbers are shown: database CPU grows linearly with request load
-(busy vCPU at peak = baseline CPU utilisation x baseline vCPU x load multiplier); every pod's pool
+(busy vCPU at peak = baseline CPU utilization x baseline vCPU x load multiplier); every pod's pool
 connects to the primary (conservative: replicas add capacity for reads, never connections).
 """
 

@@ -1,4 +1,4 @@
-"""How many pods a service needs: the smallest count meeting the utilisation cap and every SLO."""
+"""How many pods a service needs: the smallest count meeting the utilization cap and every SLO."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def pods_for_utilization(spec: PoolSpec) -> int:
     pods = spec.busy_slots / (spec.slots_per_pod * spec.target_utilization)
     if not pods <= MAX_PODS:  # also catches inf and nan from extreme inputs
         raise InfeasibleError(
-            f"the utilisation cap alone needs {pods:.3g} pods, more than the {MAX_PODS} one pool may have"
+            f"the utilization cap alone needs {pods:.3g} pods, more than the {MAX_PODS} one pool may have"
         )
     return max(1, ceil_tolerant(pods))
 
@@ -111,7 +111,7 @@ def check_feasible(spec: PoolSpec) -> None:
 
 
 def seed_formula_pods(spec: PoolSpec) -> int:
-    """The original plan's formula: ceil(ceil(rps x p95) / target utilisation).
+    """The original plan's formula: ceil(ceil(rps x p95) / target utilization).
 
     It puts a p95 where Little's Law needs a mean and ignores that a pod serves several requests
     at once; kept so users can compare it with the model.
@@ -149,7 +149,7 @@ def describe_pool(
     utilization_pods: int,
     latency_pods: int | None,
 ) -> PoolSizing:
-    """Predicted utilisation, waiting and per-route p95 of a pool with `pods` pods."""
+    """Predicted utilization, waiting and per-route p95 of a pool with `pods` pods."""
     busy = spec.busy_slots
     try:
         state = PoolQueue(spec).at(pods)

@@ -94,7 +94,7 @@ class SingleSlotQueue:
     def response_survival_grid(self, utilization: float, route_index: int) -> np.ndarray:
         """P(W + S > x_j) for the grid points x_j = j x step, j < GRID_POINTS."""
         if not 0.0 <= utilization < 1.0:
-            raise ValueError(f"utilisation {utilization:.4g} of a single slot must be below 1")
+            raise ValueError(f"utilization {utilization:.4g} of a single slot must be below 1")
         wait_hat = (1.0 - utilization) / (1.0 - utilization * self._residual_hat)
         tilted = np.fft.irfft(wait_hat * self._service_hats[route_index], self._length)
         pmf = np.clip(tilted[:GRID_POINTS] / self._tilt[:GRID_POINTS], 0.0, None)

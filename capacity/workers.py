@@ -1,4 +1,4 @@
-"""Queue consumers: throughput-bound, so sized by Little's Law and the workers' target utilisation."""
+"""Queue consumers: throughput-bound, so sized by Little's Law and the workers' target utilization."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def size_workers(
     """Pods = ceil(jobs/s x mean job time / (concurrency per pod x target)), at least one.
 
     Jobs wait in a durable queue, not in front of a user, so there is no latency SLO here: the
-    target utilisation keeps the backlog short and leaves room for retries.
+    target utilization keeps the backlog short and leaves room for retries.
     """
     busy = jobs_per_s * mean_job_time_s
     pods = max(1, ceil_tolerant(busy / (concurrency_per_pod * target_utilization)))

@@ -56,7 +56,7 @@ def _services(plan: SeasonPlan) -> Section:
         rows,
         [
             "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
-            "seed: the original plan's ceil(rps x p95) / utilisation, for comparison only",
+            "seed: the original plan's ceil(rps x p95) / utilization, for comparison only",
         ],
     )
 
@@ -137,7 +137,7 @@ def _autoscaling(plan: SeasonPlan) -> Section:
             "HPA: minReplicas (the planned pods) - maxReplicas; CPU at plan: CPU used / requested per pod at the peak",
             "reacts at: the load per pod, against the plan's, at which the HPA adds pods (its 10 % tolerance)",
             "CPU use: CPU ms per request (services) or job (workers) + an idle pod's millicores (seasonctl baseline)",
-            "-: not measured; the CPU target is then the tier's slot utilisation target (the fallback)",
+            "-: not measured; the CPU target is then the tier's slot utilization target (the fallback)",
         ],
     )
 

@@ -23,7 +23,7 @@ def size(
     service_time_ms: Annotated[float, typer.Option(help="mean service time in ms (> 0)")],
     slots_per_pod: Annotated[int, typer.Option(help="requests one pod serves at once (>= 1)")],
     p95_slo_ms: Annotated[float, typer.Option(help="p95 response time objective in ms (> 0)")],
-    target_utilization: Annotated[float, typer.Option(help="utilisation cap, 0 < u < 1")],
+    target_utilization: Annotated[float, typer.Option(help="utilization cap, 0 < u < 1")],
     service_cv: Annotated[float, typer.Option(help="service time coefficient of variation (> 0)")] = 1.0,
     routing: Annotated[
         Routing, typer.Option(help="per-pod (Kubernetes Service) or pooled (one queue)")

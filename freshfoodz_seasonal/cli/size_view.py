@@ -39,10 +39,10 @@ def size_sections(spec: PoolSpec, sizing: PoolSizing) -> list[Section]:
     rows = [
         ["pods", str(data["pods"])],
         ["binding constraint", data["binding_constraint"]],
-        ["pods for utilisation", str(data["pods_for_utilization"])],
+        ["pods for utilization", str(data["pods_for_utilization"])],
         ["pods for latency", "-" if data["pods_for_latency"] is None else str(data["pods_for_latency"])],
         ["busy slots (Little's Law)", f"{data['busy_slots']:.2f}"],
-        ["utilisation", f"{data['utilization'] * 100:.1f} % (target {spec.target_utilization * 100:.0f} %)"],
+        ["utilization", f"{data['utilization'] * 100:.1f} % (target {spec.target_utilization * 100:.0f} %)"],
         ["P(wait)", f"{data['probability_of_wait']:.4f}"],
         ["predicted p95", f"{data['predicted_p95_ms']:.1f} ms (SLO {data['p95_slo_ms']:.0f} ms)"],
         ["service time p95", f"{data['service_p95_ms']:.1f} ms"],

@@ -11,7 +11,7 @@ from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 def route_limits(plan: SeasonPlan) -> list[RouteLimit]:
     """What each route may send before it is throttled, in requests per second.
 
-    A service carries, at its HPA's maxReplicas and the app-server target utilisation,
+    A service carries, at its HPA's maxReplicas and the app-server target utilization,
     max pods x slots per pod x target / mean service time requests per second (Little's Law). Each
     route gets that capacity in proportion to its share of the planned traffic, so a surge on one
     route is throttled before it takes the capacity of the others. Rounded down: a limit promises

@@ -159,7 +159,7 @@ class SeasonPlan:
     method: Method
     load_multiplier: float
     app_server_utilization_target: float
-    """The season's target utilisation of the app servers' slots, 0 < x < 1."""
+    """The season's target utilization of the app servers' slots, 0 < x < 1."""
     window: Window
     routes: tuple[PlannedRoute, ...]
     services: tuple[ServicePlan, ...]
@@ -242,7 +242,7 @@ def _size_service(settings: StackSettings, service: Service, method: Method) -> 
         (sizing.pods, sizing.binding_constraint.value), (cpu_pods or 0, "cpu"), (floor, floor_name), key=_most_pods
     )
     if pods > sizing.pods:
-        # Report utilisation and latency at the pods that will run, not at the unfloored count.
+        # Report utilization and latency at the pods that will run, not at the unfloored count.
         sizing = describe_pool(
             spec, pods, method, sizing.binding_constraint, sizing.pods_for_utilization, sizing.pods_for_latency
         )
@@ -285,7 +285,7 @@ def _cpu_at_plan(
     workload: Workload, rate_per_s: float, pods: int, cpu_pods: int | None, target: float, concurrency: bool = False
 ) -> CpuAtPlan:
     """The CPU a pod uses at the planned peak: the HPA's target, so it adds pods when the load per pod passes
-    the plan's. Without a measurement the target is the tier's target utilisation (the fallback)."""
+    the plan's. Without a measurement the target is the tier's target utilization (the fallback)."""
     use: CpuUse | None = workload.cpu_use
     if use is None:
         # In-flight requests grow with the load per pod: the HPA reacts past its tolerance.
@@ -328,7 +328,7 @@ def _plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
 
 
 def _size_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
-    """Pods for the target utilisation, the queue SLA and the CPU, raised to the baseline, and the HPA around them."""
+    """Pods for the target utilization, the queue SLA and the CPU, raised to the baseline, and the HPA around them."""
     target = settings.season.target_utilization.workers
     jobs_per_s = worker.baseline_jobs_per_second * settings.season.load_multiplier
     job_s = worker.mean_job_time_ms / 1000.0
@@ -589,7 +589,7 @@ def _warnings(
     if unmeasured:
         warnings.append(
             f"no CPU per request or job for {', '.join(unmeasured)}: their HPA CPU target is the tier's target "
-            "utilisation (the fallback), a share of slots, not of CPU; `seasonctl baseline --write` measures it"
+            "utilization (the fallback), a share of slots, not of CPU; `seasonctl baseline --write` measures it"
         )
     autoscaling = settings.autoscaling
     if autoscaling.metric is ScalingMetric.CPU and autoscaling.concurrency_metric is not None:

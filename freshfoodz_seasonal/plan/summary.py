@@ -144,7 +144,7 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
                 "utilization": round(w.utilization, 4),
                 "sla": {
                     "seconds": w.sla_seconds,
-                    # Finite: the planned pods keep the workers under their target utilisation, below 1.
+                    # Finite: the planned pods keep the workers under their target utilization, below 1.
                     "predicted_p99_wait_s": round(w.predicted_p99_wait_s, 4),
                     "predicted_p99_done_s": round(w.predicted_p99_done_s, 4),
                 },

@@ -366,7 +366,7 @@ def test_size_utilization_bound_case() -> None:
 
 @pytest.mark.parametrize("routing", ["per-pod", "pooled"])
 def test_size_latency_bound_case(routing: str) -> None:
-    """A SLO just above the service p95 (278 ms) needs more pods than 90 % utilisation gives."""
+    """A SLO just above the service p95 (278 ms) needs more pods than 90 % utilization gives."""
     data = size_json(*size_args(p95_slo_ms="300", target_utilization="0.9", routing=routing))
 
     assert data["binding_constraint"] == "latency"

@@ -257,7 +257,7 @@ CASES = [
         f"{NS}:routes[3].meanServiceTimeMs",
         got=-5,
     ),
-    # utilisation outside [0.01, 0.99]: the lower bound keeps the queueing maths finite
+    # utilization outside [0.01, 0.99]: the lower bound keeps the queueing maths finite
     Case(
         "utilization-one",
         put((*UTIL, "appServers"), 1.0),

@@ -1,6 +1,6 @@
 """Numbers at the edge of what the config accepts plan cleanly; just beyond it they are refused by key.
 
-Found by an adversarial review: tiny service times, CVs and utilisation targets passed validation and
+Found by an adversarial review: tiny service times, CVs and utilization targets passed validation and
 crashed the plan (ZeroDivisionError, "needs inf pods"); a rate window of twenty digits passed and made
 Prometheus refuse the rule file.
 """

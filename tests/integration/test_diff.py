@@ -222,7 +222,7 @@ def test_a_higher_multiplier(repo: Path) -> None:
     assert_cost_delta(report, repo)
 
 
-def test_a_lower_utilisation_target(repo: Path) -> None:
+def test_a_lower_utilization_target(repo: Path) -> None:
     edit(repo, "weihnachten", lambda t: t.replace("appServers: 0.50", "appServers: 0.35"))
     report = diff_report(repo)
     assert report["after"]["minPods"] > report["before"]["minPods"]

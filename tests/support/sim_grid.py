@@ -3,7 +3,7 @@
 Shared by `tests/integration/test_model_vs_simulation.py` (which asserts on it) and
 `bench/model_vs_simulation.py` (which prints it). The simulation's answer is the smallest pod count
 N whose simulated p95 meets every route's SLO and whose busy slots / (N x slots) stay within the
-target utilisation: the same question the model answers, with the formulas replaced by the
+target utilization: the same question the model answers, with the formulas replaced by the
 simulator of `tests/support/des.py`.
 
 Units: times in seconds, rates in requests per second.
@@ -55,7 +55,7 @@ def _case(
 #   briefly requests wait.
 # - "medium": room for some waiting; latency binds at a high load per slot, where the long tail
 #   of the wait decides.
-# - "loose": room for long waits, so the utilisation cap binds in the model's answer.
+# - "loose": room for long waits, so the utilization cap binds in the model's answer.
 # - "near": an SLO 1-2 % above the service p95 in a large pooled pool, where waits are too rare to
 #   matter and the cap still binds.
 # No SLO is within 0.5 % of its service p95: there one pod moves the p95 by less than the

@@ -58,7 +58,7 @@ def test_a_cpu_bound_service_is_sized_by_its_cpu(catalog: Catalog) -> None:
     # At 8 pods each uses 0.05 + 25 x 0.008 = 0.25 cores: exactly the 50 % target.
     assert api.cpu.utilization_at_plan == pytest.approx(0.5)
     assert api.hpa.cpu_target_percent == 50
-    # Slot utilisation and latency are reported at the 8 pods that will run.
+    # Slot utilization and latency are reported at the 8 pods that will run.
     assert api.sizing.pods == 8 and api.sizing.utilization < 0.5
     summary = plan_as_dict(plan)["services"][0]
     assert summary["binding_constraint"] == "cpu"

@@ -1,4 +1,4 @@
-"""Pod counts: the utilisation cap, the SLO, infeasibility, the seed formula, and monotonicity."""
+"""Pod counts: the utilization cap, the SLO, infeasibility, the seed formula, and monotonicity."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def one_route(
     return PoolSpec((RouteLoad("r", rps, ServiceTime(mean_ms / 1000, cv), slo_ms / 1000),), slots, target, routing)
 
 
-def test_utilisation_cap_binds_with_a_loose_slo() -> None:
+def test_utilization_cap_binds_with_a_loose_slo() -> None:
     """100 rps x 0.1 s = 10 busy slots; at 50 % of one slot per pod that is 20 pods."""
     sizing = size_pool(one_route(100, 100, 100_000, slots=1, target=0.5, routing=Routing.POOLED))
     assert sizing.busy_slots == pytest.approx(10.0)
@@ -35,7 +35,7 @@ def test_utilisation_cap_binds_with_a_loose_slo() -> None:
     assert sizing.utilization == pytest.approx(0.5)
 
 
-def test_exact_utilisation_does_not_round_up_by_float_noise() -> None:
+def test_exact_utilization_does_not_round_up_by_float_noise() -> None:
     """3 rps x 0.1 s / (1 x 0.05) is 6 exactly; float arithmetic gives 6.000000000000001."""
     assert size_pool(one_route(3, 100, 100_000, slots=1, target=0.05)).pods_for_utilization == 6
 
@@ -57,7 +57,7 @@ def test_slo_below_the_service_time_p95_is_infeasible() -> None:
 
 
 def test_seed_formula_is_the_original_plans_arithmetic() -> None:
-    """ceil(ceil(rps x p95) / utilisation) with the lognormal's p95."""
+    """ceil(ceil(rps x p95) / utilization) with the lognormal's p95."""
     sigma = math.sqrt(math.log(2))
     p95_s = 0.1 * math.exp(NormalDist().inv_cdf(0.95) * sigma - sigma**2 / 2)
     expected = math.ceil(math.ceil(50 * p95_s) / 0.6)

@@ -68,7 +68,7 @@ def test_pods_never_drop_below_baseline_replicas(catalog: Catalog) -> None:
     )
     api = plan_season(settings, catalog, "t", 2026).services[0]
     assert (api.pods, api.binding_constraint) == (12, "baselineReplicas")
-    assert api.sizing.pods == 12  # utilisation and p95 are reported at the pods that will run
+    assert api.sizing.pods == 12  # utilization and p95 are reported at the pods that will run
     assert api.sizing.utilization < settings.season.target_utilization.app_servers
 
 
