@@ -41,11 +41,11 @@ def loadtest(
     try:
         if in_cluster:
             manifests = in_cluster_manifests(
-                plan, settings.metrics.sample_route, api_base_url or "", settings.peak_controls.namespace
+                plan, settings.business_kpis, api_base_url or "", settings.peak_controls.namespace
             )
             text = yaml.safe_dump_all(manifests, sort_keys=False)
         else:
-            text = k6_script(plan, settings.metrics.sample_route)
+            text = k6_script(plan, settings.business_kpis)
     except ValueError as error:
         fail(EXIT_INVALID, [f"{planned.path}: {error}"])
     if out is None:

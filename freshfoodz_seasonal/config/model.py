@@ -31,6 +31,7 @@ from freshfoodz_seasonal.config.war_room import WarRoom
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
+from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD, BusinessKpis
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
 
@@ -525,6 +526,26 @@ class Metrics(ConfigSection):
         return {name: value for name in METRIC_NAME_FIELDS if (value := getattr(self, name)) is not None}
 
 
+class Kpis(ConfigSection):
+    """The season's business KPIs; unset, the original plan's: sample success above 80 %, errors below 2 %,
+    the sample route's p95 against its SLO."""
+
+    sample_success: float = Field(
+        default=SAMPLE_SUCCESS_THRESHOLD,
+        gt=0,
+        le=1,
+        description="the sample route's 2xx share stays above it, 0 < x <= 1",
+    )
+    error_rate: float = Field(
+        default=ERROR_RATE_THRESHOLD, gt=0, le=1, description="the share of 5xx answers stays below it, 0 < x <= 1"
+    )
+    p95_routes: list[Slug] = Field(
+        default_factory=list,
+        max_length=20,
+        description="routes whose p95 against their own p95SloMs is a KPI (default: the sample route)",
+    )
+
+
 class LoadTest(ConfigSection):
     """The peak test run inside the cluster by the k6-operator, declared with the season."""
 
@@ -615,9 +636,24 @@ class StackSettings(ConfigSection):
     load_test: LoadTest = Field(default_factory=LoadTest)
     autoscaling: Autoscaling = Field(default_factory=Autoscaling)
     provisioning: Provisioning = Field(default_factory=Provisioning)
+    kpis: Kpis = Field(default_factory=Kpis)
     war_room: WarRoom | None = Field(
         default=None, description="receivers, routing by severity, the escalation ladder and the rota's limits"
     )
+
+    @model_validator(mode="after")
+    def _kpi_routes_exist(self) -> StackSettings:
+        names = [route.name for route in self.routes]
+        unknown = [name for name in self.kpis.p95_routes if name not in names]
+        if unknown:
+            raise ValueError(f"kpis.p95Routes names {', '.join(unknown)}, not a route; routes: {', '.join(names)}")
+        return self
+
+    @property
+    def business_kpis(self) -> BusinessKpis:
+        kpis = self.kpis
+        routes = tuple(kpis.p95_routes) or (self.metrics.sample_route,)
+        return BusinessKpis(self.metrics.sample_route, routes, kpis.sample_success, kpis.error_rate)
 
     def routes_of(self, service: str) -> list[Route]:
         return [route for route in self.routes if route.service == service]

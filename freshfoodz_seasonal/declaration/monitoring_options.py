@@ -9,7 +9,8 @@ from freshfoodz_seasonal.metrics.names import MetricNames
 
 
 def monitoring_options(settings: StackSettings) -> dict[str, Any]:
-    """`metrics`, matchers, window and sample route for season_alert_rules and war_room_dashboard;
+    """`metrics`, matchers, window, sample route and the business KPIs' thresholds for season_alert_rules and
+    war_room_dashboard;
     unset names keep MetricNames' defaults, which stay the only place they are written."""
     config = settings.metrics
     return {
@@ -18,4 +19,6 @@ def monitoring_options(settings: StackSettings) -> dict[str, Any]:
         "db_matchers": dict(config.db_matchers),
         "rate_window": config.rate_window,
         "sample_route": config.sample_route,
+        "error_rate_threshold": settings.kpis.error_rate,
+        "sample_success_threshold": settings.kpis.sample_success,
     }

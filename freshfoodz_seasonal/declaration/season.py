@@ -107,7 +107,7 @@ def declare_season(
     load_test = (
         tuple(
             in_cluster_manifests(
-                plan, settings.metrics.sample_route, settings.load_test.api_base_url or "", controls.namespace
+                plan, settings.business_kpis, settings.load_test.api_base_url or "", controls.namespace
             )
         )
         if peak and settings.load_test.in_cluster

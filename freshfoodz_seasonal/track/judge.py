@@ -22,11 +22,7 @@ from capacity.pool_sizing import size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from freshfoodz_seasonal.config.model import Service, StackSettings
 from freshfoodz_seasonal.metrics.names import MetricNames
-from freshfoodz_seasonal.metrics.thresholds import (
-    DB_CONNECTION_SHARE,
-    ERROR_RATE_THRESHOLD,
-    SAMPLE_SUCCESS_THRESHOLD,
-)
+from freshfoodz_seasonal.metrics.thresholds import DB_CONNECTION_SHARE
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
 from freshfoodz_seasonal.track.observe import ObservedRoute
 from freshfoodz_seasonal.track.peak_hour import (
@@ -445,51 +441,38 @@ def _database_proposal(
 
 
 def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> list[Kpi]:
-    kpis = []
+    """The stack's business KPIs (`kpis`, the original plan's by default) on the day."""
+    kpis = settings.business_kpis
+    found = []
     seen = list(observed.values())
     total = sum(route.requests for route in seen)
     if seen and total > 0:
         # The day's 5xx answers over its requests, across the API.
         errors = sum(route.error_rate * route.requests for route in seen) / total
-        verdict = Verdict.ACT if errors > ERROR_RATE_THRESHOLD else Verdict.OK
-        kpis.append(Kpi("error rate", errors, ERROR_RATE_THRESHOLD, verdict, f"below {ERROR_RATE_THRESHOLD:.0%}"))
+        verdict = Verdict.ACT if errors > kpis.error_rate else Verdict.OK
+        found.append(Kpi("error rate", errors, kpis.error_rate, verdict, f"below {kpis.error_rate:.0%}"))
     else:
-        kpis.append(Kpi("error rate", None, ERROR_RATE_THRESHOLD, Verdict.WATCH, "no data"))
-    sample = observed.get(settings.metrics.sample_route)
+        found.append(Kpi("error rate", None, kpis.error_rate, Verdict.WATCH, "no data"))
+    sample = observed.get(kpis.sample_route)
     success = None if sample is None else sample.success_rate
     if success is None:
-        kpis.append(Kpi("sample success", None, SAMPLE_SUCCESS_THRESHOLD, Verdict.WATCH, "no data"))
+        found.append(Kpi("sample success", None, kpis.sample_success, Verdict.WATCH, "no data"))
     else:
-        verdict = Verdict.ACT if success < SAMPLE_SUCCESS_THRESHOLD else Verdict.OK
-        kpis.append(
-            Kpi("sample success", success, SAMPLE_SUCCESS_THRESHOLD, verdict, f"above {SAMPLE_SUCCESS_THRESHOLD:.0%}")
-        )
-    return kpis + [_priority_p95(settings, name, observed) for name in settings.peak_controls.priority_services]
+        verdict = Verdict.ACT if success < kpis.sample_success else Verdict.OK
+        found.append(Kpi("sample success", success, kpis.sample_success, verdict, f"above {kpis.sample_success:.0%}"))
+    routes = {route.name: route for route in settings.routes}
+    return found + [_route_p95(routes[name].p95_slo_ms / 1000.0, name, observed.get(name)) for name in kpis.p95_routes]
 
 
-def _priority_p95(settings: StackSettings, service: str, observed: Mapping[str, ObservedRoute]) -> Kpi:
-    """A priority service's p95 KPI (the original plan's event-catering below 1.5 s): its route furthest into
-    its SLO that day, against that SLO."""
-    name = f"{service} p95"
-    measured = [
-        (route, seen)
-        for route in settings.routes_of(service)
-        if (seen := observed.get(route.name)) is not None and seen.p95_s is not None
-    ]
-    if not measured:
-        return Kpi(name, None, 0.0, Verdict.WATCH, "no data", "seconds")
-    route, seen = max(measured, key=lambda pair: (pair[1].p95_s or 0.0) / pair[0].p95_slo_ms)
-    p95, slo = seen.p95_s or 0.0, route.p95_slo_ms / 1000.0
-    broke = breaks_slo(p95, seen.p95_beyond_buckets, slo)
-    relation = "above" if broke else "within"
-    return Kpi(
-        name,
-        p95,
-        slo,
-        Verdict.ACT if broke else Verdict.OK,
-        f"{route.name}: {relation} its {slo * 1000:.0f} ms SLO",
-        "seconds",
-    )
+def _route_p95(slo: float, route: str, seen: ObservedRoute | None) -> Kpi:
+    """A KPI route's p95 on the day against its SLO (the original plan's samples below 2 s, event catering
+    below 1.5 s)."""
+    name = f"{route} p95"
+    if seen is None or seen.p95_s is None:
+        return Kpi(name, None, slo, Verdict.WATCH, "no data", "seconds")
+    broke = breaks_slo(seen.p95_s, seen.p95_beyond_buckets, slo)
+    reason = f"{'above' if broke else 'within'} its {slo * 1000:.0f} ms SLO"
+    return Kpi(name, seen.p95_s, slo, Verdict.ACT if broke else Verdict.OK, reason, "seconds")
 
 
 # The proposal searches multipliers in tenths, at most this far above the season's.

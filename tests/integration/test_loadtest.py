@@ -40,6 +40,7 @@ from freshfoodz_seasonal.content.loadtest.k6_script import (
     peak_test,
     render,
 )
+from freshfoodz_seasonal.metrics.thresholds import BusinessKpis
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from tests.support.project import ROOT, STACKS, shared_catalog
 from tests.support.tools import missing
@@ -69,7 +70,7 @@ def season(stack: str) -> tuple[StackSettings, SeasonPlan]:
 
 def script_of(stack: str) -> str:
     settings, plan = season(stack)
-    return k6_script(plan, settings.metrics.sample_route)
+    return k6_script(plan, settings.business_kpis)
 
 
 # --- the numbers ---------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def script_of(stack: str) -> str:
 @pytest.mark.parametrize("stack", STACKS)
 def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.metrics.sample_route)
+    test = peak_test(plan, settings.business_kpis)
     baseline = sum(route.baseline_rps for route in settings.routes)
     assert baseline == 50  # the original plan's baseline
     assert test.time_unit == "1s"
@@ -91,7 +92,7 @@ def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stac
 @pytest.mark.parametrize("stack", STACKS)
 def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.metrics.sample_route)
+    test = peak_test(plan, settings.business_kpis)
     predicted = {r.name: r.predicted_p95_s for s in plan.services for r in s.sizing.routes}
     total = sum(route.baseline_rps for route in settings.routes)
     latency = sum(route.baseline_rps / total * predicted[route.name] for route in settings.routes)
@@ -106,9 +107,9 @@ def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
 def test_thresholds_come_from_the_config(stack: str) -> None:
     settings, plan = season(stack)
     slos = {route.name: route.p95_slo_ms for route in settings.routes}
-    assert peak_test(plan, settings.metrics.sample_route).thresholds == {
+    assert peak_test(plan, settings.business_kpis).thresholds == {
         "sample_request_duration": [f"p(95)<{slos['sample-request']:g}"],
-        "event_catering_duration": [f"p(95)<{slos['event-availability']:g}"],
+        "event_availability_duration": [f"p(95)<{slos['event-availability']:g}"],
         "sample_success": ["rate>0.8"],
         "http_req_failed": [{"threshold": "rate<0.02", "abortOnFail": True, "delayAbortEval": "1m"}],
         "dropped_iterations": ["count<1"],
@@ -117,55 +118,69 @@ def test_thresholds_come_from_the_config(stack: str) -> None:
 
 
 def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> None:
-    settings = settings_with(routes__4__p95SloMs=1200, routes__1__p95SloMs=900, metrics={"sampleRoute": "order-submit"})
-    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
-    assert test.thresholds["event_catering_duration"] == ["p(95)<1200"]
-    assert test.thresholds["sample_request_duration"] == ["p(95)<1500"]  # order-submit's SLO
+    settings = settings_with(
+        routes__4__p95SloMs=1200,
+        metrics={"sampleRoute": "order-submit"},
+        kpis={"p95Routes": ["order-submit", "event-availability"], "sampleSuccess": 0.9, "errorRate": 0.01},
+    )
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
+    assert test.thresholds["event_availability_duration"] == ["p(95)<1200"]
+    assert test.thresholds["order_submit_duration"] == ["p(95)<1500"]  # order-submit's SLO
+    assert "sample_request_duration" not in test.thresholds
+    assert test.thresholds["sample_success"] == ["rate>0.9"]
+    assert test.thresholds["http_req_failed"][0]["threshold"] == "rate<0.01"  # type: ignore[index]
     assert [route.name for route in test.routes if route.sample] == ["order-submit"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_weights_are_the_baseline_mix(stack: str) -> None:
     settings, plan = season(stack)
-    routes = peak_test(plan, settings.metrics.sample_route).routes
+    routes = peak_test(plan, settings.business_kpis).routes
     assert [r.name for r in routes] == [r.name for r in settings.routes]
     assert sum(r.weight for r in routes) == pytest.approx(1.0)
     bounds = [r.cumulative for r in routes]
     assert bounds == sorted(bounds)
     assert bounds[-1] == 1.0
     assert bounds == pytest.approx([sum(r.weight for r in routes[: i + 1]) for i in range(len(routes))])
-    assert [r.name for r in routes if r.event_catering] == ["event-availability", "event-booking"]
+    assert [(r.name, r.trend) for r in routes if r.trend] == [
+        ("sample-request", "sample_request_duration"),
+        ("event-availability", "event_availability_duration"),
+    ]
 
 
 def test_fractional_rates_count_per_minute(catalog: Catalog) -> None:
     settings = settings_with("spargel", routes__0__baselineRps=20.5)  # 50.5 rps baseline, 151.5 at 3x
-    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
     assert (test.time_unit, test.start_rate) == ("1m", 3030)
     assert [stage.target for stage in test.stages] == [9090, 9090, 0]
 
 
 def test_unknown_season_gets_the_default_shape(catalog: Catalog) -> None:
     settings = settings_with("oktoberfest", season__name="sommerfest")
-    test = peak_test(plan_season(settings, catalog, "sommerfest", 2026), settings.metrics.sample_route)
+    test = peak_test(plan_season(settings, catalog, "sommerfest", 2026), settings.business_kpis)
     assert tuple(stage.duration for stage in test.stages) == (DEFAULT_SHAPE.ramp_up, DEFAULT_SHAPE.hold, "5m")
-    assert "sommerfest" in k6_script(plan_season(settings, catalog, "sommerfest", 2026), settings.metrics.sample_route)
+    assert "sommerfest" in k6_script(plan_season(settings, catalog, "sommerfest", 2026), settings.business_kpis)
 
 
-def test_refuses_an_unknown_sample_route() -> None:
+def test_refuses_an_unknown_sample_or_kpi_route() -> None:
     _, plan = season("spargel")
     with pytest.raises(ValueError, match=r"metrics\.sampleRoute 'no-such-route' is not a route"):
-        peak_test(plan, "no-such-route")
+        peak_test(plan, BusinessKpis("no-such-route", ("sample-request",)))
+    with pytest.raises(ValueError, match=r"kpis\.p95Routes 'nowhere' is not a route"):
+        peak_test(plan, BusinessKpis("sample-request", ("nowhere",)))
 
 
-def test_refuses_a_stack_without_event_catering(catalog: Catalog) -> None:
+def test_a_stack_without_event_catering_gets_its_own_kpis(catalog: Catalog) -> None:
+    # No service or route of FreshFoodz is required: the KPI routes are the stack's.
     settings = settings_with(
         services__1__name="catering",
         routes__4__service="catering",
         routes__5__service="catering",
         peakControls__priorityServices=["catering"],
+        kpis={"p95Routes": ["event-booking"]},
     )
-    with pytest.raises(ValueError, match="event-catering"):
-        peak_test(plan_season(settings, catalog, "t", 2026), settings.metrics.sample_route)
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
+    assert [trend for trend, _ in test.kpi_p95_ms] == ["event_booking_duration"]
 
 
 # --- node, npm and tsc -----------------------------------------------------------------------------
@@ -269,8 +284,8 @@ def _route_of(url: str, test: PeakTest) -> str:
 @pytest.mark.parametrize("stack", STACKS)
 def test_script_runs_under_node_with_stub_k6(harness: Path, tmp_path: Path, stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.metrics.sample_route)
-    report = run_under_node(harness, tmp_path, k6_script(plan, settings.metrics.sample_route))
+    test = peak_test(plan, settings.business_kpis)
+    report = run_under_node(harness, tmp_path, k6_script(plan, settings.business_kpis))
 
     assert report["options"] == {
         "scenarios": {
@@ -311,14 +326,14 @@ def test_script_runs_under_node_with_stub_k6(harness: Path, tmp_path: Path, stac
     metrics = {metric["name"]: metric for metric in report["metrics"]}
     assert {name: (m["type"], m["isTime"]) for name, m in metrics.items()} == {
         "sample_request_duration": ("Trend", True),
-        "event_catering_duration": ("Trend", True),
+        "event_availability_duration": ("Trend", True),
         "sample_success": ("Rate", False),
     }
     durations = [10 + index for index in range(len(requests))]  # what the stub reports
     sample = [i for i, r in enumerate(requests) if r["params"]["tags"]["route"] == settings.metrics.sample_route]
-    catering = [i for i, r in enumerate(requests) if routes[r["params"]["tags"]["route"]].service == "event-catering"]
+    availability = [i for i, r in enumerate(requests) if r["params"]["tags"]["route"] == "event-availability"]
     assert metrics["sample_request_duration"]["values"] == [durations[i] for i in sample]
-    assert metrics["event_catering_duration"]["values"] == [durations[i] for i in catering]
+    assert metrics["event_availability_duration"]["values"] == [durations[i] for i in availability]
     assert metrics["sample_success"]["values"] == [200 <= requests[i]["status"] < 300 for i in sample]
     assert True in metrics["sample_success"]["values"]
     assert False in metrics["sample_success"]["values"]
@@ -328,7 +343,7 @@ def test_config_strings_reach_the_script_as_data_not_code(harness: Path, tmp_pat
     hostile = "/api/x\"'`;globalThis.pwned=1;//\\n\u00e4</script>"
     settings = settings_with(routes__0__path=hostile)
     plan = replace(plan_season(settings, catalog, "t", 2026), stack="evil\n*/ throw new Error('code') //")
-    script = k6_script(plan, settings.metrics.sample_route)
+    script = k6_script(plan, settings.business_kpis)
     assert tsc(harness, tmp_path, script).returncode == 0
     report = run_under_node(harness, tmp_path, script + "\nif (globalThis.pwned) throw new Error('pwned');\n")
     urls = {r["url"] for r in report["requests"] if r["params"]["tags"]["route"] == "catalog-browse"}
@@ -351,12 +366,12 @@ def test_in_cluster_manifests(stack: str) -> None:
     settings, plan = season(stack)
     config_map, test_run = in_cluster_manifests(
         plan,
-        settings.metrics.sample_route,
+        settings.business_kpis,
         "http://freshfoodz-api.freshfoodz.svc:8080",
         settings.peak_controls.namespace,
     )
     kubernetes_validate.validate(config_map, KUBERNETES_VERSION, strict=True)
-    assert config_map["data"] == {SCRIPT_FILE: k6_script(plan, settings.metrics.sample_route)}
+    assert config_map["data"] == {SCRIPT_FILE: k6_script(plan, settings.business_kpis)}
 
     # kubernetes-validate does not know the TestRun CRD: its fields, asserted.
     assert (test_run["apiVersion"], test_run["kind"]) == ("k6.io/v1alpha1", "TestRun")
@@ -379,9 +394,7 @@ def test_in_cluster_manifests(stack: str) -> None:
 
 def test_in_cluster_parallelism_and_namespace_are_options() -> None:
     settings, plan = season("weihnachten")  # 250 rps at the peak
-    _, test_run = in_cluster_manifests(
-        plan, settings.metrics.sample_route, "https://api.example.com", "k6", rps_per_runner=60
-    )
+    _, test_run = in_cluster_manifests(plan, settings.business_kpis, "https://api.example.com", "k6", rps_per_runner=60)
     assert (test_run["spec"]["parallelism"], test_run["metadata"]["namespace"]) == (5, "k6")
 
 
@@ -394,5 +407,5 @@ def test_long_season_names_are_shortened_for_the_operator() -> None:
 
 def test_render_is_deterministic() -> None:
     settings, plan = season("spargel")
-    test = peak_test(plan, settings.metrics.sample_route)
+    test = peak_test(plan, settings.business_kpis)
     assert render(test) == render(test) == script_of("spargel")

@@ -137,7 +137,8 @@ def test_missing_routes_are_watched_with_the_reason(catalog: Catalog) -> None:
     assert [(kpi.name, kpi.observed, kpi.verdict) for kpi in day.kpis] == [
         ("error rate", None, Verdict.WATCH),
         ("sample success", None, Verdict.WATCH),
-        ("event-catering p95", None, Verdict.WATCH),
+        ("sample-request p95", None, Verdict.WATCH),
+        ("event-availability p95", None, Verdict.WATCH),
     ]
 
 
@@ -145,23 +146,33 @@ def test_the_business_kpis(catalog: Catalog) -> None:
     # The day's 5xx over its requests: 3 % on all of them is 3 %, above the 2 % threshold.
     observed = {name: seen(rps, errors=0.03, success=0.75) for name, rps in PLANNED.items()}
     _, day = judged(catalog, observed)
-    errors, sample, catering = day.kpis
+    errors, sample, sample_p95, availability_p95 = day.kpis
     assert (errors.observed, errors.verdict) == (pytest.approx(0.03), Verdict.ACT)
     assert (sample.observed, sample.verdict) == (0.75, Verdict.ACT)
-    # The priority service's p95 (the original plan's event-catering below 1.5 s): its route furthest into
-    # its SLO; every route at 50 ms, so event-availability, with the tighter 1.5 s SLO.
-    assert (catering.name, catering.unit, catering.verdict) == ("event-catering p95", "seconds", Verdict.OK)
-    assert (catering.observed, catering.threshold) == (FAST, 1.5)
-    assert catering.reason == "event-availability: within its 1500 ms SLO"
+    # The KPI routes' p95 (the shipped stacks: samples below 2 s, event availability below 1.5 s).
+    assert (sample_p95.name, sample_p95.unit, sample_p95.threshold) == ("sample-request p95", "seconds", 2.0)
+    assert (availability_p95.name, availability_p95.observed, availability_p95.verdict) == (
+        "event-availability p95",
+        FAST,
+        Verdict.OK,
+    )
+    assert availability_p95.reason == "within its 1500 ms SLO"
     _, fine = judged(catalog, {name: seen(rps, errors=0.01, success=0.95) for name, rps in PLANNED.items()})
-    assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK, Verdict.OK, Verdict.OK]
-    slow = {**at(0.9), "event-availability": seen(36.0, p95_s=1.6), "event-booking": seen(9.0, p95_s=1.7)}
-    _, late = judged(catalog, slow)
-    # 1.6 s of 1.5 s is further into its SLO than 1.7 s of 2 s.
-    assert (late.kpis[2].observed, late.kpis[2].verdict) == (1.6, Verdict.ACT)
-    assert late.kpis[2].reason == "event-availability: above its 1500 ms SLO"
-    _, unseen = judged(catalog, {name: seen for name, seen in at(0.9).items() if not name.startswith("event-")})
-    assert (unseen.kpis[2].observed, unseen.kpis[2].verdict, unseen.kpis[2].reason) == (None, Verdict.WATCH, "no data")
+    assert [kpi.verdict for kpi in fine.kpis] == [Verdict.OK] * 4
+    _, late = judged(catalog, {**at(0.9), "event-availability": seen(36.0, p95_s=1.6)})
+    assert (late.kpis[3].observed, late.kpis[3].verdict, late.kpis[3].reason) == (
+        1.6,
+        Verdict.ACT,
+        "above its 1500 ms SLO",
+    )
+    # The stack's own thresholds: stricter sample success and error rate.
+    strict = {"kpis": {"sampleSuccess": 0.99, "errorRate": 0.005, "p95Routes": ["order-submit"]}}
+    _, own = judged(catalog, {name: seen(rps, errors=0.01, success=0.98) for name, rps in PLANNED.items()}, **strict)
+    assert [(kpi.name, kpi.verdict) for kpi in own.kpis] == [
+        ("error rate", Verdict.ACT),
+        ("sample success", Verdict.ACT),
+        ("order-submit p95", Verdict.OK),
+    ]
 
 
 def test_bucket_quantiles_are_prometheus_linear_interpolation() -> None:

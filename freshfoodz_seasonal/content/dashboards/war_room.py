@@ -245,20 +245,19 @@ class _Builder:
         )
 
 
-def _kpi_panels(b: _Builder, sample: _PlannedRoute) -> list[stat.Panel]:
+def _kpi_panels(b: _Builder, sample: _PlannedRoute, sample_success: float, error_rate: float) -> list[stat.Panel]:
     return [
         b.stat(
             "Sample success rate",
-            f"Share of {sample.method} {sample.path} answered with 2xx; the alert fires below "
-            f"{SAMPLE_SUCCESS_THRESHOLD:.0%}.",
+            f"Share of {sample.method} {sample.path} answered with 2xx; the alert fires below {sample_success:.0%}.",
             b.queries.route_success_rate(sample.method, sample.path),
-            _steps(RED, (SAMPLE_SUCCESS_THRESHOLD, GREEN)),
+            _steps(RED, (sample_success, GREEN)),
         ),
         b.stat(
             "HTTP error rate",
-            f"Share of all requests answered with 5xx; the alert fires above {ERROR_RATE_THRESHOLD:.0%}.",
+            f"Share of all requests answered with 5xx; the alert fires above {error_rate:.0%}.",
             b.queries.error_rate(),
-            _steps(GREEN, (ERROR_RATE_THRESHOLD, RED)),
+            _steps(GREEN, (error_rate, RED)),
         ),
     ]
 
@@ -387,6 +386,8 @@ def war_room_dashboard(
     http_matchers: Mapping[str, str] | None = None,
     db_matchers: Mapping[str, str] | None = None,
     rate_window: str = DEFAULT_RATE_WINDOW,
+    error_rate_threshold: float = ERROR_RATE_THRESHOLD,
+    sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
 ) -> dict[str, Any]:
     """The war-room dashboard of `plan` as Grafana's JSON model (schemaVersion 41, Grafana 11).
 
@@ -428,7 +429,7 @@ def war_room_dashboard(
         .tooltip(DashboardCursorSync.CROSSHAIR)
     )
     board = board.with_row(b.row("Business KPIs"))
-    for panel in _kpi_panels(b, samples[0]):
+    for panel in _kpi_panels(b, samples[0], sample_success_threshold, error_rate_threshold):
         board = board.with_panel(panel)
     board = board.with_row(b.row("Latency: p95 per route vs SLO"))
     for route in routes:

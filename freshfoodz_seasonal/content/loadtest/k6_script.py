@@ -17,12 +17,11 @@ Numbers and why:
   it errs towards more VUs. Then `PRE_ALLOCATED_SAFETY` x that for `preAllocatedVUs` and
   `MAX_VUS_SAFETY` x for `maxVUs` (network time, slow moments; k6 drops iterations, visible as
   `dropped_iterations`, when it runs out of VUs), rounded up, at least 1.
-- Thresholds. Sample-request p95 below the sample route's `p95SloMs` (`metrics.sampleRoute`);
-  event-catering p95 below the strictest `p95SloMs` of the event-catering service's routes; sample
-  success as a **Rate** (a fraction of sample requests answered 2xx) above the alerting's
-  `SAMPLE_SUCCESS_THRESHOLD`; `http_req_failed` below `ERROR_RATE_THRESHOLD`, aborting the test
-  (after `ABORT_DELAY`, so that the first few requests of a cold start do not end it); no dropped
-  iteration.
+- Thresholds, the stack's business KPIs (`kpis`, the original plan's by default): each KPI route's p95
+  (a Trend of its own, `<route>_duration`) below its `p95SloMs`; sample success as a **Rate** (a
+  fraction of the sample route's requests answered 2xx) above `kpis.sampleSuccess`; `http_req_failed`
+  below `kpis.errorRate`, aborting the test (after `ABORT_DELAY`, so that the first few requests of a
+  cold start do not end it); no dropped iteration. No route or service name is required.
 """
 
 from __future__ import annotations
@@ -31,20 +30,22 @@ import json
 from dataclasses import dataclass
 
 from capacity.rounding import ceil_tolerant
-from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD
+from freshfoodz_seasonal.metrics.thresholds import BusinessKpis
 from freshfoodz_seasonal.plan.season_plan import PlannedRoute, SeasonPlan
 
 PRE_ALLOCATED_SAFETY = 2.0
 MAX_VUS_SAFETY = 5.0
-EVENT_CATERING_SERVICE = "event-catering"
 ABORT_DELAY = "1m"
 # Path parameters such as `{id}` get a value from 1 to this, drawn per request.
 PATH_PARAMETER_MAX = 1000
 _RATE_TOLERANCE = 1e-9
 
-SAMPLE_TREND = "sample_request_duration"
-EVENT_CATERING_TREND = "event_catering_duration"
 SAMPLE_SUCCESS_RATE = "sample_success"
+
+
+def trend_name(route: str) -> str:
+    """A KPI route's Trend: `sample-request` -> `sample_request_duration` (k6 names take no '-')."""
+    return f"{route.replace('-', '_')}_duration"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ class RouteMix:
     cumulative: float
     predicted_p95_s: float
     sample: bool
-    event_catering: bool
+    trend: str | None
+    """The KPI Trend its durations go to; None for a route whose p95 is no KPI."""
 
 
 @dataclass(frozen=True)
@@ -102,19 +104,20 @@ class PeakTest:
     max_vus: int
     routes: tuple[RouteMix, ...]
     sample_route: str
-    sample_p95_ms: float
-    event_catering_p95_ms: float
+    kpi_p95_ms: tuple[tuple[str, float], ...]
+    """(Trend, the route's p95 SLO in ms) per KPI route, in the order of the stack's routes."""
+    sample_success: float
+    error_rate: float
 
     @property
     def thresholds(self) -> dict[str, list[object]]:
         """What k6 checks at the end (and `http_req_failed` all along); the values of `options.thresholds`."""
         return {
-            SAMPLE_TREND: [f"p(95)<{_number(self.sample_p95_ms)}"],
-            EVENT_CATERING_TREND: [f"p(95)<{_number(self.event_catering_p95_ms)}"],
-            SAMPLE_SUCCESS_RATE: [f"rate>{_number(SAMPLE_SUCCESS_THRESHOLD)}"],
+            **{trend: [f"p(95)<{_number(slo_ms)}"] for trend, slo_ms in self.kpi_p95_ms},
+            SAMPLE_SUCCESS_RATE: [f"rate>{_number(self.sample_success)}"],
             "http_req_failed": [
                 {
-                    "threshold": f"rate<{_number(ERROR_RATE_THRESHOLD)}",
+                    "threshold": f"rate<{_number(self.error_rate)}",
                     "abortOnFail": True,
                     "delayAbortEval": ABORT_DELAY,
                 }
@@ -143,7 +146,7 @@ def _predictions(plan: SeasonPlan) -> dict[str, float]:
     return {route.name: route.predicted_p95_s for service in plan.services for route in service.sizing.routes}
 
 
-def _route_mix(plan: SeasonPlan, sample_route: str) -> tuple[RouteMix, ...]:
+def _route_mix(plan: SeasonPlan, kpis: BusinessKpis) -> tuple[RouteMix, ...]:
     predicted = _predictions(plan)
     total = sum(route.baseline_rps for route in plan.routes)
     mix: list[RouteMix] = []
@@ -161,32 +164,29 @@ def _route_mix(plan: SeasonPlan, sample_route: str) -> tuple[RouteMix, ...]:
                 # The last bound is exactly 1 so float noise can never leave a draw without a route.
                 cumulative=1.0 if last else running,
                 predicted_p95_s=predicted[route.name],
-                sample=route.name == sample_route,
-                event_catering=route.service == EVENT_CATERING_SERVICE,
+                sample=route.name == kpis.sample_route,
+                trend=trend_name(route.name) if route.name in kpis.p95_routes else None,
             )
         )
     return tuple(mix)
 
 
-def _route_named(plan: SeasonPlan, name: str) -> PlannedRoute:
+def _route_named(plan: SeasonPlan, name: str, key: str) -> PlannedRoute:
     try:
         return plan.route(name)
     except KeyError:
-        raise ValueError(f"metrics.sampleRoute {name!r} is not a route of this stack") from None
+        raise ValueError(f"{key} {name!r} is not a route of this stack") from None
 
 
-def peak_test(plan: SeasonPlan, sample_route: str) -> PeakTest:
+def peak_test(plan: SeasonPlan, kpis: BusinessKpis) -> PeakTest:
     """Every number of the season's k6 peak test; raises ValueError when the plan cannot give one.
 
-    `sample_route` is the route whose success rate is the sample KPI (`metrics.sampleRoute`).
+    `kpis` are the stack's business KPIs (StackSettings.business_kpis): the sample route, whose success rate
+    is a KPI, and the routes whose p95 is one.
     """
-    event_routes = [route for route in plan.routes if route.service == EVENT_CATERING_SERVICE]
-    if not event_routes:
-        raise ValueError(
-            f"no route is served by a service named {EVENT_CATERING_SERVICE!r}; "
-            "the peak test needs one for its event-catering threshold"
-        )
-    sample = _route_named(plan, sample_route)
+    sample = _route_named(plan, kpis.sample_route, "metrics.sampleRoute")
+    for name in kpis.p95_routes:
+        _route_named(plan, name, "kpis.p95Routes")
     multiplier = plan.load_multiplier
     baseline_rps = sum(route.baseline_rps for route in plan.routes)
     peak_rps = baseline_rps * multiplier
@@ -198,7 +198,7 @@ def peak_test(plan: SeasonPlan, sample_route: str) -> PeakTest:
         Stage(peak_target, shape.hold, f"hold {factor}x baseline"),
         Stage(0, shape.ramp_down, "ramp down"),
     )
-    routes = _route_mix(plan, sample.name)
+    routes = _route_mix(plan, kpis)
     latency = sum(route.weight * route.predicted_p95_s for route in routes)
     concurrency = peak_rps * latency
     return PeakTest(
@@ -216,8 +216,11 @@ def peak_test(plan: SeasonPlan, sample_route: str) -> PeakTest:
         max_vus=max(1, ceil_tolerant(concurrency * MAX_VUS_SAFETY)),
         routes=routes,
         sample_route=sample.name,
-        sample_p95_ms=sample.p95_slo_ms,
-        event_catering_p95_ms=min(route.p95_slo_ms for route in event_routes),
+        kpi_p95_ms=tuple(
+            (trend_name(route.name), route.p95_slo_ms) for route in plan.routes if route.name in kpis.p95_routes
+        ),
+        sample_success=kpis.sample_success,
+        error_rate=kpis.error_rate,
     )
 
 
@@ -238,7 +241,7 @@ def _route_literal(route: RouteMix) -> str:
         "cumulative": route.cumulative,
         "body": body,
         "sample": route.sample,
-        "eventCatering": route.event_catering,
+        "trend": route.trend,
     }
     return "  { " + ", ".join(f"{key}: {_js(value)}" for key, value in fields.items()) + " },"
 
@@ -276,8 +279,11 @@ def render(test: PeakTest) -> str:
         f"const SEASON = {_js(test.season)};",
         f"const PATH_PARAMETER_MAX = {PATH_PARAMETER_MAX};",
         "",
-        f"const sampleRequestDuration = new Trend({_js(SAMPLE_TREND)}, true);",
-        f"const eventCateringDuration = new Trend({_js(EVENT_CATERING_TREND)}, true);",
+        "// One Trend per KPI route (kpis.p95Routes), its p95 held to the route's SLO below.",
+        "/** @type {Record<string, Trend>} */",
+        "const TRENDS = {",
+        *(f"  {_js(trend)}: new Trend({_js(trend)}, true)," for trend, _ in test.kpi_p95_ms),
+        "};",
         f"const sampleSuccess = new Rate({_js(SAMPLE_SUCCESS_RATE)});",
         "",
         "// The baseline mix as cumulative weights: a route is picked when Math.random() < its bound.",
@@ -340,11 +346,10 @@ def render(test: PeakTest) -> str:
         "    tags: { route: route.name },",
         "  });",
         "  if (route.sample) {",
-        "    sampleRequestDuration.add(res.timings.duration);",
         "    sampleSuccess.add(res.status >= 200 && res.status < 300);",
         "  }",
-        "  if (route.eventCatering) {",
-        "    eventCateringDuration.add(res.timings.duration);",
+        "  if (route.trend !== null) {",
+        "    TRENDS[route.trend].add(res.timings.duration);",
         "  }",
         "}",
         "",
@@ -352,6 +357,6 @@ def render(test: PeakTest) -> str:
     return "\n".join(lines)
 
 
-def k6_script(plan: SeasonPlan, sample_route: str) -> str:
+def k6_script(plan: SeasonPlan, kpis: BusinessKpis) -> str:
     """The season's k6 peak test as a JavaScript ES module."""
-    return render(peak_test(plan, sample_route))
+    return render(peak_test(plan, kpis))
