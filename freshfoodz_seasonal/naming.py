@@ -119,14 +119,18 @@ def peak_controls_config_map_name(season: str) -> str:
     return f"{resource_prefix(season)}-peak-controls"
 
 
-def folder_title(season_title: str) -> str:
+# The organization's name in Grafana's titles when a stack names none (`platform.organization`).
+DEFAULT_ORGANIZATION = "FreshFoodz"
+
+
+def folder_title(organization: str, season_title: str) -> str:
     """The Grafana folder that holds the season's rules and war-room dashboard."""
-    return f"FreshFoodz {season_title}"
+    return f"{organization} {season_title}"
 
 
-def war_room_dashboard_title(season_title: str) -> str:
+def war_room_dashboard_title(organization: str, season_title: str) -> str:
     """The war-room dashboard's title in Grafana."""
-    return f"FreshFoodz war room: {season_title}"
+    return f"{organization} war room: {season_title}"
 
 
 def war_room_contact_point_name(season: str, severity: str) -> str:

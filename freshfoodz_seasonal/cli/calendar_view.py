@@ -9,9 +9,11 @@ from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
 
 def calendar_sections(entries: list[SeasonEntry]) -> list[Section]:
+    # The Wiesn only where a season ends with the Oktoberfest: a year without one shows no such column.
+    wiesn = any(e.wiesn for e in entries)
     seasons = Section(
         "Season windows",
-        ["stack", "season", "load", "first day", "last day", "days", "Wiesn"],
+        ["stack", "season", "load", "first day", "last day", "days", *(["Wiesn"] if wiesn else [])],
         [
             [
                 e.stack,
@@ -20,7 +22,7 @@ def calendar_sections(entries: list[SeasonEntry]) -> list[Section]:
                 e.window.first_day.isoformat(),
                 e.window.last_day.isoformat(),
                 str(e.window.days),
-                f"{e.wiesn.first_day} to {e.wiesn.last_day}" if e.wiesn else "",
+                *([f"{e.wiesn.first_day} to {e.wiesn.last_day}" if e.wiesn else ""] if wiesn else []),
             ]
             for e in entries
         ],

@@ -52,11 +52,12 @@ def _services(plan: SeasonPlan) -> Section:
     ]
     return Section(
         "App pods",
-        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "seed"],
+        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "old formula"],
         rows,
         [
             "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
-            "seed: the original plan's ceil(rps x p95) / utilization, for comparison only",
+            "old formula: the pods the original operations plan's formula, ceil(rps x p95) / utilization, would "
+            "give; shown for comparison only, the plan is the queueing model's",
         ],
     )
 

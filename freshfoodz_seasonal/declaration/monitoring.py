@@ -26,7 +26,13 @@ def monitoring_content(settings: StackSettings, plan: SeasonPlan) -> tuple[list[
         sample_loss_critical=war_room is not None and war_room.sample_loss_critical,
         runbook_base_url=None if war_room is None else war_room.runbook_base_url,
     )
-    dashboard = war_room_dashboard(plan, route_paths, settings.platform.prometheus_datasource_uid, **options)
+    dashboard = war_room_dashboard(
+        plan,
+        route_paths,
+        settings.platform.prometheus_datasource_uid,
+        **options,
+        organization=settings.platform.organization,
+    )
     return rules, dashboard
 
 

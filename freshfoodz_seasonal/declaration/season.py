@@ -191,7 +191,7 @@ def _monitoring(settings: StackSettings, plan: SeasonPlan) -> SeasonMonitoringAr
     return SeasonMonitoringArgs(
         group_name=rule_group_name(plan.season),
         folder_uid=rule_group_name(plan.season),
-        folder_title=folder_title(plan.title),
+        folder_title=folder_title(settings.platform.organization, plan.title),
         rules=tuple(grafana_rule(rule) for rule in rules),
         evaluation_interval_s=EVALUATION_INTERVAL_S,
         prometheus_datasource_uid=settings.platform.prometheus_datasource_uid,

@@ -249,9 +249,9 @@ def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
         hours=f"{hours.start} to {hours.end}",
         round_the_clock=hours.round_the_clock,
         load_multiplier=plan.load_multiplier,
-        dashboard_title=war_room_dashboard_title(plan.title),
+        dashboard_title=war_room_dashboard_title(settings.platform.organization, plan.title),
         dashboard_uid=war_room_uid(plan.season),
-        folder=folder_title(plan.title),
+        folder=folder_title(settings.platform.organization, plan.title),
         routing=_routing(settings, plan.season),
         ladder=tuple(
             Rung(index + 1, level.role, level.reach, level.after_minutes)

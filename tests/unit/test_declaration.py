@@ -178,3 +178,14 @@ def test_the_in_cluster_peak_test_carries_the_season_label(catalog: Catalog) -> 
 def test_the_declaration_is_the_same_for_the_same_inputs(catalog: Catalog) -> None:
     settings = settings_of("spargel", catalog)
     assert declared(settings, catalog)[1] == declared(settings, catalog)[1]
+
+
+def test_the_organization_names_the_folder_and_the_dashboard(catalog: Catalog) -> None:
+    settings = settings_of("weihnachten", catalog)
+    platform = settings.platform.model_copy(update={"organization": "Nordic Produce"})
+    monitoring = declared(settings.model_copy(update={"platform": platform}), catalog)[1].monitoring
+    assert monitoring is not None
+    assert monitoring.args.folder_title == "Nordic Produce Weihnachten (Christmas)"
+    assert monitoring.args.dashboard["title"] == "Nordic Produce war room: Weihnachten (Christmas)"
+    shipped = declared(settings, catalog)[1].monitoring
+    assert shipped is not None and shipped.args.dashboard["title"] == "FreshFoodz war room: Weihnachten (Christmas)"

@@ -37,7 +37,7 @@ from freshfoodz_seasonal.metrics.thresholds import (
     QUEUE_SLA_WARNING_SHARE,
     SAMPLE_SUCCESS_THRESHOLD,
 )
-from freshfoodz_seasonal.naming import resource_prefix, war_room_dashboard_title
+from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION, resource_prefix, war_room_dashboard_title
 from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, WorkerPlan
 
 GRID_WIDTH = 24
@@ -388,6 +388,7 @@ def war_room_dashboard(
     rate_window: str = DEFAULT_RATE_WINDOW,
     error_rate_threshold: float = ERROR_RATE_THRESHOLD,
     sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
+    organization: str = DEFAULT_ORGANIZATION,
 ) -> dict[str, Any]:
     """The war-room dashboard of `plan` as Grafana's JSON model (schemaVersion 41, Grafana 11).
 
@@ -414,7 +415,7 @@ def war_room_dashboard(
     peak_rps = sum(route.rps for route in routes)
 
     board = (
-        dashboard_builders.Dashboard(war_room_dashboard_title(plan.title))
+        dashboard_builders.Dashboard(war_room_dashboard_title(organization, plan.title))
         .uid(war_room_uid(plan.season))
         .description(
             f"Season {plan.season} ({plan.window.first_day:%Y-%m-%d} to {plan.window.last_day:%Y-%m-%d}, "
