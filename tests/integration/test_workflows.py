@@ -101,9 +101,9 @@ def test_the_real_preview_needs_credentials_and_runs_the_policy_pack() -> None:
     assert preview["env"]["READY"] == "${{ secrets.PULUMI_ACCESS_TOKEN != '' && vars.PULUMI_ORG != '' }}"
     assert all(s.get("if") for s in preview["steps"]), "every step of the preview job depends on the credentials"
     assert preview["environment"] == "season-preview"
-    assert set(preview["strategy"]["matrix"]["stack"]) == {
-        p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in ROOT.glob("Pulumi.*.yaml")
-    }
+    # The stacks are the repository's, whatever they are: listed by a job of their own.
+    assert preview["needs"] == ["checks", "stacks"]
+    assert preview["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.names) }}"
     assert (ROOT / "policy" / "PulumiPolicy.yaml").is_file()
 
 
@@ -208,3 +208,16 @@ def test_hostile_stack_file_names_are_never_split_globbed_or_run(repo: Path) -> 
     commit(repo)
     assert run_selection(repo, base) == sorted(STACKS)
     assert not (repo / "pwned").exists()
+
+
+def test_the_stacks_job_lists_every_stack_file(tmp_path: Path) -> None:
+    listing = next(step for step in workflow()["jobs"]["stacks"]["steps"] if step.get("id") == "list")
+    for name in ("Pulumi.yaml", "Pulumi.spargel.yaml", "Pulumi.summer-sale.yaml", "notes.yaml"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    output = tmp_path / "github-output"
+    environment = {"GITHUB_OUTPUT": str(output), "PATH": os.environ["PATH"]}
+    done = subprocess.run(
+        ["bash", "-e", "-c", listing["run"]], cwd=tmp_path, env=environment, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert output.read_text(encoding="utf-8") == 'names=["spargel", "summer-sale"]\n'
