@@ -40,8 +40,9 @@ def resolve_stack_file(stack_or_file: str, project_dir: Path) -> Path:
     return path
 
 
-def read_stack_file(path: Path) -> dict[str, Any]:
-    """The file's `config:` mapping; YAML errors come back with line and column.
+def read_yaml_file(path: Path, what: str) -> Any:
+    """The YAML document in `path` (`what` it is, for messages: "a stack file"); ConfigError with line and
+    column otherwise.
 
     Only a regular file (a link to one is followed) of at most MAX_SMALL_FILE_BYTES is read: a FIFO, a
     device or a huge file beside the program must not hang or exhaust every command that reads the
@@ -50,20 +51,33 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     try:
         text = read_small_text(path)
     except NotASmallFile as error:
-        raise ConfigError([Problem(str(path), "file", f"{error}; a stack file is a small YAML file")]) from None
+        raise ConfigError([Problem(str(path), "file", f"{error}; {what} is a small YAML file")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
-    return stack_config_from_text(text, path)
+    return yaml_document(text, path)
 
 
-def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
-    """The `config:` mapping of a stack file's text; `path` names it in problems."""
+def yaml_document(text: str, path: Path) -> Any:
+    """The YAML document in `text`, as the project reads YAML (strict_yaml); `path` names it in problems."""
     try:
-        document = load_strict_yaml(text)
+        return load_strict_yaml(text)
     except yaml.MarkedYAMLError as error:
         raise ConfigError([yaml_problem(path, error)]) from None
     except yaml.YAMLError as error:
         raise ConfigError([Problem(str(path), "file", f"cannot read: {error}")]) from None
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The file's `config:` mapping; YAML errors come back with line and column."""
+    return _stack_config(read_yaml_file(path, "a stack file"), path)
+
+
+def stack_config_from_text(text: str, path: Path) -> dict[str, Any]:
+    """The `config:` mapping of a stack file's text; `path` names it in problems."""
+    return _stack_config(yaml_document(text, path), path)
+
+
+def _stack_config(document: Any, path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
         raise ConfigError([Problem(str(path), "config", "a stack file is a mapping with a `config:` mapping inside")])
     config: dict[str, Any] = document["config"]

@@ -555,6 +555,13 @@ def rewriting_proxy(target: str, rewrite: Callable[[str, dict[str, Any]], None])
     return respond
 
 
+def track_json(url: str, day: dt.date) -> Result:
+    return invoke(
+        "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day.isoformat(),
+        "--format", "json",
+    )  # fmt: skip
+
+
 def not_a_number(query: str, document: dict[str, Any]) -> None:
     for sample in document["data"]["result"]:
         if "value" in sample:
@@ -573,10 +580,7 @@ def test_a_2xx_answer_missing_or_not_a_number_is_not_measured_never_a_sample_los
                 not_a_number(query, document)
 
     with stand_in(rewriting_proxy(season.url, rewrite)) as url:
-        result = invoke(
-            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT),
-            "--date", season.day.isoformat(), "--format", "json",
-        )  # fmt: skip
+        result = track_json(url, season.day)
     report = json.loads(result.stdout)
     sample = next(kpi for kpi in report["kpis"] if kpi["kpi"] == "sample success")
     assert (sample["observed"], sample["verdict"]) == (None, "watch")
@@ -588,10 +592,7 @@ def test_hours_without_the_hpas_series_are_watched_not_silently_ok(season: Seaso
             not_a_number(query, document)
 
     with stand_in(rewriting_proxy(season.url, rewrite)) as url:
-        result = invoke(
-            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT),
-            "--date", season.day.isoformat(), "--format", "json",
-        )  # fmt: skip
+        result = track_json(url, season.day)
     services = {line["service"]: line for line in json.loads(result.stdout)["services"]}
     catering = services["event-catering"]
     # It ran at its HPA's max for three hours: unseen, that is a watch with its reason, never an ok.
@@ -608,10 +609,7 @@ def test_an_act_in_the_busiest_hour_pages_though_no_days_peak_was_measured(seaso
             document["data"]["result"] = []
 
     with stand_in(rewriting_proxy(season.url, rewrite)) as url:
-        result = invoke(
-            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT),
-            "--date", season.day.isoformat(), "--format", "json",
-        )  # fmt: skip
+        result = track_json(url, season.day)
     assert result.exit_code == 7, result.output
     routes = {line["route"]: line for line in json.loads(result.stdout)["routes"]}
     assert routes["sample-request"]["observed_peak_rps"] is None and routes["sample-request"]["verdict"] == "act"
