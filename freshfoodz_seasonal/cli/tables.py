@@ -164,5 +164,7 @@ def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
         lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
         lines.append("|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|")
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in section.rows]
-        lines += [""] + [f"> {markdown_text(note)}" for note in section.notes] + ([""] if section.notes else [])
+        # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
+        quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
+        lines += ["", *quoted, *([""] if section.notes else [])]
     return lines

@@ -1,0 +1,53 @@
+"""Tables as people read them: numbers right and text left, words never split, long columns below a table
+that does not fit, commands whole on their own lines; markdown notes as paragraphs of their own."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from freshfoodz_seasonal.cli.tables import Section, numeric_columns, to_markdown, to_rich
+
+COMMAND = 'seasonctl baseline --prometheus-url "$PROMETHEUS_URL" --stack oktoberfest --write'
+STEPS = Section(
+    "Steps",
+    ["state", "due", "id", "step", "command"],
+    [
+        ["overdue", "2027-08-02", "t30-baseline", "Measure the baseline in Prometheus and write it", COMMAND],
+        ["upcoming", "2027-08-25", "t14-event-catering-priority", "Event catering takes precedence", ""],
+    ],
+    apart=["step", "command"],
+    whole=["command"],
+    key="id",
+)
+
+
+def shown(section: Section, width: int) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, highlight=False, color_system=None).print(to_rich("h", [section]), crop=False)
+    return out.getvalue()
+
+
+def test_columns_align_by_what_they_hold() -> None:
+    section = Section("t", ["name", "rps", "verdict", "error", "gap"], [["a", "12.5", "ok", "~+14%", "-"]])
+    assert numeric_columns(section) == [False, True, False, True, False]
+    assert "|:---|---:|:---|---:|:---|" in to_markdown("h", [section])
+
+
+def test_a_narrow_terminal_lists_the_long_columns_and_keeps_commands_whole() -> None:
+    narrow = shown(STEPS, 60)
+    assert all(len(line) <= 60 for line in narrow.splitlines() if COMMAND not in line)
+    # Every id and date whole; the command on one line of its own, though wider than the terminal.
+    for word in ("t30-baseline", "t14-event-catering-priority", "2027-08-02", "2027-08-25"):
+        assert word in narrow
+    assert f"    {COMMAND}" in narrow.splitlines()
+    assert "    step: Measure the baseline" in narrow
+    wide = shown(STEPS, 200)
+    # Where the table fits, it is one table with every column.
+    assert COMMAND in wide and "    step:" not in wide and "┃ command" in wide
+
+
+def test_markdown_notes_are_paragraphs_of_their_own() -> None:
+    text = to_markdown("h", [Section("t", ["a"], [["x"]], ["first note", "second note"])])
+    assert "> first note\n>\n> second note\n" in text
