@@ -27,6 +27,8 @@ SUFFIXES = {".png", ".svg"}
 # One colour per season, from the plan's own story: asparagus green, Wiesn blue, Christmas red.
 _COLOURS = {"spargel": "#6a994e", "oktoberfest": "#1d70b8", "weihnachten": "#b23a48"}
 _FALLBACK = "#7f7f7f"
+# Rows this far apart: a season's label above its bar clears the milestone names below the row above.
+ROW_SPACING = 1.6
 
 # matplotlib.dates carries no annotations (matplotlib ships no stub for it, unlike its other modules):
 # the three names used here, with the types matplotlib documents for them.
@@ -43,9 +45,10 @@ class PlannedCapacity:
 
 def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, path: Path) -> None:
     """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks."""
-    figure, axes = plt.subplots(figsize=(12, 1.2 + 0.9 * len(entries)), dpi=120)
+    figure, axes = plt.subplots(figsize=(12, 1.4 + 1.3 * len(entries)), dpi=120)
     try:
-        for row, entry in enumerate(reversed(entries)):
+        for index, entry in enumerate(reversed(entries)):
+            row = index * ROW_SPACING
             colour = _COLOURS.get(entry.season, _FALLBACK)
             start = _day_number(entry.window.first_day)
             width = _day_number(entry.window.last_day + dt.timedelta(days=1)) - start
@@ -57,12 +60,24 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
             plan = capacity.get(entry.stack)
             label = f"{entry.title}: {entry.load_multiplier:g}x"
             if plan is not None:
-                label += f", {plan.pods} pods, {plan.nodes} seasonal nodes"
-            axes.text(start, row + 0.38, label, fontsize=9, va="bottom")
+                label += f", {plan.pods} pods (services and workers), {plan.nodes} seasonal nodes"
+            # A season in the year's second half is labelled from its end leftwards: inside the plot.
+            late = entry.window.first_day >= dt.date(year, 7, 1)
+            anchor = start + width if late else start
+            axes.text(anchor, row + 0.32, label, fontsize=9, va="bottom", ha="right" if late else "left")
             marks = [_day_number(due) for _, _, due in entry.milestones]
-            axes.plot(marks, [row - 0.38] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
-        axes.set_yticks(range(len(entries)), [e.stack for e in reversed(entries)])
-        axes.set_ylim(-0.8, len(entries) - 0.2)
+            axes.plot(marks, [row - 0.4] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
+            # Each milestone day once, as the playbook names it (T-30, T-14, ... T+7).
+            # A name within a week of the one before goes a line lower: the two never run into each other.
+            previous, lower = None, False
+            for due in sorted({due for _, _, due in entry.milestones}):
+                offset = (due - entry.window.first_day).days
+                name = "T-0" if offset == 0 else f"T{offset:+d}" if offset < 0 else _after(due, entry.window.last_day)
+                lower = previous is not None and (due - previous).days < 8 and not lower
+                axes.text(_day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top")
+                previous = due
+        axes.set_yticks([index * ROW_SPACING for index in range(len(entries))], [e.stack for e in reversed(entries)])
+        axes.set_ylim(-1.0, (len(entries) - 1) * ROW_SPACING + 0.9)
         # Wide enough for the after-season milestones of a season that ends on 31 December.
         last_mark = max((due for e in entries for _, _, due in e.milestones), default=dt.date(year, 12, 31))
         right = max(dt.date(year + 1, 1, 1), last_mark + dt.timedelta(days=4))
@@ -83,3 +98,8 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
         figure.savefig(path)
     finally:
         plt.close(figure)
+
+
+def _after(due: dt.date, last_day: dt.date) -> str:
+    """A milestone after the season's start: counted from its last day (T+1 the rollback, T+7 the review)."""
+    return f"T+{(due - last_day).days}" if due > last_day else "T-0"
