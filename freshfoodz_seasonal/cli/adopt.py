@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from freshfoodz_seasonal.cli.clock import clock_on
-from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument, flag
 
 
 def adopt(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
+    yes: Annotated[bool, flag("--yes", "do not ask for confirmation")] = False,
     date: DateOption = None,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:

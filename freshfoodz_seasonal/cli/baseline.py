@@ -10,12 +10,14 @@ import typer
 from freshfoodz_seasonal.baseline.queries import DEFAULT_BASELINE_DAYS
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.options import (
+    AcceptWarningsOption,
     CaFileOption,
     InsecureOption,
     ProjectDirOption,
     PrometheusUrlOption,
     QueryTimeoutOption,
     TableOrJson,
+    flag,
 )
 
 
@@ -31,27 +33,19 @@ def baseline(
     ] = None,
     write: Annotated[
         bool,
-        typer.Option(
-            "--write", help="update the stack file's routes (baselineRps, service times) and workloads' cpu", metavar=""
-        ),
+        flag("--write", "update the stack file's routes (baselineRps, service times) and workloads' cpu"),
     ] = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     timeout: QueryTimeoutOption = 30.0,
     ca_file: CaFileOption = None,
     insecure_skip_tls_verify: InsecureOption = False,
-    accept_warnings: Annotated[
-        bool,
-        typer.Option(
-            "--accept-warnings", help="use answers Prometheus warns may be partial (refused otherwise)", metavar=""
-        ),
-    ] = False,
+    accept_warnings: AcceptWarningsOption = False,
     no_cpu: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--no-cpu",
-            help="do not measure the CPU per request and per job (for a cluster without cAdvisor or "
+            "do not measure the CPU per request and per job (for a cluster without cAdvisor or "
             "kube-state-metrics metrics); the stack's cpu values stay as they are",
-            metavar="",
         ),
     ] = False,
     skip_cpu: Annotated[

@@ -13,7 +13,7 @@ from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, flag
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.loadtest.k6_script import k6_script
@@ -23,7 +23,7 @@ def loadtest(
     stack: StackArgument,
     out: Annotated[Path | None, typer.Option(help="write the script (or the manifests) here instead of stdout")] = None,
     in_cluster: Annotated[
-        bool, typer.Option("--in-cluster", help="a ConfigMap and a k6-operator TestRun instead of a script", metavar="")
+        bool, flag("--in-cluster", "a ConfigMap and a k6-operator TestRun instead of a script")
     ] = False,
     api_base_url: Annotated[
         str | None, typer.Option(help="the API's URL as the in-cluster runners reach it (with --in-cluster)")

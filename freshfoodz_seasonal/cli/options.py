@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,16 +33,24 @@ DateOption = Annotated[
     typer.Option(help="judge as on this day, YYYY-MM-DD (Europe/Berlin), for dry runs; default today"),
 ]
 
-# How `baseline` and `track` reach Prometheus.
+
+def flag(name: str, help_text: str) -> Any:
+    """A bool option given as `--name` alone: it takes no value, so its help shows none (typer's would show
+    `<bool>`, a value the flag refuses)."""
+    return typer.Option(name, help=help_text, metavar="")
+
+
+# How `baseline`, `track` and `warroom drill` reach Prometheus or Grafana.
 PrometheusUrlOption = Annotated[
     str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
 ]
-QueryTimeoutOption = Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each query")]
+QueryTimeoutOption = Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each request")]
 CaFileOption = Annotated[
-    Path | None, typer.Option(help="trust this CA bundle (PEM) for Prometheus's certificate", dir_okay=False)
+    Path | None, typer.Option(help="trust this CA bundle (PEM) for the server's certificate", dir_okay=False)
 ]
-# Every flag (a bool option) says `metavar=""`: it takes no value, and typer's help would show `<bool>`.
 InsecureOption = Annotated[
-    bool,
-    typer.Option("--insecure-skip-tls-verify", help="do not check Prometheus's certificate (not advised)", metavar=""),
+    bool, flag("--insecure-skip-tls-verify", "do not check the server's certificate (not advised)")
+]
+AcceptWarningsOption = Annotated[
+    bool, flag("--accept-warnings", "judge on answers Prometheus warns may be partial (refused otherwise)")
 ]

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from freshfoodz_seasonal.cli.clock import clock_on
-from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument, flag
 
 
 def provision(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
+    yes: Annotated[bool, flag("--yes", "do not ask for confirmation")] = False,
     step: Annotated[
         list[str] | None,
         typer.Option(

@@ -8,19 +8,15 @@ from typing import Annotated
 import typer
 
 from freshfoodz_seasonal.cli.clock import clock_on
-from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
+from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument, flag
 
 
 def rollback(
     stack: StackArgument,
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation", metavar="")] = False,
+    yes: Annotated[bool, flag("--yes", "do not ask for confirmation")] = False,
     keep_seasonal: Annotated[
         bool,
-        typer.Option(
-            "--keep-seasonal",
-            help="re-apply the baseline values but keep the season's own resources for now",
-            metavar="",
-        ),
+        flag("--keep-seasonal", "re-apply the baseline values but keep the season's own resources for now"),
     ] = False,
     early: Annotated[
         str | None,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from freshfoodz_seasonal.cli.options import (
+    AcceptWarningsOption,
     CaFileOption,
     InsecureOption,
     ProjectDirOption,
@@ -44,12 +45,7 @@ def track(
     timeout: QueryTimeoutOption = 30.0,
     ca_file: CaFileOption = None,
     insecure_skip_tls_verify: InsecureOption = False,
-    accept_warnings: Annotated[
-        bool,
-        typer.Option(
-            "--accept-warnings", help="judge on answers Prometheus warns may be partial (refused otherwise)", metavar=""
-        ),
-    ] = False,
+    accept_warnings: AcceptWarningsOption = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
     """A day (or a span of days) of the season against its plan: each route's peak and p95, each service's

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from freshfoodz_seasonal.cli.tables import Section, markdown_text, to_markdown
-from freshfoodz_seasonal.track.judge import SpanJudgement
+from freshfoodz_seasonal.track.judge import ServiceLine, SpanJudgement
 
 CHARTS = {
     "peak.png": "Observed peak per service against the plan",
@@ -83,13 +83,27 @@ def _dates(axis: Axes, days: np.ndarray) -> None:
     axis.grid(alpha=0.3)
 
 
+def _or_nan(value: float | None, scale: float = 1.0) -> float:
+    """A value to draw (x `scale`), or NaN, which matplotlib leaves as a gap, where there is none."""
+    return math.nan if value is None else value * scale
+
+
+def _service_panels(span: SpanJudgement, chart: str) -> tuple[Figure, list[tuple[Axes, str, list[ServiceLine]]]]:
+    """A chart with one panel per service, each with that service's line of every day."""
+    services = [line.service for line in span.days[0][1].services]
+    figure, axes = _grid(len(services), CHARTS[chart])
+    panels = [
+        (axis, service, [day.services[index] for _, day in span.days])
+        for index, (axis, service) in enumerate(zip(axes, services, strict=True))
+    ]
+    return figure, panels
+
+
 def _peak_chart(span: SpanJudgement) -> bytes:
     days = _days(span)
-    services = [line.service for line in span.days[0][1].services]
-    figure, axes = _grid(len(services), CHARTS["peak.png"])
-    for index, (axis, service) in enumerate(zip(axes, services, strict=True)):
-        lines = [day.services[index] for _, day in span.days]
-        observed = [math.nan if line.measured_rps is None else line.measured_rps for line in lines]
+    figure, panels = _service_panels(span, "peak.png")
+    for axis, service, lines in panels:
+        observed = [_or_nan(line.measured_rps) for line in lines]
         axis.plot(days, observed, marker=".", label="observed peak (measured routes)")
         partial = [value if line.unmeasured_routes else math.nan for value, line in zip(observed, lines, strict=True)]
         if any(math.isfinite(value) for value in partial):
@@ -105,18 +119,12 @@ def _p95_chart(span: SpanJudgement) -> bytes:
     figure, axes = _grid(len(routes), CHARTS["p95.png"])
     for index, (axis, route) in enumerate(zip(axes, routes, strict=True)):
         lines = [day.routes[index] for _, day in span.days]
-        observed = [line.observed.p95_s * 1000 if line.observed and line.observed.p95_s else math.nan for line in lines]
+        observed = [_or_nan(None if line.observed is None else line.observed.p95_s, 1000) for line in lines]
         predicted = [
-            line.at_peak_hour.predicted_p95_s * 1000
-            if line.at_peak_hour is not None and line.at_peak_hour.predicted_p95_s is not None
-            else math.nan
-            for line in lines
+            _or_nan(None if line.at_peak_hour is None else line.at_peak_hour.predicted_p95_s, 1000) for line in lines
         ]
         busiest = [
-            line.at_peak_hour.observed_p95_s * 1000
-            if line.at_peak_hour is not None and line.at_peak_hour.observed_p95_s is not None
-            else math.nan
-            for line in lines
+            _or_nan(None if line.at_peak_hour is None else line.at_peak_hour.observed_p95_s, 1000) for line in lines
         ]
         axis.plot(days, observed, marker=".", label="p95 of the day")
         axis.plot(days, busiest, marker="x", linestyle=":", label="p95, busiest hour")
@@ -137,12 +145,10 @@ def _p95_chart(span: SpanJudgement) -> bytes:
 
 def _pods_chart(span: SpanJudgement) -> bytes:
     days = _days(span)
-    services = [line.service for line in span.days[0][1].services]
-    figure, axes = _grid(len(services), CHARTS["pods.png"])
-    for index, (axis, service) in enumerate(zip(axes, services, strict=True)):
-        lines = [day.services[index] for _, day in span.days]
-        ran = [line.hour.pods if line.hour is not None and line.hour.pods is not None else math.nan for line in lines]
-        needed = [math.nan if line.needed_pods is None else line.needed_pods for line in lines]
+    figure, panels = _service_panels(span, "pods.png")
+    for axis, service, lines in panels:
+        ran = [_or_nan(None if line.hour is None else line.hour.pods) for line in lines]
+        needed = [_or_nan(line.needed_pods) for line in lines]
         axis.plot(days, ran, marker=".", label="ran (busiest hour)", zorder=3)
         axis.plot(days, needed, marker="x", linestyle=":", label="model needed")
         axis.axhline(lines[0].planned_pods, color="tab:green", linestyle="--", label="HPA min (plan)")

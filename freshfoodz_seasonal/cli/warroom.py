@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, TableOrJson
+from freshfoodz_seasonal.cli.options import (
+    CaFileOption,
+    InsecureOption,
+    ProjectDirOption,
+    QueryTimeoutOption,
+    StackArgument,
+    TableOrJson,
+)
 
 warroom = typer.Typer(
     name="warroom",
@@ -74,14 +81,9 @@ def drill(
         str, typer.Option(help="Grafana's base URL, e.g. https://grafana.example:3000", show_default=False)
     ],
     # Grafana gives each test 15 s of its own: the default waits longer, so Grafana's verdict arrives.
-    timeout: Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each request")] = 30.0,
-    ca_file: Annotated[
-        Path | None, typer.Option(help="trust this CA bundle (PEM) for Grafana's certificate", dir_okay=False)
-    ] = None,
-    insecure: Annotated[
-        bool,
-        typer.Option("--insecure-skip-tls-verify", help="do not check Grafana's certificate (not advised)", metavar=""),
-    ] = False,
+    timeout: QueryTimeoutOption = 30.0,
+    ca_file: CaFileOption = None,
+    insecure: InsecureOption = False,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:

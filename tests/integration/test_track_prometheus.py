@@ -62,16 +62,23 @@ ROUTES = {
 
 @dataclass(frozen=True)
 class Season:
+    """A running Prometheus with a backfill, and the last whole Europe/Berlin day in it."""
+
     url: str
     day: dt.date
+
+
+def backfill_end() -> tuple[float, dt.datetime]:
+    """Where a backfill ends, and the Europe/Berlin midnight before it: it may not reach into the head block,
+    so it ends a while before now, on a 5-minute mark."""
+    end_s = (time.time() // 300) * 300 - 900
+    return end_s, dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="module")
 def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
     workdir = tmp_path_factory.mktemp("track")
-    # The backfill may not reach into the head block: it ends a while before now, on a 5-minute mark.
-    end_s = (time.time() // 300) * 300 - 900
-    last_midnight = dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+    end_s, last_midnight = backfill_end()
     day = (last_midnight - dt.timedelta(days=1)).date()
     # api runs its 7 planned pods; event-catering sits at its HPA's max of 8 from 14:00 to 17:00 on the tracked day.
     start = last_midnight.timestamp() - DAY_S
@@ -461,24 +468,17 @@ def test_a_season_whose_days_before_prometheus_lacks_is_refused(season: Season, 
     assert "measured_multipliers" not in json.loads(span.stdout)
 
 
-@dataclass(frozen=True)
-class Month:
-    url: str
-    day: dt.date
-
-
 @pytest.fixture(scope="module")
-def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Month]:
+def month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season]:
     """Seventeen days of catalog-browse alone: the 14 days before a one-day season, and the season."""
     workdir = tmp_path_factory.mktemp("month")
-    end_s = (time.time() // 300) * 300 - 900
-    last_midnight = dt.datetime.fromtimestamp(end_s, BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+    end_s, last_midnight = backfill_end()
     traffic = SyntheticTraffic([ROUTES["catalog-browse"]], last_midnight.timestamp() - 17 * DAY_S, end_s)
     with running_prometheus(backfill(traffic, workdir), workdir) as url:
-        yield Month(url, (last_midnight - dt.timedelta(days=1)).date())
+        yield Season(url, (last_midnight - dt.timedelta(days=1)).date())
 
 
-def test_a_whole_season_with_its_measured_multiplier(month: Month, tmp_path: Path) -> None:
+def test_a_whole_season_with_its_measured_multiplier(month: Season, tmp_path: Path) -> None:
     project = one_day_season(tmp_path, month.day)
     result = invoke(
         "track", "weihnachten", "--prometheus-url", month.url, "--project-dir", str(project),
