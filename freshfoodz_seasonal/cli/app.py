@@ -30,7 +30,7 @@ from freshfoodz_seasonal.cli.warroom import warroom
 
 app = typer.Typer(
     name="seasonctl",
-    help="Plan and prepare FreshFoodz's seasonal peaks (Spargel, Oktoberfest, Weihnachten) from a stack config.",
+    help="Plan and prepare seasonal peaks (e.g. Spargel, Oktoberfest, Weihnachten), one stack config per season.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

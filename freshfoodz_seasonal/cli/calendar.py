@@ -22,6 +22,7 @@ from freshfoodz_seasonal.cli.options import ProjectDirOption
 from freshfoodz_seasonal.cli.stacks import all_stacks, plan_or_exit
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
 from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS, StackSeason, late_start
 from freshfoodz_seasonal.seasons.windows import resolve_window
@@ -34,7 +35,9 @@ class CalendarFormat(StrEnum):
 
 
 def calendar(
-    year: Annotated[int | None, typer.Option(min=2000, max=2100, help="the year; default this year")] = None,
+    year: Annotated[
+        int | None, typer.Option(min=2000, max=2100, help="the year: the seasons that begin in it; default this year")
+    ] = None,
     output_format: Annotated[
         CalendarFormat, typer.Option("--format", help="table, json or ics")
     ] = CalendarFormat.TABLE,
@@ -70,7 +73,7 @@ def calendar(
     if output_format is CalendarFormat.ICS:
         from freshfoodz_seasonal.playbooks.ics import calendar_ics  # noqa: PLC0415 - icalendar is slow to import
 
-        sys.stdout.write(calendar_ics(entries, now).decode("utf-8"))
+        sys.stdout.write(calendar_ics(entries, now, _organization(stacks)).decode("utf-8"))
     elif output_format is CalendarFormat.JSON:
         print_json(calendar_as_dict(entries))
     else:
@@ -84,6 +87,11 @@ def _provision_from(seasons: list[StackSeason], this: StackSeason, year: int) ->
     return late.first_day if late is not None and late.nominal == nominal else None
 
 
+def _organization(stacks: list[tuple[str, StackSettings]]) -> str:
+    """Whose seasons: the stacks' platform.organization (each once), else the default."""
+    return " / ".join(sorted({settings.platform.organization for _, settings in stacks})) or DEFAULT_ORGANIZATION
+
+
 def draw_chart(
     stacks: list[tuple[str, StackSettings]], entries: list[SeasonEntry], year: int, path: Path, catalog: Catalog
 ) -> None:
@@ -95,6 +103,6 @@ def draw_chart(
         plan = plan_or_exit(settings, catalog, name, year, name)
         capacity[name] = PlannedCapacity(sum(p.pods for p in (*plan.services, *plan.workers)), plan.nodes.nodes)
     try:
-        draw_year(entries, capacity, year, path)
+        draw_year(entries, capacity, year, _organization(stacks), path)
     except OSError as error:
         fail(EXIT_INVALID, [f"--chart: cannot write {path}: {error}"])

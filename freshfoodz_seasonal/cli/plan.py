@@ -37,7 +37,7 @@ def plan(
         typer.Option(
             min=2000,
             max=2100,
-            help="season year; default: the running one (or one ended in the last 7 days), else the next",
+            help="the year the season begins in; default: the running one (or one ended 7 days ago or less), else next",
         ),
     ] = None,
     date: DateOption = None,

@@ -9,7 +9,7 @@ from typing import Any
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.config.model import Season
 from freshfoodz_seasonal.playbooks.schedule import DatedStep, State
-from freshfoodz_seasonal.seasons.windows import Window
+from freshfoodz_seasonal.seasons.windows import Window, window_label
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class PlaybookView:
         overdue = sum(step.state is State.OVERDUE for step in self.steps)
         due = sum(step.state is State.DUE_TODAY for step in self.steps)
         return (
-            f"{self.season.title} {self.window.first_day.year} ({self.window.first_day} to {self.window.last_day}): "
+            f"{self.season.title} {window_label(self.window)} ({self.window.first_day} to {self.window.last_day}): "
             f"playbook on {self.today}, {overdue} overdue, {due} due today"
         )
 

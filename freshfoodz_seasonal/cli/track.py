@@ -31,7 +31,9 @@ def track(
     last: Annotated[str | None, typer.Option("--to", help="a span's last day, YYYY-MM-DD (inclusive)")] = None,
     season: Annotated[
         int | None,
-        typer.Option(min=2000, max=2100, help="a whole season of that year (its window), with its measured multiplier"),
+        typer.Option(
+            min=2000, max=2100, help="a whole season, the one that begins in that year, with its measured multiplier"
+        ),
     ] = None,
     report: Annotated[
         Path | None,

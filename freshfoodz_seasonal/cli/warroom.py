@@ -32,7 +32,7 @@ class RotaFormat(StrEnum):
 
 YearOption = Annotated[
     int | None,
-    typer.Option(min=2000, max=2100, help="the season's year; default the season running or next"),
+    typer.Option(min=2000, max=2100, help="the year the season begins in; default the season running or next"),
 ]
 
 

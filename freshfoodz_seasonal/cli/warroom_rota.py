@@ -17,7 +17,7 @@ from freshfoodz_seasonal.cli.tables import Section, to_rich
 from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.config.war_room import WarRoom
-from freshfoodz_seasonal.seasons.windows import season_year
+from freshfoodz_seasonal.seasons.windows import season_year, window_label
 from freshfoodz_seasonal.warroom.roster import Role
 from freshfoodz_seasonal.warroom.rota import Rota, make_rota
 from freshfoodz_seasonal.warroom.rota_ics import rota_ics
@@ -43,7 +43,7 @@ def run_rota(stack: str, roster_path: Path, year: int | None, output_format: str
     now = read_clock()
     shown_year = year if year is not None else season_year(start, end, now.today)
     try:
-        _, shifts = staffed_shifts(war_room, start, end, shown_year)
+        window, shifts = staffed_shifts(war_room, start, end, shown_year)
     except StaffingError as error:
         fail(EXIT_INVALID, [f"{name}: {error}"])
     rota = make_rota(shifts, roster, war_room.rota)
@@ -53,7 +53,9 @@ def run_rota(stack: str, roster_path: Path, year: int | None, output_format: str
     elif output_format == "json":
         print_json(rota_as_dict(name, shown_year, war_room, rota))
     else:
-        Console(highlight=False).print(to_rich(f"{title}: war room rota {shown_year}", rota_sections(rota)), crop=False)
+        Console(highlight=False).print(
+            to_rich(f"{title}: war room rota {window_label(window)}", rota_sections(rota)), crop=False
+        )
     if not rota.covered:
         fail(EXIT_INFEASIBLE, uncovered_lines(rota, len(shifts)))
 

@@ -20,7 +20,7 @@ from freshfoodz_seasonal.cli.tables import Section, markdown_sections, markdown_
 from freshfoodz_seasonal.cli.warroom_rota import rota_as_dict, rota_sections, uncovered_lines
 from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.config.problems import ConfigError
-from freshfoodz_seasonal.seasons.windows import season_year
+from freshfoodz_seasonal.seasons.windows import Window, season_year, window_label
 from freshfoodz_seasonal.warroom.rota import Rota, make_rota
 from freshfoodz_seasonal.warroom.runbook import Runbook, runbook
 from freshfoodz_seasonal.warroom.staffing import StaffingError, staffed_shifts
@@ -94,7 +94,7 @@ def runbook_markdown(book: Runbook, grafana_url: str | None, rota: Rota | None, 
     staffed = "round the clock" if book.round_the_clock else f"{book.hours} (Europe/Berlin)"
     url = _dashboard_url(book, grafana_url)
     lines = [
-        f"# {text(book.title)}: war room runbook, {book.year}",
+        f"# {text(book.title)}: war room runbook, {window_label(Window(*book.window))}",
         "",
         f"- Season: {book.window[0]} to {book.window[1]}, planned at {book.load_multiplier:g}x the baseline load",
         f"- War room staffed: {book.staffed[0]} to {book.staffed[1]}, {staffed}",

@@ -19,7 +19,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, Locator
+from matplotlib.ticker import FuncFormatter, Locator
 
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
@@ -34,7 +34,7 @@ ROW_SPACING = 1.6
 # the three names used here, with the types matplotlib documents for them.
 _day_number = cast("Callable[[dt.date], float]", mdates.date2num)
 _month_locator = cast("Callable[[], Locator]", mdates.MonthLocator)
-_month_name_formatter = cast("Callable[[str], Formatter]", mdates.DateFormatter)
+_day_of = cast("Callable[[float], dt.datetime]", mdates.num2date)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class PlannedCapacity:
     nodes: int
 
 
-def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, path: Path) -> None:
+def draw_year(
+    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str, path: Path
+) -> None:
     """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks."""
     figure, axes = plt.subplots(figsize=(12, 1.4 + 1.3 * len(entries)), dpi=120)
     try:
@@ -78,12 +80,15 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
                 previous = due
         axes.set_yticks([index * ROW_SPACING for index in range(len(entries))], [e.stack for e in reversed(entries)])
         axes.set_ylim(-1.0, (len(entries) - 1) * ROW_SPACING + 0.9)
-        # Wide enough for the after-season milestones of a season that ends on 31 December.
-        last_mark = max((due for e in entries for _, _, due in e.milestones), default=dt.date(year, 12, 31))
-        right = max(dt.date(year + 1, 1, 1), last_mark + dt.timedelta(days=4))
-        axes.set_xlim(_day_number(dt.date(year, 1, 1)), _day_number(right))
+        left, right = chart_days(entries, year)
+        axes.set_xlim(_day_number(left), _day_number(right))
         axes.xaxis.set_major_locator(_month_locator())
-        axes.xaxis.set_major_formatter(_month_name_formatter("%b"))
+        # A month outside the year shown says its year: "Jan 2027" at the end of a season across New Year.
+        axes.xaxis.set_major_formatter(
+            FuncFormatter(
+                lambda value, _: f"{_day_of(value):%b}" if _day_of(value).year == year else f"{_day_of(value):%b %Y}"
+            )
+        )
         axes.grid(axis="x", alpha=0.3)
         axes.legend(
             handles=[
@@ -93,11 +98,21 @@ def draw_year(entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], 
             loc="upper left",
             fontsize=8,
         )
-        axes.set_title(f"FreshFoodz seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
+        axes.set_title(f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
         figure.tight_layout()
         figure.savefig(path)
     finally:
         plt.close(figure)
+
+
+def chart_days(entries: list[SeasonEntry], year: int) -> tuple[dt.date, dt.date]:
+    """The days the chart spans: the year, widened for what lies outside it (the early milestones of a
+    season in January, the end and after-season milestones of one that runs into the next year), with
+    room for a mark's width."""
+    drawn = [due for e in entries for _, _, due in e.milestones] + [e.window.last_day for e in entries]
+    left = min([dt.date(year, 1, 1), *(day - dt.timedelta(days=4) for day in drawn)])
+    right = max([dt.date(year + 1, 1, 1), *(day + dt.timedelta(days=5) for day in drawn)])
+    return left, right
 
 
 def _after(due: dt.date, last_day: dt.date) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from freshfoodz_seasonal.seasons.windows import parse_month_day
 from freshfoodz_seasonal.visible import shows_as_itself
 
 
@@ -39,3 +40,12 @@ Text = Annotated[
     Field(min_length=1, max_length=200, description="1 to 200 printable characters"),
     AfterValidator(printable),
 ]
+
+
+def _month_day(text: str) -> str:
+    parse_month_day(text)
+    return text
+
+
+# A day of every year, MM-DD (no 02-29).
+MonthDay = Annotated[str, AfterValidator(_month_day)]

@@ -26,23 +26,21 @@ from capacity.cpu import CpuUse
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
-from freshfoodz_seasonal.config.fields import ConfigSection, Slug, Text, printable
+from freshfoodz_seasonal.config.fields import ConfigSection, MonthDay, Slug, Text, printable
 from freshfoodz_seasonal.config.war_room import WarRoom
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD, BusinessKpis
 from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
+from freshfoodz_seasonal.seasons.ownership import MAX_WINDOW_DAYS, PROVISION_LEAD_DAYS, SCALE_BACK_DAYS_AFTER
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
 
 
-def _month_day(text: str) -> str:
-    parse_month_day(text)
-    return text
-
-
 def _window_end(text: str) -> str:
-    return text if text == OKTOBERFEST_END else _month_day(text)
+    if text != OKTOBERFEST_END:
+        parse_month_day(text)
+    return text
 
 
 # Lower bounds keep the queueing maths sound: a share of 5e-324 or a CV of 1e-200 divides by zero or
@@ -104,24 +102,29 @@ class TargetUtilization(ConfigSection):
 
 
 class SeasonWindow(ConfigSection):
-    """First and last day, both inclusive, within one calendar year."""
+    """First and last day, both inclusive; an end before the start lies in the next year (12-20 to 01-06)."""
 
-    start: Annotated[str, AfterValidator(_month_day), Field(description="first day, MM-DD")]
+    start: Annotated[MonthDay, Field(description="first day, MM-DD")]
     end: Annotated[
         str,
         AfterValidator(_window_end),
-        Field(description=f"last day, MM-DD or {OKTOBERFEST_END!r} (the last day of the Wiesn)"),
+        Field(
+            description=f"last day, MM-DD (before start: in the next year) or {OKTOBERFEST_END!r} (the last day "
+            "of the Wiesn)"
+        ),
     ]
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> SeasonWindow:
-        # Any year will do: only the Wiesn end moves, and it always lies in October.
-        try:
-            resolve_window(self.start, self.end, 2001)
-        except ValueError:
+    def _fits_a_year(self) -> SeasonWindow:
+        # The Wiesn's end moves with the weekdays and a window is a day longer across a 29 February: every
+        # weekday of 1 October and both kinds of year occur from 2001 to 2008.
+        longest = max(resolve_window(self.start, self.end, year).days for year in range(2001, 2009))
+        if longest > MAX_WINDOW_DAYS:
             raise ValueError(
-                f"end {self.end} comes before start {self.start}; a window lies within one calendar year"
-            ) from None
+                f"{self.start} to {self.end} lasts up to {longest} days; a season lasts at most {MAX_WINDOW_DAYS} "
+                f"days, so that its provisioning ({PROVISION_LEAD_DAYS} days before) and scale-back "
+                f"({SCALE_BACK_DAYS_AFTER} days after) end before next year's begin"
+            )
         return self
 
 

@@ -16,8 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.config import JsonDict
 
-from freshfoodz_seasonal.config.fields import ConfigSection, Slug, Text
-from freshfoodz_seasonal.seasons.windows import parse_month_day
+from freshfoodz_seasonal.config.fields import ConfigSection, MonthDay, Slug, Text
 
 # A secret's config key: `warRoom` and a capitalised name, so that it never collides with a settings key
 # and every reader sees it is one of the war room's secrets.
@@ -181,16 +180,10 @@ class StaffedHours(ConfigSection):
 
 
 class StaffedDays(ConfigSection):
-    """A span of days within the season's window, MM-DD, both inclusive."""
+    """A span of days within the season's window, MM-DD, both inclusive (12-28 to 01-02 across New Year)."""
 
-    start: str = Field(pattern=r"^\d\d-\d\d$", description="first day, MM-DD")
-    end: str = Field(pattern=r"^\d\d-\d\d$", description="last day, MM-DD")
-
-    @model_validator(mode="after")
-    def _days(self) -> StaffedDays:
-        if parse_month_day(self.end) < parse_month_day(self.start):
-            raise ValueError(f"end {self.end} comes before start {self.start}")
-        return self
+    start: Annotated[MonthDay, Field(description="first day, MM-DD")]
+    end: Annotated[MonthDay, Field(description="last day, MM-DD")]
 
 
 class RotaLimits(ConfigSection):

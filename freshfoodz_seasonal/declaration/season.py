@@ -103,7 +103,11 @@ def declare_season(
     owner = Owner(plan.season, plan.stack)
     db_class, replicas = database_values(plan)
     controls = settings.peak_controls
-    priority_class = force_patch(priority_class_manifest(controls.priority_class_value, controls.priority_services))
+    priority_class = force_patch(
+        priority_class_manifest(
+            controls.priority_class_value, controls.priority_services, settings.platform.organization
+        )
+    )
     load_test = (
         tuple(
             in_cluster_manifests(

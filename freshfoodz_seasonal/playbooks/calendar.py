@@ -44,36 +44,42 @@ class OverlapError(ValueError):
 
 
 def year_calendar(rules: list[SeasonRule], year: int, playbooks: Playbooks) -> list[SeasonEntry]:
-    """Each season's window in `year` with its milestones, in date order; OverlapError if any overlap."""
-    entries = []
-    for rule in rules:
-        window = resolve_window(rule.start, rule.end, year)
-        wiesn = Window(*wiesn_days(year)) if rule.end == OKTOBERFEST_END else None
-        steps = playbooks.steps_of(rule.season)
-        milestones = sorted(
-            (
-                (
-                    step.id,
-                    step.title.format(
-                        stack=rule.stack,
-                        multiplier=f"{rule.load_multiplier:g}",
-                        rule_group=rule_group_name(rule.season),
-                    ),
-                    due_date(step, window, rule.provision_from),
-                )
-                for step in steps
-            ),
-            key=lambda m: (m[2], m[0]),
-        )
-        entries.append(
-            SeasonEntry(rule.stack, rule.season, rule.title, rule.load_multiplier, window, wiesn, tuple(milestones))
-        )
+    """Each season that begins in `year` with its milestones, in date order; OverlapError if two overlap,
+    also with a season of the year before that runs into this one across New Year."""
+    entries = [_entry(rule, year, playbooks) for rule in rules]
     entries.sort(key=lambda e: e.window.first_day)
     for earlier, later in itertools.pairwise(entries):
         if later.window.first_day <= earlier.window.last_day:
-            raise OverlapError(
-                f"the seasons of {earlier.stack} ({earlier.window.first_day} to {earlier.window.last_day}) and "
-                f"{later.stack} ({later.window.first_day} to {later.window.last_day}) overlap in {year}; "
-                "change one stack's season.window"
-            )
+            raise OverlapError(_overlap(earlier.stack, earlier.window, later.stack, later.window))
+    for rule in rules:
+        before = resolve_window(rule.start, rule.end, year - 1)
+        reached = next((e for e in entries if e.window.first_day <= before.last_day), None)
+        if reached is not None:
+            raise OverlapError(_overlap(rule.stack, before, reached.stack, reached.window))
     return entries
+
+
+def _entry(rule: SeasonRule, year: int, playbooks: Playbooks) -> SeasonEntry:
+    window = resolve_window(rule.start, rule.end, year)
+    wiesn = Window(*wiesn_days(year)) if rule.end == OKTOBERFEST_END else None
+    milestones = sorted(
+        (
+            (
+                step.id,
+                step.title.format(
+                    stack=rule.stack, multiplier=f"{rule.load_multiplier:g}", rule_group=rule_group_name(rule.season)
+                ),
+                due_date(step, window, rule.provision_from),
+            )
+            for step in playbooks.steps_of(rule.season)
+        ),
+        key=lambda m: (m[2], m[0]),
+    )
+    return SeasonEntry(rule.stack, rule.season, rule.title, rule.load_multiplier, window, wiesn, tuple(milestones))
+
+
+def _overlap(earlier: str, earlier_window: Window, later: str, later_window: Window) -> str:
+    return (
+        f"the seasons of {earlier} ({earlier_window.first_day} to {earlier_window.last_day}) and {later} "
+        f"({later_window.first_day} to {later_window.last_day}) overlap; change one stack's season.window"
+    )

@@ -26,6 +26,8 @@ ROLLBACK_DAYS_AFTER = 1
 # The seasonal node group's scheduled scale-back, a safety net in case the rollback is forgotten: a day
 # after the rollback day, in the early morning.
 SCALE_BACK_DAYS_AFTER = 2
+# The longest window: one year's resources, from T-14 to the scale-back, end before next year's T-14.
+MAX_WINDOW_DAYS = 365 - PROVISION_LEAD_DAYS - SCALE_BACK_DAYS_AFTER
 
 
 def running_days(window: Window) -> int:

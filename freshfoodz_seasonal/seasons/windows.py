@@ -57,19 +57,50 @@ class Window:
         return self.days * 24
 
 
+# With `oktoberfest-end` a window never crosses New Year: it starts on or before the earliest day the
+# Wiesn can end (3 October), so it ends in the year it starts, whatever the weekdays.
+EARLIEST_OKTOBERFEST_END = (10, 3)
+
+
 def resolve_window(start: str, end: str, year: int) -> Window:
-    """The window of `year` for a start month-day and an end month-day or `oktoberfest-end`."""
-    first_day = dt.date(year, *parse_month_day(start))
-    last_day = oktoberfest_last_day(year) if end == OKTOBERFEST_END else dt.date(year, *parse_month_day(end))
-    if last_day < first_day:
-        raise ValueError(f"the season would end ({last_day}) before it starts ({first_day})")
-    return Window(first_day, last_day)
+    """The window that begins in `year`, for a start month-day and an end month-day or `oktoberfest-end`.
+    An end month-day before the start means the next year's: 12-20 to 01-06 crosses New Year."""
+    begins = parse_month_day(start)
+    first_day = dt.date(year, *begins)
+    if end == OKTOBERFEST_END:
+        if begins > EARLIEST_OKTOBERFEST_END:
+            raise ValueError(
+                f"with end {OKTOBERFEST_END!r} the start must be on or before 10-03, the earliest day the "
+                f"Wiesn ends; {start} is after it"
+            )
+        return Window(first_day, oktoberfest_last_day(year))
+    ends = parse_month_day(end)
+    return Window(first_day, dt.date(year + 1 if ends < begins else year, *ends))
+
+
+def window_label(window: Window) -> str:
+    """The season's year as people say it: `2026`, or `2026/27` for a window that crosses New Year."""
+    first, last = window.first_day.year, window.last_day.year
+    return str(first) if first == last else f"{first}/{last % 100:02d}"
+
+
+def day_in_window(month_day: str, window: Window) -> dt.date | None:
+    """The day of `window` with this month-day (a window is shorter than a year: at most one); None if none."""
+    month, day = parse_month_day(month_day)
+    for year in (window.first_day.year, window.last_day.year):
+        candidate = dt.date(year, month, day)
+        if window.first_day <= candidate <= window.last_day:
+            return candidate
+    return None
 
 
 def season_year(start: str, end: str, today: dt.date) -> int:
-    """The year of the season that is running or comes next, seen from `today`."""
-    this_year = resolve_window(start, end, today.year)
-    return today.year if today <= this_year.last_day else today.year + 1
+    """The year in which the season that is running or comes next, seen from `today`, begins: last
+    year's while a window that crosses New Year still runs."""
+    for year in (today.year - 1, today.year):
+        if today <= resolve_window(start, end, year).last_day:
+            return year
+    return today.year + 1
 
 
 # How long a season stays the one a peak stack is for after its last day: until the playbook's

@@ -54,8 +54,8 @@ def test_overlapping_windows_are_an_error() -> None:
 
 def test_ics_parses_back_with_stable_uids_and_whole_days() -> None:
     entries = year_calendar(RULES, 2026, load_playbooks())
-    first = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP))
-    second = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP + dt.timedelta(days=3)))
+    first = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP, "FreshFoodz"))
+    second = icalendar.Calendar.from_ical(calendar_ics(entries, STAMP + dt.timedelta(days=3), "FreshFoodz"))
     events = list(first.walk("VEVENT"))
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]
     assert len({str(e["uid"]) for e in events}) == len(events)
@@ -92,15 +92,13 @@ def test_cli_json_and_ics(tmp_path: Path) -> None:
 
 
 def test_cli_reports_overlaps_with_exit_2(tmp_path: Path) -> None:
-    for path in ROOT.glob("Pulumi.*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    stack = tmp_path / "Pulumi.oktoberfest.yaml"
+    stack = shipped_only(tmp_path) / "Pulumi.oktoberfest.yaml"
     document = yaml.safe_load(stack.read_text())
     document["config"]["freshfoodz-seasonal:season"]["window"]["start"] = "06-01"
     stack.write_text(yaml.safe_dump(document))
     result = calendar_cli("--year", "2026", project=tmp_path)
     assert result.exit_code == 2
-    assert "overlap in 2026" in result.output
+    assert "2026-06-01 to 2026-10-04) overlap" in result.output
 
 
 @pytest.mark.parametrize("year", ["1999", "2101", "next"])

@@ -105,7 +105,7 @@ def test_peak_controls_are_valid_objects_with_limits_above_the_planned_peak(stac
     plan = plan_season(settings, catalog, stack, 2026)
     limits = route_limits(plan)
     controls = settings.peak_controls
-    priority = priority_class_manifest(controls.priority_class_value, controls.priority_services)
+    priority = priority_class_manifest(controls.priority_class_value, controls.priority_services, "FreshFoodz")
     config_map = peak_controls_config_map(
         f"freshfoodz-{stack}-peak-controls", controls.namespace, stack, limits, controls.non_critical_features
     )

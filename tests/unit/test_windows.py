@@ -48,9 +48,10 @@ def test_bad_month_days_are_refused(text: str) -> None:
         parse_month_day(text)
 
 
-def test_a_window_ending_before_it_starts_is_refused() -> None:
-    with pytest.raises(ValueError, match="end"):
-        resolve_window("12-01", "01-31", 2026)
+def test_a_window_to_the_wiesn_end_starting_after_its_earliest_day_is_refused() -> None:
+    # In 2027 the Wiesn ends on 3 October: a start on 5 October would come after it.
+    with pytest.raises(ValueError, match="on or before 10-03"):
+        resolve_window("10-05", "oktoberfest-end", 2026)
 
 
 @pytest.mark.parametrize(
