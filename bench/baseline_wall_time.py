@@ -150,8 +150,8 @@ def main() -> None:
             stack_times, stack_report = timed_runs(arguments.runs, url, utc(end_s), *stack_options)
     assert len(report["routes"]) == ROUTES, report["problems"]
     assert [r["name"] for r in stack_report["routes"]] == list(TRUE_ROUTES), stack_report["problems"]
-    assert [w["workload"] for w in stack_report["cpu"]] == list(TRUE_CPU), stack_report["cpuNotMeasured"]
-    assert stack_report["problems"] == stack_report["cpuProblems"] == [], stack_report
+    assert [w["workload"] for w in stack_report["cpu"]] == list(TRUE_CPU), stack_report["cpu_not_measured"]
+    assert stack_report["problems"] == stack_report["cpu_problems"] == [], stack_report
     print(summary(f"seasonctl baseline, {ROUTES} routes", times, report))
     measured = f"{len(stack_report['routes'])} routes, {len(stack_report['cpu'])} workloads with CPU"
     print(summary(f"seasonctl baseline --stack {STACK} ({measured})", stack_times, stack_report))

@@ -194,18 +194,18 @@ def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
 def _footprint_dict(footprint: Footprint) -> dict[str, Any]:
     return {
         "phase": footprint.phase,
-        "minPods": footprint.min_pods,
-        "maxPods": footprint.max_pods,
-        "seasonalNodes": footprint.seasonal_nodes,
-        "dbClass": footprint.db_class,
-        "readReplicas": footprint.read_replicas,
+        "min_pods": footprint.min_pods,
+        "max_pods": footprint.max_pods,
+        "seasonal_nodes": footprint.seasonal_nodes,
+        "db_class": footprint.db_class,
+        "read_replicas": footprint.read_replicas,
         "currency": footprint.currency,
-        "costPerHour": footprint.cost_per_hour,
-        "costOverSeason": footprint.cost_over_season,
-        "seasonHours": footprint.season_hours,
-        "provisioningMinutes": footprint.provisioning_minutes,
-        "provisioningWindows": footprint.provisioning_windows,
-        "provisioningDisruptions": list(footprint.disruptions),
+        "cost_per_hour": footprint.cost_per_hour,
+        "cost_over_season": footprint.cost_over_season,
+        "season_hours": footprint.season_hours,
+        "provisioning_minutes": footprint.provisioning_minutes,
+        "provisioning_windows": footprint.provisioning_windows,
+        "provisioning_disruptions": list(footprint.disruptions),
     }
 
 
@@ -217,9 +217,9 @@ def diff_as_dict(diff: StackDiff, warnings: Sequence[str] = ()) -> dict[str, Any
         "warnings": list(warnings),
         "before": {"label": diff.before.label, "exists": diff.before.exists, **_footprint_dict(diff.old)},
         "after": {"label": diff.after.label, "exists": diff.after.exists, **_footprint_dict(diff.new)},
-        "costDelta": None
+        "cost_delta": None
         if delta is None
-        else {"perHour": delta[0], "overSeason": delta[1], "currency": diff.new.currency},
+        else {"per_hour": delta[0], "over_season": delta[1], "currency": diff.new.currency},
         "resources": [
             {
                 "change": c.kind.value,

@@ -262,17 +262,17 @@ def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_pa
     assert [r["name"] for r in report["routes"]] == list(TRUE_ROUTES)
     for measured in report["routes"]:
         truth = TRUE_ROUTES[measured["name"]]
-        assert measured["peakRps"] == pytest.approx(truth.peak_rate(prometheus.end_s, WINDOW_S), rel=0.02)
-        assert measured["meanServiceTimeMs"] == pytest.approx(truth.service_time.mean_s * 1000, rel=0.02)
+        assert measured["peak_rps"] == pytest.approx(truth.peak_rate(prometheus.end_s, WINDOW_S), rel=0.02)
+        assert measured["mean_service_time_ms"] == pytest.approx(truth.service_time.mean_s * 1000, rel=0.02)
         # histogram_quantile interpolates linearly inside the bucket that holds the p95.
         true_p95 = truth.service_time.quantile_s(0.95)
         low, high = bucket_around(true_p95)
-        assert abs(measured["p95ServiceTimeMs"] / 1000 - true_p95) <= high - low, (measured["name"], true_p95)
-        assert measured["serviceTimeCv"] == pytest.approx(truth.service_time.cv, rel=0.03)
-        assert measured["errorRate"] == pytest.approx(truth.error_share, abs=1e-4)
-        assert measured["coveredDays"] == pytest.approx(14.0, abs=0.02)
+        assert abs(measured["p95_service_time_ms"] / 1000 - true_p95) <= high - low, (measured["name"], true_p95)
+        assert measured["service_time_cv"] == pytest.approx(truth.service_time.cv, rel=0.03)
+        assert measured["error_rate"] == pytest.approx(truth.error_share, abs=1e-4)
+        assert measured["covered_days"] == pytest.approx(14.0, abs=0.02)
         assert measured["notes"] == []  # lognormal buckets: the fitted CV stands
-    assert report["historyDays"] == pytest.approx(14.0, abs=0.02)
+    assert report["history_days"] == pytest.approx(14.0, abs=0.02)
     assert report["warnings"] == []
     assert [q["measure"] for q in report["queries"]] == [
         "peak_rate",
@@ -290,8 +290,8 @@ def test_the_baseline_matches_the_generated_truth(prometheus: Backfilled, tmp_pa
     ]
     assert report["written"] is None
     # The job's rate by Europe/Berlin hour: the sum of the routes' daily cycles, quietest where they dip.
-    assert report["quietHour"] == expected_quiet_hour(prometheus.end_s)
-    assert len(report["hourlyRps"]) == 24 and all(rate > 0 for rate in report["hourlyRps"])
+    assert report["quiet_hour"] == expected_quiet_hour(prometheus.end_s)
+    assert len(report["hourly_rps"]) == 24 and all(rate > 0 for rate in report["hourly_rps"])
 
 
 def test_write_updates_the_routes_values_and_nothing_else(prometheus: Backfilled, tmp_path: Path) -> None:
@@ -358,8 +358,8 @@ def test_a_histogram_no_lognormal_describes_gets_its_moment_cv_and_a_note(promet
     result = baseline(prometheus, "--format", "json")
     routes = {r["uri"]: r for r in json.loads(result.stdout)["routes"]}
     mixed = routes[MIXED_ROUTE.uri]
-    assert mixed["meanServiceTimeMs"] == pytest.approx(MIXED_ROUTE.mean_s * 1000, rel=0.02)
-    assert MIXED_ROUTE.cv > 2.0 and mixed["serviceTimeCv"] >= 0.9 * MIXED_ROUTE.cv
+    assert mixed["mean_service_time_ms"] == pytest.approx(MIXED_ROUTE.mean_s * 1000, rel=0.02)
+    assert MIXED_ROUTE.cv > 2.0 and mixed["service_time_cv"] >= 0.9 * MIXED_ROUTE.cv
     (note,) = mixed["notes"]
     assert "the histogram does not fit a lognormal" in note
     table = " ".join(baseline(prometheus).output.split())
@@ -370,9 +370,9 @@ def test_a_route_younger_than_the_window_is_measured_on_a_complete_history(prome
     result = baseline(prometheus, "--format", "json")
     report = json.loads(result.stdout)
     late = next(r for r in report["routes"] if r["uri"] == "/api/wishlist")
-    assert late["coveredDays"] == pytest.approx(LATE_ROUTE_DAYS, abs=0.05)
-    assert late["serviceTimeCv"] == pytest.approx(0.8, rel=0.03)
-    assert report["historyDays"] == pytest.approx(14.0, abs=0.02)
+    assert late["covered_days"] == pytest.approx(LATE_ROUTE_DAYS, abs=0.05)
+    assert late["service_time_cv"] == pytest.approx(0.8, rel=0.03)
+    assert report["history_days"] == pytest.approx(14.0, abs=0.02)
 
 
 def test_a_rate_window_shorter_than_two_scrapes_is_named(prometheus: Backfilled, tmp_path: Path) -> None:
@@ -412,16 +412,16 @@ def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
         assert (fit["deployment"], fit["unit"]) == (truth.deployment, "job" if name in WORKERS else "request")
         # api: 12 ms, not less: the canary's share of its routes is served, and its CPU spent, by other pods.
         # event-catering: its surge rollouts and warm-ups are left out, or it would read some 4 % less.
-        assert fit["msPerUnit"] == pytest.approx(truth.seconds_per_unit * 1000, rel=0.02), name
-        assert fit["idleMillicores"] == pytest.approx(truth.idle_cores * 1000, rel=0.03), name
+        assert fit["ms_per_unit"] == pytest.approx(truth.seconds_per_unit * 1000, rel=0.02), name
+        assert fit["idle_millicores"] == pytest.approx(truth.idle_cores * 1000, rel=0.03), name
         # Noisy CPU (4 % per scrape): a good line, not a perfect one; straight in both halves.
-        assert 0.95 < fit["rSquared"] < 0.9995, name
-        low, high = fit["msPerUnitByHalf"]
-        assert abs(high - low) < 0.05 * fit["msPerUnit"], name
+        assert 0.95 < fit["r_squared"] < 0.9995, name
+        low, high = fit["ms_per_unit_by_half"]
+        assert abs(high - low) < 0.05 * fit["ms_per_unit"], name
         # Every 5-minute step of the 14 days, fitted or left out where a rollout changed the pod count.
-        assert fit["points"] + fit["droppedSteps"] == 4032 and fit["droppedSteps"] >= 2, name
-    assert measured["event-catering"]["droppedSteps"] >= 2 * 27  # two surge rollouts a day
-    assert report["cpuProblems"] == [] and report["cpuNotMeasured"] == [] and report["cpuStep"] == "300s"
+        assert fit["points"] + fit["dropped_steps"] == 4032 and fit["dropped_steps"] >= 2, name
+    assert measured["event-catering"]["dropped_steps"] >= 2 * 27  # two surge rollouts a day
+    assert report["cpu_problems"] == [] and report["cpu_not_measured"] == [] and report["cpu_step"] == "300s"
     assert [(q["measure"], q["series"]) for q in report["queries"]][-3:] == [
         ("cpu_cores", 4),
         ("cpu_pods", 4),
@@ -435,7 +435,7 @@ def test_cpu_per_request_and_job_match_the_generated_truth_and_are_written(
     }
     for name, truth in TRUE_CPU.items():
         key = "msPerJob" if name in WORKERS else "msPerRequest"
-        peak = measured[name]["peakRatePerPod"]
+        peak = measured[name]["peak_rate_per_pod"]
         assert written[name] == {
             key: pytest.approx(truth.seconds_per_unit * 1000, rel=0.02),
             "idleMillicores": pytest.approx(truth.idle_cores * 1000, rel=0.03),
@@ -464,9 +464,9 @@ def test_the_routes_count_every_pod_but_api_cpu_only_its_own(prometheus: Backfil
     routes = {r["name"]: r for r in report["routes"]}
     for name in CANARY_ROUTES:
         truth = TRUE_ROUTES[name].peak_rate(prometheus.end_s, WINDOW_S)
-        assert routes[name]["peakRps"] == pytest.approx(truth, rel=0.02)
+        assert routes[name]["peak_rps"] == pytest.approx(truth, rel=0.02)
     (api,) = [w for w in report["cpu"] if w["workload"] == "api"]
-    assert api["msPerUnit"] == pytest.approx(12.0, rel=0.02)
+    assert api["ms_per_unit"] == pytest.approx(12.0, rel=0.02)
 
 
 def key_of(workload: str) -> str:
@@ -500,7 +500,7 @@ def test_a_deployment_without_cpu_series_is_refused_unless_cpu_is_skipped(
     skipped = baseline(prometheus, "--stack", str(stack), "--write", "--no-cpu", "--format", "json")
     assert skipped.exit_code == 0, skipped.output
     report = json.loads(skipped.stdout)
-    assert (report["cpu"], report["cpuProblems"], report["cpuStep"]) == ([], [], None)
+    assert (report["cpu"], report["cpu_problems"], report["cpu_step"]) == ([], [], None)
     assert not any(q["measure"].startswith("cpu_") for q in report["queries"])
     after = stack.read_text(encoding="utf-8")
     assert after != before.decode("utf-8") and "cpu:" not in after
@@ -512,7 +512,7 @@ def test_a_worker_without_a_jobs_counter_is_named_as_not_measured(prometheus: Ba
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
-    assert report["cpuNotMeasured"] == [
+    assert report["cpu_not_measured"] == [
         "sample-dispatch: no jobsMetric (a counter of its jobs), so its CPU per job is not measured"
     ]
     # At 80 columns every name and number whole, the units in the headers ("12 ms per request").
@@ -546,7 +546,7 @@ def test_a_jobs_counter_without_pod_labels_is_refused_and_the_worker_can_be_skip
     assert refused.exit_code == 5, refused.output
     report = json.loads(refused.stdout)
     assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
-    (problem,) = report["cpuProblems"]
+    (problem,) = report["cpu_problems"]
     assert problem["workload"] == "sample-dispatch"
     assert problem["message"].startswith(
         f'{BROKER_JOBS_METRIC}_total{{queue="sample-dispatch"}} (workers[].jobsMetric) has 1 series in the window, '
@@ -566,7 +566,7 @@ def test_a_jobs_counter_without_pod_labels_is_refused_and_the_worker_can_be_skip
     assert skipped.exit_code == 0, skipped.output
     report = json.loads(skipped.stdout)
     assert [w["workload"] for w in report["cpu"]] == ["api", "event-catering", "order-fulfilment"]
-    assert report["cpuProblems"] == [] and report["cpuNotMeasured"] == [
+    assert report["cpu_problems"] == [] and report["cpu_not_measured"] == [
         "sample-dispatch: skipped (--skip-cpu), so its CPU is not measured and its cpu in the stack stays as it is"
     ]
     config = yaml.safe_load(stack.read_text(encoding="utf-8"))["config"]

@@ -109,7 +109,7 @@ def test_the_peak_against_its_own_baseline_phase() -> None:
     report = json.loads(result.stdout)
     plan = json.loads(run("plan", "weihnachten", "--format", "json").stdout)
     assert report["before"]["phase"] == "peak" and report["after"]["phase"] == "baseline"
-    assert report["costDelta"]["overSeason"] == pytest.approx(-plan["cost"]["extra_over_window"], abs=0.02)
+    assert report["cost_delta"]["over_season"] == pytest.approx(-plan["cost"]["extra_over_window"], abs=0.02)
     kinds = {(r["type"].split(":")[-1], r["change"]) for r in report["resources"]}
     assert {
         ("NodeGroup", "removed"),
@@ -119,7 +119,7 @@ def test_the_peak_against_its_own_baseline_phase() -> None:
     } <= kinds
     assert ("HorizontalPodAutoscalerPatch", "changed") in kinds
     assert not any(r["change"] == "removed" and r["name"].endswith("database-primary") for r in report["resources"])
-    assert report["after"]["seasonalNodes"] == 0 and report["after"]["readReplicas"] == 0
+    assert report["after"]["seasonal_nodes"] == 0 and report["after"]["read_replicas"] == 0
 
 
 def test_two_stacks_are_compared_under_one_name() -> None:
@@ -133,7 +133,7 @@ def test_two_stacks_are_compared_under_one_name() -> None:
     assert [name for name, change in changes.items() if change != "changed"] == [
         "freshfoodz-weihnachten-database-replica-2"
     ]
-    assert report["after"]["readReplicas"] - report["before"]["readReplicas"] == 1
+    assert report["after"]["read_replicas"] - report["before"]["read_replicas"] == 1
     assert report["headline"].startswith("weihnachten: ")
 
 
@@ -191,7 +191,7 @@ def planned_cost(stack_file: Path) -> float:
 def assert_cost_delta(report: dict[str, Any], project: Path) -> None:
     """The diff's cost delta is the plans' difference: the edited file's against the committed one's."""
     expected = planned_cost(project / "Pulumi.weihnachten.yaml") - planned_cost(ROOT / "Pulumi.weihnachten.yaml")
-    assert report["costDelta"]["overSeason"] == pytest.approx(expected, abs=0.02)
+    assert report["cost_delta"]["over_season"] == pytest.approx(expected, abs=0.02)
 
 
 def changed_resources(report: dict[str, Any]) -> set[str]:
@@ -211,7 +211,7 @@ def test_a_higher_multiplier(repo: Path) -> None:
     edit(repo, "weihnachten", lambda t: t.replace("loadMultiplier: 5.0", "loadMultiplier: 6.0"))
     report = diff_report(repo)
     assert report["before"]["label"].startswith("HEAD (") and report["after"]["label"] == "this tree"
-    assert report["after"]["minPods"] > report["before"]["minPods"]
+    assert report["after"]["min_pods"] > report["before"]["min_pods"]
     hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
     assert hpa["scaling-freshfoodz-api:spec.minReplicas"][1] > hpa["scaling-freshfoodz-api:spec.minReplicas"][0]
     rules = fields_of(report, "RuleGroup")
@@ -225,7 +225,7 @@ def test_a_higher_multiplier(repo: Path) -> None:
 def test_a_lower_utilization_target(repo: Path) -> None:
     edit(repo, "weihnachten", lambda t: t.replace("appServers: 0.50", "appServers: 0.35"))
     report = diff_report(repo)
-    assert report["after"]["minPods"] > report["before"]["minPods"]
+    assert report["after"]["min_pods"] > report["before"]["min_pods"]
     hpa = fields_of(report, "HorizontalPodAutoscalerPatch")
     assert hpa["scaling-freshfoodz-api:spec.metrics[0].resource.target.averageUtilization"] == (50, 35)
     assert {"scaling-freshfoodz-api", "scaling-event-catering-api"} <= changed_resources(report)
@@ -260,9 +260,9 @@ def test_another_instance_type(repo: Path) -> None:
     report = diff_report(repo)
     group = fields_of(report, "NodeGroup")
     assert group["nodes-group:instanceTypes"] == (["m7g.xlarge"], ["m7g.2xlarge"])
-    assert report["after"]["seasonalNodes"] < report["before"]["seasonalNodes"]
+    assert report["after"]["seasonal_nodes"] < report["before"]["seasonal_nodes"]
     assert "nodes-group" in changed_resources(report)
-    assert report["costDelta"]["overSeason"] != 0
+    assert report["cost_delta"]["over_season"] != 0
     assert_cost_delta(report, repo)
 
 
@@ -274,7 +274,7 @@ def test_a_phase_flip_in_the_stack_file(repo: Path) -> None:
     )
     report = diff_report(repo)
     assert (report["before"]["phase"], report["after"]["phase"]) == ("peak", "baseline")
-    assert report["costDelta"]["overSeason"] < 0
+    assert report["cost_delta"]["over_season"] < 0
     assert "phase peak -> baseline" in report["headline"]
     removed = {
         r["name"].removeprefix("freshfoodz-weihnachten-") for r in report["resources"] if r["change"] == "removed"
@@ -427,8 +427,8 @@ def test_a_growing_class_shows_its_failover_and_the_longer_provisioning(tmp_path
     assert "+1 failover 60-120 s" in report["headline"]
     assert "over the 30-min budget in one window (2 windows)" in report["headline"]
     before, after = report["before"], report["after"]
-    assert (before["provisioningDisruptions"], after["provisioningDisruptions"]) == ([], ["failover 60-120 s"])
-    assert after["provisioningMinutes"] - before["provisioningMinutes"] == pytest.approx(21.5)
+    assert (before["provisioning_disruptions"], after["provisioning_disruptions"]) == ([], ["failover 60-120 s"])
+    assert after["provisioning_minutes"] - before["provisioning_minutes"] == pytest.approx(21.5)
 
 
 def test_a_failover_that_goes_away_is_named_and_older_plans_claim_nothing() -> None:

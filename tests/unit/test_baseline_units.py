@@ -733,26 +733,26 @@ def test_the_cpu_shows_in_the_table_and_the_json() -> None:
         "namespace": "freshfoodz",
         "deployment": "api-deployment",
         "unit": "request",
-        "msPerUnit": pytest.approx(12.04),
-        "idleMillicores": pytest.approx(80.0),
-        "idleClamped": False,
-        "rSquared": 0.97,
+        "ms_per_unit": pytest.approx(12.04),
+        "idle_millicores": pytest.approx(80.0),
+        "idle_clamped": False,
+        "r_squared": 0.97,
         "points": 4032,
-        "droppedSteps": 12,
-        "peakRatePerPod": 12.5,
-        "msPerUnitByHalf": [pytest.approx(12.04 * 0.99), pytest.approx(12.04 * 1.01)],
+        "dropped_steps": 12,
+        "peak_rate_per_pod": 12.5,
+        "ms_per_unit_by_half": [pytest.approx(12.04 * 0.99), pytest.approx(12.04 * 1.01)],
     }
-    assert document["cpuStep"] == "300s" and document["cpuProblems"] == [
+    assert document["cpu_step"] == "300s" and document["cpu_problems"] == [
         {"workload": "billing", "message": "the rate per pod hardly varies"}
     ]
-    assert document["cpuNotMeasured"] == list(cpu.unmeasured)
+    assert document["cpu_not_measured"] == list(cpu.unmeasured)
 
 
 def test_without_a_cpu_measurement_there_is_no_cpu_section() -> None:
     baseline = Baseline("http://p:9090", WINDOW, 1.8e9, [], [], [], history_days=14.0)
     assert "CPU" not in {section.title for section in baseline_sections(baseline, None)}
     document = baseline_as_dict(baseline, None)
-    assert (document["cpu"], document["cpuStep"], document["cpuProblems"]) == ([], None, [])
+    assert (document["cpu"], document["cpu_step"], document["cpu_problems"]) == ([], None, [])
 
 
 # --- the file write and the credentials ---------------------------------------------------------------
@@ -874,4 +874,4 @@ def test_notes_and_warnings_show_in_the_table_and_the_json() -> None:
     document = baseline_as_dict(baseline, None)
     assert document["routes"][0]["notes"] == ["the histogram does not fit"]
     assert document["warnings"] == [{"measure": "buckets", "warning": "partial response"}]
-    assert document["historyDays"] == 14.0
+    assert document["history_days"] == 14.0
