@@ -26,10 +26,12 @@ from freshfoodz_seasonal.cli import (
     track,
     validate,
 )
+from freshfoodz_seasonal.cli.help_flag import FlagHelpCommand, FlagHelpGroup
 from freshfoodz_seasonal.cli.warroom import warroom
 
 app = typer.Typer(
     name="seasonctl",
+    cls=FlagHelpGroup,
     help="Plan and prepare seasonal peaks (e.g. Spargel, Oktoberfest, Weihnachten), one stack config per season.",
     no_args_is_help=True,
     add_completion=False,
@@ -52,7 +54,7 @@ for command in (
     baseline.baseline,
     track.track,
 ):
-    app.command()(command)
+    app.command(cls=FlagHelpCommand)(command)
 app.add_typer(warroom)
 
 

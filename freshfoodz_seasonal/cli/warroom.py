@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from freshfoodz_seasonal.cli.help_flag import FlagHelpCommand, FlagHelpGroup
 from freshfoodz_seasonal.cli.options import (
     CaFileOption,
     InsecureOption,
@@ -19,6 +20,7 @@ from freshfoodz_seasonal.cli.options import (
 
 warroom = typer.Typer(
     name="warroom",
+    cls=FlagHelpGroup,
     help="The season's war room: runbook, rota (who is on when) and a drill of its alert receivers.",
     no_args_is_help=True,
 )
@@ -36,7 +38,7 @@ YearOption = Annotated[
 ]
 
 
-@warroom.command()
+@warroom.command(cls=FlagHelpCommand)
 def rota(
     stack: StackArgument,
     roster: Annotated[Path, typer.Option(help="the roster: a YAML file of people, roles and days off", dir_okay=False)],
@@ -56,7 +58,7 @@ class RunbookFormat(StrEnum):
     JSON = "json"
 
 
-@warroom.command()
+@warroom.command(cls=FlagHelpCommand)
 def runbook(
     stack: StackArgument,
     year: YearOption = None,
@@ -74,7 +76,7 @@ def runbook(
     run_runbook(stack, year, output_format.value, roster, grafana_url, project_dir)
 
 
-@warroom.command()
+@warroom.command(cls=FlagHelpCommand)
 def drill(
     stack: StackArgument,
     grafana_url: Annotated[
