@@ -34,6 +34,8 @@ def calendar_sections(entries: list[SeasonEntry]) -> list[Section]:
             ([due.isoformat(), e.stack, title, step_id] for e in entries for step_id, title, due in e.milestones),
             key=lambda row: (row[0], row[1]),
         ),
+        apart=["step"],
+        key=["date", "stack", "id"],
     )
     return [seasons, milestones]
 

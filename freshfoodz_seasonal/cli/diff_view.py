@@ -120,7 +120,7 @@ def _minutes_delta(old: float | None, new: float | None) -> str:
 def _key_summary(change: ResourceChange) -> str:
     fields = change.key_fields
     if change.kind is not Kind.CHANGED:
-        return ", ".join(f"{f.path}={_value(f.new if change.kind is Kind.ADDED else f.old)}" for f in fields)
+        return ", ".join(f"{f.path}: {_value(f.new if change.kind is Kind.ADDED else f.old)}" for f in fields)
     return ", ".join(f"{f.path} {' -> '.join(_values(f.old, f.new))}" for f in fields)
 
 
@@ -142,12 +142,23 @@ def _counts(diff: StackDiff) -> str:
 def diff_sections(diff: StackDiff) -> list[Section]:
     sections = [
         Section("Capacity and cost", ["", diff.before.label, diff.after.label, "change"], footprint_rows(diff)),
-        Section(f"Resources: {_counts(diff)}", ["resource", "change", "key fields"], resource_rows(diff)),
+        Section(
+            f"Resources: {_counts(diff)}",
+            ["resource", "change", "key fields"],
+            resource_rows(diff),
+            apart=["key fields"],
+            key=["resource"],
+        ),
     ]
-    fields = _field_rows(diff)
-    if fields:
-        rows = [[f"{c.name}", f.path, *_values(f.old, f.new)] for c, f in fields]
-        sections.append(Section("Changed fields", ["resource", "field", "before", "after"], rows))
+    # One table per changed resource: its name and a field path side by side would not fit 80 columns.
+    for change in diff.resources:
+        if change.kind is Kind.CHANGED and change.fields:
+            rows = [[f.path, *_values(f.old, f.new)] for f in change.fields]
+            sections.append(
+                Section(
+                    f"Changed fields of {change.name}", ["field", "before", "after"], rows, apart=["before", "after"]
+                )
+            )
     return sections
 
 

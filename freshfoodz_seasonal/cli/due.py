@@ -43,7 +43,22 @@ def due(
         console.print(Text(f"Nothing is due on {day}."))
         return
     rows = [[item.stack, item.action.value, shlex.join(["seasonctl", *item.arguments])] for item in found]
-    console.print(to_rich(f"Due on {day}", [Section("Actions", ["stack", "action", "command"], rows)]), crop=False)
+    console.print(
+        to_rich(
+            f"Due on {day}",
+            [
+                Section(
+                    "Actions",
+                    ["stack", "action", "command"],
+                    rows,
+                    apart=["command"],
+                    whole=["command"],
+                    key=["stack", "action"],
+                )
+            ],
+        ),
+        crop=False,
+    )
 
 
 def _season_plans(project_dir: Path, catalog: Catalog, day: dt.date) -> list[StackSeasonPlan]:

@@ -33,7 +33,7 @@ class PlaybookView:
             [s.state.value, s.due.isoformat(), s.milestone, s.id, s.title, s.owner, s.command or ""] for s in self.steps
         ]
         columns = ["state", "due", "when", "id", "step", "owner", "command"]
-        return [Section("Steps", columns, rows, apart=["step", "owner", "command"], whole=["command"], key="id")]
+        return [Section("Steps", columns, rows, apart=["step", "owner", "command"], whole=["command"], key=["id"])]
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -52,13 +52,16 @@ def run_programs(
         planned = load_plan(stack, project_dir, catalog, now.today)
         # Read and checked by load_plan: the file is a valid stack file.
         checked.append((planned, read_stack_file(planned.path), phase))
-    runs = []
+    runs, warned = [], set()
     for planned, config, phase in checked:
         if phase is not None:
             config[f"{CONFIG_NAMESPACE}:phase"] = phase.value
         capture = run_program(program, CONFIG_NAMESPACE, planned.name, stack_config(config), now=now.utc)
+        # Two runs of one stack (diff --against-phase) warn alike: each warning once.
         for warning in capture.warnings:
-            warn(warning)
+            if warning not in warned:
+                warn(warning)
+                warned.add(warning)
         runs.append(ProgramRun(planned.name, planned.settings, planned.plan, phase or planned.settings.phase, capture))
     release_runtime()
     return runs

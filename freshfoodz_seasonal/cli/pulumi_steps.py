@@ -97,11 +97,17 @@ class Updates:
         return run
 
 
+# How a command is printed on a line of its own, as the tables list theirs.
+COMMAND_INDENT = "    "
+
+
 def printer(console: Console) -> Callable[[str], None]:
-    """Prints each line (Pulumi's output among them) as text: no rich markup, control characters escaped."""
+    """Prints each line (Pulumi's output among them) as text: no rich markup, control characters escaped; a
+    command (a line of its own, indented by COMMAND_INDENT) is never broken, so that a copy takes it whole (the
+    terminal may wrap it)."""
 
     def say(line: str) -> None:
-        console.print(Text(escaped(line)))
+        console.print(Text(escaped(line)), soft_wrap=line.startswith(COMMAND_INDENT))
 
     return say
 
@@ -164,7 +170,8 @@ def run_steps(steps: Sequence[Step], say: Callable[[str], None], resume: list[st
         shlex.join(resume) if override is None else f"{OVERRIDE_VARIABLE}={shlex.quote(override)} " + shlex.join(resume)
     )
     for index, step in enumerate(steps):
-        say(f"[{index + 1}/{len(steps)}] {step.title}: {step.shown}")
+        say(f"[{index + 1}/{len(steps)}] {step.title}:")
+        say(f"{COMMAND_INDENT}{step.shown}")
         try:
             step.run()
         except (PulumiFailed, StepRefused, OSError, KeyboardInterrupt) as error:

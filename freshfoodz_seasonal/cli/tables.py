@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.segment import Segment
@@ -27,8 +28,8 @@ class Section:
     whole: Sequence[str] = field(default_factory=tuple)
     """Of the `apart` columns, those to be copied whole (commands): listed on a line of their own that the
     program never breaks (the terminal may wrap it; a copy takes it whole)."""
-    key: str | None = None
-    """The column that names a row in the list below the table (default: the first)."""
+    key: Sequence[str] = ()
+    """The columns that name a row in the list below the table (default: the first)."""
 
 
 # A number as tables show one: a sign or a mark (`>` a lower bound, `~` within a bucket), digits with `,`
@@ -59,61 +60,126 @@ def to_rich(heading: str, sections: Sequence[Section]) -> RenderableType:
     parts: list[RenderableType] = [_text(heading, style="bold")]
     for section in sections:
         parts.append(_SectionView(section))
-        parts.extend(_text(f"  {note}", style="dim") for note in section.notes)
+        # A note that wraps goes on under its first line, not under the table's left edge.
+        parts.extend(Padding(_text(note, style="dim"), (0, 0, 0, 2)) for note in section.notes)
     return Group(*parts)
 
 
-def _table(section: Section, columns: Sequence[int]) -> Table:
-    """The section's table with the given columns; none narrower than its longest word, so ids, dates and
-    names wrap only at their spaces."""
-    table = Table(title=_text(section.title), title_justify="left", title_style="bold cyan")
+def _table(section: Section, columns: Sequence[int], words: Sequence[int], compact: bool, width: int) -> Table:
+    """The section's table with the given columns, each at least as wide as given in `words` (its longest
+    word, so ids, dates and names wrap only at their spaces), fitted to `width`: where the table is wider, the
+    widest columns give way first. `compact`: without the outer border and the padding inside it."""
+    table = Table(show_edge=not compact, pad_edge=not compact)
     numeric = numeric_columns(section)
-    for index in columns:
-        words = [
-            word for cell in (section.columns[index], *(row[index] for row in section.rows)) for word in cell.split()
-        ]
+    natural = [_longest(section, index, str.splitlines) for index in columns]
+    widths = _fitted(natural, words, width - _frame(len(columns), compact))
+    for index, word, most in zip(columns, words, widths, strict=True):
         table.add_column(
             _text(section.columns[index]),
             justify="right" if numeric[index] else "left",
             overflow="fold",
-            min_width=min(max((len(word) for word in words), default=1), MAX_WORD_WIDTH),
+            min_width=word,
+            max_width=max(most, word),
         )
     for row in section.rows:
         table.add_row(*(_text(row[index]) for index in columns))
     return table
 
 
-# A column never narrower than its longest word, up to this: a longer "word" (a URL) may still fold.
+# A column never narrower than its longest word, up to this where the table cannot hold a longer one (a URL):
+# that may fold, the longest first.
 MAX_WORD_WIDTH = 40
 
 
-def _narrowest(table: Table) -> int:
-    """The fewest characters the table takes without breaking a word: each column's minimum, its padding
-    (one space each side) and the borders between and around the columns. (rich's own measurement is
-    capped at the width it is given, so it cannot tell that a table does not fit.)"""
-    return sum((column.min_width or 1) + 2 for column in table.columns) + len(table.columns) + 1
+def _longest(section: Section, index: int, parts: Callable[[str], list[str]]) -> int:
+    """The widest of the parts (words, or lines) of the column's header and cells, as the terminal shows them."""
+    cells = (section.columns[index], *(row[index] for row in section.rows))
+    return max((cell_len(part) for cell in cells for part in parts(escaped(cell))), default=1) or 1
+
+
+def _frame(columns: int, compact: bool) -> int:
+    """The characters a table takes besides its columns' text: the padding (one space each side of a column)
+    and the borders between and around the columns; compact, without the outer border and its padding."""
+    return 3 * columns - 3 if compact else 3 * columns + 1
+
+
+def _narrowest(words: Sequence[int], compact: bool) -> int:
+    """The fewest characters a table takes without breaking a word. (rich's own measurement is capped at the
+    width it is given, so it cannot tell that a table does not fit.)"""
+    return sum(words) + _frame(len(words), compact)
+
+
+def _whole(words: Sequence[int], room: int) -> list[int]:
+    """Each column's least width: its longest word."""
+    return list(words)
+
+
+def _folded(words: Sequence[int], room: int) -> list[int]:
+    """Each column's least width where its words do not fit in `room` whole: the column with the longest
+    word gives way first (a URL or a blob of text rather than an id), down to MAX_WORD_WIDTH, then the next."""
+    least = list(words)
+    excess = sum(least) - room
+    for index in sorted(range(len(least)), key=lambda index: -least[index]):
+        cut = max(min(excess, least[index] - MAX_WORD_WIDTH), 0)
+        least[index] -= cut
+        excess -= cut
+    return least
+
+
+def _fitted(natural: Sequence[int], least: Sequence[int], room: int) -> list[int]:
+    """Each column's width: as wide as its text where the columns fit in `room`; else the widest give way
+    first, none below its least. (rich's own collapse shrinks columns below their minimum widths and then
+    widens them back to it: a table wider than the terminal, though one that fits exists.)"""
+    if sum(natural) <= room:
+        return list(natural)
+    cap = max(natural)
+    while cap > 0 and sum(max(low, min(text, cap)) for text, low in zip(natural, least, strict=True)) > room:
+        cap -= 1
+    widths = [max(low, min(text, cap)) for text, low in zip(natural, least, strict=True)]
+    spare = room - sum(widths)
+    for index, text in enumerate(natural):
+        if spare > 0 and widths[index] < text:
+            widths[index] += 1
+            spare -= 1
+    return widths
 
 
 class _SectionView:
-    """A section as a table; where the terminal is too narrow for it, a compact table without its `apart`
-    columns, and below it, row by row, those columns' values: text wrapped at its spaces, commands whole."""
+    """A section as a table, its title above it; where the terminal is too narrow for it, a table without its
+    `apart` columns, and below it, row by row, those columns' values: text wrapped at its spaces, commands
+    whole. A table too wide even so loses its outer border; one that cannot fit at all without breaking a
+    word folds words longer than MAX_WORD_WIDTH (a URL), the longest first, and runs past the terminal where
+    that is not enough."""
 
     def __init__(self, section: Section) -> None:
         self.section = section
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         section = self.section
+        width = options.max_width
         every = list(range(len(section.columns)))
-        whole = _table(section, every)
-        kept = [index for index in every if section.columns[index] not in section.apart]
-        if len(kept) == len(every) or _narrowest(whole) <= options.max_width:
-            yield whole
+        kept = [index for index in every if section.columns[index] not in section.apart] or every
+        # Every column in a bordered table; else without the `apart` columns; else without the outer border.
+        layouts = [(every, False), *([(kept, False)] if kept != every else []), (kept, True)]
+        longest = [_longest(section, index, str.split) for index in every]
+        # Each layout with every word whole first; only where none fits, with the longest words folded.
+        tried = [
+            (columns, compact, fold([longest[index] for index in columns], width - _frame(len(columns), compact)))
+            for fold in (_whole, _folded)
+            for columns, compact in layouts
+        ]
+        columns, compact, words = next(
+            ((columns, compact, words) for columns, compact, words in tried if _narrowest(words, compact) <= width),
+            tried[-1],
+        )
+        yield _text(section.title, style="bold cyan")
+        yield _table(section, columns, words, compact, width)
+        if columns == every:
             return
-        yield _table(section, kept)
-        key = section.columns.index(section.key) if section.key in section.columns else 0
-        moved = [index for index in every if index not in kept]
+        keys = [section.columns.index(name) for name in section.key] or [0]
+        moved = [index for index in every if index not in columns]
         for row in section.rows:
-            yield _text(row[key], style="bold")
+            yield _text("  ".join(row[index] for index in keys), style="bold")
             for index in moved:
                 if not row[index]:
                     continue

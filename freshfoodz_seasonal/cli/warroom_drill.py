@@ -75,16 +75,25 @@ def _show(stack: str, results: list[IntegrationResult], output_format: str) -> N
     if output_format == "json":
         print_json({"stack": stack, "integrations": [_as_dict(result) for result in results]})
         return
-    rows = [
-        [r.severity, r.contact_point, r.receiver, r.kind, "ok" if r.ok else "failed", r.error or ""] for r in results
+    # One table per contact point: its name beside the receivers' would not fit 80 columns.
+    points = list(dict.fromkeys((r.severity, r.contact_point) for r in results))
+    note = "each got Grafana's test notification, named as a drill; errors show URLs cut to their host"
+    sections = [
+        Section(
+            f"{severity}: contact point {point}",
+            ["receiver", "kind", "result", "error"],
+            [
+                [r.receiver, r.kind, "ok" if r.ok else "failed", r.error or ""]
+                for r in results
+                if (r.severity, r.contact_point) == (severity, point)
+            ],
+            [note] if number == len(points) else [],
+            apart=["error"],
+            key=["receiver", "kind"],
+        )
+        for number, (severity, point) in enumerate(points, start=1)
     ]
-    section = Section(
-        "Integrations",
-        ["severity", "contact point", "receiver", "kind", "result", "error"],
-        rows,
-        ["each got Grafana's test notification, named as a drill; errors show URLs cut to their host"],
-    )
-    Console(highlight=False).print(to_rich(f"{stack}: war-room drill", [section]), crop=False)
+    Console(highlight=False).print(to_rich(f"{stack}: war-room drill", sections), crop=False)
 
 
 def _as_dict(result: IntegrationResult) -> dict[str, Any]:

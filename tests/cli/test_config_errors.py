@@ -282,10 +282,10 @@ CASES = [
     ),
     Case("window-not-mm-dd", put((*WINDOW, "start"), "1-1"), f"{NS}:season.window.start", got="1-1", says=("MM-DD",)),
     Case(
-        "window-end-before-start",
-        all_of(put((*WINDOW, "start"), "12-31"), put((*WINDOW, "end"), "11-01")),
+        "window-longer-than-a-season",
+        all_of(put((*WINDOW, "start"), "11-02"), put((*WINDOW, "end"), "11-01")),
         f"{NS}:season.window",
-        says=("end 11-01 comes before start 12-31",),
+        says=("11-02 to 11-01 lasts up to 366 days; a season lasts at most 349 days",),
     ),
     # unknown keys, with a suggestion
     Case(

@@ -19,7 +19,7 @@ STEPS = Section(
     ],
     apart=["step", "command"],
     whole=["command"],
-    key="id",
+    key=["id"],
 )
 
 
