@@ -101,7 +101,7 @@ def draw_chart(
     capacity = {}
     for name, settings in stacks:
         plan = plan_or_exit(settings, catalog, name, year, name)
-        capacity[name] = PlannedCapacity(sum(p.pods for p in (*plan.services, *plan.workers)), plan.nodes.nodes)
+        capacity[name] = PlannedCapacity(plan.pods, plan.nodes.nodes)
     try:
         draw_year(entries, capacity, year, _organization(stacks), path)
     except OSError as error:

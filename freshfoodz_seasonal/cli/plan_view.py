@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from capacity.database import MAX_CONNECTIONS_FACTOR
 from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.plan.forecast import ForecastPoint
+from freshfoodz_seasonal.plan.headroom import Headroom
 from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, SeasonPlan
 
 
@@ -23,7 +27,7 @@ def plan_heading(plan: SeasonPlan) -> str:
     )
 
 
-def plan_sections(plan: SeasonPlan) -> list[Section]:
+def plan_sections(plan: SeasonPlan, room: Headroom, points: Sequence[ForecastPoint]) -> list[Section]:
     return [
         _services(plan),
         _routes(plan),
@@ -32,6 +36,8 @@ def plan_sections(plan: SeasonPlan) -> list[Section]:
         _database(plan),
         _nodes(plan),
         _cost(plan),
+        _headroom(room),
+        _forecast(plan, points),
         *([Section("Warnings", ["warning"], [[w] for w in plan.warnings])] if plan.warnings else []),
     ]
 
@@ -225,3 +231,54 @@ def _cost(plan: SeasonPlan) -> Section:
     if cost.has_estimates:
         notes.append("estimates are not quoted prices; set your own under costs.priceOverridesUsdPerHour")
     return Section(f"Cost in {cur}", ["item", "resources", f"{cur}/h", "price basis"], rows, notes)
+
+
+def headroom_line(room: Headroom) -> str:
+    """The plan's limit in one line: `holds to 6.8x; the database breaks first (CPU of ...)`."""
+    first = room.first_to_break
+    if first is None:
+        return "Headroom: no tier breaks below the search's limit"
+    return f"Headroom: holds to {first.max_multiplier:g}x; {first.tier} breaks first ({first.limit})"
+
+
+def _headroom(room: Headroom) -> Section:
+    rows = [
+        [tier.tier, "-" if tier.max_multiplier is None else f"{tier.max_multiplier:g}x", tier.limit]
+        for tier in room.tiers
+    ]
+    return Section(
+        headroom_line(room),
+        ["tier", "holds to", "what breaks next"],
+        rows,
+        [
+            f"the largest load multiplier (planned: {room.planned_multiplier:g}x) each tier carries within its SLOs "
+            "and targets at its limit: a workload at its HPA's maxReplicas, the database at the planned class with "
+            "at most maxReadReplicas replicas, the seasonal nodes at nodes.maxNodes; rounded down to 0.1x",
+        ],
+    )
+
+
+def _forecast(plan: SeasonPlan, points: Sequence[ForecastPoint]) -> Section:
+    """The plan at -20 %, as planned and at +20 %: what a wrong forecast would have needed."""
+
+    def row(point: ForecastPoint) -> list[str]:
+        load = "planned" if point.scale == 1.0 else f"{(point.scale - 1) * 100:+.0f} %"
+        at = point.plan
+        if at is None:
+            return [load, f"{point.load_multiplier:.3g}x", "infeasible", "", "", ""]
+        return [
+            load,
+            f"{point.load_multiplier:.3g}x",
+            str(at.pods),
+            str(at.nodes.nodes),
+            f"{at.database.instance_class} + {at.database.read_replicas}",
+            f"{at.cost.extra_while_running:,.0f}",
+        ]
+
+    notes = [
+        "pods: services and workers; database: class + read replicas; season extra: the season's own cost while "
+        "its resources run, as in the Cost table",
+        *(f"{(p.scale - 1) * 100:+.0f} %: infeasible: {p.infeasible}" for p in points if p.infeasible),
+    ]
+    columns = ["forecast", "load", "pods", "nodes", "database", f"season extra ({plan.cost.currency})"]
+    return Section("If the forecast is off by 20 %", columns, [row(p) for p in points], notes)

@@ -184,6 +184,11 @@ class SeasonPlan:
         return (*self.services, *self.hpa_workers)
 
     @property
+    def pods(self) -> int:
+        """The planned pods of every service and worker."""
+        return sum(item.pods for item in (*self.services, *self.workers))
+
+    @property
     def hpa_workers(self) -> tuple[WorkerPlan, ...]:
         """The workers the platform's HPA scales (not `autoscaler: external`)."""
         return tuple(worker for worker in self.workers if not worker.external_autoscaler)
@@ -221,7 +226,7 @@ def pool_spec_of(settings: StackSettings, service: Service, load_multiplier: flo
     )
 
 
-def _plan_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
+def plan_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
     try:
         return _size_service(settings, service, method)
     except InfeasibleError as error:
@@ -320,7 +325,7 @@ def _hpa(workload: Workload, pods: int, cpu: CpuAtPlan) -> HpaBounds:
     )
 
 
-def _plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
+def plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
     try:
         return _size_worker(settings, worker)
     except InfeasibleError as error:
@@ -407,20 +412,27 @@ def _connections(settings: StackSettings, service_pods: dict[str, int], worker_p
     )
 
 
-def _plan_database(
-    settings: StackSettings, catalog: Catalog, services: tuple[ServicePlan, ...], workers: tuple[WorkerPlan, ...]
-) -> tuple[DatabaseSizing, int]:
+def database_demand(
+    settings: StackSettings, catalog: Catalog, services: Sequence[ServicePlan], workers: Sequence[WorkerPlan]
+) -> DatabaseDemand:
+    """What the planned pods and the season's load ask of the database."""
     db = settings.database
     baseline = catalog.rds_classes[db.instance_class]
-    demand = DatabaseDemand(
+    return DatabaseDemand(
         connections=_connections(settings, {s.name: s.pods for s in services}, {w.name: w.pods for w in workers}),
         # Database CPU is assumed to grow in proportion to the request load.
         busy_vcpu=db.baseline_cpu_utilization * baseline.vcpu * settings.season.load_multiplier,
         read_share=db.read_share,
     )
+
+
+def _plan_database(
+    settings: StackSettings, catalog: Catalog, services: tuple[ServicePlan, ...], workers: tuple[WorkerPlan, ...]
+) -> tuple[DatabaseSizing, int]:
+    db = settings.database
     sizing = size_database(
-        demand,
-        candidate_classes(catalog.rds_classes.values(), baseline),
+        database_demand(settings, catalog, services, workers),
+        candidate_classes(catalog.rds_classes.values(), catalog.rds_classes[db.instance_class]),
         settings.season.target_utilization.database,
         db.max_read_replicas,
     )
@@ -430,7 +442,7 @@ def _plan_database(
     return sizing, at_max
 
 
-def _plan_nodes(
+def plan_nodes(
     settings: StackSettings, catalog: Catalog, services: tuple[ServicePlan, ...], workers: tuple[WorkerPlan, ...]
 ) -> NodePlan:
     """The seasonal node group carries the pods above baseline; the platform's group keeps the rest."""
@@ -631,16 +643,22 @@ def _every_one(items: Sequence[Item], plan_one: Callable[[Item], Planned]) -> tu
     return tuple(planned)
 
 
+def at_multiplier(settings: StackSettings, load_multiplier: float) -> StackSettings:
+    """The same stack at another load: what if the forecast is off."""
+    season = settings.season.model_copy(update={"load_multiplier": load_multiplier})
+    return settings.model_copy(update={"season": season})
+
+
 def plan_season(
     settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL
 ) -> SeasonPlan:
     """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible."""
     season = settings.season
     window = resolve_window(season.window.start, season.window.end, year)
-    services = _every_one(settings.services, lambda service: _plan_service(settings, service, method))
-    workers = _every_one(settings.workers, lambda worker: _plan_worker(settings, worker))
+    services = _every_one(settings.services, lambda service: plan_service(settings, service, method))
+    workers = _every_one(settings.workers, lambda worker: plan_worker(settings, worker))
     database, at_max = _plan_database(settings, catalog, services, workers)
-    nodes = _plan_nodes(settings, catalog, services, workers)
+    nodes = plan_nodes(settings, catalog, services, workers)
     cost = _plan_cost(settings, catalog, window, database, nodes)
     return SeasonPlan(
         stack=stack,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from capacity.cost import CostLine
 from capacity.pool_sizing import PoolSizing
+from freshfoodz_seasonal.plan.forecast import ForecastPoint
+from freshfoodz_seasonal.plan.headroom import Headroom
 from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, CpuAtPlan, ScaledPlan, SeasonPlan
 
 
@@ -197,3 +200,28 @@ def plan_as_dict(plan: SeasonPlan) -> dict[str, Any]:
         },
         "warnings": list(plan.warnings),
     }
+
+
+def headroom_as_dict(room: Headroom) -> dict[str, Any]:
+    first = room.first_to_break
+    return {
+        "max_multiplier": None if first is None else first.max_multiplier,
+        "first_to_break": None if first is None else first.tier,
+        "tiers": [{"tier": t.tier, "max_multiplier": t.max_multiplier, "limit": t.limit} for t in room.tiers],
+    }
+
+
+def forecast_as_dict(points: Sequence[ForecastPoint]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scale": point.scale,
+            "load_multiplier": round(point.load_multiplier, 4),
+            "pods": None if point.plan is None else point.plan.pods,
+            "seasonal_nodes": None if point.plan is None else point.plan.nodes.nodes,
+            "db_class": None if point.plan is None else point.plan.database.instance_class,
+            "read_replicas": None if point.plan is None else point.plan.database.read_replicas,
+            "season_extra_cost": None if point.plan is None else round(point.plan.cost.extra_while_running, 2),
+            "infeasible": point.infeasible,
+        }
+        for point in points
+    ]
