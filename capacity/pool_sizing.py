@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from capacity.errors import InfeasibleError
-from capacity.pool_queue import PoolQueue
+from capacity.pool_queue import PoolQueue, QueueState
 from capacity.pool_spec import PoolSpec
 from capacity.rounding import ceil_tolerant
 
@@ -49,7 +50,25 @@ class PoolSizing:
     utilization: float
     probability_of_wait: float
     mean_wait_s: float
-    routes: tuple[RoutePrediction, ...]
+    spec: PoolSpec = field(repr=False, compare=False)
+    state: QueueState | None = field(repr=False, compare=False)
+    """The queue at `pods` pods; None where the load reaches the slots."""
+
+    @cached_property
+    def routes(self) -> tuple[RoutePrediction, ...]:
+        """Each route's predicted p95 at `pods` pods: computed when asked for (a search for the headroom
+        sizes a pool many times and reads only its pods)."""
+        state = self.state
+        return tuple(
+            RoutePrediction(
+                name=route.name,
+                rps=route.rps,
+                p95_slo_s=route.p95_slo_s,
+                predicted_p95_s=state.response_quantile(index, SLO_QUANTILE) if state else math.inf,
+                service_p95_s=route.service_time.quantile_s(SLO_QUANTILE),
+            )
+            for index, route in enumerate(self.spec.routes)
+        )
 
 
 def pods_for_utilization(spec: PoolSpec) -> int:
@@ -151,20 +170,11 @@ def describe_pool(
 ) -> PoolSizing:
     """Predicted utilization, waiting and per-route p95 of a pool with `pods` pods."""
     busy = spec.busy_slots
+    state: QueueState | None
     try:
         state = PoolQueue(spec).at(pods)
     except ValueError:
         state = None
-    routes = tuple(
-        RoutePrediction(
-            name=route.name,
-            rps=route.rps,
-            p95_slo_s=route.p95_slo_s,
-            predicted_p95_s=state.response_quantile(index, SLO_QUANTILE) if state else math.inf,
-            service_p95_s=route.service_time.quantile_s(SLO_QUANTILE),
-        )
-        for index, route in enumerate(spec.routes)
-    )
     return PoolSizing(
         pods=pods,
         method=method,
@@ -175,5 +185,6 @@ def describe_pool(
         utilization=busy / (pods * spec.slots_per_pod),
         probability_of_wait=state.probability_of_wait if state else 1.0,
         mean_wait_s=state.mean_wait_s if state else math.inf,
-        routes=routes,
+        spec=spec,
+        state=state,
     )
