@@ -1,8 +1,9 @@
 """The queue a request joins in a pool of N pods: P(wait), mean wait, and each route's response tail.
 
-Several slots per queue: Erlang C with the corrected exponential wait (`queueing`). One slot per
-queue (per-pod routing with one slot, or a single pod of one slot): the exact M/G/1 response time
-(`single_slot`), because there the wait inherits the service time's heavy tail.
+Several slots per queue: Erlang C with the wait's distribution for the routes' mixture (`multi_class`;
+below a squared CV of 1, the corrected exponential wait of `queueing`). One slot per queue (per-pod
+routing with one slot, or a single pod of one slot): the exact M/G/1 response time (`single_slot`),
+because there the wait inherits the service time's heavy tail.
 """
 
 from __future__ import annotations
@@ -11,16 +12,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from capacity.pool_spec import PoolSpec, Routing
-from capacity.queueing import (
-    ErlangBTable,
-    WaitingTime,
-    mgk_waiting_time,
-    response_time_quantile,
-    response_time_survival,
-)
+from capacity.queueing import ErlangBTable
 from capacity.service_time import mixture_moments
 
 if TYPE_CHECKING:
+    from capacity.multi_class import MultiClassWait
     from capacity.single_slot import SingleSlotQueue
 
 
@@ -33,20 +29,6 @@ class QueueState(Protocol):
     def response_survival(self, route_index: int, t_s: float) -> float: ...
 
     def response_quantile(self, route_index: int, probability: float) -> float: ...
-
-
-class _MultiSlotState:
-    def __init__(self, spec: PoolSpec, wait: WaitingTime) -> None:
-        self._spec = spec
-        self._wait = wait
-        self.probability_of_wait = wait.probability_of_wait
-        self.mean_wait_s = wait.mean_s
-
-    def response_survival(self, route_index: int, t_s: float) -> float:
-        return response_time_survival(self._wait, self._spec.routes[route_index].service_time, t_s)
-
-    def response_quantile(self, route_index: int, probability: float) -> float:
-        return response_time_quantile(self._wait, self._spec.routes[route_index].service_time, probability)
 
 
 class _SingleSlotState:
@@ -79,6 +61,13 @@ class PoolQueue:
         return self.spec.slots_per_pod, self.spec.rps / pods
 
     @cached_property
+    def _multi_class(self) -> MultiClassWait:
+        # Imported here, as numpy: only pools that are searched need it.
+        from capacity.multi_class import RouteClass, mixture_for  # noqa: PLC0415
+
+        return mixture_for([RouteClass(r.rps, r.service_time, r.p95_slo_s) for r in self.spec.routes])
+
+    @cached_property
     def _single_slot(self) -> SingleSlotQueue:
         # Imported here: numpy costs start-up time that only single-slot pools need.
         from capacity.single_slot import SingleSlotQueue, SingleSlotRoute  # noqa: PLC0415
@@ -96,5 +85,4 @@ class PoolQueue:
             # Pollaczek-Khinchine: E[W] = rho / (1 - rho) x E[S^2] / (2 E[S]).
             mean_wait_s = utilization / (1.0 - utilization) * (1.0 + self._scv) / 2.0 * self._mean_s
             return _SingleSlotState(self._single_slot, utilization, mean_wait_s)
-        table = self._table if self.spec.routing is Routing.POOLED else None
-        return _MultiSlotState(self.spec, mgk_waiting_time(rate, slots, self._mean_s, self._scv, table))
+        return self._multi_class.at(slots, rate, self._table)

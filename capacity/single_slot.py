@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
+from capacity.lognormal_grid import lognormal_cdf, lognormal_partial_mean, upward_pmf
 from capacity.service_time import ServiceTime
 
 GRID_POINTS = 4096
@@ -30,31 +30,6 @@ HORIZON_FACTOR = 4.0
 # beyond it (e^-30 after untilting the grid), so they cannot wrap around into the grid.
 _FFT_FACTOR = 4
 _TILT_EXPONENT = 40.0
-_NORMAL = NormalDist()
-
-
-def lognormal_cdf(service: ServiceTime, x_s: float) -> float:
-    return 0.0 if x_s <= 0 else _NORMAL.cdf((math.log(x_s) - service.mu) / service.sigma)
-
-
-def lognormal_partial_mean(service: ServiceTime, x_s: float) -> float:
-    """E[min(S, x)] = E[S] - E[(S - x)+], with E[(S - x)+] = E[S] Phi(d1) - x Phi(d2) for a lognormal."""
-    if x_s <= 0:
-        return 0.0
-    d1 = (service.mu + service.sigma**2 - math.log(x_s)) / service.sigma
-    excess = service.mean_s * _NORMAL.cdf(d1) - x_s * _NORMAL.cdf(d1 - service.sigma)
-    return service.mean_s - excess
-
-
-def _upward_pmf(cdf_at_grid: list[float], length: int) -> np.ndarray:
-    """Mass of (x_{j-1}, x_j] at x_j, for the grid points 0..GRID_POINTS - 1; all that lies beyond
-    goes to x_GRID_POINTS, the horizon, which no sum brings back into the grid. Zero-padded to
-    the FFT length."""
-    cdf = np.array(cdf_at_grid)
-    pmf = np.zeros(length)
-    pmf[:GRID_POINTS] = np.clip(np.diff(cdf, prepend=0.0), 0.0, None)
-    pmf[GRID_POINTS] = max(0.0, 1.0 - cdf[-1])
-    return pmf
 
 
 @dataclass(frozen=True)
@@ -74,22 +49,20 @@ class SingleSlotQueue:
         self.mean_service_s = sum(w * r.service_time.mean_s for w, r in zip(self._weights, routes, strict=True))
         self.step_s = HORIZON_FACTOR * longest_slo_s / GRID_POINTS
         self._length = _FFT_FACTOR * GRID_POINTS
-        grid = [self.step_s * j for j in range(GRID_POINTS)]
+        grid = self.step_s * np.arange(GRID_POINTS)
         theta = math.exp(-_TILT_EXPONENT / self._length)
         self._tilt = theta ** np.arange(self._length)
-        residual = _upward_pmf([self._residual_cdf(x) for x in grid], self._length)
-        self._residual_hat = np.fft.rfft(residual * self._tilt)
+        self._residual_hat = np.fft.rfft(upward_pmf(self._residual_cdf(grid), self._length) * self._tilt)
         self._service_hats = [
-            np.fft.rfft(_upward_pmf([lognormal_cdf(r.service_time, x) for x in grid], self._length) * self._tilt)
-            for r in routes
+            np.fft.rfft(upward_pmf(lognormal_cdf(r.service_time, grid), self._length) * self._tilt) for r in routes
         ]
 
-    def _residual_cdf(self, x_s: float) -> float:
+    def _residual_cdf(self, grid: np.ndarray) -> np.ndarray:
         """P(R <= x) = (1 / E[S]) integral_0^x P(S > u) du = E[min(S, x)] / E[S], over the mix."""
         partial = sum(
-            w * lognormal_partial_mean(r.service_time, x_s) for w, r in zip(self._weights, self._routes, strict=True)
+            w * lognormal_partial_mean(r.service_time, grid) for w, r in zip(self._weights, self._routes, strict=True)
         )
-        return partial / self.mean_service_s
+        return np.asarray(partial) / self.mean_service_s
 
     def response_survival_grid(self, utilization: float, route_index: int) -> np.ndarray:
         """P(W + S > x_j) for the grid points x_j = j x step, j < GRID_POINTS."""

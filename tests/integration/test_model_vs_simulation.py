@@ -3,8 +3,9 @@
 First the simulator itself is checked against exact queueing results (M/M/1, M/M/c, M/G/1), so
 that a disagreement on the grid is the model's, not the simulator's. Then the grid of
 `tests/support/sim_grid.py` is sized by model and simulation, and the model must never plan fewer pods
-than the simulation needs, nor more than 5 % too many on average. Runs in about 1.5 minutes on 2
-cores; the grid is simulated once per module, in one process per core.
+than the simulation needs, nor more than 5 % too many on average (3 % on the cases with several
+routes). Runs in about 2.5 minutes on 2 cores; the grid is simulated once per module, in one process
+per core.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from tests.support.sim_grid import GRID, CaseResult, run_grid, summarize
 MAX_MEAN_OVER_PLAN = 0.05
 # Over the latency-bound cases alone: measured +5.0 % on the grid; a regression guard, not a target.
 MAX_MEAN_OVER_PLAN_WHERE_LATENCY_BINDS = 0.07
+# Over the cases with two or more routes (the multi-class issue's done criterion).
+MAX_MEAN_OVER_PLAN_MULTI_ROUTE = 0.03
 
 
 def exponential_queue(rate_per_s: float, mean_service_s: float, count: int, seed: int):
@@ -147,14 +150,20 @@ def grid_results() -> list[CaseResult]:
 
 def test_grid_covers_routings_cvs_slots_and_both_binding_constraints():
     # Coverage is a property of the cases and the model's answers, so it needs no simulation.
-    assert len(GRID) >= 30
+    assert len(GRID) >= 60
     specs = [case.spec for case in GRID]
     assert {spec.routing for spec in specs} == {Routing.PER_POD, Routing.POOLED}
     cvs = [route.service_time.cv for spec in specs for route in spec.routes]
-    assert min(cvs) == 0.5 and max(cvs) == 2.0
+    assert min(cvs) == 0.5 and max(cvs) == 2.2
     slots = {spec.slots_per_pod for spec in specs}
     assert min(slots) == 1 and max(slots) == 64 and len(slots) >= 5
-    assert {len(spec.routes) for spec in specs} == {1, 2}
+    assert {len(spec.routes) for spec in specs} == {1, 2, 3, 4}
+    # multi-route cases: 2 to 4 routes, means 15 to 700 ms, 1 to 16 slots, both routings
+    multi = [spec for spec in specs if len(spec.routes) >= 3]
+    means = [route.service_time.mean_s for spec in multi for route in spec.routes]
+    assert min(means) == 0.015 and max(means) == 0.7
+    assert {spec.slots_per_pod for spec in multi} == {1, 2, 4, 8, 16}
+    assert {spec.routing for spec in multi} == {Routing.PER_POD, Routing.POOLED}
     utilizations = [spec.target_utilization for spec in specs]
     assert min(utilizations) >= 0.5 and max(utilizations) <= 0.75
     binding = {(spec.routing, size_pool(spec).binding_constraint) for spec in specs}
@@ -197,6 +206,16 @@ def test_model_over_plans_little_where_latency_decides(grid_results):
     mean_over_plan = sum(r.model_over_plan for r in decided) / len(decided)
     assert len(decided) >= 15
     assert mean_over_plan <= MAX_MEAN_OVER_PLAN_WHERE_LATENCY_BINDS, f"{mean_over_plan:+.1%} over {len(decided)} cases"
+
+
+def test_model_over_plans_by_at_most_three_percent_on_multi_route_cases(grid_results):
+    # The multi-class issue's criterion: with one FCFS wait shared by routes of different speed and
+    # variability, a wait modelled from the whole mixture (capacity/multi_class.py) instead of an
+    # exponential with the mixture's two-moment mean. Fails with the two-moment wait (+8.7 %
+    # measured) until the multi-class wait is wired into capacity/pool_queue.py (+1.1 % measured).
+    multi = [r for r in grid_results if len(r.case.spec.routes) > 1]
+    mean_over_plan = sum(r.model_over_plan for r in multi) / len(multi)
+    assert mean_over_plan <= MAX_MEAN_OVER_PLAN_MULTI_ROUTE, f"{mean_over_plan:+.1%} over {len(multi)} cases"
 
 
 def test_single_slot_predictions_match_the_simulation(grid_results):

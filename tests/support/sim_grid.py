@@ -50,7 +50,7 @@ def _case(
 
 
 # Mean service 50 ms unless said otherwise; the service time's own p95 is 50 ms x 1.95 at CV 0.5,
-# x 2.78 at CV 1, x 3.31 at CV 1.5, x 3.60 at CV 2. SLO kinds, named by intent:
+# x 2.78 at CV 1, x 3.31 at CV 1.5, x 3.60 at CV 2, x 3.68 at CV 2.2. SLO kinds, named by intent:
 # - "tight": little room for waiting; latency binds, and the answer hinges on how often and how
 #   briefly requests wait.
 # - "medium": room for some waiting; latency binds at a high load per slot, where the long tail
@@ -60,7 +60,10 @@ def _case(
 #   matter and the cap still binds.
 # No SLO is within 0.5 % of its service p95: there one pod moves the p95 by less than the
 # simulation resolves, and the comparison would be a coin flip. Rates put most answers at 10-40
-# pods, where one pod is a few %.
+# pods, where one pod is a few %. The multi-route cases ("r2" to "r4": 2 to 4 routes) were generated
+# from route shapes (mean 15-700 ms, CV 0.5-2.2, rate share) and SLOs of 1.01-13 x each route's
+# service p95, with the rate scaled so the answer lands at 9-35 pods per-pod and 5-14 pods pooled
+# (a pooled queue of 8 or 16 slots per pod binds on latency only at a few pods).
 GRID: tuple[GridCase, ...] = (
     # per-pod, one route
     _case("pp k1 cv0.5 tight", PER_POD, 1, 0.6, (200.0, 0.05, 0.5, 0.15)),
@@ -110,6 +113,108 @@ GRID: tuple[GridCase, ...] = (
     _case("pool k2 mix tight", POOLED, 2, 0.7, (400.0, 0.02, 0.5, 0.041), (50.0, 0.3, 2.0, 1.5)),
     _case("pool k16 mix near", POOLED, 16, 0.75, (4000.0, 0.02, 0.5, 0.0395), (400.0, 0.3, 2.0, 1.2)),
     _case("pool k64 mix loose", POOLED, 64, 0.65, (20000.0, 0.02, 1.0, 0.3), (2000.0, 0.3, 1.0, 2.0)),
+    # per-pod, 2 to 4 routes of different speed and variability (15-700 ms, CV 0.5-2.2), SLOs set
+    # so latency binds: every request waits the same FCFS wait, and each route's p95 is that wait
+    # plus its own service time (fast routes' SLOs several times their service p95 where one slot
+    # must wait behind slow requests)
+    _case("pp k1 r2 tight", PER_POD, 1, 0.6, (63, 0.015, 0.5, 0.3793), (7, 0.3, 2.2, 2.2076)),
+    _case("pp k1 r3 tight", PER_POD, 1, 0.6, (73, 0.02, 0.8, 0.9436), (26, 0.05, 1, 1.8077), (5.2, 0.4, 1.5, 2.6466)),
+    _case("pp k2 r2 tight", PER_POD, 2, 0.7, (231, 0.02, 0.5, 0.3891), (20, 0.3, 2.2, 1.9868)),
+    _case(
+        "pp k2 r3 tight", PER_POD, 2, 0.7, (326, 0.015, 0.5, 0.3595), (163, 0.08, 1.2, 1.0643), (54, 0.15, 2, 1.7643)
+    ),
+    _case(
+        "pp k2 r4 tight",
+        PER_POD,
+        2,
+        0.7,
+        (73, 0.04, 0.5, 0.5207),
+        (44, 0.08, 1, 0.9822),
+        (22, 0.15, 1.5, 1.6259),
+        (7.3, 0.3, 2.2, 2.9883),
+    ),
+    _case("pp k4 r2 tight", PER_POD, 4, 0.7, (1066, 0.02, 0.5, 0.2723), (118, 0.3, 2, 2.3785)),
+    _case("pp k4 r2 slow tight", PER_POD, 4, 0.7, (519, 0.05, 1, 0.2159), (130, 0.12, 1.5, 0.4135)),
+    _case("pp k4 r3 tight", PER_POD, 4, 0.7, (182, 0.015, 0.5, 0.3793), (52, 0.1, 1.2, 1.0291), (26, 0.7, 2, 4.0363)),
+    _case(
+        "pp k4 r4 tight",
+        PER_POD,
+        4,
+        0.7,
+        (209, 0.04, 0.5, 0.2681),
+        (157, 0.08, 1, 0.5625),
+        (104, 0.15, 1.5, 0.9512),
+        (52, 0.3, 2.2, 1.7784),
+    ),
+    _case("pp k8 r2 tight", PER_POD, 8, 0.75, (2231, 0.025, 0.5, 0.1097), (394, 0.25, 2.2, 1.3045)),
+    _case("pp k8 r3 tight", PER_POD, 8, 0.75, (333, 0.03, 0.8, 0.131), (167, 0.12, 1.5, 0.5173), (56, 0.4, 2, 1.8785)),
+    _case(
+        "pp k8 r4 tight",
+        PER_POD,
+        8,
+        0.75,
+        (429, 0.04, 0.5, 0.1216),
+        (321, 0.08, 1, 0.2975),
+        (214, 0.15, 1.5, 0.6078),
+        (107, 0.3, 2.2, 1.2899),
+    ),
+    _case("pp k16 r2 tight", PER_POD, 16, 0.75, (1554, 0.015, 0.5, 0.0329), (82, 0.7, 2.2, 2.7051)),
+    _case(
+        "pp k16 r3 tight", PER_POD, 16, 0.75, (1186, 0.03, 0.5, 0.0632), (949, 0.1, 1, 0.2912), (237, 0.5, 2, 1.8442)
+    ),
+    _case(
+        "pp k16 r4 tight",
+        PER_POD,
+        16,
+        0.75,
+        (571, 0.04, 0.5, 0.0818),
+        (429, 0.08, 1, 0.23),
+        (286, 0.15, 1.5, 0.5046),
+        (143, 0.3, 2.2, 1.1224),
+    ),
+    # pooled, 2 to 4 routes: one queue for all slots, so latency binds only in small pools ("tight",
+    # one slot per pod) or with SLOs 1-5 % above the service p95 ("near"); the k16 cases bind on the cap
+    _case("pool k1 r2 tight", POOLED, 1, 0.75, (144, 0.02, 0.5, 0.0447), (16, 0.3, 2.2, 1.4349)),
+    _case("pool k1 r3 tight", POOLED, 1, 0.75, (72, 0.02, 0.8, 0.0596), (36, 0.06, 1.2, 0.1998), (12, 0.3, 2, 1.2974)),
+    _case("pool k2 r2 near", POOLED, 2, 0.75, (270, 0.015, 0.5, 0.0298), (30, 0.2, 2.2, 0.7726)),
+    _case("pool k2 r3 near", POOLED, 2, 0.75, (90, 0.03, 0.5, 0.0595), (45, 0.08, 1.2, 0.2494), (15, 0.3, 2, 1.1352)),
+    _case(
+        "pool k2 r4 near",
+        POOLED,
+        2,
+        0.75,
+        (64, 0.04, 0.5, 0.0794),
+        (48, 0.08, 1, 0.2292),
+        (32, 0.15, 1.5, 0.5111),
+        (16, 0.3, 2.2, 1.159),
+    ),
+    _case("pool k4 r2 near", POOLED, 4, 0.75, (360, 0.02, 0.5, 0.0395), (40, 0.3, 2, 1.1136)),
+    _case(
+        "pool k4 r3 near", POOLED, 4, 0.75, (140, 0.015, 0.5, 0.0296), (40, 0.1, 1.2, 0.3087), (20, 0.7, 2.2, 2.6527)
+    ),
+    _case(
+        "pool k4 r4 near",
+        POOLED,
+        4,
+        0.75,
+        (120, 0.04, 0.5, 0.079),
+        (90, 0.08, 1, 0.2269),
+        (60, 0.15, 1.5, 0.5062),
+        (30, 0.3, 2.2, 1.1369),
+    ),
+    _case("pool k8 r2 near", POOLED, 8, 0.75, (540, 0.02, 0.8, 0.0502), (60, 0.3, 2.2, 1.1259)),
+    _case("pool k8 r3 near", POOLED, 8, 0.75, (180, 0.03, 0.5, 0.0589), (90, 0.12, 1.5, 0.4049), (30, 0.4, 2, 1.4704)),
+    _case("pool k16 r2 near", POOLED, 16, 0.75, (1045, 0.015, 0.5, 0.0295), (55, 0.7, 2, 2.5731)),
+    _case(
+        "pool k16 r4 near",
+        POOLED,
+        16,
+        0.75,
+        (360, 0.04, 0.5, 0.0786),
+        (270, 0.08, 1, 0.2247),
+        (180, 0.15, 1.5, 0.5062),
+        (90, 0.3, 2.2, 1.1259),
+    ),
 )
 
 

@@ -214,7 +214,9 @@ def test_a_latency_bound_service_keeps_its_lower_in_flight_target(catalog: Catal
     api = plan.services[0]
     assert api.binding_constraint == "latency" and api.pods > 7
     assert api.concurrency_target == pytest.approx(api.sizing.busy_slots / api.pods)
-    assert api.concurrency_target < 8 * 0.5 * 0.8
+    # Below what the utilization target alone would keep in flight (8 slots x 0.5).
+    assert api.concurrency_target < 8 * 0.5
+    assert api.pods > api.sizing.pods_for_utilization
 
 
 def test_quantities_in_thousandths() -> None:
