@@ -65,7 +65,8 @@ def calendar(
         for name, s in stacks
     ]
     try:
-        entries = year_calendar(rules, shown_year, load_playbooks())
+        shared = {stack.stack: stack for stack in seasons}
+        entries = year_calendar(rules, shown_year, load_playbooks(), lambda a, b: shared[a].competes_with(shared[b]))
     except OverlapError as error:
         fail(EXIT_INVALID, [str(error)])
     if chart is not None:

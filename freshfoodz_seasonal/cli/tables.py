@@ -161,7 +161,12 @@ class _SectionView:
         kept = [index for index in every if section.columns[index] not in section.apart] or every
         # Every column in a bordered table; else without the `apart` columns; else without the outer border.
         layouts = [(every, False), *([(kept, False)] if kept != every else []), (kept, True)]
-        longest = [_longest(section, index, str.split) for index in every]
+        # A column's narrowest: its longest word; a command's (`whole`), the whole command: a table that cannot
+        # hold it on one line lists it below.
+        longest = [
+            _longest(section, index, str.splitlines if section.columns[index] in section.whole else str.split)
+            for index in every
+        ]
         # Each layout with every word whole first; only where none fits, with the longest words folded.
         tried = [
             (columns, compact, fold([longest[index] for index in columns], width - _frame(len(columns), compact)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.naming import rule_group_name
@@ -43,19 +44,23 @@ class OverlapError(ValueError):
     """Two seasons claim the same days; the message names both and the days."""
 
 
-def year_calendar(rules: list[SeasonRule], year: int, playbooks: Playbooks) -> list[SeasonEntry]:
-    """Each season that begins in `year` with its milestones, in date order; OverlapError if two overlap,
-    also with a season of the year before that runs into this one across New Year."""
-    entries = [_entry(rule, year, playbooks) for rule in rules]
-    entries.sort(key=lambda e: e.window.first_day)
-    for earlier, later in itertools.pairwise(entries):
-        if later.window.first_day <= earlier.window.last_day:
-            raise OverlapError(_overlap(earlier.stack, earlier.window, later.stack, later.window))
-    for rule in rules:
-        before = resolve_window(rule.start, rule.end, year - 1)
-        reached = next((e for e in entries if e.window.first_day <= before.last_day), None)
-        if reached is not None:
-            raise OverlapError(_overlap(rule.stack, before, reached.stack, reached.window))
+def year_calendar(
+    rules: list[SeasonRule], year: int, playbooks: Playbooks, competes: Callable[[str, str], bool] = lambda _a, _b: True
+) -> list[SeasonEntry]:
+    """Each season that begins in `year` with its milestones, in date order; OverlapError if two whose stacks
+    `competes(stack, other)` (share a cluster or a primary) overlap, also with a season of the year before
+    that runs into this one across New Year."""
+    entries = sorted((_entry(rule, year, playbooks) for rule in rules), key=lambda e: e.window.first_day)
+    last_year = [(rule.stack, resolve_window(rule.start, rule.end, year - 1)) for rule in rules]
+    # Of last year's seasons, those that run into this one.
+    last_year = [(stack, window) for stack, window in last_year if window.last_day.year == year]
+    spans = [*last_year, *((e.stack, e.window) for e in entries)]
+    for (stack, window), (other, other_window) in itertools.combinations(spans, 2):
+        if stack == other or not competes(stack, other):
+            continue
+        if window.first_day <= other_window.last_day and other_window.first_day <= window.last_day:
+            earlier, later = sorted([(stack, window), (other, other_window)], key=lambda s: s[1].first_day)
+            raise OverlapError(_overlap(earlier[0], earlier[1], later[0], later[1]))
     return entries
 
 

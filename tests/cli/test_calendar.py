@@ -143,3 +143,23 @@ def test_a_late_start_moves_the_provisioning_milestones_as_in_the_playbook(tmp_p
     dates = {milestone["id"]: milestone["date"] for milestone in herbst["milestones"]}
     # Oktoberfest 2026 holds the shared resources until its rollback on 5 October: herbst's T-14 moves.
     assert dates["t14-infrastructure"] == "2026-10-06" and dates["t1-rollback"] == "2027-01-01"
+
+
+def test_seasons_on_other_clusters_and_databases_may_overlap(tmp_path: Path) -> None:
+    # A Black Friday season of another shop, on its own cluster and primary, beside Christmas.
+    project = shipped_only(tmp_path)
+    document = yaml.safe_load((ROOT / "tests/support/stacks/Pulumi.summer-sale.yaml").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"]["window"] = {"start": "11-20", "end": "11-30"}
+    (project / "Pulumi.black-friday.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    platform = document["config"]["freshfoodz-seasonal:platform"]
+    platform.update(clusterName="shop-prod", primaryDbIdentifier="shop-primary")
+    (project / "Pulumi.black-friday.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    christmas = yaml.safe_load((project / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    result = calendar_cli("--year", "2026", "--format", "json", project=project)
+    assert result.exit_code == 0, result.output
+    assert "black-friday" in [s["stack"] for s in json.loads(result.stdout)["seasons"]]
+    # On Christmas's own cluster the two would compete: an error naming both.
+    platform["clusterName"] = christmas["config"]["freshfoodz-seasonal:platform"]["clusterName"]
+    (project / "Pulumi.black-friday.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    refused = calendar_cli("--year", "2026", project=project)
+    assert refused.exit_code == 2 and "weihnachten" in refused.output and "black-friday" in refused.output

@@ -33,7 +33,8 @@ from tests.integration.test_warroom_drill import StandIn, grafana
 from tests.support.cli_runner import invoke
 from tests.support.project import ROOT, stand_in_pulumi_bin
 
-WIDTHS = (80, 120)
+# 80 and 120 as the issue asks; 160 and 200, where a table fits word by word but not a whole command.
+WIDTHS = (80, 120, 160, 200)
 # The stacks run on, by their files: two shipped ones and another shop's (a fixture).
 A_STACK = ROOT / "Pulumi.oktoberfest.yaml"
 ANOTHER_STACK = ROOT / "Pulumi.weihnachten.yaml"
