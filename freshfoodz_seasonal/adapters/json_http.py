@@ -14,6 +14,7 @@ import base64
 import contextlib
 import http.client
 import json
+import re
 import socket
 import ssl
 import threading
@@ -36,6 +37,9 @@ _READ_CHUNK = 1024 * 1024
 # An excerpt of what the server said is cut only after the credentials are replaced (JsonHttpClient.shown):
 # cut first, an echo split at the cut would show its first part.
 _EXCERPT_BYTES = 4096
+# What of an answer that is not the API's an error shows: enough to recognise a proxy's or a login page.
+_EXCERPT_CHARS = 160
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # A refusal quotes at most this much: the URL, what went wrong and an excerpt of the answer.
 MAX_MESSAGE_CHARS = 1000
 
@@ -404,8 +408,18 @@ def _decode(url: str, raw: bytes, service: Service) -> Any:
         # Python's decoder gives up on nesting deeper than its recursion limit; no API here nests so.
         raise HttpUnavailable(f"{url}: the answer is JSON nested too deeply to be {service.name}'s") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        excerpt = raw[:_EXCERPT_BYTES].decode("utf-8", "replace")
-        raise HttpUnavailable(f"{url}: the answer is not JSON; is this {service.name}? It began: {excerpt!r}") from None
+        raise HttpUnavailable(f"{url}: the answer is not JSON; is this {service.name}? It is {_excerpt(raw)}") from None
+
+
+def _excerpt(raw: bytes) -> str:
+    """An answer that is not the API's, shortly: an HTML page by its title, other text by its beginning."""
+    text = raw[:_EXCERPT_BYTES].decode("utf-8", "replace")
+    if text.lstrip().startswith("<"):
+        title = _TITLE.search(text)
+        named = " ".join(title.group(1).split())[:_EXCERPT_CHARS] if title else ""
+        return f"an HTML page titled {named!r}" if named else "an HTML page"
+    words = " ".join(text.split())
+    return repr(words if len(words) <= _EXCERPT_CHARS else words[:_EXCERPT_CHARS] + "...")
 
 
 def _protocol_message(url: str, error: http.client.HTTPException, service: Service) -> str:
@@ -434,10 +448,10 @@ def _http_error_message(url: str, error: urllib.error.HTTPError, service: Servic
         detail = (
             f"{answer.get('errorType', 'error')}: {answer.get('error', '')}"
             if "error" in answer or "errorType" in answer
-            else str(answer.get("message", raw[:_EXCERPT_BYTES].decode("utf-8", "replace")))
+            else str(answer.get("message", _excerpt(raw)))
         )
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, RecursionError):
-        detail = raw[:_EXCERPT_BYTES].decode("utf-8", "replace").strip() or error.reason
+        detail = _excerpt(raw) if raw.strip() else error.reason
     if code in {401, 403}:
         return f"{url}: HTTP {code}, access denied (check {service.credential_variables})"
     if code == 404:

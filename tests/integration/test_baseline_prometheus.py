@@ -748,7 +748,12 @@ def nan_for_every_query(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str],
         (status(401, b"Unauthorized", "text/plain"), [], 4, "HTTP 401, access denied (check PROMETHEUS_BEARER_TOKEN"),
         (status(404, b"404 page not found", "text/plain"), [], 4, "HTTP 404, no query API here"),
         (status(400, b'{"status":"error","errorType":"bad_data","error":"parse error"}'), [], 4, "bad_data: parse"),
-        (status(200, b"<html>login</html>", "text/html"), [], 4, "the answer is not JSON; is this Prometheus?"),
+        (
+            status(200, b"<html>login</html>", "text/html"),
+            [],
+            4,
+            "the answer is not JSON; is this Prometheus? It is an HTML page",
+        ),
         (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), [], 4, "instant vector"),
         (
             lambda _: (302, {"Location": "http://127.0.0.1:1/elsewhere"}, b""),

@@ -332,7 +332,11 @@ def test_refusals(season: Season, tmp_path: Path) -> None:
     ("respond", "code", "message"),
     [
         (status(500, b"internal trouble", "text/plain"), 4, "HTTP 500: internal trouble"),
-        (status(200, b"<html>login</html>", "text/html"), 4, "the answer is not JSON; is this Prometheus?"),
+        (
+            status(200, b"<html><head><title>Sign in</title></head>" + b"<div>Please log in</div>" * 60, "text/html"),
+            4,
+            "the answer is not JSON; is this Prometheus? It is an HTML page titled 'Sign in'",
+        ),
         (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), 4, "instant vector"),
         (status(401, b"Unauthorized", "text/plain"), 4, "HTTP 401, access denied"),
     ],
