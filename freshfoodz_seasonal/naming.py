@@ -17,7 +17,7 @@ CONFIG_NAMESPACE = PROJECT
 # Every iCalendar file the project writes: its product id, and the domain of its events' UIDs.
 ICS_PRODUCT_ID = "-//FreshFoodz//freshfoodz-seasonal//EN"
 ICS_UID_DOMAIN = PROJECT
-# The organisation's key prefix for labels, tags and annotations.
+# The organization's key prefix for labels, tags and annotations.
 KEY_DOMAIN = "freshfoodz.de"
 
 # Labels, tags and annotations the season puts on what it declares.

@@ -117,7 +117,7 @@ def runbook_markdown(book: Runbook, grafana_url: str | None, rota: Rota | None, 
                 ]
                 for r in book.routing
             ],
-            ["each rule names its contact point itself; the organisation's notification policies are not touched"],
+            ["each rule names its contact point itself; the organization's notification policies are not touched"],
         ),
         Section(
             "Escalation ladder",

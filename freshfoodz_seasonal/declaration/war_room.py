@@ -1,6 +1,6 @@
 """The war room's Grafana contact points: one per routed severity, holding the integrations of every receiver
 that severity goes to, so that each rule names its contact point itself (notification settings) and the
-organisation's notification policy tree stays untouched."""
+organization's notification policy tree stays untouched."""
 
 from __future__ import annotations
 

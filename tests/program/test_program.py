@@ -227,7 +227,7 @@ def test_monitoring_declares_folder_rules_and_dashboard_of_the_season() -> None:
         assert rule["datas"][0]["datasourceUid"] == "prometheus"
     schema = json.loads((ROOT / "schemas" / "grafana" / "dashboard.schema.json").read_text())
     jsonschema.validate(json.loads(dashboard.inputs["configJson"]), schema)
-    # No notification policy: the organisation's tree is never a season's.
+    # No notification policy: the organization's tree is never a season's.
     assert not [r for r in capture.resources if "notificationPolicy" in r.type or "NotificationPolicy" in r.type]
 
 
