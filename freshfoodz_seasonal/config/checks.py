@@ -192,4 +192,8 @@ def _priority_services(sections: ValidSections) -> Iterator[Finding]:
 def _sample_route(sections: ValidSections) -> Iterator[Finding]:
     if sections.sample_route is not None and sections.sample_route not in sections.route_names:
         known = ", ".join(sorted(sections.route_names)) or "(no routes)"
-        yield ("metrics", "sampleRoute"), f"no route named {sections.sample_route!r}; name the route whose success is your business KPI, one of {known}"
+        yield (
+            ("metrics", "sampleRoute"),
+            f"no route named {sections.sample_route!r}; name the route whose success is your business KPI, "
+            f"one of {known}",
+        )
