@@ -32,6 +32,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import COMMAND_INDENT
 from tests.integration.test_warroom_drill import StandIn, grafana
 from tests.support.cli_runner import invoke
 from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.unit.test_warroom_rota import TEN as ROSTER
 
 # 80 and 120 as the issue asks; 160 and 200, where a table fits word by word but not a whole command.
 WIDTHS = (80, 120, 160, 200)
@@ -43,20 +44,6 @@ OTHER_SHOP = ROOT / "tests" / "support" / "stacks" / "Pulumi.summer-sale.yaml"
 YEAR = "2026"
 DAY = "2026-08-20"
 ROTA_YEAR = "2027"
-ROSTER = {
-    "people": [
-        {"name": "Anna", "roles": ["primary", "secondary"], "unavailable": ["2027-09-20", "2027-09-21"]},
-        {"name": "Ben", "roles": ["primary", "secondary"]},
-        {"name": "Clara", "roles": ["primary", "secondary"]},
-        {"name": "David", "roles": ["primary"]},
-        {"name": "Emma", "roles": ["secondary"]},
-        {"name": "Felix", "roles": ["primary", "secondary"], "unavailable": ["2027-09-25", "2027-09-26"]},
-        {"name": "Greta", "roles": ["primary", "secondary"]},
-        {"name": "Hannes", "roles": ["secondary"]},
-        {"name": "Ida", "roles": ["primary", "secondary"], "unavailable": ["2027-10-03"]},
-        {"name": "Jonas", "roles": ["primary", "secondary"]},
-    ]
-}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
