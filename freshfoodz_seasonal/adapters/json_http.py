@@ -408,18 +408,26 @@ def _decode(url: str, raw: bytes, service: Service) -> Any:
         # Python's decoder gives up on nesting deeper than its recursion limit; no API here nests so.
         raise HttpUnavailable(f"{url}: the answer is JSON nested too deeply to be {service.name}'s") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise HttpUnavailable(f"{url}: the answer is not JSON; is this {service.name}? It is {_excerpt(raw)}") from None
+        shown = _excerpt(raw)
+        raise HttpUnavailable(f"{url}: the answer is not JSON; is this {service.name}? It was: {shown}") from None
 
 
 def _excerpt(raw: bytes) -> str:
-    """An answer that is not the API's, shortly: an HTML page by its title, other text by its beginning."""
+    """An answer that is not the API's, shortly: an HTML page by its title, other text by its first words."""
     text = raw[:_EXCERPT_BYTES].decode("utf-8", "replace")
     if text.lstrip().startswith("<"):
         title = _TITLE.search(text)
         named = " ".join(title.group(1).split())[:_EXCERPT_CHARS] if title else ""
         return f"an HTML page titled {named!r}" if named else "an HTML page"
-    words = " ".join(text.split())
-    return repr(words if len(words) <= _EXCERPT_CHARS else words[:_EXCERPT_CHARS] + "...")
+    # Cut between words, never inside one: a credential the server echoed is shown whole (and replaced) or not
+    # at all, never as a prefix the replacement cannot recognise.
+    shown: list[str] = []
+    words = text.split()
+    for word in words:
+        if len(" ".join([*shown, word])) > _EXCERPT_CHARS:
+            break
+        shown.append(word)
+    return " ".join(shown) + (" ..." if len(shown) < len(words) else "")
 
 
 def _protocol_message(url: str, error: http.client.HTTPException, service: Service) -> str:

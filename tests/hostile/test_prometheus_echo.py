@@ -95,10 +95,13 @@ class _EchoInAnswer(BaseHTTPRequestHandler):
 
 
 class _PaddedEcho(BaseHTTPRequestHandler):
-    """A 500 whose plain-text body echoes the header after 280 bytes: a cut excerpt would split it."""
+    """A 500 whose plain-text body echoes the header after `padding` characters: at 150 across the excerpt's
+    end (160 characters), where a cut inside a word would show a prefix of the token."""
+
+    padding = 150
 
     def do_POST(self) -> None:
-        body = ("x" * 280 + f" {self.headers.get('Authorization')} " + "y" * 2000).encode()
+        body = ("x" * self.padding + f" {self.headers.get('Authorization')} " + "y" * 2000).encode()
         self.send_response(500)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -119,13 +122,17 @@ def test_a_credential_echoed_inside_a_json_answer_never_reaches_a_table() -> Non
         assert set(sample.labels.values()) == {"[credential]"}
 
 
-def test_an_echo_split_by_the_excerpt_is_still_replaced() -> None:
-    for url in _serve(_PaddedEcho):
+@pytest.mark.parametrize("padding", [20, 150])
+def test_an_echo_at_the_excerpts_end_is_replaced_or_left_out_never_cut(padding: int) -> None:
+    handler = type("Echo", (_PaddedEcho,), {"padding": padding})
+    for url in _serve(handler):
         client = PrometheusClient(url, credentials_from_environment({"PROMETHEUS_BEARER_TOKEN": TOKEN}), 5.0)
         with pytest.raises(PrometheusUnavailable) as refused:
             client.query("up", 0.0)
         message = str(refused.value)
-        assert "[credential]" in message and TOKEN[:8] not in message and len(message) <= 1000
+        assert TOKEN[:2] not in message.split("HTTP 500:", 1)[1] and len(message) <= 300
+        # Within the excerpt the token is replaced; across its end, left out whole.
+        assert ("[credential]" in message) is (padding == 20)
 
 
 class _EscapedEcho(BaseHTTPRequestHandler):

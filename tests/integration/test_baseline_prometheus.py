@@ -752,7 +752,7 @@ def nan_for_every_query(_: BaseHTTPRequestHandler) -> tuple[int, dict[str, str],
             status(200, b"<html>login</html>", "text/html"),
             [],
             4,
-            "the answer is not JSON; is this Prometheus? It is an HTML page",
+            "the answer is not JSON; is this Prometheus? It was: an HTML page",
         ),
         (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), [], 4, "instant vector"),
         (

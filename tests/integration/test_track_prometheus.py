@@ -335,7 +335,7 @@ def test_refusals(season: Season, tmp_path: Path) -> None:
         (
             status(200, b"<html><head><title>Sign in</title></head>" + b"<div>Please log in</div>" * 60, "text/html"),
             4,
-            "the answer is not JSON; is this Prometheus? It is an HTML page titled 'Sign in'",
+            "the answer is not JSON; is this Prometheus? It was: an HTML page titled 'Sign in'",
         ),
         (status(200, b'{"status":"success","data":{"resultType":"matrix","result":[]}}'), 4, "instant vector"),
         (status(401, b"Unauthorized", "text/plain"), 4, "HTTP 401, access denied"),
