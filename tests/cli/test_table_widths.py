@@ -16,10 +16,9 @@ import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import COMMAND_INDENT
 from tests.integration.test_warroom_drill import StandIn, grafana
 from tests.support.cli_runner import invoke
 from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.stand_in_http import serving
 from tests.unit.test_warroom_rota import TEN as ROSTER
 
 # 80 and 120 as the issue asks; 160 and 200, where a table fits word by word but not a whole command.
@@ -325,15 +325,8 @@ def prometheus(value: str) -> Iterator[str]:
         def log_message(self, *_: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def baseline(_: Folders, width: int) -> Shown:

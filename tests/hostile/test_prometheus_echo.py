@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -20,6 +19,7 @@ from freshfoodz_seasonal.adapters.prometheus_http import (
     credentials_from_environment,
 )
 from freshfoodz_seasonal.baseline.measure import instant_vector
+from tests.support.stand_in_http import serving
 
 TOKEN = "s3cr3t-bearer-token-0123456789"
 PASSWORD = "hunter2-but-longer"
@@ -40,14 +40,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 
 def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as url:
+        yield url
 
 
 @pytest.fixture(params=[500, 400, 200])
