@@ -112,8 +112,8 @@ BASELINE = {
 }
 
 
-def track(season: Season, *args: str) -> Result:
-    return invoke("track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(ROOT), *args)
+def track(season: Season, *args: str, project: Path = ROOT) -> Result:
+    return invoke("track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project), *args)
 
 
 def day_bounds(day: dt.date) -> tuple[float, float]:
@@ -216,10 +216,7 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
 def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(season: Season, tmp_path: Path) -> None:
     # The data shows about 5.7x for api and 3.75x for event-catering; this plan says 3x.
     project = variant(tmp_path / "project", (("loadMultiplier: 5.0", "loadMultiplier: 3.0"),))
-    result = invoke(
-        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
-        "--date", season.day.isoformat(), "--format", "json",
-    )  # fmt: skip
+    result = track(season, "--date", season.day.isoformat(), "--format", "json", project=project)
     assert result.exit_code == 7, result.output
     report = json.loads(result.stdout)
     routes = {line["route"]: line for line in report["routes"]}
@@ -270,10 +267,7 @@ DB_CPU_CONFIG = """  freshfoodz-seasonal:metrics:
 
 def test_the_database_cpu_above_its_target_proposes_the_stacks_cpu_share(season: Season, tmp_path: Path) -> None:
     project = variant(tmp_path / "cpu", config=DB_CPU_CONFIG)
-    result = invoke(
-        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
-        "--date", season.day.isoformat(), "--format", "json",
-    )  # fmt: skip
+    result = track(season, "--date", season.day.isoformat(), "--format", "json", project=project)
     assert result.exit_code == 7, result.output
     report = json.loads(result.stdout)
     database = report["database"]
@@ -288,10 +282,7 @@ def test_the_database_cpu_above_its_target_proposes_the_stacks_cpu_share(season:
     expected = math.ceil(0.25 * 0.72 / (0.375 * share) * 100 - 1e-9) / 100
     assert (proposal["key"], proposal["old"], proposal["new"]) == ("database.baselineCpuUtilization", 0.25, expected)
     assert any(effect.startswith("database db.r7g.xlarge + 2 replicas -> ") for effect in proposal["effects"])
-    table = invoke(
-        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
-        "--date", season.day.isoformat(),
-    )  # fmt: skip
+    table = track(season, "--date", season.day.isoformat(), project=project)
     assert f"database.baselineCpuUtilization 0.25 -> {expected:g}" in table.stdout
 
 
@@ -454,19 +445,22 @@ def one_day_season(folder: Path, day: dt.date) -> Path:
 def test_a_season_whose_days_before_prometheus_lacks_is_refused(season: Season, tmp_path: Path) -> None:
     # The backfill holds two days before the tracked day: not the 14 days its multiplier is measured against.
     project = one_day_season(tmp_path, season.day)
-    result = invoke(
-        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
-        "--season", str(season.day.year),
-    )  # fmt: skip
+    result = track(season, "--season", str(season.day.year), project=project)
     assert result.exit_code == 5, result.output
     flat = " ".join(result.output.split())
     days_before = season.day - dt.timedelta(days=14)
     assert f"and the 14 days before it, its measured multiplier's baseline, begin on {days_before}" in flat
     # A span over the same season goes on without the measured multiplier, and says why.
-    span = invoke(
-        "track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project),
-        "--from", (season.day - dt.timedelta(days=1)).isoformat(), "--to", season.day.isoformat(), "--format", "json",
-    )  # fmt: skip
+    span = track(
+        season,
+        "--from",
+        (season.day - dt.timedelta(days=1)).isoformat(),
+        "--to",
+        season.day.isoformat(),
+        "--format",
+        "json",
+        project=project,
+    )
     assert span.exit_code == 7, span.output
     assert "measured multiplier is left out" in " ".join(span.stderr.split())
     assert "measured_multipliers" not in json.loads(span.stdout)
