@@ -30,6 +30,29 @@ def read_small_text(path: Path, limit: int = MAX_SMALL_FILE_BYTES) -> str:
     return data.decode("utf-8")
 
 
+class NotWritable(OSError):
+    """Nothing can be written where a file or folder would go."""
+
+
+def check_writable(target: Path) -> None:
+    """NotWritable unless a file can be created beside `target` (a file or folder, which may not exist yet),
+    or in the nearest folder above it that exists, where the missing ones would be made: the place every
+    write here stages its temporary file. Tried by creating and removing a file, since permission bits
+    say nothing for root, on a read-only file system or under /proc. Cheap: commands call it before
+    their slow work."""
+    place = target.resolve().parent
+    while not place.exists():
+        place = place.parent
+    if not place.is_dir():
+        raise NotWritable(f"{place} is a file, not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".seasonctl-probe-", dir=place)
+    except OSError as error:
+        raise NotWritable(f"nothing can be written in {place} ({error.strerror})") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
 class FileChanged(OSError):
     """The file changed on disk between reading it and writing the new version."""
 

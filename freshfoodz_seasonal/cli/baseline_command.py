@@ -24,7 +24,7 @@ from freshfoodz_seasonal.adapters.prometheus_http import (
     PrometheusUnavailable,
     credentials_from_environment,
 )
-from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.adapters.text_files import NotWritable, check_writable, write_text_atomically
 from freshfoodz_seasonal.baseline.measure import PrometheusAnswerError
 from freshfoodz_seasonal.baseline.queries import BaselineWindow
 from freshfoodz_seasonal.baseline.stack_update import Change, StackUpdateError
@@ -77,6 +77,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
         loaded = load_stack(request.stack, request.project_dir, catalog)
         path, original = loaded.path, loaded.path.read_bytes().decode("utf-8")
         check_skip_cpu(request.skip_cpu, cpu_workloads(loaded.settings))
+        if request.write:
+            _check_writable_stack_file(path)
         scope = Scope.of_stack(loaded.settings, request.measure_cpu, request.skip_cpu)
         rate_window = loaded.settings.metrics.rate_window
     window = baseline_window(request.window, rate_window)
@@ -170,6 +172,14 @@ def prometheus_client(url: str, timeout_s: float, ca_file: Path | None, insecure
     if client.sends_credentials_in_clear:
         warn("the credentials go over plain http://, readable on the way; use https:// if you can")
     return client
+
+
+def _check_writable_stack_file(path: Path) -> None:
+    """--write's stack file, checked before anything is measured: exit 2 if it cannot be replaced."""
+    try:
+        check_writable(path)
+    except NotWritable as error:
+        fail(EXIT_INVALID, [f"{path}: --write cannot replace it: {error}; nothing measured"])
 
 
 def write_baseline(

@@ -46,7 +46,13 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     quiet_hour_checked,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked, season_findings
+from freshfoodz_seasonal.cli.stacks import (
+    LoadedStack,
+    load_pulumis_stack_file,
+    owner_checked,
+    plan_loaded,
+    season_findings,
+)
 from freshfoodz_seasonal.cli.tables import Section, to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.durations import ChangeKind, Duration
@@ -202,11 +208,13 @@ def run_provision(
         qualified = backend_stack_name(cli, name)
     except PulumiFailed as error:
         fail(EXIT_PULUMI, [str(error), "nothing changed"])
-    current, peak = run_programs([(stack, None), (stack, Phase.PEAK)], project_dir, catalog, now)
+    # The cheap checks (steps due, --record, the quiet hour) before the programs run: the season's plan
+    # is the same offline, and a refusal should not wait for two program runs.
+    season = plan_loaded(loaded, catalog, now.today).plan
     rows = load_durations()
-    plan = provisioning_plan(loaded.settings, peak.plan, rows)
-    first_day = peak.plan.window.first_day
-    late = season_findings(path, loaded.settings, catalog, peak.plan.window).late
+    plan = provisioning_plan(loaded.settings, season, rows)
+    first_day = season.window.first_day
+    late = season_findings(path, loaded.settings, catalog, season.window).late
     late_days = (late.first_day - late.nominal).days if late is not None else 0
 
     def dated(step: schedule.Step) -> dt.date:
@@ -217,10 +225,11 @@ def run_provision(
     record = _checked_record(record, project_dir)
     disruptive = [step.name for step in chosen if step.disruptions]
     quiet_hour_checked(loaded.path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
+    current, peak = run_programs([(stack, None), (stack, Phase.PEAK)], project_dir, catalog, now)
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)), crop=False)
-    console.print(to_rich("How it is done", provisioning_sections(plan, peak.plan.window.first_day)[:1]), crop=False)
+    console.print(to_rich("How it is done", provisioning_sections(plan, first_day)[:1]), crop=False)
 
     say = printer(console)
 

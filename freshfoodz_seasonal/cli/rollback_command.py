@@ -41,7 +41,7 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
     quiet_hour_checked,
     run_steps,
 )
-from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked
+from freshfoodz_seasonal.cli.stacks import LoadedStack, load_pulumis_stack_file, owner_checked, plan_loaded
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -149,11 +149,13 @@ def run_rollback(
         qualified = backend_stack_name(cli, name)
     except PulumiFailed as error:
         fail(EXIT_PULUMI, [str(error), "nothing changed"])
-    current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, now)
     # The class change back is a failover when the peak's class differs: in the quiet hour, as provisioning.
-    rollback_plan = provisioning_plan(loaded.settings, current.plan, load_durations()).rollback
+    # Checked on the offline plan before the programs run, so a refusal comes at once.
+    season = plan_loaded(loaded, catalog, now.today).plan
+    rollback_plan = provisioning_plan(loaded.settings, season, load_durations()).rollback
     disruptive = [step.name for step in rollback_plan if step.disruptions and step.name == "db-class"]
     quiet_hour_checked(path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
+    current, baseline_run = run_programs([(stack, None), (stack, Phase.BASELINE)], project_dir, catalog, now)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(baseline_run, "after rollback"))
     console = Console(highlight=False)
     console.print(to_rich(result.headline, diff_sections(result)), crop=False)

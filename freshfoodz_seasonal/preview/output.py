@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from freshfoodz_seasonal.adapters.text_files import NotWritable, check_writable
+
 MARKER = ".seasonctl-preview"
 
 
@@ -24,6 +26,10 @@ def check_target(out_dir: Path, marker: str = MARKER, writer: str = "seasonctl p
         raise OutputRefused(f"{out_dir} is a file, not a folder; choose a folder")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / marker).is_file():
         raise OutputRefused(f"{out_dir} exists and was not written by {writer}; choose an empty folder")
+    try:
+        check_writable(out_dir)
+    except NotWritable as error:
+        raise OutputRefused(f"{out_dir} cannot be written: {error}; choose another folder") from None
 
 
 def write_tree(
