@@ -12,8 +12,19 @@ from dataclasses import dataclass
 
 from capacity.catalog import Catalog
 from capacity.nodes import PodShape, room_per_node
-from freshfoodz_seasonal.config.model import Nodes, PeakControls, Platform, Route, Service, Worker, Workload
+from freshfoodz_seasonal.config.model import (
+    Nodes,
+    PeakControls,
+    Platform,
+    Route,
+    SeasonWindow,
+    Service,
+    Worker,
+    Workload,
+)
 from freshfoodz_seasonal.config.problems import Problem, key_path
+from freshfoodz_seasonal.config.war_room import WarRoom
+from freshfoodz_seasonal.seasons.windows import EVERY_KIND_OF_YEAR, resolve_window
 
 Finding = tuple[tuple[str | int, ...], str]
 
@@ -31,6 +42,8 @@ class ValidSections:
     platform: Platform | None
     peak_controls: PeakControls | None
     sample_route: str | None
+    window: SeasonWindow | None
+    war_room: WarRoom | None
     route_names: frozenset[str]
     service_names: frozenset[str]
     served_names: frozenset[str]
@@ -45,6 +58,7 @@ def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str)
         *_subnets_per_zone(sections),
         *_priority_services(sections),
         *_sample_route(sections),
+        *_staffed_days(sections),
     ]
     return [Problem(file, key_path(location), message) for location, message in findings]
 
@@ -196,4 +210,25 @@ def _sample_route(sections: ValidSections) -> Iterator[Finding]:
             ("metrics", "sampleRoute"),
             f"no route named {sections.sample_route!r}; name the route whose success is your business KPI, "
             f"one of {known}",
+        )
+
+
+def _staffed_days(sections: ValidSections) -> Iterator[Finding]:
+    """The war room's days within the season's window in every year, not only the coming one: the Wiesn
+    and a window ending with it move with the weekdays."""
+    if sections.war_room is None or sections.window is None:
+        return
+    refusals = []
+    for year in EVERY_KIND_OF_YEAR:
+        try:
+            sections.war_room.staffed_days(resolve_window(sections.window.start, sections.window.end, year))
+        except ValueError as error:
+            refusals.append(str(error))
+    if len(refusals) == len(EVERY_KIND_OF_YEAR):
+        yield (("warRoom", "days"), refusals[0])
+    elif refusals:
+        yield (
+            ("warRoom", "days"),
+            f"{refusals[0]}; the Wiesn moves with the weekdays: the days must fit the window in every year; "
+            f"they fit in {len(EVERY_KIND_OF_YEAR) - len(refusals)} of {len(EVERY_KIND_OF_YEAR)} years",
         )

@@ -34,7 +34,7 @@ from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD, BusinessKpis
 from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
 from freshfoodz_seasonal.seasons.ownership import MAX_WINDOW_DAYS, PROVISION_LEAD_DAYS, SCALE_BACK_DAYS_AFTER
-from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, parse_month_day, resolve_window
+from freshfoodz_seasonal.seasons.windows import EVERY_KIND_OF_YEAR, OKTOBERFEST_END, parse_month_day, resolve_window
 
 
 def _window_end(text: str) -> str:
@@ -116,9 +116,8 @@ class SeasonWindow(ConfigSection):
 
     @model_validator(mode="after")
     def _fits_a_year(self) -> SeasonWindow:
-        # The Wiesn's end moves with the weekdays and a window is a day longer across a 29 February: every
-        # weekday of 1 October and both kinds of year occur from 2001 to 2008.
-        longest = max(resolve_window(self.start, self.end, year).days for year in range(2001, 2009))
+        # The Wiesn's end moves with the weekdays and a window is a day longer across a 29 February.
+        longest = max(resolve_window(self.start, self.end, year).days for year in EVERY_KIND_OF_YEAR)
         if longest > MAX_WINDOW_DAYS:
             raise ValueError(
                 f"{self.start} to {self.end} lasts up to {longest} days; a season lasts at most {MAX_WINDOW_DAYS} "

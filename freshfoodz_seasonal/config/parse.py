@@ -9,7 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.config.checks import ValidSections, cross_section_problems
-from freshfoodz_seasonal.config.model import Route, Service, StackSettings, Worker
+from freshfoodz_seasonal.config.model import Route, SeasonWindow, Service, StackSettings, Worker
 from freshfoodz_seasonal.config.problems import ConfigError, Problem, problems_from_validation
 from freshfoodz_seasonal.config.secrets import split_secrets, unnamed_secret_problems
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
@@ -68,6 +68,11 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
     platform_ok, platform = _validates(_adapter("platform"), values.get("platform"), catalog)
     controls_ok, controls = _validates(_adapter("peak_controls"), values.get("peakControls"), catalog)
     metrics_ok, metrics = _validates(_adapter("metrics"), values.get("metrics", {}), catalog)
+    # The window alone: a bad value elsewhere in the season must not hide the war room's days.
+    season = values.get("season")
+    raw_window = season.get("window") if isinstance(season, dict) else None
+    window_ok, window = _validates(TypeAdapter(SeasonWindow), raw_window, catalog)
+    war_room_ok, war_room = _validates(_adapter("war_room"), values.get("warRoom"), catalog)
     return ValidSections(
         routes=_valid_items("routes", Route, values, catalog),
         services=_valid_items("services", Service, values, catalog),
@@ -76,6 +81,8 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
         platform=platform if platform_ok else None,
         peak_controls=controls if controls_ok else None,
         sample_route=metrics.sample_route if metrics_ok else None,
+        window=window if window_ok else None,
+        war_room=war_room if war_room_ok else None,
         route_names=_raw_names(values, "routes", "name"),
         service_names=_raw_names(values, "services", "name"),
         served_names=_raw_names(values, "routes", "service"),
@@ -102,6 +109,8 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
         platform=settings.platform,
         peak_controls=settings.peak_controls,
         sample_route=settings.metrics.sample_route,
+        window=settings.season.window,
+        war_room=settings.war_room,
         route_names=frozenset(route.name for route in settings.routes),
         service_names=frozenset(service.name for service in settings.services),
         served_names=frozenset(route.service for route in settings.routes),

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic.config import JsonDict
 
 from freshfoodz_seasonal.config.fields import ConfigSection, MonthDay, Slug, Text
+from freshfoodz_seasonal.seasons.windows import Window, day_in_window, wiesn_days
 
 # A secret's config key: `warRoom` and a capitalised name, so that it never collides with a settings key
 # and every reader sees it is one of the war room's secrets.
@@ -225,6 +226,25 @@ class WarRoom(ConfigSection):
     sample_loss_critical: bool = Field(
         default=False, description="a critical alert on any failed sample request (immediate escalation)"
     )
+
+    def staffed_days(self, window: Window) -> tuple[dt.date, dt.date]:
+        """The first and last staffed day of the season in `window`; ValueError if they leave it."""
+        if self.days == "window":
+            return window.first_day, window.last_day
+        if self.days == "wiesn":
+            first, last = wiesn_days(window.first_day.year)
+            if window.first_day <= first and last <= window.last_day:
+                return first, last
+            raise ValueError(
+                f"the Wiesn ({first} to {last}) leaves the season's window {window.first_day} to {window.last_day}"
+            )
+        first_day, last_day = day_in_window(self.days.start, window), day_in_window(self.days.end, window)
+        if first_day is None or last_day is None or last_day < first_day:
+            raise ValueError(
+                f"{self.days.start} to {self.days.end} leave the season's window {window.first_day} to "
+                f"{window.last_day}; accepted: days within it, the start first"
+            )
+        return first_day, last_day
 
     @model_validator(mode="after")
     def _consistent(self) -> WarRoom:

@@ -41,6 +41,12 @@ def wiesn_days(year: int) -> tuple[dt.date, dt.date]:
     return _first_sunday_of_october(year) - dt.timedelta(days=15), oktoberfest_last_day(year)
 
 
+# The calendar repeats every 28 years from 1901 to 2099, so any 28 years in a row hold every weekday of
+# 1 October (which moves the Wiesn) in both kinds of year (which moves a window across 29 February). These
+# are near enough that a message naming one of them reads as a real date.
+EVERY_KIND_OF_YEAR = range(2026, 2054)
+
+
 @dataclass(frozen=True)
 class Window:
     """First and last day of a season, both inclusive."""

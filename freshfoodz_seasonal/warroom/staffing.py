@@ -13,9 +13,9 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from freshfoodz_seasonal.config.war_room import StaffedDays, StaffedHours, WarRoom
+from freshfoodz_seasonal.config.war_room import StaffedHours, WarRoom
 from freshfoodz_seasonal.seasons.ownership import BERLIN
-from freshfoodz_seasonal.seasons.windows import Window, day_in_window, resolve_window, wiesn_days
+from freshfoodz_seasonal.seasons.windows import Window, resolve_window
 
 # Night work as Germany's working-time act counts it (ArbZG §2): 23:00 to 06:00, more than two hours of it.
 NIGHT_START_H, NIGHT_END_H = 23, 6
@@ -82,25 +82,10 @@ def _at(date: dt.date, minutes: int) -> dt.datetime:
 
 def staffed_days(war_room: WarRoom, window: Window) -> tuple[dt.date, dt.date]:
     """The first and last staffed day of the season in `window`; StaffingError if they leave it."""
-    days = war_room.days
-    if days == "window":
-        return window.first_day, window.last_day
-    if days == "wiesn":
-        first, last = wiesn_days(window.first_day.year)
-        if window.first_day <= first and last <= window.last_day:
-            return first, last
-        raise StaffingError(
-            f"warRoom.days: the Wiesn ({first} to {last}) leaves the season's window {window.first_day} to "
-            f"{window.last_day}"
-        )
-    assert isinstance(days, StaffedDays)
-    first_day, last_day = day_in_window(days.start, window), day_in_window(days.end, window)
-    if first_day is None or last_day is None or last_day < first_day:
-        raise StaffingError(
-            f"warRoom.days: {days.start} to {days.end} leave the season's window {window.first_day} to "
-            f"{window.last_day}; accepted: days within it, the start first"
-        )
-    return first_day, last_day
+    try:
+        return war_room.staffed_days(window)
+    except ValueError as error:
+        raise StaffingError(f"warRoom.days: {error}") from None
 
 
 def _cuts(hours: StaffedHours, pieces: int) -> list[int]:
