@@ -17,6 +17,8 @@ matplotlib.use("Agg")  # files only; must be chosen before pyplot is imported
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, Locator
@@ -46,63 +48,89 @@ class PlannedCapacity:
 def draw_year(
     entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str, path: Path
 ) -> None:
-    """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks."""
-    figure, axes = plt.subplots(figsize=(12, 1.4 + 1.3 * len(entries)), dpi=120)
+    """The year's chart written to `path` (PNG or SVG)."""
+    figure = year_figure(entries, capacity, year, organization)
     try:
-        for index, entry in enumerate(reversed(entries)):
-            row = index * ROW_SPACING
-            colour = _COLOURS.get(entry.season, _FALLBACK)
-            start = _day_number(entry.window.first_day)
-            width = _day_number(entry.window.last_day + dt.timedelta(days=1)) - start
-            axes.barh(row, width, left=start, height=0.5, color=colour, alpha=0.85)
-            if entry.wiesn is not None:
-                wiesn_start = _day_number(entry.wiesn.first_day)
-                wiesn_width = _day_number(entry.wiesn.last_day + dt.timedelta(days=1)) - wiesn_start
-                axes.barh(row, wiesn_width, left=wiesn_start, height=0.5, color="none", edgecolor="black", hatch="//")
-            plan = capacity.get(entry.stack)
-            label = f"{entry.title}: {entry.load_multiplier:g}x"
-            if plan is not None:
-                label += f", {plan.pods} pods (services and workers), {plan.nodes} seasonal nodes"
-            # A season in the year's second half is labelled from its end leftwards: inside the plot.
-            late = entry.window.first_day >= dt.date(year, 7, 1)
-            anchor = start + width if late else start
-            axes.text(anchor, row + 0.32, label, fontsize=9, va="bottom", ha="right" if late else "left")
-            marks = [_day_number(due) for _, _, due in entry.milestones]
-            axes.plot(marks, [row - 0.4] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
-            # Each milestone day once, as the playbook names it (T-30, T-14, ... T+7).
-            # A name within a week of the one before goes a line lower: the two never run into each other.
-            previous, lower = None, False
-            for due in sorted({due for _, _, due in entry.milestones}):
-                offset = (due - entry.window.first_day).days
-                name = "T-0" if offset == 0 else f"T{offset:+d}" if offset < 0 else _after(due, entry.window.last_day)
-                lower = previous is not None and (due - previous).days < 8 and not lower
-                axes.text(_day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top")
-                previous = due
-        axes.set_yticks([index * ROW_SPACING for index in range(len(entries))], [e.stack for e in reversed(entries)])
-        axes.set_ylim(-1.0, (len(entries) - 1) * ROW_SPACING + 0.9)
-        left, right = chart_days(entries, year)
-        axes.set_xlim(_day_number(left), _day_number(right))
-        axes.xaxis.set_major_locator(_month_locator())
-        # A month outside the year shown says its year: "Jan 2027" at the end of a season across New Year.
-        axes.xaxis.set_major_formatter(
-            FuncFormatter(
-                lambda value, _: f"{_day_of(value):%b}" if _day_of(value).year == year else f"{_day_of(value):%b %Y}"
-            )
-        )
-        axes.grid(axis="x", alpha=0.3)
-        axes.legend(
-            handles=[
-                Patch(facecolor="none", edgecolor="black", hatch="//", label="the Wiesn"),
-                Line2D([], [], marker="v", linestyle="", color="grey", markeredgecolor="black", label="milestone"),
-            ],
-            loc="upper left",
-            fontsize=8,
-        )
-        axes.set_title(f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
-        figure.tight_layout()
         figure.savefig(path)
     finally:
         plt.close(figure)
+
+
+def year_figure(
+    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str
+) -> Figure:
+    """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks; the legend
+    below the plot, where no label can lie under it. The caller closes the figure."""
+    # Constrained layout keeps the legend outside the axes ("outside lower center") and every label in view.
+    figure, axes = plt.subplots(figsize=(12, 1.6 + 1.3 * len(entries)), dpi=120, layout="constrained")
+    left, right = (_day_number(day) for day in chart_days(entries, year))
+    axes.set_xlim(left, right)
+    labels = []
+    for index, entry in enumerate(reversed(entries)):
+        row = index * ROW_SPACING
+        colour = _COLOURS.get(entry.season, _FALLBACK)
+        start = _day_number(entry.window.first_day)
+        end = _day_number(entry.window.last_day + dt.timedelta(days=1))
+        axes.barh(row, end - start, left=start, height=0.5, color=colour, alpha=0.85)
+        if entry.wiesn is not None:
+            wiesn_start = _day_number(entry.wiesn.first_day)
+            wiesn_width = _day_number(entry.wiesn.last_day + dt.timedelta(days=1)) - wiesn_start
+            axes.barh(row, wiesn_width, left=wiesn_start, height=0.5, color="none", edgecolor="black", hatch="//")
+        plan = capacity.get(entry.stack)
+        label = f"{entry.title}: {entry.load_multiplier:g}x"
+        if plan is not None:
+            label += f", {plan.pods} pods (services and workers), {plan.nodes} seasonal nodes"
+        text = axes.text(start, row + 0.32, label, fontsize=9, va="bottom", ha="left")
+        # Placed below, once the plot's size is known: the layout must not shrink the plot for where it was.
+        text.set_in_layout(False)
+        labels.append((text, start, end))
+        marks = [_day_number(due) for _, _, due in entry.milestones]
+        axes.plot(marks, [row - 0.4] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
+        # Each milestone day once, as the playbook names it (T-30, T-14, ... T+7).
+        # A name within a week of the one before goes a line lower: the two never run into each other.
+        previous, lower = None, False
+        for due in sorted({due for _, _, due in entry.milestones}):
+            offset = (due - entry.window.first_day).days
+            name = "T-0" if offset == 0 else f"T{offset:+d}" if offset < 0 else _after(due, entry.window.last_day)
+            lower = previous is not None and (due - previous).days < 8 and not lower
+            axes.text(_day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top")
+            previous = due
+    axes.set_yticks([index * ROW_SPACING for index in range(len(entries))], [e.stack for e in reversed(entries)])
+    axes.set_ylim(-1.0, (len(entries) - 1) * ROW_SPACING + 0.9)
+    axes.xaxis.set_major_locator(_month_locator())
+    # A month outside the year shown says its year: "Jan 2027" at the end of a season across New Year.
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(
+            lambda value, _: f"{_day_of(value):%b}" if _day_of(value).year == year else f"{_day_of(value):%b %Y}"
+        )
+    )
+    axes.grid(axis="x", alpha=0.3)
+    handles: list[Artist] = [
+        Line2D([], [], marker="v", linestyle="", color="grey", markeredgecolor="black", label="milestone")
+    ]
+    if any(entry.wiesn is not None for entry in entries):
+        handles.insert(0, Patch(facecolor="none", edgecolor="black", hatch="//", label="the Wiesn"))
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
+    axes.set_title(f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
+    # A label's width is known once drawn: each starts where its season starts if it fits, else ends where
+    # its season ends, else keeps to the plot's right edge.
+    figure.canvas.draw()
+    to_days = axes.transData.inverted()
+    for text, start, end in labels:
+        box = text.get_window_extent()
+        width = to_days.transform((box.x1, box.y0))[0] - to_days.transform((box.x0, box.y0))[0]
+        text.set_x(label_start(start, end, width, left, right))
+    return figure
+
+
+def label_start(start: float, end: float, width: float, left: float, right: float) -> float:
+    """Where a label `width` days wide starts, for a season from `start` to `end` on a plot from `left` to
+    `right`: at the season's start if it fits, else ending at the season's end, else at the right edge."""
+    if start + width <= right:
+        return start
+    if end - width >= left:
+        return end - width
+    return max(left, right - width)
 
 
 def chart_days(entries: list[SeasonEntry], year: int) -> tuple[dt.date, dt.date]:

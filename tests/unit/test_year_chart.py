@@ -1,0 +1,82 @@
+"""The year chart's layout, measured on the drawn figure: every label inside the plot, the legend apart
+from the seasons, and only the marks the chart draws in its legend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
+from freshfoodz_seasonal.cli.year_chart import PlannedCapacity, label_start, year_figure
+from freshfoodz_seasonal.playbooks.calendar import SeasonRule, year_calendar
+
+LONG = "Großer Sommerschlussverkauf der Filialen Nord, Süd und West mit Lieferdienst"
+JUNE = SeasonRule("sommer", "sommer", LONG, 6.0, "06-10", "06-30")
+JANUARY = SeasonRule("neujahr", "neujahr", "Neujahrs-Sale mit einem langen Titel", 2.0, "01-02", "01-20")
+DECEMBER = SeasonRule("advent", "advent", "Adventsverkauf mit langem Titel für die Filialen", 3.0, "12-01", "12-31")
+OKTOBERFEST = SeasonRule("oktoberfest", "oktoberfest", "Oktoberfest", 4.0, "09-01", "oktoberfest-end")
+
+FigureOf = Callable[..., Figure]
+
+
+@pytest.fixture
+def figure_of() -> Iterator[FigureOf]:
+    figures: list[Figure] = []
+
+    def draw(*rules: SeasonRule) -> Figure:
+        entries = year_calendar(list(rules), 2026, load_playbooks())
+        capacity = {rule.stack: PlannedCapacity(pods=123, nodes=45) for rule in rules}
+        figure = year_figure(entries, capacity, 2026, "Example Foods")
+        figure.canvas.draw()
+        figures.append(figure)
+        return figure
+
+    yield draw
+    for figure in figures:
+        plt.close(figure)
+
+
+def season_labels(figure: Figure) -> list[Text]:
+    return [text for text in figure.axes[0].texts if "x, 123 pods" in text.get_text()]
+
+
+@pytest.mark.parametrize("rules", [(JUNE,), (JANUARY, JUNE, DECEMBER), (JANUARY, OKTOBERFEST, DECEMBER)])
+def test_every_season_label_lies_inside_the_plot(figure_of: FigureOf, rules: tuple[SeasonRule, ...]) -> None:
+    figure = figure_of(*rules)
+    plot = figure.axes[0].get_window_extent()
+    labels = season_labels(figure)
+    assert len(labels) == len(rules)
+    for label in labels:
+        box = label.get_window_extent()
+        assert plot.x0 - 0.5 <= box.x0 and box.x1 <= plot.x1 + 0.5, (label.get_text(), box, plot)
+
+
+def test_the_legend_lies_below_the_plot_clear_of_every_label(figure_of: FigureOf) -> None:
+    figure = figure_of(JANUARY, OKTOBERFEST, DECEMBER)
+    (legend,) = figure.legends
+    box = legend.get_window_extent()
+    assert box.y1 <= figure.axes[0].get_window_extent().y0
+    assert not any(box.overlaps(text.get_window_extent()) for text in figure.axes[0].texts)
+
+
+def test_the_wiesn_is_in_the_legend_only_with_an_oktoberfest(figure_of: FigureOf) -> None:
+    without = [text.get_text() for text in figure_of(JANUARY, JUNE).legends[0].get_texts()]
+    with_wiesn = [text.get_text() for text in figure_of(OKTOBERFEST).legends[0].get_texts()]
+    assert without == ["milestone"] and with_wiesn == ["the Wiesn", "milestone"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "width", "expected"),
+    [
+        (10.0, 20.0, 5.0, 10.0),  # fits from its season's start
+        (90.0, 95.0, 30.0, 65.0),  # ends where its season ends
+        (2.0, 5.0, 98.0, 2.0),  # wider than both: keeps to the right edge, not past the left one
+        (0.0, 5.0, 200.0, 0.0),  # wider than the plot: starts at the left edge
+    ],
+)
+def test_label_start(start: float, end: float, width: float, expected: float) -> None:
+    assert label_start(start, end, width, 0.0, 100.0) == expected
