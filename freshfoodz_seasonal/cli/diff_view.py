@@ -117,10 +117,20 @@ def _minutes_delta(old: float | None, new: float | None) -> str:
     return "-" if old is None or new is None else f"{new - old:+.1f}"
 
 
+def _unset(value: object) -> bool:
+    """A key field an added or removed resource shows nothing by: absent, empty or off (never a 0)."""
+    return value is None or value is False or (isinstance(value, str | list | dict) and not value)
+
+
 def _key_summary(change: ResourceChange) -> str:
     fields = change.key_fields
     if change.kind is not Kind.CHANGED:
-        return ", ".join(f"{f.path}: {_value(f.new if change.kind is Kind.ADDED else f.old)}" for f in fields)
+        # What the resource is, not where it hangs: its parent matters when it moves (a new URN), and an
+        # option it does not set says nothing.
+        values = [(f.path, f.new if change.kind is Kind.ADDED else f.old) for f in fields]
+        return ", ".join(
+            f"{path}: {_value(value)}" for path, value in values if path != "options.parent" and not _unset(value)
+        )
     return ", ".join(f"{f.path} {' -> '.join(_values(f.old, f.new))}" for f in fields)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from typing import Any, NoReturn
 
 import typer
@@ -33,12 +34,14 @@ def stderr_console() -> Console:
 
 def fail(code: int, lines: list[str]) -> NoReturn:
     """Prints each line as an error and exits with `code`: no traceback for a user's mistake."""
-    console = stderr_console()
     for line in _lines(lines):
-        # Values from the user's file may contain brackets (never read as rich markup) and control
-        # characters (shown as escapes, never sent to the terminal).
-        console.print(Text("error: ", style="red") + Text(escaped(line)))
+        _say("error: ", "red", line)
     raise typer.Exit(code)
+
+
+def warn(line: str) -> None:
+    for part in _lines([line]):
+        _say("warning: ", "yellow", part)
 
 
 def _lines(lines: list[str]) -> list[str]:
@@ -46,10 +49,22 @@ def _lines(lines: list[str]) -> list[str]:
     return [part for line in lines for part in line.splitlines() or [""]]
 
 
-def warn(line: str) -> None:
+def _say(prefix: str, style: str, line: str) -> None:
+    """One message on stderr. At a terminal it wraps between words at the terminal's width (the terminal's
+    own fold cuts words, dates and paths), a word longer than the width on a line of its own; into a file
+    or a pipe it stays one line, so that a log keeps it whole. Values from the user's file may contain
+    brackets (never read as rich markup) and control characters (shown as escapes, never sent)."""
     console = stderr_console()
-    for part in _lines([line]):
-        console.print(Text("warning: ", style="yellow") + Text(escaped(part)))
+    text = prefix + escaped(line)
+    pieces = [text]
+    if console.is_terminal:
+        wrapped = textwrap.wrap(
+            text, console.width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+        pieces = wrapped or [prefix]
+    console.print(Text.assemble((prefix, style), pieces[0][len(prefix) :]))
+    for piece in pieces[1:]:
+        console.print(Text(piece))
 
 
 def print_json(data: Any) -> None:

@@ -178,10 +178,12 @@ class _SectionView:
             tried[-1],
         )
         yield _text(section.title, style="bold cyan")
-        yield _table(section, columns, words, compact, width)
+        keys = [section.columns.index(name) for name in section.key] or [0]
+        # A table of nothing but the names the list below repeats says nothing the list does not.
+        if columns == every or not set(columns) <= set(keys):
+            yield _table(section, columns, words, compact, width)
         if columns == every:
             return
-        keys = [section.columns.index(name) for name in section.key] or [0]
         moved = [index for index in every if index not in columns]
         for row in section.rows:
             yield _text("  ".join(row[index] for index in keys), style="bold")
@@ -217,6 +219,15 @@ def markdown_text(text: str) -> str:
     return _AUTOLINK.sub(lambda match: match.group(0)[:-1] + "&#8203;" + match.group(0)[-1], marked)
 
 
+def markdown_code(text: str) -> str:
+    """Text to be copied (a command) as a code span: shown as written, never rendered (a code span holds
+    no markup, links or mentions), fenced by more backticks than it holds in a row."""
+    shown = escaped(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 def to_markdown(heading: str, sections: Sequence[Section]) -> str:
     """Every text escaped (markdown_text): what a stack file says is shown, never rendered."""
     lines = [f"### {markdown_text(heading)}", "", *markdown_sections(sections)]
@@ -224,17 +235,22 @@ def to_markdown(heading: str, sections: Sequence[Section]) -> str:
 
 
 def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
-    """The sections as markdown lines, each titled at heading `level`; every text escaped."""
+    """The sections as markdown lines, each titled at heading `level`; every text escaped, commands (the
+    `whole` columns) as code spans."""
 
     def cell(text: str) -> str:
         return markdown_cell(markdown_text(text))
 
+    def code(text: str) -> str:
+        return markdown_cell(markdown_code(text)) if text.strip() not in _NO_VALUE else cell(text)
+
     lines = []
     for section in sections:
+        shown = [code if column in section.whole else cell for column in section.columns]
         lines += [f"{'#' * level} {markdown_text(section.title)}", ""]
         lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
         lines.append("|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|")
-        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in section.rows]
+        lines += ["| " + " | ".join(show(c) for show, c in zip(shown, row, strict=True)) + " |" for row in section.rows]
         # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
         quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
         lines += ["", *quoted, *([""] if section.notes else [])]
