@@ -26,8 +26,7 @@ def rendered_cells(commands: list[str]) -> list[str]:
     # The second cell of each body row: its inline token's children.
     cells = [t for t in tokens if t.type == "inline"][3:]  # title, then the two header cells
     return [
-        "".join(child.content for child in cell.children or [] if child.type == "code_inline")
-        for cell in cells[1::2]
+        "".join(child.content for child in cell.children or [] if child.type == "code_inline") for cell in cells[1::2]
     ]
 
 
