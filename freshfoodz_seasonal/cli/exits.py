@@ -69,9 +69,10 @@ def _say(prefix: str, style: str, line: str) -> None:
 
 def print_json(data: Any) -> None:
     """A command's JSON document on stdout, keys in the order the document gives them."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+    # NaN and Infinity are not JSON: a value that is one is a defect to surface, not to print.
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 
 def json_text(document: Any) -> str:
     """A preview's JSON document: sorted keys, so the text is the same whatever order things were declared in."""
-    return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
+    return json.dumps(document, indent=2, sort_keys=True, default=str, allow_nan=False) + "\n"

@@ -69,13 +69,13 @@ def plan(
     declared = loaded.settings.season.load_multiplier
     what_if = _what_if(declared, multiplier, scale)
     if what_if is not None:
+        # Said before planning: a what-if the plan cannot carry exits 3, and should say it was one.
+        warn(f"{loaded.path}: planned at {what_if:g}x, not the stack's {declared:g}x (a what-if; nothing is changed)")
         loaded = dataclasses.replace(loaded, settings=at_multiplier(loaded.settings, what_if))
     planned = plan_loaded(loaded, catalog, today, year, method)
     result = planned.plan
     for line in calendar_findings(loaded.path, loaded.settings, catalog, today).warnings():
         warn(f"{loaded.path}: {line}")
-    if what_if is not None:
-        warn(f"{loaded.path}: planned at {what_if:g}x, not the stack's {declared:g}x (a what-if; nothing is changed)")
     provisioning = provisioning_plan(loaded.settings, result, load_durations())
     room = headroom(loaded.settings, catalog, result)
     points = forecast(loaded.settings, catalog, result)
@@ -84,6 +84,8 @@ def plan(
         print_json(
             plan_as_dict(result)
             | {
+                "what_if": what_if is not None,
+                "declared_load_multiplier": declared,
                 "headroom": headroom_as_dict(room),
                 "forecast": forecast_as_dict(points),
                 "provisioning": provisioning_as_dict(provisioning, first_day),
@@ -92,24 +94,24 @@ def plan(
         return
     sections = [*plan_sections(result, room, points), *provisioning_sections(provisioning, first_day)]
     if output_format is ReportFormat.MARKDOWN:
-        sys.stdout.write(to_markdown(plan_heading(result), sections))
+        sys.stdout.write(to_markdown(plan_heading(result, declared), sections))
     else:
-        Console(highlight=False).print(to_rich(plan_heading(result), sections), crop=False)
+        Console(highlight=False).print(to_rich(plan_heading(result, declared), sections), crop=False)
 
 
 def _what_if(stack_multiplier: float, multiplier: float | None, scale: float | None) -> float | None:
-    """The multiplier asked for instead of the stack's, if any; exit 2 for both flags or a result out of range."""
+    """The multiplier asked for instead of the stack's, if any (the stack's own is none); exit 2 for both
+    flags or a scaled multiplier out of range."""
     if multiplier is not None and scale is not None:
         fail(EXIT_INVALID, ["give --multiplier or --scale, not both"])
-    if scale is None:
-        return multiplier
-    scaled = stack_multiplier * scale
-    if not MIN_WHAT_IF <= scaled <= MAX_WHAT_IF:
-        fail(
-            EXIT_INVALID,
-            [
-                f"--scale {scale:g}: {stack_multiplier:g}x x {scale:g} = {scaled:g}x; "
-                f"accepted: {MIN_WHAT_IF:g}x to {MAX_WHAT_IF:g}x"
-            ],
-        )
-    return scaled
+    if scale is not None:
+        multiplier = round(stack_multiplier * scale, 4)
+        if not MIN_WHAT_IF <= multiplier <= MAX_WHAT_IF:
+            fail(
+                EXIT_INVALID,
+                [
+                    f"--scale {scale:g}: {stack_multiplier:g}x x {scale:g} = {multiplier:g}x; "
+                    f"accepted: {MIN_WHAT_IF:g}x to {MAX_WHAT_IF:g}x"
+                ],
+            )
+    return None if multiplier == stack_multiplier else multiplier

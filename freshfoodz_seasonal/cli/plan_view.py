@@ -19,10 +19,14 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}"
 
 
-def plan_heading(plan: SeasonPlan) -> str:
+def plan_heading(plan: SeasonPlan, declared_multiplier: float | None = None) -> str:
+    """The plan's title line; a load other than the stack's `declared_multiplier` is named a what-if."""
     window = plan.window
+    load = f"{plan.load_multiplier:g}x baseline"
+    if declared_multiplier is not None and declared_multiplier != plan.load_multiplier:
+        load += f" (a what-if: the stack says {declared_multiplier:g}x)"
     return (
-        f"{plan.title}: stack {plan.stack}, phase {plan.phase}, {plan.load_multiplier:g}x baseline, "
+        f"{plan.title}: stack {plan.stack}, phase {plan.phase}, {load}, "
         f"{window.first_day} to {window.last_day} ({window.days} days), method {plan.method.value}"
     )
 

@@ -44,7 +44,8 @@ class RouteAtPeakHour:
     observed_p95_s: float | None
     """The hour's p95 as Prometheus's histogram_quantile gives it (linear within the bucket)."""
     predicted_p95_s: float | None
-    """The model's p95 at the hour's rates and pods; None without pods, or when the pods were overloaded."""
+    """The model's p95 at the hour's rates and pods; None without pods, when the pods were overloaded, or
+    when the model puts it beyond the span it computes (4x the route's SLO)."""
     bucket: tuple[float, float] | None
     """The histogram bucket (lower, upper] the observed p95 lies in: the measurement's resolution."""
 
@@ -95,7 +96,9 @@ def held_to_the_model(settings: StackSettings, service: Service, hour: ServiceHo
     if hour.pods is not None and rounded_pods(hour.pods) >= 1 and loads:
         try:
             state = PoolQueue(dataclasses.replace(spec, routes=loads)).at(rounded_pods(hour.pods))
-            predicted = {route.name: state.response_quantile(i, SLO_QUANTILE) for i, route in enumerate(loads)}
+            quantiles = {route.name: state.response_quantile(i, SLO_QUANTILE) for i, route in enumerate(loads)}
+            # Beyond the span the model computes (4x the route's SLO) it knows no value to compare with.
+            predicted = {name: p95 for name, p95 in quantiles.items() if math.isfinite(p95)}
         except ValueError:  # the load passed what those pods serve: no steady state to predict
             predicted = {}
     lines = {}

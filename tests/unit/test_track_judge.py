@@ -186,6 +186,29 @@ def test_bucket_quantiles_are_prometheus_linear_interpolation() -> None:
     assert bucket_quantile([(0.1, 0.0), (math.inf, 0.0)], 0.95) is None
 
 
+def test_a_p95_beyond_what_the_model_computes_is_no_prediction() -> None:
+    # Christmas's api (several routes, CV above 1: the multi-class wait) on 3 pods at 91 % of its peak rates:
+    # 23.8 of 24 slots busy, the model's p95 lies beyond the 4 x SLO it computes. No number, never inf.
+    settings = settings_with()
+    api = settings.services[0]
+    multiplier = settings.season.load_multiplier
+    rates = {r.name: r.baseline_rps * multiplier * 0.91 for r in settings.routes if r.service == api.name}
+    buckets = {name: [(0.5, 10.0), (math.inf, 100.0)] for name in rates}
+    hour = ServiceHour(0.0, rates, 3.0, buckets, None)
+    slots = 3 * api.slots_per_pod
+    busy = sum(
+        rate * r.mean_service_time_ms / 1000 for r in settings.routes for name, rate in rates.items() if r.name == name
+    )
+    assert 0.98 * slots < busy < slots  # loaded, not overloaded: the model has a steady state
+    lines = held_to_the_model(settings, api, hour)
+    assert set(lines) == set(rates) and all(line.predicted_p95_s is None for line in lines.values())
+    assert all(line.model_error is None for line in lines.values())
+    # At 80 % of those rates: a finite prediction for every route.
+    lighter = dataclasses.replace(hour, rates={name: rate * 0.8 for name, rate in rates.items()})
+    predicted = [line.predicted_p95_s for line in held_to_the_model(settings, api, lighter).values()]
+    assert all(p95 is not None and math.isfinite(p95) for p95 in predicted)
+
+
 def test_the_busiest_hour_and_the_model_held_to_it(catalog: Catalog) -> None:
     rates = {"catalog-browse": {3600.0: 50.0, 7200.0: 90.0}, "customer-lookup": {3600.0: 30.0, 7200.0: 20.0}}
     assert busiest_hour(rates, ["catalog-browse", "customer-lookup"]) == 7200.0
