@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from capacity.database import MAX_CONNECTIONS_FACTOR
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.forecast import ForecastPoint
-from freshfoodz_seasonal.plan.headroom import Headroom
+from freshfoodz_seasonal.plan.headroom import SEARCH_LIMIT, Headroom
 from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, SeasonPlan
 
 
@@ -241,7 +241,7 @@ def headroom_line(room: Headroom) -> str:
     """The plan's limit in one line: `holds to 6.8x; the database breaks first (CPU of ...)`."""
     first = room.first_to_break
     if first is None:
-        return "Headroom: no tier breaks below the search's limit"
+        return f"Headroom: holds beyond {SEARCH_LIMIT:g}x; no tier breaks up to there"
     return f"Headroom: holds to {first.max_multiplier:g}x; {first.tier} breaks first ({first.limit})"
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cache, partial
 from typing import TypeVar
 
-from capacity.catalog import Catalog
-from capacity.database import DatabaseDemand, size_database, usable_max_connections
+from capacity.catalog import Catalog, RdsClass
+from capacity.database import READS_DOMINATE_SHARE, DatabaseDemand, size_database, usable_max_connections
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
 from freshfoodz_seasonal.config.model import StackSettings
@@ -40,14 +41,33 @@ GALLOP = 1.25
 _BEYOND = f"holds beyond {SEARCH_LIMIT:g}x"
 
 
+class Reach(StrEnum):
+    """How far a tier holds."""
+
+    UP_TO = "up_to"
+    """Up to its max_multiplier: just above it, the tier breaks."""
+    BEYOND_SEARCH_LIMIT = "beyond_search_limit"
+    """At SEARCH_LIMIT still: where it breaks above is not searched."""
+    ANY_LOAD = "any_load"
+    """At any load: what the tier carries stops growing before it breaks (nodes hold every HPA's maximum)."""
+
+
 @dataclass(frozen=True)
 class TierHeadroom:
-    tier: str
-    """`service api`, `worker sample-dispatch`, `database`, `nodes`."""
+    kind: str
+    """`service`, `worker`, `database`, `nodes`."""
+    name: str | None
+    """The service's or worker's name; None for the database and the nodes."""
     max_multiplier: float | None
-    """The largest multiplier the tier carries at its limit; None: it carries SEARCH_LIMIT, or any load."""
+    """The largest multiplier the tier carries at its limit; None unless `reach` is UP_TO."""
     limit: str
     """What stops it just above (e.g. `latency (p95 SLO) at HPA max 10 pods`), or why nothing does."""
+    reach: Reach = Reach.UP_TO
+
+    @property
+    def tier(self) -> str:
+        """`service api`, `worker sample-dispatch`, `database`, `nodes`."""
+        return self.kind if self.name is None else f"{self.kind} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,7 @@ def _largest_holding(holds: Callable[[float], bool], planned: float) -> float | 
     holding = max(1, math.floor(planned / MULTIPLIER_STEP + 1e-9))
     while True:
         probe = min(max(holding + 1, math.ceil(holding * GALLOP)), last)
-        if not holds(probe * MULTIPLIER_STEP):
+        if not holds(_grid_point(probe)):
             failing = probe
             break
         if probe == last:
@@ -116,11 +136,17 @@ def _largest_holding(holds: Callable[[float], bool], planned: float) -> float | 
         holding = probe
     while failing - holding > 1:
         middle = (holding + failing) // 2
-        if holds(middle * MULTIPLIER_STEP):
+        if holds(_grid_point(middle)):
             holding = middle
         else:
             failing = middle
-    return round(holding * MULTIPLIER_STEP, 1)
+    return _grid_point(holding)
+
+
+def _grid_point(steps: int) -> float:
+    """`steps` x MULTIPLIER_STEP as the decimal it stands for (56 x 0.1 is 5.6000000000000005 in binary,
+    which would put a tier that holds exactly 5.6x below it)."""
+    return round(steps * MULTIPLIER_STEP, 1)
 
 
 # A workload as sized at a multiplier: None where no pod count meets its SLO or SLA.
@@ -129,7 +155,7 @@ SizedAt = Callable[[float], ServicePlan | WorkerPlan | None]
 
 def _binding(pods_of: SizedAt, multiplier: float) -> str:
     """What asks for more pods than the HPA allows just above the tier's largest multiplier."""
-    above = pods_of(multiplier + MULTIPLIER_STEP)
+    above = pods_of(round(multiplier + MULTIPLIER_STEP, 1))
     if above is None:
         return "no pod count meets its SLO"
     return {
@@ -153,8 +179,9 @@ def _workload_tier(
         return needed is not None and needed.pods <= most
 
     largest = _largest_holding(holds, base)
-    limit = _BEYOND if largest is None else f"{_binding(pods_of, largest)} at HPA max {most} pods"
-    return TierHeadroom(f"{kind} {planned.name}", largest, limit)
+    if largest is None:
+        return TierHeadroom(kind, planned.name, None, _BEYOND, Reach.BEYOND_SEARCH_LIMIT)
+    return TierHeadroom(kind, planned.name, largest, f"{_binding(pods_of, largest)} at HPA max {most} pods")
 
 
 def headroom(settings: StackSettings, catalog: Catalog, plan: SeasonPlan) -> Headroom:
@@ -186,15 +213,21 @@ def _database_tier(settings: StackSettings, catalog: Catalog, plan: SeasonPlan, 
         return True
 
     largest = _largest_holding(holds, plan.load_multiplier)
-    limit = _BEYOND
-    if largest is not None:
-        connections = demand_at(largest + MULTIPLIER_STEP).connections > usable_max_connections(planned) * target
-        limit = (
-            f"connections of {planned.name}"
-            if connections
-            else f"CPU of {planned.name} with at most {most_replicas} read replicas"
-        )
-    return TierHeadroom("database", largest, limit)
+    if largest is None:
+        return TierHeadroom("database", None, None, _BEYOND, Reach.BEYOND_SEARCH_LIMIT)
+    above = demand_at(round(largest + MULTIPLIER_STEP, 1))
+    return TierHeadroom("database", None, largest, _database_limit(above, planned, target, most_replicas))
+
+
+def _database_limit(demand: DatabaseDemand, planned: RdsClass, target: float, most_replicas: int) -> str:
+    """Which part of the planned class a demand it cannot carry breaks, as size_database judges it."""
+    if demand.connections > usable_max_connections(planned) * target:
+        return f"connections of {planned.name}"
+    if demand.read_share < READS_DOMINATE_SHARE:
+        return f"CPU of the primary {planned.name} (reads {demand.read_share:.0%}: no replicas take them)"
+    if demand.busy_vcpu * (1.0 - demand.read_share) > planned.vcpu * target:
+        return f"CPU of the primary {planned.name} with the writes alone"
+    return f"CPU of the reads on at most {most_replicas} read replicas of {planned.name}"
 
 
 def _nodes_tier(settings: StackSettings, catalog: Catalog, plan: SeasonPlan, needs: _Needs) -> TierHeadroom:
@@ -210,6 +243,9 @@ def _nodes_tier(settings: StackSettings, catalog: Catalog, plan: SeasonPlan, nee
         [replace(s, pods=s.hpa.max_replicas) for s in plan.services],
         [replace(w, pods=w.hpa.max_replicas) for w in plan.workers],
     ):
-        return TierHeadroom("nodes", None, f"every HPA's maxReplicas pods fit in nodes.maxNodes {plan.max_nodes}")
+        limit = f"every HPA's maxReplicas pods fit in nodes.maxNodes {plan.max_nodes}"
+        return TierHeadroom("nodes", None, None, limit, Reach.ANY_LOAD)
     largest = _largest_holding(lambda multiplier: fits(*needs.running_at(plan, multiplier)), plan.load_multiplier)
-    return TierHeadroom("nodes", largest, _BEYOND if largest is None else f"nodes.maxNodes {plan.max_nodes}")
+    if largest is None:
+        return TierHeadroom("nodes", None, None, _BEYOND, Reach.BEYOND_SEARCH_LIMIT)
+    return TierHeadroom("nodes", None, largest, f"nodes.maxNodes {plan.max_nodes}")

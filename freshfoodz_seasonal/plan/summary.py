@@ -8,7 +8,7 @@ from typing import Any
 from capacity.cost import CostLine
 from capacity.pool_sizing import PoolSizing
 from freshfoodz_seasonal.plan.forecast import ForecastPoint
-from freshfoodz_seasonal.plan.headroom import Headroom
+from freshfoodz_seasonal.plan.headroom import SEARCH_LIMIT, Headroom
 from freshfoodz_seasonal.plan.season_plan import BUDGET_MEASURE, CpuAtPlan, ScaledPlan, SeasonPlan
 
 
@@ -207,7 +207,18 @@ def headroom_as_dict(room: Headroom) -> dict[str, Any]:
     return {
         "max_multiplier": None if first is None else first.max_multiplier,
         "first_to_break": None if first is None else first.tier,
-        "tiers": [{"tier": t.tier, "max_multiplier": t.max_multiplier, "limit": t.limit} for t in room.tiers],
+        "search_limit": SEARCH_LIMIT,
+        "tiers": [
+            {
+                "tier": t.tier,
+                "kind": t.kind,
+                "name": t.name,
+                "max_multiplier": t.max_multiplier,
+                "reach": t.reach.value,
+                "limit": t.limit,
+            }
+            for t in room.tiers
+        ],
     }
 
 

@@ -40,7 +40,7 @@ def test_each_tier_holds_to_the_multiplier_worked_out_by_hand() -> None:
     # database: busy vCPU = 0.25 x 4 x m; 70 % reads on at most 2 replicas of 4 vCPU at 0.7 = 5.6:
     # 0.7 m <= 5.6, m <= 8.0 (the writes, 0.3 m <= 2.8, would hold to 9.3).
     assert held["database"]["max_multiplier"] == 8.0
-    assert held["database"]["limit"] == "CPU of db.r7g.xlarge with at most 2 read replicas"
+    assert held["database"]["limit"] == "CPU of the reads on at most 2 read replicas of db.r7g.xlarge"
     # The pods at every HPA's maximum fit the seasonal node group: no load breaks the nodes.
     assert held["nodes"]["max_multiplier"] is None
 
