@@ -7,6 +7,7 @@ dashboard, load test and declaration take the plan alone and never join back to 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,7 +21,7 @@ from capacity.hpa import HpaBounds, hpa_bounds
 from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
-from capacity.service_time import ServiceTime
+from capacity.service_time import ServiceTime, mixture_moments
 from capacity.workers import (
     SLA_QUANTILE,
     ExponentialJobTime,
@@ -553,6 +554,27 @@ def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
     return warnings
 
 
+# Where the model's wait probability (M/M/k's) is known to run low: service times this variable on pods of
+# this many slots, with the latency binding (README, "Known limit").
+VARIABLE_CV = 2.0
+MANY_SLOTS = 8
+
+
+def _variability_warnings(settings: StackSettings, plan_services: tuple[ServicePlan, ...]) -> list[str]:
+    warnings = []
+    for planned in plan_services:
+        service = next(s for s in settings.services if s.name == planned.name)
+        spec = pool_spec_of(settings, service, settings.season.load_multiplier)
+        _, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
+        if planned.binding_constraint == "latency" and service.slots_per_pod >= MANY_SLOTS and scv >= VARIABLE_CV**2:
+            warnings.append(
+                f"service {planned.name}: its service times vary much (CV {math.sqrt(scv):.1f}) on "
+                f"{service.slots_per_pod} slots a pod, where the model's wait probability runs low and may "
+                "plan a pod short (README, Known limit); check the p95 in the load test"
+            )
+    return warnings
+
+
 def _warnings(
     settings: StackSettings,
     plan_services: tuple[ServicePlan, ...],
@@ -576,6 +598,7 @@ def _warnings(
                     f"than asked above the planned {item.pods} pods"
                 )
             warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item))
+    warnings.extend(_variability_warnings(settings, plan_services))
     for worker in plan_workers:
         if worker.external_autoscaler:
             warnings.append(
