@@ -14,6 +14,13 @@ import numpy as np
 
 from capacity.service_time import ServiceTime
 
+# The grids of the single-slot and multi-class waits: GRID_POINTS steps over HORIZON_FACTOR x an SLO.
+GRID_POINTS = 4096
+HORIZON_FACTOR = 4.0
+# Tilting by theta^j with theta^L = e^-TILT_EXPONENT (L the FFT's length) damps the sums that reach beyond
+# the FFT's length, so they cannot wrap around into the grid (Grubel and Hermesmeier 1999).
+TILT_EXPONENT = 40.0
+
 _ERFC_COEFFICIENTS = (
     0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807,
     -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223,

@@ -46,8 +46,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from capacity.lognormal_grid import lognormal_cdf, lognormal_partial_mean, upward_pmf
+from capacity.lognormal_grid import (
+    GRID_POINTS,
+    HORIZON_FACTOR,
+    TILT_EXPONENT,
+    lognormal_cdf,
+    lognormal_partial_mean,
+    upward_pmf,
+)
 from capacity.queueing import (
+    NEGLIGIBLE_WAIT_PROBABILITY,
     ErlangBTable,
     WaitingTime,
     erlang_c,
@@ -58,15 +66,13 @@ from capacity.queueing import (
 from capacity.service_time import ServiceTime, mixture_moments
 
 POOLED_WEIGHT = 0.7
-GRID_POINTS = 4096
-HORIZON_FACTOR = 4.0
+# The FFT runs on 2 x the grid: a wait and a service time each on the grid convolve within it, and the
+# tilt leaves the geometric sums that reach beyond it at e^-20 on the grid.
 _FFT_FACTOR = 2
-_TILT_EXPONENT = 40.0
 # When the mean of the scaled residual R / k spans fewer grid steps than this, P_pool is a geometric
 # sum of residuals too fine for the grid (large pooled queues): it is then exponential (Renyi's
 # theorem for geometric sums) with the same, Allen-Cunneen, mean.
 _MIN_RESIDUAL_STEPS = 8.0
-_NEGLIGIBLE_WAIT_PROBABILITY = 1e-12
 # `response_survival` returns the upper bound (1 - C) P(S > t) + C, without a grid, when that bound
 # is at or below this: the sizing search compares with 1 - 0.95 = 0.05 and decides the same.
 _TRIVIAL_TAIL = 0.05
@@ -88,7 +94,7 @@ class _RouteGrid:
         self.step_s = HORIZON_FACTOR * slo_s / GRID_POINTS
         self.length = _FFT_FACTOR * GRID_POINTS
         self.x = self.step_s * np.arange(GRID_POINTS)
-        self.tilt = math.exp(-_TILT_EXPONENT / self.length) ** np.arange(self.length)
+        self.tilt = math.exp(-TILT_EXPONENT / self.length) ** np.arange(self.length)
         self._mix = mix
         self._residual_hats: dict[int, np.ndarray] = {}
         self.service_pmfs: dict[int, np.ndarray] = {}
@@ -184,7 +190,7 @@ class MultiClassState:
         self.probability_of_wait = probability_of_wait
         self.ac_mean_s = variability_factor(slots, self.load, mix.scv) * mix.mean_s / (slots - offered)
         # Below cs^2 = 1 (or when the wait is negligible) the exponential wait of the current model.
-        self._exponential = mix.scv < 1.0 or probability_of_wait < _NEGLIGIBLE_WAIT_PROBABILITY
+        self._exponential = mix.scv < 1.0 or probability_of_wait < NEGLIGIBLE_WAIT_PROBABILITY
         self._wait = WaitingTime(probability_of_wait, self.ac_mean_s)
         self._survivals: dict[float, np.ndarray] = {}
         if self._exponential:

@@ -72,7 +72,7 @@ def erlang_c(servers: int, offered_erlangs: float, table: ErlangBTable | None = 
 
 # Below this P(wait) the wait moves a survival probability by less than 1e-12: skip the integral
 # (large pooled queues reach 1e-300).
-_NEGLIGIBLE_WAIT_PROBABILITY = 1e-12
+NEGLIGIBLE_WAIT_PROBABILITY = 1e-12
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def response_time_survival(wait: WaitingTime, service: ServiceDistribution, t_s:
     P(W' + S > t) = P(S >= t) + E[exp(-(t - S) / m); S < t].
     """
     tail_of_service = service.survival(t_s)
-    if wait.probability_of_wait < _NEGLIGIBLE_WAIT_PROBABILITY:
+    if wait.probability_of_wait < NEGLIGIBLE_WAIT_PROBABILITY:
         return tail_of_service
     return tail_of_service + wait.probability_of_wait * service.discounted_mass(t_s, wait.conditional_mean_s)
 

@@ -21,15 +21,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capacity.lognormal_grid import lognormal_cdf, lognormal_partial_mean, upward_pmf
+from capacity.lognormal_grid import (
+    GRID_POINTS,
+    HORIZON_FACTOR,
+    TILT_EXPONENT,
+    lognormal_cdf,
+    lognormal_partial_mean,
+    upward_pmf,
+)
 from capacity.service_time import ServiceTime
 
-GRID_POINTS = 4096
-HORIZON_FACTOR = 4.0
-# The FFT runs on 4 x the grid; tilting by theta^j with theta^L = e^-40 damps the sums that reach
-# beyond it (e^-30 after untilting the grid), so they cannot wrap around into the grid.
+# The FFT runs on 4 x the grid: the tilt leaves the sums that reach beyond it at e^-30 on the grid.
 _FFT_FACTOR = 4
-_TILT_EXPONENT = 40.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class SingleSlotQueue:
         self.step_s = HORIZON_FACTOR * longest_slo_s / GRID_POINTS
         self._length = _FFT_FACTOR * GRID_POINTS
         grid = self.step_s * np.arange(GRID_POINTS)
-        theta = math.exp(-_TILT_EXPONENT / self._length)
+        theta = math.exp(-TILT_EXPONENT / self._length)
         self._tilt = theta ** np.arange(self._length)
         self._residual_hat = np.fft.rfft(upward_pmf(self._residual_cdf(grid), self._length) * self._tilt)
         self._service_hats = [

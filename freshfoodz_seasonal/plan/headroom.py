@@ -169,7 +169,7 @@ def _binding(pods_of: SizedAt, multiplier: float) -> str:
 def _workload_tier(
     kind: str,
     planned: ServicePlan | WorkerPlan,
-    pods_of: Callable[[float], ServicePlan | WorkerPlan | None],
+    pods_of: SizedAt,
     base: float,
 ) -> TierHeadroom:
     most = planned.hpa.max_replicas
