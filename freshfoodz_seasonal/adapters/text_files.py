@@ -48,7 +48,7 @@ def check_writable(target: Path) -> None:
     try:
         handle, probe = tempfile.mkstemp(prefix=".seasonctl-probe-", dir=place)
     except OSError as error:
-        raise NotWritable(f"nothing can be written in {place} ({error.strerror})") from None
+        raise NotWritable(f"no file can be created in {place} ({error.strerror})") from None
     os.close(handle)
     os.unlink(probe)
 

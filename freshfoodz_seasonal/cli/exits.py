@@ -8,11 +8,12 @@ at the confirmation prompt.
 from __future__ import annotations
 
 import json
+import re
 import sys
-import textwrap
 from typing import Any, NoReturn
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -56,15 +57,28 @@ def _say(prefix: str, style: str, line: str) -> None:
     brackets (never read as rich markup) and control characters (shown as escapes, never sent)."""
     console = stderr_console()
     text = prefix + escaped(line)
-    pieces = [text]
-    if console.is_terminal:
-        wrapped = textwrap.wrap(
-            text, console.width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-        )
-        pieces = wrapped or [prefix]
+    pieces = _wrapped(text, console.width) if console.is_terminal else [text]
     console.print(Text.assemble((prefix, style), pieces[0][len(prefix) :]))
     for piece in pieces[1:]:
         console.print(Text(piece))
+
+
+# A word, or a command in backticks with what follows it up to a space (`seasonctl rollback x --yes`:):
+# a command is copied whole, so it is never broken (a resume command cut after `--yes` would run another).
+_WORD = re.compile(r"`[^`]*`\S*|\S+")
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` filled to `width` between words, the lines after the first indented by two; a word or command
+    longer than the width keeps a line of its own."""
+    lines, line = [], ""
+    for word in _WORD.findall(text):
+        joined = f"{line} {word}" if line.strip() else f"{line}{word}"
+        if line.strip() and cell_len(joined) > width:
+            lines.append(line)
+            joined = f"  {word}"
+        line = joined
+    return [*lines, line]
 
 
 def print_json(data: Any) -> None:

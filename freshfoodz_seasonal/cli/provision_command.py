@@ -30,7 +30,7 @@ from rich.text import Text
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.text_files import write_text_atomically
+from freshfoodz_seasonal.adapters.text_files import NotWritable, check_writable, write_text_atomically
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail, warn
@@ -222,7 +222,7 @@ def run_provision(
 
     # What runs is what is due on the earlier of the real day and --date: --date cannot bring a day forward.
     chosen = _chosen(plan, step_names, path, dated, min(now.today, now.real_today))
-    record = _checked_record(record, project_dir)
+    record = _checked_record(record)
     disruptive = [step.name for step in chosen if step.disruptions]
     quiet_hour_checked(loaded.path, loaded.settings.season.quiet_hour, disruptive, any_hour, now.real_utc)
     current, peak = run_programs([(stack, None), (stack, Phase.PEAK)], project_dir, catalog, now)
@@ -275,7 +275,7 @@ def _finish(
     console.print(Text(f"Measurements written to {record}; paste its durations under provisioning.durations."))
 
 
-def _checked_record(record: Path | None, project_dir: Path) -> Path | None:
+def _checked_record(record: Path | None) -> Path | None:
     """`--record`, checked before anything changes: a new or JSON file in a folder that exists, never a
     stack file (Pulumi's or any YAML); exit 2 otherwise."""
     if record is None:
@@ -290,4 +290,8 @@ def _checked_record(record: Path | None, project_dir: Path) -> Path | None:
         )
     if not record.parent.is_dir():
         fail(EXIT_INVALID, [f"--record {record}: the folder {record.parent} does not exist", "nothing changed"])
+    try:
+        check_writable(record)
+    except NotWritable as error:
+        fail(EXIT_INVALID, [f"--record {record}: cannot be written: {error}", "nothing changed"])
     return record

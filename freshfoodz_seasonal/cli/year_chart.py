@@ -6,6 +6,7 @@ Writes a PNG or SVG with matplotlib's non-interactive backend (no display needed
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator
+from matplotlib.transforms import Transform
 
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
@@ -29,6 +32,8 @@ SUFFIXES = {".png", ".svg"}
 # One colour per season, from the plan's own story: asparagus green, Wiesn blue, Christmas red.
 _COLOURS = {"spargel": "#6a994e", "oktoberfest": "#1d70b8", "weihnachten": "#b23a48"}
 _FALLBACK = "#7f7f7f"
+# A title longer than this goes on more lines (a long organization's name would run off the figure).
+TITLE_CHARACTERS = 110
 # Rows this far apart: a season's label above its bar clears the milestone names below the row above.
 ROW_SPACING = 1.6
 
@@ -80,7 +85,8 @@ def year_figure(
         label = f"{entry.title}: {entry.load_multiplier:g}x"
         if plan is not None:
             label += f", {plan.pods} pods (services and workers), {plan.nodes} seasonal nodes"
-        text = axes.text(start, row + 0.32, label, fontsize=9, va="bottom", ha="left")
+        # parse_math off: a `$` in a title is a dollar, not mathtext.
+        text = axes.text(start, row + 0.32, label, fontsize=9, va="bottom", ha="left", parse_math=False)
         # Placed below, once the plot's size is known: the layout must not shrink the plot for where it was.
         text.set_in_layout(False)
         labels.append((text, start, end))
@@ -93,7 +99,10 @@ def year_figure(
             offset = (due - entry.window.first_day).days
             name = "T-0" if offset == 0 else f"T{offset:+d}" if offset < 0 else _after(due, entry.window.last_day)
             lower = previous is not None and (due - previous).days < 8 and not lower
-            axes.text(_day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top")
+            axes.text(
+                _day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top",
+                parse_math=False,
+            )  # fmt: skip
             previous = due
     axes.set_yticks([index * ROW_SPACING for index in range(len(entries))], [e.stack for e in reversed(entries)])
     axes.set_ylim(-1.0, (len(entries) - 1) * ROW_SPACING + 0.9)
@@ -111,16 +120,27 @@ def year_figure(
     if any(entry.wiesn is not None for entry in entries):
         handles.insert(0, Patch(facecolor="none", edgecolor="black", hatch="//", label="the Wiesn"))
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
-    axes.set_title(f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones")
+    title = f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones"
+    axes.set_title(textwrap.fill(title, TITLE_CHARACTERS), parse_math=False)
     # A label's width is known once drawn: each starts where its season starts if it fits, else ends where
     # its season ends, else keeps to the plot's right edge.
     figure.canvas.draw()
     to_days = axes.transData.inverted()
     for text, start, end in labels:
-        box = text.get_window_extent()
-        width = to_days.transform((box.x1, box.y0))[0] - to_days.transform((box.x0, box.y0))[0]
+        width = _days_wide(text, to_days)
+        # Wider than the plot (a long title): onto as many lines as it needs, between words.
+        if width > right - left:
+            characters = len(text.get_text())
+            text.set_text(textwrap.fill(text.get_text(), max(20, int(characters * (right - left) / width) - 2)))
+            width = _days_wide(text, to_days)
         text.set_x(label_start(start, end, width, left, right))
     return figure
+
+
+def _days_wide(text: Text, to_days: Transform) -> float:
+    """How many days of the plot a drawn text spans."""
+    box = text.get_window_extent()
+    return float(to_days.transform((box.x1, box.y0))[0] - to_days.transform((box.x0, box.y0))[0])
 
 
 def label_start(start: float, end: float, width: float, left: float, right: float) -> float:

@@ -68,9 +68,13 @@ def test_provision_refuses_a_failover_outside_the_quiet_hour_before_the_programs
     assert NO_PROGRAM not in flat(result)
 
 
-def test_provision_refuses_a_bad_record_path_before_the_programs_run(project: Path) -> None:
-    result = run(project, "provision", "--record", str(project / "missing" / "took.json"), at="2026-10-20T09:00+00:00")
-    assert result.exit_code == 2 and "--record" in flat(result) and "does not exist" in flat(result), result.output
+@pytest.mark.parametrize(
+    ("record", "says"),
+    [("{project}/missing/took.json", "does not exist"), ("/proc/took.json", "no file can be created")],
+)
+def test_provision_refuses_a_bad_record_path_before_the_programs_run(project: Path, record: str, says: str) -> None:
+    result = run(project, "provision", "--record", record.format(project=project), at="2026-10-20T09:00+00:00")
+    assert result.exit_code == 2 and "--record" in flat(result) and says in flat(result), result.output
     assert NO_PROGRAM not in flat(result)
 
 
@@ -83,7 +87,7 @@ def test_rollback_refuses_a_class_change_back_outside_the_quiet_hour_before_the_
 @pytest.mark.parametrize(
     ("out", "says"),
     [
-        ("/proc/seasonctl-out", "nothing can be written in /proc"),
+        ("/proc/seasonctl-out", "no file can be created in /proc"),
         ("{file}/sub", "is a file, not a folder"),
     ],
 )
@@ -103,7 +107,7 @@ def test_track_refuses_a_report_folder_under_proc_before_measuring(project: Path
         "track", "weihnachten", "--project-dir", str(project), "--prometheus-url", "http://127.0.0.1:9",
         "--report", "/proc/seasonctl-report",
     )  # fmt: skip
-    assert result.exit_code == 2 and "nothing can be written in /proc" in flat(result), result.output
+    assert result.exit_code == 2 and "no file can be created in /proc" in flat(result), result.output
 
 
 def test_baseline_write_refuses_a_stack_file_it_cannot_replace_before_measuring(
@@ -118,7 +122,7 @@ def test_baseline_write_refuses_a_stack_file_it_cannot_replace_before_measuring(
         "--prometheus-url", "http://127.0.0.1:9",
     )  # fmt: skip
     assert result.exit_code == 2, result.output
-    assert "--write cannot replace it: nothing can be written in" in flat(result)
+    assert "--write cannot replace it: no file can be created in" in flat(result)
     assert "(Read-only file system); nothing measured" in flat(result)
 
 

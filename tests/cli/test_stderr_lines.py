@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from freshfoodz_seasonal.cli.exits import warn
 from tests.support.cli_runner import invoke
 
 TERMINAL_80 = {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}
@@ -39,3 +40,24 @@ def test_at_a_terminal_a_message_wraps_between_words(project_dir: str) -> None:
 def test_into_a_pipe_a_message_is_one_line() -> None:
     (line,) = refusal(FOLDER, {})
     assert line.startswith(f"error: {FOLDER}/Pulumi.sommer.yaml") and len(line) > 80
+
+
+RESUME = "`seasonctl provision weihnachten --yes --step replicas --step nodes-pods`"
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_a_command_in_a_message_is_never_broken(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], columns: str
+) -> None:
+    # A resume command cut after `--yes` would, pasted, run every due step instead of the two named.
+    for name, value in {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "NO_COLOR": "1"}.items():
+        monkeypatch.setenv(name, value)
+    warn(f"the update of step nodes-pods failed; resume with {RESUME}: every step is safe to repeat")
+    lines = capsys.readouterr().err.splitlines()
+    assert any(RESUME in line for line in lines), lines
+    assert (
+        " ".join(lines).split()
+        == (
+            f"warning: the update of step nodes-pods failed; resume with {RESUME}: every step is safe to repeat"
+        ).split()
+    )

@@ -19,6 +19,11 @@ JUNE = SeasonRule("sommer", "sommer", LONG, 6.0, "06-10", "06-30")
 JANUARY = SeasonRule("neujahr", "neujahr", "Neujahrs-Sale mit einem langen Titel", 2.0, "01-02", "01-20")
 DECEMBER = SeasonRule("advent", "advent", "Adventsverkauf mit langem Titel für die Filialen", 3.0, "12-01", "12-31")
 OKTOBERFEST = SeasonRule("oktoberfest", "oktoberfest", "Oktoberfest", 4.0, "09-01", "oktoberfest-end")
+# The longest title a stack may give (200 characters), and one with dollars that mathtext would read as maths.
+LONGEST = SeasonRule(
+    "lang", "lang", ("Sonderverkauf der Filialen Nord, Süd und West " * 5)[:200], 2.0, "03-01", "03-20"
+)
+DOLLARS = SeasonRule("dollar", "dollar", "Preis $^$ Sale: save $5 and $10 off", 2.0, "05-01", "05-20")
 
 FigureOf = Callable[..., Figure]
 
@@ -27,10 +32,10 @@ FigureOf = Callable[..., Figure]
 def figure_of() -> Iterator[FigureOf]:
     figures: list[Figure] = []
 
-    def draw(*rules: SeasonRule) -> Figure:
+    def draw(*rules: SeasonRule, organization: str = "Example Foods") -> Figure:
         entries = year_calendar(list(rules), 2026, load_playbooks())
         capacity = {rule.stack: PlannedCapacity(pods=123, nodes=45) for rule in rules}
-        figure = year_figure(entries, capacity, 2026, "Example Foods")
+        figure = year_figure(entries, capacity, 2026, organization)
         figure.canvas.draw()
         figures.append(figure)
         return figure
@@ -44,7 +49,9 @@ def season_labels(figure: Figure) -> list[Text]:
     return [text for text in figure.axes[0].texts if "x, 123 pods" in text.get_text()]
 
 
-@pytest.mark.parametrize("rules", [(JUNE,), (JANUARY, JUNE, DECEMBER), (JANUARY, OKTOBERFEST, DECEMBER)])
+@pytest.mark.parametrize(
+    "rules", [(JUNE,), (JANUARY, JUNE, DECEMBER), (JANUARY, OKTOBERFEST, DECEMBER), (LONGEST,), (LONGEST, DECEMBER)]
+)
 def test_every_season_label_lies_inside_the_plot(figure_of: FigureOf, rules: tuple[SeasonRule, ...]) -> None:
     figure = figure_of(*rules)
     plot = figure.axes[0].get_window_extent()
@@ -80,3 +87,19 @@ def test_the_wiesn_is_in_the_legend_only_with_an_oktoberfest(figure_of: FigureOf
 )
 def test_label_start(start: float, end: float, width: float, expected: float) -> None:
     assert label_start(start, end, width, 0.0, 100.0) == expected
+
+
+def test_dollars_are_dollars_not_mathtext(figure_of: FigureOf) -> None:
+    figure = figure_of(DOLLARS, organization="Preis$ & Co $x$")
+    (label,) = season_labels(figure)
+    assert label.get_text().startswith("Preis $^$ Sale: save $5 and $10 off: 2x")
+    assert "Preis$ & Co $x$" in figure.axes[0].get_title()
+
+
+def test_a_long_organization_s_title_stays_inside_the_figure(figure_of: FigureOf) -> None:
+    organization = "Großhandelsgesellschaft für Frischwaren Nord-Süd-West mbH & Co. KG"
+    figure = figure_of(JUNE, organization=organization)
+    title = figure.axes[0].title
+    box, page = title.get_window_extent(), figure.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
+    assert organization in title.get_text() and "\n" in title.get_text()
