@@ -53,6 +53,16 @@ def check_writable(target: Path) -> None:
     os.unlink(probe)
 
 
+def check_new_file(path: Path) -> None:
+    """NotWritable unless `path` can be written as a file: not a folder, in a folder that exists and takes
+    files. Cheap: commands call it before their slow work."""
+    if path.is_dir():
+        raise NotWritable(f"{path} is a folder; accepted: a file path")
+    if not path.parent.is_dir():
+        raise NotWritable(f"the folder {path.parent} does not exist")
+    check_writable(path)
+
+
 class FileChanged(OSError):
     """The file changed on disk between reading it and writing the new version."""
 

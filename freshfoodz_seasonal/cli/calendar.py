@@ -18,7 +18,7 @@ from freshfoodz_seasonal.adapters.stack_calendar import project_seasons, stack_s
 from freshfoodz_seasonal.cli.calendar_view import calendar_as_dict, calendar_sections
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json
-from freshfoodz_seasonal.cli.options import ProjectDirOption
+from freshfoodz_seasonal.cli.options import ProjectDirOption, checked_output_file
 from freshfoodz_seasonal.cli.stacks import all_stacks, plan_or_exit
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
@@ -48,6 +48,7 @@ def calendar(
     now = read_clock().utc
     if chart is not None and chart.suffix.lower() not in {".png", ".svg"}:
         fail(EXIT_INVALID, [f"--chart: {chart}; accepted: a file name ending in .png or .svg"])
+    checked_output_file("--chart", chart)
     catalog = load_catalog()
     stacks = all_stacks(project_dir, catalog)
     shown_year = year or now.year

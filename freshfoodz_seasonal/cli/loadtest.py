@@ -13,7 +13,7 @@ from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
-from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, flag
+from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, checked_output_file, flag
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.loadtest.k6_script import k6_script
@@ -36,6 +36,7 @@ def loadtest(
     # A bad stack is reported before a missing flag, a missing flag before an infeasible plan.
     if in_cluster and not api_base_url:
         fail(EXIT_INVALID, ["--in-cluster needs --api-base-url, e.g. http://freshfoodz-api.freshfoodz.svc:8080"])
+    checked_output_file("--out", out)
     planned = plan_loaded(loaded, catalog, read_clock().today)
     settings, plan = planned.settings, planned.plan
     try:

@@ -8,6 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
+from freshfoodz_seasonal.adapters.text_files import NotWritable, check_new_file
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
+
 
 class ReportFormat(StrEnum):
     """A report: table for the terminal, JSON with stable keys, markdown for pull requests."""
@@ -54,3 +57,13 @@ InsecureOption = Annotated[
 AcceptWarningsOption = Annotated[
     bool, flag("--accept-warnings", "judge on answers Prometheus warns may be partial (refused otherwise)")
 ]
+
+
+def checked_output_file(option: str, path: Path | None) -> None:
+    """A file option (`--out`, `--chart`) checked before the work it would hold: exit 2 if it cannot be written."""
+    if path is None:
+        return
+    try:
+        check_new_file(path)
+    except NotWritable as error:
+        fail(EXIT_INVALID, [f"{option} {path}: {error}"])

@@ -57,14 +57,14 @@ def _options(resource: CapturedResource) -> str:
     return f"  [{'; '.join(flags)}]" if flags else ""
 
 
-# More inputs left to the platform than this are counted, not listed (resources.json lists them).
+# More inputs left to the platform than this are counted, not listed (--out writes resources.json, which lists them).
 MAX_LISTED_IGNORED = 4
 
 
 def _ignored(inputs: tuple[str, ...]) -> str:
     if len(inputs) <= MAX_LISTED_IGNORED:
         return f"ignoreChanges={','.join(inputs)}"
-    return f"ignoreChanges: {len(inputs)} platform-owned inputs (see resources.json)"
+    return f"ignoreChanges: {len(inputs)} platform-owned inputs (--out lists them)"
 
 
 def _label(resource: CapturedResource) -> str:

@@ -132,3 +132,19 @@ def test_check_writable_finds_the_nearest_folder_that_exists(tmp_path: Path) -> 
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     with pytest.raises(NotWritable, match="a-file is a file, not a folder"):
         check_writable(tmp_path / "a-file" / "report")
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "says"),
+    [
+        (("loadtest", "weihnachten", "--out"), "{project}", "is a folder; accepted: a file path"),
+        (("loadtest", "weihnachten", "--out"), "{project}/missing/peak.js", "/missing does not exist"),
+        (("calendar", "--chart"), "/proc/year.png", "no file can be created in /proc"),
+    ],
+)
+def test_file_outputs_are_refused_before_the_work(
+    project: Path, command: tuple[str, ...], target: str, says: str
+) -> None:
+    result = invoke(*command, target.format(project=project), "--project-dir", str(project))
+    assert result.exit_code == 2 and says in flat(result), result.output
+    assert sorted(path.name for path in project.iterdir()) == ["Pulumi.weihnachten.yaml", "Pulumi.yaml"]

@@ -39,5 +39,5 @@ def test_the_preview_counts_long_ignore_lists_instead_of_listing_them(tmp_path: 
     ignored = primary["ignore_changes"]
     assert len(ignored) > 4
     flat = " ".join(result.stdout.split())
-    assert f"ignoreChanges: {len(ignored)} platform-owned inputs (see resources.json)" in flat
+    assert f"ignoreChanges: {len(ignored)} platform-owned inputs (--out lists them)" in flat
     assert ignored[0] not in result.stdout
