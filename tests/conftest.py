@@ -1,5 +1,5 @@
-"""Fixtures every test folder shares: the catalog. The root and the shipped stacks' names, which
-`parametrize` needs too, are constants in tests/support/project.py."""
+"""Fixtures every test folder shares: the catalog. The root and the stacks' names (the frozen ones and
+the shipped ones), which `parametrize` needs too, are constants in tests/support/project.py."""
 
 from __future__ import annotations
 

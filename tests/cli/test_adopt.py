@@ -16,7 +16,7 @@ from click.testing import Result
 
 from freshfoodz_seasonal.cli.adopt_command import import_problem
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import frozen_stack, project_copy, stand_in_pulumi_bin
 
 PRIMARY_URN = (
     "urn:pulumi:weihnachten::freshfoodz-seasonal::freshfoodz:database:SeasonDatabase$aws:rds/instance:Instance"
@@ -28,10 +28,7 @@ QUIET_DAY = "2027-01-10"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    folder.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, folder / name)
+    folder = project_copy(tmp_path / "project", "weihnachten")
     stand_in_pulumi_bin(tmp_path / "bin")
     return folder
 
@@ -95,7 +92,7 @@ def test_a_mismatch_is_explained_and_changes_nothing(project: Path, stand_in: di
 
 
 def test_adoption_waits_while_another_season_owns_the_resources(project: Path) -> None:
-    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
+    shutil.copy2(frozen_stack("oktoberfest"), project / "Pulumi.oktoberfest.yaml")
     result, calls = adopt(project, "--date", "2027-09-10", real_day="2027-09-10", preview=preview_of(op="import"))
     assert result.exit_code == 2, result.output
     assert "belong to oktoberfest" in " ".join(result.output.split()) and calls == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -18,7 +17,7 @@ from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
 from freshfoodz_seasonal.cli.app import app
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonRule, year_calendar
 from freshfoodz_seasonal.playbooks.ics import calendar_ics
-from tests.support.project import ROOT, STACKS
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, frozen_stack, project_copy
 
 RULES = [
     SeasonRule("spargel", "spargel", "Spargel", 3.0, "04-01", "06-24"),
@@ -68,31 +67,24 @@ def test_ics_parses_back_with_stable_uids_and_whole_days() -> None:
     assert first["version"] == "2.0" and "prodid" in first
 
 
-def calendar_cli(*args: str, project: Path = ROOT) -> object:
+def calendar_cli(*args: str, project: Path = FROZEN) -> object:
+    """`seasonctl calendar` of a project: by default the frozen stacks, whose dates the tests pin."""
     return CliRunner().invoke(app, ["calendar", *args, "--project-dir", str(project)])
 
 
-def shipped_only(folder: Path) -> Path:
-    """A project with the shipped stacks alone: a team's own stack beside them changes no expectation here."""
-    for stack in STACKS:
-        shutil.copy(ROOT / f"Pulumi.{stack}.yaml", folder / f"Pulumi.{stack}.yaml")
-    return folder
-
-
-def test_cli_json_and_ics(tmp_path: Path) -> None:
-    project = shipped_only(tmp_path)
-    result = calendar_cli("--year", "2027", "--format", "json", project=project)
+def test_cli_json_and_ics() -> None:
+    result = calendar_cli("--year", "2027", "--format", "json")
     assert result.exit_code == 0, result.output
     seasons = json.loads(result.stdout)["seasons"]
     assert [s["stack"] for s in seasons] == ["spargel", "oktoberfest", "weihnachten"]
     assert seasons[1]["last_day"] == "2027-10-03"
-    ics = calendar_cli("--year", "2027", "--format", "ics", project=project)
+    ics = calendar_cli("--year", "2027", "--format", "ics")
     assert ics.exit_code == 0
     assert icalendar.Calendar.from_ical(ics.output).walk("VEVENT")
 
 
 def test_cli_reports_overlaps_with_exit_2(tmp_path: Path) -> None:
-    stack = shipped_only(tmp_path) / "Pulumi.oktoberfest.yaml"
+    stack = project_copy(tmp_path, *FROZEN_STACKS) / "Pulumi.oktoberfest.yaml"
     document = yaml.safe_load(stack.read_text())
     document["config"]["freshfoodz-seasonal:season"]["window"]["start"] = "06-01"
     stack.write_text(yaml.safe_dump(document))
@@ -130,9 +122,8 @@ def test_chart_needs_png_or_svg(tmp_path: Path) -> None:
 
 
 def test_a_late_start_moves_the_provisioning_milestones_as_in_the_playbook(tmp_path: Path) -> None:
-    for name in ("Pulumi.yaml", "Pulumi.oktoberfest.yaml"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    project_copy(tmp_path, "oktoberfest")
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:season"].update(name="herbst", window={"start": "10-07", "end": "12-31"})
     (tmp_path / "Pulumi.herbst.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(app, ["calendar", "--year", "2026", "--format", "json", "--project-dir", str(tmp_path)])
@@ -147,7 +138,7 @@ def test_a_late_start_moves_the_provisioning_milestones_as_in_the_playbook(tmp_p
 
 def test_seasons_on_other_clusters_and_databases_may_overlap(tmp_path: Path) -> None:
     # A Black Friday season of another shop, on its own cluster and primary, beside Christmas.
-    project = shipped_only(tmp_path)
+    project = project_copy(tmp_path, *FROZEN_STACKS)
     document = yaml.safe_load((ROOT / "tests/support/stacks/Pulumi.summer-sale.yaml").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:season"]["window"] = {"start": "11-20", "end": "11-30"}
     (project / "Pulumi.black-friday.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")

@@ -1,7 +1,8 @@
 """`seasonctl plan`, `size` and `validate` end to end: exit codes, output formats and the plan's own arithmetic.
 
-Plans are checked by relations that must hold for any correct plan (HPA bounds around the pods,
-connections = pods x pool, cost = sum of its lines), not by pinned numbers.
+Plans of the shipped stacks, whichever they are, are checked by relations that must hold for any correct
+plan (HPA bounds around the pods, connections = pods x pool, cost = sum of its lines); numbers and dates
+are pinned on the frozen stacks (tests/support/stacks/frozen/).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.cli.app import app
-from tests.support.project import ROOT, STACKS
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, SHIPPED_STACKS, stack_document, stack_file_config
 
 NS = "freshfoodz-seasonal"
 YEAR = "2026"
@@ -51,20 +52,19 @@ def assert_no_crash(result: Result) -> None:
     assert "Traceback" not in result.output
 
 
-def stack_config(stack: str) -> dict[str, Any]:
-    config: dict[str, Any] = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
-    return config
-
-
 def lognormal_p95_ms(mean_ms: float, cv: float) -> float:
     sigma = math.sqrt(math.log1p(cv * cv))
     return math.exp(math.log(mean_ms) - sigma * sigma / 2 + sigma * NormalDist().inv_cdf(0.95))
 
 
+def stack_config(stack: str, project: Path = ROOT) -> dict[str, Any]:
+    return stack_file_config(project / f"Pulumi.{stack}.yaml")
+
+
 @cache
-def plan_json(stack: str) -> dict[str, Any]:
-    """The model plan of a shipped stack in 2026, computed once per test session."""
-    result = run("plan", stack, "--format", "json", "--year", YEAR, "--project-dir", str(ROOT))
+def plan_json(stack: str, project: Path = ROOT) -> dict[str, Any]:
+    """The model plan of a stack of `project` (the shipped ones by default) in 2026, computed once per session."""
+    result = run("plan", stack, "--format", "json", "--year", YEAR, "--project-dir", str(project))
     assert_no_crash(result)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
@@ -83,7 +83,7 @@ def size_json(*args: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("output_format", ["table", "json", "markdown"])
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_formats(monkeypatch: pytest.MonkeyPatch, stack: str, output_format: str) -> None:
     monkeypatch.chdir(ROOT)
 
@@ -106,12 +106,18 @@ def test_plan_formats(monkeypatch: pytest.MonkeyPatch, stack: str, output_format
 
 
 def test_plan_json_keys_are_the_same_for_every_stack() -> None:
-    assert len({tuple(plan_json(stack)) for stack in STACKS}) == 1
-    assert set(plan_json("weihnachten")) >= PLAN_KEYS
-    assert isinstance(plan_json("weihnachten")["warnings"], list)
+    plans = [
+        plan_json(stack, project)
+        for project, stacks in ((ROOT, SHIPPED_STACKS), (FROZEN, FROZEN_STACKS))
+        for stack in stacks
+    ]
+    assert len({tuple(plan) for plan in plans}) == 1
+    for plan in plans:
+        assert set(plan) >= PLAN_KEYS
+        assert isinstance(plan["warnings"], list)
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_services_meet_their_bounds_and_slos(stack: str) -> None:
     services = plan_json(stack)["services"]
     caps = {s["name"]: s["maxReplicasCap"] for s in stack_config(stack)[f"{NS}:services"]}
@@ -127,7 +133,7 @@ def test_plan_services_meet_their_bounds_and_slos(stack: str) -> None:
             assert route["predicted_p95_ms"] <= route["p95_slo_ms"], route["name"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_routes_are_planned_at_the_multiplied_load(stack: str) -> None:
     plan = plan_json(stack)
     config = stack_config(stack)
@@ -137,18 +143,18 @@ def test_plan_routes_are_planned_at_the_multiplied_load(stack: str) -> None:
     assert planned == {r["name"]: pytest.approx(r["baselineRps"] * multiplier) for r in config[f"{NS}:routes"]}
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_database_connections_are_pods_times_pool(stack: str) -> None:
     plan = plan_json(stack)
     config = stack_config(stack)
-    pool = {w["name"]: w["dbPoolPerPod"] for w in [*config[f"{NS}:services"], *config[f"{NS}:workers"]]}
+    pool = {w["name"]: w["dbPoolPerPod"] for w in [*config[f"{NS}:services"], *config.get(f"{NS}:workers", [])]}
     workloads = [*plan["services"], *plan["workers"]]
 
     assert {w["name"] for w in workloads} == set(pool)
     assert plan["database"]["connections"] == sum(w["pods"] * pool[w["name"]] for w in workloads)
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_cost_adds_up(stack: str) -> None:
     plan = plan_json(stack)
     cost = plan["cost"]
@@ -168,7 +174,7 @@ def test_plan_cost_adds_up(stack: str) -> None:
     )
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_plan_nodes_fit_the_group(stack: str) -> None:
     nodes = plan_json(stack)["nodes"]
     config_nodes = stack_config(stack)[f"{NS}:nodes"]
@@ -180,24 +186,28 @@ def test_plan_nodes_fit_the_group(stack: str) -> None:
 
 
 def test_oktoberfest_2026_runs_to_the_first_sunday_of_october() -> None:
-    assert plan_json("oktoberfest")["window"] == {"first_day": "2026-09-01", "last_day": "2026-10-04", "days": 34}
+    assert plan_json("oktoberfest", FROZEN)["window"] == {
+        "first_day": "2026-09-01",
+        "last_day": "2026-10-04",
+        "days": 34,
+    }
 
 
 def test_load_multipliers_and_their_effect() -> None:
-    assert [plan_json(stack)["load_multiplier"] for stack in STACKS] == [3.0, 4.0, 5.0]
+    assert [plan_json(stack, FROZEN)["load_multiplier"] for stack in FROZEN_STACKS] == [3.0, 4.0, 5.0]
 
     def api_pods(stack: str) -> int:
-        return next(s["pods"] for s in plan_json(stack)["services"] if s["name"] == "api")
+        return next(s["pods"] for s in plan_json(stack, FROZEN)["services"] if s["name"] == "api")
 
     assert api_pods("weihnachten") >= api_pods("oktoberfest") >= api_pods("spargel")
 
 
 @pytest.fixture(scope="module")
 def roomy_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped stacks with room for the seed formula's pods: higher service caps and maxNodes."""
+    """The frozen stacks with room for the seed formula's pods: higher service caps and maxNodes."""
     directory = tmp_path_factory.mktemp("roomy")
-    for stack in STACKS:
-        document = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+    for stack in FROZEN_STACKS:
+        document = stack_document(FROZEN / f"Pulumi.{stack}.yaml")
         for service in document["config"][f"{NS}:services"]:
             service["maxReplicasCap"] = 1000
         document["config"][f"{NS}:nodes"]["maxNodes"] = 1000
@@ -205,7 +215,7 @@ def roomy_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_plan_seed_method_uses_the_seed_formula(roomy_project: Path, stack: str) -> None:
     result = run(
         "plan", stack, "--method", "seed", "--format", "json", "--year", YEAR, "--project-dir", str(roomy_project)
@@ -215,22 +225,22 @@ def test_plan_seed_method_uses_the_seed_formula(roomy_project: Path, stack: str)
     assert result.exit_code == 0, result.output
     seed = json.loads(result.stdout)
     assert seed["method"] == "seed"
-    # The model plan of the shipped stack reports the same formula's pods for comparison.
-    for seeded, modelled in zip(seed["services"], plan_json(stack)["services"], strict=True):
+    # The model plan of the stack reports the same formula's pods for comparison.
+    for seeded, modelled in zip(seed["services"], plan_json(stack, FROZEN)["services"], strict=True):
         assert seeded["binding_constraint"] == "seed-formula", seeded["name"]
         assert seeded["pods"] == seeded["seed_formula_pods"] == modelled["seed_formula_pods"], seeded["name"]
         assert seeded["pods"] > modelled["pods"], seeded["name"]
         assert seeded["hpa"]["min_replicas"] == seeded["pods"], seeded["name"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_plan_seed_method_on_shipped_stacks_exceeds_the_caps(stack: str) -> None:
-    """The seed formula asks for more api pods than the shipped maxReplicasCap: infeasible, exit 3."""
-    result = run("plan", stack, "--method", "seed", "--year", YEAR, "--project-dir", str(ROOT))
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
+def test_plan_seed_method_on_the_stacks_as_shipped_exceeds_the_caps(stack: str) -> None:
+    """The seed formula asks for more api pods than the stacks' maxReplicasCap: infeasible, exit 3."""
+    result = run("plan", stack, "--method", "seed", "--year", YEAR, "--project-dir", str(FROZEN))
 
     assert_no_crash(result)
     assert result.exit_code == 3
-    seed_pods = next(s["seed_formula_pods"] for s in plan_json(stack)["services"] if s["name"] == "api")
+    seed_pods = next(s["seed_formula_pods"] for s in plan_json(stack, FROZEN)["services"] if s["name"] == "api")
     assert f"service api: the plan needs {seed_pods} pods but maxReplicasCap is" in " ".join(result.stderr.split())
 
 
@@ -291,7 +301,7 @@ INFEASIBLE_PLANS = [
 def test_plan_infeasible_config_exits_3(
     tmp_path: Path, changes: dict[tuple[str | int, ...], Any], says: tuple[str, ...]
 ) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = stack_document(FROZEN / "Pulumi.weihnachten.yaml")
     for key, value in changes.items():
         node = document["config"][f"{NS}:{key[0]}"]
         for part in key[1:-1]:
@@ -321,7 +331,7 @@ def test_plan_infeasible_config_exits_3(
     ],
 )
 def test_plan_bad_flags_exit_2(args: list[str], flag: str) -> None:
-    result = run("plan", "weihnachten", "--project-dir", str(ROOT), *args)
+    result = run("plan", "weihnachten", "--project-dir", str(FROZEN), *args)
 
     assert_no_crash(result)
     assert result.exit_code == 2
@@ -462,7 +472,7 @@ NO_PULUMI_SCRIPT = textwrap.dedent(
 
 def test_plan_size_validate_do_not_import_pulumi() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", NO_PULUMI_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", NO_PULUMI_SCRIPT], cwd=FROZEN, capture_output=True, text=True, timeout=60, check=False
     )
 
     assert done.returncode == 0, done.stderr
@@ -474,7 +484,7 @@ def test_console_script_plans() -> None:
 
     done = subprocess.run(
         [script, "plan", "weihnachten", "--format", "json"],
-        cwd=ROOT,
+        cwd=FROZEN,
         capture_output=True,
         text=True,
         timeout=60,
@@ -497,6 +507,5 @@ def test_console_script_exits_2_for_a_missing_stack() -> None:
 
     assert done.returncode == 2
     # The repository's stacks, whichever they are.
-    stacks = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in ROOT.glob("Pulumi.*.yaml"))
-    assert ", ".join(stacks) in done.stderr
+    assert ", ".join(SHIPPED_STACKS) in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,7 +1,8 @@
 """A corpus of broken stack files: every one must end in exit 2 and a message naming file, key and value.
 
-Each case starts from the shipped `Pulumi.weihnachten.yaml`, breaks one thing, and is given to both
-`seasonctl validate FILE` and `seasonctl plan FILE` (in-process, through typer's CliRunner).
+Each case starts from the frozen `Pulumi.weihnachten.yaml` (tests/support/stacks/frozen/), breaks one
+thing, and is given to both `seasonctl validate FILE` and `seasonctl plan FILE` (in-process, through
+typer's CliRunner).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.cli.app import app
-from tests.support.project import ROOT, STACKS
+from tests.support.project import ROOT, SHIPPED_STACKS, frozen_stack, shipped_stack, stack_file_config
 
 NS = "freshfoodz-seasonal"
 COMMANDS = ("validate", "plan")
-BASE_TEXT = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+BASE_TEXT = frozen_stack("weihnachten").read_text(encoding="utf-8")
 
 Config = dict[str, Any]
 Mutation = Callable[[Config], None]
@@ -506,9 +507,8 @@ def test_missing_stack_lists_the_stacks(monkeypatch: pytest.MonkeyPatch, command
 
     assert_no_crash(result)
     assert result.exit_code == 2
-    stacks = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in ROOT.glob("Pulumi.*.yaml"))
     assert error_lines(result)[0] == (
-        f"error: Pulumi.nosuchstack.yaml: file: no such stack file; stacks in .: {', '.join(stacks)}"
+        f"error: Pulumi.nosuchstack.yaml: file: no such stack file; stacks in .: {', '.join(SHIPPED_STACKS)}"
     )
 
 
@@ -577,10 +577,10 @@ def test_a_directory_is_not_a_stack_file(tmp_path: Path) -> None:
     assert error_lines(result)[0] == f"error: {tmp_path}: file: is a directory; give a stack file or a stack name"
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_shipped_stack_is_valid(monkeypatch: pytest.MonkeyPatch, stack: str) -> None:
     monkeypatch.chdir(ROOT)
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+    config = stack_file_config(shipped_stack(stack))
 
     result = run("validate", stack)
 

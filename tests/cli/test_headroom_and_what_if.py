@@ -1,5 +1,5 @@
 """How far the plan holds (headroom) and the plan at another load (--multiplier, --scale, the forecast table),
-on numbers worked out by hand from the shipped asparagus stack."""
+on numbers worked out by hand from the frozen asparagus stack (tests/support/stacks/frozen/)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
-SPARGEL = ROOT / "Pulumi.spargel.yaml"
+SPARGEL = frozen_stack("spargel")
 
 
 def plan_json(*args: str) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def test_the_forecast_table_plans_20_percent_either_way(tmp_path: Path) -> None:
 
 
 def test_a_load_no_plan_carries_is_said_in_the_forecast(tmp_path: Path) -> None:
-    christmas = ROOT / "Pulumi.weihnachten.yaml"
+    christmas = frozen_stack("weihnachten")
     points = plan_json(str(christmas), "--multiplier", "6.5")["forecast"]
     planned, high = points[1]["seasonal_nodes"], points[2]["seasonal_nodes"]
     assert high > planned  # 7.8x needs a node more than 6.5x

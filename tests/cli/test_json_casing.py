@@ -32,7 +32,7 @@ from freshfoodz_seasonal.baseline.stack_update import Change
 from freshfoodz_seasonal.cli.baseline_measure import Baseline, QueryRun
 from freshfoodz_seasonal.cli.baseline_view import baseline_as_dict
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, STACKS
+from tests.support.project import ROOT, SHIPPED_STACKS, shipped_stack
 
 SNAKE_CASE = re.compile(r"^[a-z0-9_]+$")
 ANY_INDEX = "[]"
@@ -111,7 +111,7 @@ def test_the_check_names_each_key_path_and_skips_only_the_exempted_subtree() -> 
 @pytest.mark.parametrize(
     "stack_file",
     [
-        *(ROOT / f"Pulumi.{stack}.yaml" for stack in STACKS),
+        *(shipped_stack(stack) for stack in SHIPPED_STACKS),
         ROOT / "tests" / "support" / "stacks" / "Pulumi.summer-sale.yaml",
     ],
     ids=lambda path: path.name,

@@ -8,11 +8,11 @@ import yaml
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.cli.app import app
-from tests.support.project import ROOT
+from tests.support.project import FROZEN
 
 
 def loadtest(*args: str) -> object:
-    return CliRunner().invoke(app, ["loadtest", *args, "--project-dir", str(ROOT)])
+    return CliRunner().invoke(app, ["loadtest", *args, "--project-dir", str(FROZEN)])
 
 
 def test_script_to_stdout_and_to_a_file_are_the_same(tmp_path: Path) -> None:

@@ -14,18 +14,18 @@ from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
 from freshfoodz_seasonal.cli.app import app
 from freshfoodz_seasonal.playbooks.schedule import State, dated_playbook, due_date, state_on
 from freshfoodz_seasonal.seasons.windows import resolve_window
-from tests.support.project import ROOT, STACKS
+from tests.support.project import FROZEN, SHIPPED_STACKS, frozen_stack, project_copy
 
 OKTOBERFEST_2026 = resolve_window("09-01", "oktoberfest-end", 2026)
 
 
 def playbook(*args: str) -> object:
-    return CliRunner().invoke(app, ["playbook", *args, "--project-dir", str(ROOT)])
+    return CliRunner().invoke(app, ["playbook", *args, "--project-dir", str(FROZEN)])
 
 
 def test_the_shipped_playbooks_cover_every_milestone_of_the_plan() -> None:
     books = load_playbooks()
-    for season in STACKS:
+    for season in SHIPPED_STACKS:
         milestones = {step.when for step in books.steps_of(season)}
         assert {"T-30", "T-14", "T-7", "T-0", "T+1", "T+7"} <= milestones
     assert any(s.command == "seasonctl provision {stack}" for s in books.shared if s.when == "T-14")
@@ -177,9 +177,7 @@ def test_provisioning_steps_move_to_the_day_the_span_begins() -> None:
 
 
 def test_a_season_clipped_by_an_earlier_one_is_warned_and_dated_late(tmp_path: Path) -> None:
-    for name in ("Pulumi.yaml", "Pulumi.spargel.yaml"):
-        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
-    text = (ROOT / "Pulumi.spargel.yaml").read_text(encoding="utf-8")
+    text = project_copy(tmp_path, "spargel").joinpath("Pulumi.spargel.yaml").read_text(encoding="utf-8")
     juli = text.replace('start: "04-01"', 'start: "07-01"').replace('end: "06-24"', 'end: "08-31"')
     (tmp_path / "Pulumi.juli.yaml").write_text(juli.replace("name: spargel", "name: juli"), encoding="utf-8")
     result = CliRunner().invoke(
@@ -196,7 +194,7 @@ def test_a_season_clipped_by_an_earlier_one_is_warned_and_dated_late(tmp_path: P
 
 
 def test_a_provisioning_plan_over_two_days_gets_a_step_for_each(tmp_path: Path) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     # A class that grows: the replicas (21.5 min) and the failover (21.5 min) do not fit one 30-min window.
     document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
     (tmp_path / "Pulumi.weihnachten.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -217,9 +215,8 @@ def test_a_provisioning_plan_over_two_days_gets_a_step_for_each(tmp_path: Path) 
 
 
 def test_a_late_start_moves_only_the_steps_before_the_first_day_of_the_season_shown(tmp_path: Path) -> None:
-    for name in ("Pulumi.yaml", "Pulumi.oktoberfest.yaml"):
-        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    project_copy(tmp_path, "oktoberfest")
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:season"].update(name="herbst", window={"start": "10-07", "end": "12-31"})
     (tmp_path / "Pulumi.herbst.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     # In the week after herbst 2026 ends, its playbook still shows 2026; next year's span must not count.

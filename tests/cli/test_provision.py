@@ -19,7 +19,7 @@ import yaml
 from click.testing import Result
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import frozen_stack, project_copy, stand_in_pulumi_bin
 
 IN_THE_SPAN = "2026-10-20"
 STEPS = ["replicas", "nodes-pods", "controls"]
@@ -27,14 +27,10 @@ STEPS = ["replicas", "nodes-pods", "controls"]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    folder.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, folder / name)
-    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    folder = project_copy(tmp_path / "project", policy=True)
+    text = frozen_stack("weihnachten").read_text(encoding="utf-8")
     # After last season's rollback the stack file says baseline: provision sets the peak.
     (folder / "Pulumi.weihnachten.yaml").write_text(text.replace("phase: peak", "phase: baseline"), "utf-8")
-    shutil.copytree(ROOT / "policy", folder / "policy", ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
@@ -137,7 +133,7 @@ def test_outside_the_span_nothing_changes(project: Path, pulumi_bin: Path) -> No
 
 
 def test_while_another_season_owns_the_resources_nothing_changes(project: Path, pulumi_bin: Path) -> None:
-    shutil.copy2(ROOT / "Pulumi.spargel.yaml", project / "Pulumi.spargel.yaml")
+    shutil.copy2(frozen_stack("spargel"), project / "Pulumi.spargel.yaml")
     result, calls = provision(project, pulumi_bin, "--yes", stack="spargel", real_day="2026-12-10")
     assert result.exit_code == 2 and "belong to weihnachten" in " ".join(result.output.split()) and calls == []
 

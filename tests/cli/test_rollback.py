@@ -24,7 +24,7 @@ from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
 from freshfoodz_seasonal.preview.capture import CapturedResource
 from freshfoodz_seasonal.preview.urns import engine_urns
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import frozen_stack, project_copy, stand_in_pulumi_bin
 
 # The day after Christmas 2026's rollback day (2027-01-01).
 AFTER_THE_SEASON = "2027-01-02"
@@ -40,12 +40,7 @@ HPA_URN = (
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    folder.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "policy", folder / "policy", ignore=shutil.ignore_patterns("__pycache__"))
-    return folder
+    return project_copy(tmp_path / "project", "weihnachten", policy=True)
 
 
 @pytest.fixture
@@ -296,7 +291,7 @@ def test_the_prompt_states_the_season_today_and_what_goes(project: Path, pulumi_
 
 
 def test_a_rollback_while_another_season_owns_the_resources_is_refused(project: Path, pulumi_bin: Path) -> None:
-    shutil.copy2(ROOT / "Pulumi.spargel.yaml", project / "Pulumi.spargel.yaml")
+    shutil.copy2(frozen_stack("spargel"), project / "Pulumi.spargel.yaml")
     log = project.parent / "pulumi-calls.jsonl"
     env = {"PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}", "STAND_IN_PULUMI_LOG": str(log)}
     before = (project / "Pulumi.spargel.yaml").read_bytes()
@@ -363,7 +358,7 @@ def test_a_stack_file_changed_during_the_last_update_is_reported(project: Path, 
 def missed_oktoberfest(project: Path, pulumi_bin: Path, **env: str) -> tuple[Result, list[dict[str, Any]]]:
     """`seasonctl rollback oktoberfest --yes` on 2026-10-20: its rollback day (5 October) was missed and
     Christmas's span began on 18 October."""
-    shutil.copy2(ROOT / "Pulumi.oktoberfest.yaml", project / "Pulumi.oktoberfest.yaml")
+    shutil.copy2(frozen_stack("oktoberfest"), project / "Pulumi.oktoberfest.yaml")
     log = project.parent / "pulumi-calls.jsonl"
     log.unlink(missing_ok=True)
     environment = {

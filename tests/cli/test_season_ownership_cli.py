@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
-
-SEASONS = ("spargel", "oktoberfest", "weihnachten")
+from tests.support.project import FROZEN_STACKS, project_copy
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("project")
-    for name in ("Pulumi.yaml", "__main__.py", *(f"Pulumi.{season}.yaml" for season in SEASONS)):
-        shutil.copy2(ROOT / name, folder / name)
-    return folder
+    return project_copy(tmp_path_factory.mktemp("project"), *FROZEN_STACKS)
 
 
 def test_preview_warns_for_a_season_outside_its_span(project: Path) -> None:

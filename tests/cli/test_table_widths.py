@@ -30,15 +30,15 @@ from rich.cells import cell_len
 from freshfoodz_seasonal.cli.pulumi_steps import COMMAND_INDENT
 from tests.integration.test_warroom_drill import StandIn, grafana
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import ROOT, frozen_stack, project_copy, stand_in_pulumi_bin
 from tests.support.stand_in_http import serving
 from tests.unit.test_warroom_rota import TEN as ROSTER
 
 # 80 and 120 as the issue asks; 160 and 200, where a table fits word by word but not a whole command.
 WIDTHS = (80, 120, 160, 200)
-# The stacks run on, by their files: two shipped ones and another shop's (a fixture).
-A_STACK = ROOT / "Pulumi.oktoberfest.yaml"
-ANOTHER_STACK = ROOT / "Pulumi.weihnachten.yaml"
+# The stacks run on, by their files: two frozen ones and another shop's (fixtures all).
+A_STACK = frozen_stack("oktoberfest")
+ANOTHER_STACK = frozen_stack("weihnachten")
 OTHER_SHOP = ROOT / "tests" / "support" / "stacks" / "Pulumi.summer-sale.yaml"
 # The days the commands are judged on (--date, --year, --end): the output does not depend on today.
 YEAR = "2026"
@@ -221,10 +221,7 @@ def preview(_: Folders, width: int) -> Shown:
 
 def stand_in_project(folder: Path, stack: Path, phase: str) -> Path:
     """A project with the program, the policy pack and the stack file in `phase`, for a stand-in `pulumi`."""
-    folder.mkdir(parents=True)
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "policy", folder / "policy", ignore=shutil.ignore_patterns("__pycache__"))
+    project_copy(folder, policy=True)
     text = stack.read_text(encoding="utf-8")
     (folder / stack.name).write_text(re.sub(r"phase: (peak|baseline)", f"phase: {phase}", text), "utf-8")
     return folder

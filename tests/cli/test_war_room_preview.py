@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import FROZEN
 
 
 def test_the_preview_routes_every_rule_by_severity_without_a_policy(tmp_path: Path) -> None:
     out = tmp_path / "preview"
-    result = invoke("preview", "oktoberfest", "--out", str(out), "--project-dir", str(ROOT))
+    result = invoke("preview", "oktoberfest", "--out", str(out), "--project-dir", str(FROZEN))
     assert result.exit_code == 0, result.output
     resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))["resources"]
     points = {r["inputs"]["name"]: r for r in resources if r["type"] == "grafana:alerting/contactPoint:ContactPoint"}
@@ -32,7 +32,7 @@ def test_the_preview_routes_every_rule_by_severity_without_a_policy(tmp_path: Pa
 
 def test_the_preview_counts_long_ignore_lists_instead_of_listing_them(tmp_path: Path) -> None:
     out = tmp_path / "preview"
-    result = invoke("preview", "weihnachten", "--out", str(out), "--project-dir", str(ROOT), env={"COLUMNS": "250"})
+    result = invoke("preview", "weihnachten", "--out", str(out), "--project-dir", str(FROZEN), env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     resources = json.loads((out / "resources.json").read_text(encoding="utf-8"))["resources"]
     primary = next(r for r in resources if r["name"].endswith("-database-primary"))

@@ -14,13 +14,13 @@ import pytest
 import yaml
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 NS = "freshfoodz-seasonal"
 
 
 def stack_with(tmp_path: Path, change: Any) -> Path:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     change(document["config"])
     path = tmp_path / "Pulumi.edge.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -80,7 +80,7 @@ def test_beyond_the_edges_is_refused_by_key(tmp_path: Path, change: Any, key: st
 
 
 def test_an_integer_in_any_base_is_bounded(tmp_path: Path) -> None:
-    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    text = frozen_stack("weihnachten").read_text(encoding="utf-8")
     path = tmp_path / "Pulumi.hex.yaml"
     path.write_text(text.replace("slotsPerPod: ", "slotsPerPod: 0x" + "f" * 5000 + " #", 1), encoding="utf-8")
     result = invoke("validate", str(path))

@@ -14,12 +14,12 @@ from freshfoodz_seasonal.cli.tables import Section, to_markdown, to_rich
 from freshfoodz_seasonal.review.snapshot import Snapshot
 from freshfoodz_seasonal.review.stack_diff import compare
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 
 @pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\ufeff"])
 def test_titles_with_invisible_reordering_or_zero_width_characters_are_refused(tmp_path: Path, hidden: str) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:season"]["title"] = f"Weihnachten{hidden}gnudlefreiW"
     path = tmp_path / "Pulumi.hidden.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -69,7 +69,7 @@ def test_markdown_tables_show_config_text_as_text() -> None:
 @pytest.mark.parametrize("hidden", ["\u061c", "\u2028", "\x9b", "\U000e0041", "\x1b"])
 @pytest.mark.parametrize("where", ["title", "path"])
 def test_text_people_read_holds_only_printable_characters(tmp_path: Path, hidden: str, where: str) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     config = document["config"]
     if where == "title":
         config["freshfoodz-seasonal:season"]["title"] = f"Weih{hidden}nachten"
@@ -85,7 +85,7 @@ def test_text_people_read_holds_only_printable_characters(tmp_path: Path, hidden
 
 def test_keys_and_file_names_from_a_project_reach_the_terminal_escaped(tmp_path: Path) -> None:
     escape = "\x1b]8;;evil\x1b\\CLICK\x1b[31mRED"
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"][f"freshfoodz-seasonal:x{escape}"] = 1
     (tmp_path / "Pulumi.weihnachten.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     (tmp_path / f"Pulumi.x{escape}.yaml").write_text("config: {}\n", encoding="utf-8")
@@ -101,7 +101,7 @@ def test_entities_are_shown_not_rendered_in_markdown() -> None:
 
 
 def test_typographic_spaces_are_text_and_invisible_ones_are_not(tmp_path: Path) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     title = "Weihnachten\u00a05\u202f%\u2009Ü 🎄"  # no-break, narrow no-break and thin spaces; an umlaut; an emoji
     document["config"]["freshfoodz-seasonal:season"]["title"] = title
     path = tmp_path / "Pulumi.typo.yaml"
@@ -113,7 +113,7 @@ def test_typographic_spaces_are_text_and_invisible_ones_are_not(tmp_path: Path) 
 
 
 def test_a_window_date_takes_ascii_digits_only(tmp_path: Path) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:season"]["window"]["start"] = "\u0661\u0661-01"  # Arabic-Indic 11
     path = tmp_path / "Pulumi.digits.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -124,7 +124,7 @@ def test_a_window_date_takes_ascii_digits_only(tmp_path: Path) -> None:
 def test_the_valid_line_shows_a_path_as_text(tmp_path: Path) -> None:
     folder = tmp_path / "[bold red]x\x1b[31m"
     folder.mkdir()
-    (folder / "Pulumi.weihnachten.yaml").write_bytes((ROOT / "Pulumi.weihnachten.yaml").read_bytes())
+    (folder / "Pulumi.weihnachten.yaml").write_bytes(frozen_stack("weihnachten").read_bytes())
     result = invoke("validate", str(folder / "Pulumi.weihnachten.yaml"))
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())

@@ -17,7 +17,7 @@ from freshfoodz_seasonal.adapters.stack_file import read_stack_file
 from freshfoodz_seasonal.adapters.strict_yaml import MAX_DEPTH, MAX_INTEGER_DIGITS
 from freshfoodz_seasonal.adapters.text_files import MAX_SMALL_FILE_BYTES
 from freshfoodz_seasonal.config.problems import ConfigError
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 
 def refusal(path: Path) -> str:
@@ -40,7 +40,7 @@ def test_a_link_to_a_device_is_not_read(tmp_path: Path) -> None:
 
 def test_a_link_to_a_stack_file_is_read(tmp_path: Path) -> None:
     link = tmp_path / "Pulumi.linked.yaml"
-    link.symlink_to(ROOT / "Pulumi.weihnachten.yaml")
+    link.symlink_to(frozen_stack("weihnachten"))
     assert "freshfoodz-seasonal:season" in read_stack_file(link)
 
 

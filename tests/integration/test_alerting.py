@@ -1,9 +1,9 @@
 """Alert rules from the season plan, checked by the real promtool (Debian package `prometheus`).
 
 `promtool check rules` validates the rendered file of every shipped stack; `promtool test rules`
-feeds synthetic series and shows each business alert (the queue SLAs among them) and the HPA capacity
-alerts of services and workers firing once its threshold has been crossed for its `for` duration, and
-staying silent on normal traffic.
+feeds synthetic series to the rules of the frozen stacks (tests/support/stacks/frozen/) and shows each
+business alert (the queue SLAs among them) and the HPA capacity alerts of services and workers firing
+once its threshold has been crossed for its `for` duration, and staying silent on normal traffic.
 """
 
 from __future__ import annotations
@@ -29,31 +29,33 @@ from freshfoodz_seasonal.content.alerting.rules import (
     route_paths_of,
     season_alert_rules,
 )
+from freshfoodz_seasonal.declaration.monitoring_options import monitoring_options
 from freshfoodz_seasonal.metrics import promql
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.naming import rule_group_name
 from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, plan_season
-from tests.support.project import ROOT, STACKS, shared_catalog
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, SHIPPED_STACKS, shared_catalog, stack_file_config
 from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
-# --- the plans of the shipped stacks ---------------------------------------------------------------
+# --- the plans of the frozen stacks, and of the shipped ones where any stack will do -----------------
 
 
 @cache
-def stack(name: str) -> tuple[StackSettings, SeasonPlan]:
+def stack(name: str, project: Path = FROZEN) -> tuple[StackSettings, SeasonPlan]:
+    """A stack of `project` and its 2026 plan: by default a frozen stack, whose numbers the tests pin."""
     catalog = shared_catalog()
-    config = yaml.safe_load((ROOT / f"Pulumi.{name}.yaml").read_text())["config"]
-    values, problems = project_values(config, name)
+    values, problems = project_values(stack_file_config(project / f"Pulumi.{name}.yaml"), name)
     assert not problems
     settings = parse_settings(values, catalog, name)
     return settings, plan_season(settings, catalog, name, year=2026)
 
 
-def rules_of(name: str, **options: Any) -> list[AlertRule]:
+def rules_of(name: str, project: Path = FROZEN, **options: Any) -> list[AlertRule]:
     """The stack's rules as the program declares them (its war room's sample-loss rule included)."""
-    settings, plan = stack(name)
+    settings, plan = stack(name, project)
     loss = settings.war_room is not None and settings.war_room.sample_loss_critical
-    return season_alert_rules(plan, route_paths_of(plan), MetricNames(), **{"sample_loss_critical": loss, **options})
+    given = monitoring_options(settings) | {"sample_loss_critical": loss} | options
+    return season_alert_rules(plan, route_paths_of(plan), **given)
 
 
 def by_name(rules: Sequence[AlertRule]) -> dict[str, AlertRule]:
@@ -78,7 +80,7 @@ def run_promtool(promtool: str, *args: str | Path) -> str:
 # --- pure unit tests -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", FROZEN_STACKS)
 def test_route_thresholds_are_the_plans_slos_in_seconds(name: str) -> None:
     settings, plan = stack(name)
     rules = by_name(rules_of(name))
@@ -94,7 +96,7 @@ def test_route_thresholds_are_the_plans_slos_in_seconds(name: str) -> None:
         assert rule.annotations["threshold"] == promql.number(rule.threshold)
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", FROZEN_STACKS)
 def test_business_thresholds_of_the_original_plan(name: str) -> None:
     rules = by_name(rules_of(name))
     assert {n: rules[n].threshold for n in business_rule_names()} == {
@@ -110,7 +112,7 @@ def test_business_thresholds_of_the_original_plan(name: str) -> None:
     assert all(rules[n].for_duration == "5m" for n in business_rule_names())
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", FROZEN_STACKS)
 def test_capacity_thresholds_come_from_the_plan(name: str) -> None:
     _, plan = stack(name)
     rules = by_name(rules_of(name))
@@ -131,7 +133,7 @@ def test_capacity_thresholds_come_from_the_plan(name: str) -> None:
     assert (traffic.for_duration, db.for_duration) == ("10m", "5m")
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", FROZEN_STACKS)
 def test_worker_rules_come_from_the_plan(name: str) -> None:
     _, plan = stack(name)
     rules = by_name(rules_of(name))
@@ -151,9 +153,9 @@ def test_worker_rules_come_from_the_plan(name: str) -> None:
 
 
 def test_every_rule_has_season_and_severity_labels_and_described_thresholds() -> None:
-    for name in STACKS:
-        _, plan = stack(name)
-        for rule in rules_of(name):
+    for name in SHIPPED_STACKS:
+        _, plan = stack(name, ROOT)
+        for rule in rules_of(name, ROOT):
             assert rule.labels["season"] == plan.season
             assert rule.labels["severity"] == rule.severity in {"critical", "warning"}
             annotations = rule.all_annotations
@@ -163,8 +165,8 @@ def test_every_rule_has_season_and_severity_labels_and_described_thresholds() ->
 
 
 def test_group_name_is_unique_per_season() -> None:
-    names = {rule_group_name(stack(name)[1].season) for name in STACKS}
-    assert names == {f"freshfoodz-seasonal-{name}" for name in STACKS}
+    names = {rule_group_name(stack(name, ROOT)[1].season) for name in SHIPPED_STACKS}
+    assert names == {f"freshfoodz-seasonal-{name}" for name in SHIPPED_STACKS}
 
 
 def test_route_matchers_are_exact_and_braces_stay_literal() -> None:
@@ -270,11 +272,11 @@ def test_rule_file_layout_is_stable() -> None:
 # --- promtool check rules --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", SHIPPED_STACKS)
 def test_promtool_check_rules_accepts_every_stack(promtool: str, tmp_path: Path, name: str) -> None:
-    _, plan = stack(name)
+    _, plan = stack(name, ROOT)
     path = tmp_path / "alerts.rules.yml"
-    rules = rules_of(name)
+    rules = rules_of(name, ROOT)
     assert {worker.name for worker in plan.workers} <= {rule.labels.get("worker") for rule in rules}
     path.write_text(dump_rule_file(rules, rule_group_name(plan.season)))
     output = run_promtool(promtool, "check", "rules", path)
@@ -591,7 +593,7 @@ def promtool_test_group(case: Case, rule: AlertRule) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("name", STACKS)
+@pytest.mark.parametrize("name", FROZEN_STACKS)
 def test_promtool_alerts_fire_only_when_the_threshold_holds_for_their_duration(
     promtool: str, tmp_path: Path, name: str
 ) -> None:
@@ -612,7 +614,7 @@ def test_promtool_alerts_fire_only_when_the_threshold_holds_for_their_duration(
 
 
 def test_every_business_alert_and_every_worker_and_hpa_alert_have_firing_and_silent_cases() -> None:
-    for name in STACKS:
+    for name in FROZEN_STACKS:
         seen: dict[str, set[bool]] = {}
         for case in cases(name):
             seen.setdefault(case.alert, set()).update(case.expect.values())

@@ -38,7 +38,7 @@ from click.testing import Result
 from capacity.service_time import ServiceTime
 from tests.support.cli_runner import invoke
 from tests.support.cpu_data import QUEUE, ReplicaSet, Share, SyntheticDeployment, SyntheticJobs, SyntheticPods
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 from tests.support.prometheus_data import BUCKETS_S, DAY_S, DailyCycle, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, free_port, running_prometheus
 
@@ -220,7 +220,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 
 def stack_copy(tmp_path: Path, edit: Callable[[str], str] = lambda text: text) -> Path:
     path = tmp_path / "Pulumi.weihnachten.yaml"
-    path.write_text(edit((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(edit((frozen_stack("weihnachten")).read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 

@@ -17,22 +17,21 @@ from click.testing import Result
 from freshfoodz_seasonal.review.headline import Footprint, changes, cost_delta, headline
 from freshfoodz_seasonal.review.resource_diff import Kind, diff_resources
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, frozen_stack, project_copy
 
-PROJECT_FILES = (
-    "Pulumi.yaml",
-    "Pulumi.spargel.yaml",
-    "Pulumi.oktoberfest.yaml",
-    "Pulumi.weihnachten.yaml",
-    "__main__.py",
-    "pyproject.toml",
-)
 PACKAGES = ("capacity", "components", "freshfoodz_seasonal")
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscalerPatch"
 
 
 def run(*args: str) -> Result:
     return invoke(*args)
+
+
+def whole_project(folder: Path) -> Path:
+    """The program, its pyproject.toml and the frozen stacks in `folder`: a project a diff can check out."""
+    project_copy(folder, *FROZEN_STACKS)
+    shutil.copy2(ROOT / "pyproject.toml", folder / "pyproject.toml")
+    return folder
 
 
 # --- the pure diff ------------------------------------------------------------------------------------
@@ -104,10 +103,13 @@ def test_costs_in_different_currencies_are_not_subtracted() -> None:
 
 
 def test_the_peak_against_its_own_baseline_phase() -> None:
-    result = run("diff", "weihnachten", "--against", "weihnachten", "--phase", "baseline", "--format", "json")
+    result = run(
+        "diff", "weihnachten", "--against", "weihnachten", "--phase", "baseline", "--format", "json",
+        "--project-dir", str(FROZEN),
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    plan = json.loads(run("plan", "weihnachten", "--format", "json").stdout)
+    plan = json.loads(run("plan", "weihnachten", "--format", "json", "--project-dir", str(FROZEN)).stdout)
     assert report["before"]["phase"] == "peak" and report["after"]["phase"] == "baseline"
     assert report["cost_delta"]["over_season"] == pytest.approx(-plan["cost"]["extra_over_window"], abs=0.02)
     kinds = {(r["type"].split(":")[-1], r["change"]) for r in report["resources"]}
@@ -123,7 +125,7 @@ def test_the_peak_against_its_own_baseline_phase() -> None:
 
 
 def test_two_stacks_are_compared_under_one_name() -> None:
-    result = run("diff", "weihnachten", "--against", "spargel", "--format", "json")
+    result = run("diff", "weihnachten", "--against", "spargel", "--format", "json", "--project-dir", str(FROZEN))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     # Same program, other season: resources match up by name and show as changed, not removed and added;
@@ -143,10 +145,7 @@ def test_two_stacks_are_compared_under_one_name() -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """The project in a repository of its own, committed once."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, project / name)
+    project = whole_project(tmp_path / "project")
     for package in PACKAGES:
         shutil.copytree(ROOT / package, project / package, ignore=shutil.ignore_patterns("__pycache__"))
     commit(project, "the project")
@@ -190,7 +189,7 @@ def planned_cost(stack_file: Path) -> float:
 
 def assert_cost_delta(report: dict[str, Any], project: Path) -> None:
     """The diff's cost delta is the plans' difference: the edited file's against the committed one's."""
-    expected = planned_cost(project / "Pulumi.weihnachten.yaml") - planned_cost(ROOT / "Pulumi.weihnachten.yaml")
+    expected = planned_cost(project / "Pulumi.weihnachten.yaml") - planned_cost(frozen_stack("weihnachten"))
     assert report["cost_delta"]["over_season"] == pytest.approx(expected, abs=0.02)
 
 
@@ -328,9 +327,7 @@ def test_a_stack_file_invalid_at_the_ref(repo: Path) -> None:
 
 
 def test_a_folder_outside_git(tmp_path: Path) -> None:
-    for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, tmp_path / name)
-    result = run("diff", "weihnachten", "--project-dir", str(tmp_path))
+    result = run("diff", "weihnachten", "--project-dir", str(whole_project(tmp_path)))
     assert result.exit_code == 2 and "is not inside a git repository" in result.output
 
 
@@ -415,9 +412,8 @@ def test_the_base_commit_runs_without_the_callers_credentials(repo: Path, tmp_pa
 
 
 def test_a_growing_class_shows_its_failover_and_the_longer_provisioning(tmp_path: Path) -> None:
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    project_copy(tmp_path)
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     (tmp_path / "Pulumi.before.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     document["config"]["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
     (tmp_path / "Pulumi.after.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")

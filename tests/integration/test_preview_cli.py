@@ -13,16 +13,16 @@ import yaml
 from typer.testing import CliRunner
 
 from freshfoodz_seasonal.cli.app import app
-from tests.support.project import ROOT
+from tests.support.project import FROZEN, ROOT, frozen_stack
 from tests.support.tools import PROMETHEUS_INSTALL, required_tool
 
 
 def preview(*args: str) -> object:
-    return CliRunner().invoke(app, ["preview", *args, "--project-dir", str(ROOT)])
+    return CliRunner().invoke(app, ["preview", *args, "--project-dir", str(FROZEN)])
 
 
 def stack_file(name: str) -> str:
-    return str(ROOT / f"Pulumi.{name}.yaml")
+    return str(frozen_stack(name))
 
 
 def test_table_shows_components_and_options() -> None:

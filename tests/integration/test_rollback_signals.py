@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import frozen_stack, project_copy, stand_in_pulumi_bin
 
 WAIT_S = 60
 # seasonctl on a clock pinned after Christmas 2026: rollback judges the real day too.
@@ -49,10 +48,7 @@ def wait_for(log: Path, what: str) -> None:
 def start(tmp_path: Path, command: str, hang: str) -> tuple[subprocess.Popen[str], Path, Path]:
     """`seasonctl <command> weihnachten --yes` in a session of its own, the stand-in hanging in `hang`
     (`1`: its first update, `preview`: its preview); the process, the stand-in's log, the project."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.weihnachten.yaml", "__main__.py"):
-        shutil.copy2(ROOT / name, project / name)
+    project = project_copy(tmp_path / "project", "weihnachten")
     log = tmp_path / "calls.jsonl"
     env = os.environ | {
         "PATH": f"{stand_in_pulumi_bin(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}",
@@ -132,7 +128,7 @@ def test_a_closed_output_pipe_still_cancels_gracefully(started: tuple[subprocess
 
 
 def test_a_signal_during_adopt_s_preview_cancels_it_and_puts_the_phase_back(tmp_path: Path) -> None:
-    before = (ROOT / "Pulumi.weihnachten.yaml").read_bytes()
+    before = (frozen_stack("weihnachten")).read_bytes()
     process, log, project = start(tmp_path, "adopt", "preview")
     try:
         wait_for(log, "preview")

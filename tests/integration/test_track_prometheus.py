@@ -40,7 +40,7 @@ from tests.integration.test_baseline_prometheus import (
 )
 from tests.support.cli_runner import invoke
 from tests.support.hpa_data import SyntheticConnections, SyntheticDbCpu, SyntheticHpa, SyntheticHpas
-from tests.support.project import ROOT, shared_catalog
+from tests.support.project import FROZEN, ROOT, frozen_stack, shared_catalog
 from tests.support.prometheus_data import DAY_S, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, running_prometheus
 
@@ -112,7 +112,7 @@ BASELINE = {
 }
 
 
-def track(season: Season, *args: str, project: Path = ROOT) -> Result:
+def track(season: Season, *args: str, project: Path = FROZEN) -> Result:
     return invoke("track", "weihnachten", "--prometheus-url", season.url, "--project-dir", str(project), *args)
 
 
@@ -130,7 +130,7 @@ def variant(folder: Path, edits: tuple[tuple[str, str], ...] = (), config: str =
     """A project with the weihnachten stack edited (each `old` must be in it) and `config` lines added."""
     folder.mkdir(exist_ok=True)
     (folder / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    text = (ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8")
+    text = (frozen_stack("weihnachten")).read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new)
@@ -187,7 +187,7 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
     # The proposal: the smallest multiplier, in tenths from api's observed one, whose plan has the pods api needed.
     proposal = report["proposal"]
     catalog = shared_catalog()
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    settings = load_stack_settings(frozen_stack("weihnachten"), catalog)
     year = dt.date.fromisoformat(report["season"]["first_day"]).year
     start = math.ceil(api["observed_rps"] / 40 * 10) / 10
     expected = smallest_multiplier(settings, year, {"api": api["needed_pods"]}, start)
@@ -312,7 +312,7 @@ def test_refusals(season: Season, tmp_path: Path) -> None:
     result = track(season, "--date", tomorrow.isoformat())
     assert result.exit_code == 2 and "has not ended yet" in result.stderr
     unreachable = invoke(
-        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT),
+        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(FROZEN),
         "--date", season.day.isoformat(), "--timeout", "2",
     )  # fmt: skip
     assert unreachable.exit_code == 4, unreachable.output
@@ -337,7 +337,7 @@ def test_prometheus_faults_exit_4_without_a_traceback(respond: Any, code: int, m
     env = {"PROMETHEUS_BEARER_TOKEN": "s3cr3t-token"}
     with stand_in(respond) as url:
         result = invoke(
-            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day, env=env
+            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(FROZEN), "--date", day, env=env
         )
     assert result.exit_code == code, result.output
     assert message in " ".join(result.output.split())
@@ -348,7 +348,7 @@ def test_not_a_number_is_not_measured_never_judged_ok() -> None:
     day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
     with stand_in(nan_for_every_query) as url:
         result = invoke(
-            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day,
+            "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(FROZEN), "--date", day,
             "--format", "json",
         )  # fmt: skip
     assert result.exit_code == 5, result.output
@@ -361,7 +361,7 @@ def test_tls_is_verified(tmp_path: Path) -> None:
     authority = trustme.CA()
     day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
     with stand_in(empty_vector, tls=authority) as url:
-        result = invoke("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day)
+        result = invoke("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(FROZEN), "--date", day)
     assert result.exit_code == 4 and "the TLS certificate is not trusted" in result.output
 
 
@@ -374,7 +374,7 @@ def quiet_project(folder: Path) -> Path:
 
 def test_partial_answers_are_shown_and_an_act_still_pages(season: Season, tmp_path: Path) -> None:
     with stand_in(warning_proxy(season.url)) as url:
-        args = ("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT))
+        args = ("track", "weihnachten", "--prometheus-url", url, "--project-dir", str(FROZEN))
         acting = invoke(*args, "--date", season.day.isoformat())
         # A day without an act: the partial answer is refused, since an ok may not be one.
         quiet = invoke(*args, "--date", season.day.isoformat(), "--project-dir", str(quiet_project(tmp_path)))
@@ -399,7 +399,7 @@ def test_a_span_judges_each_day_and_proposes_one_change_for_all(season: Season) 
     single = json.loads(track(season, "--date", season.day.isoformat(), "--format", "json").stdout)
     assert report["days"][1]["routes"] == single["routes"]
     needed = max(day["services"][0]["needed_pods"] for day in report["days"])
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", shared_catalog())
+    settings = load_stack_settings(frozen_stack("weihnachten"), shared_catalog())
     year = dt.date.fromisoformat(single["season"]["first_day"]).year
     api = next(day["services"][0] for day in report["days"] if day["services"][0]["needed_pods"] == needed)
     start = math.ceil(api["observed_rps"] / 40 * 10) / 10
@@ -419,7 +419,9 @@ def test_a_span_judges_each_day_and_proposes_one_change_for_all(season: Season) 
     ],
 )
 def test_bad_days_exit_2(args: list[str], message: str) -> None:
-    result = invoke("track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT), *args)
+    result = invoke(
+        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(FROZEN), *args
+    )
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
 
@@ -555,7 +557,7 @@ def rewriting_proxy(target: str, rewrite: Callable[[str, dict[str, Any]], None])
 
 def track_json(url: str, day: dt.date) -> Result:
     return invoke(
-        "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(ROOT), "--date", day.isoformat(),
+        "track", "weihnachten", "--prometheus-url", url, "--project-dir", str(FROZEN), "--date", day.isoformat(),
         "--format", "json",
     )  # fmt: skip
 
@@ -620,7 +622,7 @@ def test_a_report_folder_that_cannot_be_used_is_refused_before_measuring(tmp_pat
     day = (dt.datetime.now(BERLIN) - dt.timedelta(days=2)).date().isoformat()
     # An unreachable Prometheus: a refusal that comes first never gets as far as asking it.
     result = invoke(
-        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(ROOT),
+        "track", "weihnachten", "--prometheus-url", "http://127.0.0.1:9", "--project-dir", str(FROZEN),
         "--from", day, "--to", day, "--report", str(taken),
     )  # fmt: skip
     assert result.exit_code == 2, result.output

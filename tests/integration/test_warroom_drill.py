@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import FROZEN
 from tests.support.stand_in_http import serving
 
 TOKEN = "glsa_drill-token-0123456789abcdef"
@@ -119,7 +119,7 @@ def drill(url: str, *args: str, env_columns: bool = False) -> Any:
     # A wide terminal where a test reads a table's error cell whole.
     columns = {"COLUMNS": "250"} if env_columns else {}
     return invoke(
-        "warroom", "drill", SEASON, "--grafana-url", url, "--project-dir", str(ROOT), *args,
+        "warroom", "drill", SEASON, "--grafana-url", url, "--project-dir", str(FROZEN), *args,
         env={"GRAFANA_TOKEN": TOKEN, **columns},
     )  # fmt: skip
 

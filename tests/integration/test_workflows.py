@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from freshfoodz_seasonal.cli.diff_view import COMMENT_MARKER
-from tests.support.project import ROOT, STACKS
+from tests.support.project import FROZEN_STACKS, ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 REVIEW = ROOT / ".github" / "workflows" / "season-review.yml"
@@ -134,7 +134,7 @@ def git(repo: Path, *args: str) -> str:
 def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
-    for stack in STACKS:
+    for stack in FROZEN_STACKS:
         (repo / f"Pulumi.{stack}.yaml").write_text(f"config: {{}}  # {stack}\n", encoding="utf-8")
     (repo / "planning.py").write_text("x = 1\n", encoding="utf-8")
     seasonctl = repo / ".venv" / "bin" / "seasonctl"
@@ -206,7 +206,7 @@ def test_hostile_stack_file_names_are_never_split_globbed_or_run(repo: Path) -> 
     (repo / "Pulumi.$(touch pwned).yaml").write_text("config: {}\n", encoding="utf-8")
     (repo / "planning.py").write_text("x = 3\n", encoding="utf-8")
     commit(repo)
-    assert run_selection(repo, base) == sorted(STACKS)
+    assert run_selection(repo, base) == sorted(FROZEN_STACKS)
     assert not (repo / "pwned").exists()
 
 

@@ -7,7 +7,6 @@ files, so the calendar it judges is the test's, whatever stacks the repository h
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +23,15 @@ from freshfoodz_seasonal.naming import (
 )
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
 from freshfoodz_seasonal.seasons.ownership import OVERRIDE_VARIABLE
-from tests.support.project import ROOT, with_war_room_secrets
+from tests.support.project import FROZEN_STACKS, project_copy, with_war_room_secrets
 
-SEASONS = ("spargel", "oktoberfest", "weihnachten")
+SEASONS = FROZEN_STACKS
 MID_CHRISTMAS = dt.datetime(2026, 12, 10, 11, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("Pulumi.yaml", "__main__.py", *(f"Pulumi.{season}.yaml" for season in SEASONS)):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    return tmp_path
+    return project_copy(tmp_path, *SEASONS)
 
 
 def config_of(project: Path, stack: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import shlex
 from typing import Any
 
 import pytest
-import yaml
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
@@ -16,12 +15,12 @@ from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.playbooks.schedule import dated_playbook, step_values
 from freshfoodz_seasonal.preview.capture import run_program, stack_config
 from freshfoodz_seasonal.seasons.windows import resolve_window
-from tests.support.project import ROOT, STACKS
+from tests.support.project import ROOT, SHIPPED_STACKS, frozen_stack, shipped_stack, stack_file_config
 
 
 def declared(stack: str) -> dict[tuple[str, str | None, str], dict[str, Any]]:
-    """(kind, namespace, name) -> inputs of every Kubernetes object the stack declares at its peak."""
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+    """(kind, namespace, name) -> inputs of every Kubernetes object the shipped stack declares at its peak."""
+    config = stack_file_config(shipped_stack(stack)) | {f"{CONFIG_NAMESPACE}:phase": "peak"}
     capture = run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, stack, stack_config(config))
     objects = {}
     for resource in capture.resources:
@@ -46,9 +45,9 @@ def kubectl_gets(command: str) -> list[tuple[str, str | None, str]]:
     return found
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_kubectl_command_names_a_declared_object(stack: str, catalog: Catalog) -> None:
-    settings = load_stack_settings(ROOT / f"Pulumi.{stack}.yaml", catalog)
+    settings = load_stack_settings(shipped_stack(stack), catalog)
     window = resolve_window(settings.season.window.start, settings.season.window.end, 2026)
     steps = dated_playbook(
         load_playbooks().steps_of(settings.season.name),
@@ -74,7 +73,7 @@ def test_oktoberfest_checks_the_priority_lane_and_the_limits() -> None:
 
 
 def test_commands_quote_what_they_are_given(catalog: Catalog) -> None:
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    settings = load_stack_settings(frozen_stack("weihnachten"), catalog)
     values = step_values("weihnachten", settings, 2026) | {"stack": "odd name; rm -rf /"}
     window = resolve_window("11-01", "12-31", 2026)
     steps = dated_playbook(load_playbooks().steps_of("weihnachten"), window, dt.date(2026, 1, 1), frozenset(), values)

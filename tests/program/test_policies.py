@@ -13,11 +13,11 @@ import select
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import (
@@ -48,7 +48,7 @@ from freshfoodz_seasonal.naming import (
     SEASONAL_NODE_GROUP_TYPE,
 )
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource, run_program, stack_config
-from tests.support.project import ROOT, STACKS
+from tests.support.project import FROZEN, ROOT, SHIPPED_STACKS, frozen_stack, stack_file_config
 
 PACK = runpy.run_path(str(ROOT / "policy" / "__main__.py"), run_name="freshfoodz_policy_pack")
 POLICIES: dict[str, Policy] = {policy.name: policy for policy in PACK["POLICIES"]}
@@ -337,8 +337,7 @@ def test_a_budget_without_an_estimate_fails() -> None:
 
 
 def weihnachten_with_budget(budget: object) -> dict[str, Any]:
-    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
-    values, _ = project_values(config, "weihnachten")
+    values, _ = project_values(stack_file_config(frozen_stack("weihnachten")), "weihnachten")
     values["costs"] = {**values["costs"], "seasonBudget": budget}
     return values
 
@@ -450,16 +449,17 @@ def violations_of_mandatory_policies(capture: Capture, stack: str) -> list[str]:
     return found
 
 
-def run(stack: str, phase: str) -> Capture:
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))["config"]
+def run(stack: str, phase: str, project: Path = FROZEN) -> Capture:
+    """The program of `project` (by default the frozen one) for one of its stacks in `phase`."""
+    config = stack_file_config(project / f"Pulumi.{stack}.yaml")
     config[f"{PROJECT}:phase"] = phase
-    return run_program(ROOT / "__main__.py", PROJECT, stack, stack_config(config))
+    return run_program(project / "__main__.py", PROJECT, stack, stack_config(config))
 
 
 @pytest.mark.parametrize("phase", ["peak", "baseline"])
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_shipped_stack_passes_every_mandatory_policy(stack: str, phase: str) -> None:
-    capture = run(stack, phase)
+    capture = run(stack, phase, ROOT)
     # the URNs rebuilt here are the ones the program's resources name as their parents
     children = [r for r in as_policy_resources(capture, stack) if "::pulumi:pulumi:Stack::" not in str(r.opts.parent)]
     assert children and all(r.parent is not None for r in children)
@@ -472,7 +472,7 @@ def test_every_shipped_stack_passes_every_mandatory_policy(stack: str, phase: st
     assert primary.retain_on_delete and primary.import_id
 
 
-def test_the_shipped_node_groups_carry_window_cost_and_budget() -> None:
+def test_the_node_group_carries_window_cost_and_budget() -> None:
     capture = run("weihnachten", "peak")
     (group,) = [r for r in capture.resources if r.type == NODE_GROUP]
     tags = group.inputs["tags"]
@@ -480,14 +480,14 @@ def test_the_shipped_node_groups_carry_window_cost_and_budget() -> None:
     assert (first.month, first.day) == (11, 1) and last == f"{first.year}-12-31"
     assert float(tags["freshfoodz.de/season-cost-estimate"]) == capture.outputs["plan"]["seasonOwnCost"]
     assert tags["freshfoodz.de/currency"] == capture.outputs["plan"]["currency"] == "EUR"
-    budget = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text())["config"][f"{PROJECT}:costs"]
+    budget = stack_file_config(frozen_stack("weihnachten"))[f"{PROJECT}:costs"]
     assert float(tags["freshfoodz.de/season-budget"]) == budget["seasonBudget"]
 
 
 def test_an_over_budget_stack_fails_the_pack() -> None:
-    config = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))["config"]
+    config = stack_file_config(frozen_stack("weihnachten"))
     config[f"{PROJECT}:costs"] = {**config[f"{PROJECT}:costs"], "seasonBudget": 1000}
-    capture = run_program(ROOT / "__main__.py", PROJECT, "weihnachten", stack_config(config))
+    capture = run_program(FROZEN / "__main__.py", PROJECT, "weihnachten", stack_config(config))
     (found,) = violations_of_mandatory_policies(capture, "weihnachten")
     assert found.startswith("season-within-budget:") and "above its budget 1000.00 EUR" in found
 

@@ -14,7 +14,7 @@ from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.preview.capture import run_program, stack_config
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
-from tests.support.project import ROOT
+from tests.support.project import FROZEN, frozen_stack
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ from tests.support.project import ROOT
     ],
 )
 def test_every_named_resource_is_declared(tmp_path: Any, catalog: Catalog, edit: dict[str, Any]) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     for key, value in edit.items():
         name = f"{CONFIG_NAMESPACE}:{key}"
         current = document["config"].get(name)
@@ -48,7 +48,7 @@ def test_every_named_resource_is_declared(tmp_path: Any, catalog: Catalog, edit:
     settings = load_stack_settings(path, catalog)
     plan = plan_season(settings, catalog, "weihnachten", 2026)
     provisioning = provisioning_plan(settings, plan, load_durations())
-    capture = run_program(ROOT / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config(document["config"]))
+    capture = run_program(FROZEN / "__main__.py", CONFIG_NAMESPACE, "weihnachten", stack_config(document["config"]))
     declared = {r.name for r in capture.resources if r.custom}
     named = {resource for step in (*provisioning.steps, *provisioning.rollback) for resource in step.resources}
     assert named <= declared, named - declared

@@ -16,15 +16,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.content.alerting.rules import season_alert_rules
 from freshfoodz_seasonal.content.dashboards import war_room_dashboard, war_room_uid
+from freshfoodz_seasonal.declaration.monitoring_options import monitoring_options
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, Series, plan_season
-from tests.support.project import ROOT, STACKS, shared_catalog
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, SHIPPED_STACKS, shared_catalog, stack_file_config
 
 SCHEMAS = ROOT / "schemas" / "grafana"
 YEAR = 2026
@@ -33,24 +33,26 @@ GRAFANA_11_SCHEMA_VERSION = 41
 
 
 @cache
-def settings_of(stack: str) -> StackSettings:
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    values, problems = project_values(config, stack)
+def settings_of(stack: str, project: Path = FROZEN) -> StackSettings:
+    """A stack of `project`: by default a frozen one, whose content the tests may pin."""
+    values, problems = project_values(stack_file_config(project / f"Pulumi.{stack}.yaml"), stack)
     assert not problems
     return parse_settings(values, shared_catalog(), "test")
 
 
 @cache
-def plan_of(stack: str) -> SeasonPlan:
-    return plan_season(settings_of(stack), shared_catalog(), stack, YEAR)
+def plan_of(stack: str, project: Path = FROZEN) -> SeasonPlan:
+    return plan_season(settings_of(stack, project), shared_catalog(), stack, YEAR)
 
 
-def route_paths_of(stack: str) -> dict[str, tuple[str, str]]:
-    return {route.name: (route.method, route.path) for route in settings_of(stack).routes}
+def route_paths_of(stack: str, project: Path = FROZEN) -> dict[str, tuple[str, str]]:
+    return {route.name: (route.method, route.path) for route in settings_of(stack, project).routes}
 
 
-def build(stack: str, **kwargs: Any) -> dict[str, Any]:
-    return war_room_dashboard(plan_of(stack), route_paths_of(stack), DATASOURCE, **kwargs)
+def build(stack: str, project: Path = FROZEN, **kwargs: Any) -> dict[str, Any]:
+    """The stack's dashboard with its own metric settings, as the program declares it, but for `kwargs`."""
+    options = monitoring_options(settings_of(stack, project)) | kwargs
+    return war_room_dashboard(plan_of(stack, project), route_paths_of(stack, project), DATASOURCE, **options)
 
 
 @cache
@@ -92,17 +94,17 @@ def test_committed_schemas_are_valid_draft7_schemas(name: str) -> None:
     assert schema(name)["$schema"] == "http://json-schema.org/draft-07/schema#"
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_dashboard_validates_against_the_grafana_11_schema(stack: str) -> None:
-    board = build(stack)
+    board = build(stack, ROOT)
     assert errors("dashboard", board) == []
     assert board["schemaVersion"] == GRAFANA_11_SCHEMA_VERSION  # Grafana 11.6; 10.1 emitted 38
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_panel_plugin_options_validate_against_their_schemas(stack: str) -> None:
     """panel.options and fieldConfig.defaults.custom are open records in the dashboard schema."""
-    board = build(stack)
+    board = build(stack, ROOT)
     for panel in panels(board, "timeseries"):
         assert errors("timeseries.options", panel["options"]) == [], panel["title"]
         assert errors("timeseries.fieldconfig", panel["fieldConfig"]["defaults"]["custom"]) == [], panel["title"]
@@ -119,9 +121,9 @@ def _check_jsonschema() -> str | None:
 @pytest.mark.skipif(_check_jsonschema() is None, reason="check-jsonschema is not installed")
 def test_check_jsonschema_cli_accepts_every_stack_and_rejects_a_broken_copy(tmp_path: Path) -> None:
     files = []
-    for stack in STACKS:
+    for stack in SHIPPED_STACKS:
         path = tmp_path / f"{stack}.json"
-        path.write_text(dumps(build(stack)))
+        path.write_text(dumps(build(stack, ROOT)))
         files.append(str(path))
     command = [str(_check_jsonschema()), "--schemafile", str(SCHEMAS / "dashboard.schema.json")]
     ok = subprocess.run([*command, *files], capture_output=True, text=True, check=False)
@@ -204,10 +206,10 @@ def test_broken_panel_options_fail_the_plugin_schemas() -> None:
     assert errors("stat.options", single["options"])
 
 
-# --- what the war room compares against is the plan ---------------------------------------------------
+# --- what the war room compares against is the plan (on the frozen stacks: exact queries and lines) ---
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_slo_lines_are_the_plans_p95_slos(stack: str) -> None:
     plan, board = plan_of(stack), build(stack)
     planned = {r.name: r for s in plan.services for r in s.sizing.routes}
@@ -223,7 +225,7 @@ def test_slo_lines_are_the_plans_p95_slos(stack: str) -> None:
         assert "http_server_requests_seconds_bucket" in panel["targets"][0]["expr"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_hpa_lines_are_the_plans_max_replicas(stack: str) -> None:
     plan, board = plan_of(stack), build(stack)
     for service in plan.services:
@@ -236,7 +238,7 @@ def test_hpa_lines_are_the_plans_max_replicas(stack: str) -> None:
         )
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_worker_replica_lines_are_the_plans(stack: str) -> None:
     plan, board = plan_of(stack), build(stack)
     assert plan.workers
@@ -251,7 +253,7 @@ def test_worker_replica_lines_are_the_plans(stack: str) -> None:
         )
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_queue_lines_are_where_the_sla_alerts_fire(stack: str) -> None:
     plan, board = plan_of(stack), build(stack)
     rules = {r.name: r for r in season_alert_rules(plan, route_paths_of(stack))}
@@ -288,7 +290,7 @@ def test_queue_matchers_are_escaped_for_promql() -> None:
     assert errors("dashboard", board) == []
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_traffic_and_database_lines_are_the_plans(stack: str) -> None:
     plan, board = plan_of(stack), build(stack)
     peak = sum(r.rps for s in plan.services for r in s.sizing.routes)
@@ -300,7 +302,7 @@ def test_traffic_and_database_lines_are_the_plans(stack: str) -> None:
     assert database["targets"][0]["expr"] == "sum(pg_stat_database_numbackends)"
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_business_kpis_use_the_alert_thresholds(stack: str) -> None:
     board = build(stack)
     success = by_title_prefix(board, "Sample success rate")
@@ -311,9 +313,9 @@ def test_business_kpis_use_the_alert_thresholds(stack: str) -> None:
     assert 'status=~"5.."' in error_rate["targets"][0]["expr"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_panel_and_target_uses_the_datasource(stack: str) -> None:
-    board = build(stack)
+    board = build(stack, ROOT)
     targets = [t for p in panels(board) for t in p["targets"]]
     assert targets
     assert all(t["datasource"] == {"type": "prometheus", "uid": DATASOURCE} for t in targets)
@@ -322,9 +324,9 @@ def test_every_panel_and_target_uses_the_datasource(stack: str) -> None:
     assert all(len({t["refId"] for t in p["targets"]}) == len(p["targets"]) for p in panels(board))
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_layout_ids_and_titles(stack: str) -> None:
-    board = build(stack)
+    board = build(stack, ROOT)
     ids = [p["id"] for p in board["panels"]]
     assert ids == list(range(1, len(ids) + 1))
     assert all(p["title"] for p in board["panels"])  # the schema leaves titles optional; we do not
@@ -337,10 +339,10 @@ def test_layout_ids_and_titles(stack: str) -> None:
         cells |= cells_of
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_uid_title_and_json_are_stable(stack: str) -> None:
-    plan = plan_of(stack)
-    first, second = build(stack), build(stack)
+    plan = plan_of(stack, ROOT)
+    first, second = build(stack, ROOT), build(stack, ROOT)
     assert first["uid"] == war_room_uid(plan.season) == f"freshfoodz-{plan.season}-war-room"
     assert len(first["uid"]) <= 40
     assert plan.title in first["title"]

@@ -21,14 +21,14 @@ from freshfoodz_seasonal.naming import (
     rule_group_name,
 )
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 # Mid-October 2026: before Christmas 2026's scale-back, long after asparagus season 2026's.
 OCTOBER = dt.datetime(2026, 10, 15, 9, tzinfo=dt.UTC)
 
 
 def settings_of(stack: str, catalog: Catalog, **update: Any) -> StackSettings:
-    return load_stack_settings(ROOT / f"Pulumi.{stack}.yaml", catalog).model_copy(update=update)
+    return load_stack_settings(frozen_stack(stack), catalog).model_copy(update=update)
 
 
 def declared(settings: StackSettings, catalog: Catalog, year: int = 2026) -> tuple[SeasonPlan, SeasonDeclaration]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import yaml
@@ -17,11 +16,11 @@ from freshfoodz_seasonal.provisioning.due import Action, Due, StackSeasonPlan, d
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack, project_copy
 
 
 def christmas(catalog: Catalog, late_days: int = 0, **database: float) -> StackSeasonPlan:
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    settings = load_stack_settings(frozen_stack("weihnachten"), catalog)
     settings = settings.model_copy(update={"database": settings.database.model_copy(update=database)})
     plan = plan_season(settings, catalog, "weihnachten", 2026)
     return StackSeasonPlan(
@@ -58,9 +57,8 @@ def test_a_late_span_moves_every_step(catalog: Catalog) -> None:
 
 
 def test_the_command_lists_every_stack_of_the_project(tmp_path: Path) -> None:
-    for name in ("Pulumi.yaml", "Pulumi.spargel.yaml", "Pulumi.weihnachten.yaml"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    text = (ROOT / "Pulumi.spargel.yaml").read_text(encoding="utf-8")
+    project_copy(tmp_path, "spargel", "weihnachten")
+    text = frozen_stack("spargel").read_text(encoding="utf-8")
     # A summer season right after asparagus: its span starts the day after spargel's rollback day.
     juli = yaml.safe_load(text.replace('start: "04-01"', 'start: "07-01"').replace('end: "06-24"', 'end: "08-31"'))
     juli["config"]["freshfoodz-seasonal:season"]["name"] = "juli"

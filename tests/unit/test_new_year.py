@@ -30,7 +30,7 @@ from freshfoodz_seasonal.seasons.windows import (
     window_label,
 )
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 SALE = SeasonRule("januar", "januar", "Januar-Sale", 2.0, "12-20", "01-06")
 CHRISTMAS = SeasonRule("weihnachten", "weihnachten", "Weihnachten", 5.0, "11-01", "12-16")
@@ -71,7 +71,7 @@ def test_a_late_pulumi_up_after_new_year_keeps_the_season_it_closes() -> None:
 
 
 def stack_document(**window: str) -> dict[str, Any]:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     season = document["config"]["freshfoodz-seasonal:season"]
     season.update(name="januar", title="Januar-Sale", loadMultiplier=2)
     season["window"] = window or {"start": "12-20", "end": "01-06"}

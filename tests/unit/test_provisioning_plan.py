@@ -13,13 +13,13 @@ from freshfoodz_seasonal.config.model import MeasuredMinutes, Provisioning, Stac
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.provisioning.schedule import Change, ProvisioningPlan, critical_path, provisioning_plan
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 ROWS = load_durations()
 
 
 def settings_of(catalog: Catalog, **database: Any) -> StackSettings:
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    settings = load_stack_settings(frozen_stack("weihnachten"), catalog)
     return settings.model_copy(update={"database": settings.database.model_copy(update=database)})
 
 

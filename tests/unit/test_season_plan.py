@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from capacity.catalog import Catalog
 from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method
+from freshfoodz_seasonal.adapters.stack_file import stack_name_of
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.plan.season_plan import plan_season
-from tests.support.project import ROOT, STACKS, shared_catalog
+from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, SHIPPED_STACKS, shared_catalog, stack_file_config
 
 
-def stack_values(stack: str) -> dict[str, Any]:
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    values, problems = project_values(config, stack)
+def stack_values(path: Path) -> dict[str, Any]:
+    values, problems = project_values(stack_file_config(path), stack_name_of(path))
     assert not problems
     return values
 
 
-def settings_with(stack: str = "weihnachten", **changes: Any) -> StackSettings:
-    values = stack_values(stack)
+def settings_with(stack: str = "weihnachten", project: Path = FROZEN, **changes: Any) -> StackSettings:
+    """A stack of `project` (by default a frozen one, whose numbers the tests pin) with `changes`."""
+    values = stack_values(project / f"Pulumi.{stack}.yaml")
     for dotted, value in changes.items():
         *parents, leaf = dotted.split("__")
         target: Any = values
@@ -35,9 +36,9 @@ def settings_with(stack: str = "weihnachten", **changes: Any) -> StackSettings:
     return parse_settings(values, shared_catalog(), "test")
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_shipped_stacks_plan_within_every_constraint(stack: str, catalog: Catalog) -> None:
-    settings = settings_with(stack)
+    settings = settings_with(stack, ROOT)
     plan = plan_season(settings, catalog, stack, 2026)
     target = settings.season.target_utilization
     for service in plan.services:
@@ -56,7 +57,7 @@ def test_shipped_stacks_plan_within_every_constraint(stack: str, catalog: Catalo
 
 
 def test_bigger_season_never_plans_less(catalog: Catalog) -> None:
-    plans = {s: plan_season(settings_with(s), catalog, s, 2026) for s in STACKS}
+    plans = {s: plan_season(settings_with(s), catalog, s, 2026) for s in FROZEN_STACKS}
     for smaller, larger in (("spargel", "oktoberfest"), ("oktoberfest", "weihnachten")):
         assert [s.pods for s in plans[smaller].services] <= [s.pods for s in plans[larger].services]
         assert plans[smaller].nodes.nodes <= plans[larger].nodes.nodes

@@ -21,7 +21,7 @@ from freshfoodz_seasonal.warroom.roster import Roster
 from freshfoodz_seasonal.warroom.rota import make_rota
 from freshfoodz_seasonal.warroom.staffing import shifts
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import FROZEN, frozen_stack
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # The 2027 Wiesn: Saturday 18 September to Sunday 3 October.
@@ -52,7 +52,7 @@ def roster_file(folder: Path, roster: dict[str, Any], name: str = "roster.yaml")
 def rota(folder: Path, roster: dict[str, Any], *args: str) -> Any:
     return invoke(
         "warroom", "rota", "oktoberfest", "--roster", str(roster_file(folder, roster)), "--year", "2027",
-        "--project-dir", str(ROOT), *args,
+        "--project-dir", str(FROZEN), *args,
     )  # fmt: skip
 
 
@@ -209,14 +209,14 @@ def test_a_day_nobody_can_work_is_left_open_and_named(tmp_path: Path) -> None:
 def test_a_bad_roster_is_refused_naming_file_key_and_value(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "roster.yaml"
     path.write_text(text, encoding="utf-8")
-    result = invoke("warroom", "rota", "oktoberfest", "--roster", str(path), "--project-dir", str(ROOT))
+    result = invoke("warroom", "rota", "oktoberfest", "--roster", str(path), "--project-dir", str(FROZEN))
     assert result.exit_code == 2, result.output
     assert f"{path}: " in result.output and message in " ".join(result.output.split())
     assert "Traceback" not in result.output
 
 
 def test_a_stack_without_a_war_room_is_refused(tmp_path: Path) -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.oktoberfest.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("oktoberfest").read_text(encoding="utf-8"))
     del document["config"]["freshfoodz-seasonal:warRoom"]
     path = tmp_path / "Pulumi.bare.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")

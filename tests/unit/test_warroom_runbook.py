@@ -17,11 +17,11 @@ from freshfoodz_seasonal.declaration.peak_controls import route_limits
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.warroom.runbook import runbook
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import FROZEN, frozen_stack
 
 
 def stack_with(tmp_path: Path, **war_room: Any) -> Path:
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     document["config"]["freshfoodz-seasonal:warRoom"].update(war_room)
     path = tmp_path / "Pulumi.xmas.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -34,7 +34,7 @@ def github_anchor(heading: str) -> str:
 
 
 def test_the_runbook_holds_the_seasons_war_room(catalog: Catalog) -> None:
-    settings = load_stack_settings(ROOT / "Pulumi.weihnachten.yaml", catalog)
+    settings = load_stack_settings(frozen_stack("weihnachten"), catalog)
     plan = plan_season(settings, catalog, "weihnachten", 2026)
     book = runbook("weihnachten", settings, plan)
     assert (str(book.window[0]), str(book.window[1])) == ("2026-11-01", "2026-12-31")
@@ -101,7 +101,7 @@ def test_the_runbook_with_a_roster_carries_the_rota_and_a_grafana_link(tmp_path:
     )
     result = invoke(
         "warroom", "runbook", "weihnachten", "--year", "2026", "--roster", str(roster),
-        "--grafana-url", "https://grafana.example", "--project-dir", str(ROOT), "--format", "json",
+        "--grafana-url", "https://grafana.example", "--project-dir", str(FROZEN), "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
@@ -123,6 +123,6 @@ def test_a_grafana_url_with_credentials_is_refused_not_published() -> None:
         ("https://admin:hunter2@grafana.example", "the URL holds credentials"),
         ("javascript:alert(1)", "is not an http:// or https:// URL"),
     ):
-        result = invoke("warroom", "runbook", "weihnachten", "--grafana-url", url, "--project-dir", str(ROOT))
+        result = invoke("warroom", "runbook", "weihnachten", "--grafana-url", url, "--project-dir", str(FROZEN))
         assert result.exit_code == 2 and message in " ".join(result.output.split())
         assert "hunter2" not in result.output
