@@ -21,7 +21,7 @@ from click.testing import Result
 from freshfoodz_seasonal.adapters import text_files
 from freshfoodz_seasonal.adapters.text_files import NotWritable, check_writable
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT, stand_in_pulumi_bin
+from tests.support.project import ROOT, frozen_stack, stand_in_pulumi_bin
 
 NO_PROGRAM = "no Pulumi program here"
 
@@ -32,7 +32,7 @@ def project(tmp_path: Path) -> Path:
     folder = tmp_path / "project"
     folder.mkdir()
     shutil.copy2(ROOT / "Pulumi.yaml", folder / "Pulumi.yaml")
-    document = yaml.safe_load((ROOT / "Pulumi.weihnachten.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
     config = document["config"]
     config["freshfoodz-seasonal:database"]["baselineCpuUtilization"] = 0.5
     config["freshfoodz-seasonal:season"]["quietHour"] = 3

@@ -1,4 +1,4 @@
-"""Which part of a tier breaks first, and at what multiplier, worked out by hand from the asparagus stack
+"""Which part of a tier breaks first, and at what multiplier, worked out by hand from the frozen asparagus stack
 (api 8 slots, dbPoolPerPod 8; workers order-fulfilment and sample-dispatch; database db.r7g.xlarge,
 4 vCPU, 3,243 usable connections, baselineCpuUtilization 0.25, target 0.7)."""
 
@@ -12,9 +12,9 @@ from typing import Any
 import yaml
 
 from tests.support.cli_runner import invoke
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
-SPARGEL = ROOT / "Pulumi.spargel.yaml"
+SPARGEL = frozen_stack("spargel")
 
 
 def headroom_of(tmp_path: Path, change: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.seasons.windows import EVERY_KIND_OF_YEAR, resolve_window, wiesn_days
-from tests.support.project import ROOT
+from tests.support.project import frozen_stack
 
 
 def oktoberfest_with(tmp_path: Path, start: str, days: Any) -> Path:
-    document = yaml.safe_load((ROOT / "Pulumi.oktoberfest.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(frozen_stack("oktoberfest").read_text(encoding="utf-8"))
     config = document["config"]
     config["freshfoodz-seasonal:season"]["window"] = {"start": start, "end": "oktoberfest-end"}
     config["freshfoodz-seasonal:warRoom"]["days"] = days
