@@ -186,7 +186,7 @@ def update_stack_text(
     """`text` with each measured route's values replaced (routes matched by name), each measured workload's
     `cpu` set (services and workers matched by name) and, if given, the season's quiet hour
     (`season.quietHour`), and the changes."""
-    yaml = round_trip_yaml()
+    yaml = round_trip_yaml(text)
     document = yaml.load(text)
     changes = []
     if quiet_hour is not None:

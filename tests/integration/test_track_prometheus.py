@@ -438,9 +438,14 @@ def test_a_season_prometheus_does_not_reach_back_to_is_refused_naming_what_it_ho
 
 
 def one_day_season(folder: Path, day: dt.date) -> Path:
-    """The weihnachten stack with a season of one day, `day`."""
+    """The weihnachten stack with a season of one day, `day`, its war room staffed on that day."""
     return variant(
-        folder / "short", (('start: "11-01"', f'start: "{day:%m-%d}"'), ('end: "12-31"', f'end: "{day:%m-%d}"'))
+        folder / "short",
+        (
+            ('start: "11-01"', f'start: "{day:%m-%d}"'),
+            ('end: "12-31"', f'end: "{day:%m-%d}"'),
+            ('days: {start: "12-01", end: "12-23"}', "days: window"),
+        ),
     )
 
 

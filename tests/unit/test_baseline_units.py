@@ -552,10 +552,28 @@ def measured(name: str, rps: float, mean_s: float, cv: float, p95_s: float = 1.0
 def test_an_empty_update_leaves_every_shipped_stack_byte_identical(stack: str) -> None:
     text, changes = update_stack_text(stack_text(stack, ROOT), [])
     assert changes == []
-    assert text == stack_text(stack, ROOT), (
-        f"`seasonctl baseline --write` would re-lay out Pulumi.{stack}.yaml: it writes the shipped stacks' layout "
-        "(two-space maps, list dashes indented by two, their items by four); lay the file out so"
-    )
+    assert text == stack_text(stack, ROOT), f"`seasonctl baseline --write` would re-lay out Pulumi.{stack}.yaml"
+
+
+def test_an_update_keeps_a_layout_of_its_own() -> None:
+    # Another shop's stack: list dashes level with their key, not indented by two as in the shipped stacks.
+    original = (ROOT / "tests" / "support" / "stacks" / "Pulumi.summer-sale.yaml").read_text(encoding="utf-8")
+    assert "\n  freshfoodz-seasonal:routes:\n  - name: browse\n" in original
+    assert update_stack_text(original, [])[0] == original
+    text, _ = update_stack_text(original, [measured("browse", 31.0, 0.0412, 1.1)])
+    changed = [
+        line
+        for line in difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-    baselineRps: 30",
+        "-    meanServiceTimeMs: 40",
+        "-    serviceTimeCv: 1.0",
+        "+    baselineRps: 31.0",
+        "+    meanServiceTimeMs: 41.2",
+        "+    serviceTimeCv: 1.1",
+    ]
 
 
 def test_an_update_changes_only_the_measured_values_and_rounds_them_up() -> None:
