@@ -561,11 +561,7 @@ def test_an_update_keeps_a_layout_of_its_own() -> None:
     assert "\n  freshfoodz-seasonal:routes:\n  - name: browse\n" in original
     assert update_stack_text(original, [])[0] == original
     text, _ = update_stack_text(original, [measured("browse", 31.0, 0.0412, 1.1)])
-    changed = [
-        line
-        for line in difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+    changed = changed_lines(original, text)
     assert changed == [
         "-    baselineRps: 30",
         "-    meanServiceTimeMs: 40",
@@ -579,11 +575,7 @@ def test_an_update_keeps_a_layout_of_its_own() -> None:
 def test_an_update_changes_only_the_measured_values_and_rounds_them_up() -> None:
     original = stack_text("weihnachten")
     text, changes = update_stack_text(original, [measured("order-submit", 9.123, 0.23401, 0.7512)])
-    diff = [
-        line
-        for line in difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+    diff = changed_lines(original, text)
     assert diff == [
         "-      baselineRps: 8",
         "-      meanServiceTimeMs: 250",
