@@ -47,4 +47,4 @@ def test_unknown_stack_exits_2() -> None:
 def test_unwritable_out_exits_2(tmp_path: Path) -> None:
     result = loadtest("spargel", "--out", str(tmp_path / "missing" / "peak.js"))
     assert result.exit_code == 2
-    assert "cannot write" in result.output
+    assert "missing does not exist" in result.output and not (tmp_path / "missing").exists()
