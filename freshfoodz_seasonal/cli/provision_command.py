@@ -30,7 +30,7 @@ from rich.text import Text
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.adapters.pulumi_cli import PulumiCli, PulumiFailed
-from freshfoodz_seasonal.adapters.text_files import NotWritable, check_writable, write_text_atomically
+from freshfoodz_seasonal.adapters.text_files import NotWritable, check_new_file, write_text_atomically
 from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.diff_view import diff_sections
 from freshfoodz_seasonal.cli.exits import EXIT_ABORTED, EXIT_INVALID, EXIT_PULUMI, fail, warn
@@ -288,10 +288,8 @@ def _checked_record(record: Path | None) -> Path | None:
             EXIT_INVALID,
             [f"--record {record}: exists and is no .json file; accepted: a new or .json file", "nothing changed"],
         )
-    if not record.parent.is_dir():
-        fail(EXIT_INVALID, [f"--record {record}: the folder {record.parent} does not exist", "nothing changed"])
     try:
-        check_writable(record)
+        check_new_file(record)
     except NotWritable as error:
-        fail(EXIT_INVALID, [f"--record {record}: cannot be written: {error}", "nothing changed"])
+        fail(EXIT_INVALID, [f"--record {record}: {error}", "nothing changed"])
     return record
