@@ -1,7 +1,8 @@
 """The FCFS wait of a queue of k >= 2 identical slots serving several routes, as a distribution.
 
 In FCFS every request waits the same wait W whatever its route, so route i's response is W + S_i.
-W is 0 with probability 1 - C (C = Erlang C) and otherwise Wc, the wait of those who wait. A
+W is 0 with probability 1 - C (C = `queueing.delay_probability`: Erlang C, raised for variable
+service) and otherwise Wc, the wait of those who wait. A
 two-moment model takes Wc exponential with the Allen-Cunneen mean (1 + cs^2) / 2 x E[S] / (k - a),
 cs^2 the mixture's squared CV. For mixtures of fast and slow routes that mean is about twice the
 simulated one and the exponential's shape is wrong too (the true Wc has many short waits and a
@@ -58,7 +59,7 @@ from capacity.queueing import (
     NEGLIGIBLE_WAIT_PROBABILITY,
     ErlangBTable,
     WaitingTime,
-    erlang_c,
+    delay_probability,
     response_time_quantile,
     response_time_survival,
     variability_factor,
@@ -157,7 +158,7 @@ class MultiClassWait:
         offered = arrival_rps * self.mean_s
         if offered >= slots:
             raise ValueError(f"offered load {offered:.4g} Erlangs >= {slots} slots: the queue grows forever")
-        return MultiClassState(self, slots, offered, erlang_c(slots, offered, table))
+        return MultiClassState(self, slots, offered, delay_probability(slots, offered, self.scv, table))
 
 
 @lru_cache(maxsize=64)
@@ -198,8 +199,11 @@ class MultiClassState:
         else:
             longest = max(r.slo_s for r in mix.routes)
             grid = mix.grid(longest)
-            # E[Wc] = sum of P(Wc > x_j) x step on the longest grid (the tail beyond 4 x the SLO dropped).
-            self.mean_wait_s = probability_of_wait * float(np.sum(self.conditional_survival(longest))) * grid.step_s
+            # E[Wc] = sum of P(Wc > x_j) x step on the longest grid, plus the part beyond it: P(Wc > H) x
+            # the Allen-Cunneen mean, the exponential tail both factors of the blend share in heavy traffic.
+            survival = self.conditional_survival(longest)
+            beyond = float(survival[-1]) * self.ac_mean_s
+            self.mean_wait_s = probability_of_wait * (float(np.sum(survival)) * grid.step_s + beyond)
 
     def conditional_survival(self, slo_s: float) -> np.ndarray:
         """P(Wc > x_j) on the grid of this SLO (the blend of the module docstring)."""

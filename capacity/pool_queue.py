@@ -1,6 +1,6 @@
 """The queue a request joins in a pool of N pods: P(wait), mean wait, and each route's response tail.
 
-Several slots per queue: Erlang C with the wait's distribution for the routes' mixture (`multi_class`;
+Several slots per queue: the delay probability with the wait's distribution for the routes' mixture (`multi_class`;
 below a squared CV of 1, the corrected exponential wait of `queueing`). One slot per queue (per-pod
 routing with one slot, or a single pod of one slot): the exact M/G/1 response time (`single_slot`),
 because there the wait inherits the service time's heavy tail.

@@ -7,7 +7,6 @@ dashboard, load test and declaration take the plan alone and never join back to 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -21,6 +20,7 @@ from capacity.hpa import HpaBounds, hpa_bounds
 from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
+from capacity.queueing import VARIABILITY_CHECKED_SCV
 from capacity.service_time import ServiceTime, mixture_moments
 from capacity.workers import (
     SLA_QUANTILE,
@@ -554,22 +554,18 @@ def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
     return warnings
 
 
-# Where the model's wait probability (M/M/k's) is known to run low: service times this variable on pods of
-# this many slots, with the latency binding (README, "Known limit").
-VARIABLE_CV = 2.0
-MANY_SLOTS = 8
-
-
 def _variability_warnings(settings: StackSettings, plan_services: tuple[ServicePlan, ...]) -> list[str]:
+    """Services whose routes' service times vary beyond what the delay probability was checked on
+    (README, "Known limit"), where the latency binds on pods of several slots."""
     warnings = []
     for planned in plan_services:
         service = next(s for s in settings.services if s.name == planned.name)
         spec = pool_spec_of(settings, service, settings.season.load_multiplier)
         _, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
-        if planned.binding_constraint == "latency" and service.slots_per_pod >= MANY_SLOTS and scv >= VARIABLE_CV**2:
+        if planned.binding_constraint == "latency" and service.slots_per_pod >= 2 and scv > VARIABILITY_CHECKED_SCV:
             warnings.append(
-                f"service {planned.name}: its service times vary much (CV {math.sqrt(scv):.1f}) on "
-                f"{service.slots_per_pod} slots a pod, where the model's wait probability runs low and may "
+                f"service {planned.name}: its routes' service times vary more (squared CV {scv:.0f}) than the "
+                f"model's wait probability was checked on (up to {VARIABILITY_CHECKED_SCV:.0f}), which may "
                 "plan a pod short (README, Known limit); check the p95 in the load test"
             )
     return warnings

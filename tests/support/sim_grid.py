@@ -218,6 +218,22 @@ GRID: tuple[GridCase, ...] = (
 )
 
 
+# Cases no constant of the model was fitted on (the blend weight was fitted on GRID, the delay
+# probability's envelope on simulated P(wait) alone, bench/wait_probability.py): a fast route with a
+# tight SLO beside a heavy, variable one (squared CV of the mixture 5 to 15), where Erlang C as the wait
+# probability planned a pod or two short, and single routes of CV 3 and 4, beyond the grid's 2.2.
+HOLDOUT: tuple[GridCase, ...] = (
+    _case("pp k8 r2 heavy cv2.2", PER_POD, 8, 0.75, (40, 0.015, 0.5, 0.115), (800, 0.7, 2.2, 20.0)),
+    _case("pp k8 r2 heavy cv4", PER_POD, 8, 0.75, (40, 0.015, 0.5, 0.115), (800, 0.7, 4.0, 20.0)),
+    _case("pp k16 r2 heavy cv2.2", PER_POD, 16, 0.75, (40, 0.015, 0.5, 0.06), (1300, 0.7, 2.2, 20.0)),
+    _case("pp k16 r2 heavy cv4", PER_POD, 16, 0.75, (40, 0.015, 0.5, 0.06), (1300, 0.7, 4.0, 20.0)),
+    _case("pp k32 r2 heavy cv2.2", PER_POD, 32, 0.75, (400, 0.015, 0.5, 0.05), (2000, 0.7, 2.2, 20.0)),
+    _case("pp k4 r3 heavy cv3", PER_POD, 4, 0.75, (500, 0.015, 0.5, 0.1), (100, 0.1, 1.5, 1.0), (50, 0.7, 3.0, 10.0)),
+    _case("pp k8 cv3 tight", PER_POD, 8, 0.75, (8000, 0.05, 3.0, 0.25)),
+    _case("pp k16 cv4 tight", PER_POD, 16, 0.75, (16000, 0.05, 4.0, 0.21)),
+)
+
+
 @dataclass(frozen=True)
 class CaseResult:
     """One case sized three ways, with every simulation the search ran (keyed by pod count)."""

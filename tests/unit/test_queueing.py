@@ -8,6 +8,7 @@ import pytest
 
 from capacity.queueing import (
     WaitingTime,
+    delay_probability,
     erlang_b,
     erlang_c,
     mgk_waiting_time,
@@ -123,3 +124,23 @@ def test_no_waiting_means_response_is_service() -> None:
     service = ExponentialJobTime(0.2)
     no_wait = WaitingTime(probability_of_wait=0.0, conditional_mean_s=1.0)
     assert response_time_quantile(no_wait, service, 0.95) == pytest.approx(service.quantile_s(0.95), rel=1e-5)
+
+
+@pytest.mark.parametrize("scv", [0.0, 0.25, 1.0])
+def test_delay_probability_is_erlang_c_for_service_no_more_variable_than_exponential(scv: float) -> None:
+    # Exact for exponential service; M/D/k and other low-variability service wait less often.
+    assert delay_probability(8, 5.0, scv) == erlang_c(8, 5.0)
+
+
+def test_delay_probability_rises_with_variability_and_with_slots_up_to_sixteen() -> None:
+    by_scv = [delay_probability(8, 5.0, scv) for scv in (1.0, 2.25, 4.84, 16.0, 58.0)]
+    assert by_scv == sorted(by_scv) and len(set(by_scv)) == len(by_scv)
+    raise_by_slots = [delay_probability(k, 0.6 * k, 16.0) / erlang_c(k, 0.6 * k) - 1.0 for k in (2, 4, 16, 64)]
+    # ln(16) x 0.07 = 0.194 at 16 slots and more; a quarter of it at 2 slots, half at 4.
+    assert raise_by_slots == pytest.approx([0.0485, 0.097, 0.194, 0.194], abs=1e-3)
+
+
+def test_delay_probability_is_a_probability_and_one_when_overloaded() -> None:
+    assert delay_probability(4, 3.9, 200.0) == 1.0  # 0.945 x 1.19, capped
+    assert delay_probability(4, 4.0, 2.0) == 1.0
+    assert delay_probability(1, 0.5, 9.0) == erlang_c(1, 0.5)  # one slot: waits exactly when busy
