@@ -191,14 +191,15 @@ def describe_under_plan(result: CaseResult) -> str:
     )
 
 
-def test_model_never_plans_fewer_pods_than_the_simulation_needs(grid_results):
-    under = [describe_under_plan(r) for r in grid_results if r.model.pods < r.sim_pods]
+def assert_no_under_plan_and_little_over_plan(results: list[CaseResult]) -> None:
+    under = [describe_under_plan(r) for r in results if r.model.pods < r.sim_pods]
     assert not under, "model under-plans:\n" + "\n".join(under)
-
-
-def test_model_over_plans_by_at_most_five_percent_on_average(grid_results):
-    summary = summarize(grid_results)
+    summary = summarize(results)
     assert summary.model_mean_over_plan <= MAX_MEAN_OVER_PLAN, summary
+
+
+def test_model_never_plans_fewer_pods_than_the_simulation_needs_nor_five_percent_more_on_average(grid_results):
+    assert_no_under_plan_and_little_over_plan(grid_results)
 
 
 def test_model_over_plans_little_where_latency_decides(grid_results):
@@ -239,15 +240,9 @@ def holdout_results() -> list[CaseResult]:
 
 
 def test_model_never_plans_fewer_pods_than_the_simulation_needs_on_the_holdout(holdout_results):
-    # Before the delay probability accounted for variable service, "pp k8 r2 heavy cv2.2" planned 133
-    # where 134 do and "pp k16 r2 heavy cv4" 91 where 92 do.
-    under = [describe_under_plan(r) for r in holdout_results if r.model.pods < r.sim_pods]
-    assert not under, "model under-plans:\n" + "\n".join(under)
-
-
-def test_model_over_plans_by_at_most_five_percent_on_average_on_the_holdout(holdout_results):
-    summary = summarize(holdout_results)
-    assert summary.model_mean_over_plan <= MAX_MEAN_OVER_PLAN, summary
+    # With Erlang C as the delay probability three cases came out short: "pp k8 r2 heavy cv2.2" 133
+    # where 134 do, "pp k8 r2 heavy cv4" 136 where 137 do, "pp k16 r2 heavy cv4" 90 where 92 do.
+    assert_no_under_plan_and_little_over_plan(holdout_results)
 
 
 # --- the delay probability against simulated waiting -------------------------------------------
