@@ -11,11 +11,12 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import Method, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
-from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json
+from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json, warn
 from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.size_args import SizeArguments
 from freshfoodz_seasonal.cli.size_view import size_as_dict, size_sections
 from freshfoodz_seasonal.cli.tables import to_rich
+from freshfoodz_seasonal.plan.variability import variability_warning
 
 
 def size(
@@ -47,6 +48,8 @@ def size(
         sizing = size_pool(spec, method)
     except InfeasibleError as error:
         fail(EXIT_INFEASIBLE, [f"infeasible: {error}"])
+    if (warning := variability_warning(sizing)) is not None:
+        warn(f"the pool: {warning}")
     if output_format is TableOrJson.JSON:
         print_json(size_as_dict(spec, sizing))
     else:

@@ -20,8 +20,7 @@ from capacity.hpa import HpaBounds, hpa_bounds
 from capacity.nodes import NodePlan, PodShape, pack_nodes
 from capacity.pool_sizing import Method, PoolSizing, describe_pool, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
-from capacity.queueing import VARIABILITY_CHECKED_SCV
-from capacity.service_time import ServiceTime, mixture_moments
+from capacity.service_time import ServiceTime
 from capacity.workers import (
     SLA_QUANTILE,
     ExponentialJobTime,
@@ -41,6 +40,7 @@ from freshfoodz_seasonal.config.model import (
     WorkerAutoscaler,
     Workload,
 )
+from freshfoodz_seasonal.plan.variability import variability_warning
 from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
 
@@ -554,21 +554,12 @@ def _cpu_target_warnings(item: ScaledPlan) -> list[str]:
     return warnings
 
 
-def _variability_warnings(settings: StackSettings, plan_services: tuple[ServicePlan, ...]) -> list[str]:
-    """Services whose routes' service times vary beyond what the delay probability was checked on
-    (README, "Known limit"), where the latency binds on pods of several slots."""
-    warnings = []
-    for planned in plan_services:
-        service = next(s for s in settings.services if s.name == planned.name)
-        spec = pool_spec_of(settings, service, settings.season.load_multiplier)
-        _, scv = mixture_moments([(route.rps, route.service_time) for route in spec.routes])
-        if planned.binding_constraint == "latency" and service.slots_per_pod >= 2 and scv > VARIABILITY_CHECKED_SCV:
-            warnings.append(
-                f"service {planned.name}: its routes' service times vary more (squared CV {scv:.0f}) than the "
-                f"model's wait probability was checked on (up to {VARIABILITY_CHECKED_SCV:.0f}), which may "
-                "plan a pod short (README, Known limit); check the p95 in the load test"
-            )
-    return warnings
+def _variability_warnings(plan_services: tuple[ServicePlan, ...]) -> list[str]:
+    return [
+        f"service {planned.name}: {warning}"
+        for planned in plan_services
+        if (warning := variability_warning(planned.sizing)) is not None
+    ]
 
 
 def _warnings(
@@ -594,7 +585,7 @@ def _warnings(
                     f"than asked above the planned {item.pods} pods"
                 )
             warnings.extend(f"{kind} {item.name}: {text}" for text in _cpu_target_warnings(item))
-    warnings.extend(_variability_warnings(settings, plan_services))
+    warnings.extend(_variability_warnings(plan_services))
     for worker in plan_workers:
         if worker.external_autoscaler:
             warnings.append(

@@ -64,5 +64,30 @@ def test_service_times_beyond_the_checked_variability_are_warned_about(
     warnings = variability_warnings(document)
     assert bool(warnings) is warned
     if warned:
-        assert warnings[0].startswith("service storefront: its routes' service times vary more (squared CV 67)")
+        assert warnings[0].startswith(
+            "service storefront: its service times vary more (squared CV 67: standard deviation 8.2 x the mean)"
+        )
         assert "(up to 60)" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("rps", "slots_per_pod", "routing", "cv", "slo_ms", "warned"),
+    [
+        (16000, 16, "per-pod", 8.0, 230, True),  # squared CV 64
+        (100, 1, "pooled", 8.0, 190, True),  # one queue of 11 slots, whatever a pod has
+        (16000, 1, "per-pod", 8.0, 400, False),  # one slot: computed exactly, no delay probability
+        (16000, 16, "per-pod", 7.0, 230, False),  # squared CV 49, within what was checked
+    ],
+)
+def test_size_warns_where_plan_would(
+    rps: int, slots_per_pod: int, routing: str, cv: float, slo_ms: int, warned: bool
+) -> None:
+    result = invoke(
+        "size",
+        *("--rps", str(rps), "--service-time-ms", "50", "--service-cv", str(cv), "--p95-slo-ms", str(slo_ms)),
+        *("--slots-per-pod", str(slots_per_pod), "--routing", routing, "--target-utilization", "0.75"),
+        *("--format", "json"),
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["binding_constraint"] == "latency"
+    assert ("than the model's wait probability was checked on" in result.stderr) is warned

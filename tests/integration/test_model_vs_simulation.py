@@ -249,17 +249,21 @@ def test_model_never_plans_fewer_pods_than_the_simulation_needs_on_the_holdout(h
 
 
 @pytest.mark.parametrize(
-    ("slots", "load", "routes"),
+    ("slots", "load", "routes", "requests"),
     [
-        (16, 0.7, ((1.0, 0.05, 2.2),)),  # lognormal CV 2.2: 1.065 x Erlang C simulated
-        (8, 0.5, ((1.0, 0.05, 4.0),)),  # lognormal CV 4: 1.098 x
-        (8, 0.5, ((0.95, 0.015, 0.5), (0.05, 0.7, 2.2))),  # a fast route beside a slow one: 1.163 x
-        (4, 0.6, ((0.5, 0.015, 0.5), (0.5, 0.7, 2.2))),  # 1.047 x
+        # from the sweep the envelope was fitted on (bench/wait_probability.py)
+        (16, 0.7, ((1.0, 0.05, 2.2),), 400_000),  # lognormal CV 2.2: 1.065 x Erlang C simulated
+        (8, 0.5, ((1.0, 0.05, 4.0),), 400_000),  # lognormal CV 4: 1.098 x
+        (8, 0.5, ((0.95, 0.015, 0.5), (0.05, 0.7, 2.2)), 400_000),  # a fast route beside a slow one: 1.163 x
+        (4, 0.6, ((0.5, 0.015, 0.5), (0.5, 0.7, 2.2)), 400_000),  # 1.047 x
+        # outside it: where an independent sweep found the excess still growing past 32 slots
+        (64, 0.85, ((0.98, 0.005, 0.5), (0.02, 0.4, 0.5)), 1_000_000),  # two peaks: 1.18 x
+        (48, 0.65, ((0.7, 0.015, 0.5), (0.3, 0.7, 2.2)), 1_000_000),
     ],
 )
-def test_delay_probability_is_at_or_above_the_simulated_share_that_waits(slots, load, routes):
+def test_delay_probability_is_at_or_above_the_simulated_share_that_waits(slots, load, routes, requests):
     # Erlang C alone is below the simulation at each of these points (the excess is noted per case);
-    # the model's delay probability must not be, within two standard errors, nor be more than 15 %
+    # the model's delay probability must not be, within two standard errors, nor be more than 20 %
     # above it (an envelope that loose would cost pods everywhere).
     sim_routes = tuple(SimRoute(f"r{i}", share, mean, cv) for i, (share, mean, cv) in enumerate(routes))
     mean_s, scv = mixture_moments([(share, ServiceTime(mean, cv)) for share, mean, cv in routes])
@@ -267,7 +271,7 @@ def test_delay_probability_is_at_or_above_the_simulated_share_that_waits(slots, 
     shares = []
     for seed in (21, 22, 23):
         stream = ArrivalStream(sim_routes, seed=seed)
-        stream.ensure(420_000)
+        stream.ensure(20_000 + requests)
         waits = fcfs_waits(stream.unit_epochs, stream.service_s, slots, seconds_per_unit=1.0 / rate)[20_000:]
         shares.append(sum(wait > 0.0 for wait in waits) / len(waits))
     simulated = fmean(shares)
@@ -275,7 +279,7 @@ def test_delay_probability_is_at_or_above_the_simulated_share_that_waits(slots, 
     model = delay_probability(slots, load * slots, scv)
     assert erlang_c(slots, load * slots) < simulated
     assert model >= simulated - 2.0 * stderr, (model, simulated, stderr)
-    assert model <= 1.15 * simulated, (model, simulated)
+    assert model <= 1.2 * simulated, (model, simulated)
 
 
 def test_mean_wait_counts_the_waits_beyond_the_longest_slo_grid():

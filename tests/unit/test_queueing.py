@@ -132,12 +132,12 @@ def test_delay_probability_is_erlang_c_for_service_no_more_variable_than_exponen
     assert delay_probability(8, 5.0, scv) == erlang_c(8, 5.0)
 
 
-def test_delay_probability_rises_with_variability_and_with_slots_up_to_sixteen() -> None:
+def test_delay_probability_rises_with_variability_and_with_the_slots() -> None:
     by_scv = [delay_probability(8, 5.0, scv) for scv in (1.0, 2.25, 4.84, 16.0, 58.0)]
     assert by_scv == sorted(by_scv) and len(set(by_scv)) == len(by_scv)
-    raise_by_slots = [delay_probability(k, 0.6 * k, 16.0) / erlang_c(k, 0.6 * k) - 1.0 for k in (2, 4, 16, 64)]
-    # ln(16) x 0.07 = 0.194 at 16 slots and more; a quarter of it at 2 slots, half at 4.
-    assert raise_by_slots == pytest.approx([0.0485, 0.097, 0.194, 0.194], abs=1e-3)
+    # Simulated, the excess over Erlang C is about nothing at 2 slots and grows with the slots.
+    raise_by_slots = [delay_probability(k, 0.6 * k, 16.0) / erlang_c(k, 0.6 * k) for k in (2, 4, 16, 64)]
+    assert raise_by_slots == sorted(raise_by_slots) and raise_by_slots[0] < 1.05 < raise_by_slots[-1]
 
 
 def test_delay_probability_is_a_probability_and_one_when_overloaded() -> None:
