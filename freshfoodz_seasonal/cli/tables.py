@@ -235,8 +235,19 @@ def to_markdown(heading: str, sections: Sequence[Section]) -> str:
 
 
 def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
-    """The sections as markdown lines, each titled at heading `level`; every text escaped, commands (the
-    `whole` columns) as code spans."""
+    """The sections as markdown lines, each titled at heading `level` (markdown_table), its notes below."""
+    lines = []
+    for section in sections:
+        lines += [f"{'#' * level} {markdown_text(section.title)}", "", *markdown_table(section)]
+        # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
+        quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
+        lines += ["", *quoted, *([""] if section.notes else [])]
+    return lines
+
+
+def markdown_table(section: Section) -> list[str]:
+    """The section's table (not its title or notes) as markdown lines: every text escaped, commands (the
+    `whole` columns) as code spans, numbers right-aligned."""
 
     def cell(text: str) -> str:
         return markdown_cell(markdown_text(text))
@@ -244,14 +255,9 @@ def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
     def code(text: str) -> str:
         return markdown_cell(markdown_code(text)) if text.strip() not in _NO_VALUE else cell(text)
 
-    lines = []
-    for section in sections:
-        shown = [code if column in section.whole else cell for column in section.columns]
-        lines += [f"{'#' * level} {markdown_text(section.title)}", ""]
-        lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
-        lines.append("|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|")
-        lines += ["| " + " | ".join(show(c) for show, c in zip(shown, row, strict=True)) + " |" for row in section.rows]
-        # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
-        quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
-        lines += ["", *quoted, *([""] if section.notes else [])]
-    return lines
+    shown = [code if column in section.whole else cell for column in section.columns]
+    return [
+        "| " + " | ".join(cell(c) for c in section.columns) + " |",
+        "|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|",
+        *("| " + " | ".join(show(c) for show, c in zip(shown, row, strict=True)) + " |" for row in section.rows),
+    ]
