@@ -91,6 +91,15 @@ def _table(section: Section, columns: Sequence[int], words: Sequence[int], compa
 MAX_WORD_WIDTH = 40
 
 
+# A change, `3 -> 7` or `db.r7g.large -> db.r7g.xlarge`: read as one, so a column is never narrower.
+_CHANGE_OR_WORD = re.compile(r"\S+(?: -> \S+)+|\S+")
+
+
+def _words(text: str) -> list[str]:
+    """The words a column must hold whole: a change with its arrow counts as one."""
+    return _CHANGE_OR_WORD.findall(text)
+
+
 def _longest(section: Section, index: int, parts: Callable[[str], list[str]]) -> int:
     """The widest of the parts (words, or lines) of the column's header and cells, as the terminal shows them."""
     cells = (section.columns[index], *(row[index] for row in section.rows))
@@ -161,10 +170,10 @@ class _SectionView:
         kept = [index for index in every if section.columns[index] not in section.apart] or every
         # Every column in a bordered table; else without the `apart` columns; else without the outer border.
         layouts = [(every, False), *([(kept, False)] if kept != every else []), (kept, True)]
-        # A column's narrowest: its longest word; a command's (`whole`), the whole command: a table that cannot
-        # hold it on one line lists it below.
+        # A column's narrowest: its longest word (a change with its arrow one word); a command's (`whole`), the
+        # whole command: a table that cannot hold it on one line lists it below.
         longest = [
-            _longest(section, index, str.splitlines if section.columns[index] in section.whole else str.split)
+            _longest(section, index, str.splitlines if section.columns[index] in section.whole else _words)
             for index in every
         ]
         # Each layout with every word whole first; only where none fits, with the longest words folded.
