@@ -213,8 +213,9 @@ def markdown_cell(text: str) -> str:
 
 # Markdown and HTML that text from a stack file or a git ref could smuggle into a pull-request comment:
 # tags (`</details>`, `<img>`), links, emphasis, code spans. Each is shown as the character it is.
-# `&` too: an entity (`&commat;`, `&colon;`) would render as the character it names.
-_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~&"})
+# `&` too: an entity (`&commat;`, `&colon;`) would render as the character it names; and `$`, which GitHub
+# reads as the start of maths (`$5 and $10` would set the text between as a formula).
+_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~&$"})
 
 
 # What GitHub turns into a link by itself: a URL's scheme and a leading `www.`.
