@@ -238,6 +238,19 @@ def markdown_code(text: str) -> str:
     return f"{fence}{pad}{shown}{pad}{fence}"
 
 
+# A command in the program's own text, in backticks as its messages write one.
+_COMMAND_SPAN = re.compile(r"(`[^`]+`)")
+
+
+def markdown_prose(text: str) -> str:
+    """The program's own text, commands in backticks: each command a code span (markdown_code), the rest
+    plain text (markdown_text)."""
+    return "".join(
+        markdown_code(part[1:-1]) if _COMMAND_SPAN.fullmatch(part) else markdown_text(part)
+        for part in _COMMAND_SPAN.split(text)
+    )
+
+
 def to_markdown(heading: str, sections: Sequence[Section]) -> str:
     """Every text escaped (markdown_text): what a stack file says is shown, never rendered."""
     lines = [f"### {markdown_text(heading)}", "", *markdown_sections(sections)]
