@@ -172,9 +172,10 @@ class _Located:
     """Judged as the union's mapping form (a section), inside it: the value given was a mapping."""
 
 
-def _located(location: Location, root: type[BaseModel]) -> _Located:
+def _located(location: Location, root: type[BaseModel], given_mapping: bool) -> _Located:
     """pydantic puts a union member's tag in the location of each error it found for that member
-    (`days`, `StaffedDays`, `start`): the file has `days.start`. The tag after a union's key is left out."""
+    (`days`, `StaffedDays`, `start`): the file has `days.start`. The tag after a union's key is left out.
+    `given_mapping`: the value at the error's location is a mapping (a section's own check refused it)."""
     kept: list[str | int] = []
     annotation: Any = root
     union: Location | None = None
@@ -188,7 +189,7 @@ def _located(location: Location, root: type[BaseModel]) -> _Located:
             # which problems are shown.
             sections = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel) and m.__name__ == part]
             if union is None:
-                union, mapping_form = tuple(kept), bool(sections) and bool(parts)
+                union, mapping_form = tuple(kept), bool(sections) and (bool(parts) or given_mapping)
             annotation = sections[0] if sections else None
             continue
         kept.append(part)
@@ -225,7 +226,10 @@ def problems_from_validation(error: ValidationError, file: str, root: type[BaseM
     whole file: the stack's settings, or another file's, such as a rota's roster). A key that takes several
     forms (`window`, `wiesn` or a mapping) gets the problems of the form it was given."""
     problems = []
-    errors = [(_located(tuple(item["loc"]), root), item) for item in error.errors(include_url=False)]
+    errors = [
+        (_located(tuple(item["loc"]), root, isinstance(item["input"], dict)), item)
+        for item in error.errors(include_url=False)
+    ]
     for located, item in _of_the_form_given(errors):
         location = located.location
         where = key_path(location, root)
