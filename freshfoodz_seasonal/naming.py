@@ -128,6 +128,12 @@ def folder_title(organization: str, season_title: str) -> str:
     return f"{organization} {season_title}"
 
 
+def organization_tag(organization: str) -> str:
+    """The organization's name as a Grafana tag: lowercase, each run of other characters than letters and
+    digits one `-` (`Example Foods GmbH` -> `example-foods-gmbh`); empty for a name of neither."""
+    return "-".join(re.findall(r"[^\W_]+", organization.lower()))
+
+
 def war_room_dashboard_title(organization: str, season_title: str) -> str:
     """The war-room dashboard's title in Grafana."""
     return f"{organization} war room: {season_title}"

@@ -26,7 +26,7 @@ from freshfoodz_seasonal.cli import (
     track,
     validate,
 )
-from freshfoodz_seasonal.cli.help_flag import FlagHelpCommand, FlagHelpGroup
+from freshfoodz_seasonal.cli.help_format import FlagHelpCommand, FlagHelpGroup
 from freshfoodz_seasonal.cli.warroom import warroom
 
 app = typer.Typer(

@@ -29,13 +29,13 @@ def calendar_sections(entries: list[SeasonEntry]) -> list[Section]:
     )
     milestones = Section(
         "Milestones",
-        ["date", "stack", "step", "id"],
+        ["date", "stack", "milestone", "step", "id"],
         sorted(
-            ([due.isoformat(), e.stack, title, step_id] for e in entries for step_id, title, due in e.milestones),
+            ([m.due.isoformat(), e.stack, m.when, m.title, m.id] for e in entries for m in e.milestones),
             key=lambda row: (row[0], row[1]),
         ),
         apart=["step"],
-        key=["date", "stack", "id"],
+        key=["date", "stack", "milestone", "id"],
     )
     return [seasons, milestones]
 
@@ -56,7 +56,9 @@ def calendar_as_dict(entries: list[SeasonEntry]) -> dict[str, Any]:
                     if e.wiesn
                     else None
                 ),
-                "milestones": [{"id": i, "title": t, "date": d.isoformat()} for i, t, d in e.milestones],
+                "milestones": [
+                    {"id": m.id, "milestone": m.when, "title": m.title, "date": m.due.isoformat()} for m in e.milestones
+                ],
             }
             for e in entries
         ]

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from freshfoodz_seasonal.cli.tables import Section, markdown_cell, markdown_text
+from freshfoodz_seasonal.cli.tables import Section, markdown_cell, markdown_code, markdown_table, markdown_text
 from freshfoodz_seasonal.review.headline import Footprint, cost_delta
 from freshfoodz_seasonal.review.resource_diff import FieldChange, Kind, ResourceChange
 from freshfoodz_seasonal.review.stack_diff import StackDiff
@@ -20,21 +20,45 @@ _MAX_CELL = 120
 _CONTEXT = 30
 # Marks the comment so the CI workflow finds and updates its own comment on the next push.
 COMMENT_MARKER = "<!-- seasonctl-diff:{stack} -->"
+# Between the lines of a text shown on one line (a table cell holds one).
+LINE_BREAK = " ⏎ "
+
+
+def _text(value: Any) -> str:
+    """A field's value on one line: a text that is a JSON document (a ConfigMap's rate limits) as compact JSON,
+    another text with its lines marked, anything else as JSON."""
+    if value is None:
+        return "-"
+    if not isinstance(value, str):
+        return json.dumps(value, sort_keys=True)
+    try:
+        document = json.loads(value)
+    except ValueError:
+        document = None
+    if isinstance(document, dict | list):
+        return json.dumps(document)
+    return LINE_BREAK.join(value.splitlines())
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
 
 
 def _value(value: Any) -> str:
-    text = "-" if value is None else (value if isinstance(value, str) else json.dumps(value, sort_keys=True))
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+    return _cut(_text(value))
 
 
 def _values(old: Any, new: Any) -> tuple[str, str]:
     """Both values as cells; two long texts start shortly before where they first differ."""
-    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _MAX_CELL:
-        common = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    before, after = _text(old), _text(new)
+    if isinstance(old, str) and isinstance(new, str) and max(len(before), len(after)) > _MAX_CELL:
+        common = next(
+            (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), min(len(before), len(after))
+        )
         start = max(common - _CONTEXT, 0)
         if start > 0:
-            return _value("..." + old[start:]), _value("..." + new[start:])
-    return _value(old), _value(new)
+            return _cut("..." + before[start:]), _cut("..." + after[start:])
+    return _cut(before), _cut(after)
 
 
 def _money(value: float | None) -> str:
@@ -134,10 +158,18 @@ def _key_summary(change: ResourceChange) -> str:
     return ", ".join(f"{f.path} {' -> '.join(_values(f.old, f.new))}" for f in fields)
 
 
+def _summary(change: ResourceChange) -> str:
+    """Its key fields; else, for a changed resource, how many fields change (each listed below the table);
+    an added or removed one without key fields (a component) has nothing more to say than its type."""
+    if summary := _key_summary(change):
+        return summary
+    if change.kind is not Kind.CHANGED:
+        return ""
+    return "1 field changed" if len(change.fields) == 1 else f"{len(change.fields)} fields changed"
+
+
 def resource_rows(diff: StackDiff) -> list[list[str]]:
-    return [
-        [f"{c.type} {c.name}", c.kind.value, _key_summary(c) or f"{len(c.fields)} field(s)"] for c in diff.resources
-    ]
+    return [[f"{c.type} {c.name}", c.kind.value, _summary(c)] for c in diff.resources]
 
 
 def _field_rows(diff: StackDiff) -> list[tuple[ResourceChange, FieldChange]]:
@@ -172,16 +204,6 @@ def diff_sections(diff: StackDiff) -> list[Section]:
     return sections
 
 
-def _code(text: str) -> str:
-    """Text as a code span; a backtick inside would end it, so it becomes a quote."""
-    return "`" + text.replace("`", "'") + "`"
-
-
-def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(markdown_cell(c) for c in columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
-    return lines + ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
-
-
 def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
     """The pull-request comment; `warnings` (the program's, on the new side) come first, as quotes."""
     lines = [
@@ -189,23 +211,24 @@ def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
         f"### {diff.headline}",
         "",
         *(line for warning in warnings for line in (f"> **Warning:** {markdown_cell(markdown_text(warning))}", "")),
-        f"{_code(diff.before.label)} -> {_code(diff.after.label)}",
+        f"{markdown_code(diff.before.label)} -> {markdown_code(diff.after.label)}",
         "",
-        *_table(["", "before", "after", "change"], footprint_rows(diff)),
+        *markdown_table(Section("", ["", "before", "after", "change"], footprint_rows(diff))),
         "",
     ]
     if not diff.resources:
         return "\n".join([*lines, "No resource changes."]) + "\n"
-    resources = [[markdown_text(cell) for cell in row] for row in resource_rows(diff)]
-    lines += [f"**Resources:** {_counts(diff)}", "", *_table(["resource", "change", "key fields"], resources)]
+    resources = Section("", ["resource", "change", "key fields"], resource_rows(diff))
+    lines += [f"**Resources:** {_counts(diff)}", "", *markdown_table(resources)]
     fields = _field_rows(diff)
     if fields:
-        rows = [[_code(c.name), _code(f.path), *map(markdown_text, _values(f.old, f.new))] for c, f in fields]
+        rows = [[c.name, f.path, *_values(f.old, f.new)] for c, f in fields]
+        changed = Section("", ["resource", "field", "before", "after"], rows, whole=["resource", "field"])
         lines += [
             "",
             f"<details><summary>All {len(fields)} changed fields</summary>",
             "",
-            *_table(["resource", "field", "before", "after"], rows),
+            *markdown_table(changed),
             "",
             "</details>",
         ]

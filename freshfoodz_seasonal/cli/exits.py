@@ -56,11 +56,18 @@ def _say(prefix: str, style: str, line: str) -> None:
     or a pipe it stays one line, so that a log keeps it whole. Values from the user's file may contain
     brackets (never read as rich markup) and control characters (shown as escapes, never sent)."""
     console = stderr_console()
-    text = prefix + escaped(line)
+    text = prefix + escaped(_without_own_prefix(prefix, line))
     pieces = _wrapped(text, console.width) if console.is_terminal else [text]
     console.print(Text.assemble((prefix, style), pieces[0][len(prefix) :]))
     for piece in pieces[1:]:
         console.print(Text(piece))
+
+
+def _without_own_prefix(prefix: str, line: str) -> str:
+    """The line without the prefix it already starts with (Pulumi's `error: update failed`), so it is said
+    once: `error: update failed`, not `error: error: update failed`."""
+    stripped = line.lstrip()
+    return stripped[len(prefix) :].lstrip() if stripped.lower().startswith(prefix.lower()) else line
 
 
 # A word, or a command in backticks with what follows it up to a space (`seasonctl rollback x --yes`:):

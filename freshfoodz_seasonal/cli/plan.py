@@ -15,6 +15,7 @@ from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.duration_files import load_durations
 from freshfoodz_seasonal.cli.clock import clock_on
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, print_json, warn
+from freshfoodz_seasonal.cli.old_formula import METHOD_HELP
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
 from freshfoodz_seasonal.cli.provisioning_view import provisioning_sections
@@ -37,9 +38,7 @@ def plan(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="table, json or markdown")
     ] = ReportFormat.TABLE,
-    method: Annotated[
-        Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
-    ] = Method.MODEL,
+    method: Annotated[Method, typer.Option(help=METHOD_HELP)] = Method.MODEL,
     year: Annotated[
         int | None,
         typer.Option(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from capacity.database import MAX_CONNECTIONS_FACTOR
+from freshfoodz_seasonal.cli.old_formula import OLD_FORMULA, OLD_FORMULA_NOTE, shown
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.forecast import ForecastPoint
 from freshfoodz_seasonal.plan.headroom import SEARCH_LIMIT, Headroom
@@ -54,7 +55,7 @@ def _services(plan: SeasonPlan) -> Section:
             f"{sum(r.rps for r in s.sizing.routes):.1f}",
             f"{s.sizing.busy_slots:.1f}",
             f"{s.baseline_replicas} -> {s.pods}",
-            s.binding_constraint,
+            shown(s.binding_constraint),
             _pct(s.sizing.utilization),
             str(s.seed_formula_pods),
         ]
@@ -62,13 +63,9 @@ def _services(plan: SeasonPlan) -> Section:
     ]
     return Section(
         "App pods",
-        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", "old formula"],
+        ["service", "routing", "peak rps", "busy", "pods", "binding", "util", OLD_FORMULA],
         rows,
-        [
-            "busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)",
-            "old formula: the pods the original operations plan's formula, ceil(rps x p95) / utilization, would "
-            "give; shown for comparison only, the plan is the queueing model's",
-        ],
+        ["busy: slots busy on average (Little's Law); util: busy / (pods x slots per pod)", OLD_FORMULA_NOTE],
     )
 
 

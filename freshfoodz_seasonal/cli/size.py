@@ -12,6 +12,7 @@ from capacity.pool_sizing import Method, size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad, Routing
 from capacity.service_time import ServiceTime
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json, warn
+from freshfoodz_seasonal.cli.old_formula import METHOD_HELP
 from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.size_args import SizeArguments
 from freshfoodz_seasonal.cli.size_view import size_as_dict, size_sections
@@ -29,9 +30,7 @@ def size(
     routing: Annotated[
         Routing, typer.Option(help="per-pod (Kubernetes Service) or pooled (one queue)")
     ] = Routing.PER_POD,
-    method: Annotated[
-        Method, typer.Option(help="model (queueing) or seed (the original plan's formula)")
-    ] = Method.MODEL,
+    method: Annotated[Method, typer.Option(help=METHOD_HELP)] = Method.MODEL,
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
 ) -> None:
     """Ad-hoc sizing of one pool of pods for one route."""

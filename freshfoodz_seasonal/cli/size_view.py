@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from capacity.pool_sizing import PoolSizing
+from capacity.pool_sizing import Method, PoolSizing
 from capacity.pool_spec import PoolSpec
+from freshfoodz_seasonal.cli.old_formula import OLD_FORMULA_NOTE, shown
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.plan.summary import pool_as_dict
 
@@ -38,7 +39,7 @@ def size_sections(spec: PoolSpec, sizing: PoolSizing) -> list[Section]:
     data = size_as_dict(spec, sizing)
     rows = [
         ["pods", str(data["pods"])],
-        ["binding constraint", data["binding_constraint"]],
+        ["binding constraint", shown(data["binding_constraint"])],
         ["pods for utilization", str(data["pods_for_utilization"])],
         ["pods for latency", "-" if data["pods_for_latency"] is None else str(data["pods_for_latency"])],
         ["busy slots (Little's Law)", f"{data['busy_slots']:.2f}"],
@@ -47,4 +48,5 @@ def size_sections(spec: PoolSpec, sizing: PoolSizing) -> list[Section]:
         ["predicted p95", f"{data['predicted_p95_ms']:.1f} ms (SLO {data['p95_slo_ms']:.0f} ms)"],
         ["service time p95", f"{data['service_p95_ms']:.1f} ms"],
     ]
-    return [Section(f"Sizing ({data['method']}, {data['routing']})", ["", "value"], rows)]
+    notes = [OLD_FORMULA_NOTE] if data["method"] == Method.SEED.value else []
+    return [Section(f"Sizing ({shown(data['method'])}, {data['routing']})", ["", "value"], rows, notes)]

@@ -91,6 +91,15 @@ def _table(section: Section, columns: Sequence[int], words: Sequence[int], compa
 MAX_WORD_WIDTH = 40
 
 
+# A change, `3 -> 7` or `db.r7g.large -> db.r7g.xlarge`: read as one, so a column is never narrower.
+_CHANGE_OR_WORD = re.compile(r"\S+(?: -> \S+)+|\S+")
+
+
+def _words(text: str) -> list[str]:
+    """The words a column must hold whole: a change with its arrow counts as one."""
+    return _CHANGE_OR_WORD.findall(text)
+
+
 def _longest(section: Section, index: int, parts: Callable[[str], list[str]]) -> int:
     """The widest of the parts (words, or lines) of the column's header and cells, as the terminal shows them."""
     cells = (section.columns[index], *(row[index] for row in section.rows))
@@ -161,10 +170,10 @@ class _SectionView:
         kept = [index for index in every if section.columns[index] not in section.apart] or every
         # Every column in a bordered table; else without the `apart` columns; else without the outer border.
         layouts = [(every, False), *([(kept, False)] if kept != every else []), (kept, True)]
-        # A column's narrowest: its longest word; a command's (`whole`), the whole command: a table that cannot
-        # hold it on one line lists it below.
+        # A column's narrowest: its longest word (a change with its arrow one word); a command's (`whole`), the
+        # whole command: a table that cannot hold it on one line lists it below.
         longest = [
-            _longest(section, index, str.splitlines if section.columns[index] in section.whole else str.split)
+            _longest(section, index, str.splitlines if section.columns[index] in section.whole else _words)
             for index in every
         ]
         # Each layout with every word whole first; only where none fits, with the longest words folded.
@@ -204,8 +213,9 @@ def markdown_cell(text: str) -> str:
 
 # Markdown and HTML that text from a stack file or a git ref could smuggle into a pull-request comment:
 # tags (`</details>`, `<img>`), links, emphasis, code spans. Each is shown as the character it is.
-# `&` too: an entity (`&commat;`, `&colon;`) would render as the character it names.
-_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~&"})
+# `&` too: an entity (`&commat;`, `&colon;`) would render as the character it names; and `$`, which GitHub
+# reads as the start of maths (`$5 and $10` would set the text between as a formula).
+_MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#!~&$"})
 
 
 # What GitHub turns into a link by itself: a URL's scheme and a leading `www.`.
@@ -228,6 +238,19 @@ def markdown_code(text: str) -> str:
     return f"{fence}{pad}{shown}{pad}{fence}"
 
 
+# A command in the program's own text, in backticks as its messages write one.
+_COMMAND_SPAN = re.compile(r"(`[^`]+`)")
+
+
+def markdown_prose(text: str) -> str:
+    """The program's own text, commands in backticks: each command a code span (markdown_code), the rest
+    plain text (markdown_text)."""
+    return "".join(
+        markdown_code(part[1:-1]) if _COMMAND_SPAN.fullmatch(part) else markdown_text(part)
+        for part in _COMMAND_SPAN.split(text)
+    )
+
+
 def to_markdown(heading: str, sections: Sequence[Section]) -> str:
     """Every text escaped (markdown_text): what a stack file says is shown, never rendered."""
     lines = [f"### {markdown_text(heading)}", "", *markdown_sections(sections)]
@@ -235,8 +258,19 @@ def to_markdown(heading: str, sections: Sequence[Section]) -> str:
 
 
 def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
-    """The sections as markdown lines, each titled at heading `level`; every text escaped, commands (the
-    `whole` columns) as code spans."""
+    """The sections as markdown lines, each titled at heading `level` (markdown_table), its notes below."""
+    lines = []
+    for section in sections:
+        lines += [f"{'#' * level} {markdown_text(section.title)}", "", *markdown_table(section)]
+        # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
+        quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
+        lines += ["", *quoted, *([""] if section.notes else [])]
+    return lines
+
+
+def markdown_table(section: Section) -> list[str]:
+    """The section's table (not its title or notes) as markdown lines: every text escaped, commands (the
+    `whole` columns) as code spans, numbers right-aligned."""
 
     def cell(text: str) -> str:
         return markdown_cell(markdown_text(text))
@@ -244,14 +278,9 @@ def markdown_sections(sections: Sequence[Section], level: int = 4) -> list[str]:
     def code(text: str) -> str:
         return markdown_cell(markdown_code(text)) if text.strip() not in _NO_VALUE else cell(text)
 
-    lines = []
-    for section in sections:
-        shown = [code if column in section.whole else cell for column in section.columns]
-        lines += [f"{'#' * level} {markdown_text(section.title)}", ""]
-        lines.append("| " + " | ".join(cell(c) for c in section.columns) + " |")
-        lines.append("|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|")
-        lines += ["| " + " | ".join(show(c) for show, c in zip(shown, row, strict=True)) + " |" for row in section.rows]
-        # Each note a paragraph of its own: consecutive `>` lines would render as one run-on paragraph.
-        quoted = [line for note in section.notes for line in (">", f"> {markdown_text(note)}")][1:]
-        lines += ["", *quoted, *([""] if section.notes else [])]
-    return lines
+    shown = [code if column in section.whole else cell for column in section.columns]
+    return [
+        "| " + " | ".join(cell(c) for c in section.columns) + " |",
+        "|" + "|".join("---:" if numeric else ":---" for numeric in numeric_columns(section)) + "|",
+        *("| " + " | ".join(show(c) for show, c in zip(shown, row, strict=True)) + " |" for row in section.rows),
+    ]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from freshfoodz_seasonal.cli.help_flag import FlagHelpCommand, FlagHelpGroup
+from freshfoodz_seasonal.cli.help_format import FlagHelpCommand, FlagHelpGroup
 from freshfoodz_seasonal.cli.options import (
     CaFileOption,
     InsecureOption,

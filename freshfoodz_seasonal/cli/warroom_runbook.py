@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from freshfoodz_seasonal.adapters.roster_file import load_roster
 from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, print_json
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
-from freshfoodz_seasonal.cli.tables import Section, markdown_sections, markdown_text
+from freshfoodz_seasonal.cli.tables import Section, markdown_code, markdown_prose, markdown_sections, markdown_text
 from freshfoodz_seasonal.cli.warroom_rota import rota_as_dict, rota_sections, uncovered_lines
 from freshfoodz_seasonal.cli.warroom_stack import war_room_of
 from freshfoodz_seasonal.config.problems import ConfigError
@@ -98,8 +99,8 @@ def runbook_markdown(book: Runbook, grafana_url: str | None, rota: Rota | None, 
         "",
         f"- Season: {book.window[0]} to {book.window[1]}, planned at {book.load_multiplier:g}x the baseline load",
         f"- War room staffed: {book.staffed[0]} to {book.staffed[1]}, {staffed}",
-        f"- Dashboard: {text(book.dashboard_title)} (uid `{book.dashboard_uid}`, folder {text(book.folder)})"
-        + (f": {text(url)}" if url else ""),
+        f"- Dashboard: {text(book.dashboard_title)} (uid {markdown_code(book.dashboard_uid)}, "
+        f"folder {text(book.folder)})" + (f": {text(url)}" if url else ""),
         "",
     ]
     sections = [
@@ -130,25 +131,27 @@ def runbook_markdown(book: Runbook, grafana_url: str | None, rota: Rota | None, 
     lines += ["## Levers", ""]
     for lever in book.levers:
         lines += [f"### {lever.name}", "", f"Decides: {text(lever.decides)}", ""]
-        lines += [f"- {text(item)}" for item in lever.what] + [""]
+        lines += [f"- {markdown_prose(item)}" for item in lever.what]
+        lines += [f"  - {text(item)}" for item in lever.listed] + [""]
     lines += ["## Alerts", ""]
     for alert in book.alerts:
         lines += [
             f"### {alert.name}",
             "",
-            f"{text(alert.summary)}. Severity **{alert.severity}**, to contact point `{alert.contact_point}`, "
-            f"after {alert.for_duration}.",
+            f"{text(alert.summary)}. Severity **{alert.severity}**, to contact point "
+            f"{markdown_code(alert.contact_point)}, after {alert.for_duration}.",
             "",
             "First:",
             "",
-            *(f"{number}. {text(step)}" for number, step in enumerate(alert.first_steps, start=1)),
+            *(f"{number}. {markdown_prose(step)}" for number, step in enumerate(alert.first_steps, start=1)),
             "",
             f"Decides the next step: {text(alert.decides)}",
             "",
         ]
     lines += ["## Rota", ""]
     if rota is None:
-        lines += [f"`seasonctl warroom rota {stack} --roster ROSTER.yaml` makes it (`--format ics` for calendars).", ""]
+        command = markdown_code(f"seasonctl warroom rota {shlex.quote(stack)} --roster ROSTER.yaml")
+        lines += [f"{command} makes it ({markdown_code('--format ics')} for calendars).", ""]
     else:
         lines += markdown_sections(rota_sections(rota), level=3)
     return "\n".join(lines).rstrip() + "\n"

@@ -90,14 +90,13 @@ def year_figure(
         # Placed below, once the plot's size is known: the layout must not shrink the plot for where it was.
         text.set_in_layout(False)
         labels.append((text, start, end))
-        marks = [_day_number(due) for _, _, due in entry.milestones]
+        marks = [_day_number(milestone.due) for milestone in entry.milestones]
         axes.plot(marks, [row - 0.4] * len(marks), "v", color=colour, markersize=6, markeredgecolor="black")
-        # Each milestone day once, as the playbook names it (T-30, T-14, ... T+7).
-        # A name within a week of the one before goes a line lower: the two never run into each other.
+        # Each milestone day once, with the names the playbook gives its steps (T-30, T-14, ... T+7), also where
+        # a late start moved them. A name within a week of the one before goes a line lower: the two never run
+        # into each other.
         previous, lower = None, False
-        for due in sorted({due for _, _, due in entry.milestones}):
-            offset = (due - entry.window.first_day).days
-            name = "T-0" if offset == 0 else f"T{offset:+d}" if offset < 0 else _after(due, entry.window.last_day)
+        for due, name in milestone_days(entry):
             lower = previous is not None and (due - previous).days < 8 and not lower
             axes.text(
                 _day_number(due), row - (0.72 if lower else 0.52), name, fontsize=6.5, ha="center", va="top",
@@ -157,12 +156,19 @@ def chart_days(entries: list[SeasonEntry], year: int) -> tuple[dt.date, dt.date]
     """The days the chart spans: the year, widened for what lies outside it (the early milestones of a
     season in January, the end and after-season milestones of one that runs into the next year), with
     room for a mark's width."""
-    drawn = [due for e in entries for _, _, due in e.milestones] + [e.window.last_day for e in entries]
+    drawn = [milestone.due for e in entries for milestone in e.milestones] + [e.window.last_day for e in entries]
     left = min([dt.date(year, 1, 1), *(day - dt.timedelta(days=4) for day in drawn)])
     right = max([dt.date(year + 1, 1, 1), *(day + dt.timedelta(days=5) for day in drawn)])
     return left, right
 
 
-def _after(due: dt.date, last_day: dt.date) -> str:
-    """A milestone after the season's start: counted from its last day (T+1 the rollback, T+7 the review)."""
-    return f"T+{(due - last_day).days}" if due > last_day else "T-0"
+def milestone_days(entry: SeasonEntry) -> list[tuple[dt.date, str]]:
+    """Each day with a milestone, in order, and the milestones due on it, as the playbook names them: "T-14,
+    T-7" on the day a late start moves both to."""
+    days: dict[dt.date, list[str]] = {}
+    for milestone in entry.milestones:
+        names = days.setdefault(milestone.due, [])
+        if milestone.when not in names:
+            names.append(milestone.when)
+    # In the playbook's order: T-14 before T-7 before T-0 before T+1.
+    return [(due, ", ".join(sorted(names, key=lambda when: int(when[1:])))) for due, names in sorted(days.items())]

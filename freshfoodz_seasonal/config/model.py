@@ -417,7 +417,7 @@ class Platform(ConfigSection):
 
     cluster_name: Text
     organization: Text = Field(
-        default=DEFAULT_ORGANIZATION, description="the name in the Grafana folder's and dashboard's titles"
+        default=DEFAULT_ORGANIZATION, description="the name in the Grafana folder's and dashboard's titles and tag"
     )
     primary_db_identifier: Slug
     node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\x21-\x7e]+$", description="an IAM role ARN")

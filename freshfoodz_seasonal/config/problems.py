@@ -151,12 +151,87 @@ def _value_error_text(message: str) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _members(annotation: Any) -> list[Any]:
+    """The forms a value of `annotation` may take: a union's members (None aside, which pydantic does not tag),
+    else the annotation itself; `Annotated` and list items unwrapped."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [member for member in typing.get_args(annotation) if member is not type(None)]
+    return [annotation]
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A pydantic error's location as the file has it, and the form of a union it was judged as, if any."""
+
+    location: Location
+    union: Location | None = None
+    """Where the union is (in `location`'s terms)."""
+    mapping_form: bool = False
+    """Judged as the union's mapping form (a section), inside it: the value given was a mapping."""
+
+
+def _located(location: Location, root: type[BaseModel], given_mapping: bool) -> _Located:
+    """pydantic puts a union member's tag in the location of each error it found for that member
+    (`days`, `StaffedDays`, `start`): the file has `days.start`. The tag after a union's key is left out.
+    `given_mapping`: the value at the error's location is a mapping (a section's own check refused it)."""
+    kept: list[str | int] = []
+    annotation: Any = root
+    union: Location | None = None
+    mapping_form = False
+    parts = list(location)
+    while parts:
+        part = parts.pop(0)
+        members = _members(annotation)
+        if len(members) > 1:
+            # The member's tag: a section's class name, or another form's type. The outermost union decides
+            # which problems are shown.
+            sections = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel) and m.__name__ == part]
+            if union is None:
+                union, mapping_form = tuple(kept), bool(sections) and (bool(parts) or given_mapping)
+            annotation = sections[0] if sections else None
+            continue
+        kept.append(part)
+        if isinstance(part, int):
+            items = [typing.get_args(m) for m in members if typing.get_origin(m) in (list, tuple)]
+            annotation = items[0][0] if items and items[0] else None
+        else:
+            sections = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+            field = fields_by_key(sections[0]).get(part) if sections else None
+            annotation = field.annotation if field is not None else None
+    return _Located(tuple(kept), union, mapping_form)
+
+
+def _of_the_form_given(errors: list[tuple[_Located, Any]]) -> list[tuple[_Located, Any]]:
+    """Of the errors inside a union, those of the form the value has: a mapping's as the section it would
+    be, anything else's as the other forms (not `input should be a valid dictionary`); in their order."""
+    kept: set[int] = {id(item) for located, item in errors if located.union is None}
+    for union in {located.union for located, _ in errors if located.union is not None}:
+        inside = [(located, item) for located, item in errors if located.union == union]
+        mapping = [item for located, item in inside if located.mapping_form]
+        other_forms = [
+            item for located, item in inside if located.location == union and item["type"] not in _MAPPING_REFUSED
+        ]
+        kept |= {id(item) for item in mapping or other_forms or [item for _, item in inside]}
+    return [(located, item) for located, item in errors if id(item) in kept]
+
+
+# What pydantic says when a section's form of a union was given something else than a mapping.
+_MAPPING_REFUSED = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
 def problems_from_validation(error: ValidationError, file: str, root: type[BaseModel] = StackSettings) -> list[Problem]:
     """One Problem per pydantic error, with the key path users see in their file (`root` is the model of the
-    whole file: the stack's settings, or another file's, such as a rota's roster)."""
+    whole file: the stack's settings, or another file's, such as a rota's roster). A key that takes several
+    forms (`window`, `wiesn` or a mapping) gets the problems of the form it was given."""
     problems = []
-    for item in error.errors(include_url=False):
-        location: Location = tuple(item["loc"])
+    errors = [
+        (_located(tuple(item["loc"]), root, isinstance(item["input"], dict)), item)
+        for item in error.errors(include_url=False)
+    ]
+    for located, item in _of_the_form_given(errors):
+        location = located.location
         where = key_path(location, root)
         kind = item["type"]
         if kind == "extra_forbidden":

@@ -14,6 +14,18 @@ from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, Window, resolve
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A playbook step on its day."""
+
+    id: str
+    when: str
+    """The milestone the playbook names the step by (T-30 ... T+7), also where its day has moved (a late start
+    moves the provisioning steps to the day the season's span begins)."""
+    title: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class SeasonEntry:
     """One stack's season in the year, as the calendar shows it."""
 
@@ -23,8 +35,8 @@ class SeasonEntry:
     load_multiplier: float
     window: Window
     wiesn: Window | None
-    milestones: tuple[tuple[str, str, dt.date], ...]
-    """(step id, step title, due date), in due order."""
+    milestones: tuple[Milestone, ...]
+    """In due order."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +81,9 @@ def _entry(rule: SeasonRule, year: int, playbooks: Playbooks) -> SeasonEntry:
     wiesn = Window(*wiesn_days(year)) if rule.end == OKTOBERFEST_END else None
     milestones = sorted(
         (
-            (
+            Milestone(
                 step.id,
+                step.when,
                 step.title.format(
                     stack=rule.stack, multiplier=f"{rule.load_multiplier:g}", rule_group=rule_group_name(rule.season)
                 ),
@@ -78,7 +91,7 @@ def _entry(rule: SeasonRule, year: int, playbooks: Playbooks) -> SeasonEntry:
             )
             for step in playbooks.steps_of(rule.season)
         ),
-        key=lambda m: (m[2], m[0]),
+        key=lambda m: (m.due, m.id),
     )
     return SeasonEntry(rule.stack, rule.season, rule.title, rule.load_multiplier, window, wiesn, tuple(milestones))
 

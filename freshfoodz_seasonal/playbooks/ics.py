@@ -63,10 +63,15 @@ def calendar_ics(entries: list[SeasonEntry], stamp: dt.datetime, organization: s
                     "The Wiesn itself, inside the Oktoberfest season.",
                 )
             )
-        for step_id, title, due in entry.milestones:
+        for milestone in entry.milestones:
             calendar.add_component(
                 _day_event(
-                    f"{prefix}-{step_id}", f"{entry.stack}: {title}", due, due, stamp, f"Playbook step {step_id}."
+                    f"{prefix}-{milestone.id}",
+                    f"{entry.stack}: {milestone.title}",
+                    milestone.due,
+                    milestone.due,
+                    stamp,
+                    f"Playbook step {milestone.id} ({milestone.when}).",
                 )
             )
     ical: bytes = calendar.to_ical()

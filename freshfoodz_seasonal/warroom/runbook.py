@@ -7,6 +7,7 @@ first. The CLI renders it as markdown or JSON; each alert's section anchor is th
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.config.model import StackSettings
@@ -51,7 +52,10 @@ class Rung:
 class Lever:
     name: str
     what: tuple[str, ...]
+    """What it does, commands in backticks."""
     decides: str
+    listed: tuple[str, ...] = ()
+    """What its last line of `what` introduces: each route's limit, each workload's pods."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,9 @@ def _routing(settings: StackSettings, season: str) -> tuple[SeverityRouting, ...
     )
 
 
-def _levers(settings: StackSettings, plan: SeasonPlan, war_room: WarRoom) -> tuple[Lever, ...]:
-    controls = settings.peak_controls
-    config_map = f"{controls.namespace}/{peak_controls_config_map_name(plan.season)}"
+def _levers(stack: str, settings: StackSettings, plan: SeasonPlan, war_room: WarRoom) -> tuple[Lever, ...]:
+    controls, quoted = settings.peak_controls, shlex.quote(stack)
+    config_map = f"`{controls.namespace}/{peak_controls_config_map_name(plan.season)}`"
     features = ", ".join(controls.non_critical_features) or "none declared (peakControls.nonCriticalFeatures)"
     limits = [f"{limit.route} ({limit.method} {limit.path}): {limit.limit_rps} rps" for limit in route_limits(plan)]
     capacity = [f"{item.name}: {item.pods} pods planned, HPA max {item.hpa.max_replicas}" for item in plan.scaled] + [
@@ -116,23 +120,26 @@ def _levers(settings: StackSettings, plan: SeasonPlan, war_room: WarRoom) -> tup
         ),
         Lever(
             "rate-limits",
-            (f"each route's rate limit (ConfigMap {config_map}, rate-limits.json):", *limits),
+            (f"each route's rate limit (ConfigMap {config_map}, `rate-limits.json`):",),
             war_room.decider("rate_limits"),
+            tuple(limits),
         ),
         Lever(
             "capacity",
             (
-                "beyond the plan: raise an HPA's maxReplicas or nodes.maxNodes in the stack, then "
-                "seasonctl plan and pulumi up:",
-                *capacity,
+                "beyond the plan: raise an HPA's maxReplicas or nodes.maxNodes in the stack file, check it with "
+                f"`seasonctl plan {quoted}`, then apply it with `pulumi up --stack {quoted} --policy-pack policy`; "
+                "planned now:",
             ),
             war_room.decider("capacity"),
+            tuple(capacity),
         ),
     )
 
 
 # Per kind of alert (matched by the end of its name, the first match wins): what to do first, and the lever
-# whose decider owns the next step. `{sample_route}` is the stack's sample route.
+# whose decider owns the next step. `{sample_route}` is the stack's sample route, `{stack}` the stack; commands
+# in backticks.
 FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("SampleSuccessRateLow", "SampleRequestLost"),
@@ -148,7 +155,7 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         ("P95AboveSlo",),
         (
             "look at the route's service on the dashboard: pods against its HPA's bounds, CPU, errors",
-            "if the HPA runs at its max, the load passed the plan: see lever capacity; run seasonctl track for today",
+            "if the HPA runs at its max, the load passed the plan: see lever capacity",
             "if one feature loads the route, switch it off (lever degradation)",
         ),
         "capacity",
@@ -201,7 +208,8 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("TrafficAbovePlannedPeak",),
         (
-            "traffic passed the planned peak: run seasonctl track for today for the model's proposal",
+            "traffic passed the planned peak: the model's proposal for the day before comes with "
+            '`seasonctl track {stack} --prometheus-url "$PROMETHEUS_URL"`',
             "watch the latency alerts; tighten the rate limits if the platform falls behind (lever rate-limits)",
         ),
         "rate_limits",
@@ -209,11 +217,13 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 
 
-def first_steps(rule: AlertRule, sample_route: str) -> tuple[tuple[str, ...], str]:
+def first_steps(rule: AlertRule, sample_route: str, stack: str) -> tuple[tuple[str, ...], str]:
     """What to do first for an alert of this kind, and which lever's decider owns the next step."""
     for endings, steps, lever in FIRST_STEPS:
         if rule.name.endswith(endings):
-            return tuple(step.replace("{sample_route}", sample_route) for step in steps), lever
+            return tuple(
+                step.replace("{sample_route}", sample_route).replace("{stack}", shlex.quote(stack)) for step in steps
+            ), lever
     return ("look at the dashboard's panel for this alert",), "capacity"
 
 
@@ -226,7 +236,7 @@ def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
     rules, _ = monitoring_content(settings, plan)
     alerts = []
     for rule in rules:
-        steps, lever = first_steps(rule, settings.metrics.sample_route)
+        steps, lever = first_steps(rule, settings.metrics.sample_route, stack)
         alerts.append(
             AlertEntry(
                 rule.name,
@@ -257,6 +267,6 @@ def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
             Rung(index + 1, level.role, level.reach, level.after_minutes)
             for index, level in enumerate(war_room.escalation)
         ),
-        levers=_levers(settings, plan, war_room),
+        levers=_levers(stack, settings, plan, war_room),
         alerts=tuple(alerts),
     )

@@ -35,7 +35,7 @@ def test_windows_in_date_order_with_the_wiesn() -> None:
     assert oktoberfest.wiesn is not None
     assert (oktoberfest.wiesn.first_day, oktoberfest.wiesn.last_day) == (dt.date(2026, 9, 19), dt.date(2026, 10, 4))
     assert entries[0].wiesn is None
-    dates = [due for _, _, due in entries[2].milestones]
+    dates = [milestone.due for milestone in entries[2].milestones]
     assert dates == sorted(dates)
     assert dt.date(2026, 10, 2) in dates  # T-30 of 1 November
 
@@ -134,6 +134,9 @@ def test_a_late_start_moves_the_provisioning_milestones_as_in_the_playbook(tmp_p
     dates = {milestone["id"]: milestone["date"] for milestone in herbst["milestones"]}
     # Oktoberfest 2026 holds the shared resources until its rollback on 5 October: herbst's T-14 moves.
     assert dates["t14-infrastructure"] == "2026-10-06" and dates["t1-rollback"] == "2027-01-01"
+    # Named as the playbook names the step, not by the days it now lies before the season.
+    names = {milestone["id"]: milestone["milestone"] for milestone in herbst["milestones"]}
+    assert names["t14-infrastructure"] == "T-14" and names["t1-rollback"] == "T+1"
 
 
 def test_seasons_on_other_clusters_and_databases_may_overlap(tmp_path: Path) -> None:

@@ -400,6 +400,17 @@ def test_size_table_format() -> None:
     assert "utilization" in result.stdout
 
 
+def test_size_names_the_original_plans_formula_as_plan_does() -> None:
+    wide = {"COLUMNS": "400"}
+    plan = CliRunner().invoke(app, ["plan", "spargel", "--year", YEAR, "--project-dir", str(FROZEN)], env=wide)
+    size = CliRunner().invoke(app, ["size", *size_args(), "--method", "seed"], env=wide)
+    assert plan.exit_code == size.exit_code == 0, (plan.output, size.output)
+    (note,) = [line.strip() for line in plan.stdout.splitlines() if line.strip().startswith("old formula: ")]
+    assert "ceil(rps x p95) / utilization" in note
+    assert note in [line.strip() for line in size.stdout.splitlines()]
+    assert "Sizing (old formula, pooled)" in size.stdout and "seed" not in size.stdout
+
+
 @pytest.mark.parametrize("slo_ms", ["150", "278"])
 def test_size_slo_below_service_p95_is_infeasible(slo_ms: str) -> None:
     result = run("size", *size_args(p95_slo_ms=slo_ms))

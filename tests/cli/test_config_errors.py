@@ -589,3 +589,23 @@ def test_shipped_stack_is_valid(monkeypatch: pytest.MonkeyPatch, stack: str) -> 
     assert result.stderr == ""
     counts = f"{len(config[f'{NS}:routes'])} routes, {len(config[f'{NS}:services'])} services"
     assert " ".join(result.stdout.split()).startswith(f"Pulumi.{stack}.yaml: valid ({stack}, {counts}")
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        ({"start": "13-40", "end": "12-31"}, f"{NS}:warRoom.days.start: '13-40' is not a real date"),
+        ({"start": "12-01"}, f"{NS}:warRoom.days.end: missing required key; accepted: last day, MM-DD"),
+        ("weekend", f"{NS}:warRoom.days: input should be 'window' or 'wiesn'; accepted: window (the season's)"),
+    ],
+)
+def test_a_key_of_several_forms_is_named_by_its_path_with_the_problem_of_the_form_given(
+    tmp_path: Path, days: Any, expected: str
+) -> None:
+    # warRoom.days is `window`, `wiesn` or {start, end}: a mapping is judged as the mapping, a text as a text.
+    path = broken_stack(tmp_path, put(("warRoom", "days"), days))
+    result = run("validate", str(path))
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    (problem,) = [line for line in error_lines(result) if line.startswith(f"error: {path}: ")]
+    assert problem.startswith(f"error: {path}: {expected}"), problem

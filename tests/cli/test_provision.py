@@ -109,6 +109,8 @@ def test_a_failed_step_says_what_is_done_and_left_and_resumes(project: Path, pul
     # Call 1 lists the stacks; call n >= 2 is step n (step 1 edits the file, no CLI call).
     assert f"step {fail_at} failed" in flat and "resume with `seasonctl provision weihnachten --yes`" in flat
     assert len(calls) == fail_at and "Measured against the plan" in flat
+    # Pulumi's own error line, said once as an error: not `error: error: update failed`.
+    assert "error: update failed: 1 resource failed" in result.output and "error: error:" not in result.output
     resumed, again = provision(project, pulumi_bin, "--yes")
     assert resumed.exit_code == 0, resumed.output
     assert len(ups(again)) == 4

@@ -61,3 +61,9 @@ def test_a_command_in_a_message_is_never_broken(
             f"warning: the update of step nodes-pods failed; resume with {RESUME}: every step is safe to repeat"
         ).split()
     )
+
+
+def test_a_line_that_already_says_what_it_is_says_it_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # Pulumi's own lines start with `error:` or `warning:`, in either case.
+    warn("Warning: the provider is old\n  warning: indented")
+    assert capsys.readouterr().err.splitlines() == ["warning: the provider is old", "warning: indented"]

@@ -122,9 +122,26 @@ def plan_words(document: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def plan_changes(document: dict[str, Any]) -> list[str]:
+    """The plan's changes from the baseline, `3 -> 7`: a cell read as one."""
+    database = document["database"]
+    return [
+        *(f"{w['baseline_replicas']} -> {w['pods']}" for w in [*document["services"], *document["workers"]]),
+        f"{database['baseline_class']} -> {database['instance_class']}",
+    ]
+
+
 def plan(_: Folders, width: int) -> Shown:
     args = ("plan", str(A_STACK), "--date", DAY)
-    return shown(args, run(width, *args), plan_words(data(*args)))
+    document = data(*args)
+    return shown(args, run(width, *args), {**plan_words(document), **named("change", plan_changes(document))})
+
+
+def plan_of_another_shop(_: Folders, width: int) -> Shown:
+    # Its columns are wider (a `baselineReplicas` binding): the narrowest pods column holds `3 -> 5` whole.
+    args = ("plan", str(OTHER_SHOP), "--date", DAY)
+    document = data(*args)
+    return shown(args, run(width, *args), {**plan_words(document), **named("change", plan_changes(document))})
 
 
 def playbook(_: Folders, width: int) -> Shown:
@@ -356,6 +373,7 @@ def track(_: Folders, width: int) -> Shown:
 
 COMMANDS: dict[str, Callable[[Folders, int], Shown]] = {
     "plan": plan,
+    "plan of another shop": plan_of_another_shop,
     "playbook": playbook,
     "calendar": calendar,
     "due": due,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 from rich.console import Console
 
 from freshfoodz_seasonal.cli.diff_view import diff_markdown
@@ -41,10 +42,14 @@ def test_the_pull_request_comment_shows_config_text_as_text() -> None:
 
     diff = compare("weihnachten", snapshot("main`<b>", "old"), snapshot("this tree", HOSTILE))
     comment = diff_markdown(diff, [f"warning about {HOSTILE}"])
-    for raw in ("</details><img", "[click](", "@octocat", "`x`", "main`<b>"):
+    for raw in ("</details><img", "[click](", "@octocat", "`x`"):
         assert raw not in comment, raw
     assert comment.count("</details>") == 1  # the comment's own fold, closed once
     assert "\\<img src=x onerror=alert(1)\\>" in comment and "@&#8203;octocat" in comment
+    # The ref's label is a code span, as written: nothing in it is rendered.
+    labels = next(t for t in MarkdownIt("commonmark").parse(comment) if t.type == "inline" and "this tree" in t.content)
+    assert [c.content for c in labels.children or [] if c.type == "code_inline"] == ["main`<b>", "this tree"]
+    assert "<b>" not in MarkdownIt("commonmark").enable("table").render(comment)
 
 
 MARKUP = "[link=https://evil.example]click[/link] [bold red]alarm[/]"

@@ -436,3 +436,21 @@ def test_the_package_is_pure() -> None:
         prefixes = {".".join(name.split(".")[:depth]) for name in imported for depth in (1, 2)}
         assert not prefixes & forbidden, source.name
         assert "open(" not in source.read_text(), source.name
+
+
+@pytest.mark.parametrize(
+    ("organization", "tag"),
+    [
+        ("FreshFoodz", "freshfoodz"),
+        ("Großhandel Nord & Co. KG", "großhandel-nord-co-kg"),
+        ("Example Foods", "example-foods"),
+    ],
+)
+def test_the_dashboard_is_tagged_with_its_organization_as_titled(organization: str, tag: str) -> None:
+    board = build("weihnachten", organization=organization)
+    assert board["title"].startswith(f"{organization} war room")
+    assert board["tags"] == [tag, "war-room", "weihnachten"]
+
+
+def test_an_organization_without_letters_or_digits_gives_no_tag() -> None:
+    assert build("weihnachten", organization="& !")["tags"] == ["war-room", "weihnachten"]

@@ -110,7 +110,7 @@ def test_windows_that_cannot_be_a_season_are_refused(
 def test_the_calendar_shows_the_season_in_the_year_it_begins_and_sees_it_reach_the_next() -> None:
     (christmas, sale) = year_calendar([SALE, CHRISTMAS], 2026, load_playbooks())
     assert (sale.window.first_day, sale.window.last_day) == (dt.date(2026, 12, 20), dt.date(2027, 1, 6))
-    dues = {step: due for step, _, due in sale.milestones}
+    dues = {milestone.id: milestone.due for milestone in sale.milestones}
     assert dues["t30-capacity-plan"] == dt.date(2026, 11, 20)
     assert dues["t1-rollback"] == dt.date(2027, 1, 7)
     assert christmas.window.last_day == dt.date(2026, 12, 16)
@@ -125,7 +125,7 @@ def test_the_chart_widens_to_the_days_it_draws_beyond_the_year() -> None:
     left, right = chart_days(entries, 2026)
     assert left == dt.date(2026, 1, 1)
     # The sale's after-season milestones (T+7 review on 13 January) with room for their marks.
-    assert right > max(due for _, _, due in entries[1].milestones) >= dt.date(2027, 1, 13)
+    assert right > max(milestone.due for milestone in entries[1].milestones) >= dt.date(2027, 1, 13)
     # A season in early January: its T-30 lies in the December before.
     early = SeasonRule("neujahr", "neujahr", "Neujahr", 2.0, "01-10", "01-31")
     left, _ = chart_days(year_calendar([early], 2027, load_playbooks()), 2027)

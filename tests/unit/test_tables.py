@@ -4,10 +4,12 @@ that does not fit, commands whole on their own lines; markdown notes as paragrap
 from __future__ import annotations
 
 import io
+import re
 
+from markdown_it import MarkdownIt
 from rich.console import Console
 
-from freshfoodz_seasonal.cli.tables import Section, numeric_columns, to_markdown, to_rich
+from freshfoodz_seasonal.cli.tables import Section, markdown_text, numeric_columns, to_markdown, to_rich
 
 COMMAND = 'seasonctl baseline --prometheus-url "$PROMETHEUS_URL" --stack oktoberfest --write'
 STEPS = Section(
@@ -51,3 +53,13 @@ def test_a_narrow_terminal_lists_the_long_columns_and_keeps_commands_whole() -> 
 def test_markdown_notes_are_paragraphs_of_their_own() -> None:
     text = to_markdown("h", [Section("t", ["a"], [["x"]], ["first note", "second note"])])
     assert "> first note\n>\n> second note\n" in text
+
+
+def test_dollars_in_markdown_text_are_dollars_not_maths() -> None:
+    # GitHub renders $...$ and $$...$$ as maths; an escaped dollar is a dollar.
+    text = "Preis $5 bis $10, $$x$$ and $`y`$"
+    escaped = markdown_text(text)
+    assert re.search(r"(?<!\\)\$", escaped) is None, escaped
+    assert markdown_text("$x$") == "\\$x\\$"
+    paragraph = MarkdownIt("commonmark").parse(escaped)[1]
+    assert paragraph.content == escaped and "".join(c.content for c in paragraph.children or []) == text

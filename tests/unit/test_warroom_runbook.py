@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
@@ -62,7 +65,7 @@ def test_the_runbook_holds_the_seasons_war_room(catalog: Catalog) -> None:
     assert all(alert.contact_point.endswith(alert.severity) for alert in book.alerts)
     levers = {lever.name: lever for lever in book.levers}
     limits = [f"{limit.route} ({limit.method} {limit.path}): {limit.limit_rps} rps" for limit in route_limits(plan)]
-    assert list(levers["rate-limits"].what[1:]) == limits
+    assert list(levers["rate-limits"].listed) == limits
     assert "product-recommendations" in levers["degradation"].what[0]
 
 
@@ -126,3 +129,38 @@ def test_a_grafana_url_with_credentials_is_refused_not_published() -> None:
         result = invoke("warroom", "runbook", "weihnachten", "--grafana-url", url, "--project-dir", str(FROZEN))
         assert result.exit_code == 2 and message in " ".join(result.output.split())
         assert "hunter2" not in result.output
+
+
+def rendered(markdown: str) -> list[Token]:
+    return MarkdownIt("commonmark").parse(markdown)
+
+
+def test_a_levers_list_is_nested_under_the_line_that_introduces_it() -> None:
+    result = invoke("warroom", "runbook", "weihnachten", "--year", "2026", "--project-dir", str(FROZEN))
+    assert result.exit_code == 0, result.output
+    tokens = rendered(result.stdout)
+    # Each list item's text, with the depth of lists it sits in.
+    depth, items = 0, []
+    for token in tokens:
+        depth += {"bullet_list_open": 1, "bullet_list_close": -1}.get(token.type, 0)
+        if token.type == "inline" and depth:
+            items.append((depth, token.content))
+    limits = [text for level, text in items if level == 2 and text.endswith(" rps")]
+    assert len(limits) == 6 and limits[0] == "catalog-browse (GET /api/products): 167 rps"
+    assert (1, "api: 7 pods planned, HPA max 11") not in items and (2, "api: 7 pods planned, HPA max 11") in items
+
+
+def test_every_command_in_the_runbook_is_a_code_span_the_cli_accepts() -> None:
+    result = invoke("warroom", "runbook", "weihnachten", "--year", "2026", "--project-dir", str(FROZEN))
+    tokens = rendered(result.stdout)
+    spans = [c.content for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "code_inline"]
+    prose = [c.content for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "text"]
+    # No command written as prose, where a reader cannot tell where it ends.
+    assert not [text for text in prose if re.search(r"\b(seasonctl|pulumi|kubectl) [a-z]", text)]
+    commands = [span for span in spans if span.startswith("seasonctl ")]
+    assert {shlex.split(c)[1] for c in commands} >= {"plan", "track"}
+    for command in commands:
+        name, *rest = shlex.split(command)[1:]
+        checked = invoke(name, "--help", *rest)
+        assert checked.exit_code == 0, (command, checked.output)
+    assert "pulumi up --stack weihnachten --policy-pack policy" in spans

@@ -3,8 +3,12 @@ from the seasons, and only the marks the chart draws in its legend."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterator
+from typing import cast
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
@@ -26,6 +30,7 @@ LONGEST = SeasonRule(
 DOLLARS = SeasonRule("dollar", "dollar", "Preis $^$ Sale: save $5 and $10 off", 2.0, "05-01", "05-20")
 
 FigureOf = Callable[..., Figure]
+_day_of = cast("Callable[[float], dt.datetime]", mdates.num2date)
 
 
 @pytest.fixture
@@ -103,3 +108,29 @@ def test_a_long_organization_s_title_stays_inside_the_figure(figure_of: FigureOf
     box, page = title.get_window_extent(), figure.bbox
     assert page.x0 <= box.x0 and box.x1 <= page.x1, (box, page)
     assert organization in title.get_text() and "\n" in title.get_text()
+
+
+def milestone_names(figure: Figure) -> dict[dt.date, str]:
+    """The names under the marks, by the day they stand at."""
+    return {
+        _day_of(text.get_position()[0]).date(): text.get_text()
+        for text in figure.axes[0].texts
+        if re.fullmatch(r"T[-+]\d+(, T[-+]\d+)*", text.get_text())
+    }
+
+
+def test_milestones_are_named_as_the_playbook_names_them_where_a_late_start_moves_them(figure_of: FigureOf) -> None:
+    # The season's span begins on 27 May, where an earlier season holds the shared resources past its T-14.
+    late = SeasonRule("sommer", "sommer", "Sommer", 2.0, "06-01", "06-20", provision_from=dt.date(2026, 5, 27))
+    names = milestone_names(figure_of(late))
+    # The T-14 and T-7 steps moved to the span's first day are named as the steps they are, not by the days
+    # they now lie before the season (T-5).
+    assert names == {
+        dt.date(2026, 5, 2): "T-30",
+        dt.date(2026, 5, 27): "T-14, T-7",
+        dt.date(2026, 6, 1): "T-0",
+        dt.date(2026, 6, 21): "T+1",
+        dt.date(2026, 6, 27): "T+7",
+    }
+    on_time = milestone_names(figure_of(SeasonRule("sommer", "sommer", "Sommer", 2.0, "06-01", "06-20")))
+    assert on_time[dt.date(2026, 5, 18)] == "T-14" and on_time[dt.date(2026, 5, 25)] == "T-7"

@@ -37,7 +37,12 @@ from freshfoodz_seasonal.metrics.thresholds import (
     QUEUE_SLA_WARNING_SHARE,
     SAMPLE_SUCCESS_THRESHOLD,
 )
-from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION, resource_prefix, war_room_dashboard_title
+from freshfoodz_seasonal.naming import (
+    DEFAULT_ORGANIZATION,
+    organization_tag,
+    resource_prefix,
+    war_room_dashboard_title,
+)
 from freshfoodz_seasonal.plan.season_plan import ScaledPlan, SeasonPlan, Series, WorkerPlan
 
 GRID_WIDTH = 24
@@ -422,7 +427,8 @@ def war_room_dashboard(
             f"{plan.load_multiplier:g}x baseline), stack {plan.stack}. Every reference line comes from the "
             "capacity plan; regenerate the dashboard when the plan changes."
         )
-        .tags(["freshfoodz", "war-room", plan.season])
+        # Tagged like its title names the organization, and as the war room of its season.
+        .tags([tag for tag in (organization_tag(organization), "war-room", plan.season) if tag])
         .timezone("Europe/Berlin")
         .time("now-6h", "now")
         .refresh("30s")
