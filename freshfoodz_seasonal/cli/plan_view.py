@@ -161,7 +161,7 @@ def _database(plan: SeasonPlan) -> Section:
             f"{db.connections} of {db.usable_max_connections} ({_pct(db.connection_utilization)})",
         ],
         ["connections (HPA max)", f"{plan.connections_at_hpa_max} of {db.usable_max_connections}"],
-        ["busy vCPU", f"{db.busy_vcpu:.2f} of {db.vcpu} per instance"],
+        ["busy vCPU (all instances)", f"{db.busy_vcpu:.2f}, {db.vcpu} vCPU per instance"],
         ["primary CPU", _pct(db.primary_cpu_utilization)],
         ["replica CPU", "-" if db.replica_cpu_utilization is None else _pct(db.replica_cpu_utilization)],
     ]
@@ -238,13 +238,13 @@ def headroom_line(room: Headroom) -> str:
     """The plan's limit in one line: `holds to 6.8x; the database breaks first (CPU of ...)`."""
     first = room.first_to_break
     if first is None:
-        return f"Headroom: holds beyond {SEARCH_LIMIT:g}x; no tier breaks up to there"
-    return f"Headroom: holds to {first.max_multiplier:g}x; {first.tier} breaks first ({first.limit})"
+        return f"Headroom: holds beyond {SEARCH_LIMIT:.1f}x; no tier breaks up to there"
+    return f"Headroom: holds to {first.max_multiplier:.1f}x; {first.tier} breaks first ({first.limit})"
 
 
 def _headroom(room: Headroom) -> Section:
     rows = [
-        [tier.tier, "-" if tier.max_multiplier is None else f"{tier.max_multiplier:g}x", tier.limit]
+        [tier.tier, "-" if tier.max_multiplier is None else f"{tier.max_multiplier:.1f}x", tier.limit]
         for tier in room.tiers
     ]
     return Section(

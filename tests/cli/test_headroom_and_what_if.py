@@ -52,7 +52,7 @@ def test_the_plan_holds_to_its_weakest_tier() -> None:
     assert (room["max_multiplier"], room["first_to_break"]) == (weakest["max_multiplier"], weakest["tier"])
     assert room["max_multiplier"] >= document["load_multiplier"]
     table = invoke("plan", str(SPARGEL), "--year", "2027")
-    line = f"Headroom: holds to {room['max_multiplier']:g}x; {room['first_to_break']} breaks first"
+    line = f"Headroom: holds to {room['max_multiplier']:.1f}x; {room['first_to_break']} breaks first"
     assert line in " ".join(table.output.split())
 
 
