@@ -6,6 +6,7 @@ Run from the repository root (it imports the grid and simulator from `tests/`):
     .venv/bin/python -m bench.model_vs_simulation --json     # the same as JSON
     .venv/bin/python -m bench.model_vs_simulation --only "pp k4" --workers 1
     .venv/bin/python -m bench.model_vs_simulation --holdout  # 8 cases nothing was fitted on, about 1 minute
+    .venv/bin/python -m bench.model_vs_simulation --review   # 28 cases of an independent review, about 4 minutes
 
 Each case of `tests/support/sim_grid.py` is sized three ways: the model (`size_pool`, Method.MODEL), the
 seed formula (Method.SEED) and an exact discrete-event simulation of the model's assumptions
@@ -23,7 +24,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from tests.support.sim_grid import GRID, HOLDOUT, CaseResult, run_grid, summarize
+from tests.support.sim_grid import GRID, HOLDOUT, REVIEW_CASES, CaseResult, run_grid, summarize
 
 
 def case_row(result: CaseResult) -> dict[str, object]:
@@ -116,9 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)")
     parser.add_argument("--only", default="", help="run only cases whose name contains this text")
-    parser.add_argument("--holdout", action="store_true", help="the holdout cases, which no constant was fitted on")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--holdout", action="store_true", help="the holdout cases, which no constant was fitted on")
+    chosen.add_argument("--review", action="store_true", help="the cases an independent review built")
     args = parser.parse_args(argv)
-    cases = tuple(case for case in (HOLDOUT if args.holdout else GRID) if args.only in case.name)
+    cases_set = HOLDOUT if args.holdout else REVIEW_CASES if args.review else GRID
+    cases = tuple(case for case in cases_set if args.only in case.name)
     if not cases:
         parser.error(f"no case name contains {args.only!r}")
     started = time.perf_counter()

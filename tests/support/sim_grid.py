@@ -234,6 +234,44 @@ HOLDOUT: tuple[GridCase, ...] = (
 )
 
 
+# Cases an independent review built after the delay probability's envelope was set, to find where it
+# fails: other slot counts (2 to 128), CVs (1.5 to 7.5), utilizations (0.6 to 0.92) and both routings
+# with few pooled slots. Run by `python -m bench.model_vs_simulation --review` (about 4 minutes); the
+# tests run the smaller HOLDOUT.
+REVIEW_CASES: tuple[GridCase, ...] = (
+    _case("pp k6 r2 heavy cv3", PER_POD, 6, 0.75, (60, 0.015, 0.5, 0.12), (600, 0.7, 3.0, 20.0)),
+    _case("pp k12 r2 heavy cv2.5", PER_POD, 12, 0.75, (60, 0.015, 0.5, 0.08), (1000, 0.7, 2.5, 20.0)),
+    _case("pp k12 r2 heavy cv3.5", PER_POD, 12, 0.75, (60, 0.015, 0.5, 0.08), (1000, 0.7, 3.5, 20.0)),
+    _case("pp k24 r2 heavy cv3", PER_POD, 24, 0.75, (200, 0.015, 0.5, 0.05), (1600, 0.7, 3.0, 20.0)),
+    _case("pp k48 r2 heavy cv2.5", PER_POD, 48, 0.75, (400, 0.015, 0.5, 0.034), (3000, 0.7, 2.5, 20.0)),
+    _case("pp k64 r2 heavy cv2.2 u.8", PER_POD, 64, 0.8, (600, 0.015, 0.5, 0.034), (4000, 0.7, 2.2, 20.0)),
+    _case("pp k8 r2 heavy cv3 u.85", PER_POD, 8, 0.85, (40, 0.015, 0.5, 0.2), (800, 0.7, 3.0, 20.0)),
+    _case("pp k16 r2 50+400 cv2.5", PER_POD, 16, 0.75, (3000, 0.05, 1.0, 0.14), (600, 0.4, 2.5, 5.0)),
+    _case(
+        "pp k8 r3 heavy cv3.5", PER_POD, 8, 0.75, (800, 0.015, 0.5, 0.09), (200, 0.1, 1.5, 1.0), (150, 0.7, 3.5, 15.0)
+    ),
+    _case("pp k2 r2 heavy cv3", PER_POD, 2, 0.7, (100, 0.015, 0.5, 0.3), (50, 0.7, 3.0, 20.0)),
+    _case("pp k12 cv3.5 tight", PER_POD, 12, 0.75, (10000, 0.05, 3.5, 0.22)),
+    _case("pp k6 cv2.5 tight", PER_POD, 6, 0.75, (4000, 0.05, 2.5, 0.23)),
+    _case("pp k24 cv3 tight", PER_POD, 24, 0.8, (20000, 0.05, 3.0, 0.195)),
+    _case("pool k1 cv3 tight", POOLED, 1, 0.75, (100, 0.05, 3.0, 0.22)),
+    _case("pool k2 cv3.5 tight", POOLED, 2, 0.75, (300, 0.05, 3.5, 0.2)),
+    _case("pool k2 r2 heavy cv3", POOLED, 2, 0.75, (400, 0.015, 0.5, 0.035), (20, 0.7, 3.0, 10.0)),
+    _case("pool k4 r2 heavy cv4", POOLED, 4, 0.75, (500, 0.015, 0.5, 0.0305), (40, 0.7, 4.0, 10.0)),
+    _case("pool k1 r2 heavy cv2.5", POOLED, 1, 0.6, (100, 0.015, 0.5, 0.031), (5, 0.7, 2.5, 10.0)),
+    _case("pp k64 97/3 cv1.5 u.85", PER_POD, 64, 0.85, (60000, 0.015, 0.5, 0.033), (1860, 0.7, 1.5, 10.0)),
+    _case("pp k96 97/3 cv1.5 u.92", PER_POD, 96, 0.92, (90000, 0.015, 0.5, 0.031), (2780, 0.7, 1.5, 10.0)),
+    _case("pp k128 97/3 cv1.5 u.92", PER_POD, 128, 0.92, (120000, 0.015, 0.5, 0.0305), (3710, 0.7, 1.5, 10.0)),
+    _case("pp k64 95/5 cv2.2 u.85", PER_POD, 64, 0.85, (60000, 0.015, 0.5, 0.033), (3160, 0.7, 2.2, 20.0)),
+    _case("pp k32 95/5 cv2.2 u.85", PER_POD, 32, 0.85, (30000, 0.015, 0.5, 0.035), (1580, 0.7, 2.2, 20.0)),
+    _case("pp k16 cv7.5 tight", PER_POD, 16, 0.75, (8000, 0.05, 7.5, 0.2)),
+    _case("pp k3 r2 heavy cv3.5", PER_POD, 3, 0.75, (150, 0.015, 0.5, 0.2), (40, 0.7, 3.5, 20.0)),
+    _case("pp k5 r3 cv3", PER_POD, 5, 0.7, (300, 0.02, 0.5, 0.15), (100, 0.12, 1.5, 1.2), (30, 0.5, 3.0, 8.0)),
+    _case("pool k8 95/5 cv2.2", POOLED, 8, 0.85, (1000, 0.015, 0.5, 0.0297), (53, 0.7, 2.2, 20.0)),
+    _case("pool k4 cv3.5 tight", POOLED, 4, 0.92, (900, 0.05, 3.5, 0.196)),
+)
+
+
 @dataclass(frozen=True)
 class CaseResult:
     """One case sized three ways, with every simulation the search ran (keyed by pod count)."""
