@@ -61,7 +61,7 @@ def playbook(
     dated = dated_playbook(steps, window, today, done, values, provision_from)
     plan = plan_loaded(loaded, catalog, today, year).plan
     provisioning = provisioning_plan(loaded.settings, plan, load_durations())
-    late_days = (late.first_day - late.nominal).days if late is not None else 0
+    late_days = late.days if late is not None else 0
     dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done, late_days)
     view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:

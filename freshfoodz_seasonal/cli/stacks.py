@@ -159,6 +159,13 @@ def season_findings(path: Path, settings: StackSettings, catalog: Catalog, windo
     return findings
 
 
+def late_days(path: Path, settings: StackSettings, catalog: Catalog, window: Window) -> int:
+    """How many days after its T-14 the season in `window` may start provisioning (an earlier season holds the
+    shared resources until then): every command dates the provisioning steps that much later."""
+    late = season_findings(path, settings, catalog, window).late
+    return late.days if late is not None else 0
+
+
 def plan_or_exit(
     settings: StackSettings, catalog: Catalog, name: str, year: int, where: str, method: Method = Method.MODEL
 ) -> SeasonPlan:
