@@ -20,7 +20,7 @@ from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded, season_findi
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.provisioning import with_provisioning_days
-from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
+from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbook, playbook_year, step_values
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
@@ -45,7 +45,7 @@ def playbook(
     except ConfigError as error:
         fail(EXIT_INVALID, [str(p) for p in error.problems])
     season = loaded.settings.season
-    steps = load_playbooks().steps_of(season.name)
+    steps = load_playbooks().steps_of(season.name, configured_keys(loaded.settings))
     unknown = sorted(done - {step.id for step in steps})
     if unknown:
         fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])

@@ -18,7 +18,7 @@ STEPS = Section(
     ["state", "due", "id", "step", "command"],
     [
         ["overdue", "2027-08-02", "t30-baseline", "Measure the baseline in Prometheus and write it", COMMAND],
-        ["upcoming", "2027-08-25", "t14-event-catering-priority", "Event catering takes precedence", ""],
+        ["upcoming", "2027-08-25", "t14-priority-lane", "The priority services take precedence", ""],
     ],
     apart=["step", "command"],
     whole=["command"],
@@ -42,7 +42,7 @@ def test_a_narrow_terminal_lists_the_long_columns_and_keeps_commands_whole() -> 
     narrow = shown(STEPS, 60)
     assert all(len(line) <= 60 for line in narrow.splitlines() if COMMAND not in line)
     # Every id and date whole; the command on one line of its own, though wider than the terminal.
-    for word in ("t30-baseline", "t14-event-catering-priority", "2027-08-02", "2027-08-25"):
+    for word in ("t30-baseline", "t14-priority-lane", "2027-08-02", "2027-08-25"):
         assert word in narrow
     assert f"    {COMMAND}" in narrow.splitlines()
     assert "    step: Measure the baseline" in narrow
