@@ -655,14 +655,6 @@ class StackSettings(ConfigSection):
         default=None, description="receivers, routing by severity, the escalation ladder and the rota's limits"
     )
 
-    @model_validator(mode="after")
-    def _kpi_routes_exist(self) -> StackSettings:
-        names = [route.name for route in self.routes]
-        unknown = [name for name in self.kpis.p95_routes if name not in names]
-        if unknown:
-            raise ValueError(f"kpis.p95Routes names {', '.join(unknown)}, not a route; routes: {', '.join(names)}")
-        return self
-
     @property
     def business_kpis(self) -> BusinessKpis:
         kpis = self.kpis
