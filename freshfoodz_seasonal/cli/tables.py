@@ -31,6 +31,9 @@ class Section:
     program never breaks (the terminal may wrap it; a copy takes it whole)."""
     key: Sequence[str] = ()
     """The columns that name a row in the list below the table (default: the first)."""
+    numbers: Sequence[str] = ()
+    """Columns of numbers, right-aligned whatever they hold (also `-` in every row, a day without data); a
+    column not named here is judged by its values (numeric_columns)."""
 
 
 # A number as tables show one: a sign or a mark (`>` a lower bound, `~` within a bucket), digits with `,`
@@ -41,11 +44,15 @@ _NO_VALUE = frozenset({"", "-"})
 
 
 def numeric_columns(section: Section) -> list[bool]:
-    """Per column, whether every value in it is a number (the first column is always a name)."""
+    """Per column, whether it holds numbers: declared so (`numbers`), or every value in it is one (the first
+    column is always a name)."""
     return [
-        index > 0
-        and any(row[index] not in _NO_VALUE for row in section.rows)
-        and all(row[index] in _NO_VALUE or _NUMBER.fullmatch(row[index]) for row in section.rows)
+        section.columns[index] in section.numbers
+        or (
+            index > 0
+            and any(row[index] not in _NO_VALUE for row in section.rows)
+            and all(row[index] in _NO_VALUE or _NUMBER.fullmatch(row[index]) for row in section.rows)
+        )
         for index in range(len(section.columns))
     ]
 
@@ -218,6 +225,7 @@ def _numbered(section: Section) -> Section:
         apart=(*section.apart, *keys),
         whole=section.whole,
         key=(ROW_NUMBER, *keys),
+        numbers=section.numbers,
     )
 
 
