@@ -24,6 +24,7 @@ from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
+from freshfoodz_seasonal.playbooks.schedule import configured_keys
 from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS, StackSeason, late_start
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
@@ -61,6 +62,7 @@ def calendar(
             s.season.load_multiplier,
             s.season.window.start,
             s.season.window.end,
+            configured_keys(s),
             _provision_from(seasons, stack_season(name, s), shown_year),
         )
         for name, s in stacks

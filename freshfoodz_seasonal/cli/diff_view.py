@@ -183,7 +183,12 @@ def _counts(diff: StackDiff) -> str:
 
 def diff_sections(diff: StackDiff) -> list[Section]:
     sections = [
-        Section("Capacity and cost", ["", diff.before.label, diff.after.label, "change"], footprint_rows(diff)),
+        Section(
+            "Capacity and cost",
+            ["", diff.before.label, diff.after.label, "change"],
+            footprint_rows(diff),
+            numbers=["change"],
+        ),
         Section(
             f"Resources: {_counts(diff)}",
             ["resource", "change", "key fields"],
@@ -213,7 +218,7 @@ def diff_markdown(diff: StackDiff, warnings: Sequence[str] = ()) -> str:
         *(line for warning in warnings for line in (f"> **Warning:** {markdown_cell(markdown_text(warning))}", "")),
         f"{markdown_code(diff.before.label)} -> {markdown_code(diff.after.label)}",
         "",
-        *markdown_table(Section("", ["", "before", "after", "change"], footprint_rows(diff))),
+        *markdown_table(Section("", ["", "before", "after", "change"], footprint_rows(diff), numbers=["change"])),
         "",
     ]
     if not diff.resources:

@@ -74,7 +74,7 @@ def _season_plans(project_dir: Path, catalog: Catalog, day: dt.date) -> list[Sta
             window = resolve_window(window_rule.start, window_rule.end, year)
             nominal = window.first_day - dt.timedelta(days=PROVISION_LEAD_DAYS)
             late = late_start(seasons, this, nominal)
-            late_days = (late.first_day - late.nominal).days if late is not None and late.nominal == nominal else 0
+            late_days = late.days if late is not None and late.nominal == nominal else 0
             plan = plan_or_exit(settings, catalog, name, year, f"Pulumi.{name}.yaml")
             plans.append(StackSeasonPlan(name, window, provisioning_plan(settings, plan, rows), late_days))
     return plans

@@ -15,6 +15,7 @@ from freshfoodz_seasonal.cli.clock import read_clock
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
 from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, checked_output_file, flag
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
+from freshfoodz_seasonal.config.model import EXAMPLE_API_BASE_URL
 from freshfoodz_seasonal.content.loadtest.k6_operator import in_cluster_manifests
 from freshfoodz_seasonal.content.loadtest.k6_script import k6_script
 
@@ -35,18 +36,18 @@ def loadtest(
     loaded = load_stack(stack, project_dir, catalog)
     # A bad stack is reported before a missing flag, a missing flag before an infeasible plan.
     if in_cluster and not api_base_url:
-        fail(EXIT_INVALID, ["--in-cluster needs --api-base-url, e.g. http://freshfoodz-api.freshfoodz.svc:8080"])
+        fail(EXIT_INVALID, [f"--in-cluster needs --api-base-url, e.g. {EXAMPLE_API_BASE_URL}"])
     checked_output_file("--out", out)
     planned = plan_loaded(loaded, catalog, read_clock().today)
     settings, plan = planned.settings, planned.plan
     try:
         if in_cluster:
             manifests = in_cluster_manifests(
-                plan, settings.business_kpis, api_base_url or "", settings.peak_controls.namespace
+                plan, settings.business_kpis, settings.load_test, api_base_url or "", settings.peak_controls.namespace
             )
             text = yaml.safe_dump_all(manifests, sort_keys=False)
         else:
-            text = k6_script(plan, settings.business_kpis)
+            text = k6_script(plan, settings.business_kpis, settings.load_test)
     except ValueError as error:
         fail(EXIT_INVALID, [f"{planned.path}: {error}"])
     if out is None:

@@ -19,7 +19,7 @@ from freshfoodz_seasonal.cli.old_formula import METHOD_HELP
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, ReportFormat, StackArgument
 from freshfoodz_seasonal.cli.plan_view import plan_heading, plan_sections
 from freshfoodz_seasonal.cli.provisioning_view import provisioning_sections
-from freshfoodz_seasonal.cli.stacks import calendar_findings, load_stack, plan_loaded
+from freshfoodz_seasonal.cli.stacks import calendar_findings, late_days, load_stack, plan_loaded
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.plan.forecast import forecast
 from freshfoodz_seasonal.plan.headroom import SEARCH_LIMIT, headroom
@@ -79,6 +79,7 @@ def plan(
     room = headroom(loaded.settings, catalog, result)
     points = forecast(loaded.settings, catalog, result)
     first_day = result.window.first_day
+    late = late_days(loaded.path, loaded.settings, catalog, result.window)
     if output_format is ReportFormat.JSON:
         print_json(
             plan_as_dict(result)
@@ -87,11 +88,11 @@ def plan(
                 "declared_load_multiplier": declared,
                 "headroom": headroom_as_dict(room),
                 "forecast": forecast_as_dict(points),
-                "provisioning": provisioning_as_dict(provisioning, first_day),
+                "provisioning": provisioning_as_dict(provisioning, first_day, late),
             }
         )
         return
-    sections = [*plan_sections(result, room, points), *provisioning_sections(provisioning, first_day)]
+    sections = [*plan_sections(result, room, points), *provisioning_sections(provisioning, first_day, late)]
     if output_format is ReportFormat.MARKDOWN:
         sys.stdout.write(to_markdown(plan_heading(result, declared), sections))
     else:

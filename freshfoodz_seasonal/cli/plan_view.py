@@ -88,6 +88,7 @@ def _routes(plan: SeasonPlan) -> Section:
         ["route", "service", "peak rps", "service time", "response", "SLO", ""],
         rows,
         ["response = queueing wait + service time, predicted at the planned pods"],
+        apart=["service"],
     )
 
 

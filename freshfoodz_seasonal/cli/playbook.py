@@ -20,7 +20,7 @@ from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded, season_findi
 from freshfoodz_seasonal.cli.tables import to_markdown, to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.playbooks.provisioning import with_provisioning_days
-from freshfoodz_seasonal.playbooks.schedule import dated_playbook, playbook_year, step_values
+from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbook, playbook_year, step_values
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
@@ -45,7 +45,7 @@ def playbook(
     except ConfigError as error:
         fail(EXIT_INVALID, [str(p) for p in error.problems])
     season = loaded.settings.season
-    steps = load_playbooks().steps_of(season.name)
+    steps = load_playbooks().steps_of(season.name, configured_keys(loaded.settings))
     unknown = sorted(done - {step.id for step in steps})
     if unknown:
         fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
@@ -61,7 +61,7 @@ def playbook(
     dated = dated_playbook(steps, window, today, done, values, provision_from)
     plan = plan_loaded(loaded, catalog, today, year).plan
     provisioning = provisioning_plan(loaded.settings, plan, load_durations())
-    late_days = (late.first_day - late.nominal).days if late is not None else 0
+    late_days = late.days if late is not None else 0
     dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done, late_days)
     view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:

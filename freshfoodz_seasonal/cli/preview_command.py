@@ -14,11 +14,12 @@ from freshfoodz_seasonal.cli.clock import Now
 from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, json_text
 from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.programs import ProgramRun, run_programs
+from freshfoodz_seasonal.cli.unbroken import tree_lines
 from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.declaration.monitoring import monitoring_files
 from freshfoodz_seasonal.preview.capture import OFFLINE_NOTE
 from freshfoodz_seasonal.preview.output import OutputRefused, check_target, write_tree
-from freshfoodz_seasonal.preview.render import kubernetes_manifests, preview_tree, resources_document
+from freshfoodz_seasonal.preview.render import kubernetes_manifests, preview_outline, resources_document
 
 
 def run_preview(
@@ -52,7 +53,9 @@ def run_preview(
     console = Console(highlight=False)
     for run in runs:
         heading = f"{run.name} ({run.phase.value}): {len(run.capture.resources)} resources"
-        console.print(preview_tree(run.capture, heading))
+        # A resource's name is never broken: one too long for the terminal goes on a line of its own, whole.
+        for line in tree_lines(heading, preview_outline(run.capture), console.width):
+            console.print(Text(line), soft_wrap=True)
     console.print(Text(OFFLINE_NOTE))
 
 

@@ -48,10 +48,10 @@ from freshfoodz_seasonal.cli.pulumi_steps import (
 )
 from freshfoodz_seasonal.cli.stacks import (
     LoadedStack,
+    late_days,
     load_pulumis_stack_file,
     owner_checked,
     plan_loaded,
-    season_findings,
 )
 from freshfoodz_seasonal.cli.tables import Section, to_rich
 from freshfoodz_seasonal.config.model import Phase
@@ -214,11 +214,10 @@ def run_provision(
     rows = load_durations()
     plan = provisioning_plan(loaded.settings, season, rows)
     first_day = season.window.first_day
-    late = season_findings(path, loaded.settings, catalog, season.window).late
-    late_days = (late.first_day - late.nominal).days if late is not None else 0
+    late = late_days(path, loaded.settings, catalog, season.window)
 
     def dated(step: schedule.Step) -> dt.date:
-        return step_date(first_day, step.day, late_days)
+        return step_date(first_day, step.day, late)
 
     # What runs is what is due on the earlier of the real day and --date: --date cannot bring a day forward.
     chosen = _chosen(plan, step_names, path, dated, min(now.today, now.real_today))
@@ -229,7 +228,7 @@ def run_provision(
     console = Console(highlight=False)
     result = compare(name, snapshot_of(current, "now"), snapshot_of(peak, "after provisioning"))
     console.print(to_rich(result.headline, diff_sections(result)), crop=False)
-    console.print(to_rich("How it is done", provisioning_sections(plan, first_day)[:1]), crop=False)
+    console.print(to_rich("How it is done", provisioning_sections(plan, first_day, late)[:1]), crop=False)
 
     say = printer(console)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from freshfoodz_seasonal.cli.tables import Section
 from freshfoodz_seasonal.durations import NO_TIME, Minutes
 from freshfoodz_seasonal.provisioning.schedule import Disruption, ProvisioningPlan, Step
-from freshfoodz_seasonal.provisioning.summary import t_day
+from freshfoodz_seasonal.provisioning.summary import StepDay, step_days
 
 COLUMNS = ["when", "step", "minutes", "disruption", "fits"]
 
@@ -21,10 +21,9 @@ def _disruption(disruption: Disruption) -> str:
     return f"{disruption.kind}{length}"
 
 
-def _row(step: Step, first_day: dt.date) -> list[str]:
+def _row(step: Step, day: StepDay) -> list[str]:
     return [
-        f"{t_day(step.day)} {(first_day + dt.timedelta(days=step.day)):%m-%d}"
-        + ("" if step.hour is None else f" {step.hour:02d}:00"),
+        f"{day.name} {day.date.isoformat()}" + ("" if step.hour is None else f" {step.hour:02d}:00"),
         step.name,
         _minutes(step.minutes),
         ", ".join(_disruption(d) for d in step.disruptions) or "none",
@@ -39,22 +38,25 @@ def _rollback_total(provisioning: ProvisioningPlan) -> str:
     return f"all of it in one window on the rollback day: {_minutes(total)}, which {fits} the {budget}-min budget"
 
 
-def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) -> list[Section]:
+def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date, late_days: int = 0) -> list[Section]:
+    """The steps on the days `step_days` gives them, as the playbook and `seasonctl due` date them."""
+    days = step_days(provisioning, first_day, late_days)
     budget = provisioning.budget_minutes
     total = provisioning.total
-    days = len(provisioning.days)
+    windows = len(provisioning.days)
     return [
         Section(
-            f"Provisioning: {len(provisioning.steps)} steps on {days} day(s), budget {budget} min a window",
+            f"Provisioning: {len(provisioning.steps)} steps on {windows} day(s), budget {budget} min a window",
             COLUMNS,
-            [_row(step, first_day) for step in provisioning.steps],
+            [_row(step, days[step]) for step in provisioning.steps],
             notes=(
                 f"minutes: low/typical/high; each step is one `pulumi up --target` run (start, refresh and "
                 f"preview) plus the longest chain of waits in it; all steps: {_minutes(total)}",
                 "disruption: its kind and length where one is published; which resource: --format json; a "
                 "disruptive step runs at the season's quiet hour (season.quietHour, Europe/Berlin) when set",
                 "a step that does not fit what is left of a day's window goes to the next day, never before T-14 "
-                "(the season owns the shared resources from then)",
+                "(the season owns the shared resources from then; where an earlier season holds them longer, "
+                "every step moves to the day after its rollback, as the playbook dates them)",
                 "figures: freshfoodz_seasonal/data/apply-durations.csv (sources in SOURCES.md); a stack's own "
                 "measurements replace them (provisioning.durations)",
             ),
@@ -62,7 +64,7 @@ def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date) ->
         Section(
             "Rollback (seasonctl rollback, after phase: baseline is set)",
             COLUMNS,
-            [_row(step, first_day) for step in provisioning.rollback],
+            [_row(step, days[step]) for step in provisioning.rollback],
             notes=(_rollback_total(provisioning),),
         ),
     ]

@@ -19,6 +19,7 @@ from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.plan.infeasible import problem_lines
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
@@ -159,6 +160,13 @@ def season_findings(path: Path, settings: StackSettings, catalog: Catalog, windo
     return findings
 
 
+def late_days(path: Path, settings: StackSettings, catalog: Catalog, window: Window) -> int:
+    """How many days after its T-14 the season in `window` may start provisioning (an earlier season holds the
+    shared resources until then): every command dates the provisioning steps that much later."""
+    late = season_findings(path, settings, catalog, window).late
+    return late.days if late is not None else 0
+
+
 def plan_or_exit(
     settings: StackSettings, catalog: Catalog, name: str, year: int, where: str, method: Method = Method.MODEL
 ) -> SeasonPlan:
@@ -166,7 +174,7 @@ def plan_or_exit(
     try:
         return plan_season(settings, catalog, name, year, method)
     except InfeasibleError as error:
-        fail(EXIT_INFEASIBLE, [f"{where}: infeasible: {error}"])
+        fail(EXIT_INFEASIBLE, [f"{where}: infeasible: {line}" for line in problem_lines(error)])
 
 
 def plan_loaded(

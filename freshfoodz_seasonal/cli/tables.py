@@ -13,6 +13,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from freshfoodz_seasonal.cli.unbroken import Unbroken
 from freshfoodz_seasonal.visible import escaped
 
 
@@ -30,6 +31,9 @@ class Section:
     program never breaks (the terminal may wrap it; a copy takes it whole)."""
     key: Sequence[str] = ()
     """The columns that name a row in the list below the table (default: the first)."""
+    numbers: Sequence[str] = ()
+    """Columns of numbers, right-aligned whatever they hold (also `-` in every row, a day without data); a
+    column not named here is judged by its values (numeric_columns)."""
 
 
 # A number as tables show one: a sign or a mark (`>` a lower bound, `~` within a bucket), digits with `,`
@@ -40,11 +44,15 @@ _NO_VALUE = frozenset({"", "-"})
 
 
 def numeric_columns(section: Section) -> list[bool]:
-    """Per column, whether every value in it is a number (the first column is always a name)."""
+    """Per column, whether it holds numbers: declared so (`numbers`), or every value in it is one (the first
+    column is always a name)."""
     return [
-        index > 0
-        and any(row[index] not in _NO_VALUE for row in section.rows)
-        and all(row[index] in _NO_VALUE or _NUMBER.fullmatch(row[index]) for row in section.rows)
+        section.columns[index] in section.numbers
+        or (
+            index > 0
+            and any(row[index] not in _NO_VALUE for row in section.rows)
+            and all(row[index] in _NO_VALUE or _NUMBER.fullmatch(row[index]) for row in section.rows)
+        )
         for index in range(len(section.columns))
     ]
 
@@ -164,29 +172,24 @@ class _SectionView:
         self.section = section
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        section = self.section
         width = options.max_width
-        every = list(range(len(section.columns)))
-        kept = [index for index in every if section.columns[index] not in section.apart] or every
-        # Every column in a bordered table; else without the `apart` columns; else without the outer border.
-        layouts = [(every, False), *([(kept, False)] if kept != every else []), (kept, True)]
-        # A column's narrowest: its longest word (a change with its arrow one word); a command's (`whole`), the
-        # whole command: a table that cannot hold it on one line lists it below.
-        longest = [
-            _longest(section, index, str.splitlines if section.columns[index] in section.whole else _words)
-            for index in every
-        ]
         # Each layout with every word whole first; only where none fits, with the longest words folded.
         tried = [
-            (columns, compact, fold([longest[index] for index in columns], width - _frame(len(columns), compact)))
+            (
+                shown,
+                columns,
+                compact,
+                fold([longest[index] for index in columns], width - _frame(len(columns), compact)),
+            )
             for fold in (_whole, _folded)
-            for columns, compact in layouts
+            for shown, longest, columns, compact in _layouts(self.section)
         ]
-        columns, compact, words = next(
-            ((columns, compact, words) for columns, compact, words in tried if _narrowest(words, compact) <= width),
+        section, columns, compact, words = next(
+            (layout for layout in tried if _narrowest(layout[3], layout[2]) <= width),
             tried[-1],
         )
-        yield _text(section.title, style="bold cyan")
+        yield Unbroken(section.title, style="bold cyan")
+        every = list(range(len(section.columns)))
         keys = [section.columns.index(name) for name in section.key] or [0]
         # A table of nothing but the names the list below repeats says nothing the list does not.
         if columns == every or not set(columns) <= set(keys):
@@ -195,15 +198,56 @@ class _SectionView:
             return
         moved = [index for index in every if index not in columns]
         for row in section.rows:
-            yield _text("  ".join(row[index] for index in keys), style="bold")
+            yield Unbroken("  ".join(row[index] for index in keys), style="bold")
             for index in moved:
-                if not row[index]:
+                if not row[index] or index in keys:
                     continue
                 if section.columns[index] in section.whole:
                     yield Segment(f"    {escaped(row[index])}")
                     yield Segment.line()
                 else:
-                    yield Padding(_text(f"{section.columns[index]}: {row[index]}"), (0, 0, 0, 4))
+                    yield Unbroken(f"{section.columns[index]}: {row[index]}", indent=4)
+
+
+# The column of row numbers in a table whose names are listed below it.
+ROW_NUMBER = "#"
+
+
+def _numbered(section: Section) -> Section:
+    """The section with a number before each row: a table of the numbers, its names (the key columns) listed
+    below it beside their numbers, with the `apart` columns."""
+    keys = tuple(section.key) or (section.columns[0],)
+    return Section(
+        section.title,
+        [ROW_NUMBER, *section.columns],
+        [[str(number), *row] for number, row in enumerate(section.rows, start=1)],
+        section.notes,
+        apart=(*section.apart, *keys),
+        whole=section.whole,
+        key=(ROW_NUMBER, *keys),
+        numbers=section.numbers,
+    )
+
+
+def _layouts(section: Section) -> list[tuple[Section, list[int], list[int], bool]]:
+    """The section's layouts, the first that fits the terminal the one shown: every column in a bordered
+    table; else without the `apart` columns; else without the outer border; else with its rows numbered and
+    their names (the key columns) listed below (names too long for a table). Each as (the section shown, its
+    columns' narrowest widths, the columns in the table, compact)."""
+    numbered = _numbered(section)
+    layouts = []
+    for shown in (section, numbered):
+        every = list(range(len(shown.columns)))
+        kept = [index for index in every if shown.columns[index] not in shown.apart] or every
+        # A column's narrowest: its longest word (a change with its arrow one word); a command's (`whole`), the
+        # whole command: a table that cannot hold it on one line lists it below.
+        longest = [
+            _longest(shown, index, str.splitlines if shown.columns[index] in shown.whole else _words) for index in every
+        ]
+        if shown is section:
+            layouts.append((shown, longest, every, False))
+        layouts += [(shown, longest, kept, compact) for compact in (False, True) if (kept, compact) != (every, False)]
+    return layouts
 
 
 def markdown_cell(text: str) -> str:

@@ -80,7 +80,7 @@ def _service_row(line: ServiceLine) -> list[str]:
 
 
 def _kpi_row(kpi: Kpi) -> list[str]:
-    return [kpi.name, _kpi_value(kpi), kpi.reason, kpi.verdict.value]
+    return [kpi.name, _kpi_value(kpi), kpi.target, kpi.verdict.value]
 
 
 def _kpi_value(kpi: Kpi) -> str:
@@ -110,6 +110,7 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "prediction lies within the histogram's bucket (the error is the bucket's, not the model's)",
                 ">: the p95 lies beyond the largest bucket: it, or the model's error, is at least this",
             ],
+            numbers=["plan/s", "peak/s", "x base", "p95", "SLO", "model"],
         ),
         Section(
             "Services: the pods the observed peak needed",
@@ -119,9 +120,15 @@ def track_sections(judgement: DayJudgement, multiplier: float) -> list[Section]:
                 "needed: the model's pods at the routes' observed peaks (plan pods = the HPA's minimum)",
                 "ran: the HPA's replicas in the service's busiest hour; h at max: hours at the HPA's max that day",
             ],
+            numbers=["plan pods", "HPA max", "needed", "ran", "h at max"],
         ),
         _database_section(judgement.database),
-        Section("Business KPIs", ["KPI", "observed", "target", ""], [_kpi_row(kpi) for kpi in judgement.kpis]),
+        Section(
+            "Business KPIs",
+            ["KPI", "observed", "target", ""],
+            [_kpi_row(kpi) for kpi in judgement.kpis],
+            numbers=["observed"],
+        ),
     ]
     if reasons:
         sections.append(Section("Why", ["line"], [[reason] for reason in reasons]))
@@ -158,6 +165,7 @@ def _database_section(line: DatabaseLine) -> Section:
             "CPU: the primary's highest that day (metrics.dbCpuPercent; - where not measured); model: the plan's "
             "CPU at the day's observed load; target: the season's database target",
         ],
+        numbers=["usable", "planned", "peak", "CPU", "model", "target"],
     )
 
 
@@ -359,6 +367,7 @@ def review_sections(span: SpanJudgement) -> list[Section]:
             ["day", "errors", "sample success", "connections", "DB CPU"],
             kpi_rows,
             ["connections: the most at once, of the planned class's usable; DB CPU: the primary's highest"],
+            numbers=["errors", "sample success", "connections", "DB CPU"],
         ),
     ]
     if why:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from capacity.catalog import Catalog
 from capacity.nodes import PodShape, room_per_node
 from freshfoodz_seasonal.config.model import (
+    Kpis,
     Nodes,
     PeakControls,
     Platform,
@@ -42,6 +43,7 @@ class ValidSections:
     platform: Platform | None
     peak_controls: PeakControls | None
     sample_route: str | None
+    kpis: Kpis | None
     window: SeasonWindow | None
     war_room: WarRoom | None
     route_names: frozenset[str]
@@ -58,6 +60,7 @@ def cross_section_problems(sections: ValidSections, catalog: Catalog, file: str)
         *_subnets_per_zone(sections),
         *_priority_services(sections),
         *_sample_route(sections),
+        *_kpi_routes(sections),
         *_staffed_days(sections),
     ]
     return [Problem(file, key_path(location), message) for location, message in findings]
@@ -211,6 +214,15 @@ def _sample_route(sections: ValidSections) -> Iterator[Finding]:
             f"no route named {sections.sample_route!r}; name the route whose success is your business KPI, "
             f"one of {known}",
         )
+
+
+def _kpi_routes(sections: ValidSections) -> Iterator[Finding]:
+    if sections.kpis is None:
+        return
+    known = ", ".join(sorted(sections.route_names)) or "(no routes)"
+    for index, name in enumerate(sections.kpis.p95_routes):
+        if name not in sections.route_names:
+            yield (("kpis", "p95Routes", index), f"no route named {name!r}; accepted: one of {known}")
 
 
 def _staffed_days(sections: ValidSections) -> Iterator[Finding]:

@@ -49,3 +49,9 @@ def _month_day(text: str) -> str:
 
 # A day of every year, MM-DD (no 02-29).
 MonthDay = Annotated[str, AfterValidator(_month_day)]
+
+
+# A duration as Prometheus, Grafana and k6 write one: a number and s, m or h.
+Duration = Annotated[
+    str, Field(pattern=r"^[1-9][0-9]{0,3}[smh]$", description="a duration: 1 to 4 digits and s, m or h, e.g. 30s")
+]

@@ -26,7 +26,7 @@ from capacity.cpu import CpuUse
 from capacity.nodes import DaemonOverhead as DaemonOverheadRequest
 from capacity.pool_spec import Routing
 from capacity.service_time import MAX_P95_TO_MEAN_RATIO
-from freshfoodz_seasonal.config.fields import ConfigSection, MonthDay, Slug, Text, printable
+from freshfoodz_seasonal.config.fields import ConfigSection, Duration, MonthDay, Slug, Text, printable
 from freshfoodz_seasonal.config.war_room import WarRoom
 from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
@@ -552,14 +552,22 @@ class Kpis(ConfigSection):
     )
 
 
-class LoadTest(ConfigSection):
-    """The peak test run inside the cluster by the k6-operator, declared with the season."""
+# An API's URL inside a cluster, as an example: its Service, namespace and port.
+EXAMPLE_API_BASE_URL = "http://api.shop.svc.cluster.local:8080"
 
+
+class LoadTest(ConfigSection):
+    """The season's k6 peak test: its ramp, and whether it runs inside the cluster (the k6-operator), declared
+    with the season."""
+
+    ramp_up: Duration = Field(default="10m", description="from the baseline rate to the peak rate, e.g. 10m")
+    hold: Duration = Field(default="30m", description="how long the peak rate is held, e.g. 30m")
+    ramp_down: Duration = Field(default="5m", description="from the peak rate to none, e.g. 5m")
     in_cluster: bool = Field(default=False, description="declare the k6-operator TestRun at the peak")
     api_base_url: str | None = Field(
         default=None,
         pattern=r"^https?://[\x21-\x2e\x30-\x7e]+(:\d+)?(/[\x21-\x7e]*)?$",
-        description="the API as the runners reach it, e.g. http://freshfoodz-api.freshfoodz.svc:8080",
+        description=f"the API as the runners reach it, e.g. {EXAMPLE_API_BASE_URL}",
     )
 
     @model_validator(mode="after")
@@ -646,14 +654,6 @@ class StackSettings(ConfigSection):
     war_room: WarRoom | None = Field(
         default=None, description="receivers, routing by severity, the escalation ladder and the rota's limits"
     )
-
-    @model_validator(mode="after")
-    def _kpi_routes_exist(self) -> StackSettings:
-        names = [route.name for route in self.routes]
-        unknown = [name for name in self.kpis.p95_routes if name not in names]
-        if unknown:
-            raise ValueError(f"kpis.p95Routes names {', '.join(unknown)}, not a route; routes: {', '.join(names)}")
-        return self
 
     @property
     def business_kpis(self) -> BusinessKpis:

@@ -68,6 +68,7 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
     platform_ok, platform = _validates(_adapter("platform"), values.get("platform"), catalog)
     controls_ok, controls = _validates(_adapter("peak_controls"), values.get("peakControls"), catalog)
     metrics_ok, metrics = _validates(_adapter("metrics"), values.get("metrics", {}), catalog)
+    kpis_ok, kpis = _validates(_adapter("kpis"), values.get("kpis", {}), catalog)
     # The window alone: a bad value elsewhere in the season must not hide the war room's days.
     season = values.get("season")
     raw_window = season.get("window") if isinstance(season, dict) else None
@@ -81,6 +82,7 @@ def _valid_sections(values: Mapping[str, Any], catalog: Catalog) -> ValidSection
         platform=platform if platform_ok else None,
         peak_controls=controls if controls_ok else None,
         sample_route=metrics.sample_route if metrics_ok else None,
+        kpis=kpis if kpis_ok else None,
         window=window if window_ok else None,
         war_room=war_room if war_room_ok else None,
         route_names=_raw_names(values, "routes", "name"),
@@ -109,6 +111,7 @@ def parse_settings(values: Mapping[str, Any], catalog: Catalog, file: str) -> St
         platform=settings.platform,
         peak_controls=settings.peak_controls,
         sample_route=settings.metrics.sample_route,
+        kpis=settings.kpis,
         window=settings.season.window,
         war_room=settings.war_room,
         route_names=frozenset(route.name for route in settings.routes),

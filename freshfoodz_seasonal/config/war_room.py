@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.config import JsonDict
 
-from freshfoodz_seasonal.config.fields import ConfigSection, MonthDay, Slug, Text
+from freshfoodz_seasonal.config.fields import ConfigSection, Duration, MonthDay, Slug, Text
 from freshfoodz_seasonal.seasons.windows import Window, day_in_window, wiesn_days
 
 # A secret's config key: `warRoom` and a capitalised name, so that it never collides with a settings key
@@ -29,10 +29,8 @@ SecretKey = Annotated[
         description="the config key of a Pulumi secret: warRoom and a capitalised name, e.g. warRoomSlackUrl",
     ),
 ]
-# Grafana's notification timings: a number and s, m or h (Prometheus durations, as the API takes them).
-Timing = Annotated[
-    str, Field(pattern=r"^[1-9][0-9]{0,3}[smh]$", description="a duration: 1 to 4 digits and s, m or h, e.g. 30s")
-]
+# Grafana's notification timings: Prometheus durations, as the API takes them.
+Timing = Duration
 EmailAddress = Annotated[
     str,
     Field(

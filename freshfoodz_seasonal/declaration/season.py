@@ -111,7 +111,11 @@ def declare_season(
     load_test = (
         tuple(
             in_cluster_manifests(
-                plan, settings.business_kpis, settings.load_test.api_base_url or "", controls.namespace
+                plan,
+                settings.business_kpis,
+                settings.load_test,
+                settings.load_test.api_base_url or "",
+                controls.namespace,
             )
         )
         if peak and settings.load_test.in_cluster

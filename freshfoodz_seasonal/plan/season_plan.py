@@ -40,6 +40,7 @@ from freshfoodz_seasonal.config.model import (
     WorkerAutoscaler,
     Workload,
 )
+from freshfoodz_seasonal.plan.infeasible import InfeasibleProblems
 from freshfoodz_seasonal.plan.variability import variability_warning
 from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
@@ -640,16 +641,14 @@ Item = TypeVar("Item")
 Planned = TypeVar("Planned")
 
 
-def _every_one(items: Sequence[Item], plan_one: Callable[[Item], Planned]) -> tuple[Planned, ...]:
-    """Each item planned; InfeasibleError naming every item that cannot be, not only the first."""
-    planned, errors = [], []
+def _every_one(items: Sequence[Item], plan_one: Callable[[Item], Planned], errors: list[str]) -> tuple[Planned, ...]:
+    """Each item planned; the problem of every item that cannot be added to `errors`, not only the first."""
+    planned = []
     for item in items:
         try:
             planned.append(plan_one(item))
         except InfeasibleError as error:
             errors.append(str(error))
-    if errors:
-        raise InfeasibleError("; ".join(errors))
     return tuple(planned)
 
 
@@ -662,11 +661,15 @@ def at_multiplier(settings: StackSettings, load_multiplier: float) -> StackSetti
 def plan_season(
     settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL
 ) -> SeasonPlan:
-    """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible."""
+    """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible
+    (InfeasibleProblems naming every service and worker that cannot be planned)."""
     season = settings.season
     window = resolve_window(season.window.start, season.window.end, year)
-    services = _every_one(settings.services, lambda service: plan_service(settings, service, method))
-    workers = _every_one(settings.workers, lambda worker: plan_worker(settings, worker))
+    errors: list[str] = []
+    services = _every_one(settings.services, lambda service: plan_service(settings, service, method), errors)
+    workers = _every_one(settings.workers, lambda worker: plan_worker(settings, worker), errors)
+    if errors:
+        raise InfeasibleProblems(errors)
     database, at_max = _plan_database(settings, catalog, services, workers)
     nodes = plan_nodes(settings, catalog, services, workers)
     cost = _plan_cost(settings, catalog, window, database, nodes)

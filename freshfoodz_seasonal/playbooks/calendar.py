@@ -47,6 +47,8 @@ class SeasonRule:
     load_multiplier: float
     start: str
     end: str
+    configured: frozenset[str] = frozenset()
+    """The config keys its stack sets that give it playbook steps (configured_keys)."""
     provision_from: dt.date | None = None
     """In the year shown: the day its span begins when an earlier season holds the shared resources past
     its T-14 (the provisioning milestones move there, as in the playbook)."""
@@ -89,7 +91,7 @@ def _entry(rule: SeasonRule, year: int, playbooks: Playbooks) -> SeasonEntry:
                 ),
                 due_date(step, window, rule.provision_from),
             )
-            for step in playbooks.steps_of(rule.season)
+            for step in playbooks.steps_of(rule.season, rule.configured)
         ),
         key=lambda m: (m.due, m.id),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,20 +38,30 @@ class Step(BaseModel):
         return "last_day" if self.offset_days > 0 else "first_day"
 
 
+# The config keys that give a stack steps of its own when it sets them (a list that is not empty).
+ConfigKey = Literal["peakControls.priorityServices", "peakControls.nonCriticalFeatures"]
+
+
 class Playbooks(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     shared: list[Step]
     after: list[Step]
+    configured: dict[ConfigKey, list[Step]] = Field(default_factory=dict)
+    """The steps of a stack that sets the key."""
     seasons: dict[str, list[Step]]
+    """The steps of a season, by its name."""
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Playbooks:
-        ids = [step.id for step in [*self.shared, *self.after, *(s for steps in self.seasons.values() for s in steps)]]
+        grouped = [*self.configured.values(), *self.seasons.values()]
+        ids = [step.id for step in [*self.shared, *self.after, *(s for steps in grouped for s in steps)]]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"step ids must be unique: {', '.join(duplicates)}")
         return self
 
-    def steps_of(self, season: str) -> list[Step]:
-        return [*self.shared, *self.seasons.get(season, []), *self.after]
+    def steps_of(self, season: str, configured: Collection[str] = ()) -> list[Step]:
+        """A season's steps, with those of the config keys its stack sets (`configured`)."""
+        own = [step for key, steps in self.configured.items() if key in configured for step in steps]
+        return [*self.shared, *own, *self.seasons.get(season, []), *self.after]

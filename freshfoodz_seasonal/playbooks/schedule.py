@@ -36,6 +36,16 @@ class DatedStep:
     state: State
 
 
+def configured_keys(settings: StackSettings) -> frozenset[str]:
+    """The config keys the stack sets whose playbook steps it gets (Playbooks.configured)."""
+    peak = settings.peak_controls
+    keys = {
+        "peakControls.priorityServices": peak.priority_services,
+        "peakControls.nonCriticalFeatures": peak.non_critical_features,
+    }
+    return frozenset(key for key, value in keys.items() if value)
+
+
 def step_values(stack: str, settings: StackSettings, year: int) -> dict[str, str]:
     """What a stack's steps fill in: names exactly as the program declares them, and the season's year."""
     season = settings.season

@@ -6,8 +6,6 @@ import dataclasses
 from typing import Any
 
 import yaml
-from rich.text import Text
-from rich.tree import Tree
 
 from freshfoodz_seasonal.naming import (
     EKS_NODE_GROUP_TYPE,
@@ -17,7 +15,6 @@ from freshfoodz_seasonal.naming import (
     SCALING_SCHEDULE_TYPE,
 )
 from freshfoodz_seasonal.preview.capture import Capture, CapturedResource
-from freshfoodz_seasonal.visible import escaped
 
 # The key values a reader checks first, per resource type (the rest is in resources.json).
 _KEY_INPUTS = {
@@ -73,17 +70,21 @@ def _label(resource: CapturedResource) -> str:
     return f"{resource.type} {resource.name}" + (f"  {values}" if values else "") + _options(resource)
 
 
-def preview_tree(capture: Capture, title: str) -> Tree:
-    """Components with their resources below them, each with its key values and options."""
-    tree = Tree(Text(escaped(title)))
-    components = [r for r in capture.resources if not r.custom]
-    for component in components:
-        # Text: brackets in values are not rich markup; escaped: control characters are not sent raw.
-        branch = tree.add(Text(escaped(_label(component))))
-        for child in capture.resources:
-            if child.custom and child.parent.endswith(f"::{component.name}"):
-                branch.add(Text(escaped(_label(child))))
-    return tree
+def preview_outline(capture: Capture) -> list[tuple[str, list[str]]]:
+    """Components with their resources below them, each labelled with its type, name, key values and
+    options: a tree's branches and leaves."""
+    return [
+        (
+            _label(component),
+            [
+                _label(child)
+                for child in capture.resources
+                if child.custom and child.parent.endswith(f"::{component.name}")
+            ],
+        )
+        for component in capture.resources
+        if not component.custom
+    ]
 
 
 def resources_document(capture: Capture) -> dict[str, Any]:

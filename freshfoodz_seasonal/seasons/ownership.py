@@ -218,6 +218,11 @@ class LateStart:
     """T-14."""
     stack: str
 
+    @property
+    def days(self) -> int:
+        """How many days after T-14 it begins."""
+        return (self.first_day - self.nominal).days
+
     def describe(self) -> str:
         return (
             f"{self.stack} can be provisioned only from {self.first_day}, not at T-14 ({self.nominal}): an earlier "

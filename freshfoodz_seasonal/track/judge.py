@@ -107,6 +107,8 @@ class Kpi:
     threshold: float
     verdict: Verdict
     reason: str
+    target: str
+    """The configured threshold as a reader checks it: `below 2%`, `above 80%`, `below 1500 ms`."""
     unit: str = "share"
     """`share` (0-1) or `seconds`."""
 
@@ -446,20 +448,21 @@ def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> lis
     found = []
     seen = list(observed.values())
     total = sum(route.requests for route in seen)
+    below_errors, above_success = f"below {kpis.error_rate:.0%}", f"above {kpis.sample_success:.0%}"
     if seen and total > 0:
         # The day's 5xx answers over its requests, across the API.
         errors = sum(route.error_rate * route.requests for route in seen) / total
         verdict = Verdict.ACT if errors > kpis.error_rate else Verdict.OK
-        found.append(Kpi("error rate", errors, kpis.error_rate, verdict, f"below {kpis.error_rate:.0%}"))
+        found.append(Kpi("error rate", errors, kpis.error_rate, verdict, below_errors, below_errors))
     else:
-        found.append(Kpi("error rate", None, kpis.error_rate, Verdict.WATCH, "no data"))
+        found.append(Kpi("error rate", None, kpis.error_rate, Verdict.WATCH, "no data", below_errors))
     sample = observed.get(kpis.sample_route)
     success = None if sample is None else sample.success_rate
     if success is None:
-        found.append(Kpi("sample success", None, kpis.sample_success, Verdict.WATCH, "no data"))
+        found.append(Kpi("sample success", None, kpis.sample_success, Verdict.WATCH, "no data", above_success))
     else:
         verdict = Verdict.ACT if success < kpis.sample_success else Verdict.OK
-        found.append(Kpi("sample success", success, kpis.sample_success, verdict, f"above {kpis.sample_success:.0%}"))
+        found.append(Kpi("sample success", success, kpis.sample_success, verdict, above_success, above_success))
     routes = {route.name: route for route in settings.routes}
     return found + [_route_p95(routes[name].p95_slo_ms / 1000.0, name, observed.get(name)) for name in kpis.p95_routes]
 
@@ -467,12 +470,12 @@ def _kpis(settings: StackSettings, observed: Mapping[str, ObservedRoute]) -> lis
 def _route_p95(slo: float, route: str, seen: ObservedRoute | None) -> Kpi:
     """A KPI route's p95 on the day against its SLO (the original plan's samples below 2 s, event catering
     below 1.5 s)."""
-    name = f"{route} p95"
+    name, target = f"{route} p95", f"below {slo * 1000:.0f} ms"
     if seen is None or seen.p95_s is None:
-        return Kpi(name, None, slo, Verdict.WATCH, "no data", "seconds")
+        return Kpi(name, None, slo, Verdict.WATCH, "no data", target, "seconds")
     broke = breaks_slo(seen.p95_s, seen.p95_beyond_buckets, slo)
     reason = f"{'above' if broke else 'within'} its {slo * 1000:.0f} ms SLO"
-    return Kpi(name, seen.p95_s, slo, Verdict.ACT if broke else Verdict.OK, reason, "seconds")
+    return Kpi(name, seen.p95_s, slo, Verdict.ACT if broke else Verdict.OK, reason, target, "seconds")
 
 
 # The proposal searches multipliers in tenths, at most this far above the season's.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.config.model import StackSettings
@@ -138,16 +139,16 @@ def _levers(stack: str, settings: StackSettings, plan: SeasonPlan, war_room: War
 
 
 # Per kind of alert (matched by the end of its name, the first match wins): what to do first, and the lever
-# whose decider owns the next step. `{sample_route}` is the stack's sample route, `{stack}` the stack; commands
-# in backticks.
+# whose decider owns the next step. `{sample_route}` is the stack's sample route, `{stack}` the stack,
+# `{queues}` where its workers' queues are (nothing for a stack without workers); commands in backticks.
 FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("SampleSuccessRateLow", "SampleRequestLost"),
         (
             "escalate at once, past the first level of the ladder: sample requests ({sample_route}) are the business "
             "KPI",
-            "find the failing answers on the dashboard's error panel and the sample worker's queue",
-            "switch off the non-critical features to free capacity for the samples (lever degradation)",
+            "find the failing answers on the dashboard's error panel{queues}",
+            "switch off the non-critical features to free capacity for {sample_route} (lever degradation)",
         ),
         "degradation",
     ),
@@ -217,14 +218,26 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 
 
-def first_steps(rule: AlertRule, sample_route: str, stack: str) -> tuple[tuple[str, ...], str]:
-    """What to do first for an alert of this kind, and which lever's decider owns the next step."""
+def first_steps(
+    rule: AlertRule, sample_route: str, stack: str, workers: Sequence[str] = ()
+) -> tuple[tuple[str, ...], str]:
+    """What to do first for an alert of this kind, and which lever's decider owns the next step; `workers`, the
+    stack's workers by name (whose queues a failing request may wait in)."""
+    values = {
+        "{sample_route}": sample_route,
+        "{stack}": shlex.quote(stack),
+        "{queues}": f", and the queues of the workers ({', '.join(workers)})" if workers else "",
+    }
     for endings, steps, lever in FIRST_STEPS:
         if rule.name.endswith(endings):
-            return tuple(
-                step.replace("{sample_route}", sample_route).replace("{stack}", shlex.quote(stack)) for step in steps
-            ), lever
+            return tuple(_filled(step, values) for step in steps), lever
     return ("look at the dashboard's panel for this alert",), "capacity"
+
+
+def _filled(step: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        step = step.replace(placeholder, value)
+    return step
 
 
 def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
@@ -236,7 +249,7 @@ def runbook(stack: str, settings: StackSettings, plan: SeasonPlan) -> Runbook:
     rules, _ = monitoring_content(settings, plan)
     alerts = []
     for rule in rules:
-        steps, lever = first_steps(rule, settings.metrics.sample_route, stack)
+        steps, lever = first_steps(rule, settings.metrics.sample_route, stack, [w.name for w in plan.workers])
         alerts.append(
             AlertEntry(
                 rule.name,

@@ -322,6 +322,23 @@ def test_plan_infeasible_config_exits_3(
         assert text in message
 
 
+def test_each_workload_that_cannot_be_planned_is_a_line_of_its_own(tmp_path: Path) -> None:
+    document = stack_document(FROZEN / "Pulumi.weihnachten.yaml")
+    config = document["config"]
+    for route in config[f"{NS}:routes"]:
+        route["p95SloMs"] = 1  # below every route's own service time
+    config[f"{NS}:workers"][1]["slaSeconds"] = 1
+    path = tmp_path / "Pulumi.tight.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    result = run("plan", str(path), "--year", YEAR)
+
+    assert result.exit_code == 3, result.output
+    shown = [line.removeprefix(f"error: {path}: infeasible: ") for line in result.stderr.splitlines()]
+    services = [f"service {service['name']}" for service in config[f"{NS}:services"]]
+    assert [line.split(": ")[0] for line in shown] == [*services, "worker sample-dispatch"]
+
+
 @pytest.mark.parametrize(
     ("args", "flag"),
     [

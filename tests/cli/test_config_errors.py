@@ -569,6 +569,20 @@ def test_a_bad_value_does_not_hide_a_broken_reference(tmp_path: Path) -> None:
     assert keys == [f"{NS}:services[0].slotsPerPod", f"{NS}:routes[0].service"]
 
 
+def test_a_bad_value_does_not_hide_an_unknown_kpi_route(tmp_path: Path) -> None:
+    path = broken_stack(
+        tmp_path,
+        all_of(put(("services", 0, "slotsPerPod"), 0), put(("kpis", "p95Routes"), ["sample-request", "nosuch"])),
+    )
+
+    result = run("validate", str(path))
+
+    assert result.exit_code == 2
+    keys = [line.split(": ")[2] for line in error_lines(result)[:-1]]
+    assert keys == [f"{NS}:services[0].slotsPerPod", f"{NS}:kpis.p95Routes[1]"]
+    assert "no route named 'nosuch'; accepted: one of " in error_lines(result)[1]
+
+
 def test_a_directory_is_not_a_stack_file(tmp_path: Path) -> None:
     result = run("plan", str(tmp_path))
 

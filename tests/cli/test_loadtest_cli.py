@@ -38,6 +38,8 @@ def test_in_cluster_needs_the_api_url() -> None:
     result = loadtest("weihnachten", "--in-cluster")
     assert result.exit_code == 2
     assert "--api-base-url" in result.output
+    # Its example is any shop's API, not FreshFoodz's.
+    assert "freshfoodz" not in result.output.lower()
 
 
 def test_unknown_stack_exits_2() -> None:

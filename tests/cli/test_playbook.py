@@ -102,7 +102,7 @@ def test_cli_json_fills_in_the_stack_and_multiplier(tmp_path: Path) -> None:
     assert by_id["t14-infrastructure"]["command"] == "seasonctl provision oktoberfest"
     assert by_id["t1-rollback"]["command"] == "seasonctl rollback oktoberfest"
     assert by_id["t30-load-test"]["title"] == "Load test at 4x baseline"
-    assert "t14-event-catering-priority" in by_id
+    assert "t14-priority-lane" in by_id  # its stack sets peakControls.priorityServices
     assert "t14-maximum-capacity" not in by_id  # Christmas only
 
 

@@ -126,6 +126,20 @@ def test_one_step_on_its_day(project: Path, pulumi_bin: Path) -> None:
     assert ups(none) == []
 
 
+def test_a_step_of_a_late_span_is_shown_on_the_day_it_runs(project: Path, pulumi_bin: Path) -> None:
+    # An earlier season on the same cluster holds the shared resources until its rollback on 21 October: the
+    # span begins on 22 October, not at T-14 (18 October), and so do its steps, as the playbook dates them.
+    document = yaml.safe_load(frozen_stack("weihnachten").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:season"].update(name="herbst", window={"start": "10-01", "end": "10-20"})
+    document["config"]["freshfoodz-seasonal:warRoom"]["days"] = "window"
+    (project / "Pulumi.herbst.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result, calls = provision(project, pulumi_bin, "--yes", "--step", "replicas", real_day="2026-10-22")
+    assert result.exit_code == 0, result.output
+    assert len(ups(calls)) == 1
+    rows = [line for line in result.stdout.splitlines() if "replicas" in line and "T-14" in line]
+    assert rows and all("T-14 2026-10-22" in row for row in rows), result.stdout
+
+
 def test_outside_the_span_nothing_changes(project: Path, pulumi_bin: Path) -> None:
     before = (project / "Pulumi.weihnachten.yaml").read_bytes()
     result, calls = provision(project, pulumi_bin, "--yes", real_day="2026-09-01")

@@ -1,6 +1,6 @@
 """Every command's table output at 80 and at 120 columns: no line wider than the terminal, but for a command
-the renderer prints whole on a line of its own, and no id, date, stack, route, service or command split
-across lines.
+or a word (a name longer than the terminal) the renderer prints whole on a line of its own, and no id, date,
+stack, route, service or command split across lines.
 
 What must stay whole is read from the command's own data (its `--format json`, or the JSON of the command
 whose table it shows), never from the table output. The stacks are chosen by their files; commands that read
@@ -45,6 +45,15 @@ YEAR = "2026"
 DAY = "2026-08-20"
 ROTA_YEAR = "2027"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Another shop's stack with names as long as Kubernetes and the config allow them to be in use: a service,
+# its Deployment (whose HPA patch's name runs past 72 characters) and a route, each far wider than a column.
+LONG_NAMES = {
+    "service: search": "service: catalogue-search-and-recommendations-engine",
+    "- name: search": "- name: catalogue-search-and-recommendations-engine",
+    "deployment: search-api": "deployment: catalogue-search-and-recommendations-engine-deployment",
+    "- name: query": "- name: search-with-recommendations-and-availability-query",
+    "- query": "- search-with-recommendations-and-availability-query",
+}
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,22 @@ def plan_of_another_shop(_: Folders, width: int) -> Shown:
     return shown(args, run(width, *args), {**plan_words(document), **named("change", plan_changes(document))})
 
 
+def long_names_stack(folders: Folders) -> Path:
+    """Another shop's stack with LONG_NAMES, written once into the shared folder."""
+    path = folders.shared / "Pulumi.long-names.yaml"
+    if not path.exists():
+        lines = OTHER_SHOP.read_text(encoding="utf-8").splitlines()
+        renamed = [re.sub(r"\S.*", lambda m: LONG_NAMES.get(m.group(0), m.group(0)), line) for line in lines]
+        path.write_text("\n".join(renamed) + "\n", encoding="utf-8")
+    return path
+
+
+def plan_of_long_names(folders: Folders, width: int) -> Shown:
+    args = ("plan", str(long_names_stack(folders)), "--date", DAY)
+    document = data(*args)
+    return shown(args, run(width, *args), {**plan_words(document), **named("change", plan_changes(document))})
+
+
 def playbook(_: Folders, width: int) -> Shown:
     args = ("playbook", str(A_STACK), "--date", DAY)
     document = data(*args)
@@ -233,6 +258,24 @@ def preview(_: Folders, width: int) -> Shown:
         **named("resource type", (r["type"] for r in resources)),
         **named("resource", (r["name"] for r in resources)),
     }
+    return shown(args, run(width, *args), words)
+
+
+def preview_of_long_names(folders: Folders, width: int) -> Shown:
+    args = ("preview", str(long_names_stack(folders)), "--date", DAY)
+    resources = data(*args)["resources"]
+    words = {
+        **named("resource type", (r["type"] for r in resources)),
+        **named("resource", (r["name"] for r in resources)),
+    }
+    return shown(args, run(width, *args), words)
+
+
+def diff_of_long_names(folders: Folders, width: int) -> Shown:
+    stack = str(long_names_stack(folders))
+    args = ("diff", stack, "--against", stack, "--against-phase", "baseline", "--date", DAY, "--format", "table")
+    document = data(*args[:-2])
+    words = {**named("stack", [document["stack"]]), **resource_words(document)}
     return shown(args, run(width, *args), words)
 
 
@@ -374,12 +417,15 @@ def track(_: Folders, width: int) -> Shown:
 COMMANDS: dict[str, Callable[[Folders, int], Shown]] = {
     "plan": plan,
     "plan of another shop": plan_of_another_shop,
+    "plan of long names": plan_of_long_names,
     "playbook": playbook,
     "calendar": calendar,
     "due": due,
     "size": size,
     "diff": diff,
     "preview": preview,
+    "preview of long names": preview_of_long_names,
+    "diff of long names": diff_of_long_names,
     "provision": provision,
     "rollback": rollback,
     "warroom rota": warroom_rota,
@@ -488,10 +534,15 @@ def test_tables_fit_the_terminal_and_keep_every_id_date_and_command_whole(
     # A command the renderer lists whole, on a line of its own, may run past the terminal's width.
     whole = {f"    {command_}" for command_ in result.commands}
     # provision's and rollback's steps print each `pulumi` command indented on a line of its own, whole.
+    # So may a word (a name, a field's path) too long for the terminal, alone on its line after its tree guides
+    # or indent.
     wide = [
         index
         for index, line in enumerate(lines)
-        if cell_len(line) > width and line not in whole and not line.startswith(f"{COMMAND_INDENT}pulumi ")
+        if cell_len(line) > width
+        and line not in whole
+        and not line.startswith(f"{COMMAND_INDENT}pulumi ")
+        and " " in line.lstrip(GUIDES).rstrip()
     ]
     if wide:
         problems.append(f"{len(wide)} line(s) wider than {width} columns:\n{excerpt(lines, wide, before=0, after=0)}")

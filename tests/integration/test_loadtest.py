@@ -23,7 +23,7 @@ import kubernetes_validate
 import pytest
 
 from capacity.catalog import Catalog
-from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.config.model import LoadTest, StackSettings
 from freshfoodz_seasonal.content.loadtest.k6_operator import (
     RPS_PER_RUNNER,
     SCRIPT_FILE,
@@ -32,7 +32,6 @@ from freshfoodz_seasonal.content.loadtest.k6_operator import (
     parallelism,
 )
 from freshfoodz_seasonal.content.loadtest.k6_script import (
-    DEFAULT_SHAPE,
     MAX_VUS_SAFETY,
     PRE_ALLOCATED_SAFETY,
     PeakTest,
@@ -71,7 +70,7 @@ def season(stack: str, project: Path = FROZEN) -> tuple[StackSettings, SeasonPla
 
 def script_of(stack: str, project: Path = FROZEN) -> str:
     settings, plan = season(stack, project)
-    return k6_script(plan, settings.business_kpis)
+    return k6_script(plan, settings.business_kpis, settings.load_test)
 
 
 # --- the numbers ---------------------------------------------------------------------------------
@@ -80,7 +79,7 @@ def script_of(stack: str, project: Path = FROZEN) -> str:
 @pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.business_kpis)
+    test = peak_test(plan, settings.business_kpis, settings.load_test)
     baseline = sum(route.baseline_rps for route in settings.routes)
     assert baseline == 50  # the original plan's baseline
     assert test.time_unit == "1s"
@@ -93,7 +92,7 @@ def test_scenario_ramps_from_baseline_to_the_multiplier_with_the_seed_shape(stac
 @pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.business_kpis)
+    test = peak_test(plan, settings.business_kpis, settings.load_test)
     predicted = {r.name: r.predicted_p95_s for s in plan.services for r in s.sizing.routes}
     total = sum(route.baseline_rps for route in settings.routes)
     latency = sum(route.baseline_rps / total * predicted[route.name] for route in settings.routes)
@@ -108,7 +107,7 @@ def test_vus_follow_littles_law_on_the_predicted_p95(stack: str) -> None:
 def test_thresholds_come_from_the_config(stack: str) -> None:
     settings, plan = season(stack)
     slos = {route.name: route.p95_slo_ms for route in settings.routes}
-    assert peak_test(plan, settings.business_kpis).thresholds == {
+    assert peak_test(plan, settings.business_kpis, settings.load_test).thresholds == {
         "sample_request_duration": [f"p(95)<{slos['sample-request']:g}"],
         "event_availability_duration": [f"p(95)<{slos['event-availability']:g}"],
         "sample_success": ["rate>0.8"],
@@ -124,7 +123,7 @@ def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> N
         metrics={"sampleRoute": "order-submit"},
         kpis={"p95Routes": ["order-submit", "event-availability"], "sampleSuccess": 0.9, "errorRate": 0.01},
     )
-    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis, settings.load_test)
     assert test.thresholds["event_availability_duration"] == ["p(95)<1200"]
     assert test.thresholds["order_submit_duration"] == ["p(95)<1500"]  # order-submit's SLO
     assert "sample_request_duration" not in test.thresholds
@@ -136,7 +135,7 @@ def test_thresholds_follow_a_changed_slo_and_sample_route(catalog: Catalog) -> N
 @pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_weights_are_the_baseline_mix(stack: str) -> None:
     settings, plan = season(stack)
-    routes = peak_test(plan, settings.business_kpis).routes
+    routes = peak_test(plan, settings.business_kpis, settings.load_test).routes
     assert [r.name for r in routes] == [r.name for r in settings.routes]
     assert sum(r.weight for r in routes) == pytest.approx(1.0)
     bounds = [r.cumulative for r in routes]
@@ -151,24 +150,27 @@ def test_weights_are_the_baseline_mix(stack: str) -> None:
 
 def test_fractional_rates_count_per_minute(catalog: Catalog) -> None:
     settings = settings_with("spargel", routes__0__baselineRps=20.5)  # 50.5 rps baseline, 151.5 at 3x
-    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis, settings.load_test)
     assert (test.time_unit, test.start_rate) == ("1m", 3030)
     assert [stage.target for stage in test.stages] == [9090, 9090, 0]
 
 
-def test_unknown_season_gets_the_default_shape(catalog: Catalog) -> None:
-    settings = settings_with("oktoberfest", season__name="sommerfest")
-    test = peak_test(plan_season(settings, catalog, "sommerfest", 2026), settings.business_kpis)
-    assert tuple(stage.duration for stage in test.stages) == (DEFAULT_SHAPE.ramp_up, DEFAULT_SHAPE.hold, "5m")
-    assert "sommerfest" in k6_script(plan_season(settings, catalog, "sommerfest", 2026), settings.business_kpis)
+def test_the_shape_is_the_stack_s_whatever_its_season(catalog: Catalog) -> None:
+    # Christmas's season name does not make a Christmas shape: the stack's loadTest does.
+    named = settings_with("oktoberfest", season__name="weihnachten")
+    test = peak_test(plan_season(named, catalog, "weihnachten", 2026), named.business_kpis, named.load_test)
+    assert tuple(stage.duration for stage in test.stages) == ("10m", "30m", "5m")
+    shaped = settings_with("oktoberfest", season__name="sommerfest", loadTest={"rampUp": "2m", "hold": "1h"})
+    script = k6_script(plan_season(shaped, catalog, "sommerfest", 2026), shaped.business_kpis, shaped.load_test)
+    assert 'duration: "2m"' in script and 'duration: "1h"' in script and "sommerfest" in script
 
 
 def test_refuses_an_unknown_sample_or_kpi_route() -> None:
     _, plan = season("spargel")
     with pytest.raises(ValueError, match=r"metrics\.sampleRoute 'no-such-route' is not a route"):
-        peak_test(plan, BusinessKpis("no-such-route", ("sample-request",)))
+        peak_test(plan, BusinessKpis("no-such-route", ("sample-request",)), LoadTest())
     with pytest.raises(ValueError, match=r"kpis\.p95Routes 'nowhere' is not a route"):
-        peak_test(plan, BusinessKpis("sample-request", ("nowhere",)))
+        peak_test(plan, BusinessKpis("sample-request", ("nowhere",)), LoadTest())
 
 
 def test_a_stack_without_event_catering_gets_its_own_kpis(catalog: Catalog) -> None:
@@ -180,7 +182,7 @@ def test_a_stack_without_event_catering_gets_its_own_kpis(catalog: Catalog) -> N
         peakControls__priorityServices=["catering"],
         kpis={"p95Routes": ["event-booking"]},
     )
-    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis)
+    test = peak_test(plan_season(settings, catalog, "t", 2026), settings.business_kpis, settings.load_test)
     assert [trend for trend, _ in test.kpi_p95_ms] == ["event_booking_duration"]
 
 
@@ -285,8 +287,8 @@ def _route_of(url: str, test: PeakTest) -> str:
 @pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_script_runs_under_node_with_stub_k6(harness: Path, tmp_path: Path, stack: str) -> None:
     settings, plan = season(stack)
-    test = peak_test(plan, settings.business_kpis)
-    report = run_under_node(harness, tmp_path, k6_script(plan, settings.business_kpis))
+    test = peak_test(plan, settings.business_kpis, settings.load_test)
+    report = run_under_node(harness, tmp_path, k6_script(plan, settings.business_kpis, settings.load_test))
 
     assert report["options"] == {
         "scenarios": {
@@ -344,7 +346,7 @@ def test_config_strings_reach_the_script_as_data_not_code(harness: Path, tmp_pat
     hostile = "/api/x\"'`;globalThis.pwned=1;//\\n\u00e4</script>"
     settings = settings_with(routes__0__path=hostile)
     plan = replace(plan_season(settings, catalog, "t", 2026), stack="evil\n*/ throw new Error('code') //")
-    script = k6_script(plan, settings.business_kpis)
+    script = k6_script(plan, settings.business_kpis, settings.load_test)
     assert tsc(harness, tmp_path, script).returncode == 0
     report = run_under_node(harness, tmp_path, script + "\nif (globalThis.pwned) throw new Error('pwned');\n")
     urls = {r["url"] for r in report["requests"] if r["params"]["tags"]["route"] == "catalog-browse"}
@@ -368,11 +370,12 @@ def test_in_cluster_manifests(stack: str) -> None:
     config_map, test_run = in_cluster_manifests(
         plan,
         settings.business_kpis,
+        settings.load_test,
         "http://freshfoodz-api.freshfoodz.svc:8080",
         settings.peak_controls.namespace,
     )
     kubernetes_validate.validate(config_map, KUBERNETES_VERSION, strict=True)
-    assert config_map["data"] == {SCRIPT_FILE: k6_script(plan, settings.business_kpis)}
+    assert config_map["data"] == {SCRIPT_FILE: k6_script(plan, settings.business_kpis, settings.load_test)}
 
     # kubernetes-validate does not know the TestRun CRD: its fields, asserted.
     assert (test_run["apiVersion"], test_run["kind"]) == ("k6.io/v1alpha1", "TestRun")
@@ -395,7 +398,9 @@ def test_in_cluster_manifests(stack: str) -> None:
 
 def test_in_cluster_parallelism_and_namespace_are_options() -> None:
     settings, plan = season("weihnachten")  # 250 rps at the peak
-    _, test_run = in_cluster_manifests(plan, settings.business_kpis, "https://api.example.com", "k6", rps_per_runner=60)
+    _, test_run = in_cluster_manifests(
+        plan, settings.business_kpis, settings.load_test, "https://api.example.com", "k6", rps_per_runner=60
+    )
     assert (test_run["spec"]["parallelism"], test_run["metadata"]["namespace"]) == (5, "k6")
 
 
@@ -408,5 +413,5 @@ def test_long_season_names_are_shortened_for_the_operator() -> None:
 
 def test_render_is_deterministic() -> None:
     settings, plan = season("spargel")
-    test = peak_test(plan, settings.business_kpis)
+    test = peak_test(plan, settings.business_kpis, settings.load_test)
     assert render(test) == render(test) == script_of("spargel")

@@ -12,10 +12,13 @@ from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
-from freshfoodz_seasonal.playbooks.schedule import dated_playbook, step_values
+from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbook, step_values
 from freshfoodz_seasonal.preview.capture import run_program, stack_config
 from freshfoodz_seasonal.seasons.windows import resolve_window
 from tests.support.project import ROOT, SHIPPED_STACKS, frozen_stack, shipped_stack, stack_file_config
+
+# Another shop's stack: its own season name, a priority lane and features to switch off.
+OTHER_SHOP = ROOT / "tests" / "support" / "stacks" / "Pulumi.summer-sale.yaml"
 
 
 def declared(stack: str) -> dict[tuple[str, str | None, str], dict[str, Any]]:
@@ -50,7 +53,7 @@ def test_every_kubectl_command_names_a_declared_object(stack: str, catalog: Cata
     settings = load_stack_settings(shipped_stack(stack), catalog)
     window = resolve_window(settings.season.window.start, settings.season.window.end, 2026)
     steps = dated_playbook(
-        load_playbooks().steps_of(settings.season.name),
+        load_playbooks().steps_of(settings.season.name, configured_keys(settings)),
         window,
         dt.date(2026, 1, 1),
         frozenset(),
@@ -67,9 +70,29 @@ def test_every_kubectl_command_names_a_declared_object(stack: str, catalog: Cata
             assert all(words[i + 1] == stack for i, word in enumerate(words) if word == "--stack"), step.command
 
 
-def test_oktoberfest_checks_the_priority_lane_and_the_limits() -> None:
-    commands = [s.command for s in load_playbooks().steps_of("oktoberfest") if s.command and "kubectl" in s.command]
-    assert commands, "the Oktoberfest playbook checks the peak controls with kubectl"
+def test_a_stack_with_a_priority_lane_checks_it_and_the_limits_whatever_its_season(catalog: Catalog) -> None:
+    settings = load_stack_settings(OTHER_SHOP, catalog)
+    steps = load_playbooks().steps_of(settings.season.name, configured_keys(settings))
+    commands = [s.command for s in steps if s.command and "kubectl get priorityclass" in s.command]
+    assert commands, "a stack with peakControls.priorityServices checks its priority lane with kubectl"
+    assert "t14-graceful-degradation" in {s.id for s in steps}  # it sets peakControls.nonCriticalFeatures
+    # Without them, neither step, even for a season named oktoberfest.
+    bare = settings.model_copy(
+        update={
+            "peak_controls": settings.peak_controls.model_copy(
+                update={"priority_services": [], "non_critical_features": []}
+            )
+        }
+    )
+    ids = {s.id for s in load_playbooks().steps_of("oktoberfest", configured_keys(bare))}
+    assert not ids & {"t14-priority-lane", "t14-graceful-degradation"}
+
+
+def test_every_stack_s_steps_say_nothing_of_freshfoodz_alone() -> None:
+    playbooks = load_playbooks()
+    general = [*playbooks.shared, *playbooks.after, *(s for steps in playbooks.configured.values() for s in steps)]
+    for word in ("B2B", "FreshFoodz", "event catering", "Wiesn"):
+        assert not [s.id for s in general if word.lower() in s.title.lower()], word
 
 
 def test_commands_quote_what_they_are_given(catalog: Catalog) -> None:

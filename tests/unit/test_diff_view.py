@@ -76,3 +76,11 @@ def test_names_and_field_paths_are_code_spans_as_written_and_labels_too() -> Non
     tokens = MarkdownIt("commonmark").parse(page)
     labels = next(t for t in tokens if t.type == "inline" and "->" in t.content and "|" not in t.content)
     assert [c.content for c in labels.children or [] if c.type == "code_inline"] == ["x, HEAD", "this tree"]
+
+
+def test_the_change_column_is_right_aligned_whatever_it_holds() -> None:
+    # A class that changes says `changed` in a column of numbers: still right-aligned, as its kind is.
+    old = Footprint("peak", 2, 4, 1, "db.r7g.large", 0, "EUR", 1.0, 100.0, 100.0)
+    new = Footprint("peak", 2, 4, 1, "db.r7g.xlarge", 0, "EUR", 1.0, 100.0, 100.0)
+    diff = StackDiff("x", Snapshot("x, HEAD"), Snapshot("this tree"), old, new, diff_resources([], []))
+    assert "|  | before | after | change |\n|:---|:---|:---|---:|" in diff_markdown(diff)

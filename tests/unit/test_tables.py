@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from rich.console import Console
 
 from freshfoodz_seasonal.cli.tables import Section, markdown_text, numeric_columns, to_markdown, to_rich
+from freshfoodz_seasonal.cli.unbroken import wrapped
 
 COMMAND = 'seasonctl baseline --prometheus-url "$PROMETHEUS_URL" --stack oktoberfest --write'
 STEPS = Section(
@@ -17,7 +18,7 @@ STEPS = Section(
     ["state", "due", "id", "step", "command"],
     [
         ["overdue", "2027-08-02", "t30-baseline", "Measure the baseline in Prometheus and write it", COMMAND],
-        ["upcoming", "2027-08-25", "t14-event-catering-priority", "Event catering takes precedence", ""],
+        ["upcoming", "2027-08-25", "t14-priority-lane", "The priority services take precedence", ""],
     ],
     apart=["step", "command"],
     whole=["command"],
@@ -41,7 +42,7 @@ def test_a_narrow_terminal_lists_the_long_columns_and_keeps_commands_whole() -> 
     narrow = shown(STEPS, 60)
     assert all(len(line) <= 60 for line in narrow.splitlines() if COMMAND not in line)
     # Every id and date whole; the command on one line of its own, though wider than the terminal.
-    for word in ("t30-baseline", "t14-event-catering-priority", "2027-08-02", "2027-08-25"):
+    for word in ("t30-baseline", "t14-priority-lane", "2027-08-02", "2027-08-25"):
         assert word in narrow
     assert f"    {COMMAND}" in narrow.splitlines()
     assert "    step: Measure the baseline" in narrow
@@ -63,3 +64,25 @@ def test_dollars_in_markdown_text_are_dollars_not_maths() -> None:
     assert markdown_text("$x$") == "\\$x\\$"
     paragraph = MarkdownIt("commonmark").parse(escaped)[1]
     assert paragraph.content == escaped and "".join(c.content for c in paragraph.children or []) == text
+
+
+def test_names_too_long_for_a_table_are_numbered_and_listed_below_it_whole() -> None:
+    name = "catalogue-search-and-recommendations-engine-for-the-whole-shop"
+    section = Section(
+        "App pods", ["service", "peak rps", "pods"], [["storefront", "300.0", "3 -> 4"], [name, "72.0", "3"]]
+    )
+    lines = shown(section, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines if line != name)
+    assert any(re.fullmatch(r"│ 2 │ +72\.0 │ 3 +│", line) for line in lines)
+    assert "1  storefront" in lines
+    # The name wider than the terminal on a line of its own, whole, after its number.
+    assert lines[lines.index("1  storefront") + 1 :] == ["2", name]
+
+
+def test_a_word_wider_than_the_room_gets_a_line_of_its_own() -> None:
+    long = "freshfoodz-summer-sale-scaling-catalogue-search-and-recommendations-engine-deployment"
+    assert wrapped(f"kubernetes:HorizontalPodAutoscalerPatch {long}  spec.minReplicas=3", 40) == [
+        "kubernetes:HorizontalPodAutoscalerPatch",
+        long,
+        "spec.minReplicas=3",
+    ]

@@ -69,6 +69,20 @@ def test_the_runbook_holds_the_seasons_war_room(catalog: Catalog) -> None:
     assert "product-recommendations" in levers["degradation"].what[0]
 
 
+def test_the_sample_alerts_first_steps_name_the_stack_s_own_route_and_queues(catalog: Catalog) -> None:
+    # Another shop's stack: its sample route is `pay`, and it has no worker, so no queue to look at.
+    settings = load_stack_settings(FROZEN.parent / "Pulumi.summer-sale.yaml", catalog)
+    book = runbook("summer-sale", settings, plan_season(settings, catalog, "summer-sale", 2027))
+    steps = {alert.name: alert.first_steps for alert in book.alerts}["SampleSuccessRateLow"]
+    assert steps[1] == "find the failing answers on the dashboard's error panel"
+    assert steps[2] == "switch off the non-critical features to free capacity for pay (lever degradation)"
+    assert not any("queue" in step or "samples" in step for step in steps)
+    christmas = load_stack_settings(frozen_stack("weihnachten"), catalog)
+    book = runbook("weihnachten", christmas, plan_season(christmas, catalog, "weihnachten", 2026))
+    steps = {alert.name: alert.first_steps for alert in book.alerts}["SampleSuccessRateLow"]
+    assert steps[1].endswith("and the queues of the workers (order-fulfilment, sample-dispatch)")
+
+
 def test_each_rules_runbook_url_points_at_its_section(tmp_path: Path, catalog: Catalog) -> None:
     path = stack_with(tmp_path, runbookBaseUrl="https://wiki.freshfoodz.example/war-room/xmas")
     settings = load_stack_settings(path, catalog)

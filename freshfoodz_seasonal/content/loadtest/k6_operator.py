@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from capacity.rounding import ceil_tolerant
+from freshfoodz_seasonal.config.model import LoadTest
 from freshfoodz_seasonal.content.loadtest.k6_script import PeakTest, peak_test, render
 from freshfoodz_seasonal.metrics.thresholds import BusinessKpis
 from freshfoodz_seasonal.naming import MANAGED_BY_LABEL, PART_OF_LABEL, PROJECT, SEASON_KEY
@@ -117,6 +118,7 @@ def k6_test_run(
 def in_cluster_manifests(
     plan: SeasonPlan,
     kpis: BusinessKpis,
+    shape: LoadTest,
     api_base_url: str,
     namespace: str,
     rps_per_runner: float = RPS_PER_RUNNER,
@@ -124,7 +126,7 @@ def in_cluster_manifests(
     token_key: str = DEFAULT_TOKEN_KEY,
 ) -> list[dict[str, Any]]:
     """[ConfigMap, TestRun] of the season's peak test, in `namespace` (the stack's peak-controls namespace)."""
-    test = peak_test(plan, kpis)
+    test = peak_test(plan, kpis, shape)
     name = k6_test_run_name(test.season)
     labels = _labels(test)
     return [

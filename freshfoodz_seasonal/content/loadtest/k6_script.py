@@ -9,7 +9,8 @@ Numbers and why:
 - Rates. One `ramping-arrival-rate` scenario (an open model: k6 starts iterations at the given rate
   whether or not the system keeps up, as real customers do). One iteration is one request, so
   iterations per second are requests per second. It starts at the baseline total rps, ramps to
-  multiplier x baseline, holds, and ramps down to 0: the original plan's shape per season.
+  multiplier x baseline, holds, and ramps down to 0: the stack's shape (`loadTest.rampUp`, `.hold`,
+  `.rampDown`; the original plan's per season in the shipped stacks).
   k6 reads `startRate` and `target` as integers; when a rate per second is not a whole number, the
   time unit becomes one minute (rates x 60), so the rate is still met to within 1/120 rps.
 - VUs. Little's Law: VUs busy = arrival rate x time one iteration takes. The time is the plan's
@@ -30,6 +31,7 @@ import json
 from dataclasses import dataclass
 
 from capacity.rounding import ceil_tolerant
+from freshfoodz_seasonal.config.model import LoadTest
 from freshfoodz_seasonal.metrics.thresholds import BusinessKpis
 from freshfoodz_seasonal.plan.season_plan import PlannedRoute, SeasonPlan
 
@@ -46,24 +48,6 @@ SAMPLE_SUCCESS_RATE = "sample_success"
 def trend_name(route: str) -> str:
     """A KPI route's Trend: `sample-request` -> `sample_request_duration` (k6 names take no '-')."""
     return f"{route.replace('-', '_')}_duration"
-
-
-@dataclass(frozen=True)
-class Shape:
-    """Ramp up, hold at the peak, ramp down: k6 durations."""
-
-    ramp_up: str
-    hold: str
-    ramp_down: str
-
-
-# The original plan's shapes (Phase 3): Christmas ramps longer and holds longest.
-SEASON_SHAPES: dict[str, Shape] = {
-    "spargel": Shape("10m", "20m", "5m"),
-    "oktoberfest": Shape("10m", "30m", "5m"),
-    "weihnachten": Shape("15m", "45m", "10m"),
-}
-DEFAULT_SHAPE = Shape("10m", "30m", "5m")
 
 
 @dataclass(frozen=True)
@@ -178,11 +162,11 @@ def _route_named(plan: SeasonPlan, name: str, key: str) -> PlannedRoute:
         raise ValueError(f"{key} {name!r} is not a route of this stack") from None
 
 
-def peak_test(plan: SeasonPlan, kpis: BusinessKpis) -> PeakTest:
+def peak_test(plan: SeasonPlan, kpis: BusinessKpis, shape: LoadTest) -> PeakTest:
     """Every number of the season's k6 peak test; raises ValueError when the plan cannot give one.
 
     `kpis` are the stack's business KPIs (StackSettings.business_kpis): the sample route, whose success rate
-    is a KPI, and the routes whose p95 is one.
+    is a KPI, and the routes whose p95 is one; `shape` its `loadTest` (the ramp up, the hold, the ramp down).
     """
     sample = _route_named(plan, kpis.sample_route, "metrics.sampleRoute")
     for name in kpis.p95_routes:
@@ -191,7 +175,6 @@ def peak_test(plan: SeasonPlan, kpis: BusinessKpis) -> PeakTest:
     baseline_rps = sum(route.baseline_rps for route in plan.routes)
     peak_rps = baseline_rps * multiplier
     time_unit, start_rate, peak_target = _rates(baseline_rps, peak_rps)
-    shape = SEASON_SHAPES.get(plan.season, DEFAULT_SHAPE)
     factor = _number(multiplier)
     stages = (
         Stage(peak_target, shape.ramp_up, f"ramp up to {factor}x baseline"),
@@ -357,6 +340,6 @@ def render(test: PeakTest) -> str:
     return "\n".join(lines)
 
 
-def k6_script(plan: SeasonPlan, kpis: BusinessKpis) -> str:
+def k6_script(plan: SeasonPlan, kpis: BusinessKpis, shape: LoadTest) -> str:
     """The season's k6 peak test as a JavaScript ES module."""
-    return render(peak_test(plan, kpis))
+    return render(peak_test(plan, kpis, shape))
