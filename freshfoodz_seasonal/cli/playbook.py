@@ -24,6 +24,10 @@ from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbo
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
+# Step ids a done file may still list from an earlier release: the priority-lane step is every stack's that
+# configures one, no longer Oktoberfest's event-catering alone.
+RENAMED_STEP_IDS = {"t14-event-catering-priority": "t14-priority-lane"}
+
 
 def playbook(
     stack: StackArgument,
@@ -44,6 +48,9 @@ def playbook(
         done = load_done_ids(done_file) if done_file is not None else frozenset()
     except ConfigError as error:
         fail(EXIT_INVALID, [str(p) for p in error.problems])
+    for old_id in sorted(done & RENAMED_STEP_IDS.keys()):
+        warn(f"{done_file}: step {old_id} is now {RENAMED_STEP_IDS[old_id]}; taken as that (rename it in the file)")
+    done = frozenset(RENAMED_STEP_IDS.get(step_id, step_id) for step_id in done)
     season = loaded.settings.season
     steps = load_playbooks().steps_of(season.name, configured_keys(loaded.settings))
     unknown = sorted(done - {step.id for step in steps})

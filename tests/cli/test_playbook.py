@@ -136,6 +136,16 @@ def test_unknown_done_ids_are_refused(tmp_path: Path) -> None:
     assert playbook("weihnachten", "--done-file", str(done)).exit_code == 2
 
 
+def test_a_done_file_of_an_earlier_release_keeps_its_renamed_step(tmp_path: Path) -> None:
+    done = tmp_path / "done.yaml"
+    done.write_text("- t14-event-catering-priority\n")
+    result = playbook("oktoberfest", "--date", "2026-08-18", "--done-file", str(done), "--format", "json")
+    assert result.exit_code == 0, result.output
+    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    assert by_id["t14-priority-lane"]["state"] == "done"
+    assert "step t14-event-catering-priority is now t14-priority-lane" in result.stderr
+
+
 def test_markdown_for_a_pull_request() -> None:
     result = playbook("weihnachten", "--date", "2026-10-18", "--format", "markdown")
     assert result.exit_code == 0
