@@ -41,6 +41,7 @@ from tests.support.cpu_data import QUEUE, ReplicaSet, Share, SyntheticDeployment
 from tests.support.project import frozen_stack
 from tests.support.prometheus_data import BUCKETS_S, DAY_S, DailyCycle, SyntheticRoute, SyntheticTraffic
 from tests.support.prometheus_server import backfill, free_port, running_prometheus
+from tests.support.stand_in_http import serving
 
 WINDOW_S = 14 * DAY_S
 # The weihnachten stack's routes, with true values that differ from the file's.
@@ -703,22 +704,12 @@ def stand_in(respond: Responder, tls: trustme.CA | None = None) -> Iterator[str]
         def log_message(self, *_: Any) -> None:
             pass
 
-    server = QuietServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    scheme = "http"
+    context = None
     if tls is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.issue_cert("127.0.0.1").configure_cert(context)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(Handler, context, QuietServer) as url:
+        yield url
 
 
 def status(code: int, body: bytes, content_type: str = "application/json") -> Responder:
