@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from capacity.pool_spec import PoolSpec, Routing
 from capacity.queueing import ErlangBTable
-from capacity.service_time import mixture_moments
 
 if TYPE_CHECKING:
     from capacity.multi_class import MultiClassWait
@@ -50,15 +49,9 @@ class PoolQueue:
 
     def __init__(self, spec: PoolSpec) -> None:
         self.spec = spec
-        self._mean_s, self._scv = mixture_moments([(r.rps, r.service_time) for r in spec.routes])
+        self._mean_s, self._scv = spec.service_mixture
         # Pooled: the offered load is the same at every pod count, so one Erlang B table serves all.
         self._table = ErlangBTable(spec.busy_slots) if spec.routing is Routing.POOLED else None
-
-    def _queue_of(self, pods: int) -> tuple[int, float]:
-        """(slots, arrival rate) of the queue one request joins."""
-        if self.spec.routing is Routing.POOLED:
-            return pods * self.spec.slots_per_pod, self.spec.rps
-        return self.spec.slots_per_pod, self.spec.rps / pods
 
     @cached_property
     def _multi_class(self) -> MultiClassWait:
@@ -77,7 +70,7 @@ class PoolQueue:
 
     def at(self, pods: int) -> QueueState:
         """The queue with `pods` pods; ValueError when the load reaches the slots (no steady state)."""
-        slots, rate = self._queue_of(pods)
+        slots, rate = self.spec.queue_of(pods)
         if slots == 1:
             utilization = rate * self._mean_s
             if utilization >= 1.0:

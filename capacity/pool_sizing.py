@@ -10,10 +10,9 @@ from functools import cached_property
 
 from capacity.errors import InfeasibleError
 from capacity.pool_queue import PoolQueue, QueueState
-from capacity.pool_spec import PoolSpec, Routing
+from capacity.pool_spec import PoolSpec
 from capacity.queueing import VARIABILITY_CHECKED_SCV
 from capacity.rounding import ceil_tolerant
-from capacity.service_time import mixture_moments
 
 # Beyond this many pods we stop searching and call the request infeasible: no EKS cluster of a
 # food distributor runs a hundred thousand replicas of one deployment.
@@ -60,17 +59,11 @@ class PoolSizing:
     def unchecked_variability_scv(self) -> float | None:
         """The routes' mixture's squared CV where it lies beyond what the delay probability was checked
         on and the latency decides a queue of several slots (the plan may be a pod short); else None."""
-        if self.binding_constraint is not Binding.LATENCY or self.queue_slots < 2:
+        queue_slots, _ = self.spec.queue_of(self.pods)
+        if self.binding_constraint is not Binding.LATENCY or queue_slots < 2:
             return None
-        _, scv = mixture_moments([(route.rps, route.service_time) for route in self.spec.routes])
+        _, scv = self.spec.service_mixture
         return scv if scv > VARIABILITY_CHECKED_SCV else None
-
-    @property
-    def queue_slots(self) -> int:
-        """Slots of the queue one request joins: a pod's (per-pod) or the whole pool's (pooled)."""
-        if self.spec.routing is Routing.POOLED:
-            return self.pods * self.spec.slots_per_pod
-        return self.spec.slots_per_pod
 
     @cached_property
     def routes(self) -> tuple[RoutePrediction, ...]:

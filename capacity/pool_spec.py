@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from capacity.service_time import ServiceTime
+from capacity.service_time import ServiceTime, mixture_moments
 
 
 class Routing(StrEnum):
@@ -50,5 +50,17 @@ class PoolSpec:
         return sum(route.rps * route.service_time.mean_s for route in self.routes)
 
     @property
+    def service_mixture(self) -> tuple[float, float]:
+        """Mean (s) and squared CV of the service time a slot sees: the routes' rate-weighted mixture."""
+        return mixture_moments([(route.rps, route.service_time) for route in self.routes])
+
+    @property
     def longest_slo_s(self) -> float:
         return max(route.p95_slo_s for route in self.routes)
+
+    def queue_of(self, pods: int) -> tuple[int, float]:
+        """(slots, arrival rate) of the queue one request joins with `pods` pods: one pod's k slots at
+        rps / N (per-pod), or all N x k slots at the whole rate (pooled)."""
+        if self.routing is Routing.POOLED:
+            return pods * self.slots_per_pod, self.rps
+        return self.slots_per_pod, self.rps / pods
