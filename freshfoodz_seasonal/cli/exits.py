@@ -13,10 +13,10 @@ import sys
 from typing import Any, NoReturn
 
 import typer
-from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from freshfoodz_seasonal.cli.unbroken import wrapped
 from freshfoodz_seasonal.visible import escaped
 
 EXIT_INVALID = 2
@@ -57,7 +57,7 @@ def _say(prefix: str, style: str, line: str) -> None:
     brackets (never read as rich markup) and control characters (shown as escapes, never sent)."""
     console = stderr_console()
     text = prefix + escaped(_without_own_prefix(prefix, line))
-    pieces = _wrapped(text, console.width) if console.is_terminal else [text]
+    pieces = wrapped(text, console.width, _WORD, hanging="  ") if console.is_terminal else [text]
     console.print(Text.assemble((prefix, style), pieces[0][len(prefix) :]))
     for piece in pieces[1:]:
         console.print(Text(piece))
@@ -72,20 +72,7 @@ def _without_own_prefix(prefix: str, line: str) -> str:
 
 # A word, or a command in backticks with what follows it up to a space (`seasonctl rollback x --yes`:):
 # a command is copied whole, so it is never broken (a resume command cut after `--yes` would run another).
-_WORD = re.compile(r"`[^`]*`\S*|\S+")
-
-
-def _wrapped(text: str, width: int) -> list[str]:
-    """`text` filled to `width` between words, the lines after the first indented by two; a word or command
-    longer than the width keeps a line of its own."""
-    lines, line = [], ""
-    for word in _WORD.findall(text):
-        joined = f"{line} {word}" if line.strip() else f"{line}{word}"
-        if line.strip() and cell_len(joined) > width:
-            lines.append(line)
-            joined = f"  {word}"
-        line = joined
-    return [*lines, line]
+_WORD = re.compile(r"`[^`]*`\S*\s*|\S+\s*")
 
 
 def print_json(data: Any) -> None:

@@ -18,16 +18,17 @@ from freshfoodz_seasonal.visible import escaped
 _WORD = re.compile(r"\S+\s*")
 
 
-def wrapped(text: str, room: int) -> list[str]:
-    """The text's lines at most `room` cells wide, broken only at spaces; a word wider than `room` alone on
-    its line. Each line of the text (`\\n`) starts a line."""
+def wrapped(text: str, room: int, words: re.Pattern[str] = _WORD, hanging: str = "") -> list[str]:
+    """The text's lines at most `room` cells wide, broken only between `words` (each with the spaces after
+    it); a word wider than `room` alone on its line; the lines a paragraph wraps onto start with `hanging`.
+    Each line of the text (`\\n`) starts a line."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
-        for word in _WORD.findall(paragraph):
-            if line and cell_len(line + word.rstrip()) > room:
+        for word in words.findall(paragraph):
+            if line.strip() and cell_len(line + word.rstrip()) > room:
                 lines.append(line.rstrip())
-                line = ""
+                line = hanging
             line += word
         lines.append(line.rstrip())
     return lines
