@@ -38,7 +38,7 @@ def baseline(
     output_format: Annotated[TableOrJson, typer.Option("--format", help="table or json")] = TableOrJson.TABLE,
     timeout: QueryTimeoutOption = 30.0,
     ca_file: CaFileOption = None,
-    insecure_skip_tls_verify: InsecureOption = False,
+    insecure: InsecureOption = False,
     accept_warnings: AcceptWarningsOption = False,
     no_cpu: Annotated[
         bool,
@@ -81,7 +81,7 @@ def baseline(
         write,
         timeout,
         ca_file,
-        insecure_skip_tls_verify,
+        insecure,
         project_dir,
         accept_warnings,
         measure_cpu=not no_cpu,

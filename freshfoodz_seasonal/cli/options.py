@@ -45,15 +45,17 @@ def flag(name: str, help_text: str) -> Any:
 
 # How `baseline`, `track` and `warroom drill` reach Prometheus or Grafana.
 PrometheusUrlOption = Annotated[
-    str, typer.Option(help="Prometheus's base URL, e.g. https://prometheus.example:9090", show_default=False)
+    str, typer.Option(help="Prometheus's base URL, as https://HOST:9090", show_default=False)
 ]
-QueryTimeoutOption = Annotated[float, typer.Option(min=1, max=600, help="seconds to wait for each request")]
+QueryTimeoutOption = Annotated[
+    float, typer.Option(min=1, max=600, metavar="SECONDS", help="how long to wait for each request")
+]
 CaFileOption = Annotated[
     Path | None, typer.Option(help="trust this CA bundle (PEM) for the server's certificate", dir_okay=False)
 ]
-InsecureOption = Annotated[
-    bool, flag("--insecure-skip-tls-verify", "do not check the server's certificate (not advised)")
-]
+# `--insecure` as curl names it: a longer name (kubectl's --insecure-skip-tls-verify) is cut short with "…" in
+# typer's option table at 80 columns, which shares the width evenly among its columns.
+InsecureOption = Annotated[bool, flag("--insecure", "do not check the server's certificate (not advised)")]
 AcceptWarningsOption = Annotated[
     bool, flag("--accept-warnings", "judge on answers Prometheus warns may be partial (refused otherwise)")
 ]

@@ -46,7 +46,7 @@ def track(
     ] = ReportFormat.TABLE,
     timeout: QueryTimeoutOption = 30.0,
     ca_file: CaFileOption = None,
-    insecure_skip_tls_verify: InsecureOption = False,
+    insecure: InsecureOption = False,
     accept_warnings: AcceptWarningsOption = False,
     project_dir: ProjectDirOption = Path("."),
 ) -> None:
@@ -69,7 +69,7 @@ def track(
             date,
             timeout,
             ca_file,
-            insecure_skip_tls_verify,
+            insecure,
             project_dir,
             accept_warnings,
             first,

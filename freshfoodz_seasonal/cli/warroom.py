@@ -79,9 +79,7 @@ def runbook(
 @warroom.command(cls=FlagHelpCommand)
 def drill(
     stack: StackArgument,
-    grafana_url: Annotated[
-        str, typer.Option(help="Grafana's base URL, e.g. https://grafana.example:3000", show_default=False)
-    ],
+    grafana_url: Annotated[str, typer.Option(help="Grafana's base URL, as https://HOST:3000", show_default=False)],
     # Grafana gives each test 15 s of its own: the default waits longer, so Grafana's verdict arrives.
     timeout: QueryTimeoutOption = 30.0,
     ca_file: CaFileOption = None,

@@ -939,7 +939,7 @@ def test_tls_is_verified_unless_told_otherwise(tmp_path: Path) -> None:
     with stand_in(empty_vector, tls=authority) as url:
         untrusted = run("baseline", "--prometheus-url", url, "--stack", stack)
         trusted = run("baseline", "--prometheus-url", url, "--stack", stack, "--ca-file", str(ca_file))
-        unchecked = run("baseline", "--prometheus-url", url, "--stack", stack, "--insecure-skip-tls-verify")
+        unchecked = run("baseline", "--prometheus-url", url, "--stack", stack, "--insecure")
     assert untrusted.exit_code == 4 and "the TLS certificate is not trusted" in untrusted.output
     assert trusted.exit_code == 5 and "no data" in trusted.output
     assert unchecked.exit_code == 5 and "TLS certificates are not checked" in unchecked.output
