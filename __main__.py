@@ -16,7 +16,6 @@ from freshfoodz_seasonal.config.model import Phase
 from freshfoodz_seasonal.config.problems import ConfigError
 from freshfoodz_seasonal.declaration.owner_marks import live_owner_refusal
 from freshfoodz_seasonal.declaration.season import declare_season
-from freshfoodz_seasonal.plan.infeasible import problem_lines
 from freshfoodz_seasonal.plan.season_plan import plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
@@ -45,7 +44,7 @@ def main(now: dt.datetime, offline: bool) -> None:
     except ConfigError as error:
         raise pulumi.RunError("invalid stack config:\n" + "\n".join(str(p) for p in error.problems)) from None
     except InfeasibleError as error:
-        raise pulumi.RunError("infeasible:\n" + "\n".join(problem_lines(error))) from None
+        raise pulumi.RunError("infeasible:\n" + "\n".join(error.problems)) from None
     except ValueError as error:
         raise pulumi.RunError(f"cannot declare the season: {error}") from None
     # One season at a time: the project's stack files beside this program are the calendar.

@@ -130,14 +130,13 @@ def check_feasible(spec: PoolSpec) -> None:
     """Raise InfeasibleError naming every route whose service time alone breaks its SLO at p95."""
     broken = [
         f"route {route.name}: the service time alone has p95 {p95 * 1000:.0f} ms, at or above the "
-        f"{route.p95_slo_s * 1000:.0f} ms SLO"
+        f"{route.p95_slo_s * 1000:.0f} ms SLO; no number of pods can meet it (make the route faster or relax "
+        "the SLO)"
         for route in spec.routes
         if (p95 := route.service_time.quantile_s(SLO_QUANTILE)) >= route.p95_slo_s
     ]
     if broken:
-        raise InfeasibleError(
-            "; ".join(broken) + "; no number of pods can meet it (make the route faster or relax the SLO)"
-        )
+        raise InfeasibleError(*broken)
 
 
 def seed_formula_pods(spec: PoolSpec) -> int:

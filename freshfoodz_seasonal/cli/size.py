@@ -46,7 +46,7 @@ def size(
     try:
         sizing = size_pool(spec, method)
     except InfeasibleError as error:
-        fail(EXIT_INFEASIBLE, [f"infeasible: {error}"])
+        fail(EXIT_INFEASIBLE, [f"infeasible: {problem}" for problem in error.problems])
     if (warning := variability_warning(sizing)) is not None:
         warn(f"the pool: {warning}")
     if output_format is TableOrJson.JSON:

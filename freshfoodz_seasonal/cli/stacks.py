@@ -19,7 +19,6 @@ from freshfoodz_seasonal.adapters.stack_file import load_stack_settings, resolve
 from freshfoodz_seasonal.cli.exits import EXIT_INFEASIBLE, EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.problems import ConfigError
-from freshfoodz_seasonal.plan.infeasible import problem_lines
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, plan_season
 from freshfoodz_seasonal.seasons.ownership import (
     OVERRIDE_VARIABLE,
@@ -174,7 +173,7 @@ def plan_or_exit(
     try:
         return plan_season(settings, catalog, name, year, method)
     except InfeasibleError as error:
-        fail(EXIT_INFEASIBLE, [f"{where}: infeasible: {line}" for line in problem_lines(error)])
+        fail(EXIT_INFEASIBLE, [f"{where}: infeasible: {line}" for line in error.problems])
 
 
 def plan_loaded(

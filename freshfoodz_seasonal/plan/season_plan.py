@@ -40,7 +40,6 @@ from freshfoodz_seasonal.config.model import (
     WorkerAutoscaler,
     Workload,
 )
-from freshfoodz_seasonal.plan.infeasible import InfeasibleProblems
 from freshfoodz_seasonal.plan.variability import variability_warning
 from freshfoodz_seasonal.seasons.ownership import running_days
 from freshfoodz_seasonal.seasons.windows import Window, resolve_window
@@ -232,7 +231,7 @@ def plan_service(settings: StackSettings, service: Service, method: Method) -> S
     try:
         return _size_service(settings, service, method)
     except InfeasibleError as error:
-        raise InfeasibleError(f"service {service.name}: {error}") from None
+        raise error.within(f"service {service.name}") from None
 
 
 def _size_service(settings: StackSettings, service: Service, method: Method) -> ServicePlan:
@@ -331,7 +330,7 @@ def plan_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
     try:
         return _size_worker(settings, worker)
     except InfeasibleError as error:
-        raise InfeasibleError(f"worker {worker.name}: {error}") from None
+        raise error.within(f"worker {worker.name}") from None
 
 
 def _size_worker(settings: StackSettings, worker: Worker) -> WorkerPlan:
@@ -648,7 +647,7 @@ def _every_one(items: Sequence[Item], plan_one: Callable[[Item], Planned], error
         try:
             planned.append(plan_one(item))
         except InfeasibleError as error:
-            errors.append(str(error))
+            errors += error.problems
     return tuple(planned)
 
 
@@ -662,14 +661,14 @@ def plan_season(
     settings: StackSettings, catalog: Catalog, stack: str, year: int, method: Method = Method.MODEL
 ) -> SeasonPlan:
     """The whole plan of a season in `year`; raises InfeasibleError when the config asks the impossible
-    (InfeasibleProblems naming every service and worker that cannot be planned)."""
+    (naming every problem of every service and worker that cannot be planned)."""
     season = settings.season
     window = resolve_window(season.window.start, season.window.end, year)
     errors: list[str] = []
     services = _every_one(settings.services, lambda service: plan_service(settings, service, method), errors)
     workers = _every_one(settings.workers, lambda worker: plan_worker(settings, worker), errors)
     if errors:
-        raise InfeasibleProblems(errors)
+        raise InfeasibleError(*errors)
     database, at_max = _plan_database(settings, catalog, services, workers)
     nodes = plan_nodes(settings, catalog, services, workers)
     cost = _plan_cost(settings, catalog, window, database, nodes)

@@ -335,8 +335,16 @@ def test_each_workload_that_cannot_be_planned_is_a_line_of_its_own(tmp_path: Pat
 
     assert result.exit_code == 3, result.output
     shown = [line.removeprefix(f"error: {path}: infeasible: ") for line in result.stderr.splitlines()]
-    services = [f"service {service['name']}" for service in config[f"{NS}:services"]]
-    assert [line.split(": ")[0] for line in shown] == [*services, "worker sample-dispatch"]
+    # every route of every service on a line of its own, two routes of one service too
+    routes = [
+        f"service {service['name']}: route {route['name']}"
+        for service in config[f"{NS}:services"]
+        for route in config[f"{NS}:routes"]
+        if route["service"] == service["name"]
+    ]
+    assert len(routes) > len(config[f"{NS}:services"])
+    assert [": ".join(line.split(": ")[:2]) for line in shown[:-1]] == routes
+    assert shown[-1].startswith("worker sample-dispatch: ")
 
 
 @pytest.mark.parametrize(
