@@ -24,9 +24,13 @@ from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbo
 from freshfoodz_seasonal.provisioning.schedule import provisioning_plan
 from freshfoodz_seasonal.seasons.windows import resolve_window
 
-# Step ids a done file may still list from an earlier release: the priority-lane step is every stack's that
-# configures one, no longer Oktoberfest's event-catering alone.
-RENAMED_STEP_IDS = {"t14-event-catering-priority": "t14-priority-lane"}
+# Step ids a done file may still list from an earlier release: steps once keyed on a season's or a service's
+# name are now every stack's that configures what they speak of (a priority lane, workers, the war room's days).
+RENAMED_STEP_IDS = {
+    "t14-event-catering-priority": "t14-priority-lane",
+    "t0-samples-within-2h": "t0-queue-slas",
+    "t0-war-room-24-7": "t0-war-room-staffed",
+}
 
 
 def playbook(

@@ -38,8 +38,14 @@ class Step(BaseModel):
         return "last_day" if self.offset_days > 0 else "first_day"
 
 
-# The config keys that give a stack steps of its own when it sets them (a list that is not empty).
-ConfigKey = Literal["peakControls.priorityServices", "peakControls.nonCriticalFeatures"]
+# The config keys that give a stack steps of its own when it sets them (schedule.configured_keys says how).
+ConfigKey = Literal[
+    "peakControls.priorityServices",
+    "peakControls.nonCriticalFeatures",
+    "workers",
+    "warRoom.days",
+    "warRoom.sampleLossCritical",
+]
 
 
 class Playbooks(BaseModel):

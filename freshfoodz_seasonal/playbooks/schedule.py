@@ -37,11 +37,15 @@ class DatedStep:
 
 
 def configured_keys(settings: StackSettings) -> frozenset[str]:
-    """The config keys the stack sets whose playbook steps it gets (Playbooks.configured)."""
-    peak = settings.peak_controls
+    """The config keys the stack sets whose playbook steps it gets (Playbooks.configured): a list that is not
+    empty, the war room's own days (not the whole window), its alert on any sample loss."""
+    peak, war_room = settings.peak_controls, settings.war_room
     keys = {
-        "peakControls.priorityServices": peak.priority_services,
-        "peakControls.nonCriticalFeatures": peak.non_critical_features,
+        "peakControls.priorityServices": bool(peak.priority_services),
+        "peakControls.nonCriticalFeatures": bool(peak.non_critical_features),
+        "workers": bool(settings.workers),
+        "warRoom.days": war_room is not None and war_room.days != "window",
+        "warRoom.sampleLossCritical": war_room is not None and war_room.sample_loss_critical,
     }
     return frozenset(key for key, value in keys.items() if value)
 

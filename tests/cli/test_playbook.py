@@ -29,7 +29,7 @@ def test_the_shipped_playbooks_cover_every_milestone_of_the_plan() -> None:
         milestones = {step.when for step in books.steps_of(season)}
         assert {"T-30", "T-14", "T-7", "T-0", "T+1", "T+7"} <= milestones
     assert any(s.command == "seasonctl provision {stack}" for s in books.shared if s.when == "T-14")
-    assert {s.id for s in books.seasons["oktoberfest"]} & {s.id for s in books.steps_of("spargel")} == set()
+    assert {s.id for s in books.seasons["weihnachten"]} & {s.id for s in books.steps_of("spargel")} == set()
 
 
 @pytest.mark.parametrize(
@@ -144,6 +144,19 @@ def test_a_done_file_of_an_earlier_release_keeps_its_renamed_step(tmp_path: Path
     by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
     assert by_id["t14-priority-lane"]["state"] == "done"
     assert "step t14-event-catering-priority is now t14-priority-lane" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now"), [("t0-samples-within-2h", "t0-queue-slas"), ("t0-war-room-24-7", "t0-war-room-staffed")]
+)
+def test_a_done_file_keeps_a_season_step_now_given_by_config(tmp_path: Path, earlier: str, now: str) -> None:
+    done = tmp_path / "done.yaml"
+    done.write_text(f"- {earlier}\n")
+    result = playbook("oktoberfest", "--date", "2026-08-18", "--done-file", str(done), "--format", "json")
+    assert result.exit_code == 0, result.output
+    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    assert by_id[now]["state"] == "done"
+    assert f"step {earlier} is now {now}" in result.stderr
 
 
 def test_markdown_for_a_pull_request() -> None:

@@ -11,6 +11,7 @@ import pytest
 from capacity.catalog import Catalog
 from freshfoodz_seasonal.adapters.playbook_files import load_playbooks
 from freshfoodz_seasonal.adapters.stack_file import load_stack_settings
+from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import CONFIG_NAMESPACE
 from freshfoodz_seasonal.playbooks.schedule import configured_keys, dated_playbook, step_values
 from freshfoodz_seasonal.preview.capture import run_program, stack_config
@@ -86,6 +87,26 @@ def test_a_stack_with_a_priority_lane_checks_it_and_the_limits_whatever_its_seas
     )
     ids = {s.id for s in load_playbooks().steps_of("oktoberfest", configured_keys(bare))}
     assert not ids & {"t14-priority-lane", "t14-graceful-degradation"}
+
+
+def test_the_war_room_and_queue_steps_follow_the_config_not_the_season_s_name(catalog: Catalog) -> None:
+    config_steps = {"t0-queue-slas", "t0-war-room-staffed", "t0-sample-loss-escalation"}
+    oktoberfest = load_stack_settings(frozen_stack("oktoberfest"), catalog)  # war room on the Wiesn's days
+    weihnachten = load_stack_settings(frozen_stack("weihnachten"), catalog)  # 12-01 to 12-23, sample loss critical
+    other = load_stack_settings(OTHER_SHOP, catalog)  # the window's days, no sample-loss alert, no workers
+    assert other.war_room is not None and oktoberfest.war_room is not None and not other.workers
+
+    def ids(settings: StackSettings, season: str) -> set[str]:
+        return {s.id for s in load_playbooks().steps_of(season, configured_keys(settings))} & config_steps
+
+    assert ids(oktoberfest, "oktoberfest") == {"t0-queue-slas", "t0-war-room-staffed"}
+    assert ids(weihnachten, "weihnachten") == config_steps
+    assert ids(other, "summer-sale") == set()
+    # A season named oktoberfest whose war room staffs the whole window and that has no workers gets neither.
+    plain = oktoberfest.model_copy(
+        update={"workers": [], "war_room": oktoberfest.war_room.model_copy(update={"days": "window"})}
+    )
+    assert ids(plain, "oktoberfest") == set()
 
 
 def test_every_stack_s_steps_say_nothing_of_freshfoodz_alone() -> None:
