@@ -99,6 +99,11 @@ class ServiceLine:
     def observed_multiplier(self) -> float | None:
         return None if self.observed_rps is None else self.observed_rps / self.baseline_rps
 
+    @property
+    def load_words(self) -> str:
+        """The load the needed pods are for, in words: what was measured, and what of it is the plan's."""
+        return load_words(self.observed_rps or 0.0, self.measured_rps or 0.0, self.unmeasured_routes)
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -280,6 +285,18 @@ def _needed_pods(settings: StackSettings, service: Service, load: PoolSpec) -> i
     return max(pods, service.replica_floor)
 
 
+def load_words(load_rps: float, measured_rps: float, unmeasured_routes: int) -> str:
+    """`the observed 40 rps`; where routes had no data (their planned rates stand in), how much is measured and
+    how much planned: a reader must not take the planned part for traffic seen."""
+    if not unmeasured_routes:
+        return f"the observed {load_rps:.4g} rps"
+    routes = "route" if unmeasured_routes == 1 else "routes"
+    return (
+        f"{load_rps:.4g} rps: {measured_rps:.4g} observed and {load_rps - measured_rps:.4g} planned for the "
+        f"{unmeasured_routes} {routes} not measured"
+    )
+
+
 def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[str, ObservedRoute]) -> ServiceLine:
     service = next(s for s in settings.services if s.name == plan.name)
     spec = pool_spec_of(settings, service, settings.season.load_multiplier)
@@ -311,7 +328,8 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
         return line(
             Verdict.ACT, "the observed load needs more pods than any count can give (an SLO below a service time)"
         )
-    shortfall = f"needed {needed} pods for the observed {observed_rps:.4g} rps, above the planned {plan.pods}"
+    said = load_words(observed_rps or 0.0, sum(measured), len(spec.routes) - len(measured))
+    shortfall = f"needed {needed} pods for {said}, above the planned {plan.pods}"
     if needed > plan.hpa.max_replicas:
         return line(Verdict.ACT, f"{shortfall} and the HPA's max of {plan.hpa.max_replicas}")
     # The HPA covers a little more than the plan up to its max: act once the load passed the model's promise.
@@ -322,7 +340,7 @@ def _service_line(settings: StackSettings, plan: ServicePlan, observed: Mapping[
             Verdict.WATCH,
             f"{shortfall}; within {ACT_ABOVE_PLAN:.0%}, the HPA's max of {plan.hpa.max_replicas} covers it",
         )
-    return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for the observed {observed_rps:.4g} rps")
+    return line(Verdict.OK, f"needed {needed} of the planned {plan.pods} pods for {said}")
 
 
 def _service_with_hour(line: ServiceLine, hour: ServiceHour | None, hpa: str) -> ServiceLine:
@@ -531,7 +549,7 @@ def _effects(plan: SeasonPlan, replanned: SeasonPlan, short: Sequence[ServiceLin
             continue
         line = why.get(old.name)
         observed = (
-            f": observed {line.observed_rps:.4g} rps, {line.observed_multiplier:.1f}x, "
+            f": {line.load_words}, {line.observed_multiplier:.1f}x, "
             f"{'above' if line.observed_rps > line.planned_rps else 'below'} the planned {line.planned_rps:.4g}"
             if line is not None and line.observed_rps is not None and line.observed_multiplier is not None
             else (

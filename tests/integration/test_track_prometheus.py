@@ -199,7 +199,7 @@ def test_a_day_above_the_plan_is_flagged_act_with_the_models_proposal(season: Se
     (effect,) = [effect for effect in proposal["effects"] if effect.startswith("api ")]
     assert effect == (
         f"api minReplicas {before.pods} -> {after.pods}, maxReplicas {before.hpa.max_replicas} -> "
-        f"{after.hpa.max_replicas}: observed {api['observed_rps']:.4g} rps, {api['observed_rps'] / 40:.1f}x, "
+        f"{after.hpa.max_replicas}: the observed {api['observed_rps']:.4g} rps, {api['observed_rps'] / 40:.1f}x, "
         "above the planned 200"
     )
     database = report["database"]

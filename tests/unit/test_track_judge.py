@@ -104,8 +104,21 @@ def test_a_service_short_of_pods_makes_its_routes_act_and_the_model_proposes_a_m
     assert replanned.services[0].pods >= 8
     assert proposal.effects[0] == (
         f"api minReplicas 7 -> {replanned.services[0].pods}, maxReplicas {plan.services[0].hpa.max_replicas} -> "
-        f"{replanned.services[0].hpa.max_replicas}: observed 240 rps, 6.0x, above the planned 200"
+        f"{replanned.services[0].hpa.max_replicas}: the observed 240 rps, 6.0x, above the planned 200"
     )
+
+
+def test_a_service_with_a_route_not_measured_says_which_part_of_its_load_is_the_plan_s(catalog: Catalog) -> None:
+    # catalog-browse seen at 5 rps, the other three api routes without data: their planned 100 stand in.
+    observed = {"catalog-browse": seen(5.0), "event-availability": seen(40.0), "event-booking": seen(10.0)}
+    _, day = judged(catalog, observed)
+    api, catering = day.services
+    assert (api.observed_rps, api.measured_rps, api.unmeasured_routes) == (105.0, 5.0, 3)
+    assert api.reason.startswith(
+        f"needed {api.needed_pods} of the planned 7 pods for 105 rps: 5 observed and 100 planned for the 3 routes "
+        "not measured"
+    )
+    assert catering.reason.startswith(f"needed {catering.needed_pods} of the planned 5 pods for the observed 50 rps")
 
 
 def test_a_route_above_the_plan_whose_service_has_room_is_watched(catalog: Catalog) -> None:
@@ -368,7 +381,7 @@ def test_a_span_that_ran_below_the_plan_names_the_multiplier_that_ran(catalog: C
     replanned = plan_season(settings.model_copy(update={"season": season}), catalog, "weihnachten", 2026)
     api = replanned.services[0]
     assert (
-        f"api minReplicas 7 -> {api.pods}, maxReplicas 11 -> {api.hpa.max_replicas}: observed 120 rps, 3.0x, "
+        f"api minReplicas 7 -> {api.pods}, maxReplicas 11 -> {api.hpa.max_replicas}: the observed 120 rps, 3.0x, "
         "below the planned 200" in less.effects
     )
     assert any(effect.startswith("the season's own cost ") for effect in less.effects)
