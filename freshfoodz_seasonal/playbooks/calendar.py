@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from freshfoodz_seasonal.naming import rule_group_name
-from freshfoodz_seasonal.playbooks.model import Playbooks
+from freshfoodz_seasonal.playbooks.model import Playbooks, milestone_offset
 from freshfoodz_seasonal.playbooks.schedule import due_date
 from freshfoodz_seasonal.seasons.windows import OKTOBERFEST_END, Window, resolve_window, wiesn_days
 
@@ -93,7 +93,7 @@ def _entry(rule: SeasonRule, year: int, playbooks: Playbooks) -> SeasonEntry:
             )
             for step in playbooks.steps_of(rule.season, rule.configured)
         ),
-        key=lambda m: (m.due, m.id),
+        key=lambda m: (m.due, milestone_offset(m.when)),
     )
     return SeasonEntry(rule.stack, rule.season, rule.title, rule.load_multiplier, window, wiesn, tuple(milestones))
 

@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _MILESTONE = re.compile(r"^T([+-])(\d{1,3})$")
 
 
+def milestone_offset(milestone: str) -> int:
+    """`T-30` -> -30, `T+1` -> 1 (Step's validator admits nothing else)."""
+    return int(milestone[1:])
+
+
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -29,8 +34,7 @@ class Step(BaseModel):
 
     @property
     def offset_days(self) -> int:
-        """`T-30` -> -30, `T+1` -> 1 (the validator admits nothing else)."""
-        return int(self.when[1:])
+        return milestone_offset(self.when)
 
     @property
     def anchor(self) -> Literal["first_day", "last_day"]:

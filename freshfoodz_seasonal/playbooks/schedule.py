@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.naming import PRIORITY_CLASS_NAME, peak_controls_config_map_name, rule_group_name
-from freshfoodz_seasonal.playbooks.model import Step
+from freshfoodz_seasonal.playbooks.model import Step, milestone_offset
 from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS
 from freshfoodz_seasonal.seasons.windows import Window, season_year
 
@@ -119,5 +119,6 @@ def dated_playbook(
 
 
 def most_urgent_first(steps: list[DatedStep]) -> list[DatedStep]:
-    """By state (what is late, what is due, what comes, what is behind us), then date, then as given."""
-    return sorted(steps, key=lambda s: (_URGENCY[s.state], s.due))
+    """By state (what is late, what is due, what comes, what is behind us), then date, then milestone (a late
+    start's T-14 steps before the T-7 ones on the same day), then as given."""
+    return sorted(steps, key=lambda s: (_URGENCY[s.state], s.due, milestone_offset(s.milestone)))

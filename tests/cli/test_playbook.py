@@ -208,8 +208,12 @@ def test_a_season_clipped_by_an_earlier_one_is_warned_and_dated_late(tmp_path: P
     )
     assert result.exit_code == 0, result.output
     assert "juli can be provisioned only from 2027-06-26, not at T-14 (2027-06-17)" in " ".join(result.stderr.split())
-    by_id = {step["id"]: step for step in json.loads(result.stdout)["steps"]}
+    steps = json.loads(result.stdout)["steps"]
+    by_id = {step["id"]: step for step in steps}
     assert by_id["t14-infrastructure"]["due"] == "2027-06-26"
+    # The moved T-14 steps (the configured priority lane too) come before the T-7 ones of the same day.
+    on_the_day = [int(step["milestone"][1:]) for step in steps if step["due"] == "2027-06-26"]
+    assert -14 in on_the_day and -7 in on_the_day and on_the_day == sorted(on_the_day)
     sommer = juli.replace('start: "07-01"', 'start: "06-25"').replace("name: spargel", "name: sommer")
     (tmp_path / "Pulumi.juli.yaml").write_text(sommer, encoding="utf-8")
     refused = CliRunner().invoke(app, ["validate", "juli", "--date", "2027-05-01", "--project-dir", str(tmp_path)])
