@@ -35,6 +35,7 @@ from freshfoodz_seasonal.cli.options import TableOrJson
 from freshfoodz_seasonal.cli.stacks import load_stack
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, MetricNames
 from freshfoodz_seasonal.metrics.promql import duration_seconds
 
@@ -107,8 +108,8 @@ def run_baseline(request: BaselineRequest, output_format: TableOrJson, now: dt.d
         nothing_written = [f"{path}: nothing written"] if request.write else []
         partial_note = (
             [
-                f"Prometheus warned {len(measured.warnings)} time(s) that its answers may be partial, which can "
-                "under-state the rate; check the warnings above, or give --accept-warnings to use the answers"
+                f"Prometheus warned {counted(len(measured.warnings), 'time')} that its answers may be partial, "
+                "which can under-state the rate; check the warnings above, or give --accept-warnings to use the answers"
             ]
             if partial
             else []

@@ -40,6 +40,7 @@ from freshfoodz_seasonal.cli.track_view import (
     track_sections,
 )
 from freshfoodz_seasonal.config.model import StackSettings
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.preview.output import OutputRefused, check_target, write_tree
 from freshfoodz_seasonal.seasons.ownership import BERLIN
 from freshfoodz_seasonal.seasons.windows import resolve_window
@@ -136,7 +137,8 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
     outside = [day.date for day in days if not window.first_day <= day.date <= window.last_day]
     if outside:
         warn(
-            f"{len(outside)} day(s) from {outside[0]} are outside the season's window {window.first_day} to "
+            f"{counted(len(outside), 'day')} from {outside[0]} {'is' if len(outside) == 1 else 'are'} outside the "
+            f"season's window {window.first_day} to "
             f"{window.last_day}; judged against the season's plan all the same"
         )
     client = prometheus_client(request.prometheus_url, request.timeout_s, request.ca_file, request.insecure)
@@ -191,7 +193,7 @@ def run_track(request: TrackRequest, output_format: ReportFormat) -> None:
         fail(
             EXIT_NO_BASELINE,
             [
-                f"Prometheus warned {len(warnings)} time(s) that its answers may be partial, so the verdicts "
+                f"Prometheus warned {counted(len(warnings), 'time')} that its answers may be partial, so the verdicts "
                 "above may be too mild; check the warnings, or give --accept-warnings to judge on the answers"
             ],
         )

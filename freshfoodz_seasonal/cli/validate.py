@@ -15,6 +15,7 @@ from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, warn
 from freshfoodz_seasonal.cli.options import DateOption, ProjectDirOption, StackArgument
 from freshfoodz_seasonal.cli.stacks import calendar_findings
 from freshfoodz_seasonal.config.problems import ConfigError
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.visible import escaped
 
 
@@ -29,17 +30,17 @@ def validate(stack: StackArgument, date: DateOption = None, project_dir: Project
     except ConfigError as error:
         problems += [str(p) for p in error.problems]
     if problems:
-        fail(EXIT_INVALID, [*problems, f"{len(problems)} problem(s) found"])
+        fail(EXIT_INVALID, [*problems, f"{counted(len(problems), 'problem')} found"])
     findings = calendar_findings(path, settings, catalog, clock_on(date).today)
     if findings.conflict is not None:
-        fail(EXIT_INVALID, [f"{path}: {findings.conflict}", "1 problem(s) found"])
+        fail(EXIT_INVALID, [f"{path}: {findings.conflict}", f"{counted(1, 'problem')} found"])
     if findings.late is not None:
         warn(f"{path}: {findings.late.describe()}")
     Console(highlight=False).print(
         Text(
             escaped(
-                f"{path}: valid ({settings.season.name}, {len(settings.routes)} routes, "
-                f"{len(settings.services)} services, {len(settings.workers)} workers)"
+                f"{path}: valid ({settings.season.name}, {counted(len(settings.routes), 'route')}, "
+                f"{counted(len(settings.services), 'service')}, {counted(len(settings.workers), 'worker')})"
             )
         )
     )

@@ -25,6 +25,7 @@ from freshfoodz_seasonal.config.model import (
 )
 from freshfoodz_seasonal.config.problems import Problem, key_path
 from freshfoodz_seasonal.config.war_room import WarRoom
+from freshfoodz_seasonal.metrics.names import DEFAULT_SAMPLE_ROUTE
 from freshfoodz_seasonal.seasons.windows import EVERY_KIND_OF_YEAR, resolve_window
 
 Finding = tuple[tuple[str | int, ...], str]
@@ -209,10 +210,15 @@ def _priority_services(sections: ValidSections) -> Iterator[Finding]:
 def _sample_route(sections: ValidSections) -> Iterator[Finding]:
     if sections.sample_route is not None and sections.sample_route not in sections.route_names:
         known = ", ".join(sorted(sections.route_names)) or "(no routes)"
+        default = (
+            " (the default where metrics.sampleRoute is not set)"
+            if sections.sample_route == DEFAULT_SAMPLE_ROUTE
+            else ""
+        )
         yield (
             ("metrics", "sampleRoute"),
-            f"no route named {sections.sample_route!r}; name the route whose success is your business KPI, "
-            f"one of {known}",
+            f"no route named {sections.sample_route!r}{default}; name the route whose success rate is your "
+            f"business KPI, one of {known}",
         )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from freshfoodz_seasonal.config.model import Phase
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.naming import EKS_NODE_GROUP_TYPE, HPA_PATCH_TYPE, RDS_INSTANCE_TYPE
 
 
@@ -158,7 +159,7 @@ def headline(stack: str, old: Footprint, new: Footprint, resource_changes: int) 
     parts = changes(old, new)
     if not parts:
         return (
-            f"{stack}: {resource_changes} resource(s) change, no capacity or cost change"
+            f"{stack}: {counted(resource_changes, 'resource')} to change, no capacity or cost change"
             if resource_changes
             else f"{stack}: no change"
         )

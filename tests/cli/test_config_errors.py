@@ -535,7 +535,7 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path, command: str) -> No
     ]
     assert [line.rsplit(" (got ", 1)[1] for line in problems] == ["0)", "-1)", "1.5)"]
     if command == "validate":
-        assert error_lines(result)[-1] == "error: 3 problem(s) found"
+        assert error_lines(result)[-1] == "error: 3 problems found"
 
 
 def test_cross_section_problems_are_all_reported(tmp_path: Path) -> None:
@@ -553,7 +553,7 @@ def test_cross_section_problems_are_all_reported(tmp_path: Path) -> None:
     assert result.exit_code == 2
     keys = [line.split(": ")[2] for line in error_lines(result)[:-1]]
     assert sorted(keys) == sorted([f"{NS}:routes[2].service", f"{NS}:services[0]", f"{NS}:platform.subnetIds"])
-    assert error_lines(result)[-1] == "error: 3 problem(s) found"
+    assert error_lines(result)[-1] == "error: 3 problems found"
 
 
 def test_a_bad_value_does_not_hide_a_broken_reference(tmp_path: Path) -> None:
@@ -623,3 +623,19 @@ def test_a_key_of_several_forms_is_named_by_its_path_with_the_problem_of_the_for
     assert result.exit_code == 2, result.output
     (problem,) = [line for line in error_lines(result) if line.startswith(f"error: {path}: ")]
     assert problem.startswith(f"error: {path}: {expected}"), problem
+
+
+def test_a_stack_without_the_default_sample_route_is_told_to_name_its_own(tmp_path: Path) -> None:
+    # Another shop's stack that names no metrics.sampleRoute: the default is no route of it, and says so.
+    document = yaml.safe_load((ROOT / "tests/support/stacks/Pulumi.summer-sale.yaml").read_text(encoding="utf-8"))
+    del document["config"][f"{NS}:metrics"]["sampleRoute"]
+    path = write_stack(tmp_path, document)
+    result = run("validate", str(path))
+    assert_no_crash(result)
+    assert result.exit_code == 2, result.output
+    problem, count = error_lines(result)
+    assert count == "error: 1 problem found"
+    assert problem.startswith(
+        f"error: {path}: {NS}:metrics.sampleRoute: no route named 'sample-request' (the default where "
+        "metrics.sampleRoute is not set); name the route whose success rate is your business KPI, one of "
+    ), problem

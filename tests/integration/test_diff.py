@@ -89,7 +89,7 @@ def test_the_headline_names_every_number_that_changes() -> None:
         "weihnachten: +12 pods, +3 nodes, DB db.r6g.xlarge -> db.r6g.2xlarge, +1,840 EUR over the season window"
     )
     assert headline("weihnachten", old, old, 0) == "weihnachten: no change"
-    assert headline("weihnachten", old, old, 2) == "weihnachten: 2 resource(s) change, no capacity or cost change"
+    assert headline("weihnachten", old, old, 2) == "weihnachten: 2 resources to change, no capacity or cost change"
     assert changes(old, footprint(read_replicas=0, cost_over_season=2000.0))[-1] == "-2,392 EUR over the season window"
 
 
