@@ -145,8 +145,7 @@ FIRST_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("SampleSuccessRateLow", "SampleRequestLost"),
         (
-            "escalate at once, past the first level of the ladder: sample requests ({sample_route}) are the business "
-            "KPI",
+            "escalate at once, past the first level of the ladder: {sample_route}'s success rate is the business KPI",
             "find the failing answers on the dashboard's error panel{queues}",
             "switch off the non-critical features to free capacity for {sample_route} (lever degradation)",
         ),

@@ -357,7 +357,7 @@ def season_alert_rules(
             "5m",
             "critical",
             sample_success_threshold,
-            f"sample requests: success rate below {_percent(sample_success_threshold)}",
+            f"{sample_route}: success rate below {_percent(sample_success_threshold)}",
             f"Fewer than {_percent(sample_success_threshold)} of {sample_method} {sample_uri} "
             f"(route {sample_route}) answered 2xx over {rate_window} for 5m in season {plan.season}.",
             route=sample_route,
@@ -379,9 +379,9 @@ def season_alert_rules(
                 "0m",
                 "critical",
                 0,
-                "sample requests: a request answered 5xx (sample loss)",
+                f"{sample_route}: a request answered 5xx",
                 f"A {sample_method} {sample_uri} request (route {sample_route}) answered 5xx within the last "
-                f"{rate_window} in season {plan.season}: a customer's sample may be lost. Escalate at once.",
+                f"{rate_window} in season {plan.season}: a customer's request may be lost. Escalate at once.",
                 route=sample_route,
             )
         )
