@@ -119,24 +119,29 @@ def peak_controls_config_map_name(season: str) -> str:
     return f"{resource_prefix(season)}-peak-controls"
 
 
-# The organization's name in Grafana's titles when a stack names none (`platform.organization`).
-DEFAULT_ORGANIZATION = "FreshFoodz"
+# `organization` below is the stack's `platform.organization`: None where it names none, and then the titles
+# name the season alone.
 
 
-def folder_title(organization: str, season_title: str) -> str:
+def folder_title(organization: str | None, season_title: str) -> str:
     """The Grafana folder that holds the season's rules and war-room dashboard."""
-    return f"{organization} {season_title}"
+    return f"{organization} {season_title}" if organization else season_title
 
 
-def organization_tag(organization: str) -> str:
+def organization_tag(organization: str | None) -> str:
     """The organization's name as a Grafana tag: lowercase, each run of other characters than letters and
-    digits one `-` (`Example Foods GmbH` -> `example-foods-gmbh`); empty for a name of neither."""
-    return "-".join(re.findall(r"[^\W_]+", organization.lower()))
+    digits one `-` (`Example Foods GmbH` -> `example-foods-gmbh`); empty for a name of neither, or none."""
+    return "-".join(re.findall(r"[^\W_]+", (organization or "").lower()))
 
 
-def war_room_dashboard_title(organization: str, season_title: str) -> str:
+def war_room_dashboard_title(organization: str | None, season_title: str) -> str:
     """The war-room dashboard's title in Grafana."""
-    return f"{organization} war room: {season_title}"
+    return f"{organization} war room: {season_title}" if organization else f"War room: {season_title}"
+
+
+def seasonal_peaks_title(organization: str | None) -> str:
+    """The name of the year's seasons, in the calendar export and on the year chart."""
+    return f"{organization} seasonal peaks" if organization else "Seasonal peaks"
 
 
 def war_room_contact_point_name(season: str, severity: str) -> str:

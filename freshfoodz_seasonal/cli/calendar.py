@@ -22,7 +22,6 @@ from freshfoodz_seasonal.cli.options import ProjectDirOption, checked_output_fil
 from freshfoodz_seasonal.cli.stacks import all_stacks, plan_or_exit
 from freshfoodz_seasonal.cli.tables import to_rich
 from freshfoodz_seasonal.config.model import StackSettings
-from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
 from freshfoodz_seasonal.playbooks.calendar import OverlapError, SeasonEntry, SeasonRule, year_calendar
 from freshfoodz_seasonal.playbooks.schedule import configured_keys
 from freshfoodz_seasonal.seasons.ownership import PROVISION_LEAD_DAYS, StackSeason, late_start
@@ -91,9 +90,10 @@ def _provision_from(seasons: list[StackSeason], this: StackSeason, year: int) ->
     return late.first_day if late is not None and late.nominal == nominal else None
 
 
-def _organization(stacks: list[tuple[str, StackSettings]]) -> str:
-    """Whose seasons: the stacks' platform.organization (each once), else the default."""
-    return " / ".join(sorted({settings.platform.organization for _, settings in stacks})) or DEFAULT_ORGANIZATION
+def _organization(stacks: list[tuple[str, StackSettings]]) -> str | None:
+    """Whose seasons: the stacks' platform.organization (each once), or None where they name none."""
+    names = {settings.platform.organization for _, settings in stacks} - {None}
+    return " / ".join(sorted(name for name in names if name)) or None
 
 
 def draw_chart(

@@ -26,6 +26,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator
 from matplotlib.transforms import Transform
 
+from freshfoodz_seasonal.naming import seasonal_peaks_title
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
 SUFFIXES = {".png", ".svg"}
@@ -51,7 +52,7 @@ class PlannedCapacity:
 
 
 def draw_year(
-    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str, path: Path
+    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str | None, path: Path
 ) -> None:
     """The year's chart written to `path` (PNG or SVG)."""
     figure = year_figure(entries, capacity, year, organization)
@@ -62,7 +63,7 @@ def draw_year(
 
 
 def year_figure(
-    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str
+    entries: list[SeasonEntry], capacity: dict[str, PlannedCapacity], year: int, organization: str | None
 ) -> Figure:
     """Seasons as bars on one row each, load multiplier and plan as labels, milestones as marks; the legend
     below the plot, where no label can lie under it. The caller closes the figure."""
@@ -119,7 +120,7 @@ def year_figure(
     if any(entry.wiesn is not None for entry in entries):
         handles.insert(0, Patch(facecolor="none", edgecolor="black", hatch="//", label="the Wiesn"))
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
-    title = f"{organization} seasonal peaks {year}: windows, load, plan; triangles mark playbook milestones"
+    title = f"{seasonal_peaks_title(organization)} {year}: windows, load, plan; triangles mark playbook milestones"
     axes.set_title(textwrap.fill(title, TITLE_CHARACTERS), parse_math=False)
     # A label's width is known once drawn: each starts where its season starts if it fits, else ends where
     # its season ends, else keeps to the plot's right edge.

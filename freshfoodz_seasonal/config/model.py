@@ -32,7 +32,6 @@ from freshfoodz_seasonal.durations import ChangeKind, Minutes
 from freshfoodz_seasonal.metrics.names import DEFAULT_RATE_WINDOW, DEFAULT_SAMPLE_ROUTE, MetricNames
 from freshfoodz_seasonal.metrics.promql import LABEL_NAME, METRIC_NAME
 from freshfoodz_seasonal.metrics.thresholds import ERROR_RATE_THRESHOLD, SAMPLE_SUCCESS_THRESHOLD, BusinessKpis
-from freshfoodz_seasonal.naming import DEFAULT_ORGANIZATION
 from freshfoodz_seasonal.seasons.ownership import MAX_WINDOW_DAYS, PROVISION_LEAD_DAYS, SCALE_BACK_DAYS_AFTER
 from freshfoodz_seasonal.seasons.windows import EVERY_KIND_OF_YEAR, OKTOBERFEST_END, parse_month_day, resolve_window
 
@@ -416,8 +415,8 @@ class Platform(ConfigSection):
     """What the platform owns and the season only refers to."""
 
     cluster_name: Text
-    organization: Text = Field(
-        default=DEFAULT_ORGANIZATION, description="the name in the Grafana folder's and dashboard's titles and tag"
+    organization: Text | None = Field(
+        default=None, description="the name in the Grafana folder's and dashboard's titles and tag; none by default"
     )
     primary_db_identifier: Slug
     node_role_arn: str = Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\x21-\x7e]+$", description="an IAM role ARN")

@@ -11,7 +11,7 @@ import datetime as dt
 
 from icalendar import Calendar, Event, Timezone
 
-from freshfoodz_seasonal.naming import ICS_PRODUCT_ID, ICS_UID_DOMAIN
+from freshfoodz_seasonal.naming import ICS_PRODUCT_ID, ICS_UID_DOMAIN, seasonal_peaks_title
 from freshfoodz_seasonal.playbooks.calendar import SeasonEntry
 
 TIME_ZONE = "Europe/Berlin"
@@ -29,14 +29,14 @@ def _day_event(uid: str, summary: str, first: dt.date, last: dt.date, stamp: dt.
     return event
 
 
-def calendar_ics(entries: list[SeasonEntry], stamp: dt.datetime, organization: str) -> bytes:
+def calendar_ics(entries: list[SeasonEntry], stamp: dt.datetime, organization: str | None) -> bytes:
     """`stamp` (aware) is the DTSTAMP of every event: when this export was made; `organization` names the
     calendar."""
     calendar = Calendar()
     calendar.add("prodid", ICS_PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{organization} seasonal peaks")
+    calendar.add("x-wr-calname", seasonal_peaks_title(organization))
     calendar.add("x-wr-timezone", TIME_ZONE)
     calendar.add_component(Timezone.from_tzid(TIME_ZONE))
     for entry in entries:

@@ -21,8 +21,10 @@ from freshfoodz_seasonal.config.model import StackSettings
 from freshfoodz_seasonal.config.parse import parse_settings, project_values
 from freshfoodz_seasonal.content.alerting.rules import season_alert_rules
 from freshfoodz_seasonal.content.dashboards import war_room_dashboard, war_room_uid
+from freshfoodz_seasonal.content.manifests.peak_controls import priority_class_manifest
 from freshfoodz_seasonal.declaration.monitoring_options import monitoring_options
 from freshfoodz_seasonal.metrics.names import MetricNames
+from freshfoodz_seasonal.naming import folder_title, seasonal_peaks_title
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, Series, plan_season
 from tests.support.project import FROZEN, FROZEN_STACKS, ROOT, SHIPPED_STACKS, shared_catalog, stack_file_config
 
@@ -454,3 +456,13 @@ def test_the_dashboard_is_tagged_with_its_organization_as_titled(organization: s
 
 def test_an_organization_without_letters_or_digits_gives_no_tag() -> None:
     assert build("weihnachten", organization="& !")["tags"] == ["war-room", "weihnachten"]
+
+
+def test_a_stack_that_names_no_organization_gets_titles_of_its_season_alone() -> None:
+    board = build("weihnachten", organization=None)
+    assert board["title"].startswith("War room: ")
+    assert board["tags"] == ["war-room", "weihnachten"]
+    assert folder_title(None, "Weihnachten 2026") == "Weihnachten 2026"
+    assert seasonal_peaks_title(None) == "Seasonal peaks"
+    manifest = priority_class_manifest(1000, ["checkout"], None)
+    assert manifest["description"] == "priority lane, for checkout"

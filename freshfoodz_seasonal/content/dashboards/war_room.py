@@ -38,7 +38,6 @@ from freshfoodz_seasonal.metrics.thresholds import (
     SAMPLE_SUCCESS_THRESHOLD,
 )
 from freshfoodz_seasonal.naming import (
-    DEFAULT_ORGANIZATION,
     organization_tag,
     resource_prefix,
     war_room_dashboard_title,
@@ -393,7 +392,7 @@ def war_room_dashboard(
     rate_window: str = DEFAULT_RATE_WINDOW,
     error_rate_threshold: float = ERROR_RATE_THRESHOLD,
     sample_success_threshold: float = SAMPLE_SUCCESS_THRESHOLD,
-    organization: str = DEFAULT_ORGANIZATION,
+    organization: str | None = None,
 ) -> dict[str, Any]:
     """The war-room dashboard of `plan` as Grafana's JSON model (schemaVersion 41, Grafana 11).
 

@@ -20,7 +20,7 @@ class RouteLimit:
     limit_rps: int
 
 
-def priority_class_manifest(value: int, services: list[str], organization: str) -> dict[str, Any]:
+def priority_class_manifest(value: int, services: list[str], organization: str | None) -> dict[str, Any]:
     """Pods that reference it schedule first and may preempt lower-priority pods when nodes are full."""
     return {
         "apiVersion": "scheduling.k8s.io/v1",
@@ -29,7 +29,8 @@ def priority_class_manifest(value: int, services: list[str], organization: str) 
         "value": value,
         "globalDefault": False,
         "preemptionPolicy": "PreemptLowerPriority",
-        "description": f"{organization} priority lane, for {', '.join(services) or 'no services'}",
+        "description": f"{organization + ' ' if organization else ''}priority lane, for "
+        f"{', '.join(services) or 'no services'}",
     }
 
 
