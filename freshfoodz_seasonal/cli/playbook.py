@@ -52,14 +52,14 @@ def playbook(
         done = load_done_ids(done_file) if done_file is not None else frozenset()
     except ConfigError as error:
         fail(EXIT_INVALID, [str(p) for p in error.problems])
-    for old_id in sorted(done & RENAMED_STEP_IDS.keys()):
-        warn(f"{done_file}: step {old_id} is now {RENAMED_STEP_IDS[old_id]}; taken as that (rename it in the file)")
-    done = frozenset(RENAMED_STEP_IDS.get(step_id, step_id) for step_id in done)
     season = loaded.settings.season
     steps = load_playbooks().steps_of(season.name, configured_keys(loaded.settings))
-    unknown = sorted(done - {step.id for step in steps})
-    if unknown:
-        fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
+    # An earlier id is taken as its step's id now only where this stack has that step: otherwise the file's
+    # own id is refused below, not one it does not hold.
+    renamed = {old: new for old, new in RENAMED_STEP_IDS.items() if old in done and new in {s.id for s in steps}}
+    for old_id, new_id in sorted(renamed.items()):
+        warn(f"{done_file}: step {old_id} is now {new_id}; taken as that (rename it in the file)")
+    done = frozenset(renamed.get(step_id, step_id) for step_id in done)
     year = playbook_year(season.window.start, season.window.end, steps, today)
     window = resolve_window(season.window.start, season.window.end, year)
     values = step_values(loaded.name, loaded.settings, year)
@@ -74,6 +74,10 @@ def playbook(
     provisioning = provisioning_plan(loaded.settings, plan, load_durations())
     late_days = late.days if late is not None else 0
     dated = with_provisioning_days(dated, provisioning, window.first_day, loaded.name, today, done, late_days)
+    # Checked against the steps with the provisioning plan's own (a step of each earlier provisioning day).
+    unknown = sorted(done - {step.id for step in dated})
+    if unknown:
+        fail(EXIT_INVALID, [f"{done_file}: no such step: {', '.join(unknown)}; accepted: the ids `playbook` lists"])
     view = PlaybookView(loaded.name, season, window, today, dated)
     if output_format is ReportFormat.JSON:
         print_json(view.as_dict())

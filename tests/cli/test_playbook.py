@@ -159,6 +159,21 @@ def test_a_done_file_keeps_a_season_step_now_given_by_config(tmp_path: Path, ear
     assert f"step {earlier} is now {now}" in result.stderr
 
 
+def test_an_earlier_id_of_a_step_this_stack_has_not_is_refused_by_the_file_s_own_id(tmp_path: Path) -> None:
+    document = yaml.safe_load(frozen_stack("oktoberfest").read_text(encoding="utf-8"))
+    document["config"]["freshfoodz-seasonal:peakControls"]["priorityServices"] = []
+    (tmp_path / "Pulumi.oktoberfest.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    done = tmp_path / "done.yaml"
+    done.write_text("- t14-event-catering-priority\n")
+    result = CliRunner().invoke(
+        app,
+        ["playbook", "oktoberfest", "--done-file", str(done), "--date", "2026-08-18", "--project-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 2, result.output
+    assert f"{done}: no such step: t14-event-catering-priority;" in " ".join(result.stderr.split())
+    assert "is now" not in result.stderr
+
+
 def test_markdown_for_a_pull_request() -> None:
     result = playbook("weihnachten", "--date", "2026-10-18", "--format", "markdown")
     assert result.exit_code == 0
@@ -239,6 +254,13 @@ def test_a_provisioning_plan_over_two_days_gets_a_step_for_each(tmp_path: Path) 
         "T-13",
         "seasonctl provision weihnachten",
     )
+    # The step of the earlier provisioning day is a step like any other: a done file may list it.
+    done = tmp_path / "done.yaml"
+    done.write_text("- provision-replicas\n")
+    args = ["weihnachten", "--date", "2026-10-01", "--done-file", str(done), "--format", "json"]
+    marked = CliRunner().invoke(app, ["playbook", *args, "--project-dir", str(tmp_path)])
+    assert marked.exit_code == 0, marked.output
+    assert {step["id"]: step for step in json.loads(marked.stdout)["steps"]}["provision-replicas"]["state"] == "done"
 
 
 def test_a_late_start_moves_only_the_steps_before_the_first_day_of_the_season_shown(tmp_path: Path) -> None:
