@@ -8,6 +8,7 @@ once its threshold has been crossed for its `for` duration, and staying silent o
 
 from __future__ import annotations
 
+import math
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -125,7 +126,7 @@ def test_capacity_thresholds_come_from_the_plan(name: str) -> None:
         assert f'horizontalpodautoscaler="{service.deployment}"' in hpa.expr
         assert f'namespace="{service.namespace}"' in hpa.expr
     db = rules["DbConnectionsNearLimit"]
-    assert db.threshold == pytest.approx(0.9 * plan.database.usable_max_connections, abs=1e-3)
+    assert db.threshold == math.floor(0.9 * plan.database.usable_max_connections)  # connections count whole
     assert db.expr == f"sum(pg_stat_database_numbackends) > {promql.number(db.threshold)}"
     traffic = rules["TrafficAbovePlannedPeak"]
     expected_peak = sum(r.baseline_rps for r in stack(name)[0].routes) * plan.load_multiplier

@@ -12,6 +12,7 @@ near the class limit, traffic above the planned peak).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -417,7 +418,8 @@ def season_alert_rules(
         )
 
     db = plan.database
-    db_threshold = round(db.usable_max_connections * db_connection_share, 3)
+    # Connections are counted whole: above the share's floor is the same alert, and reads as a count.
+    db_threshold = math.floor(db.usable_max_connections * db_connection_share + 1e-9)
     backends = promql.selector(metrics.db_connections, b.db_matchers)
     rules.append(
         b.rule(
