@@ -156,7 +156,7 @@ def update_refusal(stacks: list[StackSeason], stack: str, peak: bool, day: dt.da
         when = f"from {mine.first_day} to {mine.last_day}" if mine else "on no day the calendar knows"
         return (
             f"on {day} stack {stack} is outside its season's span, so it may not set its peak values; "
-            f"it may {when} (or set phase: baseline)"
+            f"it may set them {when} (or set phase: baseline)"
         )
     return None
 
