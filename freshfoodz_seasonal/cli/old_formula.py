@@ -6,8 +6,9 @@ from capacity.pool_sizing import Binding, Method
 
 OLD_FORMULA = "old formula"
 OLD_FORMULA_NOTE = (
-    f"{OLD_FORMULA}: the pods the original operations plan's formula, ceil(rps x p95) / utilization, would give; "
-    "shown for comparison only, the plan is the queueing model's"
+    f"{OLD_FORMULA}: the pods the original operations plan's formula, ceil(rps x p95) / utilization, gives; it "
+    "takes a p95 for the mean Little's Law needs and ignores a pod's slots, so the queueing model (--method "
+    "model, the default) is what plans to the SLOs"
 )
 METHOD_HELP = f"model (queueing) or seed (the {OLD_FORMULA}: the original operations plan's formula)"
 

@@ -21,7 +21,9 @@ def test_another_shops_stack_validates_plans_previews_and_load_tests(tmp_path: P
     assert preview.exit_code == 0, preview.output
     resources = json.loads((tmp_path / "preview" / "resources.json").read_text(encoding="utf-8"))["resources"]
     (dashboard,) = [r for r in resources if r["type"] == "grafana:oss/dashboard:Dashboard"]
-    assert json.loads(dashboard["inputs"]["configJson"])["title"] == "FreshFoodz war room: Summer sale"
+    assert (
+        json.loads(dashboard["inputs"]["configJson"])["title"] == "War room: Summer sale"
+    )  # it names no platform.organization
     script = invoke("loadtest", str(STACK), "--project-dir", str(FROZEN))
     assert script.exit_code == 0, script.output
     # Its own KPIs: the pay and query routes' p95, pay as the sample route; nothing of event catering.
