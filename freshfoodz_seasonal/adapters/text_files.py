@@ -58,6 +58,8 @@ def check_new_file(path: Path) -> None:
     files. Cheap: commands call it before their slow work."""
     if path.is_dir():
         raise NotWritable(f"{path} is a folder; accepted: a file path")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotWritable(f"{path.parent} is a file, not a folder")
     if not path.parent.is_dir():
         raise NotWritable(f"the folder {path.parent} does not exist")
     check_writable(path)
