@@ -105,7 +105,7 @@ def provision_steps(
     """Step 1 sets the phase, then one targeted update per chosen step, then (`whole`) a full update,
     and the check that the stack file is still what step 1 wrote."""
     held = StackFilePhase(stack_file)
-    update = Updates(cli, held, backend_stack, "seasonctl provision", show).targeting
+    updates = Updates(cli, held, backend_stack, "seasonctl provision", show)
 
     steps = [
         Step(
@@ -119,16 +119,16 @@ def provision_steps(
         steps.append(
             Step(
                 f"{step.name}: {step.title}",
-                f"pulumi up --stack {backend_stack} --yes --target <{len(targets)} resources>",
-                stopwatch.timed(step.name, update(targets)),
+                updates.command(targets),
+                stopwatch.timed(step.name, updates.targeting(targets)),
             )
         )
     if whole:
         steps.append(
             Step(
                 "apply what is left and the stack's outputs",
-                f"pulumi up --stack {backend_stack} --yes",
-                stopwatch.timed(FINAL_UPDATE, update([])),
+                updates.command([]),
+                stopwatch.timed(FINAL_UPDATE, updates.targeting([])),
             )
         )
     steps.append(Step(f"check {stack_file.name} still says phase: peak", f"(read {stack_file.name})", held.unchanged))

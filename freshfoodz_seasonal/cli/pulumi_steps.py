@@ -86,15 +86,22 @@ class Updates:
 
     def targeting(self, urns: Sequence[str]) -> Callable[[], None]:
         """An update of `urns` only (every resource if none), with the project's policy pack."""
-        arguments = [argument for urn in urns for argument in ("--target", urn)]
-        policy = policy_arguments(self.cli)
+        up = self._up(urns)
 
         def run() -> None:
             self.held.unchanged()
-            up = ("up", "--stack", self.backend_stack, "--yes", "--message", self.message, *policy, *arguments)
             self.cli.stream(*up, show=self.show)
 
         return run
+
+    def command(self, urns: Sequence[str]) -> str:
+        """The update of `urns` as a person would type it, whole: it can be run again by hand."""
+        return shlex.join(("pulumi", *self._up(urns)))
+
+    def _up(self, urns: Sequence[str]) -> tuple[str, ...]:
+        targets = (argument for urn in urns for argument in ("--target", urn))
+        policy = policy_arguments(self.cli)
+        return ("up", "--stack", self.backend_stack, "--yes", "--message", self.message, *policy, *targets)
 
 
 # How a command is printed on a line of its own, as the tables list theirs.

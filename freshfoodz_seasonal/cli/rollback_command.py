@@ -74,7 +74,7 @@ def rollback_steps(
     the next update apply something else than what was shown.
     """
     held = StackFilePhase(stack_file)
-    update = Updates(cli, held, stack, message, show).targeting
+    updates = Updates(cli, held, stack, message, show)
 
     steps = [
         Step(
@@ -84,21 +84,21 @@ def rollback_steps(
         ),
         Step(
             "re-apply the platform's baseline HPAs and PriorityClass",
-            f"pulumi up --stack {stack} --yes --target <{len(targets.kubernetes)} resources>",
-            update(targets.kubernetes),
+            updates.command(targets.kubernetes),
+            updates.targeting(targets.kubernetes),
         ),
         Step(
             "re-apply the database's baseline class",
-            f"pulumi up --stack {stack} --yes --target <{len(targets.database)} resources>",
-            update(targets.database),
+            updates.command(targets.database),
+            updates.targeting(targets.database),
         ),
     ]
     if not keep_seasonal:
         steps.append(
             Step(
                 "remove the season-only resources (node group, read replicas, alerts, dashboard, peak controls)",
-                f"pulumi up --stack {stack} --yes",
-                update([]),
+                updates.command([]),
+                updates.targeting([]),
             )
         )
     steps.append(

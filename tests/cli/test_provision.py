@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,12 @@ def test_the_steps_run_in_order_at_the_peak(project: Path, pulumi_bin: Path) -> 
     assert all("--policy-pack" in c["argv"] and "seasonctl provision" in c["argv"] for c in ups(calls))
     flat = " ".join(result.output.split())
     assert "Measured against the plan" in flat and "is at its peak values" in flat
+    # Each update is shown as the whole command that runs (less the output flags seasonctl adds to read its
+    # progress): it can be run again by hand as printed, every target in it.
+    shown = [shlex.split(line)[1:] for line in result.output.splitlines() if line.strip().startswith("pulumi up ")]
+    assert len(shown) == len(ups(calls))
+    assert all(call["argv"][: len(words)] == words for call, words in zip(ups(calls), shown, strict=True))
+    assert [words.count("--target") for words in shown] == [len(targets(call)) for call in ups(calls)]
 
 
 def test_a_class_that_grows_gets_its_own_step_after_the_replicas(project: Path, pulumi_bin: Path) -> None:
