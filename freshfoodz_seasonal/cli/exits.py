@@ -45,6 +45,12 @@ def warn(line: str) -> None:
         _say("warning: ", "yellow", part)
 
 
+def note(line: str) -> None:
+    """What a command did, on stderr (stdout stays the command's output): wrapped as warnings are."""
+    for part in _lines([line]):
+        _say("", "", part)
+
+
 def _lines(lines: list[str]) -> list[str]:
     """Each line of each message: a message of several lines (Pulumi's) keeps them, escaped one by one."""
     return [part for line in lines for part in line.splitlines() or [""]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,7 @@ import yaml
 from freshfoodz_seasonal.adapters.catalog_files import load_catalog
 from freshfoodz_seasonal.adapters.text_files import write_text_atomically
 from freshfoodz_seasonal.cli.clock import read_clock
-from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail
+from freshfoodz_seasonal.cli.exits import EXIT_INVALID, fail, note
 from freshfoodz_seasonal.cli.options import ProjectDirOption, StackArgument, checked_output_file, flag
 from freshfoodz_seasonal.cli.stacks import load_stack, plan_loaded
 from freshfoodz_seasonal.config.model import EXAMPLE_API_BASE_URL
@@ -37,6 +38,9 @@ def loadtest(
     # A bad stack is reported before a missing flag, a missing flag before an infeasible plan.
     if in_cluster and not api_base_url:
         fail(EXIT_INVALID, [f"--in-cluster needs --api-base-url, e.g. {EXAMPLE_API_BASE_URL}"])
+    if api_base_url and not in_cluster:
+        # A script takes its URL from the environment when k6 runs it; a URL given here would be silently lost.
+        fail(EXIT_INVALID, ["--api-base-url goes with --in-cluster; a script reads API_BASE_URL when k6 runs it"])
     checked_output_file("--out", out)
     planned = plan_loaded(loaded, catalog, read_clock().today)
     settings, plan = planned.settings, planned.plan
@@ -57,3 +61,5 @@ def loadtest(
             write_text_atomically(out, text)
         except OSError as error:
             fail(EXIT_INVALID, [f"--out: cannot write {out}: {error}"])
+        then = f"kubectl apply -f {shlex.quote(str(out))}" if in_cluster else f"k6 run {shlex.quote(str(out))}"
+        note(f"wrote {out}; run it with `{then}`")

@@ -20,8 +20,10 @@ def test_script_to_stdout_and_to_a_file_are_the_same(tmp_path: Path) -> None:
     assert printed.exit_code == 0, printed.output
     assert "ramping-arrival-rate" in printed.output
     out = tmp_path / "peak.js"
-    assert loadtest("oktoberfest", "--out", str(out)).exit_code == 0
-    assert out.read_text() == printed.output
+    written = loadtest("oktoberfest", "--out", str(out))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert f"wrote {out}; run it with `k6 run {out}`" in " ".join(written.stderr.split())
+    assert out.read_text() == printed.stdout
     assert not list(tmp_path.glob(".*partial"))
 
 
@@ -40,6 +42,12 @@ def test_in_cluster_needs_the_api_url() -> None:
     assert "--api-base-url" in result.output
     # Its example is any shop's API, not FreshFoodz's.
     assert "freshfoodz" not in result.output.lower()
+
+
+def test_an_api_url_without_in_cluster_is_refused_not_ignored() -> None:
+    result = loadtest("weihnachten", "--api-base-url", "https://api.example.com")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--api-base-url goes with --in-cluster" in result.stderr
 
 
 def test_unknown_stack_exits_2() -> None:
