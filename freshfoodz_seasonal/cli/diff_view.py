@@ -7,6 +7,7 @@ the resources with their key fields, and every field change folded in a <details
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,12 +41,36 @@ def _text(value: Any) -> str:
     return LINE_BREAK.join(value.splitlines())
 
 
+# Where a text shown in part leaves the rest out.
+_ELLIPSIS = "..."
+# Where a word starts: after whitespace, or at the start of the text.
+_WORD_START = re.compile(r"(?<!\S)\S")
+
+
 def _cut(text: str) -> str:
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+    """The text whole where it fits a cell; else its first words that fit, so an id, a date or a name is shown
+    whole or left out. A word longer than a cell on its own (a blob) is cut where the cell ends."""
+    if len(text) <= _MAX_CELL:
+        return text
+    room = _MAX_CELL - len(" " + _ELLIPSIS)
+    end = max((match.start() for match in _WORD_START.finditer(text, 1, room + 1)), default=0)
+    return (text[:end].rstrip() or text[:room]) + " " + _ELLIPSIS
 
 
 def _value(value: Any) -> str:
     return _cut(_text(value))
+
+
+def _excerpt_start(text: str, difference: int) -> int:
+    """Where a long text is shown from, so that its first difference (at `difference`) is in view after at
+    least _CONTEXT characters of it: the start of the word there, whole; a word too long to show with the
+    difference in one cell (a blob) left out, from the first word after it."""
+    earliest = max(difference - _CONTEXT, 0)
+    starts = [match.start() for match in _WORD_START.finditer(text, 0, difference + 1)]
+    before = [start for start in starts if start <= earliest]
+    if before and before[-1] >= difference - _MAX_CELL // 2:
+        return before[-1]
+    return next((start for start in starts if start > earliest), earliest)
 
 
 def _values(old: Any, new: Any) -> tuple[str, str]:
@@ -55,9 +80,10 @@ def _values(old: Any, new: Any) -> tuple[str, str]:
         common = next(
             (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), min(len(before), len(after))
         )
-        start = max(common - _CONTEXT, 0)
+        # The text before the difference is the same in both: so is where they start.
+        start = _excerpt_start(before, common)
         if start > 0:
-            return _cut("..." + before[start:]), _cut("..." + after[start:])
+            return _cut(f"{_ELLIPSIS} {before[start:]}"), _cut(f"{_ELLIPSIS} {after[start:]}")
     return _cut(before), _cut(after)
 
 

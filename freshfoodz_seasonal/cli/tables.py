@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -73,18 +73,20 @@ def to_rich(heading: str, sections: Sequence[Section]) -> RenderableType:
     return Group(*parts)
 
 
-def _table(section: Section, columns: Sequence[int], words: Sequence[int], compact: bool, width: int) -> Table:
-    """The section's table with the given columns, each at least as wide as given in `words` (its longest
-    word, so ids, dates and names wrap only at their spaces), fitted to `width`: where the table is wider, the
-    widest columns give way first. `compact`: without the outer border and the padding inside it."""
+def _table(layout: _Layout, width: int) -> Table:
+    """The layout's table: each column at least as wide as its longest word (so ids, dates and names wrap only
+    at their spaces), fitted to `width`: where the table is wider, the widest columns give way first."""
+    section, columns, compact = layout.section, layout.columns, layout.compact
     table = Table(show_edge=not compact, pad_edge=not compact)
     numeric = numeric_columns(section)
+    words = [layout.words[index] for index in columns]
     natural = [_longest(section, index, str.splitlines) for index in columns]
     widths = _fitted(natural, words, width - _frame(len(columns), compact))
     for index, word, most in zip(columns, words, widths, strict=True):
         table.add_column(
             _text(section.columns[index]),
             justify="right" if numeric[index] else "left",
+            # Never needed (no column is narrower than its longest word); were it, no character is lost.
             overflow="fold",
             min_width=word,
             max_width=max(most, word),
@@ -92,11 +94,6 @@ def _table(section: Section, columns: Sequence[int], words: Sequence[int], compa
     for row in section.rows:
         table.add_row(*(_text(row[index]) for index in columns))
     return table
-
-
-# A column never narrower than its longest word, up to this where the table cannot hold a longer one (a URL):
-# that may fold, the longest first.
-MAX_WORD_WIDTH = 40
 
 
 # A change, `3 -> 7` or `db.r7g.large -> db.r7g.xlarge`: read as one, so a column is never narrower.
@@ -120,29 +117,6 @@ def _frame(columns: int, compact: bool) -> int:
     return 3 * columns - 3 if compact else 3 * columns + 1
 
 
-def _narrowest(words: Sequence[int], compact: bool) -> int:
-    """The fewest characters a table takes without breaking a word. (rich's own measurement is capped at the
-    width it is given, so it cannot tell that a table does not fit.)"""
-    return sum(words) + _frame(len(words), compact)
-
-
-def _whole(words: Sequence[int], room: int) -> list[int]:
-    """Each column's least width: its longest word."""
-    return list(words)
-
-
-def _folded(words: Sequence[int], room: int) -> list[int]:
-    """Each column's least width where its words do not fit in `room` whole: the column with the longest
-    word gives way first (a URL or a blob of text rather than an id), down to MAX_WORD_WIDTH, then the next."""
-    least = list(words)
-    excess = sum(least) - room
-    for index in sorted(range(len(least)), key=lambda index: -least[index]):
-        cut = max(min(excess, least[index] - MAX_WORD_WIDTH), 0)
-        least[index] -= cut
-        excess -= cut
-    return least
-
-
 def _fitted(natural: Sequence[int], least: Sequence[int], room: int) -> list[int]:
     """Each column's width: as wide as its text where the columns fit in `room`; else the widest give way
     first, none below its least. (rich's own collapse shrinks columns below their minimum widths and then
@@ -161,52 +135,87 @@ def _fitted(natural: Sequence[int], least: Sequence[int], room: int) -> list[int
     return widths
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """One way to show a section: the columns in its table, the others listed below it row by row."""
+
+    section: Section
+    """The section shown: the one given, or it with its rows numbered (_numbered)."""
+    words: Sequence[int]
+    """Each column's narrowest width: its longest word (a change with its arrow one word); a command's
+    (`whole`), the whole command: a table that cannot hold it on one line lists it below."""
+    columns: Sequence[int]
+    compact: bool
+    """Without the outer border and the padding inside it."""
+
+    @property
+    def every(self) -> list[int]:
+        return list(range(len(self.section.columns)))
+
+    @property
+    def keys(self) -> list[int]:
+        return _key_columns(self.section)
+
+    @property
+    def numbered(self) -> bool:
+        return self.section.columns[0] == ROW_NUMBER
+
+    @property
+    def has_table(self) -> bool:
+        """A table of nothing but the names the list below repeats says nothing the list does not."""
+        return list(self.columns) == self.every or not set(self.columns) <= set(self.keys)
+
+    @property
+    def narrowest(self) -> int:
+        """The fewest characters it takes without breaking a word. (rich's own measurement is capped at the
+        width it is given, so it cannot tell that a table does not fit.) The list below the table breaks
+        lines between words: it fits any terminal."""
+        if not self.has_table:
+            return 0
+        return sum(self.words[index] for index in self.columns) + _frame(len(self.columns), self.compact)
+
+
 class _SectionView:
-    """A section as a table, its title above it; where the terminal is too narrow for it, a table without its
-    `apart` columns, and below it, row by row, those columns' values: text wrapped at its spaces, commands
-    whole. A table too wide even so loses its outer border; one that cannot fit at all without breaking a
-    word folds words longer than MAX_WORD_WIDTH (a URL), the longest first, and runs past the terminal where
-    that is not enough."""
+    """A section as a table, its title above it; where the terminal is too narrow for it, a narrower table
+    (_layouts), and below it, row by row, the columns it leaves out: text wrapped at its spaces, commands
+    whole. No word is ever folded: a column whose words do not fit goes below the table."""
 
     def __init__(self, section: Section) -> None:
         self.section = section
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        # Each layout with every word whole first; only where none fits, with the longest words folded.
-        tried = [
-            (
-                shown,
-                columns,
-                compact,
-                fold([longest[index] for index in columns], width - _frame(len(columns), compact)),
-            )
-            for fold in (_whole, _folded)
-            for shown, longest, columns, compact in _layouts(self.section)
-        ]
-        section, columns, compact, words = next(
-            (layout for layout in tried if _narrowest(layout[3], layout[2]) <= width),
-            tried[-1],
-        )
-        yield Unbroken(section.title, style="bold cyan")
-        every = list(range(len(section.columns)))
-        keys = [section.columns.index(name) for name in section.key] or [0]
-        # A table of nothing but the names the list below repeats says nothing the list does not.
-        if columns == every or not set(columns) <= set(keys):
-            yield _table(section, columns, words, compact, width)
-        if columns == every:
-            return
-        moved = [index for index in every if index not in columns]
-        for row in section.rows:
+        # The last layout, the list alone, fits any terminal.
+        layout = next(layout for layout in _layouts(self.section) if layout.narrowest <= width)
+        yield Unbroken(layout.section.title, style="bold cyan")
+        if layout.has_table:
+            yield _table(layout, width)
+        if list(layout.columns) != layout.every:
+            yield from _listed(layout)
+
+
+def _listed(layout: _Layout) -> RenderResult:
+    """The list below the table: each row's name (its key columns, after its number where the rows are
+    numbered), then the values of the columns the table leaves out, each on lines of its own."""
+    section, keys = layout.section, layout.keys
+    moved = [index for index in layout.every if index not in layout.columns and index not in keys]
+    digits = len(str(len(section.rows)))
+    for row in section.rows:
+        if layout.numbered:
+            # ` 9. name` and `10. name`: the numbers right-aligned, a name's further lines under its start.
+            number, name = row[0], "  ".join(row[index] for index in keys[1:])
+            pad = digits - len(number)
+            yield Unbroken(f"{number}. {name}", style="bold", indent=pad, hanging=" " * (len(number) + 2))
+        else:
             yield Unbroken("  ".join(row[index] for index in keys), style="bold")
-            for index in moved:
-                if not row[index] or index in keys:
-                    continue
-                if section.columns[index] in section.whole:
-                    yield Segment(f"    {escaped(row[index])}")
-                    yield Segment.line()
-                else:
-                    yield Unbroken(f"{section.columns[index]}: {row[index]}", indent=4)
+        for index in moved:
+            if not row[index]:
+                continue
+            if section.columns[index] in section.whole:
+                yield Segment(f"    {escaped(row[index])}")
+                yield Segment.line()
+            else:
+                yield Unbroken(f"{section.columns[index]}: {row[index]}", indent=4)
 
 
 # The column of row numbers in a table whose names are listed below it.
@@ -225,29 +234,52 @@ def _numbered(section: Section) -> Section:
         apart=(*section.apart, *keys),
         whole=section.whole,
         key=(ROW_NUMBER, *keys),
-        numbers=section.numbers,
+        numbers=(ROW_NUMBER, *section.numbers),
     )
 
 
-def _layouts(section: Section) -> list[tuple[Section, list[int], list[int], bool]]:
+def _layouts(section: Section) -> Iterator[_Layout]:
     """The section's layouts, the first that fits the terminal the one shown: every column in a bordered
-    table; else without the `apart` columns; else without the outer border; else with its rows numbered and
-    their names (the key columns) listed below (names too long for a table). Each as (the section shown, its
-    columns' narrowest widths, the columns in the table, compact)."""
-    numbered = _numbered(section)
-    layouts = []
-    for shown in (section, numbered):
+    table; else without the `apart` columns; else without the outer border; else without the widest column
+    (a long title) too, and so on while the table keeps a column besides the names; the same with the rows
+    numbered and their names (the key columns) listed below (names too long for a table), while the table
+    keeps a column besides the numbers; else no table, the list alone."""
+    for shown in (section, _numbered(section)):
         every = list(range(len(shown.columns)))
         kept = [index for index in every if shown.columns[index] not in shown.apart] or every
-        # A column's narrowest: its longest word (a change with its arrow one word); a command's (`whole`), the
-        # whole command: a table that cannot hold it on one line lists it below.
-        longest = [
+        words = [
             _longest(shown, index, str.splitlines if shown.columns[index] in shown.whole else _words) for index in every
         ]
         if shown is section:
-            layouts.append((shown, longest, every, False))
-        layouts += [(shown, longest, kept, compact) for compact in (False, True) if (kept, compact) != (every, False)]
-    return layouts
+            yield _Layout(shown, words, every, compact=False)
+        texts = [index for index, numeric in enumerate(numeric_columns(shown)) if not numeric]
+        for columns in _narrowed(kept, words, _key_columns(shown), texts):
+            for compact in (False, True):
+                layout = _Layout(shown, words, columns, compact)
+                # Numbers with no table to refer to would only stand in the way of the names.
+                if (columns, compact) != (every, False) and (layout.has_table or shown is section):
+                    yield layout
+    yield _Layout(section, [], [], compact=False)
+
+
+def _key_columns(section: Section) -> list[int]:
+    """The columns that name a row in the list below the table (default: the first)."""
+    return [section.columns.index(name) for name in section.key] or [0]
+
+
+def _narrowed(
+    columns: Sequence[int], words: Sequence[int], keys: Sequence[int], texts: Sequence[int]
+) -> Iterator[list[int]]:
+    """The columns, then without the text column (of `texts`, not a key) of the widest word, and so on while
+    one besides the keys is left: a text too long for its cell (a title) goes below the table, whole, rather
+    than folded inside a word. Columns of numbers stay: they are short, and a table is for comparing them."""
+    left = list(columns)
+    yield list(left)
+    while len(others := [index for index in left if index not in keys]) > 1 and (
+        movable := [index for index in others if index in texts]
+    ):
+        left.remove(max(movable, key=lambda index: words[index]))
+        yield list(left)
 
 
 def markdown_cell(text: str) -> str:

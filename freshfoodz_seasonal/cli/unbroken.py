@@ -35,15 +35,17 @@ def wrapped(text: str, room: int, words: re.Pattern[str] = _WORD, hanging: str =
 
 
 class Unbroken:
-    """A text (shown escaped) wrapped by `wrapped` at the terminal's width, after `indent` spaces."""
+    """A text (shown escaped) wrapped by `wrapped` at the terminal's width, after `indent` spaces; the lines it
+    wraps onto start with `hanging`."""
 
-    def __init__(self, text: str, style: str = "", indent: int = 0) -> None:
+    def __init__(self, text: str, style: str = "", indent: int = 0, hanging: str = "") -> None:
         self.text = escaped(text)
         self.style = Style.parse(style) if style else Style()
         self.indent = indent
+        self.hanging = hanging
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in wrapped(self.text, max(options.max_width - self.indent, 1)):
+        for line in wrapped(self.text, max(options.max_width - self.indent, 1), hanging=self.hanging):
             yield Segment(" " * self.indent)
             yield Segment(line, self.style)
             yield Segment.line()

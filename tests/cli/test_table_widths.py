@@ -205,6 +205,32 @@ def calendar(folders: Folders, width: int) -> Shown:
     return shown(args, run(width, *args), words)
 
 
+# Season titles with a word as wide as half an 80-column terminal, and one of 95 characters, wider than it.
+LONG_TITLES = ("Weihnachtsgeschaeft-Grosskundenaktion-Nord 2026", "Wintersaison" * 7 + "Grosskunden")
+
+
+def titled(stack: Path, title: str, folder: Path) -> Path:
+    """A copy of the stack file in `folder` with this season title."""
+    text = re.sub(r"(?m)^(    title: ).*$", lambda m: m.group(1) + json.dumps(title), stack.read_text("utf-8"))
+    (folder / stack.name).write_text(text, encoding="utf-8")
+    return folder / stack.name
+
+
+def calendar_of_long_titles(folders: Folders, width: int) -> Shown:
+    folder = project_of(folders.shared / "long-titles")
+    for stack, title in zip((A_STACK, ANOTHER_STACK), LONG_TITLES, strict=True):
+        titled(stack, title, folder)
+    args = ("calendar", "--year", YEAR, "--project-dir", str(folder))
+    seasons = data(*args)["seasons"]
+    assert {s["title"] for s in seasons} == set(LONG_TITLES)
+    words = {
+        **named("stack", (s["stack"] for s in seasons)),
+        **named("title word", (word for s in seasons for word in s["title"].split())),
+        **dates_in([*(s["first_day"] for s in seasons), *(s["last_day"] for s in seasons)]),
+    }
+    return shown(args, run(width, *args), words)
+
+
 def first_provisioning_day(stack: Path) -> str:
     """The stack's first provisioning day (its T-14) in YEAR, from its plan."""
     document = data("plan", str(stack), "--year", YEAR)
@@ -420,6 +446,7 @@ COMMANDS: dict[str, Callable[[Folders, int], Shown]] = {
     "plan of long names": plan_of_long_names,
     "playbook": playbook,
     "calendar": calendar,
+    "calendar of long titles": calendar_of_long_titles,
     "due": due,
     "size": size,
     "diff": diff,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from freshfoodz_seasonal.cli.diff_view import diff_markdown, resource_rows
+from freshfoodz_seasonal.cli.diff_view import diff_markdown, diff_sections, resource_rows
 from freshfoodz_seasonal.naming import CONFIG_MAP_TYPE
 from freshfoodz_seasonal.review.headline import Footprint
 from freshfoodz_seasonal.review.resource_diff import diff_resources
@@ -84,3 +84,35 @@ def test_the_change_column_is_right_aligned_whatever_it_holds() -> None:
     new = Footprint("peak", 2, 4, 1, "db.r7g.xlarge", 0, "EUR", 1.0, 100.0, 100.0)
     diff = StackDiff("x", Snapshot("x, HEAD"), Snapshot("this tree"), old, new, diff_resources([], []))
     assert "|  | before | after | change |\n|:---|:---|:---|---:|" in diff_markdown(diff)
+
+
+def words_of(text: str) -> set[str]:
+    return set(text.split())
+
+
+def test_a_long_text_s_excerpt_shows_its_ids_and_dates_whole_or_not_at_all() -> None:
+    # An alert's description and a dashboard's JSON: long enough to be cut at both ends, the difference far in.
+    said = (
+        "Checkout is running at maxReplicas (planned 10, {pods} pods at the planned peak) for 10m in season "
+        "winter-deals-2026; the service cannot scale further and its queue grows, page the on-call engineer"
+    )
+    dashboard = (
+        '{{"title": "FreshFoodz winter-deals-2026 (2026-12-20 to 2027-01-06, {load}x baseline), stack '
+        'winter-deals. Every reference line comes from the capacity plan; the thresholds from its alerts"}}'
+    )
+    old = resource("t:x", "r", description=said.format(pods=3), configJson=dashboard.format(load=6))
+    new = resource("t:x", "r", description=said.format(pods=5), configJson=dashboard.format(load=12))
+    changed = diff_sections(stack_diff([old], [new]))[-1]
+    originals = {
+        "description": (said.format(pods=3), said.format(pods=5)),
+        "configJson": (dashboard.format(load=6), dashboard.format(load=12)),
+    }
+    for field, before, after in changed.rows:
+        for cell, original in zip((before, after), originals[field], strict=True):
+            assert "..." in cell, cell
+            # Every word of the excerpt is a word of the value: none cut at either end.
+            assert words_of(cell) - {"..."} <= words_of(original), cell
+    # Each excerpt holds the difference, with a little of the text before it.
+    after = {field: cell for field, _, cell in changed.rows}
+    assert after["description"].startswith("... ") and "5 pods at the planned peak" in after["description"]
+    assert "12x baseline" in after["configJson"]

@@ -72,11 +72,57 @@ def test_names_too_long_for_a_table_are_numbered_and_listed_below_it_whole() -> 
         "App pods", ["service", "peak rps", "pods"], [["storefront", "300.0", "3 -> 4"], [name, "72.0", "3"]]
     )
     lines = shown(section, 40).splitlines()
-    assert all(len(line) <= 40 for line in lines if line != name)
+    assert all(len(line) <= 40 for line in lines if line.strip() != name)
     assert any(re.fullmatch(r"│ 2 │ +72\.0 │ 3 +│", line) for line in lines)
-    assert "1  storefront" in lines
+    assert "1. storefront" in lines
     # The name wider than the terminal on a line of its own, whole, after its number.
-    assert lines[lines.index("1  storefront") + 1 :] == ["2", name]
+    assert [line.strip() for line in lines[lines.index("1. storefront") + 1 :]] == ["2.", name]
+
+
+def test_a_text_too_long_for_its_cell_is_listed_below_the_table_whole() -> None:
+    # A season's title with a word as wide as half the terminal, and one of 95 characters, wider than the terminal.
+    for title in ("Weihnachtsgeschaeft-Grosskundenaktion-Nord 2026", "Wintersaison" * 7 + "Grosskunden"):
+        section = Section(
+            "Season windows",
+            ["stack", "season", "load", "first day", "last day", "days"],
+            [["winter-deals", title, "6x", "2026-12-20", "2027-01-06", "18"], ["spargel", "Spargel", "3x", "", "", ""]],
+        )
+        lines = shown(section, 80).splitlines()
+        longest = max(title.split(), key=len)
+        assert all(len(line) <= 80 for line in lines if line.strip() != longest), "\n".join(lines)
+        assert any(longest in line for line in lines), "\n".join(lines)
+        assert any(re.fullmatch(r"│ winter-deals +│ +6x │ 2026-12-20 │ 2027-01-06 │ +18 │", line) for line in lines)
+
+
+def test_a_numbered_list_puts_each_number_before_its_name_right_aligned() -> None:
+    # Names too long for a table at 80 columns, short enough to follow their numbers.
+    names = [f"freshfoodz-winter-deals-2026-scaling-{n:02}-" + "x" * 34 for n in range(11)]
+    section = Section(
+        "Pods", ["service", "pods", "peak rps", "max pods"], [[name, "3", "72.0", "10"] for name in names]
+    )
+    lines = shown(section, 80).splitlines()
+    assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+    assert "│  9 │    3 │     72.0 │       10 │" in lines and "│ 10 │    3 │     72.0 │       10 │" in lines
+    assert f" 1. {names[0]}" in lines and f" 9. {names[8]}" in lines and f"11. {names[10]}" in lines
+
+
+def test_a_list_without_a_table_is_not_numbered() -> None:
+    path = "rules[StorefrontWebFrontendServiceForAllCustomersHpaAtMaxReplicas].annotations.description"
+    section = Section(
+        "Changed fields of freshfoodz-winter-deals-2026-monitoring-rules",
+        ["field", "before", "after"],
+        [[path, "3 pods at the planned peak", "6 pods at the planned peak"], ["spec.minReplicas", "3", "6"]],
+        apart=["before", "after"],
+    )
+    lines = shown(section, 80).splitlines()
+    assert lines[2:] == [
+        path,
+        "    before: 3 pods at the planned peak",
+        "    after: 6 pods at the planned peak",
+        "spec.minReplicas",
+        "    before: 3",
+        "    after: 6",
+    ]
 
 
 def test_a_word_wider_than_the_room_gets_a_line_of_its_own() -> None:
