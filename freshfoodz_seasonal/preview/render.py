@@ -64,9 +64,14 @@ def _ignored(inputs: tuple[str, ...]) -> str:
     return f"ignoreChanges: {len(inputs)} platform-owned inputs (--out lists them)"
 
 
+def _shown(value: Any) -> str:
+    """An input as the stack file would write it: a list's items joined by commas, not Python's repr."""
+    return ",".join(map(_shown, value)) if isinstance(value, list | tuple) else str(value)
+
+
 def _label(resource: CapturedResource) -> str:
     keys = _KEY_INPUTS.get(resource.type, ())
-    values = ", ".join(f"{key}={_lookup(resource.inputs, key)}" for key in keys)
+    values = ", ".join(f"{key}={_shown(_lookup(resource.inputs, key))}" for key in keys)
     return f"{resource.type} {resource.name}" + (f"  {values}" if values else "") + _options(resource)
 
 

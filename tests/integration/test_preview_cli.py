@@ -31,6 +31,8 @@ def test_table_shows_components_and_options() -> None:
     assert "freshfoodz:database:SeasonDatabase" in result.output
     assert "import=freshfoodz-primary" in result.output
     assert "protect" in result.output
+    # A list input as the stack file writes it, not as Python's repr.
+    assert "instanceTypes=m7g.xlarge," in "".join(result.output.split()) and "['" not in result.output
 
 
 def test_json_lists_every_resource_and_the_outputs() -> None:
