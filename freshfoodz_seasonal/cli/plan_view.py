@@ -280,7 +280,7 @@ def _forecast(plan: SeasonPlan, points: Sequence[ForecastPoint]) -> Section:
     notes = [
         "pods: services and workers; database: class + read replicas; season extra: the season's own cost while "
         "its resources run, as in the Cost table",
-        *(f"{(p.scale - 1) * 100:+.0f} %: infeasible: {p.infeasible}" for p in points if p.infeasible),
+        *(f"{(p.scale - 1) * 100:+.0f} %: infeasible: {problem}" for p in points for problem in p.infeasible),
     ]
     columns = ["forecast", "load", "pods", "nodes", "database", f"season extra ({plan.cost.currency})"]
     return Section("If the forecast is off by 20 %", columns, [row(p) for p in points], notes)

@@ -176,12 +176,15 @@ def _proposal_rows(proposal: Proposal | None, title: str = "Proposed change (not
     if proposal is None:
         return []
     change = f"{proposal.key} {proposal.old:g} -> {proposal.new:g}"
-    if proposal.blocked is not None:
+    if proposal.blocked:
         return [
             Section(
                 "No change covers it yet",
                 ["what stands in the way"],
-                [[f"{change} would cover the load, but its plan is infeasible: {proposal.blocked}"]],
+                [
+                    [f"{change} would cover the load, but its plan is infeasible: {problem}"]
+                    for problem in proposal.blocked
+                ],
                 ["raise what it names first (a cap, a node limit), then track again"],
             )
         ]
@@ -203,7 +206,7 @@ def _proposal_dict(proposal: Proposal | None) -> dict[str, Any] | None:
         "old": proposal.old,
         "new": proposal.new,
         "effects": list(proposal.effects),
-        "blocked_by": proposal.blocked,
+        "blocked_by": list(proposal.blocked) or None,
     }
 
 

@@ -18,8 +18,8 @@ class ForecastPoint:
     scale: float
     load_multiplier: float
     plan: SeasonPlan | None
-    infeasible: str | None
-    """Why no plan carries this load; None where one does."""
+    infeasible: tuple[str, ...] = ()
+    """Why no plan carries this load, each problem apart; empty where one does."""
 
 
 def forecast(settings: StackSettings, catalog: Catalog, plan: SeasonPlan) -> tuple[ForecastPoint, ...]:
@@ -28,14 +28,14 @@ def forecast(settings: StackSettings, catalog: Catalog, plan: SeasonPlan) -> tup
     for scale in FORECAST_SCALES:
         multiplier = plan.load_multiplier * scale
         if scale == 1.0:
-            points.append(ForecastPoint(scale, multiplier, plan, None))
+            points.append(ForecastPoint(scale, multiplier, plan))
             continue
         try:
             scaled = plan_season(
                 at_multiplier(settings, multiplier), catalog, plan.stack, plan.window.first_day.year, plan.method
             )
         except InfeasibleError as error:
-            points.append(ForecastPoint(scale, multiplier, None, str(error)))
+            points.append(ForecastPoint(scale, multiplier, None, error.problems))
         else:
-            points.append(ForecastPoint(scale, multiplier, scaled, None))
+            points.append(ForecastPoint(scale, multiplier, scaled))
     return tuple(points)

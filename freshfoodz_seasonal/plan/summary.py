@@ -232,7 +232,7 @@ def forecast_as_dict(points: Sequence[ForecastPoint]) -> list[dict[str, Any]]:
             "db_class": None if point.plan is None else point.plan.database.instance_class,
             "read_replicas": None if point.plan is None else point.plan.database.read_replicas,
             "season_extra_cost": None if point.plan is None else round(point.plan.cost.extra_while_running, 2),
-            "infeasible": point.infeasible,
+            "infeasible": list(point.infeasible) or None,
         }
         for point in points
     ]

@@ -144,8 +144,9 @@ class Proposal:
     new: float
     effects: tuple[str, ...]
     """e.g. `api minReplicas 7 -> 9: observed 236 rps, 4.7x, above the planned 200`."""
-    blocked: str | None = None
-    """Why the plan at `new` is infeasible (a cap to raise first); then there are no effects."""
+    blocked: tuple[str, ...] = ()
+    """Why the plan at `new` is infeasible (a cap to raise first), each problem apart; then there are no
+    effects."""
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,7 @@ def _database_proposal(
             settings.model_copy(update={"database": database}), catalog, plan.stack, plan.window.first_day.year
         )
     except InfeasibleError as error:
-        return Proposal("database.baselineCpuUtilization", old, new, (), str(error))
+        return Proposal("database.baselineCpuUtilization", old, new, (), error.problems)
     return Proposal("database.baselineCpuUtilization", old, new, _effects(plan, replanned, ()))
 
 
@@ -532,7 +533,7 @@ def _covering(
         try:
             replanned = plan_season(settings.model_copy(update={"season": season}), catalog, plan.stack, year)
         except InfeasibleError as error:
-            return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (), str(error))
+            return Proposal("season.loadMultiplier", plan.load_multiplier, round(new, 1), (), error.problems)
         if all(service.pods >= needed.get(service.name, 0) for service in replanned.services):
             return Proposal(
                 "season.loadMultiplier", plan.load_multiplier, round(new, 1), _effects(plan, replanned, lines)

@@ -131,6 +131,22 @@ def test_a_load_no_plan_carries_is_said_in_the_forecast(tmp_path: Path) -> None:
     stack.write_text(yaml.safe_dump(document), encoding="utf-8")
     low, at_plan, above = plan_json(str(stack), "--multiplier", "6.5")["forecast"]
     assert low["infeasible"] is None and at_plan["infeasible"] is None
-    assert above["pods"] is None and f"but nodes.maxNodes is {planned}" in above["infeasible"]
+    assert above["pods"] is None and any(f"but nodes.maxNodes is {planned}" in why for why in above["infeasible"])
     table = " ".join(invoke("plan", str(stack), "--multiplier", "6.5", "--year", "2027").output.split())
     assert f"+20 %: infeasible: the seasonal node group needs {high} nodes" in table
+
+
+def test_each_problem_of_a_forecast_no_plan_carries_is_a_note_of_its_own(tmp_path: Path) -> None:
+    christmas = frozen_stack("weihnachten")
+    planned = {s["name"]: s["pods"] for s in plan_json(str(christmas), "--year", "2026")["services"]}
+    document = yaml.safe_load(christmas.read_text(encoding="utf-8"))
+    for service in document["config"]["freshfoodz-seasonal:services"]:
+        service["maxReplicasCap"] = planned[service["name"]]  # room for the plan, not for 20 % more
+        service["baselineMaxReplicas"] = min(service["baselineMaxReplicas"], service["maxReplicasCap"])
+    stack = tmp_path / christmas.name
+    stack.write_text(yaml.safe_dump(document), encoding="utf-8")
+    above = plan_json(str(stack), "--year", "2026")["forecast"][2]
+    assert [why.split(":")[0] for why in above["infeasible"]] == [f"service {name}" for name in planned]
+    lines = [" ".join(line.split()) for line in invoke("plan", str(stack), "--year", "2026").output.splitlines()]
+    notes = [line for line in lines if line.startswith("+20 %: infeasible: service ")]
+    assert [note.split(":")[2].strip() for note in notes] == [f"service {name}" for name in planned]
