@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section, markdown_cell, markdown_code, markdown_table, markdown_text
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.review.headline import Footprint, cost_delta
 from freshfoodz_seasonal.review.resource_diff import FieldChange, Kind, ResourceChange
 from freshfoodz_seasonal.review.stack_diff import StackDiff
@@ -191,7 +192,7 @@ def _summary(change: ResourceChange) -> str:
         return summary
     if change.kind is not Kind.CHANGED:
         return ""
-    return "1 field changed" if len(change.fields) == 1 else f"{len(change.fields)} fields changed"
+    return f"{counted(len(change.fields), 'field')} changed"
 
 
 def resource_rows(diff: StackDiff) -> list[list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.durations import NO_TIME, Minutes
 from freshfoodz_seasonal.provisioning.schedule import Disruption, ProvisioningPlan, Step
 from freshfoodz_seasonal.provisioning.summary import StepDay, step_days
@@ -46,7 +47,8 @@ def provisioning_sections(provisioning: ProvisioningPlan, first_day: dt.date, la
     windows = len(provisioning.days)
     return [
         Section(
-            f"Provisioning: {len(provisioning.steps)} steps on {windows} day(s), budget {budget} min a window",
+            f"Provisioning: {counted(len(provisioning.steps), 'step')} on {counted(windows, 'day')}, budget {budget} "
+            "min a window",
             COLUMNS,
             [_row(step, days[step]) for step in provisioning.steps],
             notes=(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from freshfoodz_seasonal.cli.tables import Section
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan
 from freshfoodz_seasonal.seasons.ownership import BERLIN
 from freshfoodz_seasonal.track.day import DAYS_BEFORE, TrackedDay
@@ -212,7 +213,7 @@ def _proposal_dict(proposal: Proposal | None) -> dict[str, Any] | None:
 
 def span_heading(stack: str, span: SpanJudgement) -> str:
     first, last = span.days[0][0], span.days[-1][0]
-    days = "1 day" if len(span.days) == 1 else f"{len(span.days)} days"
+    days = counted(len(span.days), "day")
     return f"{stack}, {first} to {last} (Europe/Berlin, {days}): {span.verdict.value}"
 
 

@@ -21,6 +21,7 @@ from capacity.errors import InfeasibleError
 from capacity.pool_sizing import size_pool
 from capacity.pool_spec import PoolSpec, RouteLoad
 from freshfoodz_seasonal.config.model import Service, StackSettings
+from freshfoodz_seasonal.counted import counted
 from freshfoodz_seasonal.metrics.names import MetricNames
 from freshfoodz_seasonal.metrics.thresholds import DB_CONNECTION_SHARE
 from freshfoodz_seasonal.plan.season_plan import SeasonPlan, ServicePlan, plan_season, pool_spec_of
@@ -291,10 +292,9 @@ def load_words(load_rps: float, measured_rps: float, unmeasured_routes: int) -> 
     how much planned: a reader must not take the planned part for traffic seen."""
     if not unmeasured_routes:
         return f"the observed {load_rps:.4g} rps"
-    routes = "route" if unmeasured_routes == 1 else "routes"
     return (
         f"{load_rps:.4g} rps: {measured_rps:.4g} observed and {load_rps - measured_rps:.4g} planned for the "
-        f"{unmeasured_routes} {routes} not measured"
+        f"{counted(unmeasured_routes, 'route')} not measured"
     )
 
 
