@@ -1,4 +1,5 @@
-"""How `--help` shows: flags as the flags they are, and the help's prose wrapped at the terminal's width.
+"""How `--help` shows: flags as the flags they are, and the help's prose wrapped at the terminal's width; and
+an option given by an earlier name taken by its name now (cli.renamed_options).
 
 typer lists `--help` as `--help <bool>`, a value it would refuse. And its rich help keeps a docstring's
 line breaks inside a paragraph, which break a line mid-sentence wherever the terminal is narrower or wider
@@ -13,6 +14,8 @@ from typing import Any
 # typer vendors click from 0.29 on: its Context is the type the override must take.
 from typer._click.core import Context
 from typer.core import TyperCommand, TyperGroup, TyperOption
+
+from freshfoodz_seasonal.cli.renamed_options import current_names
 
 # A line that starts a list item keeps its own line: `- `, `* ` or `1. `.
 _LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.)\s")
@@ -48,6 +51,9 @@ class FlagHelpCommand(TyperCommand):
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         return _as_flag(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, current_names(args))
 
 
 class FlagHelpGroup(TyperGroup):

@@ -940,9 +940,13 @@ def test_tls_is_verified_unless_told_otherwise(tmp_path: Path) -> None:
         untrusted = run("baseline", "--prometheus-url", url, "--stack", stack)
         trusted = run("baseline", "--prometheus-url", url, "--stack", stack, "--ca-file", str(ca_file))
         unchecked = run("baseline", "--prometheus-url", url, "--stack", stack, "--insecure")
+        # The flag's earlier name still works, with a warning to update the command.
+        earlier = run("baseline", "--prometheus-url", url, "--stack", stack, "--insecure-skip-tls-verify")
     assert untrusted.exit_code == 4 and "the TLS certificate is not trusted" in untrusted.output
     assert trusted.exit_code == 5 and "no data" in trusted.output
     assert unchecked.exit_code == 5 and "TLS certificates are not checked" in unchecked.output
+    assert earlier.exit_code == 5 and "TLS certificates are not checked" in earlier.output
+    assert "--insecure-skip-tls-verify is now --insecure; taken as that" in earlier.output
 
 
 @pytest.mark.parametrize(
