@@ -307,7 +307,7 @@ def test_traffic_and_database_lines_are_the_plans(stack: str) -> None:
 @pytest.mark.parametrize("stack", FROZEN_STACKS)
 def test_business_kpis_use_the_alert_thresholds(stack: str) -> None:
     board = build(stack)
-    success = by_title_prefix(board, "Sample success rate")
+    success = by_title_prefix(board, "sample-request: success rate")  # the stack's sample route
     assert step_values(success, "green") == [0.8]
     assert 'method="POST",uri="/api/samples/request",status=~"2.."' in success["targets"][0]["expr"]
     error_rate = by_title_prefix(board, "HTTP error rate")

@@ -252,8 +252,9 @@ class _Builder:
 def _kpi_panels(b: _Builder, sample: _PlannedRoute, sample_success: float, error_rate: float) -> list[stat.Panel]:
     return [
         b.stat(
-            "Sample success rate",
-            f"Share of {sample.method} {sample.path} answered with 2xx; the alert fires below {sample_success:.0%}.",
+            f"{sample.name}: success rate",
+            f"Share of {sample.method} {sample.path} (the sample route, metrics.sampleRoute) answered with 2xx; "
+            f"the alert fires below {sample_success:.0%}.",
             b.queries.route_success_rate(sample.method, sample.path),
             _steps(RED, (sample_success, GREEN)),
         ),
