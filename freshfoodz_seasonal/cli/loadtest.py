@@ -61,5 +61,10 @@ def loadtest(
             write_text_atomically(out, text)
         except OSError as error:
             fail(EXIT_INVALID, [f"--out: cannot write {out}: {error}"])
-        then = f"kubectl apply -f {shlex.quote(str(out))}" if in_cluster else f"k6 run {shlex.quote(str(out))}"
-        note(f"wrote {out}; run it with `{then}`")
+        if in_cluster:
+            note(f"wrote {out}; start it with `kubectl apply -f {shlex.quote(str(out))}`")
+        else:
+            note(
+                f"wrote {out}; run it with `k6 run {shlex.quote(str(out))}`, API_BASE_URL and API_TOKEN set in the "
+                "environment (the API's base URL, no trailing slash, and its bearer token)"
+            )

@@ -22,7 +22,8 @@ def test_script_to_stdout_and_to_a_file_are_the_same(tmp_path: Path) -> None:
     out = tmp_path / "peak.js"
     written = loadtest("oktoberfest", "--out", str(out))
     assert written.exit_code == 0 and written.stdout == ""
-    assert f"wrote {out}; run it with `k6 run {out}`" in " ".join(written.stderr.split())
+    said = " ".join(written.stderr.split())
+    assert f"wrote {out}; run it with `k6 run {out}`, API_BASE_URL and API_TOKEN set" in said
     assert out.read_text() == printed.stdout
     assert not list(tmp_path.glob(".*partial"))
 
