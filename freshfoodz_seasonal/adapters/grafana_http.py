@@ -23,7 +23,7 @@ GRAFANA = Service(
     token_variable="GRAFANA_TOKEN",  # noqa: S106 - the variable's name, not a token
     username_variable="GRAFANA_USERNAME",
     password_variable="GRAFANA_PASSWORD",  # noqa: S106 - the variable's name, not a password
-    example_url="https://grafana.example:3000",
+    example_url="https://HOST:3000",
     not_found="no alerting API here",
     rejected="Grafana rejected the request",
 )

@@ -32,7 +32,7 @@ PROMETHEUS = Service(
     token_variable="PROMETHEUS_BEARER_TOKEN",  # noqa: S106 - the variable's name, not a token
     username_variable="PROMETHEUS_USERNAME",
     password_variable="PROMETHEUS_PASSWORD",  # noqa: S106 - the variable's name, not a password
-    example_url="http://prometheus:9090",
+    example_url="https://HOST:9090",
     not_found="no query API here",
     rejected="Prometheus rejected a query",
 )

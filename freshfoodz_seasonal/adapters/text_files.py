@@ -58,11 +58,9 @@ def check_new_file(path: Path) -> None:
     files. Cheap: commands call it before their slow work."""
     if path.is_dir():
         raise NotWritable(f"{path} is a folder; accepted: a file path")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise NotWritable(f"{path.parent} is a file, not a folder")
+    check_writable(path)  # names a file on the way (`peak.js/x.js`) as the file it is
     if not path.parent.is_dir():
         raise NotWritable(f"the folder {path.parent} does not exist")
-    check_writable(path)
 
 
 class FileChanged(OSError):

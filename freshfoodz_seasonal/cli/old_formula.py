@@ -6,7 +6,7 @@ from capacity.pool_sizing import Binding, Method
 
 OLD_FORMULA = "old formula"
 OLD_FORMULA_NOTE = (
-    f"{OLD_FORMULA}: the pods the original operations plan's formula, ceil(rps x p95) / utilization, gives; it "
+    f"{OLD_FORMULA}: the pods the original operations plan's formula, ceil(ceil(rps x p95) / utilization), gives; it "
     "takes a p95 for the mean Little's Law needs and ignores a pod's slots, so the queueing model (--method "
     "model, the default) is what plans to the SLOs"
 )

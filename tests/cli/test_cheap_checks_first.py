@@ -141,6 +141,7 @@ def test_check_writable_finds_the_nearest_folder_that_exists(tmp_path: Path) -> 
         (("loadtest", "weihnachten", "--out"), "{project}/missing/peak.js", "/missing does not exist"),
         (("calendar", "--chart"), "/proc/year.png", "no file can be created in /proc"),
         (("loadtest", "weihnachten", "--out"), "{project}/Pulumi.yaml/peak.js", "Pulumi.yaml is a file, not a folder"),
+        (("loadtest", "weihnachten", "--out"), "{project}/Pulumi.yaml/a/peak.js", "Pulumi.yaml is a file, not a"),
     ],
 )
 def test_file_outputs_are_refused_before_the_work(
