@@ -253,8 +253,9 @@ def test_a_plan_with_too_small_a_multiplier_is_flagged_on_every_route_above_it(s
         line = services[name]
         assert (
             f"{name} minReplicas {before[name].pods} -> {after[name].pods}, maxReplicas "
-            f"{before[name].hpa.max_replicas} -> {after[name].hpa.max_replicas}: observed {line['observed_rps']:.4g} "
-            f"rps, {line['observed_rps'] / line['baseline_rps']:.1f}x, above the planned {line['planned_rps']:.4g}"
+            f"{before[name].hpa.max_replicas} -> {after[name].hpa.max_replicas}: the observed "
+            f"{line['observed_rps']:.4g} rps, {line['observed_rps'] / line['baseline_rps']:.1f}x, above the planned "
+            f"{line['planned_rps']:.4g}"
         ) in proposal["effects"]
 
 
