@@ -201,7 +201,7 @@ def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]
             held.set(original)
             raise ImportMismatch(f"{problem}; {path.name} is back at phase: {original.value}")
 
-    update = Updates(adoption.cli, held, qualified, "seasonctl adopt", say).targeting(())
+    updates = Updates(adoption.cli, held, qualified, "seasonctl adopt", say)
 
     def back_to_phase() -> None:
         held.unchanged()
@@ -211,8 +211,8 @@ def adoption_steps(adoption: Adoption, say: Callable[[str], None]) -> list[Step]
         Step(f"set phase: baseline in {path.name}", f"pulumi config set phase baseline --stack {qualified}",
              lambda: held.set(Phase.BASELINE)),
         Step(f"check that {identifier} imports as it runs", f"pulumi preview --stack {qualified} --json", check_import),
-        Step(f"import {identifier} and re-apply the platform's HPA values", f"pulumi up --stack {qualified} --yes",
-             update),
+        Step(f"import {identifier} and re-apply the platform's HPA values", updates.command(()),
+             updates.targeting(())),
         Step(f"set phase: {original.value} in {path.name} again", f"pulumi config set phase {original.value}",
              back_to_phase),
     ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ def test_a_clean_import_is_updated_in_phase_baseline_and_the_phase_comes_back(pr
     assert [(c["argv"][0], c["phase"]) for c in calls] == [("stack", None), ("preview", "baseline"), ("up", "baseline")]
     assert phase_in(project) == "peak"
     assert "has adopted freshfoodz-primary" in " ".join(result.output.split())
+    # The update is shown as the command that runs (less seasonctl's output flags), its message too.
+    (shown,) = [shlex.split(line)[1:] for line in result.output.splitlines() if line.strip().startswith("pulumi up ")]
+    assert calls[-1]["argv"][: len(shown)] == shown and "--message" in shown
 
 
 def test_an_already_adopted_primary_is_fine(project: Path) -> None:
